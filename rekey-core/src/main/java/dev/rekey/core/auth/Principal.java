@@ -1,0 +1,19 @@
+package dev.rekey.core.auth;
+
+import java.util.List;
+
+/** An authenticated caller: a name, the id of the token it used (never the token), and its grants. */
+public record Principal(String name, String tokenId, List<Grant> grants) {
+  public Principal {
+    grants = List.copyOf(grants);
+  }
+
+  public boolean may(Action action, String namespace, String key) {
+    for (Grant g : grants) {
+      if (g.allows(action, namespace, key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.rekey.core.auth;
+
+import dev.rekey.core.RekeyException;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Roles and what each may do. Separation of duties: a key officer manages keys but can never
+ * use them for cryptography; a crypto user uses keys but cannot change them.
+ */
+public enum Role {
+  ADMIN(EnumSet.allOf(Action.class)),
+  KEY_OFFICER(EnumSet.of(Action.KEY_CREATE, Action.KEY_READ, Action.KEY_ROTATE, Action.KEY_CONFIGURE,
+      Action.KEY_LIFECYCLE)),
+  CRYPTO_USER(EnumSet.of(Action.KEY_READ, Action.ENCRYPT, Action.DECRYPT, Action.REWRAP, Action.DATAKEY,
+      Action.MAC)),
+  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ)),
+  APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ));
+
+  private final Set<Action> actions;
+
+  Role(Set<Action> actions) {
+    this.actions = actions;
+  }
+
+  public boolean allows(Action action) {
+    return actions.contains(action);
+  }
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public static Role fromWire(String name) {
+    for (Role r : values()) {
+      if (r.wireName().equals(name)) {
+        return r;
+      }
+    }
+    throw RekeyException.invalid("unknown role '" + name + "'; roles: admin, key-officer, crypto-user, auditor, approver");
+  }
+}

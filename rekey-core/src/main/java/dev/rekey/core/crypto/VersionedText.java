@@ -1,0 +1,60 @@
+package dev.rekey.core.crypto;
+
+import dev.rekey.core.RekeyException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The stable text form of ciphertexts, MACs and (later) signatures:
+ * {@code rekey:v<version>:<standard base64 of the bytes>}. The prefix up to and including the
+ * second colon is authenticated as associated data, so the version cannot be altered.
+ * Anything that does not parse is the generic decryption failure.
+ *
+ * @param version the key version, 1 or more
+ */
+public record VersionedText(int version, byte[] bytes) {
+  public static final String PREFIX = "rekey:v";
+  private static final int MAX_VERSION_DIGITS = 9;
+
+  public String render() {
+    return header(version) + Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /** The authenticated header {@code rekey:vN:} as UTF-8. */
+  public static byte[] headerBytes(int version) {
+    return header(version).getBytes(StandardCharsets.US_ASCII);
+  }
+
+  public static String header(int version) {
+    return PREFIX + version + ":";
+  }
+
+  public static VersionedText parse(String text) {
+    if (text == null || !text.startsWith(PREFIX)) {
+      throw RekeyException.decryptionFailed();
+    }
+    int colon = text.indexOf(':', PREFIX.length());
+    int digits = colon - PREFIX.length();
+    if (colon < 0 || digits < 1 || digits > MAX_VERSION_DIGITS || text.charAt(PREFIX.length()) == '0') {
+      throw RekeyException.decryptionFailed();
+    }
+    int version = 0;
+    for (int i = PREFIX.length(); i < colon; i++) {
+      char ch = text.charAt(i);
+      if (ch < '0' || ch > '9') {
+        throw RekeyException.decryptionFailed();
+      }
+      version = version * 10 + (ch - '0');
+    }
+    try {
+      return new VersionedText(version, Base64.getDecoder().decode(text.substring(colon + 1)));
+    } catch (IllegalArgumentException e) {
+      throw RekeyException.decryptionFailed();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "VersionedText[v" + version + ", " + bytes.length + " bytes]";
+  }
+}

@@ -1,0 +1,33 @@
+package dev.rekey.core.port;
+
+import dev.rekey.core.key.Key;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Storage of keys and their versions. A key is written whole (its row and every version) in one
+ * transaction, guarded by its revision, so concurrent writers never interleave.
+ */
+public interface KeyRepository {
+
+  /** Stores a new key. Throws ALREADY_EXISTS when the namespace already has a key of that name. */
+  void insert(Key key);
+
+  Optional<Key> find(String namespace, String name);
+
+  /** Keys of a namespace ordered by name, starting after {@code afterName} (null for the first page). */
+  List<Key> list(String namespace, String afterName, int limit);
+
+  /**
+   * Replaces a stored key with {@code updated} when the stored revision is still
+   * {@code expectedRevision}; otherwise throws CONCURRENT_MODIFICATION and writes nothing.
+   * Versions are only ever added, never removed.
+   */
+  void update(Key updated, long expectedRevision);
+
+  /**
+   * Keys (any namespace) with at least one version whose material is not wrapped by
+   * {@code rootKeyId}, at most {@code limit}, in a stable order. Drives root key rotation.
+   */
+  List<Key> findWrappedByOtherRoot(String rootKeyId, int limit);
+}

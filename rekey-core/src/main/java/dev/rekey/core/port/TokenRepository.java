@@ -1,0 +1,20 @@
+package dev.rekey.core.port;
+
+import dev.rekey.core.auth.TokenRecord;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Storage of tokens, looked up by the hash of the token, never by the token itself. */
+public interface TokenRepository {
+  void insert(TokenRecord token);
+
+  Optional<TokenRecord> findByHash(String hash);
+
+  Optional<TokenRecord> findById(String id);
+
+  /** Marks the token revoked at {@code at}; returns false when there is no such token. */
+  boolean revoke(String id, Instant at);
+
+  List<TokenRecord> list(int limit);
+}

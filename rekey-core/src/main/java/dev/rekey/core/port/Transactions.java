@@ -1,0 +1,19 @@
+package dev.rekey.core.port;
+
+import java.util.function.Supplier;
+
+/**
+ * Runs work in one database transaction. Repository calls made by {@code work} on the same thread
+ * join it; it commits when {@code work} returns and rolls back when it throws. Nested calls join
+ * the outer transaction.
+ */
+public interface Transactions {
+  <T> T inTransaction(Supplier<T> work);
+
+  default void run(Runnable work) {
+    inTransaction(() -> {
+      work.run();
+      return null;
+    });
+  }
+}

@@ -1,0 +1,26 @@
+package dev.rekey.core.root;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Associated data that binds wrapped material to its identity, so a stored row copied onto
+ * another key, version or purpose fails to unwrap. Names never contain NUL, so the encoding is
+ * unambiguous.
+ */
+public final class MaterialBinding {
+  private MaterialBinding() {}
+
+  public static byte[] keyVersion(String namespace, String keyName, int version) {
+    return ("rekey/key-version/v1\0" + namespace + "\0" + keyName + "\0" + version).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** For system secrets such as the audit signing key. */
+  public static byte[] system(String name) {
+    return ("rekey/system/v1\0" + name).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** For the keyring blob sealed by a {@link Seal}. */
+  public static byte[] keyring() {
+    return "rekey/root-keyring/v1".getBytes(StandardCharsets.UTF_8);
+  }
+}
