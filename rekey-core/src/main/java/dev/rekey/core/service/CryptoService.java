@@ -1,0 +1,168 @@
+package dev.rekey.core.service;
+
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.crypto.AesGcm;
+import dev.rekey.core.crypto.Hmac;
+import dev.rekey.core.crypto.Randomness;
+import dev.rekey.core.crypto.VersionedText;
+import dev.rekey.core.key.Key;
+import dev.rekey.core.key.KeyPurpose;
+import dev.rekey.core.key.KeyVersion;
+import dev.rekey.core.key.VersionState;
+import java.util.Arrays;
+import javax.crypto.SecretKey;
+
+/**
+ * Encrypt, decrypt, rewrap, data keys and MACs with the versions of a key. Encryption always uses
+ * the primary; decryption takes the version from the ciphertext and is allowed for PRIMARY and
+ * ACTIVE versions at or above the minimum decryption version; rewrap may also read RETIRED
+ * versions. Tampered, truncated or foreign input is the one generic decryption failure.
+ */
+public final class CryptoService {
+  public static final int DATA_KEY_LENGTH = 32;
+
+  private final KeyCache cache;
+
+  public CryptoService(KeyCache cache) {
+    this.cache = cache;
+  }
+
+  /** A ciphertext or MAC in text form, and the version that made it. */
+  public record Produced(String text, int version) {}
+
+  /** A decrypted plaintext and the version that had encrypted it. The caller owns the bytes. */
+  public record Decrypted(byte[] plaintext, int version) {
+    @Override
+    public String toString() {
+      return "Decrypted[v" + version + ", redacted]";
+    }
+  }
+
+  /** A data key: plaintext (null when only the wrapped form was asked for) and its ciphertext. */
+  public record DataKey(byte[] plaintext, String ciphertext, int version) {
+    @Override
+    public String toString() {
+      return "DataKey[v" + version + ", redacted]";
+    }
+  }
+
+  public Produced encrypt(String namespace, String name, byte[] plaintext, byte[] context) {
+    KeyCache.Entry e = entry(namespace, name, KeyPurpose.ENCRYPTION);
+    return seal(e, plaintext, context);
+  }
+
+  public Decrypted decrypt(String namespace, String name, String ciphertext, byte[] context) {
+    VersionedText parsed = VersionedText.parse(ciphertext);
+    KeyCache.Entry e = entryWithVersion(namespace, name, KeyPurpose.ENCRYPTION, parsed.version());
+    KeyVersion v = e.key().version(parsed.version()).orElseThrow(RekeyException::decryptionFailed);
+    if (!e.key().canDecryptWith(v.number())) {
+      throw notUsable(e.key(), v, "decrypt");
+    }
+    return new Decrypted(open(e, v, parsed, context), v.number());
+  }
+
+  /** Re-encrypts under the primary without returning the plaintext. RETIRED versions may be read. */
+  public Produced rewrap(String namespace, String name, String ciphertext, byte[] context) {
+    VersionedText parsed = VersionedText.parse(ciphertext);
+    KeyCache.Entry e = entryWithVersion(namespace, name, KeyPurpose.ENCRYPTION, parsed.version());
+    KeyVersion v = e.key().version(parsed.version()).orElseThrow(RekeyException::decryptionFailed);
+    VersionState s = v.state();
+    if (!(s.decrypts() || s == VersionState.RETIRED)) {
+      throw notUsable(e.key(), v, "rewrap");
+    }
+    byte[] plaintext = open(e, v, parsed, context);
+    try {
+      return seal(e, plaintext, context);
+    } finally {
+      Arrays.fill(plaintext, (byte) 0);
+    }
+  }
+
+  public DataKey dataKey(String namespace, String name, byte[] context, boolean wrappedOnly) {
+    KeyCache.Entry e = entry(namespace, name, KeyPurpose.ENCRYPTION);
+    byte[] dek = Randomness.bytes(DATA_KEY_LENGTH);
+    Produced wrapped = seal(e, dek, context);
+    if (wrappedOnly) {
+      Arrays.fill(dek, (byte) 0);
+      return new DataKey(null, wrapped.text(), wrapped.version());
+    }
+    return new DataKey(dek, wrapped.text(), wrapped.version());
+  }
+
+  public Produced mac(String namespace, String name, byte[] message) {
+    KeyCache.Entry e = entry(namespace, name, KeyPurpose.MAC);
+    KeyVersion primary = e.key().primary();
+    SecretKey k = cache.secret(e, primary, Hmac.ALGORITHM);
+    byte[] tag = Hmac.compute(k, VersionedText.headerBytes(primary.number()), message);
+    return new Produced(new VersionedText(primary.number(), tag).render(), primary.number());
+  }
+
+  /** True when {@code mac} was made by a version that may still verify (PRIMARY, ACTIVE or RETIRED). */
+  public boolean verifyMac(String namespace, String name, byte[] message, String mac) {
+    VersionedText parsed;
+    try {
+      parsed = VersionedText.parse(mac);
+    } catch (RekeyException e) {
+      return false;
+    }
+    KeyCache.Entry e = entryWithVersion(namespace, name, KeyPurpose.MAC, parsed.version());
+    KeyVersion v = e.key().version(parsed.version()).orElse(null);
+    if (v == null || !(v.state().decrypts() || v.state() == VersionState.RETIRED)) {
+      return false;
+    }
+    SecretKey k = cache.secret(e, v, Hmac.ALGORITHM);
+    return Hmac.verify(k, parsed.bytes(), VersionedText.headerBytes(v.number()), message);
+  }
+
+  private Produced seal(KeyCache.Entry e, byte[] plaintext, byte[] context) {
+    KeyVersion primary = e.key().primary();
+    SecretKey k = cache.secret(e, primary, "AES");
+    byte[] out = AesGcm.encrypt(k, plaintext, aad(primary.number(), context));
+    return new Produced(new VersionedText(primary.number(), out).render(), primary.number());
+  }
+
+  private byte[] open(KeyCache.Entry e, KeyVersion v, VersionedText parsed, byte[] context) {
+    SecretKey k = cache.secret(e, v, "AES");
+    return AesGcm.decrypt(k, parsed.bytes(), aad(v.number(), context));
+  }
+
+  /** Associated data: the authenticated header {@code rekey:vN:} followed by the caller's context. */
+  static byte[] aad(int version, byte[] context) {
+    byte[] header = VersionedText.headerBytes(version);
+    if (context == null || context.length == 0) {
+      return header;
+    }
+    byte[] aad = Arrays.copyOf(header, header.length + context.length);
+    System.arraycopy(context, 0, aad, header.length, context.length);
+    return aad;
+  }
+
+  private KeyCache.Entry entry(String namespace, String name, KeyPurpose purpose) {
+    KeyCache.Entry e = cache.get(namespace, name);
+    requirePurpose(e.key(), purpose);
+    return e;
+  }
+
+  /** The key, reloaded once if the ciphertext names a version this node has not seen yet. */
+  private KeyCache.Entry entryWithVersion(String namespace, String name, KeyPurpose purpose, int version) {
+    KeyCache.Entry e = entry(namespace, name, purpose);
+    if (version > e.key().latestVersion()) {
+      e = cache.refresh(namespace, name);
+    }
+    return e;
+  }
+
+  private static void requirePurpose(Key key, KeyPurpose purpose) {
+    if (key.type().purpose() != purpose) {
+      throw RekeyException.unsupported("key '" + key.name() + "' is of type " + key.type().wireName()
+          + " and cannot be used for " + purpose.name().toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  private static RekeyException notUsable(Key key, KeyVersion v, String operation) {
+    String why = v.state().decrypts() ? "below the minimum decryption version " + key.minDecryptionVersion()
+        : v.state().wireName();
+    return RekeyException.illegalState("version " + v.number() + " of key '" + key.name() + "' is " + why
+        + " and cannot " + operation);
+  }
+}

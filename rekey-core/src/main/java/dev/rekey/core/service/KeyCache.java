@@ -1,0 +1,125 @@
+package dev.rekey.core.service;
+
+import dev.rekey.core.crypto.SecretAccess;
+import dev.rekey.core.crypto.SecretBytes;
+import dev.rekey.core.key.Key;
+import dev.rekey.core.key.KeyVersion;
+import dev.rekey.core.key.WrappedKey;
+import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.root.MaterialBinding;
+import dev.rekey.core.root.RootKeyring;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Keys and their unwrapped version material in memory, so the hot path neither reads the
+ * database nor unwraps per request. An entry is reloaded after {@code ttl} (bounding how long
+ * another node's change can go unseen here) and at once when this node changes the key.
+ * Unwrapped material survives a reload when its wrapped form did not change. {@link #clear()}
+ * drops everything (on seal).
+ */
+public final class KeyCache {
+  private final KeyRepository keys;
+  private final Supplier<RootKeyring> keyring;
+  private final long ttlNanos;
+  private final Map<Id, Entry> entries = new ConcurrentHashMap<>();
+
+  private record Id(String namespace, String name) {}
+
+  /** A cached key with lazily unwrapped version material. */
+  public static final class Entry {
+    private final Key key;
+    private final long loadedAt;
+    private final Map<Integer, Unwrapped> material;
+
+    private Entry(Key key, long loadedAt, Map<Integer, Unwrapped> material) {
+      this.key = key;
+      this.loadedAt = loadedAt;
+      this.material = material;
+    }
+
+    public Key key() {
+      return key;
+    }
+
+    @Override
+    public String toString() {
+      return "KeyCache.Entry[" + key.namespace() + "/" + key.name() + "]";
+    }
+  }
+
+  private record Unwrapped(WrappedKey wrapped, SecretKey secret) {
+    @Override
+    public String toString() {
+      return "Unwrapped[redacted]";
+    }
+  }
+
+  public KeyCache(KeyRepository keys, Supplier<RootKeyring> keyring, Duration ttl) {
+    this.keys = keys;
+    this.keyring = keyring;
+    this.ttlNanos = ttl.toNanos();
+  }
+
+  /** The key, from memory when fresh. */
+  public Entry get(String namespace, String name) {
+    Id id = new Id(namespace, name);
+    Entry e = entries.get(id);
+    if (e != null && System.nanoTime() - e.loadedAt < ttlNanos) {
+      return e;
+    }
+    return reload(id, e);
+  }
+
+  /** Reloads now: used when a ciphertext names a version this node has not seen yet. */
+  public Entry refresh(String namespace, String name) {
+    Id id = new Id(namespace, name);
+    return reload(id, entries.get(id));
+  }
+
+  /** The unwrapped material of {@code version}, which must exist and have material. */
+  public SecretKey secret(Entry entry, KeyVersion version, String algorithm) {
+    Unwrapped u = entry.material.get(version.number());
+    if (u != null && u.wrapped.equals(version.material())) {
+      return u.secret;
+    }
+    Key k = entry.key;
+    SecretBytes raw = keyring.get().unwrap(version.material(),
+        MaterialBinding.keyVersion(k.namespace(), k.name(), version.number()));
+    try {
+      SecretKey secret = new SecretKeySpec(raw.reveal(SecretAccess.get()), algorithm);
+      entry.material.put(version.number(), new Unwrapped(version.material(), secret));
+      return secret;
+    } finally {
+      raw.destroy();
+    }
+  }
+
+  public void invalidate(String namespace, String name) {
+    entries.remove(new Id(namespace, name));
+  }
+
+  public void clear() {
+    entries.clear();
+  }
+
+  private Entry reload(Id id, Entry previous) {
+    Key key = keys.find(id.namespace, id.name).orElseThrow(() -> KeyService.notFound(id.namespace, id.name));
+    Map<Integer, Unwrapped> material = new ConcurrentHashMap<>();
+    if (previous != null) {
+      for (KeyVersion v : key.versions()) {
+        Unwrapped u = previous.material.get(v.number());
+        if (u != null && u.wrapped.equals(v.material())) {
+          material.put(v.number(), u);
+        }
+      }
+    }
+    Entry fresh = new Entry(key, System.nanoTime(), material);
+    entries.put(id, fresh);
+    return fresh;
+  }
+}

@@ -1,0 +1,154 @@
+package dev.rekey.core.service;
+
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.crypto.SecretBytes;
+import dev.rekey.core.key.Key;
+import dev.rekey.core.key.KeyType;
+import dev.rekey.core.key.Names;
+import dev.rekey.core.key.WrappedKey;
+import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.root.MaterialBinding;
+import dev.rekey.core.root.RootKeyring;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * Creates keys and moves their versions through the lifecycle. Every change is one
+ * optimistic-concurrency write of the whole key, retried on a concurrent change, and then
+ * invalidates the local {@link KeyCache}.
+ */
+public final class KeyService {
+  private static final int MAX_ATTEMPTS = 8;
+  public static final int MAX_PAGE = 1000;
+
+  private final KeyRepository keys;
+  private final Supplier<RootKeyring> keyring;
+  private final KeyCache cache;
+  private final Clock clock;
+  private final Duration minimumDestroyWait;
+
+  public KeyService(KeyRepository keys, Supplier<RootKeyring> keyring, KeyCache cache, Clock clock,
+      Duration minimumDestroyWait) {
+    this.keys = keys;
+    this.keyring = keyring;
+    this.cache = cache;
+    this.clock = clock;
+    this.minimumDestroyWait = minimumDestroyWait;
+  }
+
+  public Key create(String namespace, String name, KeyType type, Map<String, String> tags) {
+    Names.namespace(namespace);
+    Names.keyName(name);
+    Names.tags(tags);
+    Instant now = clock.instant();
+    Key key = Key.create(namespace, name, type, tags, newMaterial(namespace, name, 1, type), now);
+    keys.insert(key);
+    return key;
+  }
+
+  public Key get(String namespace, String name) {
+    return keys.find(namespace, name).orElseThrow(() -> notFound(namespace, name));
+  }
+
+  public List<Key> list(String namespace, String afterName, int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw RekeyException.invalid("limit must be between 1 and " + MAX_PAGE);
+    }
+    return keys.list(Names.namespace(namespace), afterName, limit);
+  }
+
+  /** Adds a version; with {@code promote} it becomes the primary at once, otherwise it is PENDING. */
+  public Key rotate(String namespace, String name, boolean promote) {
+    return change(namespace, name, k -> k.rotate(newMaterial(namespace, name, k.latestVersion() + 1, k.type()),
+        promote, clock.instant()));
+  }
+
+  /** A new primary at once and the old primary REVOKED. */
+  public Key emergencyRotate(String namespace, String name) {
+    return change(namespace, name, k -> k.emergencyRotate(
+        newMaterial(namespace, name, k.latestVersion() + 1, k.type()), clock.instant()));
+  }
+
+  public Key changeVersion(String namespace, String name, int version, VersionAction action, Integer pendingDays) {
+    return change(namespace, name, k -> apply(k, version, action, pendingDays));
+  }
+
+  /** Changes minimum versions and tags; null leaves a setting as it is. */
+  public Key update(String namespace, String name, Integer minDecryption, Integer minEncryption,
+      Map<String, String> tags) {
+    return change(namespace, name, k -> {
+      Key next = k;
+      if (minDecryption != null) {
+        next = next.withMinDecryptionVersion(minDecryption, clock.instant());
+      }
+      if (minEncryption != null) {
+        next = next.withMinEncryptionVersion(minEncryption);
+      }
+      if (tags != null) {
+        next = next.withTags(tags);
+      }
+      return next;
+    });
+  }
+
+  private Key apply(Key k, int version, VersionAction action, Integer pendingDays) {
+    Instant now = clock.instant();
+    return switch (action) {
+      case PROMOTE -> k.promote(version, now);
+      case RETIRE -> k.retire(version, now);
+      case DISABLE -> k.disable(version, now);
+      case ENABLE -> k.enable(version, now);
+      case REVOKE -> k.revoke(version, now);
+      case SCHEDULE_DESTROY -> k.scheduleDestruction(version, now.plus(destroyWait(pendingDays)), now);
+      case CANCEL_DESTROY -> k.cancelDestruction(version, now);
+      case DESTROY -> k.destroy(version, now);
+    };
+  }
+
+  private Duration destroyWait(Integer pendingDays) {
+    int days = pendingDays == null ? 30 : pendingDays;
+    if (days < 1 || days > 365) {
+      throw RekeyException.invalid("pending_days must be between 1 and 365");
+    }
+    Duration wait = Duration.ofDays(days);
+    if (wait.compareTo(minimumDestroyWait) < 0) {
+      throw RekeyException.invalid("pending_days must be at least " + minimumDestroyWait.toDays()
+          + " (purge protection)");
+    }
+    return wait;
+  }
+
+  private Key change(String namespace, String name, UnaryOperator<Key> operation) {
+    for (int attempt = 1; ; attempt++) {
+      Key current = get(namespace, name);
+      Key updated = operation.apply(current);
+      try {
+        keys.update(updated, current.revision());
+        cache.invalidate(namespace, name);
+        return updated;
+      } catch (RekeyException e) {
+        if (e.code() != dev.rekey.api.ErrorCode.CONCURRENT_MODIFICATION || attempt >= MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private WrappedKey newMaterial(String namespace, String name, int version, KeyType type) {
+    SecretBytes material = SecretBytes.random(type.materialLength());
+    try {
+      return keyring.get().wrap(material, MaterialBinding.keyVersion(namespace, name, version));
+    } finally {
+      material.destroy();
+    }
+  }
+
+  static RekeyException notFound(String namespace, String name) {
+    return RekeyException.notFound("no key '" + name + "' in namespace '" + namespace + "'");
+  }
+}

@@ -1,0 +1,126 @@
+package dev.rekey.core.service;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.auth.Grant;
+import dev.rekey.core.auth.Principal;
+import dev.rekey.core.auth.TokenRecord;
+import dev.rekey.core.crypto.Hex;
+import dev.rekey.core.crypto.Randomness;
+import dev.rekey.core.port.TokenRepository;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Issues, authenticates and revokes tokens. A token is 256 random bits; only its SHA-256 is
+ * stored. Successful look-ups are cached for {@code cacheTtl} (so revocation on another node takes
+ * effect within that time; on this node at once).
+ */
+public final class TokenService {
+  public static final String TOKEN_PREFIX = "rk_";
+  private static final Pattern PRINCIPAL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
+  private static final int MAX_GRANTS = 64;
+
+  private final TokenRepository tokens;
+  private final Clock clock;
+  private final long cacheTtlNanos;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  private record Cached(TokenRecord record, long at) {}
+
+  /** A newly issued token: the only time the token itself exists outside the caller. */
+  public record Issued(String token, TokenRecord record) {
+    @Override
+    public String toString() {
+      return "Issued[" + record.id() + ", token redacted]";
+    }
+  }
+
+  public TokenService(TokenRepository tokens, Clock clock, Duration cacheTtl) {
+    this.tokens = tokens;
+    this.clock = clock;
+    this.cacheTtlNanos = cacheTtl.toNanos();
+  }
+
+  public Issued create(String principal, List<Grant> grants, Duration ttl, String createdBy) {
+    if (principal == null || !PRINCIPAL.matcher(principal).matches()) {
+      throw RekeyException.invalid("invalid principal name: 1 to 128 characters from A-Z a-z 0-9 . _ @ -");
+    }
+    if (grants == null || grants.isEmpty() || grants.size() > MAX_GRANTS) {
+      throw RekeyException.invalid("a token needs 1 to " + MAX_GRANTS + " grants");
+    }
+    if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+      throw RekeyException.invalid("ttl must be positive");
+    }
+    return issue(TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(Randomness.bytes(32)),
+        principal, grants, ttl, createdBy);
+  }
+
+  /**
+   * Stores a caller-chosen token (the dev root token) unless a token with that value exists.
+   * Returns the stored record.
+   */
+  public TokenRecord ensure(String token, String principal, List<Grant> grants, String createdBy) {
+    if (token == null || token.length() < 8) {
+      throw RekeyException.invalid("a token must have at least 8 characters");
+    }
+    return tokens.findByHash(hash(token)).orElseGet(() -> issue(token, principal, grants, null, createdBy).record());
+  }
+
+  private Issued issue(String token, String principal, List<Grant> grants, Duration ttl, String createdBy) {
+    Instant now = clock.instant();
+    TokenRecord record = new TokenRecord("tok_" + Hex.encode(Randomness.bytes(8)), hash(token), principal,
+        grants, now, ttl == null ? null : now.plus(ttl), null, createdBy);
+    tokens.insert(record);
+    return new Issued(token, record);
+  }
+
+  /** The principal a token stands for; UNAUTHENTICATED when missing, unknown, expired or revoked. */
+  public Principal authenticate(String token) {
+    if (token == null || token.isEmpty()) {
+      throw new RekeyException(ErrorCode.UNAUTHENTICATED, "a token is required");
+    }
+    String h = hash(token);
+    Cached c = cache.get(h);
+    TokenRecord record;
+    if (c != null && System.nanoTime() - c.at < cacheTtlNanos) {
+      record = c.record;
+    } else {
+      record = tokens.findByHash(h).orElse(null);
+      if (record != null) {
+        cache.put(h, new Cached(record, System.nanoTime()));
+      }
+    }
+    if (record == null || !record.usableAt(clock.instant())) {
+      throw new RekeyException(ErrorCode.UNAUTHENTICATED, "the token is invalid, expired or revoked");
+    }
+    return new Principal(record.principal(), record.id(), record.grants());
+  }
+
+  public Optional<TokenRecord> find(String id) {
+    return tokens.findById(id);
+  }
+
+  public List<TokenRecord> list(int limit) {
+    return tokens.list(limit);
+  }
+
+  public void revoke(String id) {
+    if (!tokens.revoke(id, clock.instant())) {
+      throw RekeyException.notFound("no token with id '" + id + "'");
+    }
+    cache.values().removeIf(c -> c.record.id().equals(id));
+  }
+
+  static String hash(String token) {
+    return Hex.encode(Hex.sha256(token.getBytes(StandardCharsets.UTF_8)));
+  }
+}

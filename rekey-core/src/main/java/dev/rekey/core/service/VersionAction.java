@@ -1,0 +1,29 @@
+package dev.rekey.core.service;
+
+import dev.rekey.core.RekeyException;
+
+/** Lifecycle actions on a single key version, by their wire names. */
+public enum VersionAction {
+  PROMOTE("promote"), RETIRE("retire"), DISABLE("disable"), ENABLE("enable"), REVOKE("revoke"),
+  SCHEDULE_DESTROY("schedule-destroy"), CANCEL_DESTROY("cancel-destroy"), DESTROY("destroy");
+
+  private final String wireName;
+
+  VersionAction(String wireName) {
+    this.wireName = wireName;
+  }
+
+  public String wireName() {
+    return wireName;
+  }
+
+  public static VersionAction fromWire(String name) {
+    for (VersionAction a : values()) {
+      if (a.wireName.equals(name)) {
+        return a;
+      }
+    }
+    throw RekeyException.invalid("unknown version action '" + name + "'; actions: promote, retire, disable,"
+        + " enable, revoke, schedule-destroy, cancel-destroy, destroy");
+  }
+}
