@@ -1,0 +1,65 @@
+package dev.rekey.api;
+
+/**
+ * The v1 paths of docs/api.md. Path parameters (key names, token ids) must already be safe path
+ * segments; {@link #segment(String)} percent-encodes anything else.
+ */
+public final class ApiPaths {
+  public static final String HEALTH = "/v1/health";
+  public static final String OPENAPI = "/v1/openapi.json";
+  public static final String SEAL_STATUS = "/v1/sys/seal-status";
+  public static final String INIT = "/v1/sys/init";
+  public static final String UNSEAL = "/v1/sys/unseal";
+  public static final String SEAL = "/v1/sys/seal";
+  public static final String ROTATE_ROOT = "/v1/sys/rotate-root";
+  public static final String TOKENS = "/v1/auth/tokens";
+  public static final String TOKEN_SELF = "/v1/auth/tokens/self";
+  public static final String KEYS = "/v1/keys";
+  public static final String AUDIT_VERIFY = "/v1/audit/verify";
+  public static final String AUDIT_RECORDS = "/v1/audit/records";
+
+  public static final String HEADER_TOKEN = "X-Rekey-Token";
+  public static final String HEADER_NAMESPACE = "X-Rekey-Namespace";
+  public static final String HEADER_REQUEST_ID = "X-Request-Id";
+  public static final String DEFAULT_NAMESPACE = "default";
+  /** Most items one batch request may carry. */
+  public static final int MAX_BATCH_ITEMS = 1000;
+
+  private ApiPaths() {}
+
+  /** {@code /v1/keys/{name}}. */
+  public static String key(String name) {
+    return KEYS + "/" + segment(name);
+  }
+
+  /** {@code /v1/keys/{name}/{operation}}, e.g. operation {@code encrypt} or {@code mac/verify}. */
+  public static String keyOperation(String name, String operation) {
+    return key(name) + "/" + operation;
+  }
+
+  /** {@code /v1/keys/{name}/versions/{version}/{action}}. */
+  public static String versionAction(String name, int version, String action) {
+    return key(name) + "/versions/" + version + "/" + segment(action);
+  }
+
+  /** {@code /v1/auth/tokens/{id}}. */
+  public static String token(String id) {
+    return TOKENS + "/" + segment(id);
+  }
+
+  /** Percent-encodes every byte outside the RFC 3986 unreserved set. */
+  public static String segment(String value) {
+    StringBuilder out = new StringBuilder(value.length());
+    for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '.' || c == '_' || c == '~') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,7 @@
+package dev.rekey.api;
+
+import java.util.Map;
+
+/** {@code PATCH /v1/keys/{name}}: every field optional; null leaves it unchanged; tags replace all tags. */
+public record UpdateKeyRequest(
+    Integer minDecryptionVersion, Integer minEncryptionVersion, Map<String, String> tags) {}
