@@ -1,0 +1,387 @@
+package dev.rekey.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rekey.api.ApiPaths;
+import dev.rekey.api.AuditRecordList;
+import dev.rekey.api.AuditVerifyResponse;
+import dev.rekey.api.BatchResponse;
+import dev.rekey.api.CiphertextItem;
+import dev.rekey.api.CreateKeyRequest;
+import dev.rekey.api.DatakeyRequest;
+import dev.rekey.api.DatakeyResponse;
+import dev.rekey.api.DecryptRequest;
+import dev.rekey.api.DecryptResponse;
+import dev.rekey.api.DecryptResult;
+import dev.rekey.api.EncryptItem;
+import dev.rekey.api.EncryptRequest;
+import dev.rekey.api.EncryptResponse;
+import dev.rekey.api.EncryptResult;
+import dev.rekey.api.ErrorCode;
+import dev.rekey.api.GrantView;
+import dev.rekey.api.Health;
+import dev.rekey.api.InitRequest;
+import dev.rekey.api.InitResponse;
+import dev.rekey.api.KeyList;
+import dev.rekey.api.KeyView;
+import dev.rekey.api.MacRequest;
+import dev.rekey.api.MacResponse;
+import dev.rekey.api.MacVerifyRequest;
+import dev.rekey.api.MacVerifyResponse;
+import dev.rekey.api.RewrapRequest;
+import dev.rekey.api.RotateRequest;
+import dev.rekey.api.RotateRootResponse;
+import dev.rekey.api.ScheduleDestroyRequest;
+import dev.rekey.api.SealStatus;
+import dev.rekey.api.TokenCreateRequest;
+import dev.rekey.api.TokenList;
+import dev.rekey.api.TokenView;
+import dev.rekey.api.UnsealRequest;
+import dev.rekey.api.UpdateKeyRequest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Java SDK for the Rekey REST API v1 (docs/api.md): one method per endpoint. Thread-safe;
+ * build one and share it. Binary values are byte arrays here and base64 on the wire. Every
+ * failure is a {@link RekeyClientException} (a {@link RekeyConnectionException} when there was no
+ * answer). {@link #toString()} never shows the token.
+ */
+public final class RekeyClient {
+  private final Transport transport;
+  private final String namespace;
+
+  RekeyClient(Transport transport, String namespace) {
+    this.transport = transport;
+    this.namespace = namespace;
+  }
+
+  public static RekeyClientBuilder builder() {
+    return new RekeyClientBuilder();
+  }
+
+  /** A client from REKEY_ADDR, REKEY_TOKEN and REKEY_NAMESPACE (each optional). */
+  public static RekeyClient fromEnvironment() {
+    return RekeyClientBuilder.fromEnvironment(System.getenv()).build();
+  }
+
+  /** The same client (connection, token) acting in another namespace. */
+  public RekeyClient withNamespace(String otherNamespace) {
+    return new RekeyClient(transport, RekeyClientBuilder.requireNamespace(otherNamespace));
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public String address() {
+    return transport.base();
+  }
+
+  // ---- system ----
+
+  /** Health; a sealed or uninitialized server answers 503 with a health body, returned here too. */
+  public Health health() {
+    Transport.Result result = transport.exchange("GET", ApiPaths.HEALTH, namespace, null);
+    if (result.status() == 200 || result.status() == 503) {
+      try {
+        Health health = transport.mapper().readValue(result.body(), Health.class);
+        if (health.status() != null) {
+          return health;
+        }
+      } catch (IOException | RuntimeException e) {
+        // not a health body: report the status below
+      }
+    }
+    throw transport.error(result);
+  }
+
+  public SealStatus sealStatus() {
+    return get(ApiPaths.SEAL_STATUS, SealStatus.class);
+  }
+
+  /** Initializes a new server once; shares and threshold are null for file and pkcs11 seals. */
+  public InitResponse init(Integer shares, Integer threshold) {
+    return post(ApiPaths.INIT, new InitRequest(shares, threshold), InitResponse.class);
+  }
+
+  /** Submits one unseal share; the answer shows the progress. */
+  public SealStatus unseal(String share) {
+    return post(ApiPaths.UNSEAL, UnsealRequest.ofShare(share), SealStatus.class);
+  }
+
+  /** Discards the shares submitted so far. */
+  public SealStatus resetUnseal() {
+    return post(ApiPaths.UNSEAL, UnsealRequest.resetProgress(), SealStatus.class);
+  }
+
+  public void seal() {
+    transport.send("POST", ApiPaths.SEAL, namespace, null);
+  }
+
+  public RotateRootResponse rotateRoot() {
+    return post(ApiPaths.ROTATE_ROOT, null, RotateRootResponse.class);
+  }
+
+  // ---- tokens ----
+
+  /** Creates a token; the answer's {@code token} is the secret, shown only this once. */
+  public TokenView createToken(TokenCreateRequest request) {
+    return post(ApiPaths.TOKENS, request, TokenView.class);
+  }
+
+  /** Creates a token; {@code ttl} null means the server's default. */
+  public TokenView createToken(String principal, List<GrantView> grants, Duration ttl) {
+    return createToken(new TokenCreateRequest(principal, grants, ttl == null ? null : ttl.toString()));
+  }
+
+  public TokenView selfToken() {
+    return get(ApiPaths.TOKEN_SELF, TokenView.class);
+  }
+
+  public TokenList listTokens() {
+    return get(ApiPaths.TOKENS, TokenList.class);
+  }
+
+  public void revokeToken(String id) {
+    transport.send("DELETE", ApiPaths.token(id), namespace, null);
+  }
+
+  // ---- keys ----
+
+  public KeyView createKey(CreateKeyRequest request) {
+    return post(ApiPaths.KEYS, request, KeyView.class);
+  }
+
+  /** Creates a key; {@code type} null means {@code aes256-gcm}. */
+  public KeyView createKey(String name, String type, Map<String, String> tags) {
+    return createKey(new CreateKeyRequest(name, type, tags));
+  }
+
+  public KeyView getKey(String name) {
+    return get(ApiPaths.key(name), KeyView.class);
+  }
+
+  /** One page of keys after the name {@code after} (null: from the start); limit null: server default. */
+  public KeyList listKeys(String after, Integer limit) {
+    return get(keysPath(after, limit), KeyList.class);
+  }
+
+  /** Every key of the namespace, following the pages. */
+  public List<KeyView> listAllKeys() {
+    List<KeyView> all = new ArrayList<>();
+    String after = null;
+    do {
+      KeyList page = listKeys(after, null);
+      all.addAll(page.keys() == null ? List.of() : page.keys());
+      after = page.keys() == null || page.keys().isEmpty() ? null : page.nextAfter();
+    } while (after != null);
+    return all;
+  }
+
+  /** The query path of {@code GET /v1/keys}. */
+  public static String keysPath(String after, Integer limit) {
+    StringBuilder path = new StringBuilder(ApiPaths.KEYS);
+    char sep = '?';
+    if (after != null) {
+      path.append(sep).append("after=").append(ApiPaths.segment(after));
+      sep = '&';
+    }
+    if (limit != null) {
+      path.append(sep).append("limit=").append(limit);
+    }
+    return path.toString();
+  }
+
+  public KeyView updateKey(String name, UpdateKeyRequest request) {
+    return send("PATCH", ApiPaths.key(name), request, KeyView.class);
+  }
+
+  /** Rotates: a new primary version, or with {@code promote=false} a new pending version. */
+  public KeyView rotateKey(String name, boolean promote) {
+    return post(ApiPaths.keyOperation(name, "rotate"), new RotateRequest(promote), KeyView.class);
+  }
+
+  /** New primary at once; the old primary becomes revoked. */
+  public KeyView emergencyRotate(String name) {
+    return post(ApiPaths.keyOperation(name, "emergency-rotate"), null, KeyView.class);
+  }
+
+  /** Applies a lifecycle action to one version; for schedule-destroy see {@link #scheduleDestroy}. */
+  public KeyView versionAction(String name, int version, VersionAction action) {
+    if (action == VersionAction.SCHEDULE_DESTROY) {
+      return scheduleDestroy(name, version, null);
+    }
+    return post(ApiPaths.versionAction(name, version, action.wire()), null, KeyView.class);
+  }
+
+  /** Schedules destruction after {@code pendingDays} (null: the server's default). */
+  public KeyView scheduleDestroy(String name, int version, Integer pendingDays) {
+    return post(ApiPaths.versionAction(name, version, VersionAction.SCHEDULE_DESTROY.wire()),
+        new ScheduleDestroyRequest(pendingDays), KeyView.class);
+  }
+
+  // ---- cryptography ----
+
+  /** Encrypts under the key's primary version; {@code context} (nullable) must be given again to decrypt. */
+  public EncryptResponse encrypt(String name, byte[] plaintext, byte[] context) {
+    return post(ApiPaths.keyOperation(name, "encrypt"),
+        EncryptRequest.single(b64(plaintext), b64(context)), EncryptResponse.class);
+  }
+
+  /** Decrypts; every failure to decrypt is one generic {@link ErrorCode#DECRYPTION_FAILED}. */
+  public byte[] decrypt(String name, String ciphertext, byte[] context) {
+    DecryptResponse response = post(ApiPaths.keyOperation(name, "decrypt"),
+        DecryptRequest.single(ciphertext, b64(context)), DecryptResponse.class);
+    return unb64(response.plaintext());
+  }
+
+  /** Re-encrypts under the primary version without the plaintext leaving the server. */
+  public EncryptResponse rewrap(String name, String ciphertext, byte[] context) {
+    return post(ApiPaths.keyOperation(name, "rewrap"),
+        RewrapRequest.single(ciphertext, b64(context)), EncryptResponse.class);
+  }
+
+  /** Encrypts up to 1000 items; results in order, a failed item carries {@code error}. */
+  public List<EncryptResult> encryptBatch(String name, List<EncryptItem> items) {
+    return batch(ApiPaths.keyOperation(name, "encrypt"), EncryptRequest.ofBatch(items),
+        new TypeReference<BatchResponse<EncryptResult>>() {});
+  }
+
+  /** Decrypts up to 1000 items; decode a result's plaintext with {@link #plaintextOf}. */
+  public List<DecryptResult> decryptBatch(String name, List<CiphertextItem> items) {
+    return batch(ApiPaths.keyOperation(name, "decrypt"), DecryptRequest.ofBatch(items),
+        new TypeReference<BatchResponse<DecryptResult>>() {});
+  }
+
+  public List<EncryptResult> rewrapBatch(String name, List<CiphertextItem> items) {
+    return batch(ApiPaths.keyOperation(name, "rewrap"), RewrapRequest.ofBatch(items),
+        new TypeReference<BatchResponse<EncryptResult>>() {});
+  }
+
+  /** A batch item from bytes. */
+  public static EncryptItem encryptItem(byte[] plaintext, byte[] context) {
+    return new EncryptItem(b64(plaintext), b64(context));
+  }
+
+  /** A batch item for decrypt or rewrap. */
+  public static CiphertextItem ciphertextItem(String ciphertext, byte[] context) {
+    return new CiphertextItem(ciphertext, b64(context));
+  }
+
+  /** The plaintext bytes of a successful decrypt batch result. */
+  public static byte[] plaintextOf(DecryptResult result) {
+    if (result.error() != null || result.plaintext() == null) {
+      throw new IllegalArgumentException("the batch item failed: " + result.error());
+    }
+    return unb64(result.plaintext());
+  }
+
+  /** A new data key, plaintext and wrapped; the wrapped key decrypts with the same context. */
+  public DataKey generateDataKey(String name, byte[] context) {
+    DatakeyResponse response = post(ApiPaths.keyOperation(name, "datakey"),
+        new DatakeyRequest(false, b64(context)), DatakeyResponse.class);
+    if (response.plaintext() == null) {
+      throw new RekeyClientException(ErrorCode.INTERNAL, ErrorCode.INTERNAL.wire(), 0,
+          "the server returned no plaintext data key", null);
+    }
+    return new DataKey(unb64(response.plaintext()), response.ciphertext(), response.version());
+  }
+
+  /** A new data key, wrapped only (for storing now and unwrapping later). */
+  public EncryptResponse generateWrappedDataKey(String name, byte[] context) {
+    DatakeyResponse response = post(ApiPaths.keyOperation(name, "datakey"),
+        new DatakeyRequest(true, b64(context)), DatakeyResponse.class);
+    return new EncryptResponse(response.ciphertext(), response.version());
+  }
+
+  public MacResponse mac(String name, byte[] message) {
+    return post(ApiPaths.keyOperation(name, "mac"), new MacRequest(b64(message)), MacResponse.class);
+  }
+
+  /** True when {@code mac} is a valid tag of {@code message} under the key. */
+  public boolean verifyMac(String name, byte[] message, String mac) {
+    return post(ApiPaths.keyOperation(name, "mac/verify"), new MacVerifyRequest(b64(message), mac),
+        MacVerifyResponse.class).valid();
+  }
+
+  // ---- audit ----
+
+  public AuditVerifyResponse verifyAudit() {
+    return get(ApiPaths.AUDIT_VERIFY, AuditVerifyResponse.class);
+  }
+
+  /** Records from sequence number {@code from} (null: the first), at most {@code limit} (null: server default). */
+  public AuditRecordList auditRecords(Long from, Integer limit) {
+    return get(auditRecordsPath(from, limit), AuditRecordList.class);
+  }
+
+  /** The query path of {@code GET /v1/audit/records}. */
+  public static String auditRecordsPath(Long from, Integer limit) {
+    StringBuilder path = new StringBuilder(ApiPaths.AUDIT_RECORDS);
+    char sep = '?';
+    if (from != null) {
+      path.append(sep).append("from=").append(from);
+      sep = '&';
+    }
+    if (limit != null) {
+      path.append(sep).append("limit=").append(limit);
+    }
+    return path.toString();
+  }
+
+  // ---- raw access ----
+
+  /**
+   * Any request: the body (a rekey-api record or null) is sent as JSON, the 2xx answer returned
+   * as a tree (null for an empty answer). For tools that print the server's JSON as is.
+   */
+  public JsonNode requestJson(String method, String path, Object body) {
+    return transport.readTree(transport.send(method, path, namespace, body));
+  }
+
+  @Override
+  public String toString() {
+    return "RekeyClient[address=" + transport.base() + ", namespace=" + namespace + ", token=redacted]";
+  }
+
+  private <T> T get(String path, Class<T> type) {
+    return send("GET", path, null, type);
+  }
+
+  private <T> T post(String path, Object body, Class<T> type) {
+    return send("POST", path, body, type);
+  }
+
+  private <T> T send(String method, String path, Object body, Class<T> type) {
+    return transport.read(transport.send(method, path, namespace, body), type);
+  }
+
+  private <T> List<T> batch(String path, Object body, TypeReference<BatchResponse<T>> type) {
+    String json = transport.send("POST", path, namespace, body);
+    try {
+      BatchResponse<T> response = transport.mapper().readValue(json, type);
+      return response.batchResults() == null ? List.of() : response.batchResults();
+    } catch (IOException e) {
+      throw new RekeyClientException(ErrorCode.INTERNAL, ErrorCode.INTERNAL.wire(), 0,
+          "unreadable batch answer from the server", null);
+    }
+  }
+
+  static String b64(byte[] bytes) {
+    return bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
+  }
+
+  static byte[] unb64(String text) {
+    try {
+      return Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new RekeyClientException(ErrorCode.INTERNAL, ErrorCode.INTERNAL.wire(), 0,
+          "the server sent malformed base64", null);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.rekey.client;
+
+import dev.rekey.api.ApiPaths;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+
+/** Configures a {@link RekeyClient}; every setting is checked once in {@link #build()}. */
+public final class RekeyClientBuilder {
+  public static final String DEFAULT_ADDRESS = "http://127.0.0.1:8200";
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  private String address = DEFAULT_ADDRESS;
+  private String token;
+  private String namespace = ApiPaths.DEFAULT_NAMESPACE;
+  private Duration timeout = DEFAULT_TIMEOUT;
+  private HttpClient httpClient;
+
+  RekeyClientBuilder() {}
+
+  /** A builder from REKEY_ADDR, REKEY_TOKEN and REKEY_NAMESPACE in {@code env}; unset ones keep defaults. */
+  public static RekeyClientBuilder fromEnvironment(Map<String, String> env) {
+    RekeyClientBuilder builder = new RekeyClientBuilder();
+    String addr = env.get("REKEY_ADDR");
+    if (addr != null && !addr.isBlank()) {
+      builder.address(addr.trim());
+    }
+    String tok = env.get("REKEY_TOKEN");
+    if (tok != null && !tok.isBlank()) {
+      builder.token(tok.trim());
+    }
+    String ns = env.get("REKEY_NAMESPACE");
+    if (ns != null && !ns.isBlank()) {
+      builder.namespace(ns.trim());
+    }
+    return builder;
+  }
+
+  /** Base address such as {@code http://127.0.0.1:8200} (no path). */
+  public RekeyClientBuilder address(String address) {
+    this.address = address;
+    return this;
+  }
+
+  /** Bearer token; null for the unauthenticated endpoints (health, seal-status, init, unseal). */
+  public RekeyClientBuilder token(String token) {
+    this.token = token;
+    return this;
+  }
+
+  public RekeyClientBuilder namespace(String namespace) {
+    this.namespace = namespace;
+    return this;
+  }
+
+  /** Per-request timeout (connect and answer). */
+  public RekeyClientBuilder timeout(Duration timeout) {
+    this.timeout = timeout;
+    return this;
+  }
+
+  /** A JDK HttpClient to use (for TLS settings or proxies); by default one is created. */
+  public RekeyClientBuilder httpClient(HttpClient httpClient) {
+    this.httpClient = httpClient;
+    return this;
+  }
+
+  public RekeyClient build() {
+    if (address == null || address.isBlank()) {
+      throw new IllegalArgumentException("address is required, e.g. http://127.0.0.1:8200");
+    }
+    URI uri;
+    try {
+      uri = URI.create(address.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("address is not a URI: " + address);
+    }
+    if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+      throw new IllegalArgumentException("address must start with http:// or https://: " + address);
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("address has no host: " + address);
+    }
+    if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive");
+    }
+    HttpClient http = httpClient != null ? httpClient
+        : HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    Transport transport = new Transport(http, address.trim(), token, timeout, Json.newMapper());
+    return new RekeyClient(transport, requireNamespace(namespace));
+  }
+
+  static String requireNamespace(String namespace) {
+    if (namespace == null || namespace.isBlank()) {
+      throw new IllegalArgumentException("namespace must not be empty");
+    }
+    return namespace;
+  }
+
+  @Override
+  public String toString() {
+    return "RekeyClientBuilder[address=" + address + ", namespace=" + namespace + ", token=redacted]";
+  }
+}

@@ -1,0 +1,148 @@
+package dev.rekey.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rekey.api.ApiPaths;
+import dev.rekey.api.ErrorBody;
+import dev.rekey.api.ErrorCode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/**
+ * One HTTP exchange with the server: headers, JSON bodies and the mapping of error bodies to
+ * {@link RekeyClientException}. Thread-safe and shared by every {@link RekeyClient} view.
+ */
+final class Transport {
+  /** An answer: status, body text (empty for 204) and the server's request id. */
+  record Result(int status, String body, String requestId) {}
+
+  private final HttpClient http;
+  private final String base;
+  private final String token;
+  private final Duration timeout;
+  private final ObjectMapper mapper;
+
+  Transport(HttpClient http, String base, String token, Duration timeout, ObjectMapper mapper) {
+    this.http = http;
+    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    this.token = token;
+    this.timeout = timeout;
+    this.mapper = mapper;
+  }
+
+  ObjectMapper mapper() {
+    return mapper;
+  }
+
+  String base() {
+    return base;
+  }
+
+  /** Sends the request and returns any answer; only failures to get an answer throw. */
+  Result exchange(String method, String path, String namespace, Object body) {
+    HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(timeout)
+        .header("Accept", "application/json")
+        .header(ApiPaths.HEADER_NAMESPACE, namespace);
+    if (token != null && !token.isEmpty()) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      try {
+        publisher = HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(body));
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException("cannot serialize " + body.getClass().getSimpleName(), e);
+      }
+      request.header("Content-Type", "application/json");
+    }
+    request.method(method, publisher);
+    try {
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Result(response.statusCode(), response.body(),
+          response.headers().firstValue(ApiPaths.HEADER_REQUEST_ID).orElse(null));
+    } catch (HttpTimeoutException e) {
+      throw new RekeyConnectionException(RekeyConnectionException.TIMEOUT,
+          "no answer from " + base + " within " + timeout.toMillis() + " ms", e);
+    } catch (ConnectException e) {
+      throw new RekeyConnectionException(RekeyConnectionException.CONNECTION_FAILED,
+          "cannot connect to " + base, e);
+    } catch (IOException e) {
+      throw new RekeyConnectionException(RekeyConnectionException.CONNECTION_FAILED,
+          "connection to " + base + " failed: " + e.getClass().getSimpleName(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RekeyConnectionException(RekeyConnectionException.CONNECTION_FAILED,
+          "interrupted while waiting for " + base, e);
+    }
+  }
+
+  /** Sends the request and returns the body of a 2xx answer; anything else throws. */
+  String send(String method, String path, String namespace, Object body) {
+    Result result = exchange(method, path, namespace, body);
+    if (result.status() / 100 != 2) {
+      throw error(result);
+    }
+    return result.body() == null ? "" : result.body();
+  }
+
+  <T> T read(String json, Class<T> type) {
+    try {
+      return mapper.readValue(json, type);
+    } catch (IOException e) {
+      throw new RekeyClientException(ErrorCode.INTERNAL, ErrorCode.INTERNAL.wire(), 0,
+          "unreadable answer from the server (expected " + type.getSimpleName() + ")", null);
+    }
+  }
+
+  JsonNode readTree(String json) {
+    try {
+      return json.isEmpty() ? null : mapper.readTree(json);
+    } catch (IOException e) {
+      throw new RekeyClientException(ErrorCode.INTERNAL, ErrorCode.INTERNAL.wire(), 0,
+          "unreadable answer from the server (not JSON)", null);
+    }
+  }
+
+  /** Maps a non-2xx answer: the error body's code when present, else a code from the status. */
+  RekeyClientException error(Result result) {
+    String wire = null;
+    String message = null;
+    try {
+      ErrorBody body = result.body() == null || result.body().isEmpty()
+          ? null : mapper.readValue(result.body(), ErrorBody.class);
+      if (body != null && body.error() != null) {
+        wire = body.error().code();
+        message = body.error().message();
+      }
+    } catch (IOException | RuntimeException e) {
+      // not an error body (a proxy's page, for example): fall back to the status
+    }
+    if (wire == null) {
+      wire = fromStatus(result.status()).wire();
+    }
+    if (message == null || message.isEmpty()) {
+      message = "HTTP " + result.status() + " from " + base;
+    }
+    return new RekeyClientException(ErrorCode.fromWire(wire), wire, result.status(), message, result.requestId());
+  }
+
+  private static ErrorCode fromStatus(int status) {
+    switch (status) {
+      case 400: return ErrorCode.INVALID_REQUEST;
+      case 401: return ErrorCode.UNAUTHENTICATED;
+      case 403: return ErrorCode.FORBIDDEN;
+      case 404: return ErrorCode.NOT_FOUND;
+      case 405: return ErrorCode.METHOD_NOT_ALLOWED;
+      case 413: return ErrorCode.PAYLOAD_TOO_LARGE;
+      default: return ErrorCode.INTERNAL;
+    }
+  }
+}
