@@ -5,7 +5,9 @@ public enum Action {
   KEY_CREATE(true), KEY_READ(true), KEY_ROTATE(true), KEY_CONFIGURE(true), KEY_LIFECYCLE(true),
   ENCRYPT(true), DECRYPT(true), REWRAP(true), DATAKEY(true), MAC(true),
   AUDIT_READ(false), TOKEN_CREATE(false), TOKEN_REVOKE(false), TOKEN_READ(false),
-  SYSTEM_ROTATE_ROOT(false), SYSTEM_SEAL(false), APPROVE(false);
+  SYSTEM_ROTATE_ROOT(false), SYSTEM_SEAL(false), APPROVE(false),
+  /** Reading one's own token: allowed to every authenticated caller. */
+  TOKEN_SELF(false);
 
   private final boolean onKey;
 

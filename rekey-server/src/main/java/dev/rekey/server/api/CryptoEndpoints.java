@@ -1,0 +1,178 @@
+package dev.rekey.server.api;
+
+import static dev.rekey.server.http.ApiRouter.Mode.EVENT_LOOP;
+
+import dev.rekey.api.BatchResponse;
+import dev.rekey.api.CiphertextItem;
+import dev.rekey.api.DatakeyRequest;
+import dev.rekey.api.DatakeyResponse;
+import dev.rekey.api.DecryptRequest;
+import dev.rekey.api.DecryptResponse;
+import dev.rekey.api.DecryptResult;
+import dev.rekey.api.EncryptItem;
+import dev.rekey.api.EncryptRequest;
+import dev.rekey.api.EncryptResponse;
+import dev.rekey.api.EncryptResult;
+import dev.rekey.api.ErrorDetail;
+import dev.rekey.api.MacRequest;
+import dev.rekey.api.MacResponse;
+import dev.rekey.api.MacVerifyRequest;
+import dev.rekey.api.MacVerifyResponse;
+import dev.rekey.api.RewrapRequest;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.auth.Action;
+import dev.rekey.core.service.CryptoService;
+import dev.rekey.core.service.CryptoService.Decrypted;
+import dev.rekey.core.service.CryptoService.Produced;
+import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.Call;
+import io.vertx.core.http.HttpMethod;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Encrypt, decrypt, rewrap, data keys and MACs. These run on the event loop: keys come from the
+ * in-memory cache. Batches answer item by item; one bad item does not fail the others.
+ */
+public final class CryptoEndpoints {
+  public static final int MAX_BATCH = 1000;
+  private final CryptoService crypto;
+
+  public CryptoEndpoints(CryptoService crypto) {
+    this.crypto = crypto;
+  }
+
+  public void register(ApiRouter r) {
+    r.route(HttpMethod.POST, "/v1/keys/:name/encrypt", Action.ENCRYPT, EVENT_LOOP, this::encrypt);
+    r.route(HttpMethod.POST, "/v1/keys/:name/decrypt", Action.DECRYPT, EVENT_LOOP, this::decrypt);
+    r.route(HttpMethod.POST, "/v1/keys/:name/rewrap", Action.REWRAP, EVENT_LOOP, this::rewrap);
+    r.route(HttpMethod.POST, "/v1/keys/:name/datakey", Action.DATAKEY, EVENT_LOOP, this::datakey);
+    r.route(HttpMethod.POST, "/v1/keys/:name/mac", Action.MAC, EVENT_LOOP, this::mac);
+    r.route(HttpMethod.POST, "/v1/keys/:name/mac/verify", Action.MAC, EVENT_LOOP, this::verifyMac);
+  }
+
+  private Object encrypt(Call c) {
+    EncryptRequest req = c.body(EncryptRequest.class);
+    String ns = c.namespace();
+    String key = c.keyName();
+    if (req.batch() != null) {
+      requireOnlyBatch(req.plaintext() != null || req.context() != null);
+      return batch(c, req.batch(), (EncryptItem item) -> {
+        Produced p = crypto.encrypt(ns, key, Call.requiredBase64("plaintext", item.plaintext()),
+            Call.base64("context", item.context()));
+        return new EncryptResult(p.text(), p.version(), null);
+      }, e -> new EncryptResult(null, null, e));
+    }
+    Produced p = crypto.encrypt(ns, key, Call.requiredBase64("plaintext", req.plaintext()),
+        Call.base64("context", req.context()));
+    c.auditVersion(p.version());
+    return new EncryptResponse(p.text(), p.version());
+  }
+
+  private Object decrypt(Call c) {
+    DecryptRequest req = c.body(DecryptRequest.class);
+    String ns = c.namespace();
+    String key = c.keyName();
+    if (req.batch() != null) {
+      requireOnlyBatch(req.ciphertext() != null || req.context() != null);
+      return batch(c, req.batch(), (CiphertextItem item) -> {
+        Decrypted d = crypto.decrypt(ns, key, required("ciphertext", item.ciphertext()),
+            Call.base64("context", item.context()));
+        return new DecryptResult(encodeAndWipe(d.plaintext()), d.version(), null);
+      }, e -> new DecryptResult(null, null, e));
+    }
+    Decrypted d = crypto.decrypt(ns, key, required("ciphertext", req.ciphertext()), Call.base64("context", req.context()));
+    c.auditVersion(d.version());
+    return new DecryptResponse(encodeAndWipe(d.plaintext()), d.version());
+  }
+
+  private Object rewrap(Call c) {
+    RewrapRequest req = c.body(RewrapRequest.class);
+    String ns = c.namespace();
+    String key = c.keyName();
+    if (req.batch() != null) {
+      requireOnlyBatch(req.ciphertext() != null || req.context() != null);
+      return batch(c, req.batch(), (CiphertextItem item) -> {
+        Produced p = crypto.rewrap(ns, key, required("ciphertext", item.ciphertext()), Call.base64("context", item.context()));
+        return new EncryptResult(p.text(), p.version(), null);
+      }, e -> new EncryptResult(null, null, e));
+    }
+    Produced p = crypto.rewrap(ns, key, required("ciphertext", req.ciphertext()), Call.base64("context", req.context()));
+    c.auditVersion(p.version());
+    return new EncryptResponse(p.text(), p.version());
+  }
+
+  private Object datakey(Call c) {
+    DatakeyRequest req = c.optionalBody(DatakeyRequest.class);
+    boolean wrappedOnly = req != null && Boolean.TRUE.equals(req.wrappedOnly());
+    CryptoService.DataKey k = crypto.dataKey(c.namespace(), c.keyName(),
+        req == null ? null : Call.base64("context", req.context()), wrappedOnly);
+    c.auditVersion(k.version());
+    c.auditDetails(wrappedOnly ? "{\"wrapped_only\":true}" : "{\"wrapped_only\":false}");
+    return new DatakeyResponse(k.ciphertext(), k.plaintext() == null ? null : encodeAndWipe(k.plaintext()), k.version());
+  }
+
+  private Object mac(Call c) {
+    MacRequest req = c.body(MacRequest.class);
+    Produced p = crypto.mac(c.namespace(), c.keyName(), Call.requiredBase64("message", req.message()));
+    c.auditVersion(p.version());
+    return new MacResponse(p.text(), p.version());
+  }
+
+  private Object verifyMac(Call c) {
+    MacVerifyRequest req = c.body(MacVerifyRequest.class);
+    boolean valid = crypto.verifyMac(c.namespace(), c.keyName(), Call.requiredBase64("message", req.message()),
+        required("mac", req.mac()));
+    c.auditDetails(valid ? "{\"valid\":true}" : "{\"valid\":false}");
+    return new MacVerifyResponse(valid);
+  }
+
+  private static <I, R> BatchResponse<R> batch(Call c, List<I> items, Function<I, R> op,
+      Function<ErrorDetail, R> failed) {
+    if (items.isEmpty() || items.size() > MAX_BATCH) {
+      throw RekeyException.invalid("a batch holds 1 to " + MAX_BATCH + " items");
+    }
+    List<R> results = new ArrayList<>(items.size());
+    int errors = 0;
+    for (I item : items) {
+      if (item == null) {
+        results.add(failed.apply(new ErrorDetail("invalid_request", "batch item is null")));
+        errors++;
+        continue;
+      }
+      try {
+        results.add(op.apply(item));
+      } catch (RekeyException e) {
+        if (e.code() == dev.rekey.api.ErrorCode.NOT_FOUND || e.code() == dev.rekey.api.ErrorCode.UNSUPPORTED_OPERATION
+            || e.code() == dev.rekey.api.ErrorCode.SEALED) {
+          throw e;
+        }
+        results.add(failed.apply(new ErrorDetail(e.code().wire(), e.getMessage())));
+        errors++;
+      }
+    }
+    c.auditDetails("{\"batch\":" + items.size() + ",\"errors\":" + errors + "}");
+    return new BatchResponse<>(results);
+  }
+
+  private static void requireOnlyBatch(boolean singleFieldsToo) {
+    if (singleFieldsToo) {
+      throw RekeyException.invalid("send either a single item or 'batch', not both");
+    }
+  }
+
+  private static String required(String field, String value) {
+    if (value == null) {
+      throw RekeyException.invalid("field '" + field + "' is required");
+    }
+    return value;
+  }
+
+  private static String encodeAndWipe(byte[] plaintext) {
+    String s = Call.encode(plaintext);
+    Arrays.fill(plaintext, (byte) 0);
+    return s;
+  }
+}

@@ -1,0 +1,92 @@
+package dev.rekey.server.api;
+
+import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+
+import dev.rekey.api.CreateKeyRequest;
+import dev.rekey.api.KeyList;
+import dev.rekey.api.KeyView;
+import dev.rekey.api.RotateRequest;
+import dev.rekey.api.ScheduleDestroyRequest;
+import dev.rekey.api.UpdateKeyRequest;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.auth.Action;
+import dev.rekey.core.key.Key;
+import dev.rekey.core.key.KeyType;
+import dev.rekey.core.service.KeyService;
+import dev.rekey.core.service.VersionAction;
+import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.Call;
+import dev.rekey.server.http.Reply;
+import io.vertx.core.http.HttpMethod;
+import java.util.List;
+
+/** Key management: create, read, list, rotate, configure, and version lifecycle actions. */
+public final class KeyEndpoints {
+  private final KeyService keys;
+
+  public KeyEndpoints(KeyService keys) {
+    this.keys = keys;
+  }
+
+  public void register(ApiRouter r) {
+    r.route(HttpMethod.POST, "/v1/keys", Action.KEY_CREATE, BLOCKING, this::create);
+    r.route(HttpMethod.GET, "/v1/keys", Action.KEY_READ, BLOCKING, this::list);
+    r.route(HttpMethod.GET, "/v1/keys/:name", Action.KEY_READ, BLOCKING, c -> view(c, keys.get(c.namespace(), c.keyName())));
+    r.route(HttpMethod.PATCH, "/v1/keys/:name", Action.KEY_CONFIGURE, BLOCKING, this::update);
+    r.route(HttpMethod.POST, "/v1/keys/:name/rotate", Action.KEY_ROTATE, BLOCKING, this::rotate);
+    r.route(HttpMethod.POST, "/v1/keys/:name/emergency-rotate", Action.KEY_ROTATE, BLOCKING,
+        c -> view(c, keys.emergencyRotate(c.namespace(), c.keyName())));
+    r.route(HttpMethod.POST, "/v1/keys/:name/versions/:version/:action", Action.KEY_LIFECYCLE, BLOCKING,
+        this::versionAction);
+  }
+
+  private Object create(Call c) {
+    CreateKeyRequest req = c.body(CreateKeyRequest.class);
+    if (req.name() == null) {
+      throw RekeyException.invalid("field 'name' is required");
+    }
+    KeyType type = req.type() == null ? KeyType.AES256_GCM : KeyType.fromWire(req.type());
+    Key key = keys.create(c.namespace(), req.name(), type, req.tags());
+    c.auditVersion(1);
+    return Reply.created(Views.key(key));
+  }
+
+  private Object list(Call c) {
+    int limit = c.intQuery("limit", 100, 1, KeyService.MAX_PAGE);
+    List<Key> page = keys.list(c.namespace(), c.query("after"), limit);
+    String next = page.size() == limit ? page.get(page.size() - 1).name() : null;
+    return new KeyList(page.stream().map(Views::key).toList(), next);
+  }
+
+  private Object update(Call c) {
+    UpdateKeyRequest req = c.body(UpdateKeyRequest.class);
+    return view(c, keys.update(c.namespace(), c.keyName(), req.minDecryptionVersion(), req.minEncryptionVersion(),
+        req.tags()));
+  }
+
+  private Object rotate(Call c) {
+    RotateRequest req = c.optionalBody(RotateRequest.class);
+    boolean promote = req == null || req.promote() == null || req.promote();
+    Key key = keys.rotate(c.namespace(), c.keyName(), promote);
+    c.auditVersion(key.latestVersion());
+    return Views.key(key);
+  }
+
+  private Object versionAction(Call c) {
+    int version = c.intPathParam("version");
+    VersionAction action = VersionAction.fromWire(c.pathParam("action"));
+    c.auditVersion(version);
+    c.auditDetails("{\"action\":\"" + action.wireName() + "\"}");
+    Integer pendingDays = null;
+    if (action == VersionAction.SCHEDULE_DESTROY) {
+      ScheduleDestroyRequest req = c.optionalBody(ScheduleDestroyRequest.class);
+      pendingDays = req == null ? null : req.pendingDays();
+    }
+    return Views.key(keys.changeVersion(c.namespace(), c.keyName(), version, action, pendingDays));
+  }
+
+  private static KeyView view(Call c, Key key) {
+    c.auditVersion(key.primary().number());
+    return Views.key(key);
+  }
+}

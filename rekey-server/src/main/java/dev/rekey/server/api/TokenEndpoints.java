@@ -1,0 +1,61 @@
+package dev.rekey.server.api;
+
+import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+
+import dev.rekey.api.TokenCreateRequest;
+import dev.rekey.api.TokenList;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.auth.Action;
+import dev.rekey.core.auth.Grant;
+import dev.rekey.core.service.TokenService;
+import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.Call;
+import dev.rekey.server.http.Reply;
+import io.vertx.core.http.HttpMethod;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/** Token issue, inspection and revocation. The token itself is only ever in the create answer. */
+public final class TokenEndpoints {
+  private final TokenService tokens;
+
+  public TokenEndpoints(TokenService tokens) {
+    this.tokens = tokens;
+  }
+
+  public void register(ApiRouter r) {
+    r.route(HttpMethod.POST, "/v1/auth/tokens", Action.TOKEN_CREATE, BLOCKING, this::create);
+    r.route(HttpMethod.GET, "/v1/auth/tokens", Action.TOKEN_READ, BLOCKING,
+        c -> new TokenList(tokens.list(1000).stream().map(t -> Views.token(t, null)).toList()));
+    r.route(HttpMethod.GET, "/v1/auth/tokens/self", Action.TOKEN_SELF, BLOCKING, this::self);
+    r.route(HttpMethod.DELETE, "/v1/auth/tokens/:id", Action.TOKEN_REVOKE, BLOCKING, c -> {
+      tokens.revoke(c.pathParam("id"));
+      return Reply.noContent();
+    });
+  }
+
+  private Object create(Call c) {
+    TokenCreateRequest req = c.body(TokenCreateRequest.class);
+    if (req.grants() == null) {
+      throw RekeyException.invalid("field 'grants' is required");
+    }
+    List<Grant> grants = req.grants().stream().map(Views::grant).toList();
+    Duration ttl = null;
+    if (req.ttl() != null) {
+      try {
+        ttl = Duration.parse(req.ttl());
+      } catch (DateTimeParseException e) {
+        throw RekeyException.invalid("field 'ttl' must be an ISO-8601 duration such as PT24H");
+      }
+    }
+    TokenService.Issued issued = tokens.create(req.principal(), grants, ttl, c.principal().name());
+    c.auditDetails("{\"issued_token_id\":\"" + issued.record().id() + "\"}");
+    return Reply.created(Views.token(issued.record(), issued.token()));
+  }
+
+  private Object self(Call c) {
+    return Views.token(tokens.find(c.principal().tokenId()).orElseThrow(
+        () -> RekeyException.notFound("token not found")), null);
+  }
+}

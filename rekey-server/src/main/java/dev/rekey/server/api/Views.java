@@ -1,0 +1,52 @@
+package dev.rekey.server.api;
+
+import dev.rekey.api.GrantView;
+import dev.rekey.api.KeyVersionView;
+import dev.rekey.api.KeyView;
+import dev.rekey.api.TokenView;
+import dev.rekey.core.auth.Grant;
+import dev.rekey.core.auth.Role;
+import dev.rekey.core.auth.TokenRecord;
+import dev.rekey.core.key.Key;
+import dev.rekey.core.key.KeyVersion;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+/** Domain values to wire records. Nothing secret is ever mapped. */
+public final class Views {
+  private Views() {}
+
+  public static KeyView key(Key k) {
+    List<KeyVersionView> versions = k.versions().stream().map(Views::version).toList();
+    return new KeyView(k.namespace(), k.name(), k.type().wireName(),
+        k.type().purpose().name().toLowerCase(Locale.ROOT), k.primary().number(), k.latestVersion(),
+        k.minDecryptionVersion(), k.minEncryptionVersion(), k.tags(), time(k.createdAt()), versions);
+  }
+
+  static KeyVersionView version(KeyVersion v) {
+    return new KeyVersionView(v.number(), v.state().wireName(), time(v.createdAt()), time(v.stateChangedAt()),
+        time(v.destroyAfter()));
+  }
+
+  public static TokenView token(TokenRecord t, String token) {
+    return new TokenView(token, t.id(), t.principal(), t.grants().stream().map(Views::grant).toList(),
+        time(t.createdAt()), time(t.expiresAt()));
+  }
+
+  static GrantView grant(Grant g) {
+    return new GrantView(g.role().wireName(), g.namespacePattern(), g.keyPattern());
+  }
+
+  public static Grant grant(GrantView g) {
+    if (g == null || g.role() == null) {
+      throw dev.rekey.core.RekeyException.invalid("each grant needs a role");
+    }
+    return new Grant(Role.fromWire(g.role()), g.namespace() == null ? "*" : g.namespace(),
+        g.keys() == null ? "*" : g.keys());
+  }
+
+  public static String time(Instant t) {
+    return t == null ? null : t.toString();
+  }
+}

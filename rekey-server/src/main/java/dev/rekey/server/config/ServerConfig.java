@@ -1,0 +1,89 @@
+package dev.rekey.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The validated, complete configuration of one server. Built by {@link ConfigLoader} from a file
+ * or by {@link #dev} for development; never half-valid.
+ *
+ * @param devRootToken the root token to ensure in dev mode, or null to generate one
+ */
+public record ServerConfig(
+    String host,
+    int port,
+    Path dataDir,
+    StorageSettings storage,
+    SealSettings seal,
+    TlsSettings tls,
+    boolean dev,
+    String devRootToken,
+    Duration cacheTtl,
+    Duration minimumDestroyWait,
+    int maxRequestBytes,
+    int eventLoops) {
+
+  public static final int DEFAULT_PORT = 8200;
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+
+  /** Where to keep data: a JDBC URL with optional credentials. */
+  public record StorageSettings(String url, String user, String password) {
+    @Override
+    public String toString() {
+      return "StorageSettings[url=" + url + ", user=" + user + ", password=" + (password == null ? "none" : "redacted") + "]";
+    }
+  }
+
+  /**
+   * What seals the root keyring. {@code type} is {@code file}, {@code shamir} or {@code pkcs11}.
+   * File: {@code file}. PKCS#11: {@code library}, {@code slotListIndex}, {@code pin}, {@code keyLabel}.
+   */
+  public record SealSettings(String type, Path file, String library, Integer slotListIndex, String pin,
+      String keyLabel) {
+    @Override
+    public String toString() {
+      return "SealSettings[type=" + type + ", file=" + file + ", library=" + library + ", slotListIndex="
+          + slotListIndex + ", pin=" + (pin == null ? "none" : "redacted") + ", keyLabel=" + keyLabel + "]";
+    }
+  }
+
+  /** TLS certificate and key in PEM, or null when TLS is off. */
+  public record TlsSettings(Path certFile, Path keyFile) {}
+
+  /** Development defaults: SQLite and a generated root key file in {@code dataDir}. */
+  public static ServerConfig dev(String host, int port, Path dataDir, String devRootToken) {
+    return new ServerConfig(host, port, dataDir,
+        new StorageSettings("jdbc:sqlite:" + dataDir.resolve("rekey.db"), null, null),
+        new SealSettings("file", dataDir.resolve("root.key"), null, null, null, null),
+        null, true, devRootToken, Duration.ofSeconds(1), Duration.ofDays(1), DEFAULT_MAX_REQUEST_BYTES,
+        defaultEventLoops());
+  }
+
+  public static int defaultEventLoops() {
+    return Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  public String address() {
+    return host + ":" + port;
+  }
+
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(host, newPort, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
+        minimumDestroyWait, maxRequestBytes, eventLoops);
+  }
+
+  public ServerConfig withStorage(StorageSettings newStorage) {
+    return new ServerConfig(host, port, dataDir, newStorage, seal, tls, dev, devRootToken, cacheTtl,
+        minimumDestroyWait, maxRequestBytes, eventLoops);
+  }
+
+  public ServerConfig withSeal(SealSettings newSeal) {
+    return new ServerConfig(host, port, dataDir, storage, newSeal, tls, dev, devRootToken, cacheTtl,
+        minimumDestroyWait, maxRequestBytes, eventLoops);
+  }
+
+  public ServerConfig withCacheTtl(Duration ttl) {
+    return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, ttl,
+        minimumDestroyWait, maxRequestBytes, eventLoops);
+  }
+}

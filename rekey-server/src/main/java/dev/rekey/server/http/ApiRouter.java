@@ -1,0 +1,237 @@
+package dev.rekey.server.http;
+
+import dev.rekey.api.ErrorBody;
+import dev.rekey.api.ErrorCode;
+import dev.rekey.api.ErrorDetail;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.audit.AuditEvent;
+import dev.rekey.core.auth.Action;
+import dev.rekey.core.auth.Principal;
+import dev.rekey.core.key.Names;
+import dev.rekey.core.service.TokenService;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every API route goes through one pipeline: request id, namespace, seal check, authentication,
+ * authorization, the handler (on the event loop, or on a worker when it touches the database),
+ * then one audit record per request, and only when that record is durable the response
+ * (fail-closed: if it cannot be written the caller gets 503 audit_unavailable instead).
+ */
+public final class ApiRouter {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
+  public static final String NAMESPACE_HEADER = "X-Rekey-Namespace";
+  public static final String TOKEN_HEADER = "X-Rekey-Token";
+  public static final String REQUEST_ID_HEADER = "X-Request-Id";
+
+  /** Where a handler runs: cheap in-memory work on the event loop, database work on a worker. */
+  public enum Mode { EVENT_LOOP, BLOCKING }
+
+  private final Vertx vertx;
+  private final Router router;
+  private final Json json;
+  private final TokenService tokens;
+  private final AuditSink audit;
+  private final BooleanSupplier sealed;
+  private final Clock clock;
+  private final String requestIdPrefix = Long.toHexString(System.nanoTime() & 0xffffffL) + "-";
+  private final AtomicLong requestCounter = new AtomicLong();
+
+  public ApiRouter(Vertx vertx, Json json, TokenService tokens, AuditSink audit, BooleanSupplier sealed,
+      int maxBodyBytes, Clock clock) {
+    this.vertx = vertx;
+    this.json = json;
+    this.tokens = tokens;
+    this.audit = audit;
+    this.sealed = sealed;
+    this.clock = clock;
+    this.router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false));
+    router.errorHandler(404, ctx -> unrouted(ctx, new RekeyException(ErrorCode.NOT_FOUND, "no such endpoint")));
+    router.errorHandler(405, ctx -> unrouted(ctx, new RekeyException(ErrorCode.METHOD_NOT_ALLOWED,
+        "method not allowed on this endpoint")));
+    router.errorHandler(413, ctx -> unrouted(ctx, new RekeyException(ErrorCode.PAYLOAD_TOO_LARGE,
+        "the request body is larger than " + maxBodyBytes + " bytes")));
+    router.errorHandler(400, ctx -> unrouted(ctx, RekeyException.invalid("bad request")));
+    router.errorHandler(500, ctx -> {
+      LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+      unrouted(ctx, new RekeyException(ErrorCode.INTERNAL, "internal error"));
+    });
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  /** A route that needs no token (health, seal status, init, unseal). */
+  public void publicRoute(HttpMethod method, String path, String auditName, boolean audited, Mode mode,
+      Endpoint endpoint) {
+    router.route(method, path).handler(ctx -> handle(ctx, auditName, null, audited, true, mode, endpoint));
+  }
+
+  /** A route that needs a token whose grants allow {@code action} on the namespace and key in the path. */
+  public void route(HttpMethod method, String path, Action action, Mode mode, Endpoint endpoint) {
+    router.route(method, path).handler(ctx -> handle(ctx, action.wireName(), action, true, false, mode, endpoint));
+  }
+
+  /** A raw route outside the pipeline (static documents). */
+  public void staticRoute(String path, String contentType, byte[] content) {
+    router.get(path).handler(ctx -> ctx.response().putHeader("Content-Type", contentType).end(Buffer.buffer(content)));
+  }
+
+  private void handle(RoutingContext ctx, String auditName, Action action, boolean audited, boolean allowedSealed,
+      Mode mode, Endpoint endpoint) {
+    Context context = vertx.getOrCreateContext();
+    String requestId = requestId(ctx);
+    Principal principal = null;
+    String namespace = null;
+    Call call = null;
+    try {
+      namespace = Names.namespace(headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
+      if (!allowedSealed && sealed.getAsBoolean()) {
+        throw RekeyException.sealed();
+      }
+      if (action != null) {
+        principal = tokens.authenticate(token(ctx));
+        String key = ctx.pathParam("name");
+        if (!principal.may(action, namespace, key)) {
+          throw RekeyException.forbidden("'" + principal.name() + "' may not " + action.wireName()
+              + (action.onKey() ? " on " + namespace + "/" + (key == null ? "*" : key) : ""));
+        }
+      }
+      call = new Call(ctx, json, namespace, principal);
+      Call running = call;
+      Principal who = principal;
+      String ns = namespace;
+      if (mode == Mode.BLOCKING) {
+        vertx.executeBlocking(() -> endpoint.handle(running), false).onComplete(ar ->
+            finish(ctx, context, requestId, auditName, audited, who, ns, running, ar.result(), ar.cause()));
+      } else {
+        finish(ctx, context, requestId, auditName, audited, who, ns, running, endpoint.handle(running), null);
+      }
+    } catch (Throwable t) {
+      finish(ctx, context, requestId, auditName, audited, principal, namespace, call, null, t);
+    }
+  }
+
+  private void finish(RoutingContext ctx, Context context, String requestId, String auditName, boolean audited,
+      Principal principal, String namespace, Call call, Object result, Throwable failure) {
+    int status;
+    byte[] body;
+    ErrorCode error = null;
+    if (failure == null) {
+      Reply reply = result instanceof Reply r ? r : new Reply(200, result);
+      status = reply.status();
+      body = reply.body() == null ? null : json.write(reply.body());
+    } else {
+      RekeyException e = asRekeyException(failure, ctx);
+      error = e.code();
+      status = HttpStatus.of(e.code());
+      body = errorBody(e);
+    }
+    if (!audited) {
+      send(ctx, requestId, status, body);
+      return;
+    }
+    String outcome = error == null ? "allowed"
+        : error == ErrorCode.FORBIDDEN || error == ErrorCode.UNAUTHENTICATED ? "denied" : "failed";
+    AuditEvent event = new AuditEvent(clock.instant(), requestId, principal == null ? null : principal.name(),
+        principal == null ? null : principal.tokenId(), auditName, namespace, ctx.pathParam("name"),
+        call == null ? 0 : call.auditedVersion(), outcome, error == null ? null : error.wire(),
+        clientAddress(ctx), call == null ? null : call.auditedDetails());
+    int finalStatus = status;
+    byte[] finalBody = body;
+    try {
+      audit.record(event).whenComplete((ok, auditFailure) -> context.runOnContext(v -> {
+        if (auditFailure != null) {
+          LOG.error("audit record could not be written; refusing request {}", requestId);
+          send(ctx, requestId, 503, errorBody(new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
+              "the audit trail is unavailable; the request was not completed")));
+        } else {
+          send(ctx, requestId, finalStatus, finalBody);
+        }
+      }));
+    } catch (RuntimeException e) {
+      LOG.error("audit record could not be queued; refusing request {}", requestId);
+      send(ctx, requestId, 503, errorBody(new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
+          "the audit trail is unavailable; the request was not completed")));
+    }
+  }
+
+  private void unrouted(RoutingContext ctx, RekeyException e) {
+    Context context = vertx.getOrCreateContext();
+    finish(ctx, context, requestId(ctx), "unrouted", true, null, safeNamespace(ctx), null, null, e);
+  }
+
+  private RekeyException asRekeyException(Throwable t, RoutingContext ctx) {
+    if (t instanceof RekeyException e) {
+      return e;
+    }
+    if (t.getCause() instanceof RekeyException e) {
+      return e;
+    }
+    LOG.error("internal error on {} {}", ctx.request().method(), ctx.request().path(), t);
+    return new RekeyException(ErrorCode.INTERNAL, "internal error");
+  }
+
+  private byte[] errorBody(RekeyException e) {
+    return json.write(new ErrorBody(new ErrorDetail(e.code().wire(), e.getMessage())));
+  }
+
+  private static void send(RoutingContext ctx, String requestId, int status, byte[] body) {
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(status).putHeader(REQUEST_ID_HEADER, requestId);
+    if (body == null) {
+      response.end();
+    } else {
+      response.putHeader("Content-Type", "application/json").end(Buffer.buffer(body));
+    }
+  }
+
+  private String requestId(RoutingContext ctx) {
+    String given = ctx.request().getHeader(REQUEST_ID_HEADER);
+    if (given != null && given.length() <= 128 && given.chars().allMatch(c -> c > 32 && c < 127)) {
+      return given;
+    }
+    return requestIdPrefix + Long.toHexString(requestCounter.incrementAndGet());
+  }
+
+  private static String token(RoutingContext ctx) {
+    String auth = ctx.request().getHeader("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.substring(7).trim();
+    }
+    return ctx.request().getHeader(TOKEN_HEADER);
+  }
+
+  private static String headerOr(RoutingContext ctx, String name, String fallback) {
+    String v = ctx.request().getHeader(name);
+    return v == null || v.isEmpty() ? fallback : v;
+  }
+
+  private static String safeNamespace(RoutingContext ctx) {
+    try {
+      return Names.namespace(headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
+    } catch (RekeyException e) {
+      return null;
+    }
+  }
+
+  private static String clientAddress(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+  }
+}

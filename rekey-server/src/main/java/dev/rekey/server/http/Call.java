@@ -1,0 +1,130 @@
+package dev.rekey.server.http;
+
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.auth.Principal;
+import dev.rekey.core.key.Names;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Base64;
+
+/**
+ * One API call as a handler sees it: path and query parameters, the parsed body, the caller, and
+ * what it concerned (key version) for the audit record. Handlers read from it and return a body.
+ */
+public final class Call {
+  private final RoutingContext ctx;
+  private final Json json;
+  private final String namespace;
+  private final Principal principal;
+  private int version;
+  private String details;
+
+  Call(RoutingContext ctx, Json json, String namespace, Principal principal) {
+    this.ctx = ctx;
+    this.json = json;
+    this.namespace = namespace;
+    this.principal = principal;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /** The caller; null only on public endpoints. */
+  public Principal principal() {
+    return principal;
+  }
+
+  public String keyName() {
+    return Names.keyName(ctx.pathParam("name"));
+  }
+
+  public String pathParam(String name) {
+    return ctx.pathParam(name);
+  }
+
+  public int intPathParam(String name) {
+    String raw = ctx.pathParam(name);
+    try {
+      int v = Integer.parseInt(raw);
+      if (v < 1) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw RekeyException.invalid(name + " must be a positive integer");
+    }
+  }
+
+  public String query(String name) {
+    return ctx.queryParams().get(name);
+  }
+
+  public int intQuery(String name, int defaultValue, int min, int max) {
+    String raw = query(name);
+    if (raw == null) {
+      return defaultValue;
+    }
+    try {
+      int v = Integer.parseInt(raw);
+      if (v < min || v > max) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw RekeyException.invalid("query parameter '" + name + "' must be an integer from " + min + " to " + max);
+    }
+  }
+
+  public <T> T body(Class<T> type) {
+    return json.read(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(), type);
+  }
+
+  /** The body, or null when the request has none. */
+  public <T> T optionalBody(Class<T> type) {
+    if (ctx.body().buffer() == null || ctx.body().length() == 0) {
+      return null;
+    }
+    return body(type);
+  }
+
+  /** Decodes a base64 field; null stays null. */
+  public static byte[] base64(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(value);
+    } catch (IllegalArgumentException e) {
+      throw RekeyException.invalid("field '" + field + "' is not valid base64");
+    }
+  }
+
+  public static byte[] requiredBase64(String field, String value) {
+    if (value == null) {
+      throw RekeyException.invalid("field '" + field + "' is required");
+    }
+    return base64(field, value);
+  }
+
+  public static String encode(byte[] bytes) {
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  /** Records the key version concerned, for the audit trail. */
+  public void auditVersion(int v) {
+    this.version = v;
+  }
+
+  /** Non-sensitive facts for the audit trail (for example a batch size). */
+  public void auditDetails(String d) {
+    this.details = d;
+  }
+
+  int auditedVersion() {
+    return version;
+  }
+
+  String auditedDetails() {
+    return details;
+  }
+}
