@@ -1,0 +1,168 @@
+package dev.rekey.store;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.port.Transactions;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+
+/**
+ * Thread-bound transactions over a pool. {@link #inTransaction} binds one connection to the calling
+ * thread; repository calls on that thread, and nested {@code inTransaction} calls, join it. Each
+ * joined write runs inside a savepoint, so a write that fails (a duplicate, a stale revision) leaves
+ * nothing behind and the outer transaction stays usable. Outside a transaction every write is its
+ * own short transaction and every read a single auto-committed statement.
+ *
+ * <p>On SQLite there is one writer at a time. Writers queue on a fair in-process lock instead of
+ * spinning in SQLite's busy handler; the busy timeout still covers other processes on the same file.
+ */
+public final class JdbcTransactions implements Transactions {
+  /** Work on a connection that may throw SQLException. */
+  @FunctionalInterface
+  interface SqlWork<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  static final long WRITER_WAIT_SECONDS = 30;
+
+  private final DataSource pool;
+  private final ReentrantLock writer;
+  private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+
+  JdbcTransactions(DataSource pool, Dialect dialect) {
+    this.pool = pool;
+    this.writer = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
+  }
+
+  @Override
+  public <T> T inTransaction(Supplier<T> work) {
+    Connection joined = bound.get();
+    if (joined != null) {
+      return inSavepoint(joined, "running a nested transaction", c -> work.get());
+    }
+    return outermost("running a transaction", c -> {
+      bound.set(c);
+      try {
+        return work.get();
+      } finally {
+        bound.remove();
+      }
+    });
+  }
+
+  /** Is a transaction bound to the calling thread? */
+  public boolean active() {
+    return bound.get() != null;
+  }
+
+  /** Runs a write: joins the thread's transaction (in a savepoint) or runs as its own transaction. */
+  <T> T write(String what, SqlWork<T> work) {
+    Connection joined = bound.get();
+    return joined != null ? inSavepoint(joined, what, work) : outermost(what, work);
+  }
+
+  /** Runs a read: on the thread's transaction, or on a pooled connection in auto-commit mode. */
+  <T> T read(String what, SqlWork<T> work) {
+    Connection joined = bound.get();
+    try {
+      if (joined != null) {
+        return work.run(joined);
+      }
+      try (Connection c = pool.getConnection()) {
+        return work.run(c);
+      }
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+  }
+
+  private <T> T outermost(String what, SqlWork<T> work) {
+    lockWriter(what);
+    try (Connection c = pool.getConnection()) {
+      return commitOrRollback(c, work);
+    } catch (SQLException e) {
+      throw failure(what, e);
+    } finally {
+      if (writer != null) {
+        writer.unlock();
+      }
+    }
+  }
+
+  private static <T> T commitOrRollback(Connection c, SqlWork<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    boolean committed = false;
+    try {
+      T result = work.run(c);
+      c.commit();
+      committed = true;
+      return result;
+    } finally {
+      if (!committed) {
+        rollbackQuietly(c);
+      }
+      // sqlite-jdbc begins the next transaction eagerly after commit/rollback; this ends it.
+      c.setAutoCommit(true);
+    }
+  }
+
+  private static <T> T inSavepoint(Connection c, String what, SqlWork<T> work) {
+    Savepoint savepoint;
+    try {
+      savepoint = c.setSavepoint();
+    } catch (SQLException e) {
+      throw failure(what, e);
+    }
+    boolean done = false;
+    try {
+      T result = work.run(c);
+      c.releaseSavepoint(savepoint);
+      done = true;
+      return result;
+    } catch (SQLException e) {
+      throw failure(what, e);
+    } finally {
+      if (!done) {
+        try {
+          c.rollback(savepoint);
+        } catch (SQLException ignored) {
+          // the outer transaction fails on its own when its connection is broken
+        }
+      }
+    }
+  }
+
+  private void lockWriter(String what) {
+    if (writer == null) {
+      return;
+    }
+    try {
+      if (!writer.tryLock(WRITER_WAIT_SECONDS, TimeUnit.SECONDS)) {
+        throw new RekeyException(ErrorCode.INTERNAL, "storage busy: no write slot within "
+            + WRITER_WAIT_SECONDS + " s while " + what);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RekeyException(ErrorCode.INTERNAL, "interrupted while waiting to write (" + what + ")");
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // nothing was committed; a broken connection is discarded by the pool
+    }
+  }
+
+  /** A storage failure: the message names the operation and SQL state, never values. */
+  static RekeyException failure(String what, SQLException e) {
+    return new RekeyException(ErrorCode.INTERNAL,
+        "storage failure while " + what + " (SQL state " + e.getSQLState() + ", code " + e.getErrorCode() + ")", e);
+  }
+}

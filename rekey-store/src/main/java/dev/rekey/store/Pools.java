@@ -1,0 +1,65 @@
+package dev.rekey.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/** Builds the connection pool for a dialect with the settings the store's guarantees rely on. */
+final class Pools {
+  static final int SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
+  private Pools() {}
+
+  static HikariDataSource create(StoreConfig config) {
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("rekey-store");
+    hc.setMaximumPoolSize(config.effectivePoolSize());
+    hc.setMinimumIdle(1);
+    hc.setConnectionTimeout(10_000);
+    hc.setAutoCommit(true);
+    if (config.dialect() == Dialect.SQLITE) {
+      hc.setDataSource(sqlite(config));
+    } else {
+      hc.setJdbcUrl(config.jdbcUrl());
+      hc.setUsername(config.user());
+      hc.setPassword(config.password());
+      // one multi-row INSERT per JDBC batch: the audit group commit depends on it
+      hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+      hc.addDataSourceProperty("ApplicationName", "rekey");
+    }
+    try {
+      return new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("cannot connect to " + config.redactedUrl() + ": check that the database"
+          + " is reachable and the user and password are right (" + e.getClass().getSimpleName() + ")", e);
+    }
+  }
+
+  /**
+   * WAL with synchronous=FULL (a commit is on disk when it returns), a busy timeout for other
+   * processes, foreign keys on, and IMMEDIATE transactions so that a writer takes the write lock
+   * when it begins and two writers can never deadlock upgrading a read lock.
+   */
+  private static SQLiteDataSource sqlite(StoreConfig config) {
+    Path file = Path.of(StoreConfig.sqliteFile(config.jdbcUrl())).toAbsolutePath();
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the directory of the database file " + file.getParent(), e);
+    }
+    SQLiteConfig sc = new SQLiteConfig();
+    sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sc.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    sc.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
+    sc.enforceForeignKeys(true);
+    sc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    SQLiteDataSource ds = new SQLiteDataSource(sc);
+    ds.setUrl(config.jdbcUrl());
+    return ds;
+  }
+}

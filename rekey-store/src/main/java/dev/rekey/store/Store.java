@@ -1,0 +1,93 @@
+package dev.rekey.store;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.rekey.core.port.AuditRepository;
+import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.port.SystemRepository;
+import dev.rekey.core.port.TokenRepository;
+import dev.rekey.core.port.Transactions;
+
+/**
+ * The storage of one Rekey node: a connection pool, the schema migrated to the current version,
+ * and the core's repositories on top. Open it once at start-up, share it, close it at shutdown.
+ *
+ * <pre>{@code
+ * try (Store store = Store.open(StoreConfig.sqlite(dataDir.resolve("rekey.db")))) {
+ *   store.transactions().run(() -> {
+ *     store.keys().insert(key);
+ *     store.audit().append(events, chainer);
+ *   });
+ * }
+ * }</pre>
+ *
+ * All repositories join the calling thread's {@link #transactions()} transaction when there is one.
+ */
+public final class Store implements AutoCloseable {
+  private final Dialect dialect;
+  private final HikariDataSource pool;
+  private final JdbcTransactions transactions;
+  private final JdbcKeyRepository keys;
+  private final JdbcTokenRepository tokens;
+  private final JdbcAuditRepository audit;
+  private final JdbcSystemRepository system;
+
+  private Store(Dialect dialect, HikariDataSource pool) {
+    this.dialect = dialect;
+    this.pool = pool;
+    this.transactions = new JdbcTransactions(pool, dialect);
+    this.keys = new JdbcKeyRepository(transactions);
+    this.tokens = new JdbcTokenRepository(transactions);
+    this.audit = new JdbcAuditRepository(transactions, dialect);
+    this.system = new JdbcSystemRepository(transactions);
+  }
+
+  /**
+   * Connects, runs pending migrations and returns the store. Throws IllegalArgumentException for
+   * an unusable configuration and IllegalStateException when the database cannot be reached or
+   * migrated; nothing stays open in either case.
+   */
+  public static Store open(StoreConfig config) {
+    HikariDataSource pool = Pools.create(config);
+    try {
+      Migrator.migrate(pool, config.dialect());
+      return new Store(config.dialect(), pool);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  public KeyRepository keys() {
+    return keys;
+  }
+
+  public TokenRepository tokens() {
+    return tokens;
+  }
+
+  public AuditRepository audit() {
+    return audit;
+  }
+
+  public SystemRepository system() {
+    return system;
+  }
+
+  public Transactions transactions() {
+    return transactions;
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Store[" + dialect + "]";
+  }
+}
