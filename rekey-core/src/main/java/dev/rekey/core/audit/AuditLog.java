@@ -1,0 +1,295 @@
+package dev.rekey.core.audit;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.port.AuditRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group-committed, fail-closed audit writer.
+ *
+ * <p>{@link #submit} never blocks: it puts the event on a bounded queue and returns a future. One
+ * writer thread drains the queue, appends up to {@code maxBatchSize} events per
+ * {@link AuditRepository#append} call (one durable commit per batch) and then completes the
+ * futures with the chained records. The caller must not answer its request before the future
+ * completes normally:
+ *
+ * <ul>
+ *   <li>if the append throws, every future of that batch fails with {@code AUDIT_UNAVAILABLE};
+ *   <li>if the queue is full or the log is closed, {@code submit} returns an already failed future
+ *       with {@code AUDIT_UNAVAILABLE}.
+ * </ul>
+ *
+ * A failed append may still have committed (a lost acknowledgement); then a refused request has
+ * an audit record, never the reverse.
+ *
+ * <p>Futures complete on the writer thread: dependent stages must not block and should hop to
+ * their own executor (for Vert.x, {@code Future.fromCompletionStage(stage, context)}).
+ *
+ * <p>The writer also stores a signed {@link AuditCheckpoint} of the last record it wrote every
+ * {@code checkpointEveryRecords} records, when {@code checkpointInterval} has passed with unsigned
+ * records (measured on the injected clock), and on {@link #close()}. A checkpoint that cannot be
+ * stored does not fail requests (their records are durable); it is counted and retried.
+ */
+public final class AuditLog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+  private static final Pending WAKE_UP = new Pending(null, null);
+
+  private final AuditRepository repository;
+  private final AuditSigningKey signingKey;
+  private final AuditLogConfig config;
+  private final Clock clock;
+  private final LinkedBlockingQueue<Pending> queue;
+  private final Thread writer;
+  private volatile boolean closing;
+  private volatile boolean terminated;
+
+  private final AtomicLong recordsWritten = new AtomicLong();
+  private final AtomicLong batchesWritten = new AtomicLong();
+  private final AtomicLong failedBatches = new AtomicLong();
+  private final AtomicLong failedRecords = new AtomicLong();
+  private final LongAdder rejected = new LongAdder();
+  private final AtomicLong checkpointsWritten = new AtomicLong();
+  private final AtomicLong checkpointFailures = new AtomicLong();
+
+  // Writer-thread state.
+  private ChainHead unsignedHead;
+  private long unsignedRecords;
+  private Instant lastCheckpointAt;
+
+  /** One submission: identity equality, so the queue can remove exactly this one. */
+  private static final class Pending {
+    final AuditEvent event;
+    final CompletableFuture<AuditRecord> future;
+
+    Pending(AuditEvent event, CompletableFuture<AuditRecord> future) {
+      this.event = event;
+      this.future = future;
+    }
+  }
+
+  private AuditLog(AuditRepository repository, AuditSigningKey signingKey, AuditLogConfig config, Clock clock) {
+    this.repository = Objects.requireNonNull(repository, "repository");
+    this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
+    this.config = Objects.requireNonNull(config, "config");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.queue = new LinkedBlockingQueue<>(config.queueCapacity());
+    this.writer = new Thread(this::run, "rekey-audit-writer");
+    this.writer.setDaemon(true);
+  }
+
+  /** Starts the writer thread. Close the log to drain it, sign the tail and stop. */
+  public static AuditLog start(AuditRepository repository, AuditSigningKey signingKey, AuditLogConfig config, Clock clock) {
+    AuditLog log = new AuditLog(repository, signingKey, config, clock);
+    log.writer.start();
+    return log;
+  }
+
+  /**
+   * Queues {@code event} for the audit trail; never blocks. The future completes with the durable
+   * record, or fails with a {@link RekeyException} of code {@code AUDIT_UNAVAILABLE}.
+   */
+  public CompletableFuture<AuditRecord> submit(AuditEvent event) {
+    Objects.requireNonNull(event, "event");
+    if (closing) {
+      return reject(closedException());
+    }
+    Pending p = new Pending(AuditChain.normalize(event), new CompletableFuture<>());
+    if (!queue.offer(p)) {
+      return reject(unavailable("the audit queue is full; the request was refused"));
+    }
+    // The writer may have finished its last drain between the check above and the offer.
+    if (terminated && queue.remove(p)) {
+      rejected.increment();
+      p.future.completeExceptionally(closedException());
+    }
+    return p.future;
+  }
+
+  public AuditLogStats stats() {
+    return new AuditLogStats(recordsWritten.get(), batchesWritten.get(), failedBatches.get(), failedRecords.get(),
+        rejected.sum(), checkpointsWritten.get(), checkpointFailures.get(), queue.size());
+  }
+
+  /**
+   * Refuses new submissions, writes everything already submitted, stores a final checkpoint and
+   * stops the writer; waits up to {@code closeTimeout}. Idempotent.
+   */
+  @Override
+  public void close() {
+    closing = true;
+    queue.offer(WAKE_UP);
+    if (Thread.currentThread() == writer) {
+      return;
+    }
+    try {
+      writer.join(Math.max(1, config.closeTimeout().toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (writer.isAlive()) {
+      LOG.warn("audit writer did not finish within {}; {} submissions are still queued",
+          config.closeTimeout(), queue.size());
+    }
+  }
+
+  private void run() {
+    try {
+      lastCheckpointAt = clock.instant();
+      recoverUnsignedTail();
+      List<Pending> batch = new ArrayList<>(config.maxBatchSize());
+      List<AuditEvent> events = new ArrayList<>(config.maxBatchSize());
+      while (true) {
+        Pending first;
+        try {
+          first = queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+          closing = true;
+          first = null;
+        }
+        if (first != null) {
+          batch.add(first);
+          queue.drainTo(batch, config.maxBatchSize() - 1);
+          write(batch, events);
+          batch.clear();
+        }
+        maybeCheckpoint(false);
+        if (closing && queue.isEmpty()) {
+          break;
+        }
+      }
+      maybeCheckpoint(true);
+    } catch (Throwable t) {
+      LOG.error("audit writer stopped unexpectedly; audited requests are refused from now on", t);
+    } finally {
+      closing = true;
+      terminated = true;
+      for (Pending p; (p = queue.poll()) != null; ) {
+        if (p != WAKE_UP) {
+          rejected.increment();
+          p.future.completeExceptionally(closedException());
+        }
+      }
+    }
+  }
+
+  private void write(List<Pending> batch, List<AuditEvent> events) {
+    events.clear();
+    batch.removeIf(p -> p == WAKE_UP);
+    for (Pending p : batch) {
+      events.add(p.event);
+    }
+    if (events.isEmpty()) {
+      return;
+    }
+    List<AuditRecord> records;
+    try {
+      records = repository.append(events, AuditChain.INSTANCE);
+      if (records.size() != events.size()) {
+        throw new IllegalStateException("append returned " + records.size() + " records for " + events.size() + " events");
+      }
+    } catch (Throwable t) {
+      failedBatches.incrementAndGet();
+      failedRecords.addAndGet(batch.size());
+      LOG.error("audit append of {} records failed; their requests are refused", batch.size(), t);
+      RekeyException failure = new RekeyException(
+          ErrorCode.AUDIT_UNAVAILABLE, "the audit record could not be written; the request was refused", t);
+      for (Pending p : batch) {
+        p.future.completeExceptionally(failure);
+      }
+      return;
+    }
+    AuditRecord last = records.get(records.size() - 1);
+    unsignedHead = new ChainHead(last.seq(), last.hash());
+    unsignedRecords += records.size();
+    recordsWritten.addAndGet(records.size());
+    batchesWritten.incrementAndGet();
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).future.complete(records.get(i));
+    }
+  }
+
+  /** Records left unsigned by an earlier run (a crash) are covered by this log's first checkpoint. */
+  private void recoverUnsignedTail() {
+    try {
+      ChainHead head = repository.head();
+      List<AuditCheckpoint> checkpoints = repository.checkpoints();
+      long signed = checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1).seq();
+      if (head.seq() > signed) {
+        unsignedHead = head;
+        unsignedRecords = head.seq() - signed;
+        lastCheckpointAt = Instant.MIN;
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not read the audit chain head at start; the unsigned tail is signed with the next checkpoint", e);
+    }
+  }
+
+  private void maybeCheckpoint(boolean force) {
+    if (unsignedRecords == 0 || unsignedHead == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    boolean due = force
+        || unsignedRecords >= config.checkpointEveryRecords()
+        || !now.isBefore(lastCheckpointAt.plus(config.checkpointInterval()));
+    if (!due) {
+      return;
+    }
+    lastCheckpointAt = now;
+    try {
+      repository.insertCheckpoint(signingKey.sign(unsignedHead.seq(), unsignedHead.hash(), now));
+      checkpointsWritten.incrementAndGet();
+      unsignedRecords = 0;
+    } catch (RuntimeException e) {
+      checkpointFailures.incrementAndGet();
+      LOG.warn("audit checkpoint at seq {} could not be stored; retrying at the next trigger", unsignedHead.seq(), e);
+    }
+  }
+
+  /** Until the next timed checkpoint is due (on the injected clock); no wait when closing. */
+  private long pollNanos() {
+    if (closing) {
+      return 0;
+    }
+    Duration interval = config.checkpointInterval();
+    if (unsignedRecords == 0) {
+      return interval.toNanos();
+    }
+    Duration left = Duration.between(clock.instant(), lastCheckpointAt.plus(interval));
+    if (left.isNegative() || left.isZero()) {
+      return TimeUnit.MILLISECONDS.toNanos(1);
+    }
+    return Math.min(left.toNanos(), interval.toNanos());
+  }
+
+  private CompletableFuture<AuditRecord> reject(RekeyException e) {
+    rejected.increment();
+    return CompletableFuture.failedFuture(e);
+  }
+
+  private static RekeyException closedException() {
+    return unavailable("the audit log is closed; the request was refused");
+  }
+
+  private static RekeyException unavailable(String message) {
+    return new RekeyException(ErrorCode.AUDIT_UNAVAILABLE, message);
+  }
+
+  @Override
+  public String toString() {
+    return "AuditLog[" + signingKey.keyId() + ", queued=" + queue.size() + ", closing=" + closing + "]";
+  }
+}
