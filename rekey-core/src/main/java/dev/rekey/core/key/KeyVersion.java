@@ -1,5 +1,6 @@
 package dev.rekey.core.key;
 
+import dev.rekey.core.RekeyException;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -37,10 +38,18 @@ public record KeyVersion(
     return new KeyVersion(number, state, material, now, now, null, null);
   }
 
-  /** This version in {@code target}; checks only the per-version transition table. */
+  /**
+   * This version in {@code target}; checks the per-version transition table and that a version
+   * once revoked only ever moves on to destruction (it may pass through DESTROY_SCHEDULED, whose
+   * table also allows DISABLED for versions that were never revoked).
+   */
   KeyVersion moveTo(VersionState target, Instant now, Instant destroyAfterIfScheduled) {
     if (!state.canMoveTo(target)) {
       throw IllegalTransition.of(number, state, target);
+    }
+    if (revokedAt != null && !(target == VersionState.REVOKED || target == VersionState.DESTROY_SCHEDULED
+        || target == VersionState.DESTROYED)) {
+      throw RekeyException.illegalState("version " + number + " was revoked; revocation is irreversible");
     }
     Instant revoked = target == VersionState.REVOKED && revokedAt == null ? now : revokedAt;
     WrappedKey keep = target == VersionState.DESTROYED ? null : material;
