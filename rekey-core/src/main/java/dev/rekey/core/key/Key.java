@@ -90,11 +90,7 @@ public record Key(
 
   /** Adds a version. With {@code promote} it becomes PRIMARY and the old primary ACTIVE; otherwise PENDING. */
   public Key rotate(WrappedKey material, boolean promote, Instant now) {
-    List<KeyVersion> next = new ArrayList<>(versions);
-    int number = versions.size() + 1;
-    next.add(KeyVersion.create(number, VersionState.PENDING, material, now));
-    Key withPending = with(next, minDecryptionVersion, minEncryptionVersion);
-    return promote ? withPending.promoteUnchecked(number, now) : withPending;
+    return with(rotated(material, promote, now), minDecryptionVersion, minEncryptionVersion);
   }
 
   /** Makes a PENDING or ACTIVE version the primary; the previous primary becomes ACTIVE. */
@@ -107,25 +103,39 @@ public record Key(
       throw RekeyException.illegalState("version " + number + " is below the key's minimum encryption or"
           + " decryption version and cannot become primary");
     }
-    return promoteUnchecked(number, now);
-  }
-
-  private Key promoteUnchecked(int number, Instant now) {
-    KeyVersion target = requireVersion(number);
-    if (!target.state().canMoveTo(VersionState.PRIMARY)) {
-      throw IllegalTransition.of(number, target.state(), VersionState.PRIMARY);
-    }
-    int old = primary().number();
     List<KeyVersion> next = new ArrayList<>(versions);
-    next.set(old - 1, versions.get(old - 1).moveTo(VersionState.ACTIVE, now, null));
-    next.set(number - 1, target.moveTo(VersionState.PRIMARY, now, null));
+    promoteIn(next, number, now);
     return with(next, minDecryptionVersion, minEncryptionVersion);
   }
 
   /** Emergency rotation: a new PRIMARY at once and the old primary REVOKED, with no dual-running window. */
   public Key emergencyRotate(WrappedKey material, Instant now) {
     int old = primary().number();
-    return rotate(material, true, now).revoke(old, now);
+    List<KeyVersion> next = rotated(material, true, now);
+    next.set(old - 1, next.get(old - 1).moveTo(VersionState.REVOKED, now, null));
+    return with(next, minDecryptionVersion, minEncryptionVersion);
+  }
+
+  /** The versions plus a new one, PENDING or (with {@code promote}) PRIMARY. */
+  private List<KeyVersion> rotated(WrappedKey material, boolean promote, Instant now) {
+    List<KeyVersion> next = new ArrayList<>(versions);
+    int number = versions.size() + 1;
+    next.add(KeyVersion.create(number, VersionState.PENDING, material, now));
+    if (promote) {
+      promoteIn(next, number, now);
+    }
+    return next;
+  }
+
+  /** Makes {@code number} PRIMARY in {@code next} and the current primary ACTIVE; checks the transition table. */
+  private static void promoteIn(List<KeyVersion> next, int number, Instant now) {
+    KeyVersion target = next.get(number - 1);
+    if (!target.state().canMoveTo(VersionState.PRIMARY)) {
+      throw IllegalTransition.of(number, target.state(), VersionState.PRIMARY);
+    }
+    int old = next.stream().filter(v -> v.state() == VersionState.PRIMARY).findFirst().orElseThrow().number();
+    next.set(old - 1, next.get(old - 1).moveTo(VersionState.ACTIVE, now, null));
+    next.set(number - 1, target.moveTo(VersionState.PRIMARY, now, null));
   }
 
   /** ACTIVE or DISABLED → RETIRED: only re-wrap and historical verification may use it. */
@@ -179,8 +189,9 @@ public record Key(
   }
 
   /**
-   * Moves the minimum decryption version: ACTIVE versions below it become RETIRED and RETIRED
-   * versions at or above it become ACTIVE again.
+   * Moves the minimum decryption version. Raising it makes the ACTIVE versions below it RETIRED;
+   * lowering it makes the RETIRED versions between the new and the old minimum ACTIVE again. A
+   * version retired explicitly at or above the old minimum stays RETIRED.
    */
   public Key withMinDecryptionVersion(int min, Instant now) {
     if (min < 1 || min > primary().number()) {
@@ -191,7 +202,7 @@ public record Key(
     for (KeyVersion v : versions) {
       if (v.number() < min && v.state() == VersionState.ACTIVE) {
         next.set(v.number() - 1, v.moveTo(VersionState.RETIRED, now, null));
-      } else if (v.number() >= min && v.state() == VersionState.RETIRED) {
+      } else if (v.number() >= min && v.number() < minDecryptionVersion && v.state() == VersionState.RETIRED) {
         next.set(v.number() - 1, v.moveTo(VersionState.ACTIVE, now, null));
       }
     }
