@@ -74,7 +74,7 @@ public final class RekeyClientBuilder {
     try {
       uri = URI.create(address.trim());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("address is not a URI: " + address);
+      throw new IllegalArgumentException("address must be a URL such as http://127.0.0.1:8200: " + address);
     }
     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
       throw new IllegalArgumentException("address must start with http:// or https://: " + address);

@@ -1,0 +1,422 @@
+package dev.rekey.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rekey.api.AuditRecordList;
+import dev.rekey.api.AuditVerifyResponse;
+import dev.rekey.api.DecryptResult;
+import dev.rekey.api.EncryptResponse;
+import dev.rekey.api.EncryptResult;
+import dev.rekey.api.ErrorCode;
+import dev.rekey.api.GrantView;
+import dev.rekey.api.Health;
+import dev.rekey.api.InitResponse;
+import dev.rekey.api.KeyView;
+import dev.rekey.api.SealStatus;
+import dev.rekey.api.TokenView;
+import dev.rekey.api.UpdateKeyRequest;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RekeyClientTest {
+  static final String KEY_VIEW = "{\"namespace\":\"default\",\"name\":\"orders\",\"type\":\"aes256-gcm\","
+      + "\"purpose\":\"encryption\",\"primary_version\":2,\"latest_version\":2,\"min_decryption_version\":1,"
+      + "\"min_encryption_version\":1,\"tags\":{\"team\":\"payments\"},\"created_at\":\"2026-11-22T10:00:00Z\","
+      + "\"versions\":[{\"version\":1,\"state\":\"active\",\"created_at\":\"a\",\"state_changed_at\":\"b\",\"destroy_after\":null},"
+      + "{\"version\":2,\"state\":\"primary\",\"created_at\":\"c\",\"state_changed_at\":\"d\",\"destroy_after\":null}],"
+      + "\"some_future_field\":42}";
+
+  private final ObjectMapper json = new ObjectMapper();
+  private FakeRekeyServer server;
+  private RekeyClient client;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = new FakeRekeyServer();
+    client = RekeyClient.builder().address(server.address()).token("rk_secret").namespace("tenant-a").build();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private JsonNode sentBody() throws IOException {
+    return json.readTree(server.lastRequest().body());
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void createKey_sendsSnakeCaseBodyTokenAndNamespace_returnsKeyView() throws IOException {
+    server.on("POST", "/v1/keys", 201, KEY_VIEW);
+
+    KeyView key = client.createKey("orders", "aes256-gcm", Map.of("team", "payments"));
+
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"name\":\"orders\",\"type\":\"aes256-gcm\",\"tags\":{\"team\":\"payments\"}}"));
+    assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer rk_secret");
+    assertThat(server.lastRequest().header("X-Rekey-Namespace")).isEqualTo("tenant-a");
+    assertThat(server.lastRequest().header("Content-Type")).isEqualTo("application/json");
+    assertThat(key.primaryVersion()).isEqualTo(2);
+    assertThat(key.minDecryptionVersion()).isEqualTo(1);
+    assertThat(key.tags()).containsEntry("team", "payments");
+    assertThat(key.versions()).extracting(v -> v.state()).containsExactly("active", "primary");
+    assertThat(key.versions().get(0).stateChangedAt()).isEqualTo("b");
+    assertThat(key.versions().get(0).destroyAfter()).isNull();
+  }
+
+  @Test
+  void createKey_nullTypeAndTags_leavesThemOutOfTheBody() throws IOException {
+    server.on("POST", "/v1/keys", 201, KEY_VIEW);
+
+    client.createKey("orders", null, null);
+
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"name\":\"orders\"}"));
+  }
+
+  @Test
+  void updateKey_onlyGivenFields_sentWithPatch() throws IOException {
+    server.on("PATCH", "/v1/keys/orders", 200, KEY_VIEW);
+
+    client.updateKey("orders", new UpdateKeyRequest(2, null, null));
+
+    assertThat(server.lastRequest().method()).isEqualTo("PATCH");
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"min_decryption_version\":2}"));
+  }
+
+  @Test
+  void rotateKey_notPromoted_sendsPromoteFalse() throws IOException {
+    server.on("POST", "/v1/keys/orders/rotate", 200, KEY_VIEW);
+
+    client.rotateKey("orders", false);
+
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"promote\":false}"));
+  }
+
+  @Test
+  void versionAction_scheduleDestroy_sendsPendingDaysToActionPath() throws IOException {
+    server.on("POST", "/v1/keys/orders/versions/1/schedule-destroy", 200, KEY_VIEW);
+    server.on("POST", "/v1/keys/orders/versions/1/retire", 200, KEY_VIEW);
+
+    client.scheduleDestroy("orders", 1, 30);
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"pending_days\":30}"));
+    client.versionAction("orders", 1, VersionAction.RETIRE);
+    assertThat(server.lastRequest().body()).isEmpty();
+  }
+
+  @Test
+  void keyName_withReservedCharacters_isPercentEncoded() {
+    server.on("GET", "/v1/keys/a%2Fb%20c", 200, KEY_VIEW);
+
+    assertThat(client.getKey("a/b c").name()).isEqualTo("orders");
+  }
+
+  @Test
+  void listAllKeys_twoPages_followsNextAfter() {
+    String page1 = "{\"keys\":[" + KEY_VIEW + "],\"next_after\":\"orders\"}";
+    String page2 = "{\"keys\":[" + KEY_VIEW.replace("\"orders\"", "\"payroll\"") + "],\"next_after\":null}";
+    server.on("GET", "/v1/keys", 200, page1);
+    server.on("GET", "/v1/keys?after=orders", 200, page2);
+
+    List<KeyView> keys = client.listAllKeys();
+
+    assertThat(keys).extracting(KeyView::name).containsExactly("orders", "payroll");
+    assertThat(RekeyClient.keysPath("x", 10)).isEqualTo("/v1/keys?after=x&limit=10");
+  }
+
+  @Test
+  void encrypt_bytes_sentAsBase64_returnsCiphertextAndVersion() throws IOException {
+    server.on("POST", "/v1/keys/orders/encrypt", 200, "{\"ciphertext\":\"rekey:v2:abc\",\"version\":2}");
+
+    EncryptResponse response = client.encrypt("orders", "hello".getBytes(StandardCharsets.UTF_8),
+        "ctx".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"plaintext\":\"" + b64("hello") + "\",\"context\":\"" + b64("ctx") + "\"}"));
+    assertThat(response).isEqualTo(new EncryptResponse("rekey:v2:abc", 2));
+  }
+
+  @Test
+  void decrypt_noContext_omitsContext_returnsPlaintextBytes() throws IOException {
+    server.on("POST", "/v1/keys/orders/decrypt", 200, "{\"plaintext\":\"" + b64("hello") + "\",\"version\":1}");
+
+    byte[] plaintext = client.decrypt("orders", "rekey:v1:xyz", null);
+
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"ciphertext\":\"rekey:v1:xyz\"}"));
+    assertThat(new String(plaintext, StandardCharsets.UTF_8)).isEqualTo("hello");
+  }
+
+  @Test
+  void rewrap_returnsNewCiphertext() throws IOException {
+    server.on("POST", "/v1/keys/orders/rewrap", 200, "{\"ciphertext\":\"rekey:v3:n\",\"version\":3}");
+
+    assertThat(client.rewrap("orders", "rekey:v1:o", null).version()).isEqualTo(3);
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"ciphertext\":\"rekey:v1:o\"}"));
+  }
+
+  @Test
+  void encryptBatch_oneItemFails_resultsInOrderWithError() throws IOException {
+    server.on("POST", "/v1/keys/orders/encrypt", 200, "{\"batch_results\":[{\"ciphertext\":\"rekey:v2:a\",\"version\":2},"
+        + "{\"error\":{\"code\":\"invalid_request\",\"message\":\"bad item\"}}]}");
+
+    List<EncryptResult> results = client.encryptBatch("orders",
+        List.of(RekeyClient.encryptItem(new byte[] {1}, null), RekeyClient.encryptItem(new byte[] {2}, new byte[] {3})));
+
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"batch\":[{\"plaintext\":\"AQ==\"},{\"plaintext\":\"Ag==\",\"context\":\"Aw==\"}]}"));
+    assertThat(results.get(0).ciphertext()).isEqualTo("rekey:v2:a");
+    assertThat(results.get(1).error().code()).isEqualTo("invalid_request");
+  }
+
+  @Test
+  void decryptBatch_results_decodePlaintext() {
+    server.on("POST", "/v1/keys/orders/decrypt", 200, "{\"batch_results\":[{\"plaintext\":\"" + b64("a") + "\",\"version\":1},"
+        + "{\"error\":{\"code\":\"decryption_failed\",\"message\":\"decryption failed\"}}]}");
+
+    List<DecryptResult> results = client.decryptBatch("orders",
+        List.of(RekeyClient.ciphertextItem("rekey:v1:a", null), RekeyClient.ciphertextItem("rekey:v1:b", null)));
+
+    assertThat(RekeyClient.plaintextOf(results.get(0))).containsExactly('a');
+    assertThat(results.get(1).toString()).doesNotContain(b64("a"));
+    assertThatThrownBy(() -> RekeyClient.plaintextOf(results.get(1))).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void generateDataKey_returnsPlaintextAndWrapped_toStringRedacted() throws IOException {
+    String key = Base64.getEncoder().encodeToString(new byte[32]);
+    server.on("POST", "/v1/keys/orders/datakey", 200, "{\"ciphertext\":\"rekey:v2:w\",\"plaintext\":\"" + key + "\",\"version\":2}");
+
+    try (DataKey dataKey = client.generateDataKey("orders", null)) {
+      assertThat(sentBody()).isEqualTo(json.readTree("{\"wrapped_only\":false}"));
+      assertThat(dataKey.plaintext()).hasSize(32);
+      assertThat(dataKey.ciphertext()).isEqualTo("rekey:v2:w");
+      assertThat(dataKey.toString()).doesNotContain(key).contains("redacted");
+    }
+  }
+
+  @Test
+  void generateWrappedDataKey_sendsWrappedOnly_returnsCiphertext() throws IOException {
+    server.on("POST", "/v1/keys/orders/datakey", 200, "{\"ciphertext\":\"rekey:v2:w\",\"version\":2}");
+
+    assertThat(client.generateWrappedDataKey("orders", new byte[] {9}).ciphertext()).isEqualTo("rekey:v2:w");
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"wrapped_only\":true,\"context\":\"CQ==\"}"));
+  }
+
+  @Test
+  void macAndVerify_sendMessageAndTag() throws IOException {
+    server.on("POST", "/v1/keys/sig/mac", 200, "{\"mac\":\"rekey:v1:t\",\"version\":1}");
+    server.on("POST", "/v1/keys/sig/mac/verify", 200, "{\"valid\":false}");
+
+    assertThat(client.mac("sig", new byte[] {1}).mac()).isEqualTo("rekey:v1:t");
+    assertThat(client.verifyMac("sig", new byte[] {1}, "rekey:v1:t")).isFalse();
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"message\":\"AQ==\",\"mac\":\"rekey:v1:t\"}"));
+  }
+
+  @Test
+  void errorBody_mapsCodeStatusMessageAndRequestId() {
+    server.on("POST", "/v1/keys/orders/versions/2/destroy", 409,
+        "{\"error\":{\"code\":\"illegal_state\",\"message\":\"version 2 is primary\"}}");
+
+    assertThatThrownBy(() -> client.versionAction("orders", 2, VersionAction.DESTROY))
+        .isInstanceOfSatisfying(RekeyClientException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.ILLEGAL_STATE);
+          assertThat(e.wireCode()).isEqualTo("illegal_state");
+          assertThat(e.status()).isEqualTo(409);
+          assertThat(e.getMessage()).isEqualTo("version 2 is primary");
+          assertThat(e.requestId()).startsWith("req-");
+        });
+  }
+
+  @Test
+  void everyErrorCode_roundTripsThroughTheErrorBody() {
+    for (ErrorCode code : ErrorCode.values()) {
+      server.on("GET", "/v1/keys/k", 400, "{\"error\":{\"code\":\"" + code.wire() + "\",\"message\":\"m\"}}");
+      assertThatThrownBy(() -> client.getKey("k"))
+          .isInstanceOfSatisfying(RekeyClientException.class, e -> assertThat(e.code()).isEqualTo(code));
+    }
+  }
+
+  @Test
+  void unknownErrorCode_keepsWireCode_codeIsInternal() {
+    server.on("GET", "/v1/keys/k", 429, "{\"error\":{\"code\":\"rate_limited\",\"message\":\"slow down\"}}");
+
+    assertThatThrownBy(() -> client.getKey("k")).isInstanceOfSatisfying(RekeyClientException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL);
+      assertThat(e.wireCode()).isEqualTo("rate_limited");
+      assertThat(e.status()).isEqualTo(429);
+    });
+  }
+
+  @Test
+  void nonJsonErrorBody_codeFromStatus() {
+    server.on("GET", "/v1/keys/k", 403, "<html>nope</html>");
+
+    assertThatThrownBy(() -> client.getKey("k")).isInstanceOfSatisfying(RekeyClientException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
+      assertThat(e.getMessage()).isEqualTo("HTTP 403 from " + server.address());
+    });
+  }
+
+  @Test
+  void noServer_throwsConnectionException_withoutToken() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    RekeyClient offline = RekeyClient.builder().address("http://127.0.0.1:" + port).token("rk_secret")
+        .timeout(Duration.ofSeconds(5)).build();
+
+    assertThatThrownBy(offline::sealStatus).isInstanceOfSatisfying(RekeyConnectionException.class, e -> {
+      assertThat(e.wireCode()).isEqualTo(RekeyConnectionException.CONNECTION_FAILED);
+      assertThat(e.status()).isZero();
+      assertThat(e.getMessage()).doesNotContain("rk_secret");
+    });
+  }
+
+  @Test
+  void health_sealed503WithHealthBody_returnsIt() {
+    server.on("GET", "/v1/health", 503, "{\"status\":\"sealed\",\"initialized\":true,\"sealed\":true,\"version\":\"0.1.0\"}");
+
+    Health health = client.health();
+
+    assertThat(health.status()).isEqualTo("sealed");
+    assertThat(health.sealed()).isTrue();
+  }
+
+  @Test
+  void health_503ErrorBody_throws() {
+    server.on("GET", "/v1/health", 503, "{\"error\":{\"code\":\"sealed\",\"message\":\"sealed\"}}");
+
+    assertThatThrownBy(client::health).isInstanceOfSatisfying(RekeyClientException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.SEALED));
+  }
+
+  @Test
+  void initUnsealSeal_sendDocumentedBodies() throws IOException {
+    server.on("POST", "/v1/sys/init", 200, "{\"shares\":[\"s1\",\"s2\"],\"root_token\":\"rk_root\"}");
+    String status = "{\"initialized\":true,\"sealed\":true,\"seal_type\":\"shamir\",\"shares\":5,\"threshold\":3,\"progress\":1}";
+    server.on("POST", "/v1/sys/unseal", 200, status);
+    server.on("POST", "/v1/sys/seal", 204, null);
+
+    InitResponse init = client.init(5, 3);
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"shares\":5,\"threshold\":3}"));
+    assertThat(init.rootToken()).isEqualTo("rk_root");
+    assertThat(init.toString()).doesNotContain("rk_root").doesNotContain("s1");
+
+    SealStatus progress = client.unseal("s1");
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"share\":\"s1\"}"));
+    assertThat(progress.sealType()).isEqualTo("shamir");
+    assertThat(progress.progress()).isEqualTo(1);
+
+    client.resetUnseal();
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"reset\":true}"));
+
+    client.seal();
+    assertThat(server.lastRequest().path()).isEqualTo("/v1/sys/seal");
+  }
+
+  @Test
+  void createToken_sendsGrantsAndTtl_tokenRedactedInToString() throws IOException {
+    server.on("POST", "/v1/auth/tokens", 201, "{\"token\":\"rk_new\",\"id\":\"t1\",\"principal\":\"billing\","
+        + "\"grants\":[{\"role\":\"crypto-user\",\"namespace\":\"default\",\"keys\":\"billing-*\"}],"
+        + "\"created_at\":\"x\",\"expires_at\":\"y\"}");
+
+    TokenView token = client.createToken("billing",
+        List.of(new GrantView("crypto-user", "default", "billing-*")), Duration.ofHours(24));
+
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"principal\":\"billing\",\"grants\":[{\"role\":\"crypto-user\","
+        + "\"namespace\":\"default\",\"keys\":\"billing-*\"}],\"ttl\":\"PT24H\"}"));
+    assertThat(token.token()).isEqualTo("rk_new");
+    assertThat(token.toString()).doesNotContain("rk_new").contains("t1");
+  }
+
+  @Test
+  void revokeToken_deletesById() {
+    server.on("DELETE", "/v1/auth/tokens/t1", 204, null);
+
+    client.revokeToken("t1");
+
+    assertThat(server.lastRequest().method()).isEqualTo("DELETE");
+  }
+
+  @Test
+  void auditVerifyAndRecords_parse() {
+    server.on("GET", "/v1/audit/verify", 200, "{\"valid\":false,\"records\":10,\"checkpoints\":1,\"first_broken_seq\":7,\"reason\":\"hash mismatch\"}");
+    server.on("GET", "/v1/audit/records?from=1&limit=2", 200, "{\"records\":[{\"seq\":1,\"time\":\"t\",\"request_id\":\"r\","
+        + "\"principal\":\"root\",\"token_id\":\"tk\",\"action\":\"key.create\",\"namespace\":\"default\",\"key\":\"orders\","
+        + "\"version\":1,\"outcome\":\"allowed\",\"error_code\":null,\"client_address\":\"127.0.0.1\",\"details\":{\"n\":1},"
+        + "\"prev_hash\":\"p\",\"hash\":\"h\"}],\"next_from\":2}");
+
+    AuditVerifyResponse verify = client.verifyAudit();
+    AuditRecordList records = client.auditRecords(1L, 2);
+
+    assertThat(verify.firstBrokenSeq()).isEqualTo(7L);
+    assertThat(records.records().get(0).clientAddress()).isEqualTo("127.0.0.1");
+    assertThat(records.records().get(0).details()).containsEntry("n", 1);
+    assertThat(records.nextFrom()).isEqualTo(2L);
+  }
+
+  @Test
+  void withNamespace_sendsOtherNamespaceHeader() {
+    server.on("GET", "/v1/keys/orders", 200, KEY_VIEW);
+
+    client.withNamespace("tenant-b").getKey("orders");
+
+    assertThat(server.lastRequest().header("X-Rekey-Namespace")).isEqualTo("tenant-b");
+  }
+
+  @Test
+  void fromEnvironment_readsAddressTokenNamespace() {
+    server.on("GET", "/v1/keys/orders", 200, KEY_VIEW);
+    RekeyClient env = RekeyClientBuilder.fromEnvironment(
+        Map.of("REKEY_ADDR", server.address(), "REKEY_TOKEN", "rk_env", "REKEY_NAMESPACE", "ns1")).build();
+
+    env.getKey("orders");
+
+    assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer rk_env");
+    assertThat(env.namespace()).isEqualTo("ns1");
+    assertThat(RekeyClientBuilder.fromEnvironment(Map.of()).build().address()).isEqualTo("http://127.0.0.1:8200");
+  }
+
+  @Test
+  void noToken_sendsNoAuthorizationHeader() {
+    server.on("GET", "/v1/sys/seal-status", 200, "{\"initialized\":false,\"sealed\":true}");
+
+    RekeyClient.builder().address(server.address()).build().sealStatus();
+
+    assertThat(server.lastRequest().header("Authorization")).isNull();
+    assertThat(server.lastRequest().header("X-Rekey-Namespace")).isEqualTo("default");
+  }
+
+  @Test
+  void toString_containsNoToken() {
+    assertThat(client.toString()).doesNotContain("rk_secret").contains("redacted");
+    assertThat(RekeyClient.builder().token("rk_secret").toString()).doesNotContain("rk_secret");
+  }
+
+  @Test
+  void builder_invalidAddress_throwsWithHint() {
+    assertThatThrownBy(() -> RekeyClient.builder().address("127.0.0.1:8200").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://");
+  }
+
+  @Test
+  void requestJson_returnsTheServersTree() {
+    server.on("GET", "/v1/keys/orders", 200, KEY_VIEW);
+
+    JsonNode tree = client.requestJson("GET", "/v1/keys/orders", null);
+
+    assertThat(tree.get("some_future_field").asInt()).isEqualTo(42);
+  }
+}
