@@ -29,6 +29,7 @@ public final class InMemoryAuditRepository implements AuditRepository {
   private int largestBatch;
   private volatile RuntimeException appendFailure;
   private volatile RuntimeException checkpointFailure;
+  private volatile RuntimeException readFailure;
   private volatile CountDownLatch appendGate;
 
   @Override
@@ -74,6 +75,10 @@ public final class InMemoryAuditRepository implements AuditRepository {
 
   @Override
   public synchronized List<AuditRecord> read(long fromSeq, int limit) {
+    RuntimeException failure = readFailure;
+    if (failure != null) {
+      throw failure;
+    }
     List<AuditRecord> out = new ArrayList<>(Math.min(limit, 1024));
     int start = firstIndexAtOrAfter(fromSeq);
     for (int i = start; i < records.size() && out.size() < limit; i++) {
@@ -129,6 +134,11 @@ public final class InMemoryAuditRepository implements AuditRepository {
   /** Every checkpoint insert throws {@code failure} (null to recover). */
   public void failCheckpoints(RuntimeException failure) {
     checkpointFailure = failure;
+  }
+
+  /** Every read throws {@code failure} (null to recover). */
+  public void failReads(RuntimeException failure) {
+    readFailure = failure;
   }
 
   /** Appends wait until the returned latch is counted down (as if the disk stalled). */
