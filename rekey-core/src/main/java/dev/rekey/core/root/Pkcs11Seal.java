@@ -6,7 +6,6 @@ import dev.rekey.core.crypto.AesGcm;
 import dev.rekey.core.crypto.Randomness;
 import dev.rekey.core.crypto.SecretAccess;
 import dev.rekey.core.crypto.SecretBytes;
-import java.security.AuthProvider;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
@@ -17,7 +16,6 @@ import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
-import javax.security.auth.login.LoginException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,17 +151,14 @@ public final class Pkcs11Seal implements Seal {
     }
   }
 
-  /** Logs out of the token. */
+  /**
+   * Does not log out: PKCS#11 login state belongs to the whole process per token, so a logout
+   * would also break every other seal or provider on the same token in this JVM. The provider's
+   * sessions are released with it. (For the same reason a second seal in a process that is
+   * already logged in to the token does not re-check its PIN.)
+   */
   @Override
-  public void close() {
-    if (provider instanceof AuthProvider auth) {
-      try {
-        auth.logout();
-      } catch (LoginException e) {
-        LOG.warn("PKCS#11 logout failed: {}", e.getMessage());
-      }
-    }
-  }
+  public void close() {}
 
   @Override
   public String toString() {
