@@ -16,7 +16,8 @@ import javax.crypto.SecretKey;
  * Encrypt, decrypt, rewrap, data keys and MACs with the versions of a key. Encryption always uses
  * the primary; decryption takes the version from the ciphertext and is allowed for PRIMARY and
  * ACTIVE versions at or above the minimum decryption version; rewrap may also read RETIRED
- * versions. Tampered, truncated or foreign input is the one generic decryption failure.
+ * versions. Tampered, truncated or foreign input, and a version that may not decrypt, are the one
+ * generic decryption failure (ErrorCode.DECRYPTION_FAILED: "always generic").
  */
 public final class CryptoService {
   public static final int DATA_KEY_LENGTH = 32;
@@ -56,7 +57,7 @@ public final class CryptoService {
     KeyCache.Entry e = entryWithVersion(namespace, name, KeyPurpose.ENCRYPTION, parsed.version());
     KeyVersion v = e.key().version(parsed.version()).orElseThrow(RekeyException::decryptionFailed);
     if (!e.key().canDecryptWith(v.number())) {
-      throw notUsable(e.key(), v, "decrypt");
+      throw RekeyException.decryptionFailed();
     }
     return new Decrypted(open(e, v, parsed, context), v.number());
   }
@@ -68,7 +69,7 @@ public final class CryptoService {
     KeyVersion v = e.key().version(parsed.version()).orElseThrow(RekeyException::decryptionFailed);
     VersionState s = v.state();
     if (!(s.decrypts() || s == VersionState.RETIRED)) {
-      throw notUsable(e.key(), v, "rewrap");
+      throw RekeyException.decryptionFailed();
     }
     byte[] plaintext = open(e, v, parsed, context);
     try {
@@ -99,6 +100,7 @@ public final class CryptoService {
 
   /** True when {@code mac} was made by a version that may still verify (PRIMARY, ACTIVE or RETIRED). */
   public boolean verifyMac(String namespace, String name, byte[] message, String mac) {
+    entry(namespace, name, KeyPurpose.MAC);
     VersionedText parsed;
     try {
       parsed = VersionedText.parse(mac);
@@ -143,10 +145,15 @@ public final class CryptoService {
     return e;
   }
 
-  /** The key, reloaded once if the ciphertext names a version this node has not seen yet. */
+  /**
+   * The key, reloaded once when the ciphertext names a version this node has not seen yet, or has
+   * seen only as PENDING: a PENDING version encrypts nothing, so a ciphertext under it means another
+   * node has promoted it since this node loaded the key (two-step rotation).
+   */
   private KeyCache.Entry entryWithVersion(String namespace, String name, KeyPurpose purpose, int version) {
     KeyCache.Entry e = entry(namespace, name, purpose);
-    if (version > e.key().latestVersion()) {
+    KeyVersion v = e.key().version(version).orElse(null);
+    if (v == null ? version > e.key().latestVersion() : v.state() == VersionState.PENDING) {
       e = cache.refresh(namespace, name);
     }
     return e;
@@ -157,12 +164,5 @@ public final class CryptoService {
       throw RekeyException.unsupported("key '" + key.name() + "' is of type " + key.type().wireName()
           + " and cannot be used for " + purpose.name().toLowerCase(java.util.Locale.ROOT));
     }
-  }
-
-  private static RekeyException notUsable(Key key, KeyVersion v, String operation) {
-    String why = v.state().decrypts() ? "below the minimum decryption version " + key.minDecryptionVersion()
-        : v.state().wireName();
-    return RekeyException.illegalState("version " + v.number() + " of key '" + key.name() + "' is " + why
-        + " and cannot " + operation);
   }
 }
