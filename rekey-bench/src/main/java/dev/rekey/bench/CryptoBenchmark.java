@@ -1,6 +1,7 @@
 package dev.rekey.bench;
 
 import dev.rekey.core.crypto.AesGcm;
+import dev.rekey.core.crypto.Randomness;
 import dev.rekey.core.key.KeyType;
 import dev.rekey.core.key.Names;
 import dev.rekey.core.root.RootKeyring;
@@ -65,6 +66,7 @@ public class CryptoBenchmark {
   private SecureRandom random;
   private byte[] jcaCiphertext;
   private byte[] aad;
+  private long counter;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -120,6 +122,36 @@ public class CryptoBenchmark {
   @Benchmark
   public byte[] coreAesGcmEncrypt() {
     return AesGcm.encrypt(jcaKey, plaintext, aad);
+  }
+
+  // ---- the nonce alone: the core's per-thread DRBG, and the platform default SecureRandom ----
+
+  @Benchmark
+  public byte[] nonceDrbg() {
+    return Randomness.bytes(12);
+  }
+
+  @Benchmark
+  public byte[] nonceDefaultSecureRandom() {
+    byte[] nonce = new byte[12];
+    random.nextBytes(nonce);
+    return nonce;
+  }
+
+  /** GCM without the random number generator: a counter nonce (never repeats within the trial). */
+  @Benchmark
+  public byte[] jcaEncryptCounterNonce() throws Exception {
+    byte[] nonce = new byte[12];
+    long n = ++counter;
+    for (int i = 0; i < 8; i++) {
+      nonce[4 + i] = (byte) (n >>> (56 - 8 * i));
+    }
+    jcaCipher.init(Cipher.ENCRYPT_MODE, jcaKey, new GCMParameterSpec(128, nonce));
+    jcaCipher.updateAAD(aad);
+    byte[] out = new byte[12 + plaintext.length + 16];
+    System.arraycopy(nonce, 0, out, 0, 12);
+    jcaCipher.doFinal(plaintext, 0, plaintext.length, out, 12);
+    return out;
   }
 
   // ---- bare JCA baseline: one Cipher/Mac reused, nonce from SecureRandom ----
