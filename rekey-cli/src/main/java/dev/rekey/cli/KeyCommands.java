@@ -1,0 +1,179 @@
+package dev.rekey.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rekey.api.ApiPaths;
+import dev.rekey.api.CreateKeyRequest;
+import dev.rekey.api.KeyVersionView;
+import dev.rekey.api.KeyView;
+import dev.rekey.api.RotateRequest;
+import dev.rekey.api.ScheduleDestroyRequest;
+import dev.rekey.api.UpdateKeyRequest;
+import dev.rekey.client.RekeyClient;
+import dev.rekey.client.VersionAction;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code rekey key ...}: create, rotate, show, list and configure keys and their versions. */
+@Command(name = "key", description = "Manage keys and their versions.",
+    mixinStandardHelpOptions = true, subcommandsRepeatable = false)
+final class KeyCommands extends CliCommand {
+
+  @Command(name = "create", description = "Create a key.")
+  int create(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--type", paramLabel = "TYPE", description = "aes256-gcm (default) or hmac-sha256") String type,
+      @Option(names = "--tag", paramLabel = "K=V", description = "A tag (repeatable).") Map<String, String> tags,
+      @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
+    CreateKeyRequest request = new CreateKeyRequest(name, type, tags == null ? null : new LinkedHashMap<>(tags));
+    return render(json, () -> client().requestJson("POST", ApiPaths.KEYS, request),
+        () -> client().createKey(request), "Created");
+  }
+
+  @Command(name = "rotate", description = "Add a new version: primary, or pending with --pending.")
+  int rotate(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--pending", description = "Add the version as pending; promote it later.") boolean pending,
+      @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
+    return render(json,
+        () -> client().requestJson("POST", ApiPaths.keyOperation(name, "rotate"), new RotateRequest(!pending)),
+        () -> client().rotateKey(name, !pending), "Rotated");
+  }
+
+  @Command(name = "emergency-rotate", description = "New primary at once; the old primary is revoked.")
+  int emergencyRotate(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
+    return render(json, () -> client().requestJson("POST", ApiPaths.keyOperation(name, "emergency-rotate"), null),
+        () -> client().emergencyRotate(name), "Emergency-rotated");
+  }
+
+  @Command(name = "show", description = "Show a key and its versions.")
+  int show(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
+    return render(json, () -> client().requestJson("GET", ApiPaths.key(name), null),
+        () -> client().getKey(name), null);
+  }
+
+  @Command(name = "list", description = "List the keys of the namespace.")
+  int list(@Option(names = "--json", description = "Print the server's JSON (all pages in one).") boolean json) {
+    RekeyClient client = client();
+    if (json) {
+      ObjectNode all = MAPPER.createObjectNode();
+      ArrayNode keys = all.putArray("keys");
+      String after = null;
+      do {
+        JsonNode page = client.requestJson("GET", RekeyClient.keysPath(after, null), null);
+        page.path("keys").forEach(keys::add);
+        JsonNode next = page.path("next_after");
+        after = next.isTextual() && page.path("keys").size() > 0 ? next.asText() : null;
+      } while (after != null);
+      all.putNull("next_after");
+      printJson(all);
+      return 0;
+    }
+    List<KeyView> keys = client.listAllKeys();
+    Table table = new Table("NAME", "TYPE", "PRIMARY", "LATEST", "MIN-DECRYPT", "TAGS");
+    for (KeyView k : keys) {
+      table.row(k.name(), k.type(), "v" + k.primaryVersion(), "v" + k.latestVersion(),
+          "v" + k.minDecryptionVersion(), tags(k.tags()));
+    }
+    table.print(out());
+    return 0;
+  }
+
+  @Command(name = "update", description = "Change minimum versions or tags.")
+  int update(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--min-decryption-version", paramLabel = "N") Integer minDecryption,
+      @Option(names = "--min-encryption-version", paramLabel = "N") Integer minEncryption,
+      @Option(names = "--tag", paramLabel = "K=V", description = "Tags (repeatable); replace the key's tags.")
+          Map<String, String> tags,
+      @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
+    if (minDecryption == null && minEncryption == null && tags == null) {
+      throw usage("nothing to update: give --min-decryption-version, --min-encryption-version or --tag");
+    }
+    UpdateKeyRequest request = new UpdateKeyRequest(minDecryption, minEncryption,
+        tags == null ? null : new LinkedHashMap<>(tags));
+    return render(json, () -> client().requestJson("PATCH", ApiPaths.key(name), request),
+        () -> client().updateKey(name, request), "Updated");
+  }
+
+  @Command(name = "version", description = "Apply a lifecycle action to one version: promote, retire, "
+      + "disable, enable, revoke, schedule-destroy, cancel-destroy, destroy.")
+  int version(
+      @Parameters(index = "0", paramLabel = "ACTION") String action,
+      @Parameters(index = "1", paramLabel = "NAME") String name,
+      @Parameters(index = "2", paramLabel = "VERSION") int version,
+      @Option(names = "--pending-days", paramLabel = "N", description = "Waiting period for schedule-destroy.")
+          Integer pendingDays,
+      @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
+    VersionAction parsed;
+    try {
+      parsed = VersionAction.fromWire(action);
+    } catch (IllegalArgumentException e) {
+      throw usage("unknown action '" + action + "'; expected one of promote, retire, disable, enable, revoke, "
+          + "schedule-destroy, cancel-destroy, destroy");
+    }
+    if (pendingDays != null && parsed != VersionAction.SCHEDULE_DESTROY) {
+      throw usage("--pending-days applies to schedule-destroy only");
+    }
+    Object body = parsed == VersionAction.SCHEDULE_DESTROY ? new ScheduleDestroyRequest(pendingDays) : null;
+    return render(json,
+        () -> client().requestJson("POST", ApiPaths.versionAction(name, version, parsed.wire()), body),
+        () -> parsed == VersionAction.SCHEDULE_DESTROY
+            ? client().scheduleDestroy(name, version, pendingDays)
+            : client().versionAction(name, version, parsed),
+        "Applied " + parsed.wire() + " to version " + version + " of");
+  }
+
+  private int render(boolean json, java.util.function.Supplier<JsonNode> raw,
+      java.util.function.Supplier<KeyView> typed, String verb) {
+    if (json) {
+      printJson(raw.get());
+      return 0;
+    }
+    KeyView key = typed.get();
+    if (verb != null) {
+      out().println(verb + " key " + key.name() + ": primary v" + key.primaryVersion()
+          + ", latest v" + key.latestVersion());
+      return 0;
+    }
+    printKey(key);
+    return 0;
+  }
+
+  private void printKey(KeyView k) {
+    out().println("name:           " + k.name());
+    out().println("namespace:      " + k.namespace());
+    out().println("type:           " + k.type() + (k.purpose() == null ? "" : " (" + k.purpose() + ")"));
+    out().println("primary:        v" + k.primaryVersion() + "  (latest v" + k.latestVersion() + ")");
+    out().println("min decryption: v" + k.minDecryptionVersion());
+    out().println("min encryption: v" + k.minEncryptionVersion());
+    out().println("tags:           " + tags(k.tags()));
+    out().println("created:        " + orDash(k.createdAt()));
+    out().println();
+    Table table = new Table("VERSION", "STATE", "CREATED", "STATE-CHANGED", "DESTROY-AFTER");
+    for (KeyVersionView v : k.versions() == null ? List.<KeyVersionView>of() : k.versions()) {
+      table.row("v" + v.version(), v.state(), orDash(v.createdAt()), orDash(v.stateChangedAt()),
+          orDash(v.destroyAfter()));
+    }
+    table.print(out());
+  }
+
+  /** Tags as {@code k=v,k=v} sorted by key, or {@code -}. */
+  static String tags(Map<String, String> tags) {
+    if (tags == null || tags.isEmpty()) {
+      return "-";
+    }
+    return tags.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+  }
+}

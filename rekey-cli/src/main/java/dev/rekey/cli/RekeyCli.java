@@ -1,0 +1,114 @@
+package dev.rekey.cli;
+
+import dev.rekey.client.RekeyClient;
+import dev.rekey.client.RekeyClientException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The {@code rekey} command: a client of the REST API through {@link RekeyClient}. Exit codes:
+ * 0 success, 1 error (one line {@code Error: <message> (<code>)} on stderr) or a negative answer
+ * (invalid MAC), 2 usage error, 3 audit trail broken. Tokens are printed only by
+ * {@code token create} and {@code operator init}.
+ */
+@Command(
+    name = "rekey",
+    mixinStandardHelpOptions = true,
+    version = "rekey 0.1.0",
+    description = "Key management and key rotation. Reads REKEY_ADDR, REKEY_TOKEN, REKEY_NAMESPACE.",
+    subcommands = {
+        KeyCommands.class,
+        CryptoCommands.Encrypt.class,
+        CryptoCommands.Decrypt.class,
+        CryptoCommands.Rewrap.class,
+        CryptoCommands.Datakey.class,
+        CryptoCommands.Mac.class,
+        CryptoCommands.MacVerify.class,
+        AuditCommands.class,
+        TokenCommands.class,
+        OperatorCommands.class,
+        StatusCommand.class,
+        CommandLine.HelpCommand.class
+    })
+public final class RekeyCli {
+  @Option(names = "--address", scope = ScopeType.INHERIT, paramLabel = "URL",
+      defaultValue = "${env:REKEY_ADDR:-http://127.0.0.1:8200}",
+      description = "Server address (env REKEY_ADDR, default ${DEFAULT-VALUE}).")
+  String address;
+
+  @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+      defaultValue = "${env:REKEY_TOKEN}", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+      description = "Access token (env REKEY_TOKEN).")
+  String token;
+
+  @Option(names = "--namespace", scope = ScopeType.INHERIT, paramLabel = "NS",
+      defaultValue = "${env:REKEY_NAMESPACE:-default}",
+      description = "Namespace (env REKEY_NAMESPACE, default ${DEFAULT-VALUE}).")
+  String namespace;
+
+  final InputStream in;
+  final PrintStream out;
+  final PrintStream err;
+
+  private RekeyCli(InputStream in, PrintStream out, PrintStream err) {
+    this.in = in;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** The {@code rekey} command on the process's standard streams; launchers may add subcommands. */
+  public static CommandLine newCommandLine() {
+    return newCommandLine(System.in, System.out, System.err);
+  }
+
+  /** The {@code rekey} command on the given streams (stdout carries raw bytes for decrypt). */
+  public static CommandLine newCommandLine(InputStream in, PrintStream out, PrintStream err) {
+    RekeyCli root = new RekeyCli(in, out, err);
+    CommandLine cl = new CommandLine(root);
+    cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+    cl.setExecutionExceptionHandler((e, command, parseResult) -> handle(e, err));
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    System.exit(newCommandLine().execute(args));
+  }
+
+  private RekeyClient client;
+
+  /** The client for the global options, made once per run. */
+  RekeyClient client(CommandLine commandLine) {
+    if (client != null) {
+      return client;
+    }
+    try {
+      client = RekeyClient.builder().address(address).token(token).namespace(namespace).build();
+      return client;
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(commandLine, e.getMessage());
+    }
+  }
+
+  private static int handle(Exception e, PrintStream err) {
+    if (e instanceof RekeyClientException) {
+      RekeyClientException rce = (RekeyClientException) e;
+      err.println("Error: " + rce.getMessage() + " (" + rce.wireCode() + ")");
+      return 1;
+    }
+    if (e instanceof UncheckedIOException) {
+      err.println("Error: " + e.getMessage() + " (io)");
+      return 1;
+    }
+    err.println("Error: " + e.getClass().getSimpleName() + ": " + e.getMessage() + " (internal)");
+    return 1;
+  }
+}

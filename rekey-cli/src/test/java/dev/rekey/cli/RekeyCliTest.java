@@ -1,0 +1,430 @@
+package dev.rekey.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rekey.client.FakeRekeyServer;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+class RekeyCliTest {
+  static final String KEY_VIEW = "{\"namespace\":\"default\",\"name\":\"orders\",\"type\":\"aes256-gcm\","
+      + "\"purpose\":\"encryption\",\"primary_version\":2,\"latest_version\":2,\"min_decryption_version\":1,"
+      + "\"min_encryption_version\":1,\"tags\":{\"team\":\"payments\"},\"created_at\":\"2026-11-22T10:00:00Z\","
+      + "\"versions\":[{\"version\":1,\"state\":\"active\",\"created_at\":\"a\",\"state_changed_at\":\"b\",\"destroy_after\":null},"
+      + "{\"version\":2,\"state\":\"primary\",\"created_at\":\"c\",\"state_changed_at\":\"d\",\"destroy_after\":null}],"
+      + "\"some_future_field\":42}";
+  static final String TOKEN = "rk_cli_secret";
+
+  private final ObjectMapper json = new ObjectMapper();
+  private FakeRekeyServer server;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = new FakeRekeyServer();
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private CliRun rekeyWithStdin(String stdin, String... args) {
+    String[] all = new String[args.length + 4];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--address";
+    all[args.length + 1] = server.address();
+    all[args.length + 2] = "--token";
+    all[args.length + 3] = TOKEN;
+    return CliRun.run(stdin.getBytes(StandardCharsets.UTF_8), all);
+  }
+
+  private CliRun rekey(String... args) {
+    return rekeyWithStdin("", args);
+  }
+
+  private JsonNode sentBody() throws IOException {
+    return json.readTree(server.lastRequest().body());
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void keyCreate_typeAndTags_sendsBodyAndPrintsSummary() throws IOException {
+    server.on("POST", "/v1/keys", 201, KEY_VIEW);
+
+    CliRun run = rekey("key", "create", "orders", "--type", "aes256-gcm", "--tag", "team=payments", "--tag", "env=prod");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(sentBody()).isEqualTo(json.readTree(
+        "{\"name\":\"orders\",\"type\":\"aes256-gcm\",\"tags\":{\"team\":\"payments\",\"env\":\"prod\"}}"));
+    assertThat(run.out()).isEqualTo("Created key orders: primary v2, latest v2\n");
+    assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer " + TOKEN);
+  }
+
+  @Test
+  void globalOptions_beforeTheSubcommand_areUsed() {
+    server.on("GET", "/v1/keys/orders", 200, KEY_VIEW);
+
+    CliRun run = CliRun.run(new byte[0], "--address", server.address(), "--token", "rk_x", "--namespace", "ns1",
+        "key", "show", "orders");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(server.lastRequest().header("X-Rekey-Namespace")).isEqualTo("ns1");
+    assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer rk_x");
+  }
+
+  @Test
+  void globalOptions_afterTheSubcommand_areUsed() {
+    server.on("GET", "/v1/keys/orders", 200, KEY_VIEW);
+
+    CliRun run = rekey("key", "show", "orders", "--namespace", "ns2");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(server.lastRequest().header("X-Rekey-Namespace")).isEqualTo("ns2");
+  }
+
+  @Test
+  void keyShow_human_printsKeyAndVersionTable() {
+    server.on("GET", "/v1/keys/orders", 200, KEY_VIEW);
+
+    CliRun run = rekey("key", "show", "orders");
+
+    assertThat(run.out()).contains("name:           orders", "primary:        v2  (latest v2)", "tags:           team=payments")
+        .contains("VERSION  STATE    CREATED  STATE-CHANGED  DESTROY-AFTER\nv1       active   a        b              -\n");
+  }
+
+  @Test
+  void keyShow_json_printsTheServersJsonPretty() throws IOException {
+    server.on("GET", "/v1/keys/orders", 200, KEY_VIEW);
+
+    CliRun run = rekey("key", "show", "orders", "--json");
+
+    assertThat(json.readTree(run.out())).isEqualTo(json.readTree(KEY_VIEW));
+    assertThat(run.out()).contains("\n  \"name\" : \"orders\"");
+  }
+
+  @Test
+  void keyList_twoPages_listsAllInTableAndJson() throws IOException {
+    server.on("GET", "/v1/keys", 200, "{\"keys\":[" + KEY_VIEW + "],\"next_after\":\"orders\"}");
+    server.on("GET", "/v1/keys?after=orders", 200,
+        "{\"keys\":[" + KEY_VIEW.replace("\"orders\"", "\"payroll\"") + "],\"next_after\":null}");
+
+    CliRun table = rekey("key", "list");
+    CliRun raw = rekey("key", "list", "--json");
+
+    assertThat(table.out()).startsWith("NAME     TYPE        PRIMARY  LATEST  MIN-DECRYPT  TAGS\n")
+        .contains("orders   aes256-gcm  v2       v2      v1           team=payments\n", "payroll");
+    assertThat(json.readTree(raw.out()).path("keys")).hasSize(2);
+  }
+
+  @Test
+  void keyRotate_pending_sendsPromoteFalse() throws IOException {
+    server.on("POST", "/v1/keys/orders/rotate", 200, KEY_VIEW);
+
+    assertThat(rekey("key", "rotate", "orders", "--pending").exit).isZero();
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"promote\":false}"));
+  }
+
+  @Test
+  void keyUpdate_minVersions_sendsPatch() throws IOException {
+    server.on("PATCH", "/v1/keys/orders", 200, KEY_VIEW);
+
+    CliRun run = rekey("key", "update", "orders", "--min-decryption-version", "2");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"min_decryption_version\":2}"));
+  }
+
+  @Test
+  void keyUpdate_nothingGiven_usageErrorExit2() {
+    CliRun run = rekey("key", "update", "orders");
+
+    assertThat(run.exit).isEqualTo(2);
+    assertThat(run.err).contains("nothing to update");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void keyVersion_scheduleDestroy_sendsPendingDays() throws IOException {
+    server.on("POST", "/v1/keys/orders/versions/1/schedule-destroy", 200, KEY_VIEW);
+
+    CliRun run = rekey("key", "version", "schedule-destroy", "orders", "1", "--pending-days", "30");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"pending_days\":30}"));
+    assertThat(run.out()).startsWith("Applied schedule-destroy to version 1 of key orders");
+  }
+
+  @Test
+  void keyVersion_unknownAction_usageErrorExit2() {
+    CliRun run = rekey("key", "version", "explode", "orders", "1");
+
+    assertThat(run.exit).isEqualTo(2);
+    assertThat(run.err).contains("unknown action 'explode'");
+  }
+
+  @Test
+  void keyEmergencyRotate_postsToEndpoint() {
+    server.on("POST", "/v1/keys/orders/emergency-rotate", 200, KEY_VIEW);
+
+    assertThat(rekey("key", "emergency-rotate", "orders").out()).startsWith("Emergency-rotated key orders");
+  }
+
+  @Test
+  void encrypt_stdinWithContext_printsCiphertextLine() throws IOException {
+    server.on("POST", "/v1/keys/orders/encrypt", 200, "{\"ciphertext\":\"rekey:v2:abc\",\"version\":2}");
+
+    CliRun run = rekeyWithStdin("hello\n", "encrypt", "orders", "--context", "tenant=1");
+
+    assertThat(run.out()).isEqualTo("rekey:v2:abc\n");
+    assertThat(sentBody()).isEqualTo(json.readTree(
+        "{\"plaintext\":\"" + b64("hello\n") + "\",\"context\":\"" + b64("tenant=1") + "\"}"));
+  }
+
+  @Test
+  void decrypt_trimmedStdin_writesRawBytes() throws IOException {
+    byte[] binary = {0, (byte) 0xff, 10, 65};
+    server.on("POST", "/v1/keys/orders/decrypt", 200,
+        "{\"plaintext\":\"" + Base64.getEncoder().encodeToString(binary) + "\",\"version\":1}");
+
+    CliRun run = rekeyWithStdin("  rekey:v1:xyz \n", "decrypt", "orders");
+
+    assertThat(run.stdout).containsExactly(binary);
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"ciphertext\":\"rekey:v1:xyz\"}"));
+  }
+
+  @Test
+  void decrypt_emptyStdin_usageErrorExit2() {
+    CliRun run = rekeyWithStdin("", "decrypt", "orders");
+
+    assertThat(run.exit).isEqualTo(2);
+    assertThat(run.err).contains("expected a ciphertext on standard input");
+  }
+
+  @Test
+  void rewrap_stdin_printsNewCiphertext() {
+    server.on("POST", "/v1/keys/orders/rewrap", 200, "{\"ciphertext\":\"rekey:v3:n\",\"version\":3}");
+
+    assertThat(rekeyWithStdin("rekey:v1:o\n", "rewrap", "orders").out()).isEqualTo("rekey:v3:n\n");
+  }
+
+  @Test
+  void datakey_default_printsWrappedThenPlaintextLine() {
+    String key = Base64.getEncoder().encodeToString(new byte[32]);
+    server.on("POST", "/v1/keys/orders/datakey", 200,
+        "{\"ciphertext\":\"rekey:v2:w\",\"plaintext\":\"" + key + "\",\"version\":2}");
+
+    assertThat(rekey("datakey", "orders").out()).isEqualTo("rekey:v2:w\n" + key + "\n");
+  }
+
+  @Test
+  void datakey_wrappedOnly_printsOneLine() throws IOException {
+    server.on("POST", "/v1/keys/orders/datakey", 200, "{\"ciphertext\":\"rekey:v2:w\",\"version\":2}");
+
+    assertThat(rekey("datakey", "orders", "--wrapped-only").out()).isEqualTo("rekey:v2:w\n");
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"wrapped_only\":true}"));
+  }
+
+  @Test
+  void macAndMacVerify_exitCodesFollowValidity() {
+    server.on("POST", "/v1/keys/sig/mac", 200, "{\"mac\":\"rekey:v1:t\",\"version\":1}");
+    server.on("POST", "/v1/keys/sig/mac/verify", 200, "{\"valid\":true}");
+
+    assertThat(rekeyWithStdin("msg", "mac", "sig").out()).isEqualTo("rekey:v1:t\n");
+    CliRun valid = rekeyWithStdin("msg", "mac-verify", "sig", "--mac", "rekey:v1:t");
+    server.on("POST", "/v1/keys/sig/mac/verify", 200, "{\"valid\":false}");
+    CliRun invalid = rekeyWithStdin("msg", "mac-verify", "sig", "--mac", "rekey:v1:t");
+
+    assertThat(valid.exit).isZero();
+    assertThat(valid.out()).isEqualTo("valid\n");
+    assertThat(invalid.exit).isEqualTo(1);
+    assertThat(invalid.out()).isEqualTo("invalid\n");
+  }
+
+  @Test
+  void auditVerify_broken_printsSeqAndReason_exit3() {
+    server.on("GET", "/v1/audit/verify", 200,
+        "{\"valid\":false,\"records\":10,\"checkpoints\":1,\"first_broken_seq\":7,\"reason\":\"hash mismatch\"}");
+
+    CliRun run = rekey("audit", "verify");
+
+    assertThat(run.exit).isEqualTo(AuditCommands.BROKEN);
+    assertThat(run.out()).isEqualTo("Audit trail BROKEN at seq 7: hash mismatch\n");
+    assertThat(rekey("audit", "verify", "--json").exit).isEqualTo(AuditCommands.BROKEN);
+  }
+
+  @Test
+  void auditVerify_intact_exit0() {
+    server.on("GET", "/v1/audit/verify", 200,
+        "{\"valid\":true,\"records\":10,\"checkpoints\":1,\"first_broken_seq\":null,\"reason\":null}");
+
+    CliRun run = rekey("audit", "verify");
+
+    assertThat(run.exit).isZero();
+    assertThat(run.out()).isEqualTo("Audit trail intact: 10 records, 1 checkpoints\n");
+  }
+
+  @Test
+  void auditList_fromAndLimit_queryAndTable() {
+    server.on("GET", "/v1/audit/records?from=5&limit=1", 200, "{\"records\":[{\"seq\":5,\"time\":\"t\","
+        + "\"principal\":\"root\",\"action\":\"key.create\",\"namespace\":\"default\",\"key\":\"orders\",\"version\":1,"
+        + "\"outcome\":\"allowed\",\"error_code\":null}],\"next_from\":6}");
+
+    CliRun run = rekey("audit", "list", "--from", "5", "--limit", "1");
+
+    assertThat(run.out()).contains("5    t     root       key.create  default    orders  v1       allowed  -\n")
+        .endsWith("more: --from 6\n");
+  }
+
+  @Test
+  void tokenCreate_grants_sendsBodyAndPrintsToken() throws IOException {
+    server.on("POST", "/v1/auth/tokens", 201, "{\"token\":\"rk_new\",\"id\":\"t1\",\"principal\":\"billing\","
+        + "\"grants\":[{\"role\":\"crypto-user\",\"namespace\":\"default\",\"keys\":\"billing-*\"}],\"created_at\":\"x\"}");
+
+    CliRun run = rekey("token", "create", "--principal", "billing", "--grant", "crypto-user:default:billing-*",
+        "--ttl", "PT24H");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"principal\":\"billing\",\"grants\":[{\"role\":\"crypto-user\","
+        + "\"namespace\":\"default\",\"keys\":\"billing-*\"}],\"ttl\":\"PT24H\"}"));
+    assertThat(run.out()).startsWith("token:      rk_new\nid:         t1\n")
+        .contains("grants:     crypto-user:default:billing-*");
+  }
+
+  @Test
+  void tokenCreate_malformedGrantOrTtl_usageErrorExit2() {
+    assertThat(rekey("token", "create", "--principal", "p", "--grant", "admin:default").exit).isEqualTo(2);
+    assertThat(rekey("token", "create", "--principal", "p", "--grant", "admin:d:*", "--ttl", "1 day").exit).isEqualTo(2);
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void tokenSelfAndList_neverPrintTheCallersToken() {
+    String info = "{\"id\":\"t1\",\"principal\":\"root\",\"grants\":[],\"created_at\":\"x\",\"expires_at\":null}";
+    server.on("GET", "/v1/auth/tokens/self", 200, info);
+    server.on("GET", "/v1/auth/tokens", 200, "{\"tokens\":[" + info + "]}");
+
+    CliRun self = rekey("token", "self");
+    CliRun list = rekey("token", "list");
+
+    assertThat(self.out()).contains("id:         t1").doesNotContain(TOKEN);
+    assertThat(list.out()).contains("t1  root").doesNotContain(TOKEN);
+  }
+
+  @Test
+  void tokenRevoke_deletes() {
+    server.on("DELETE", "/v1/auth/tokens/t1", 204, null);
+
+    assertThat(rekey("token", "revoke", "t1").out()).isEqualTo("Revoked token t1\n");
+  }
+
+  @Test
+  void operatorInit_printsSharesAndRootToken() throws IOException {
+    server.on("POST", "/v1/sys/init", 200, "{\"shares\":[\"s1\",\"s2\",\"s3\"],\"root_token\":\"rk_root\"}");
+
+    CliRun run = rekey("operator", "init", "--shares", "3", "--threshold", "2");
+
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"shares\":3,\"threshold\":2}"));
+    assertThat(run.out()).startsWith("Unseal share 1: s1\nUnseal share 2: s2\nUnseal share 3: s3\nRoot token: rk_root\n");
+  }
+
+  @Test
+  void operatorUnseal_shareFromStdin_printsProgress() throws IOException {
+    server.on("POST", "/v1/sys/unseal", 200,
+        "{\"initialized\":true,\"sealed\":true,\"seal_type\":\"shamir\",\"shares\":3,\"threshold\":2,\"progress\":1}");
+
+    CliRun run = rekeyWithStdin("s1\n", "operator", "unseal");
+
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"share\":\"s1\"}"));
+    assertThat(run.out()).contains("progress:     1/2");
+  }
+
+  @Test
+  void operatorSealAndRotateRoot_callEndpoints() {
+    server.on("POST", "/v1/sys/seal", 204, null);
+    server.on("POST", "/v1/sys/rotate-root", 200, "{\"root_key_id\":\"root-2\",\"rewrapped_keys\":12}");
+
+    assertThat(rekey("operator", "seal").out()).isEqualTo("Sealed.\n");
+    assertThat(rekey("operator", "rotate-root").out()).isEqualTo("Root key rotated: root-2, 12 keys rewrapped\n");
+  }
+
+  @Test
+  void status_sealedServer_showsHealthAndSeal() throws IOException {
+    server.on("GET", "/v1/health", 503, "{\"status\":\"sealed\",\"initialized\":true,\"sealed\":true,\"version\":\"0.1.0\"}");
+    server.on("GET", "/v1/sys/seal-status", 200,
+        "{\"initialized\":true,\"sealed\":true,\"seal_type\":\"shamir\",\"shares\":5,\"threshold\":3,\"progress\":0}");
+
+    CliRun human = rekey("status");
+    CliRun raw = rekey("status", "--json");
+
+    assertThat(human.exit).isZero();
+    assertThat(human.out()).contains("status:       sealed", "progress:     0/3");
+    assertThat(json.readTree(raw.out()).path("seal_status").path("threshold").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void serverError_printsOneLineWithCode_exit1() {
+    server.on("POST", "/v1/keys/orders/versions/2/destroy", 409,
+        "{\"error\":{\"code\":\"illegal_state\",\"message\":\"version 2 is primary\"}}");
+
+    CliRun run = rekey("key", "version", "destroy", "orders", "2");
+
+    assertThat(run.exit).isEqualTo(1);
+    assertThat(run.err).isEqualTo("Error: version 2 is primary (illegal_state)\n");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void noServer_connectionFailed_exit1WithoutToken() throws IOException {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+
+    CliRun run = CliRun.run(new byte[0], "key", "list", "--address", "http://127.0.0.1:" + port, "--token", TOKEN);
+
+    assertThat(run.exit).isEqualTo(1);
+    assertThat(run.err).startsWith("Error: cannot connect to http://127.0.0.1:" + port).endsWith("(connection_failed)\n")
+        .doesNotContain(TOKEN);
+  }
+
+  @Test
+  void badAddress_usageErrorExit2() {
+    CliRun run = CliRun.run(new byte[0], "key", "list", "--address", "localhost:8200");
+
+    assertThat(run.exit).isEqualTo(2);
+    assertThat(run.err).contains("http://");
+  }
+
+  @Test
+  void unknownCommand_usageErrorExit2() {
+    assertThat(rekey("frobnicate").exit).isEqualTo(2);
+  }
+
+  @Command(name = "server")
+  static final class FakeServerCommand implements java.util.concurrent.Callable<Integer> {
+    @Override
+    public Integer call() {
+      return 42;
+    }
+  }
+
+  @Test
+  void newCommandLine_launcherAddsServerSubcommand_runs() {
+    CommandLine cl = RekeyCli.newCommandLine();
+    cl.addSubcommand(new FakeServerCommand());
+
+    assertThat(cl.execute("server")).isEqualTo(42);
+  }
+}
