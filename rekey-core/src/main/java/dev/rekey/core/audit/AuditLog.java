@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +49,8 @@ public final class AuditLog implements AutoCloseable {
   private static final Pending WAKE_UP = new Pending(null, null);
 
   private final AuditRepository repository;
-  private final AuditSigningKey signingKey;
+  private final Supplier<AuditSigningKey> signingKeySource;
+  private volatile AuditSigningKey signingKey;
   private final AuditLogConfig config;
   private final Clock clock;
   private final LinkedBlockingQueue<Pending> queue;
@@ -80,9 +82,10 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private AuditLog(AuditRepository repository, AuditSigningKey signingKey, AuditLogConfig config, Clock clock) {
+  private AuditLog(AuditRepository repository, Supplier<AuditSigningKey> signingKeySource, AuditLogConfig config,
+      Clock clock) {
     this.repository = Objects.requireNonNull(repository, "repository");
-    this.signingKey = Objects.requireNonNull(signingKey, "signingKey");
+    this.signingKeySource = Objects.requireNonNull(signingKeySource, "signingKeySource");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.queue = new LinkedBlockingQueue<>(config.queueCapacity());
@@ -92,7 +95,22 @@ public final class AuditLog implements AutoCloseable {
 
   /** Starts the writer thread. Close the log to drain it, sign the tail and stop. */
   public static AuditLog start(AuditRepository repository, AuditSigningKey signingKey, AuditLogConfig config, Clock clock) {
-    AuditLog log = new AuditLog(repository, signingKey, config, clock);
+    Objects.requireNonNull(signingKey, "signingKey");
+    AuditLog log = new AuditLog(repository, () -> signingKey, config, clock);
+    log.signingKey = signingKey;
+    log.writer.start();
+    return log;
+  }
+
+  /**
+   * Starts with a signing key that may not be available yet (a sealed server cannot unwrap it):
+   * records are written and chained at once; checkpoints wait until {@code signingKeySource}
+   * returns a key instead of throwing, then sign the tail. The source is asked on the writer
+   * thread, at most once per checkpoint trigger, until it succeeds.
+   */
+  public static AuditLog start(AuditRepository repository, Supplier<AuditSigningKey> signingKeySource,
+      AuditLogConfig config, Clock clock) {
+    AuditLog log = new AuditLog(repository, signingKeySource, config, clock);
     log.writer.start();
     return log;
   }
@@ -249,8 +267,18 @@ public final class AuditLog implements AutoCloseable {
       return;
     }
     lastCheckpointAt = now;
+    AuditSigningKey key = signingKey;
+    if (key == null) {
+      try {
+        key = Objects.requireNonNull(signingKeySource.get(), "signing key");
+        signingKey = key;
+      } catch (RuntimeException e) {
+        LOG.debug("audit signing key not available yet; checkpoint at seq {} postponed", unsignedHead.seq());
+        return;
+      }
+    }
     try {
-      repository.insertCheckpoint(signingKey.sign(unsignedHead.seq(), unsignedHead.hash(), now));
+      repository.insertCheckpoint(key.sign(unsignedHead.seq(), unsignedHead.hash(), now));
       checkpointsWritten.incrementAndGet();
       unsignedRecords = 0;
     } catch (RuntimeException e) {
@@ -290,6 +318,8 @@ public final class AuditLog implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "AuditLog[" + signingKey.keyId() + ", queued=" + queue.size() + ", closing=" + closing + "]";
+    AuditSigningKey key = signingKey;
+    return "AuditLog[" + (key == null ? "no signing key yet" : key.keyId()) + ", queued=" + queue.size()
+        + ", closing=" + closing + "]";
   }
 }
