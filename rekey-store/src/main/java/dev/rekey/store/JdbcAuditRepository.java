@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,6 +27,9 @@ import java.util.Objects;
 final class JdbcAuditRepository implements AuditRepository {
   private static final String RECORD_COLUMNS = "seq, event_time, request_id, principal, token_id, action,"
       + " namespace, key_name, key_version, outcome, error_code, client_address, details, prev_hash, hash";
+
+  /** 15 parameters a row: 50 rows stay far below every driver's parameter limit. */
+  static final int ROWS_PER_STATEMENT = 50;
 
   private final JdbcTransactions tx;
   private final String lockHead;
@@ -139,29 +143,54 @@ final class JdbcAuditRepository implements AuditRepository {
     }
   }
 
+  /**
+   * Inserts the records as multi-row INSERTs of up to {@link #ROWS_PER_STATEMENT} rows, executed as
+   * one JDBC batch: far fewer statement executions than one row per statement on either dialect.
+   */
   private static void insertRecords(Connection c, List<AuditRecord> records) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_records (" + RECORD_COLUMNS
-        + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (AuditRecord r : records) {
-        AuditEvent e = r.event();
-        ps.setLong(1, r.seq());
-        ps.setLong(2, Columns.nanos(e.time()));
-        Columns.setNullableString(ps, 3, e.requestId());
-        Columns.setNullableString(ps, 4, e.principal());
-        Columns.setNullableString(ps, 5, e.tokenId());
-        ps.setString(6, e.action());
-        Columns.setNullableString(ps, 7, e.namespace());
-        Columns.setNullableString(ps, 8, e.keyName());
-        ps.setInt(9, e.version());
-        ps.setString(10, e.outcome());
-        Columns.setNullableString(ps, 11, e.errorCode());
-        Columns.setNullableString(ps, 12, e.clientAddress());
-        Columns.setNullableString(ps, 13, e.details());
-        ps.setString(14, r.prevHash());
-        ps.setString(15, r.hash());
-        ps.addBatch();
+    int full = records.size() / ROWS_PER_STATEMENT;
+    int rest = records.size() % ROWS_PER_STATEMENT;
+    if (full > 0) {
+      try (PreparedStatement ps = c.prepareStatement(insertSql(ROWS_PER_STATEMENT))) {
+        for (int i = 0; i < full; i++) {
+          bindRows(ps, records.subList(i * ROWS_PER_STATEMENT, (i + 1) * ROWS_PER_STATEMENT));
+          ps.addBatch();
+        }
+        ps.executeBatch();
       }
-      ps.executeBatch();
+    }
+    if (rest > 0) {
+      try (PreparedStatement ps = c.prepareStatement(insertSql(rest))) {
+        bindRows(ps, records.subList(full * ROWS_PER_STATEMENT, records.size()));
+        ps.executeUpdate();
+      }
+    }
+  }
+
+  private static String insertSql(int rows) {
+    String row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    return "INSERT INTO audit_records (" + RECORD_COLUMNS + ") VALUES " + String.join(", ", Collections.nCopies(rows, row));
+  }
+
+  private static void bindRows(PreparedStatement ps, List<AuditRecord> rows) throws SQLException {
+    int i = 0;
+    for (AuditRecord r : rows) {
+      AuditEvent e = r.event();
+      ps.setLong(++i, r.seq());
+      ps.setLong(++i, Columns.nanos(e.time()));
+      Columns.setNullableString(ps, ++i, e.requestId());
+      Columns.setNullableString(ps, ++i, e.principal());
+      Columns.setNullableString(ps, ++i, e.tokenId());
+      ps.setString(++i, e.action());
+      Columns.setNullableString(ps, ++i, e.namespace());
+      Columns.setNullableString(ps, ++i, e.keyName());
+      ps.setInt(++i, e.version());
+      ps.setString(++i, e.outcome());
+      Columns.setNullableString(ps, ++i, e.errorCode());
+      Columns.setNullableString(ps, ++i, e.clientAddress());
+      Columns.setNullableString(ps, ++i, e.details());
+      ps.setString(++i, r.prevHash());
+      ps.setString(++i, r.hash());
     }
   }
 

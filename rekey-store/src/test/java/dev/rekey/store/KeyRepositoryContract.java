@@ -147,9 +147,11 @@ abstract class KeyRepositoryContract extends StoreContract {
     CyclicBarrier start = new CyclicBarrier(writers);
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     List<Future<Boolean>> results = new ArrayList<>();
+    List<Key> candidates = new ArrayList<>();
     try {
       for (int i = 0; i < writers; i++) {
         Key mine = v1.rotate(material("race-" + i, "root-1"), true, t(i + 1));
+        candidates.add(mine);
         Callable<Boolean> attempt = () -> {
           start.await();
           try {
@@ -171,8 +173,7 @@ abstract class KeyRepositoryContract extends StoreContract {
       pool.shutdownNow();
     }
     Key stored = keys().find("default", "race").orElseThrow();
-    assertThat(stored.revision()).isEqualTo(v1.revision() + 2);
-    assertThat(stored.versions()).hasSize(2);
+    assertThat(candidates).contains(stored);
   }
 
   @Test
