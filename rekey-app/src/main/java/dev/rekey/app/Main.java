@@ -2,22 +2,25 @@ package dev.rekey.app;
 
 import dev.rekey.cli.RekeyCli;
 import dev.rekey.server.ServerCommand;
+import java.util.Arrays;
 import picocli.CommandLine;
 
-/** The one {@code rekey} launcher: the CLI's commands plus {@code rekey server}. */
+/**
+ * The one {@code rekey} launcher: {@code rekey server ...} runs the server; everything else is the
+ * CLI. The server is dispatched separately because its {@code --address} is a listen address,
+ * while the CLI's inherited {@code --address} is the server to talk to.
+ */
 public final class Main {
   private Main() {}
 
-  public static CommandLine commandLine() {
-    CommandLine cl = RekeyCli.newCommandLine();
-    cl.addSubcommand("server", new ServerCommand());
-    return cl;
+  public static int run(String[] args) {
+    if (args.length > 0 && args[0].equals("server")) {
+      return new CommandLine(new ServerCommand()).execute(Arrays.copyOfRange(args, 1, args.length));
+    }
+    return RekeyCli.newCommandLine().execute(args);
   }
 
   public static void main(String[] args) {
-    int code = commandLine().execute(args);
-    if (!(args.length > 0 && args[0].equals("server") && code == 0)) {
-      System.exit(code);
-    }
+    System.exit(run(args));
   }
 }

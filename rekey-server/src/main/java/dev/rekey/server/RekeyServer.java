@@ -1,0 +1,200 @@
+package dev.rekey.server;
+
+import dev.rekey.core.audit.AuditLog;
+import dev.rekey.core.audit.AuditLogConfig;
+import dev.rekey.core.audit.AuditSigningKey;
+import dev.rekey.core.auth.Grant;
+import dev.rekey.core.auth.Role;
+import dev.rekey.core.root.FileSeal;
+import dev.rekey.core.root.Pkcs11Config;
+import dev.rekey.core.root.Pkcs11Seal;
+import dev.rekey.core.root.RootOfTrust;
+import dev.rekey.core.root.Seal;
+import dev.rekey.core.root.ShamirSeal;
+import dev.rekey.core.service.CryptoService;
+import dev.rekey.core.service.KeyCache;
+import dev.rekey.core.service.KeyService;
+import dev.rekey.core.service.TokenService;
+import dev.rekey.server.api.AuditEndpoints;
+import dev.rekey.server.api.CryptoEndpoints;
+import dev.rekey.server.api.KeyEndpoints;
+import dev.rekey.server.api.OpenApiDocument;
+import dev.rekey.server.api.SystemEndpoints;
+import dev.rekey.server.api.TokenEndpoints;
+import dev.rekey.server.config.ServerConfig;
+import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.Json;
+import dev.rekey.store.Store;
+import dev.rekey.store.StoreConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Rekey server: storage, root of trust, services, audit log and the HTTP listener.
+ * {@link #start} returns once it listens; {@link #close} stops it in reverse order, draining the
+ * audit log.
+ */
+public final class RekeyServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RekeyServer.class);
+
+  private final ServerConfig config;
+  private final Store store;
+  private final AuditLog audit;
+  private final Vertx vertx;
+  private final HttpServer http;
+  private final RootLifecycle root;
+  private final String rootToken;
+
+  private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, HttpServer http,
+      RootLifecycle root, String rootToken) {
+    this.config = config;
+    this.store = store;
+    this.audit = audit;
+    this.vertx = vertx;
+    this.http = http;
+    this.root = root;
+    this.rootToken = rootToken;
+  }
+
+  public static RekeyServer start(ServerConfig config) {
+    Clock clock = Clock.systemUTC();
+    Store store = Store.open(StoreConfig.of(config.storage().url(), config.storage().user(), config.storage().password()));
+    Vertx vertx = null;
+    AuditLog audit = null;
+    try {
+      Seal seal = openSeal(config);
+      RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
+      KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl());
+      KeyService keys = new KeyService(store.keys(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait());
+      TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
+      RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, store.keys());
+
+      String rootToken = null;
+      if (config.dev()) {
+        if (!rootOfTrust.status().initialized()) {
+          RootLifecycle.Initialized init = root.init(null, null);
+          rootToken = config.devRootToken() == null ? init.rootToken() : null;
+        }
+        root.autoUnsealIfPossible();
+        if (config.devRootToken() != null) {
+          tokens.ensure(config.devRootToken(), "root", List.of(Grant.everywhere(Role.ADMIN)), "dev");
+          rootToken = config.devRootToken();
+        } else if (rootToken == null) {
+          rootToken = tokens.create("root", List.of(Grant.everywhere(Role.ADMIN)), null, "dev").token();
+        }
+      } else {
+        root.autoUnsealIfPossible();
+      }
+
+      audit = AuditLog.start(store.audit(), () -> signingKey(store, rootOfTrust), AuditLogConfig.DEFAULTS, clock);
+      AuditLog auditLog = audit;
+      Json json = new Json();
+      vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
+          .setWorkerPoolSize(Math.max(8, config.eventLoops() * 4)));
+      ApiRouter router = new ApiRouter(vertx, json, tokens, auditLog::submit, root::sealed, config.maxRequestBytes(), clock);
+      new SystemEndpoints(root).register(router);
+      new TokenEndpoints(tokens).register(router);
+      new KeyEndpoints(keys).register(router);
+      new CryptoEndpoints(new CryptoService(cache)).register(router);
+      new AuditEndpoints(store.audit(), store.system(), json).register(router);
+      router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
+
+      HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
+          .setCompressionSupported(false).setMaxInitialLineLength(8192).setMaxHeaderSize(16384);
+      if (config.tls() != null) {
+        options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(config.tls().certFile().toString()).setKeyPath(config.tls().keyFile().toString()));
+      }
+      HttpServer http = vertx.createHttpServer(options).requestHandler(router.router())
+          .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal)", config.tls() == null ? "http" : "https",
+          config.host(), http.actualPort(), store.dialect(), rootOfTrust.sealType());
+      return new RekeyServer(config, store, audit, vertx, http, root, rootToken);
+    } catch (Exception e) {
+      if (vertx != null) {
+        vertx.close();
+      }
+      if (audit != null) {
+        audit.close();
+      }
+      store.close();
+      if (e instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("the server could not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static AuditSigningKey signingKey(Store store, RootOfTrust root) {
+    return AuditSigningKey.loadOrCreate(store.system(), root.keyring());
+  }
+
+  private static Seal openSeal(ServerConfig config) {
+    ServerConfig.SealSettings s = config.seal();
+    return switch (s.type()) {
+      case "file" -> FileSeal.open(s.file());
+      case "shamir" -> new ShamirSeal();
+      case "pkcs11" -> Pkcs11Seal.open(Pkcs11Config.builder().library(Path.of(s.library()))
+          .slotListIndex(s.slotListIndex()).pin(s.pin() == null ? new char[0] : s.pin().toCharArray())
+          .keyLabel(s.keyLabel()).build());
+      default -> throw new IllegalArgumentException("unknown seal type " + s.type());
+    };
+  }
+
+  public int port() {
+    return http.actualPort();
+  }
+
+  public String url() {
+    return (config.tls() == null ? "http" : "https") + "://" + config.host() + ":" + port();
+  }
+
+  public RootLifecycle root() {
+    return root;
+  }
+
+  /** What {@code rekey server} prints once it listens. Shows the root token only in dev mode. */
+  public String banner() {
+    StringBuilder b = new StringBuilder();
+    b.append("Rekey server listening on ").append(url()).append('\n');
+    if (config.dev()) {
+      b.append("\nWARNING: development mode. The root key is a plain file (").append(config.seal().file())
+          .append(")\nand data lives in ").append(config.dataDir()).append(". Never use this in production.\n\n");
+      b.append("    export REKEY_ADDR=").append(url()).append('\n');
+      if (rootToken != null) {
+        b.append("    export REKEY_TOKEN=").append(rootToken).append('\n');
+      }
+    } else if (root.sealed()) {
+      b.append("The server is ").append(root.status().initialized() ? "sealed: run 'rekey operator unseal'"
+          : "not initialized: run 'rekey operator init'").append('\n');
+    }
+    return b.toString();
+  }
+
+  @Override
+  public void close() {
+    try {
+      http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("HTTP listener did not close cleanly: {}", e.toString());
+    }
+    audit.close();
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    root.root().seal();
+    store.close();
+  }
+}

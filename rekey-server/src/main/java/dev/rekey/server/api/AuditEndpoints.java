@@ -1,0 +1,66 @@
+package dev.rekey.server.api;
+
+import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.rekey.api.AuditRecordList;
+import dev.rekey.api.AuditRecordView;
+import dev.rekey.api.AuditVerifyResponse;
+import dev.rekey.core.audit.AuditEvent;
+import dev.rekey.core.audit.AuditRecord;
+import dev.rekey.core.audit.AuditVerification;
+import dev.rekey.core.audit.AuditVerifier;
+import dev.rekey.core.auth.Action;
+import dev.rekey.core.port.AuditRepository;
+import dev.rekey.core.port.SystemRepository;
+import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.Call;
+import dev.rekey.server.http.Json;
+import io.vertx.core.http.HttpMethod;
+import java.util.List;
+import java.util.Map;
+
+/** Reading and verifying the audit trail. */
+public final class AuditEndpoints {
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private final AuditRepository audit;
+  private final SystemRepository system;
+  private final Json json;
+
+  public AuditEndpoints(AuditRepository audit, SystemRepository system, Json json) {
+    this.audit = audit;
+    this.system = system;
+    this.json = json;
+  }
+
+  public void register(ApiRouter r) {
+    r.route(HttpMethod.GET, "/v1/audit/verify", Action.AUDIT_READ, BLOCKING, c -> {
+      AuditVerification v = AuditVerifier.fromSystem(audit, system).verify();
+      return new AuditVerifyResponse(v.valid(), v.records(), v.checkpoints(), v.firstBrokenSeq(), v.reason());
+    });
+    r.route(HttpMethod.GET, "/v1/audit/records", Action.AUDIT_READ, BLOCKING, this::records);
+  }
+
+  private Object records(Call c) {
+    int from = c.intQuery("from", 1, 1, Integer.MAX_VALUE);
+    int limit = c.intQuery("limit", 100, 1, 1000);
+    List<AuditRecord> page = audit.read(from, limit);
+    Long next = page.size() == limit ? page.get(page.size() - 1).seq() + 1 : null;
+    return new AuditRecordList(page.stream().map(this::view).toList(), next);
+  }
+
+  private AuditRecordView view(AuditRecord r) {
+    AuditEvent e = r.event();
+    Map<String, Object> details = null;
+    if (e.details() != null) {
+      try {
+        details = json.mapper().readValue(e.details(), MAP);
+      } catch (Exception ex) {
+        details = Map.of("text", e.details());
+      }
+    }
+    return new AuditRecordView(r.seq(), e.time().toString(), e.requestId(), e.principal(), e.tokenId(), e.action(),
+        e.namespace(), e.keyName(), e.version() == 0 ? null : e.version(), e.outcome(), e.errorCode(),
+        e.clientAddress(), details, r.prevHash(), r.hash());
+  }
+}
