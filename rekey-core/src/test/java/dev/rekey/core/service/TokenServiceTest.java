@@ -1,0 +1,172 @@
+package dev.rekey.core.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.auth.Grant;
+import dev.rekey.core.auth.Principal;
+import dev.rekey.core.auth.Role;
+import dev.rekey.core.auth.TokenRecord;
+import dev.rekey.core.crypto.Hex;
+import dev.rekey.core.port.TokenRepository;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class TokenServiceTest {
+  private static final List<Grant> GRANTS = List.of(Grant.everywhere(Role.CRYPTO_USER));
+
+  private final MutableClock clock = new MutableClock(Services.T0);
+  private final Tokens repo = new Tokens();
+  private final TokenService tokens = new TokenService(repo, clock, Duration.ofMinutes(1));
+
+  /** A TokenRepository in memory, keyed by id; looks tokens up by hash only. */
+  static final class Tokens implements TokenRepository {
+    final Map<String, TokenRecord> byId = Collections.synchronizedMap(new LinkedHashMap<>());
+
+    @Override
+    public void insert(TokenRecord token) {
+      byId.put(token.id(), token);
+    }
+
+    @Override
+    public Optional<TokenRecord> findByHash(String hash) {
+      synchronized (byId) {
+        return byId.values().stream().filter(t -> t.hash().equals(hash)).findFirst();
+      }
+    }
+
+    @Override
+    public Optional<TokenRecord> findById(String id) {
+      return Optional.ofNullable(byId.get(id));
+    }
+
+    @Override
+    public boolean revoke(String id, Instant at) {
+      TokenRecord t = byId.get(id);
+      if (t == null) {
+        return false;
+      }
+      byId.put(id, new TokenRecord(t.id(), t.hash(), t.principal(), t.grants(), t.createdAt(), t.expiresAt(), at,
+          t.createdBy()));
+      return true;
+    }
+
+    @Override
+    public List<TokenRecord> list(int limit) {
+      synchronized (byId) {
+        return new ArrayList<>(byId.values()).subList(0, Math.min(limit, byId.size()));
+      }
+    }
+  }
+
+  private static void assertCode(ThrowingCallable call, ErrorCode code) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(code));
+  }
+
+  @Test
+  void create_storesOnlyTheHash_returnsTheTokenOnce() {
+    TokenService.Issued issued = tokens.create("alice", GRANTS, Duration.ofHours(1), "root");
+    String token = issued.token();
+    assertThat(token).startsWith("rk_").hasSize(3 + 43);
+    TokenRecord stored = repo.findById(issued.record().id()).orElseThrow();
+    assertThat(stored.hash()).isEqualTo(Hex.encode(Hex.sha256(token.getBytes(StandardCharsets.UTF_8))));
+    assertThat(stored.toString()).doesNotContain(token).doesNotContain(token.substring(3));
+    assertThat(issued.toString()).doesNotContain(token);
+    assertThat(stored.principal()).isEqualTo("alice");
+    assertThat(stored.createdBy()).isEqualTo("root");
+    assertThat(stored.expiresAt()).isEqualTo(Services.T0.plus(Duration.ofHours(1)));
+    assertThat(tokens.create("alice", GRANTS, null, "root").token()).isNotEqualTo(token);
+  }
+
+  @Test
+  void authenticate_validToken_givesPrincipalWithTokenIdNotToken() {
+    TokenService.Issued issued = tokens.create("alice", GRANTS, null, "root");
+    Principal p = tokens.authenticate(issued.token());
+    assertThat(p.name()).isEqualTo("alice");
+    assertThat(p.tokenId()).isEqualTo(issued.record().id()).doesNotContain(issued.token());
+    assertThat(p.grants()).isEqualTo(GRANTS);
+  }
+
+  @Test
+  void authenticate_missingOrUnknownToken_throwsUnauthenticated() {
+    assertCode(() -> tokens.authenticate(null), ErrorCode.UNAUTHENTICATED);
+    assertCode(() -> tokens.authenticate(""), ErrorCode.UNAUTHENTICATED);
+    assertCode(() -> tokens.authenticate("rk_unknown"), ErrorCode.UNAUTHENTICATED);
+    String token = tokens.create("alice", GRANTS, null, "root").token();
+    assertCode(() -> tokens.authenticate(token + "x"), ErrorCode.UNAUTHENTICATED);
+  }
+
+  @Test
+  void authenticate_afterExpiry_throwsUnauthenticatedEvenWhenCached() {
+    String token = tokens.create("alice", GRANTS, Duration.ofHours(1), "root").token();
+    tokens.authenticate(token);
+    clock.advance(Duration.ofMinutes(59));
+    tokens.authenticate(token);
+    clock.advance(Duration.ofMinutes(1));
+    assertCode(() -> tokens.authenticate(token), ErrorCode.UNAUTHENTICATED);
+  }
+
+  @Test
+  void revoke_takesEffectAtOnceOnThisNodeEvenWhenCached() {
+    TokenService.Issued issued = tokens.create("alice", GRANTS, null, "root");
+    tokens.authenticate(issued.token());
+    tokens.revoke(issued.record().id());
+    assertCode(() -> tokens.authenticate(issued.token()), ErrorCode.UNAUTHENTICATED);
+    assertThat(tokens.find(issued.record().id()).orElseThrow().revokedAt()).isEqualTo(Services.T0);
+  }
+
+  @Test
+  void revoke_onOtherNodeWithoutCache_takesEffectThere() {
+    TokenService other = new TokenService(repo, clock, Duration.ZERO);
+    TokenService.Issued issued = tokens.create("alice", GRANTS, null, "root");
+    other.authenticate(issued.token());
+    tokens.revoke(issued.record().id());
+    assertCode(() -> other.authenticate(issued.token()), ErrorCode.UNAUTHENTICATED);
+  }
+
+  @Test
+  void revoke_unknownId_throwsNotFound() {
+    assertCode(() -> tokens.revoke("tok_nope"), ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  void create_invalidPrincipalGrantsOrTtl_throwsInvalidRequest() {
+    assertCode(() -> tokens.create("", GRANTS, null, "root"), ErrorCode.INVALID_REQUEST);
+    assertCode(() -> tokens.create("bad name", GRANTS, null, "root"), ErrorCode.INVALID_REQUEST);
+    assertCode(() -> tokens.create("alice", List.of(), null, "root"), ErrorCode.INVALID_REQUEST);
+    assertCode(() -> tokens.create("alice", null, null, "root"), ErrorCode.INVALID_REQUEST);
+    assertCode(() -> tokens.create("alice", Collections.nCopies(65, GRANTS.get(0)), null, "root"), ErrorCode.INVALID_REQUEST);
+    assertCode(() -> tokens.create("alice", GRANTS, Duration.ZERO, "root"), ErrorCode.INVALID_REQUEST);
+    assertCode(() -> tokens.create("alice", GRANTS, Duration.ofSeconds(-1), "root"), ErrorCode.INVALID_REQUEST);
+    assertThat(repo.byId).isEmpty();
+  }
+
+  @Test
+  void ensure_storesGivenTokenOnce() {
+    TokenRecord first = tokens.ensure("dev-root-token", "root", List.of(Grant.everywhere(Role.ADMIN)), "dev");
+    TokenRecord again = tokens.ensure("dev-root-token", "root", List.of(Grant.everywhere(Role.ADMIN)), "dev");
+    assertThat(again.id()).isEqualTo(first.id());
+    assertThat(repo.byId).hasSize(1);
+    assertThat(first.hash()).isNotEqualTo("dev-root-token");
+    assertThat(tokens.authenticate("dev-root-token").name()).isEqualTo("root");
+    assertCode(() -> tokens.ensure("short", "root", GRANTS, "dev"), ErrorCode.INVALID_REQUEST);
+  }
+
+  @Test
+  void list_returnsRecords() {
+    tokens.create("alice", GRANTS, null, "root");
+    tokens.create("bob", GRANTS, null, "root");
+    assertThat(tokens.list(10)).extracting(TokenRecord::principal).containsExactly("alice", "bob");
+  }
+}
