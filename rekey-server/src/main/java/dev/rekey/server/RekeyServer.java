@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RekeyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RekeyServer.class);
+  private static final Duration KEYRING_REFRESH = Duration.ofSeconds(1);
 
   private final ServerConfig config;
   private final Store store;
@@ -74,7 +75,8 @@ public final class RekeyServer implements AutoCloseable {
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
-      KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl());
+      rootOfTrust.propagationDelay(KEYRING_REFRESH.multipliedBy(3));
+      KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh);
       KeyService keys = new KeyService(store.keys(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait());
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
       RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, store.keys());
@@ -109,6 +111,12 @@ public final class RekeyServer implements AutoCloseable {
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
 
+      Vertx v = vertx;
+      v.setPeriodic(KEYRING_REFRESH.toMillis(), id -> v.executeBlocking(() -> {
+        refreshKeyringInBackground(root);
+        return null;
+      }, false));
+
       HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
           .setCompressionSupported(false).setMaxInitialLineLength(8192).setMaxHeaderSize(16384);
       if (config.tls() != null) {
@@ -132,6 +140,18 @@ public final class RekeyServer implements AutoCloseable {
         throw re;
       }
       throw new IllegalStateException("the server could not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** Another node may rotate the root key: re-read the stored keyring this often. */
+  static void refreshKeyringInBackground(RootLifecycle root) {
+    if (root.sealed()) {
+      return;
+    }
+    try {
+      root.root().refresh();
+    } catch (RuntimeException e) {
+      LOG.warn("could not refresh the root keyring: {}", e.getMessage());
     }
   }
 

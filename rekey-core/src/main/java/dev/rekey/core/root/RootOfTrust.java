@@ -33,6 +33,7 @@ public final class RootOfTrust {
   private final Object lock = new Object();
   private final Object rotationLock = new Object();
   private volatile RootKeyring keyring;
+  private volatile java.time.Duration propagationDelay = java.time.Duration.ZERO;
   private KeyringRecord record;
   private byte[] recordBytes;
 
@@ -229,6 +230,29 @@ public final class RootOfTrust {
   }
 
   /**
+   * How long other nodes may keep using a keyring they read before this one was stored. A
+   * rotation waits this long after storing the new generation, so that no node can wrap new
+   * material under a generation that the rotation is about to drop. Nodes bound this by calling
+   * {@link #refresh()} at least this often. Zero for a single node.
+   */
+  public void propagationDelay(java.time.Duration delay) {
+    this.propagationDelay = delay;
+  }
+
+  private void waitForPropagation() {
+    long millis = propagationDelay.toMillis();
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw RekeyException.illegalState("the root key rotation was interrupted; run it again to finish");
+    }
+  }
+
+  /**
    * Rotates the root key: stores a keyring with a new current generation (and the old ones),
    * re-wraps every stored key version and system secret under it, then drops the old generations.
    * Finishes an interrupted rotation first. Crash-safe at every step: the stored keyring always
@@ -243,6 +267,7 @@ public final class RootOfTrust {
         throw RekeyException.concurrentModification("the root keyring changed during the rotation (another node"
             + " rotating?); run the rotation again");
       }
+      waitForPropagation();
       return count + resumeRootRotation(keys);
     }
   }

@@ -25,6 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
 public final class KeyCache {
   private final KeyRepository keys;
   private final Supplier<RootKeyring> keyring;
+  private final Runnable refreshKeyring;
   private final long ttlNanos;
   private final Map<Id, Entry> entries = new ConcurrentHashMap<>();
 
@@ -60,8 +61,17 @@ public final class KeyCache {
   }
 
   public KeyCache(KeyRepository keys, Supplier<RootKeyring> keyring, Duration ttl) {
+    this(keys, keyring, ttl, () -> {});
+  }
+
+  /**
+   * {@code refreshKeyring} is called when material names a root generation the keyring does not
+   * know yet (another node rotated the root key), before unwrapping again.
+   */
+  public KeyCache(KeyRepository keys, Supplier<RootKeyring> keyring, Duration ttl, Runnable refreshKeyring) {
     this.keys = keys;
     this.keyring = keyring;
+    this.refreshKeyring = refreshKeyring;
     this.ttlNanos = ttl.toNanos();
   }
 
@@ -88,7 +98,12 @@ public final class KeyCache {
       return u.secret;
     }
     Key k = entry.key;
-    SecretBytes raw = keyring.get().unwrap(version.material(),
+    RootKeyring ring = keyring.get();
+    if (!ring.generationIds().contains(version.material().rootKeyId())) {
+      refreshKeyring.run();
+      ring = keyring.get();
+    }
+    SecretBytes raw = ring.unwrap(version.material(),
         MaterialBinding.keyVersion(k.namespace(), k.name(), version.number()));
     try {
       SecretKey secret = new SecretKeySpec(raw.reveal(SecretAccess.get()), algorithm);
