@@ -118,12 +118,25 @@ public final class KeyCache {
     entries.remove(new Id(namespace, name));
   }
 
+  /**
+   * Publishes a key this node just wrote, so the change applies here at once. Entries are merged by
+   * revision: a reload that read the key before the write cannot put the older copy back.
+   */
+  public void offer(Key key) {
+    Id id = new Id(key.namespace(), key.name());
+    store(id, key, entries.get(id));
+  }
+
   public void clear() {
     entries.clear();
   }
 
   private Entry reload(Id id, Entry previous) {
     Key key = keys.find(id.namespace, id.name).orElseThrow(() -> KeyService.notFound(id.namespace, id.name));
+    return store(id, key, previous);
+  }
+
+  private Entry store(Id id, Key key, Entry previous) {
     Map<Integer, Unwrapped> material = new ConcurrentHashMap<>();
     if (previous != null) {
       for (KeyVersion v : key.versions()) {
@@ -134,7 +147,7 @@ public final class KeyCache {
       }
     }
     Entry fresh = new Entry(key, System.nanoTime(), material);
-    entries.put(id, fresh);
-    return fresh;
+    return entries.merge(id, fresh, (current, candidate) ->
+        candidate.key.revision() >= current.key.revision() ? candidate : current);
   }
 }

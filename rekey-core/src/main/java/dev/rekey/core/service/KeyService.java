@@ -129,7 +129,7 @@ public final class KeyService {
       Key updated = operation.apply(current);
       try {
         keys.update(updated, current.revision());
-        cache.invalidate(namespace, name);
+        cache.offer(updated);
         return updated;
       } catch (RekeyException e) {
         if (e.code() != dev.rekey.api.ErrorCode.CONCURRENT_MODIFICATION || attempt >= MAX_ATTEMPTS) {
