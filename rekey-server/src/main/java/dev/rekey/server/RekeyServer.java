@@ -55,9 +55,10 @@ public final class RekeyServer implements AutoCloseable {
   private final HttpServer http;
   private final RootLifecycle root;
   private final String rootToken;
+  private final ApiRouter router;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, HttpServer http,
-      RootLifecycle root, String rootToken) {
+      RootLifecycle root, String rootToken, ApiRouter router) {
     this.config = config;
     this.store = store;
     this.audit = audit;
@@ -65,6 +66,7 @@ public final class RekeyServer implements AutoCloseable {
     this.http = http;
     this.root = root;
     this.rootToken = rootToken;
+    this.router = router;
   }
 
   public static RekeyServer start(ServerConfig config) {
@@ -127,7 +129,7 @@ public final class RekeyServer implements AutoCloseable {
           .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal)", config.tls() == null ? "http" : "https",
           config.host(), http.actualPort(), store.dialect(), rootOfTrust.sealType());
-      return new RekeyServer(config, store, audit, vertx, http, root, rootToken);
+      return new RekeyServer(config, store, audit, vertx, http, root, rootToken, router);
     } catch (Exception e) {
       if (vertx != null) {
         vertx.close();
@@ -181,6 +183,12 @@ public final class RekeyServer implements AutoCloseable {
 
   public RootLifecycle root() {
     return root;
+  }
+
+  /** The routes the HTTP API serves, as {@code METHOD /path} with {@code :param} path parameters. */
+  public List<String> routes() {
+    return router.router().getRoutes().stream().filter(r -> r.getPath() != null && !r.methods().isEmpty())
+        .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).toList();
   }
 
   /** What {@code rekey server} prints once it listens. Shows the root token only in dev mode. */
