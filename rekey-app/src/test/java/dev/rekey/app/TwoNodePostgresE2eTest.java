@@ -71,6 +71,26 @@ class TwoNodePostgresE2eTest {
             .first().isEqualTo(1L);
         E2e.Run cliVerify = E2e.cli(b.url(), rootToken, null, "audit", "verify");
         assertThat(cliVerify.exit()).as(cliVerify.toString()).isZero();
+
+        // the root key rotated on A: B keeps working on old and new material, and what B wraps
+        // afterwards (a new key, a new version) A can use, and the other way round
+        E2e.Run rotateRoot = E2e.cli(a.url(), rootToken, null, "operator", "rotate-root");
+        assertThat(rotateRoot.exit()).as(rotateRoot.toString()).isZero();
+        assertThat(nodeB.decrypt("shared", c1, null)).isEqualTo(p1);
+        assertThat(nodeB.decrypt("shared", c2, null)).isEqualTo(p2);
+        nodeB.createKey("made-on-b", null, null);
+        String c3 = nodeB.encrypt("made-on-b", p2, null).ciphertext();
+        assertThat(nodeA.decrypt("made-on-b", c3, null)).isEqualTo(p2);
+        assertThat(nodeB.rotateKey("shared", true).primaryVersion()).isEqualTo(3);
+        E2e.await("node A encrypts with version 3", Duration.ofSeconds(20),
+            () -> nodeA.encrypt("shared", p1, null).version() == 3);
+        String c4 = nodeA.encrypt("shared", p1, null).ciphertext();
+        assertThat(nodeB.decrypt("shared", c4, null)).isEqualTo(p1);
+        nodeA.createKey("made-on-a", null, null);
+        String c5 = nodeA.encrypt("made-on-a", p1, null).ciphertext();
+        assertThat(nodeB.decrypt("made-on-a", c5, null)).isEqualTo(p1);
+        assertThat(nodeA.verifyAudit().valid()).isTrue();
+        assertThat(nodeB.verifyAudit().valid()).isTrue();
       }
     }
   }
