@@ -61,12 +61,20 @@ public final class ApiRouter {
     router.errorHandler(404, ctx -> unrouted(ctx, new RekeyException(ErrorCode.NOT_FOUND, "no such endpoint")));
     router.errorHandler(405, ctx -> unrouted(ctx, new RekeyException(ErrorCode.METHOD_NOT_ALLOWED,
         "method not allowed on this endpoint")));
-    router.errorHandler(413, ctx -> unrouted(ctx, new RekeyException(ErrorCode.PAYLOAD_TOO_LARGE,
-        "the request body is larger than " + maxBodyBytes + " bytes")));
-    router.errorHandler(400, ctx -> unrouted(ctx, RekeyException.invalid("bad request")));
-    router.errorHandler(500, ctx -> {
-      LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
-      unrouted(ctx, new RekeyException(ErrorCode.INTERNAL, "internal error"));
+    // Failures raised with ctx.fail (the body handler's 413 and 400, anything unexpected) go to a
+    // route failure handler, not to router.errorHandler: Vert.x ends the response with a plain-text
+    // status line as soon as an error handler returns, before the audited JSON answer could be sent.
+    router.route().failureHandler(ctx -> {
+      int status = ctx.statusCode();
+      if (status == 413) {
+        unrouted(ctx, new RekeyException(ErrorCode.PAYLOAD_TOO_LARGE,
+            "the request body is larger than " + maxBodyBytes + " bytes"));
+      } else if (status >= 400 && status < 500) {
+        unrouted(ctx, RekeyException.invalid("bad request"));
+      } else {
+        LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+        unrouted(ctx, new RekeyException(ErrorCode.INTERNAL, "internal error"));
+      }
     });
   }
 
