@@ -1,0 +1,369 @@
+package dev.rekey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rekey.server.config.ServerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The error contract: every bad request gets the JSON error body with its stable code and the
+ * fitting 4xx, never a 500, and a failed request leaves nothing behind.
+ */
+class ErrorContractTest {
+  static final int MAX_BYTES = 8192;
+  static final String ROOT = TestServer.ROOT;
+  @TempDir static Path dir;
+  static TestServer s;
+
+  /** One endpoint that takes a JSON body, with a valid body for it. */
+  record BodyEndpoint(String method, String path, String validBody, boolean bodyOptional) {
+    @Override
+    public String toString() {
+      return method + " " + path;
+    }
+  }
+
+  static List<BodyEndpoint> bodyEndpoints;
+
+  @BeforeAll
+  static void start() {
+    ServerConfig dev = ServerConfig.dev("127.0.0.1", 0, dir, ROOT).withCacheTtl(Duration.ZERO);
+    s = TestServer.start(new ServerConfig(dev.host(), 0, dev.dataDir(), dev.storage(), dev.seal(), null, true, ROOT,
+        dev.cacheTtl(), dev.minimumDestroyWait(), MAX_BYTES, 2));
+    s.createKey("aes-k", null);
+    s.createKey("mac-k", "hmac-sha256");
+    s.createKey("sd-k", null);
+    s.post("/v1/keys/sd-k/rotate", ROOT, "{\"promote\":false}");
+    String ct = s.post("/v1/keys/aes-k/encrypt", ROOT, "{\"plaintext\":\"aGVsbG8=\"}").json().get("ciphertext").asText();
+    String mac = s.post("/v1/keys/mac-k/mac", ROOT, "{\"message\":\"aGVsbG8=\"}").json().get("mac").asText();
+    bodyEndpoints = List.of(
+        new BodyEndpoint("POST", "/v1/sys/unseal", "{\"reset\":true}", false),
+        new BodyEndpoint("POST", "/v1/auth/tokens",
+            "{\"principal\":\"p\",\"grants\":[{\"role\":\"auditor\"}],\"ttl\":\"PT1H\"}", false),
+        new BodyEndpoint("POST", "/v1/keys", "{\"name\":\"made-by-valid-body\",\"tags\":{\"a\":\"b\"}}", false),
+        new BodyEndpoint("PATCH", "/v1/keys/aes-k", "{\"tags\":{\"team\":\"x\"}}", false),
+        new BodyEndpoint("POST", "/v1/keys/aes-k/rotate", "{\"promote\":false}", true),
+        new BodyEndpoint("POST", "/v1/keys/sd-k/versions/2/schedule-destroy", "{\"pending_days\":30}", true),
+        new BodyEndpoint("POST", "/v1/keys/aes-k/encrypt", "{\"plaintext\":\"aGVsbG8=\",\"context\":\"Y3R4\"}", false),
+        new BodyEndpoint("POST", "/v1/keys/aes-k/decrypt", "{\"ciphertext\":\"" + ct + "\"}", false),
+        new BodyEndpoint("POST", "/v1/keys/aes-k/rewrap", "{\"ciphertext\":\"" + ct + "\"}", false),
+        new BodyEndpoint("POST", "/v1/keys/aes-k/datakey", "{\"wrapped_only\":true}", true),
+        new BodyEndpoint("POST", "/v1/keys/mac-k/mac", "{\"message\":\"aGVsbG8=\"}", false),
+        new BodyEndpoint("POST", "/v1/keys/mac-k/mac/verify", "{\"message\":\"aGVsbG8=\",\"mac\":\"" + mac + "\"}", false));
+  }
+
+  @AfterAll
+  static void stop() {
+    s.close();
+  }
+
+  private static void assertError(TestServer.Resp r, int status, String code, String what) {
+    assertThat(r.status()).as(what + ": " + r.body()).isEqualTo(status);
+    assertThat(r.header("content-type")).as(what).startsWith("application/json");
+    JsonNode error = r.json().get("error");
+    assertThat(error).as(what + ": " + r.body()).isNotNull();
+    assertThat(error.get("code").asText()).as(what + ": " + r.body()).isEqualTo(code);
+    assertThat(error.get("message").asText()).as(what).isNotBlank();
+    assertThat(r.header("x-request-id")).as(what).isNotBlank();
+  }
+
+  private static TestServer.Resp send(BodyEndpoint e, String body) {
+    return s.req(e.method(), e.path()).token(ROOT).json(body).send();
+  }
+
+  @Test
+  void validBodies_areAccepted_soTheRejectionsBelowAreAboutTheBody() {
+    for (BodyEndpoint e : bodyEndpoints) {
+      TestServer.Resp r = send(e, e.validBody());
+      assertThat(r.status()).as(e + ": " + r.body()).isBetween(200, 299);
+    }
+  }
+
+  @Test
+  void malformedJson_isInvalidRequest_onEveryEndpoint() {
+    for (BodyEndpoint e : bodyEndpoints) {
+      for (String bad : List.of("{", "{\"a\":", "not json", "{\"plaintext\":\"aGVsbG8=\"} trailing", "{'a':1}",
+          "\u0000\u0001", "{\"a\":1,}")) {
+        assertError(send(e, bad), 400, "invalid_request", e + " <- " + bad);
+      }
+    }
+  }
+
+  @Test
+  void unknownFields_areInvalidRequest_onEveryEndpoint() {
+    for (BodyEndpoint e : bodyEndpoints) {
+      String body = e.validBody().substring(0, e.validBody().length() - 1) + ",\"surprise\":1}";
+      TestServer.Resp r = send(e, body);
+      assertError(r, 400, "invalid_request", e + " <- " + body);
+      assertThat(r.json().at("/error/message").asText()).contains("surprise");
+    }
+  }
+
+  @Test
+  void wrongTopLevelTypes_areInvalidRequest_onEveryEndpoint() {
+    for (BodyEndpoint e : bodyEndpoints) {
+      for (String bad : List.of("[]", "[{}]", "\"text\"", "42", "true", "3.5")) {
+        assertError(send(e, bad), 400, "invalid_request", e + " <- " + bad);
+      }
+    }
+  }
+
+  @Test
+  void wrongFieldTypes_areInvalidRequest() {
+    String[][] cases = {
+        {"POST", "/v1/keys", "{\"name\":{\"x\":1}}"},
+        {"POST", "/v1/keys", "{\"name\":[\"a\"]}"},
+        {"POST", "/v1/keys", "{\"name\":\"typed\",\"tags\":[\"a\"]}"},
+        {"POST", "/v1/keys", "{\"name\":\"typed\",\"tags\":{\"a\":{\"b\":1}}}"},
+        {"PATCH", "/v1/keys/aes-k", "{\"min_decryption_version\":\"two\"}"},
+        {"PATCH", "/v1/keys/aes-k", "{\"min_decryption_version\":{}}"},
+        {"PATCH", "/v1/keys/aes-k", "{\"min_encryption_version\":99999999999999}"},
+        {"POST", "/v1/keys/aes-k/rotate", "{\"promote\":\"maybe\"}"},
+        {"POST", "/v1/keys/aes-k/rotate", "{\"promote\":[]}"},
+        {"POST", "/v1/keys/aes-k/encrypt", "{\"plaintext\":{}}"},
+        {"POST", "/v1/keys/aes-k/encrypt", "{\"plaintext\":[\"aGVsbG8=\"]}"},
+        {"POST", "/v1/keys/aes-k/encrypt", "{\"batch\":{}}"},
+        {"POST", "/v1/keys/aes-k/encrypt", "{\"batch\":\"x\"}"},
+        {"POST", "/v1/keys/aes-k/decrypt", "{\"ciphertext\":{}}"},
+        {"POST", "/v1/keys/aes-k/datakey", "{\"wrapped_only\":\"perhaps\"}"},
+        {"POST", "/v1/keys/aes-k/versions/1/schedule-destroy", "{\"pending_days\":\"soon\"}"},
+        {"POST", "/v1/keys/mac-k/mac/verify", "{\"message\":\"aGVsbG8=\",\"mac\":[]}"},
+        {"POST", "/v1/auth/tokens", "{\"principal\":\"p\",\"grants\":\"admin\"}"},
+        {"POST", "/v1/auth/tokens", "{\"principal\":\"p\",\"grants\":[\"admin\"]}"},
+        {"POST", "/v1/auth/tokens", "{\"principal\":\"p\",\"grants\":[{\"role\":\"auditor\"}],\"ttl\":5}"},
+        {"POST", "/v1/sys/unseal", "{\"reset\":\"yes\"}"},
+    };
+    for (String[] c : cases) {
+      assertError(s.req(c[0], c[1]).token(ROOT).json(c[2]).send(), 400, "invalid_request", c[0] + " " + c[1] + " <- " + c[2]);
+    }
+  }
+
+  @Test
+  void missingRequiredFields_areInvalidRequest() {
+    String[][] cases = {
+        {"/v1/keys", "{}"},
+        {"/v1/keys", "{\"name\":null}"},
+        {"/v1/keys/aes-k/encrypt", "{}"},
+        {"/v1/keys/aes-k/encrypt", "{\"context\":\"Y3R4\"}"},
+        {"/v1/keys/aes-k/encrypt", "{\"batch\":[{}]}"},
+        {"/v1/keys/aes-k/decrypt", "{}"},
+        {"/v1/keys/aes-k/rewrap", "{}"},
+        {"/v1/keys/mac-k/mac", "{}"},
+        {"/v1/keys/mac-k/mac/verify", "{\"message\":\"aGVsbG8=\"}"},
+        {"/v1/keys/mac-k/mac/verify", "{\"mac\":\"rekey:v1:AAAA\"}"},
+        {"/v1/auth/tokens", "{\"principal\":\"p\"}"},
+        {"/v1/auth/tokens", "{\"grants\":[{\"role\":\"auditor\"}]}"},
+        {"/v1/auth/tokens", "{\"principal\":\"p\",\"grants\":[{}]}"},
+        {"/v1/auth/tokens", "{\"principal\":\"p\",\"grants\":[]}"},
+        {"/v1/sys/unseal", "{}"},
+    };
+    for (String[] c : cases) {
+      TestServer.Resp r = s.post(c[0], ROOT, c[1]);
+      if (c[1].contains("batch")) {
+        // a batch answers item by item: the bad item carries the invalid_request
+        assertThat(r.status()).as(c[0] + " " + c[1]).isEqualTo(200);
+        assertThat(r.json().at("/batch_results/0/error/code").asText()).isEqualTo("invalid_request");
+      } else {
+        assertError(r, 400, "invalid_request", c[0] + " <- " + c[1]);
+      }
+    }
+    for (String path : List.of("/v1/keys", "/v1/keys/aes-k/encrypt", "/v1/keys/aes-k/decrypt",
+        "/v1/keys/aes-k/rewrap", "/v1/keys/mac-k/mac", "/v1/keys/mac-k/mac/verify", "/v1/auth/tokens",
+        "/v1/sys/unseal", "/v1/keys/aes-k")) {
+      String method = path.equals("/v1/keys/aes-k") ? "PATCH" : "POST";
+      assertError(s.req(method, path).token(ROOT).send(), 400, "invalid_request", method + " " + path + " without a body");
+    }
+  }
+
+  @Test
+  void malformedBase64_isInvalidRequest() {
+    for (String bad : List.of("!!!!", "aGVs bG8=", "aGVsbG8==", "a", "é")) {
+      String q = "\"" + bad + "\"";
+      String[][] cases = {
+          {"/v1/keys/aes-k/encrypt", "{\"plaintext\":" + q + "}"},
+          {"/v1/keys/aes-k/encrypt", "{\"plaintext\":\"aGVsbG8=\",\"context\":" + q + "}"},
+          {"/v1/keys/aes-k/decrypt", "{\"ciphertext\":\"rekey:v1:AAAA\",\"context\":" + q + "}"},
+          {"/v1/keys/aes-k/rewrap", "{\"ciphertext\":\"rekey:v1:AAAA\",\"context\":" + q + "}"},
+          {"/v1/keys/aes-k/datakey", "{\"context\":" + q + "}"},
+          {"/v1/keys/mac-k/mac", "{\"message\":" + q + "}"},
+          {"/v1/keys/mac-k/mac/verify", "{\"message\":" + q + ",\"mac\":\"rekey:v1:AAAA\"}"},
+      };
+      for (String[] c : cases) {
+        assertError(s.post(c[0], ROOT, c[1]), 400, "invalid_request", c[0] + " <- " + c[1]);
+      }
+    }
+  }
+
+  @Test
+  void malformedCiphertext_isTheGenericDecryptionFailure() {
+    for (String bad : List.of("", "rekey:v1:", "rekey:v1:AAAA", "rekey:vx:AAAA", "rekey:v0:AAAA", "garbage",
+        "rekey:v99:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "rekey:v-1:AAAA")) {
+      for (String op : List.of("decrypt", "rewrap")) {
+        assertError(s.post("/v1/keys/aes-k/" + op, ROOT, "{\"ciphertext\":\"" + bad + "\"}"), 400,
+            "decryption_failed", op + " <- " + bad);
+      }
+    }
+  }
+
+  @Test
+  void wrongKeyType_isUnsupportedOperation() {
+    assertError(s.post("/v1/keys/mac-k/encrypt", ROOT, "{\"plaintext\":\"aGVsbG8=\"}"), 400, "unsupported_operation", "encrypt with hmac");
+    assertError(s.post("/v1/keys/aes-k/mac", ROOT, "{\"message\":\"aGVsbG8=\"}"), 400, "unsupported_operation", "mac with aes");
+  }
+
+  @Test
+  void badPathParameters_areInvalidRequestOrNotFound() {
+    for (String version : List.of("abc", "0", "-1", "1.5", "99999999999", "%20")) {
+      assertError(s.post("/v1/keys/aes-k/versions/" + version + "/enable", ROOT, ""), 400, "invalid_request",
+          "version " + version);
+    }
+    assertError(s.post("/v1/keys/aes-k/versions/1/explode", ROOT, ""), 400, "invalid_request", "unknown action");
+    assertError(s.post("/v1/keys/aes-k/versions/77/enable", ROOT, ""), 404, "not_found", "no such version");
+    for (String name : List.of(".hidden", "-x", "a%20b", "%C3%A9", "x".repeat(129), "a%2Fb")) {
+      TestServer.Resp r = s.get("/v1/keys/" + name, ROOT);
+      assertThat(r.status()).as(name + ": " + r.body()).isIn(400, 404);
+      assertThat(r.errorCode()).as(name).isIn("invalid_request", "not_found");
+      assertError(s.post("/v1/keys/" + name + "/encrypt", ROOT, "{\"plaintext\":\"aGVsbG8=\"}"),
+          r.status(), r.errorCode(), "encrypt on " + name);
+    }
+    assertError(s.get("/v1/keys/no-such-key", ROOT), 404, "not_found", "unknown key");
+    assertError(s.post("/v1/keys/no-such-key/encrypt", ROOT, "{\"plaintext\":\"aGVsbG8=\"}"), 404, "not_found", "encrypt unknown key");
+    assertError(s.req("DELETE", "/v1/auth/tokens/tok_nope").token(ROOT).send(), 404, "not_found", "unknown token");
+    for (String q : List.of("limit=0", "limit=abc", "limit=100000", "limit=-5")) {
+      assertError(s.get("/v1/keys?" + q, ROOT), 400, "invalid_request", "keys " + q);
+      assertError(s.get("/v1/audit/records?" + q, ROOT), 400, "invalid_request", "audit " + q);
+    }
+    assertError(s.get("/v1/audit/records?from=0", ROOT), 400, "invalid_request", "from=0");
+    assertError(s.get("/v1/audit/records?from=x", ROOT), 400, "invalid_request", "from=x");
+  }
+
+  @Test
+  void badNamespaceHeader_isInvalidRequest() {
+    for (String ns : List.of("UPPER", "a/b", "-lead", "x".repeat(65), "sp ace", "dot.ted")) {
+      assertError(s.req("GET", "/v1/keys").token(ROOT).namespace(ns).send(), 400, "invalid_request", "ns " + ns);
+      assertError(s.req("POST", "/v1/keys/aes-k/encrypt").token(ROOT).namespace(ns).json("{\"plaintext\":\"aGVsbG8=\"}").send(),
+          400, "invalid_request", "encrypt ns " + ns);
+    }
+    // a valid namespace of its own: the key of the default namespace is not there
+    assertError(s.req("GET", "/v1/keys/aes-k").token(ROOT).namespace("other").send(), 404, "not_found", "other ns");
+  }
+
+  @Test
+  void oversizedBody_isPayloadTooLarge() {
+    String big = "{\"plaintext\":\"" + "A".repeat(MAX_BYTES * 2) + "\"}";
+    for (BodyEndpoint e : bodyEndpoints) {
+      assertError(send(e, big), 413, "payload_too_large", e.toString());
+    }
+    // just under the limit is fine
+    String fits = "{\"plaintext\":\"" + "A".repeat(MAX_BYTES - 100) + "\"}";
+    assertThat(s.post("/v1/keys/aes-k/encrypt", ROOT, fits).status()).isEqualTo(200);
+  }
+
+  @Test
+  void unknownPath_isNotFoundJson() {
+    for (String path : List.of("/", "/v1", "/v1/nope", "/v2/keys", "/v1/keys/aes-k/encrypt/more",
+        "/v1/keys/aes-k/versions/1", "/v1/audit", "/favicon.ico", "/v1/keys/aes-k/versions/1/enable/x")) {
+      assertError(s.get(path, ROOT), 404, "not_found", "GET " + path);
+      assertError(s.get(path, null), 404, "not_found", "GET " + path + " without token");
+    }
+  }
+
+  @Test
+  void wrongMethod_isMethodNotAllowedJson() {
+    String[][] cases = {
+        {"DELETE", "/v1/keys"}, {"PUT", "/v1/keys/aes-k"}, {"GET", "/v1/keys/aes-k/encrypt"},
+        {"DELETE", "/v1/keys/aes-k"}, {"GET", "/v1/sys/seal"}, {"POST", "/v1/health"}, {"PUT", "/v1/audit/records"},
+        {"GET", "/v1/keys/aes-k/rotate"}, {"POST", "/v1/auth/tokens/self"}, {"PATCH", "/v1/keys/aes-k/versions/1/enable"},
+    };
+    for (String[] c : cases) {
+      assertError(s.req(c[0], c[1]).token(ROOT).send(), 405, "method_not_allowed", c[0] + " " + c[1]);
+    }
+  }
+
+  @Test
+  void missingInvalidRevokedOrExpiredToken_isUnauthenticated() throws Exception {
+    List<TestServer.Req> reqs = new ArrayList<>();
+    reqs.add(s.req("GET", "/v1/keys"));
+    reqs.add(s.req("GET", "/v1/keys").header("Authorization", "Bearer "));
+    reqs.add(s.req("GET", "/v1/keys").header("Authorization", "Basic cm9vdDpyb290"));
+    reqs.add(s.req("GET", "/v1/keys").token("rk_not-a-token"));
+    reqs.add(s.req("GET", "/v1/keys").header("X-Rekey-Token", "rk_not-a-token"));
+    reqs.add(s.req("POST", "/v1/keys/aes-k/encrypt").token("x".repeat(5000)).json("{\"plaintext\":\"aGVsbG8=\"}"));
+    for (TestServer.Req r : reqs) {
+      assertError(r.send(), 401, "unauthenticated", "bad token");
+    }
+    assertThat(s.req("GET", "/v1/keys").header("X-Rekey-Token", ROOT).send().status()).isEqualTo(200);
+
+    String[] revoked = s.token("revokee", "admin", "*", "*", null);
+    assertThat(s.get("/v1/auth/tokens/self", revoked[0]).status()).isEqualTo(200);
+    assertThat(s.req("DELETE", "/v1/auth/tokens/" + revoked[1]).token(ROOT).send().status()).isEqualTo(204);
+    assertError(s.get("/v1/auth/tokens/self", revoked[0]), 401, "unauthenticated", "revoked");
+    assertError(s.post("/v1/keys/aes-k/encrypt", revoked[0], "{\"plaintext\":\"aGVsbG8=\"}"), 401, "unauthenticated", "revoked");
+
+    TestServer.Resp issued = s.post("/v1/auth/tokens", ROOT,
+        "{\"principal\":\"brief\",\"grants\":[{\"role\":\"admin\"}],\"ttl\":\"PT0.3S\"}");
+    assertThat(issued.status()).isEqualTo(201);
+    String shortLived = issued.json().get("token").asText();
+    Instant expiresAt = Instant.parse(issued.json().get("expires_at").asText());
+    while (!Instant.now().isAfter(expiresAt.plusMillis(50))) {
+      Thread.sleep(20);
+    }
+    assertError(s.get("/v1/auth/tokens/self", shortLived), 401, "unauthenticated", "expired");
+    assertError(s.get("/v1/keys", shortLived), 401, "unauthenticated", "expired");
+  }
+
+  @Test
+  void invalidTtlOrGrant_isInvalidRequest() {
+    for (String body : List.of(
+        "{\"principal\":\"p\",\"grants\":[{\"role\":\"auditor\"}],\"ttl\":\"tomorrow\"}",
+        "{\"principal\":\"p\",\"grants\":[{\"role\":\"auditor\"}],\"ttl\":\"-PT1H\"}",
+        "{\"principal\":\"p\",\"grants\":[{\"role\":\"auditor\"}],\"ttl\":\"PT0S\"}",
+        "{\"principal\":\"p\",\"grants\":[{\"role\":\"emperor\"}]}",
+        "{\"principal\":\"p\",\"grants\":[{\"role\":\"auditor\",\"keys\":\"a b\"}]}",
+        "{\"principal\":\"p\",\"grants\":[{\"role\":\"auditor\",\"namespace\":\"\"}]}",
+        "{\"principal\":\"\",\"grants\":[{\"role\":\"auditor\"}]}",
+        "{\"principal\":\"p q\",\"grants\":[{\"role\":\"auditor\"}]}",
+        "{\"principal\":\"p\",\"grants\":[null]}")) {
+      assertError(s.post("/v1/auth/tokens", ROOT, body), 400, "invalid_request", body);
+    }
+  }
+
+  @Test
+  void failedRequests_leaveNoPartialState() {
+    int tokensBefore = s.get("/v1/auth/tokens", ROOT).json().get("tokens").size();
+    for (String body : List.of(
+        "{\"name\":\"half-made\",\"type\":\"rsa-4096\"}",
+        "{\"name\":\"half-made\",\"tags\":{\"bad tag\":\"v\"}}",
+        "{\"name\":\"half-made\",\"tags\":{\"t\":\"" + "v".repeat(300) + "\"}}",
+        "{\"name\":\"half-made\",\"surprise\":true}",
+        "{\"name\":\"half-made\",\"type\":7}")) {
+      TestServer.Resp r = s.post("/v1/keys", ROOT, body);
+      assertThat(r.status()).as(body + " -> " + r.body()).isEqualTo(400);
+      assertThat(s.get("/v1/keys/half-made", ROOT).status()).as("after " + body).isEqualTo(404);
+    }
+    assertThat(s.get("/v1/keys?limit=1000", ROOT).body()).doesNotContain("half-made");
+    assertThat(s.post("/v1/auth/tokens", ROOT, "{\"principal\":\"p\",\"grants\":[{\"role\":\"auditor\"},{\"role\":\"nope\"}]}")
+        .status()).isEqualTo(400);
+    assertThat(s.get("/v1/auth/tokens", ROOT).json().get("tokens").size()).isEqualTo(tokensBefore);
+
+    s.createKey("stable", null);
+    JsonNode before = s.get("/v1/keys/stable", ROOT).json();
+    assertThat(s.post("/v1/keys/stable/rotate", ROOT, "{\"promote\":\"x\"}").status()).isEqualTo(400);
+    assertThat(s.req("PATCH", "/v1/keys/stable").token(ROOT).json("{\"min_decryption_version\":5}").send().status())
+        .isBetween(400, 499);
+    assertThat(s.req("PATCH", "/v1/keys/stable").token(ROOT).json("{\"tags\":{\"ok\":\"1\"},\"min_encryption_version\":9}")
+        .send().status()).isBetween(400, 499);
+    assertThat(s.post("/v1/keys/stable/versions/1/destroy", ROOT, "").status()).isEqualTo(409);
+    assertThat(s.post("/v1/keys", ROOT, "{\"name\":\"stable\",\"type\":\"hmac-sha256\"}").status()).isEqualTo(409);
+    assertThat(s.get("/v1/keys/stable", ROOT).json()).isEqualTo(before);
+  }
+}
