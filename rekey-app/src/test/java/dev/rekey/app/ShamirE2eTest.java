@@ -84,6 +84,18 @@ class ShamirE2eTest {
       assertThat(anonymous.health().status()).isEqualTo("ok");
       assertThat(client.decrypt("vault", ciphertext, null)).isEqualTo(plaintext);
       assertThat(client.verifyAudit().valid()).isTrue();
+
+      // sealing through the CLI drops the key again; a garbage share is refused, the right three unseal
+      E2e.Run seal = E2e.cli(server.url(), rootToken, null, "operator", "seal");
+      assertThat(seal.exit()).as(seal.toString()).isZero();
+      assertThat(anonymous.health().status()).isEqualTo("sealed");
+      E2e.Run garbage = E2e.cli(server.url(), null, null, "operator", "unseal", "not-a-share");
+      assertThat(garbage.exit()).as(garbage.toString()).isEqualTo(1);
+      assertThat(garbage.err()).startsWith("Error: ");
+      assertThat(anonymous.health().status()).isEqualTo("sealed");
+      E2e.cli(server.url(), null, null, "operator", "unseal", "--reset");
+      unsealUntilOpen(server.url(), List.of(shares.get(1), shares.get(3), shares.get(4)));
+      assertThat(client.decrypt("vault", ciphertext, null)).isEqualTo(plaintext);
     }
   }
 
