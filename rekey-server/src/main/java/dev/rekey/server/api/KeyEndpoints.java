@@ -12,6 +12,7 @@ import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyType;
+import dev.rekey.core.key.Names;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.VersionAction;
 import dev.rekey.server.http.ApiRouter;
@@ -45,6 +46,7 @@ public final class KeyEndpoints {
     if (req.name() == null) {
       throw RekeyException.invalid("field 'name' is required");
     }
+    c.auditKey(Names.keyName(req.name()));
     KeyType type = req.type() == null ? KeyType.AES256_GCM : KeyType.fromWire(req.type());
     Key key = keys.create(c.namespace(), req.name(), type, req.tags());
     c.auditVersion(1);

@@ -155,7 +155,8 @@ public final class ApiRouter {
     String outcome = error == null ? "allowed"
         : error == ErrorCode.FORBIDDEN || error == ErrorCode.UNAUTHENTICATED ? "denied" : "failed";
     AuditEvent event = new AuditEvent(clock.instant(), requestId, principal == null ? null : principal.name(),
-        principal == null ? null : principal.tokenId(), auditName, namespace, ctx.pathParam("name"),
+        principal == null ? null : principal.tokenId(), auditName, namespace,
+        call != null && call.auditedKey() != null ? call.auditedKey() : ctx.pathParam("name"),
         call == null ? 0 : call.auditedVersion(), outcome, error == null ? null : error.wire(),
         clientAddress(ctx), call == null ? null : call.auditedDetails());
     int finalStatus = status;

@@ -17,6 +17,7 @@ public final class Call {
   private final Principal principal;
   private int version;
   private String details;
+  private String key;
 
   Call(RoutingContext ctx, Json json, String namespace, Principal principal) {
     this.ctx = ctx;
@@ -115,6 +116,11 @@ public final class Call {
     this.version = v;
   }
 
+  /** The key concerned when it is not in the path (key creation names it in the body). */
+  public void auditKey(String name) {
+    this.key = name;
+  }
+
   /** Non-sensitive facts for the audit trail (for example a batch size). */
   public void auditDetails(String d) {
     this.details = d;
@@ -122,6 +128,10 @@ public final class Call {
 
   int auditedVersion() {
     return version;
+  }
+
+  String auditedKey() {
+    return key;
   }
 
   String auditedDetails() {
