@@ -47,6 +47,10 @@ public final class KeyEndpoints {
       throw RekeyException.invalid("field 'name' is required");
     }
     c.auditKey(Names.keyName(req.name()));
+    if (!c.principal().may(Action.KEY_CREATE, c.namespace(), req.name())) {
+      throw RekeyException.forbidden("'" + c.principal().name() + "' may not key.create on " + c.namespace() + "/"
+          + req.name());
+    }
     KeyType type = req.type() == null ? KeyType.AES256_GCM : KeyType.fromWire(req.type());
     Key key = keys.create(c.namespace(), req.name(), type, req.tags());
     c.auditVersion(1);
