@@ -1,0 +1,209 @@
+package dev.rekey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.AppenderBase;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** Separation of duties, one audit record per request with its outcome, and no secrets in the trail or the log. */
+class AuthorizationAuditTest {
+  static final String ROOT = TestServer.ROOT;
+  static final String SECRET = "TOP-SECRET-CARD-4111-1111-1111-1111";
+  static final String SECRET_B64 = Base64.getEncoder().encodeToString(SECRET.getBytes(StandardCharsets.UTF_8));
+  static final List<String> LOG = new ArrayList<>();
+  static final AtomicInteger IDS = new AtomicInteger();
+  @TempDir static Path dir;
+  static TestServer s;
+  static AppenderBase<ILoggingEvent> appender;
+  static String officer;
+  static String billing;
+  static String auditor;
+
+  @BeforeAll
+  static void start() {
+    appender = new AppenderBase<>() {
+      @Override
+      protected void append(ILoggingEvent e) {
+        synchronized (LOG) {
+          LOG.add(e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : ThrowableProxyUtil.asString(e.getThrowableProxy())));
+        }
+      }
+    };
+    appender.start();
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(appender);
+    s = TestServer.dev(dir);
+    officer = s.token("officer", "key-officer", "default", "*", null)[0];
+    billing = s.token("billing", "crypto-user", "default", "billing-*", null)[0];
+    auditor = s.token("assessor", "auditor", "*", "*", null)[0];
+    s.createKey("billing-x", null);
+    s.createKey("other-x", null);
+  }
+
+  @AfterAll
+  static void stop() {
+    s.close();
+    ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
+  }
+
+  /** Sends with a fresh request id and returns the answer and the one audit record carrying that id. */
+  private static JsonNode[] audited(TestServer.Req req) {
+    String id = "req-" + IDS.incrementAndGet() + "-" + System.nanoTime();
+    TestServer.Resp r = req.header("X-Request-Id", id).send();
+    assertThat(r.header("x-request-id")).isEqualTo(id);
+    List<JsonNode> matching = new ArrayList<>();
+    for (JsonNode rec : s.auditAfter(0)) {
+      if (id.equals(rec.path("request_id").asText())) {
+        matching.add(rec);
+      }
+    }
+    assertThat(matching).as("audit records of " + id + " (status " + r.status() + ")").hasSize(1);
+    return new JsonNode[] {TestServer.JSON.valueToTree(r), matching.get(0)};
+  }
+
+  private static JsonNode expect(TestServer.Req req, int status, String outcome, String action) {
+    JsonNode[] both = audited(req);
+    assertThat(both[0].get("status").asInt()).as(both[0].toString()).isEqualTo(status);
+    JsonNode rec = both[1];
+    assertThat(rec.get("outcome").asText()).as(rec.toString()).isEqualTo(outcome);
+    if (action != null) {
+      assertThat(rec.get("action").asText()).as(rec.toString()).isEqualTo(action);
+    }
+    if (status >= 400) {
+      assertThat(rec.get("error_code").asText()).as(rec.toString()).isNotBlank();
+    } else {
+      assertThat(rec.has("error_code")).as(rec.toString()).isFalse();
+    }
+    return rec;
+  }
+
+  private static String encryptBody() {
+    return "{\"plaintext\":\"" + SECRET_B64 + "\"}";
+  }
+
+  @Test
+  void keyOfficer_managesKeys_butIsForbiddenCryptography() {
+    JsonNode rec = expect(s.req("POST", "/v1/keys").token(officer).json("{\"name\":\"officer-made\"}"), 201, "allowed", "key.create");
+    assertThat(rec.get("principal").asText()).isEqualTo("officer");
+    assertThat(rec.get("key").asText()).isEqualTo("officer-made");
+    expect(s.req("POST", "/v1/keys/officer-made/rotate").token(officer), 200, "allowed", "key.rotate");
+    expect(s.req("PATCH", "/v1/keys/officer-made").token(officer).json("{\"tags\":{\"t\":\"v\"}}"), 200, "allowed", "key.configure");
+    for (String op : List.of("encrypt", "decrypt", "rewrap", "datakey", "mac")) {
+      String body = op.equals("encrypt") ? encryptBody() : op.equals("mac") ? "{\"message\":\"" + SECRET_B64 + "\"}"
+          : op.equals("datakey") ? "{}" : "{\"ciphertext\":\"rekey:v1:AAAA\"}";
+      JsonNode denied = expect(s.req("POST", "/v1/keys/officer-made/" + op).token(officer).json(body), 403, "denied", null);
+      assertThat(denied.get("error_code").asText()).isEqualTo("forbidden");
+    }
+    expect(s.req("GET", "/v1/audit/records").token(officer), 403, "denied", "audit.read");
+    expect(s.req("POST", "/v1/auth/tokens").token(officer)
+        .json("{\"principal\":\"x\",\"grants\":[{\"role\":\"admin\"}]}"), 403, "denied", "token.create");
+    expect(s.req("POST", "/v1/sys/seal").token(officer), 403, "denied", "system.seal");
+  }
+
+  @Test
+  void cryptoUser_limitedToBillingKeys_encryptsOnlyThose_andCannotManageKeys() {
+    JsonNode ok = expect(s.req("POST", "/v1/keys/billing-x/encrypt").token(billing).json(encryptBody()), 200, "allowed", "encrypt");
+    assertThat(ok.get("version").asInt()).isEqualTo(1);
+    String ct = s.post("/v1/keys/billing-x/encrypt", billing, encryptBody()).json().get("ciphertext").asText();
+    expect(s.req("POST", "/v1/keys/billing-x/decrypt").token(billing).json("{\"ciphertext\":\"" + ct + "\"}"), 200, "allowed", "decrypt");
+    expect(s.req("POST", "/v1/keys/other-x/encrypt").token(billing).json(encryptBody()), 403, "denied", "encrypt");
+    expect(s.req("POST", "/v1/keys/other-x/decrypt").token(billing).json("{\"ciphertext\":\"" + ct + "\"}"), 403, "denied", "decrypt");
+    expect(s.req("POST", "/v1/keys/billing-x/rotate").token(billing), 403, "denied", "key.rotate");
+    expect(s.req("POST", "/v1/keys/billing-x/versions/1/retire").token(billing), 403, "denied", "key.lifecycle");
+    expect(s.req("POST", "/v1/keys").token(billing).json("{\"name\":\"billing-new\"}"), 403, "denied", "key.create");
+    expect(s.req("GET", "/v1/audit/verify").token(billing), 403, "denied", "audit.read");
+    // another namespace is out of the grant even for a matching name
+    expect(s.req("POST", "/v1/keys/billing-x/encrypt").token(billing).namespace("team-b").json(encryptBody()), 403, "denied", "encrypt");
+    assertThat(s.get("/v1/keys/billing-x", ROOT).json().get("latest_version").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void keyOfficerLimitedToSomeKeys_cannotCreateOthers() {
+    String narrow = s.token("narrow-officer", "key-officer", "default", "billing-*", null)[0];
+    expect(s.req("POST", "/v1/keys").token(narrow).json("{\"name\":\"billing-officer\"}"), 201, "allowed", "key.create");
+    expect(s.req("POST", "/v1/keys").token(narrow).json("{\"name\":\"payroll-officer\"}"), 403, "denied", "key.create");
+    assertThat(s.get("/v1/keys/payroll-officer", ROOT).status()).isEqualTo(404);
+  }
+
+  @Test
+  void auditor_readsAudit_butNotCryptography() {
+    expect(s.req("GET", "/v1/audit/records?limit=5").token(auditor), 200, "allowed", "audit.read");
+    expect(s.req("GET", "/v1/audit/verify").token(auditor), 200, "allowed", "audit.read");
+    assertThat(s.get("/v1/audit/verify", auditor).json().get("valid").asBoolean()).isTrue();
+    expect(s.req("POST", "/v1/keys/billing-x/encrypt").token(auditor).json(encryptBody()), 403, "denied", "encrypt");
+    expect(s.req("POST", "/v1/keys/billing-x/decrypt").token(auditor).json("{\"ciphertext\":\"rekey:v1:AAAA\"}"), 403, "denied", "decrypt");
+    expect(s.req("POST", "/v1/keys/billing-x/datakey").token(auditor), 403, "denied", "datakey");
+    expect(s.req("POST", "/v1/keys/billing-x/rotate").token(auditor), 403, "denied", "key.rotate");
+  }
+
+  @Test
+  void everyRequest_allowedDeniedOrFailed_writesExactlyOneRecord() {
+    expect(s.req("GET", "/v1/keys/billing-x").token(ROOT), 200, "allowed", "key.read");
+    expect(s.req("GET", "/v1/keys/missing").token(ROOT), 404, "failed", "key.read");
+    expect(s.req("GET", "/v1/keys").token("rk_wrong"), 401, "denied", "key.read");
+    expect(s.req("GET", "/v1/keys"), 401, "denied", "key.read");
+    expect(s.req("POST", "/v1/keys").token(ROOT).json("{\"name\":"), 400, "failed", "key.create");
+    expect(s.req("GET", "/v1/nowhere").token(ROOT), 404, "failed", null);
+    expect(s.req("DELETE", "/v1/keys").token(ROOT), 405, "failed", null);
+    expect(s.req("POST", "/v1/keys/billing-x/encrypt").token(ROOT).json("{\"plaintext\":\"" + "A".repeat(2_000_000) + "\"}"),
+        413, "failed", null);
+    expect(s.req("GET", "/v1/keys").token(ROOT).namespace("BAD NS"), 400, "failed", "key.read");
+    expect(s.req("POST", "/v1/keys/billing-x/encrypt").token(ROOT).json("{\"batch\":[{\"plaintext\":\"" + SECRET_B64
+        + "\"},{\"plaintext\":\"!\"}]}"), 200, "allowed", "encrypt");
+    expect(s.req("POST", "/v1/sys/unseal").json("{\"reset\":true}"), 200, "allowed", "sys.unseal");
+    expect(s.req("GET", "/v1/auth/tokens/self").token(billing), 200, "allowed", "token.self");
+  }
+
+  @Test
+  void healthAndSealStatus_areNotAudited_andAnswerWithoutToken() {
+    long before = s.lastAuditSeq();
+    assertThat(s.get("/v1/health", null).status()).isEqualTo(200);
+    assertThat(s.get("/v1/sys/seal-status", null).json().get("sealed").asBoolean()).isFalse();
+    List<JsonNode> after = s.auditAfter(before);
+    // only the lastAuditSeq read itself
+    assertThat(after).hasSize(1);
+    assertThat(after.get(0).get("action").asText()).isEqualTo("audit.read");
+  }
+
+  @Test
+  void noTokenPlaintextOrBase64Plaintext_appearsInTheTrailOrTheLog() {
+    String[] extra = s.token("leaky", "crypto-user", "*", "*", null);
+    String ct = s.post("/v1/keys/billing-x/encrypt", extra[0], encryptBody()).json().get("ciphertext").asText();
+    String plain = s.post("/v1/keys/billing-x/decrypt", extra[0], "{\"ciphertext\":\"" + ct + "\"}").json().get("plaintext").asText();
+    assertThat(plain).isEqualTo(SECRET_B64);
+    JsonNode dk = s.post("/v1/keys/billing-x/datakey", ROOT, "{}").json();
+    String dataKey = dk.get("plaintext").asText();
+    s.post("/v1/keys/billing-x/encrypt", extra[0], "{\"plaintext\":\"" + SECRET_B64 + "\",\"" + SECRET + "\":1}");
+    s.post("/v1/keys/billing-x/encrypt", extra[0], "{\"plaintext\":\"" + SECRET_B64 + "\"");
+    s.post("/v1/keys/billing-x/encrypt", extra[0], "{\"plaintext\":\"" + SECRET + "\"}");
+    s.post("/v1/keys/billing-x/decrypt", extra[0], "{\"ciphertext\":\"" + ct + "x\"}");
+    s.req("GET", "/v1/keys/" + "billing-x").token(extra[0] + "wrong").send();
+    s.post("/v1/keys/billing-x/mac", extra[0], "{\"message\":\"" + SECRET_B64 + "\"}");
+
+    StringBuilder trail = new StringBuilder();
+    s.auditAfter(0).forEach(r -> trail.append(r).append('\n'));
+    String log;
+    synchronized (LOG) {
+      log = String.join("\n", LOG);
+    }
+    for (String secret : List.of(ROOT, officer, billing, auditor, extra[0], SECRET, SECRET_B64, dataKey,
+        SECRET_B64.substring(0, 16))) {
+      assertThat(trail.toString()).as("audit trail").doesNotContain(secret);
+      assertThat(log).as("server log").doesNotContain(secret);
+    }
+    assertThat(trail.toString()).contains(extra[1]); // the token id is recorded, the token is not
+  }
+}
