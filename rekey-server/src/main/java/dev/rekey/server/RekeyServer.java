@@ -24,6 +24,7 @@ import dev.rekey.server.api.TokenEndpoints;
 import dev.rekey.server.config.ServerConfig;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Json;
+import dev.rekey.store.Dialect;
 import dev.rekey.store.Store;
 import dev.rekey.store.StoreConfig;
 import io.vertx.core.Vertx;
@@ -77,7 +78,10 @@ public final class RekeyServer implements AutoCloseable {
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
-      rootOfTrust.propagationDelay(KEYRING_REFRESH.multipliedBy(3));
+      if (store.dialect() == Dialect.POSTGRESQL) {
+        // Several nodes may share this database: let them all see a new root generation first.
+        rootOfTrust.propagationDelay(KEYRING_REFRESH.multipliedBy(3));
+      }
       KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh);
       KeyService keys = new KeyService(store.keys(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait());
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
