@@ -1,0 +1,142 @@
+package dev.rekey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.rekey.server.config.ConfigLoader;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Servers started from configuration files: TLS, and the Shamir seal's init, unseal and seal cycle. */
+class ConfiguredServerTest {
+  @TempDir Path dir;
+
+  private Path config(String yaml) throws Exception {
+    Path f = dir.resolve("rekey.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  @Test
+  void tlsConfig_servesHttps() throws Exception {
+    Path p12 = dir.resolve("tls.p12");
+    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        "-genkeypair", "-alias", "rekey", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+        "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", p12.toString(),
+        "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+    try (InputStream out = keytool.getInputStream()) {
+      out.readAllBytes();
+    }
+    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(keytool.exitValue()).isZero();
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(p12)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    Certificate cert = ks.getCertificate("rekey");
+    Base64.Encoder pem = Base64.getMimeEncoder(64, "\n".getBytes());
+    Path certFile = dir.resolve("cert.pem");
+    Path keyFile = dir.resolve("key.pem");
+    Files.writeString(certFile, "-----BEGIN CERTIFICATE-----\n" + pem.encodeToString(cert.getEncoded())
+        + "\n-----END CERTIFICATE-----\n");
+    Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
+        + pem.encodeToString(ks.getKey("rekey", "changeit".toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+
+    Path data = Files.createDirectories(dir.resolve("data"));
+    var cfg = new ConfigLoader(Map.of()).load(config("listen: 127.0.0.1:0\ndata_dir: " + data
+        + "\nseal:\n  type: file\n  file: " + data.resolve("root.key") + "\ntls:\n  cert_file: " + certFile
+        + "\n  key_file: " + keyFile + "\n"));
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("rekey", cert);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ssl = SSLContext.getInstance("TLS");
+    ssl.init(null, tmf.getTrustManagers(), null);
+    RekeyServer server = RekeyServer.start(cfg);
+    try (TestServer s = TestServer.wrap(server, HttpClient.newBuilder().sslContext(ssl)
+        .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build())) {
+      assertThat(server.url()).startsWith("https://127.0.0.1:");
+      TestServer.Resp health = s.get("/v1/health", null);
+      assertThat(health.status()).isEqualTo(503);
+      assertThat(health.json().get("status").asText()).isEqualTo("uninitialized");
+      TestServer.Resp init = s.post("/v1/sys/init", null, "");
+      assertThat(init.status()).as(init.body()).isEqualTo(200);
+      assertThat(init.json().get("shares")).isEmpty();
+      String root = init.json().get("root_token").asText();
+      assertThat(s.get("/v1/health", null).status()).isEqualTo(200);
+      assertThat(s.post("/v1/keys", root, "{\"name\":\"over-tls\"}").status()).isEqualTo(201);
+      assertThat(s.post("/v1/sys/init", null, "").errorCode()).isEqualTo("already_initialized");
+    }
+  }
+
+  @Test
+  void shamirServer_isSealedUntilUnsealed_andSealingStopsKeyEndpoints() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data"));
+    var cfg = new ConfigLoader(Map.of()).load(config("listen: 127.0.0.1:0\ndata_dir: " + data
+        + "\nseal:\n  type: shamir\n"));
+    try (TestServer s = TestServer.start(cfg)) {
+      JsonNode health = s.get("/v1/health", null).json();
+      assertThat(health.get("status").asText()).isEqualTo("uninitialized");
+      assertThat(s.get("/v1/health", null).status()).isEqualTo(503);
+      assertThat(s.get("/v1/sys/seal-status", null).json().get("initialized").asBoolean()).isFalse();
+      assertThat(s.get("/v1/keys", "anything").errorCode()).isIn("sealed", "not_initialized");
+      assertThat(s.post("/v1/sys/init", null, "").errorCode()).isEqualTo("invalid_request");
+      assertThat(s.post("/v1/sys/init", null, "{\"shares\":3,\"threshold\":5}").status()).isEqualTo(400);
+
+      TestServer.Resp init = s.post("/v1/sys/init", null, "{\"shares\":3,\"threshold\":2}");
+      assertThat(init.status()).as(init.body()).isEqualTo(200);
+      JsonNode shares = init.json().get("shares");
+      assertThat(shares).hasSize(3);
+      String root = init.json().get("root_token").asText();
+      assertThat(s.get("/v1/health", null).json().get("status").asText()).isEqualTo("sealed");
+      assertThat(s.get("/v1/health", null).status()).isEqualTo(503);
+      assertThat(s.get("/v1/keys", root).errorCode()).isEqualTo("sealed");
+      assertThat(s.get("/v1/keys", root).status()).isEqualTo(503);
+
+      assertThat(s.post("/v1/sys/unseal", null, "{\"share\":\"not-a-share\"}").status()).isBetween(400, 499);
+      s.post("/v1/sys/unseal", null, "{\"reset\":true}");
+      JsonNode first = s.post("/v1/sys/unseal", null, "{\"share\":\"" + shares.get(0).asText() + "\"}").json();
+      assertThat(first.get("sealed").asBoolean()).isTrue();
+      assertThat(first.get("progress").asInt()).isEqualTo(1);
+      JsonNode second = s.post("/v1/sys/unseal", null, "{\"share\":\"" + shares.get(2).asText() + "\"}").json();
+      assertThat(second.get("sealed").asBoolean()).as(second.toString()).isFalse();
+      assertThat(s.get("/v1/health", null).status()).isEqualTo(200);
+
+      assertThat(s.post("/v1/keys", root, "{\"name\":\"shamir-k\"}").status()).isEqualTo(201);
+      String ct = s.post("/v1/keys/shamir-k/encrypt", root, "{\"plaintext\":\"aGk=\"}").json().get("ciphertext").asText();
+
+      assertThat(s.post("/v1/sys/seal", root, "").status()).isEqualTo(204);
+      assertThat(s.get("/v1/health", null).status()).isEqualTo(503);
+      assertThat(s.get("/v1/health", null).json().get("status").asText()).isEqualTo("sealed");
+      for (TestServer.Resp r : new TestServer.Resp[] {s.get("/v1/keys/shamir-k", root),
+          s.post("/v1/keys/shamir-k/encrypt", root, "{\"plaintext\":\"aGk=\"}"),
+          s.post("/v1/keys/shamir-k/decrypt", root, "{\"ciphertext\":\"" + ct + "\"}"),
+          s.post("/v1/keys", root, "{\"name\":\"while-sealed\"}")}) {
+        assertThat(r.status()).as(r.body()).isEqualTo(503);
+        assertThat(r.errorCode()).isEqualTo("sealed");
+        assertThat(r.body()).doesNotContain("rekey:v");
+      }
+
+      s.post("/v1/sys/unseal", null, "{\"share\":\"" + shares.get(1).asText() + "\"}");
+      s.post("/v1/sys/unseal", null, "{\"share\":\"" + shares.get(0).asText() + "\"}");
+      assertThat(s.get("/v1/health", null).status()).isEqualTo(200);
+      assertThat(s.post("/v1/keys/shamir-k/decrypt", root, "{\"ciphertext\":\"" + ct + "\"}").json().get("plaintext").asText())
+          .isEqualTo("aGk=");
+      assertThat(s.get("/v1/keys/while-sealed", root).status()).isEqualTo(404);
+      assertThat(s.get("/v1/audit/verify", root).json().get("valid").asBoolean()).isTrue();
+    }
+  }
+}
