@@ -69,10 +69,32 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 
-# CPU time (user+system, in clock ticks) used so far by a process and all its threads.
+# CPU time (user+system, in clock ticks) used so far by a process and all its threads
+# (JIT compiler and GC threads included).
 cpu_ticks() {
   awk '{print $14 + $15}' "/proc/$1/stat"
 }
+
+# CPU time (clock ticks) of the process's Vert.x event-loop threads only.
+loop_ticks() {
+  local t sum=0 v
+  for t in /proc/"$1"/task/*; do
+    if grep -q '^vert.x-eventloo' "$t/comm" 2>/dev/null; then
+      v=$(sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}')
+      sum=$((sum + v))
+    fi
+  done
+  echo "$sum"
+}
+
+# Run the launcher from a snapshot of the distribution: the working tree is shared, and a rebuild
+# of rekey-app/target/dist during the run would pull the jars from under the running server.
+# (The copied launcher finds no sources next to it, so it never rebuilds; it picks the JDK as ./rekey does.)
+APP="$WORK/app"
+mkdir -p "$APP/rekey-app/target"
+cp "$ROOT/rekey" "$APP/rekey"
+cp -r "$ROOT/rekey-app/target/dist" "$APP/rekey-app/target/dist"
+touch "$APP/rekey-app/target/dist/.built"
 
 # 1 KiB of random plaintext, base64, in an encrypt request body.
 BODY="$WORK/encrypt-1k.json"
@@ -84,7 +106,7 @@ start_server() { # $1 = placement, $2 = data dir, $3 = port
   if [ -n "$JFR_DIR" ]; then
     opts="$opts -XX:StartFlightRecording=filename=$JFR_DIR/server-$placement.jfr,settings=profile,dumponexit=true"
   fi
-  REKEY_JAVA_OPTS="$opts" "${pin[@]}" "$ROOT/rekey" server --dev --address "127.0.0.1:$port" \
+  REKEY_JAVA_OPTS="$opts" "${pin[@]}" "$APP/rekey" server --dev --address "127.0.0.1:$port" \
     --data-dir "$data" --dev-root-token "$TOKEN" > "$WORK/server-$placement.log" 2>&1 &
   SERVER_PID=$!
   local i
@@ -104,6 +126,14 @@ start_server() { # $1 = placement, $2 = data dir, $3 = port
   exit 1
 }
 
+require_server() {
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "bench-http: the server (pid $SERVER_PID) exited during the run; the end of its log:" >&2
+    tail -40 "$WORK/server-$1.log" >&2
+    exit 1
+  fi
+}
+
 stop_server() {
   kill "$SERVER_PID" 2>/dev/null || true
   wait "$SERVER_PID" 2>/dev/null || true
@@ -114,10 +144,12 @@ stop_server() {
 run_wrk() {
   local placement="$1" label="$2" secs="$3" url="$4" lua="$5" token="${6:-}" pin=() out before after
   if [ "$placement" = pinned ]; then pin=(taskset -c 1); fi
-  before=$(cpu_ticks "$SERVER_PID")
+  require_server "$placement"
+  before=$(cpu_ticks "$SERVER_PID"); local lbefore; lbefore=$(loop_ticks "$SERVER_PID")
   out=$(REKEY_TOKEN="$token" REKEY_BENCH_BODY="$BODY" "${pin[@]}" wrk -t "$THREADS" -c "$CONNECTIONS" \
     -d "${secs}s" --latency -s "$lua" "$url")
-  after=$(cpu_ticks "$SERVER_PID")
+  require_server "$placement"
+  after=$(cpu_ticks "$SERVER_PID"); local lafter; lafter=$(loop_ticks "$SERVER_PID")
   if [ "$label" = warmup ]; then
     return 0
   fi
@@ -130,7 +162,9 @@ run_wrk() {
   local tck; tck=$(getconf CLK_TCK)
   local cpu_us; cpu_us=$(awk -v d=$((after - before)) -v t="$tck" -v n="$requests" \
     'BEGIN { if (n > 0) printf "%.1f", d / t * 1e6 / n; else print "n/a" }')
-  echo "$placement $label $line server_cpu_us_per_req=$cpu_us" >> "$SUMMARY"
+  local loop_us; loop_us=$(awk -v d=$((lafter - lbefore)) -v t="$tck" -v n="$requests" \
+    'BEGIN { if (n > 0) printf "%.1f", d / t * 1e6 / n; else print "n/a" }')
+  echo "$placement $label $line server_cpu_us_per_req=$cpu_us event_loop_cpu_us_per_req=$loop_us" >> "$SUMMARY"
 }
 
 run_placement() {
@@ -175,9 +209,9 @@ case "$PLACEMENTS" in
 esac
 
 echo
-echo "== summary (rps = requests/s; latencies in microseconds; server CPU per request over all its threads)"
+echo "== summary (rps = requests/s; latencies in microseconds; CPU per request: whole server process, and its event loops)"
 awk '{
-  placement = $1; label = $2; rps = ""; p99 = ""; p50 = ""; err = 0; cpu = ""
+  placement = $1; label = $2; loop = ""; rps = ""; p99 = ""; p50 = ""; err = 0; cpu = ""
   for (i = 3; i <= NF; i++) {
     split($i, kv, "=")
     if (kv[1] == "rps") rps = kv[2]
@@ -185,8 +219,9 @@ awk '{
     if (kv[1] == "p99_us") p99 = kv[2]
     if (kv[1] ~ /^err_/) err += kv[2]
     if (kv[1] == "server_cpu_us_per_req") cpu = kv[2]
+    if (kv[1] == "event_loop_cpu_us_per_req") loop = kv[2]
   }
-  printf "%-9s %-12s rps=%-8s p50_us=%-7s p99_us=%-7s errors=%-6s server_cpu_us/req=%s\n", placement, label, rps, p50, p99, err, cpu
+  printf "%-9s %-12s rps=%-8s p50_us=%-7s p99_us=%-7s errors=%-6s server_cpu_us/req=%-7s event_loop_cpu_us/req=%s\n", placement, label, rps, p50, p99, err, cpu, loop
   if (label == "health") h[placement] = rps
   if (label == "encrypt-1k" && h[placement] > 0) printf "%-9s encrypt-1k / health = %.0f%%\n", placement, 100 * rps / h[placement]
 }' "$SUMMARY"
