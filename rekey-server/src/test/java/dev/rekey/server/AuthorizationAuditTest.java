@@ -131,6 +131,19 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void listKeys_grantOnPattern_showsOnlyMatchingKeys() {
+    s.createKey("other-listed", null);
+    JsonNode keys = s.get("/v1/keys", billing).json().get("keys");
+    List<String> names = new ArrayList<>();
+    keys.forEach(k -> names.add(k.get("name").asText()));
+    assertThat(names).contains("billing-x").allMatch(n -> n.startsWith("billing-"));
+    JsonNode all = s.get("/v1/keys", ROOT).json().get("keys");
+    List<String> allNames = new ArrayList<>();
+    all.forEach(k -> allNames.add(k.get("name").asText()));
+    assertThat(allNames).contains("billing-x", "other-listed");
+  }
+
+  @Test
   void keyOfficerLimitedToSomeKeys_cannotCreateOthers() {
     String narrow = s.token("narrow-officer", "key-officer", "default", "billing-*", null)[0];
     expect(s.req("POST", "/v1/keys").token(narrow).json("{\"name\":\"billing-officer\"}"), 201, "allowed", "key.create");

@@ -61,7 +61,9 @@ public final class KeyEndpoints {
     int limit = c.intQuery("limit", 100, 1, KeyService.MAX_PAGE);
     List<Key> page = keys.list(c.namespace(), c.query("after"), limit);
     String next = page.size() == limit ? page.get(page.size() - 1).name() : null;
-    return new KeyList(page.stream().map(Views::key).toList(), next);
+    // A grant on a key-name pattern shows only the keys it matches; paging still follows the store.
+    return new KeyList(page.stream().filter(k -> c.principal().may(Action.KEY_READ, k.namespace(), k.name()))
+        .map(Views::key).toList(), next);
   }
 
   private Object update(Call c) {

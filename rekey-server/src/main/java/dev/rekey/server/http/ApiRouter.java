@@ -106,12 +106,14 @@ public final class ApiRouter {
     String namespace = null;
     Call call = null;
     try {
-      namespace = Names.namespace(headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
       if (!allowedSealed && sealed.getAsBoolean()) {
         throw RekeyException.sealed();
       }
-      if (action != null) {
+      if (action == null) {
+        namespace = safeNamespace(ctx);
+      } else {
         principal = tokens.authenticate(token(ctx));
+        namespace = Names.namespace(headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
         String key = ctx.pathParam("name");
         if (!principal.may(action, namespace, key)) {
           throw RekeyException.forbidden("'" + principal.name() + "' may not " + action.wireName()
