@@ -32,11 +32,38 @@ final class Pools {
       hc.addDataSourceProperty("reWriteBatchedInserts", "true");
       hc.addDataSourceProperty("ApplicationName", "rekey");
     }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SQLITE_BUSY_TIMEOUT_MS);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return new HikariDataSource(hc);
+      } catch (RuntimeException e) {
+        // Several processes opening a fresh SQLite file race for the exclusive lock that switching
+        // it to WAL needs, before the busy timeout applies: wait and retry within the same budget.
+        if (config.dialect() == Dialect.SQLITE && sqliteBusy(e) && System.nanoTime() < deadline) {
+          sleep(Math.min(200, 10L * attempt));
+          continue;
+        }
+        throw new IllegalStateException("cannot connect to " + config.redactedUrl() + ": check that the database"
+            + " is reachable and the user and password are right (" + e.getClass().getSimpleName() + ")", e);
+      }
+    }
+  }
+
+  private static boolean sqliteBusy(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("SQLITE_BUSY")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void sleep(long millis) {
     try {
-      return new HikariDataSource(hc);
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("cannot connect to " + config.redactedUrl() + ": check that the database"
-          + " is reachable and the user and password are right (" + e.getClass().getSimpleName() + ")", e);
+      Thread.sleep(millis);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while opening the database", ie);
     }
   }
 
