@@ -1,5 +1,7 @@
 package dev.rekey.core.service;
 
+import dev.rekey.core.testing.MutableClock;
+
 import dev.rekey.core.root.RootKeyring;
 import dev.rekey.core.testing.InMemoryKeyRepository;
 import java.time.Duration;

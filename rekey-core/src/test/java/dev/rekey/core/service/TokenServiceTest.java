@@ -1,5 +1,7 @@
 package dev.rekey.core.service;
 
+import dev.rekey.core.testing.MutableClock;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
