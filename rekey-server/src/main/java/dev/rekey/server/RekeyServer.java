@@ -53,18 +53,18 @@ public final class RekeyServer implements AutoCloseable {
   private final Store store;
   private final AuditLog audit;
   private final Vertx vertx;
-  private final HttpServer http;
+  private final List<HttpServer> listeners;
   private final RootLifecycle root;
   private final String rootToken;
   private final ApiRouter router;
 
-  private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, HttpServer http,
+  private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, List<HttpServer> listeners,
       RootLifecycle root, String rootToken, ApiRouter router) {
     this.config = config;
     this.store = store;
     this.audit = audit;
     this.vertx = vertx;
-    this.http = http;
+    this.listeners = List.copyOf(listeners);
     this.root = root;
     this.rootToken = rootToken;
     this.router = router;
@@ -110,10 +110,11 @@ public final class RekeyServer implements AutoCloseable {
       vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
           .setWorkerPoolSize(Math.max(8, config.eventLoops() * 4)));
       ApiRouter router = new ApiRouter(vertx, json, tokens, auditLog::submit, root::sealed, config.maxRequestBytes(), clock);
+      // The router tries routes in order: the hot cryptographic ones first.
+      new CryptoEndpoints(new CryptoService(cache)).register(router);
       new SystemEndpoints(root).register(router);
       new TokenEndpoints(tokens).register(router);
       new KeyEndpoints(keys).register(router);
-      new CryptoEndpoints(new CryptoService(cache)).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
 
@@ -123,17 +124,11 @@ public final class RekeyServer implements AutoCloseable {
         return null;
       }, false));
 
-      HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port())
-          .setCompressionSupported(false).setMaxInitialLineLength(8192).setMaxHeaderSize(16384);
-      if (config.tls() != null) {
-        options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-            .setCertPath(config.tls().certFile().toString()).setKeyPath(config.tls().keyFile().toString()));
-      }
-      HttpServer http = vertx.createHttpServer(options).requestHandler(router.router())
-          .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      List<HttpServer> listeners = listen(vertx, router, config);
+      HttpServer http = listeners.get(0);
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal)", config.tls() == null ? "http" : "https",
           config.host(), http.actualPort(), store.dialect(), rootOfTrust.sealType());
-      return new RekeyServer(config, store, audit, vertx, http, root, rootToken, router);
+      return new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router);
     } catch (Exception e) {
       if (vertx != null) {
         vertx.close();
@@ -146,6 +141,45 @@ public final class RekeyServer implements AutoCloseable {
         throw re;
       }
       throw new IllegalStateException("the server could not start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * One listener per event loop on one port: each server created here gets its own event loop and
+   * Vert.x spreads accepted connections across servers sharing a port. (A single listener would
+   * serve all HTTP from one thread.) Port 0 picks a free port first, since servers on port 0 do
+   * not share; a lost race for it is retried.
+   */
+  private static List<HttpServer> listen(Vertx vertx, ApiRouter router, ServerConfig config) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      int port = config.port() == 0 ? freePort(config.host()) : config.port();
+      HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port)
+          .setCompressionSupported(false).setMaxInitialLineLength(8192).setMaxHeaderSize(16384);
+      if (config.tls() != null) {
+        options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(config.tls().certFile().toString()).setKeyPath(config.tls().keyFile().toString()));
+      }
+      List<HttpServer> listeners = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < config.eventLoops(); i++) {
+          listeners.add(vertx.createHttpServer(options).requestHandler(router.router())
+              .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+        }
+        return listeners;
+      } catch (java.util.concurrent.ExecutionException e) {
+        for (HttpServer l : listeners) {
+          l.close();
+        }
+        if (config.port() != 0 || attempt >= 5 || !(e.getCause() instanceof java.net.BindException)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static int freePort(String host) throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return s.getLocalPort();
     }
   }
 
@@ -178,7 +212,7 @@ public final class RekeyServer implements AutoCloseable {
   }
 
   public int port() {
-    return http.actualPort();
+    return listeners.get(0).actualPort();
   }
 
   public String url() {
@@ -215,10 +249,12 @@ public final class RekeyServer implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("HTTP listener did not close cleanly: {}", e.toString());
+    for (HttpServer listener : listeners) {
+      try {
+        listener.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("HTTP listener did not close cleanly: {}", e.toString());
+      }
     }
     audit.close();
     try {
