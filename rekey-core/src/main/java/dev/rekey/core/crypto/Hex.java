@@ -7,6 +7,13 @@ import java.util.HexFormat;
 /** Hex encoding and SHA-256, the two helpers every layer needs. */
 public final class Hex {
   private static final HexFormat HEX = HexFormat.of();
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  });
 
   private Hex() {}
 
@@ -19,14 +26,11 @@ public final class Hex {
   }
 
   public static byte[] sha256(byte[]... parts) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      for (byte[] p : parts) {
-        d.update(p);
-      }
-      return d.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
+    MessageDigest d = SHA256.get();
+    d.reset();
+    for (byte[] p : parts) {
+      d.update(p);
     }
+    return d.digest();
   }
 }

@@ -6,8 +6,6 @@ import java.util.regex.Pattern;
 
 /** Validation of names, namespaces and tags, with messages that say what is allowed. */
 public final class Names {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
   private static final Pattern TAG_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:-]{0,127}");
   public static final int MAX_TAGS = 50;
   public static final int MAX_TAG_VALUE = 256;
@@ -16,7 +14,7 @@ public final class Names {
   private Names() {}
 
   public static String keyName(String name) {
-    if (name == null || !NAME.matcher(name).matches()) {
+    if (!validName(name)) {
       throw RekeyException.invalid("invalid key name: use 1 to 128 characters from A-Z a-z 0-9 . _ -,"
           + " starting with a letter or digit");
     }
@@ -24,11 +22,43 @@ public final class Names {
   }
 
   public static String namespace(String ns) {
-    if (ns == null || !NAMESPACE.matcher(ns).matches()) {
+    if (!validNamespace(ns)) {
       throw RekeyException.invalid("invalid namespace: use 1 to 64 characters from a-z 0-9 _ -,"
           + " starting with a letter or digit");
     }
     return ns;
+  }
+
+  /** {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}, checked without a regex: this runs on every request. */
+  static boolean validName(String name) {
+    if (name == null || name.isEmpty() || name.length() > 128 || !alnum(name.charAt(0), true)) {
+      return false;
+    }
+    for (int i = 1; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (!alnum(c, true) && c != '.' && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code [a-z0-9][a-z0-9_-]{0,63}}, checked without a regex. */
+  static boolean validNamespace(String ns) {
+    if (ns == null || ns.isEmpty() || ns.length() > 64 || !alnum(ns.charAt(0), false)) {
+      return false;
+    }
+    for (int i = 1; i < ns.length(); i++) {
+      char c = ns.charAt(i);
+      if (!alnum(c, false) && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean alnum(char c, boolean upperToo) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (upperToo && c >= 'A' && c <= 'Z');
   }
 
   public static Map<String, String> tags(Map<String, String> tags) {

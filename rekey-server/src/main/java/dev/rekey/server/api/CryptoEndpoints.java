@@ -7,11 +7,9 @@ import dev.rekey.api.CiphertextItem;
 import dev.rekey.api.DatakeyRequest;
 import dev.rekey.api.DatakeyResponse;
 import dev.rekey.api.DecryptRequest;
-import dev.rekey.api.DecryptResponse;
 import dev.rekey.api.DecryptResult;
 import dev.rekey.api.EncryptItem;
 import dev.rekey.api.EncryptRequest;
-import dev.rekey.api.EncryptResponse;
 import dev.rekey.api.EncryptResult;
 import dev.rekey.api.ErrorDetail;
 import dev.rekey.api.MacRequest;
@@ -26,6 +24,7 @@ import dev.rekey.core.service.CryptoService.Decrypted;
 import dev.rekey.core.service.CryptoService.Produced;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
+import dev.rekey.server.http.RawJson;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,7 +67,7 @@ public final class CryptoEndpoints {
     Produced p = crypto.encrypt(ns, key, Call.requiredBase64("plaintext", req.plaintext()),
         Call.base64("context", req.context()));
     c.auditVersion(p.version());
-    return new EncryptResponse(p.text(), p.version());
+    return RawJson.textAndVersion("ciphertext", p.text(), p.version());
   }
 
   private Object decrypt(Call c) {
@@ -85,7 +84,7 @@ public final class CryptoEndpoints {
     }
     Decrypted d = crypto.decrypt(ns, key, required("ciphertext", req.ciphertext()), Call.base64("context", req.context()));
     c.auditVersion(d.version());
-    return new DecryptResponse(encodeAndWipe(d.plaintext()), d.version());
+    return RawJson.textAndVersion("plaintext", encodeAndWipe(d.plaintext()), d.version());
   }
 
   private Object rewrap(Call c) {
@@ -101,7 +100,7 @@ public final class CryptoEndpoints {
     }
     Produced p = crypto.rewrap(ns, key, required("ciphertext", req.ciphertext()), Call.base64("context", req.context()));
     c.auditVersion(p.version());
-    return new EncryptResponse(p.text(), p.version());
+    return RawJson.textAndVersion("ciphertext", p.text(), p.version());
   }
 
   private Object datakey(Call c) {

@@ -143,7 +143,8 @@ public final class ApiRouter {
     if (failure == null) {
       Reply reply = result instanceof Reply r ? r : new Reply(200, result);
       status = reply.status();
-      body = reply.body() == null ? null : json.write(reply.body());
+      body = reply.body() == null ? null
+          : reply.body() instanceof RawJson raw ? raw.bytes() : json.write(reply.body());
     } else {
       RekeyException e = asRekeyException(failure, ctx);
       error = e.code();
