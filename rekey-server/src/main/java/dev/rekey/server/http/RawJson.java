@@ -16,24 +16,33 @@ public final class RawJson {
 
   /** {@code {"<name>":"<text>","version":<version>}}; {@code text} must be base64 or rekey text. */
   public static RawJson textAndVersion(String name, String text, int version) {
-    StringBuilder b = new StringBuilder(text.length() + name.length() + 32);
-    b.append("{\"").append(name).append("\":\"").append(requireSafe(text)).append("\",\"version\":").append(version)
-        .append('}');
-    return new RawJson(b.toString().getBytes(StandardCharsets.US_ASCII));
+    byte[] head = ("{\"" + name + "\":\"").getBytes(StandardCharsets.US_ASCII);
+    byte[] value = requireSafe(text.getBytes(StandardCharsets.ISO_8859_1), text.length());
+    byte[] tail = ("\",\"version\":" + version + "}").getBytes(StandardCharsets.US_ASCII);
+    byte[] out = new byte[head.length + value.length + tail.length];
+    System.arraycopy(head, 0, out, 0, head.length);
+    System.arraycopy(value, 0, out, head.length, value.length);
+    System.arraycopy(tail, 0, out, head.length + value.length, tail.length);
+    return new RawJson(out);
   }
 
   byte[] bytes() {
     return bytes;
   }
 
-  private static String requireSafe(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '"' || c == '\\' || c < 0x20 || c > 0x7e) {
-        throw new IllegalArgumentException("RawJson text must be base64 or rekey text");
-      }
+  /**
+   * Printable ASCII other than quote and backslash. ISO-8859-1 encoding turns characters above
+   * U+00FF into '?', which base64 and rekey text never contain, so '?' is refused too.
+   */
+  private static byte[] requireSafe(byte[] value, int chars) {
+    boolean safe = value.length == chars;
+    for (byte b : value) {
+      safe &= b >= 0x20 && b != '"' && b != '\\' && b != '?' && b != 0x7f;
     }
-    return text;
+    if (!safe) {
+      throw new IllegalArgumentException("RawJson text must be base64 or rekey text");
+    }
+    return value;
   }
 
   @Override
