@@ -120,12 +120,13 @@ public final class AuditChain implements AuditChainer {
    */
   public static AuditEvent normalize(AuditEvent e) {
     Instant t = e.time().truncatedTo(ChronoUnit.MICROS);
-    if (t.equals(e.time())
-        && wellFormed(e.requestId()) && wellFormed(e.principal()) && wellFormed(e.tokenId())
+    boolean textOk = wellFormed(e.requestId()) && wellFormed(e.principal()) && wellFormed(e.tokenId())
         && wellFormed(e.action()) && wellFormed(e.namespace()) && wellFormed(e.keyName())
         && wellFormed(e.outcome()) && wellFormed(e.errorCode()) && wellFormed(e.clientAddress())
-        && wellFormed(e.details())) {
-      return e;
+        && wellFormed(e.details());
+    if (textOk) {
+      return t.equals(e.time()) ? e : new AuditEvent(t, e.requestId(), e.principal(), e.tokenId(), e.action(),
+          e.namespace(), e.keyName(), e.version(), e.outcome(), e.errorCode(), e.clientAddress(), e.details());
     }
     return new AuditEvent(t, fix(e.requestId()), fix(e.principal()), fix(e.tokenId()), fix(e.action()),
         fix(e.namespace()), fix(e.keyName()), e.version(), fix(e.outcome()), fix(e.errorCode()),

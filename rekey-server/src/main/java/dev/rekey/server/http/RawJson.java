@@ -8,6 +8,14 @@ import java.nio.charset.StandardCharsets;
  * per-character scan. Only build one from values that cannot contain {@code "} or {@code \}.
  */
 public final class RawJson {
+  private static final boolean[] SAFE = new boolean[256];
+
+  static {
+    for (int c = 0x20; c < 0x7f; c++) {
+      SAFE[c] = c != '"' && c != '\\' && c != '?';
+    }
+  }
+
   private final byte[] bytes;
 
   private RawJson(byte[] bytes) {
@@ -35,15 +43,17 @@ public final class RawJson {
    * U+00FF into '?', which base64 and rekey text never contain, so '?' is refused too.
    */
   private static byte[] requireSafe(byte[] value, int chars) {
-    boolean safe = value.length == chars;
-    for (byte b : value) {
-      safe &= b >= 0x20 && b != '"' && b != '\\' && b != '?' && b != 0x7f;
-    }
-    if (!safe) {
+    if (value.length != chars) {
       throw new IllegalArgumentException("RawJson text must be base64 or rekey text");
+    }
+    for (byte b : value) {
+      if (!SAFE[b & 0xff]) {
+        throw new IllegalArgumentException("RawJson text must be base64 or rekey text");
+      }
     }
     return value;
   }
+
 
   @Override
   public String toString() {
