@@ -32,6 +32,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,8 +127,9 @@ public final class RekeyServer implements AutoCloseable {
 
       List<HttpServer> listeners = listen(vertx, router, config);
       HttpServer http = listeners.get(0);
-      LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal)", config.tls() == null ? "http" : "https",
-          config.host(), http.actualPort(), store.dialect(), rootOfTrust.sealType());
+      LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal, {} event loops; ready {} ms after JVM start)",
+          config.tls() == null ? "http" : "https", config.host(), http.actualPort(), store.dialect(),
+          rootOfTrust.sealType(), config.eventLoops(), ManagementFactory.getRuntimeMXBean().getUptime());
       return new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router);
     } catch (Exception e) {
       if (vertx != null) {
