@@ -110,7 +110,7 @@ public final class RekeyServer implements AutoCloseable {
       Json json = new Json();
       vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
           .setWorkerPoolSize(Math.max(8, config.eventLoops() * 4)));
-      ApiRouter router = new ApiRouter(vertx, json, tokens, auditLog::submit, root::sealed, config.maxRequestBytes(), clock);
+      ApiRouter router = new ApiRouter(vertx, json, tokens, auditLog::submit, root::requireUnsealed, config.maxRequestBytes(), clock);
       // The router tries routes in order: the hot cryptographic ones first.
       new CryptoEndpoints(new CryptoService(cache)).register(router);
       new SystemEndpoints(root).register(router);

@@ -103,6 +103,14 @@ public final class RootLifecycle {
     return root.status();
   }
 
+  /**
+   * Throws SEALED, or NOT_INITIALIZED when the server was never initialized. Cheap enough for
+   * every request: a volatile read when unsealed.
+   */
+  public void requireUnsealed() {
+    root.keyring();
+  }
+
   /** Cheap enough for every request: a volatile read when unsealed. */
   public boolean sealed() {
     try {

@@ -44,7 +44,11 @@ public final class ConfigLoader {
       ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-      raw = mapper.readValue(Files.readString(file), ConfigFile.class);
+      String text = Files.readString(file);
+      if (text.isBlank()) {
+        throw new InvalidConfigException("config " + file + " is empty; see docs/operations.md for the settings");
+      }
+      raw = mapper.readValue(text, ConfigFile.class);
     } catch (UnrecognizedPropertyException e) {
       throw new InvalidConfigException("config " + file + ": unknown setting '" + e.getPropertyName()
           + "'; known settings here: " + e.getKnownPropertyIds());
@@ -65,6 +69,9 @@ public final class ConfigLoader {
       int colon = raw.listen().lastIndexOf(':');
       try {
         host = raw.listen().substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+          host = host.substring(1, host.length() - 1); // [::1]:8200, an IPv6 literal
+        }
         port = Integer.parseInt(raw.listen().substring(colon + 1));
         if (port < 0 || port > 65535 || host.isEmpty()) {
           throw new NumberFormatException();

@@ -19,7 +19,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,18 +42,18 @@ public final class ApiRouter {
   private final Json json;
   private final TokenService tokens;
   private final AuditSink audit;
-  private final BooleanSupplier sealed;
+  private final Runnable requireUnsealed;
   private final Clock clock;
   private final String requestIdPrefix = Long.toHexString(System.nanoTime() & 0xffffffL) + "-";
   private final AtomicLong requestCounter = new AtomicLong();
 
-  public ApiRouter(Vertx vertx, Json json, TokenService tokens, AuditSink audit, BooleanSupplier sealed,
+  public ApiRouter(Vertx vertx, Json json, TokenService tokens, AuditSink audit, Runnable requireUnsealed,
       int maxBodyBytes, Clock clock) {
     this.vertx = vertx;
     this.json = json;
     this.tokens = tokens;
     this.audit = audit;
-    this.sealed = sealed;
+    this.requireUnsealed = requireUnsealed;
     this.clock = clock;
     this.router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false));
@@ -106,8 +105,8 @@ public final class ApiRouter {
     String namespace = null;
     Call call = null;
     try {
-      if (!allowedSealed && sealed.getAsBoolean()) {
-        throw RekeyException.sealed();
+      if (!allowedSealed) {
+        requireUnsealed.run();
       }
       if (action == null) {
         namespace = safeNamespace(ctx);

@@ -91,7 +91,7 @@ class ConfigLoaderTest {
     assertInvalid(base() + "max_request_bytes: 100000000\n", "max_request_bytes");
     assertInvalid(base() + "event_loops: 0\n", "event_loops");
     assertInvalid(base() + "max_request_bytes: lots\n", "max_request_bytes");
-    assertInvalid("", "cannot be read");
+    assertInvalid("", "is empty");
     assertInvalid("data_dir: [unclosed\n", "cannot be read");
   }
 
@@ -110,6 +110,19 @@ class ConfigLoaderTest {
     for (String host : new String[] {"127.0.0.1", "localhost"}) {
       assertThat(loader.load(write(base() + "listen: " + host + ":8200\n")).host()).isEqualTo(host);
     }
+  }
+
+  @Test
+  void ipv6Loopback_inBrackets_isLoopbackAndUnbracketed() throws Exception {
+    assertThat(loader.load(write(base() + "listen: \"[::1]:8200\"\n")).host()).isEqualTo("::1");
+    assertInvalid(base() + "listen: \"[fd00::1]:8200\"\n", "tls", "fd00::1");
+  }
+
+  @Test
+  void emptyFile_saysItIsEmpty() throws Exception {
+    Path f = write("  \n");
+    assertThatThrownBy(() -> loader.load(f)).isInstanceOf(ConfigLoader.InvalidConfigException.class)
+        .hasMessageContaining("is empty");
   }
 
   @Test
