@@ -15,6 +15,8 @@ public final class ApiPaths {
   public static final String TOKENS = "/v1/auth/tokens";
   public static final String TOKEN_SELF = "/v1/auth/tokens/self";
   public static final String KEYS = "/v1/keys";
+  /** Unauthenticated JSON Web Key Sets: {@code /v1/jwks/{namespace}[/{name}]}. */
+  public static final String JWKS = "/v1/jwks";
   public static final String AUDIT_VERIFY = "/v1/audit/verify";
   public static final String AUDIT_RECORDS = "/v1/audit/records";
 
@@ -40,6 +42,21 @@ public final class ApiPaths {
   /** {@code /v1/keys/{name}/versions/{version}/{action}}. */
   public static String versionAction(String name, int version, String action) {
     return key(name) + "/versions/" + version + "/" + segment(action);
+  }
+
+  /** {@code /v1/keys/{name}/public-key}, with {@code ?version=N} when {@code version} is not null. */
+  public static String publicKey(String name, Integer version) {
+    return keyOperation(name, "public-key") + (version == null ? "" : "?version=" + version);
+  }
+
+  /** {@code /v1/jwks/{namespace}}: every signing key of the namespace. */
+  public static String jwks(String namespace) {
+    return JWKS + "/" + segment(namespace);
+  }
+
+  /** {@code /v1/jwks/{namespace}/{name}}: one signing key. */
+  public static String jwks(String namespace, String name) {
+    return jwks(namespace) + "/" + segment(name);
   }
 
   /** {@code /v1/auth/tokens/{id}}. */

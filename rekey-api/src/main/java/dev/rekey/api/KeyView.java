@@ -3,7 +3,11 @@ package dev.rekey.api;
 import java.util.List;
 import java.util.Map;
 
-/** A key and its versions (metadata only; never material). Times are ISO-8601 strings. */
+/**
+ * A key and its versions (metadata only; never material). Times are ISO-8601 strings.
+ * {@code jwksUrl} is the path of the key's JWKS ({@code /v1/jwks/<namespace>/<name>}) for signing
+ * keys, null otherwise.
+ */
 public record KeyView(
     String namespace,
     String name,
@@ -15,4 +19,5 @@ public record KeyView(
     int minEncryptionVersion,
     Map<String, String> tags,
     String createdAt,
-    List<KeyVersionView> versions) {}
+    List<KeyVersionView> versions,
+    String jwksUrl) {}

@@ -19,6 +19,10 @@ class ApiRecordsTest {
         new DatakeyResponse("rekey:v1:w", SECRET, 1),
         new MacRequest(SECRET),
         new MacVerifyRequest(SECRET, "rekey:v1:t"),
+        SignRequest.ofMessage(SECRET),
+        SignRequest.ofDigest(SECRET),
+        VerifyRequest.ofMessage(SECRET, "rekey:v1:s"),
+        VerifyRequest.ofDigest(SECRET, "rekey:v1:s"),
         new TokenView(SECRET, "id", "p", List.of(), "c", null),
         new InitResponse(List.of(SECRET), SECRET),
         UnsealRequest.ofShare(SECRET));
@@ -47,5 +51,20 @@ class ApiRecordsTest {
     assertThat(ApiPaths.versionAction("orders", 3, "schedule-destroy"))
         .isEqualTo("/v1/keys/orders/versions/3/schedule-destroy");
     assertThat(ApiPaths.token("t1")).isEqualTo("/v1/auth/tokens/t1");
+  }
+
+  @Test
+  void paths_signingKeyEndpoints_matchTheContract() {
+    assertThat(ApiPaths.keyOperation("jwt", "sign")).isEqualTo("/v1/keys/jwt/sign");
+    assertThat(ApiPaths.publicKey("jwt", null)).isEqualTo("/v1/keys/jwt/public-key");
+    assertThat(ApiPaths.publicKey("jwt", 2)).isEqualTo("/v1/keys/jwt/public-key?version=2");
+    assertThat(ApiPaths.jwks("default")).isEqualTo("/v1/jwks/default");
+    assertThat(ApiPaths.jwks("team a", "jwt/x")).isEqualTo("/v1/jwks/team%20a/jwt%2Fx");
+  }
+
+  @Test
+  void toString_verifyRequest_showsSignatureButNotMessage() {
+    assertThat(VerifyRequest.ofMessage(SECRET, "rekey:v1:s").toString())
+        .isEqualTo("VerifyRequest[message=redacted, digest=null, signature=rekey:v1:s]");
   }
 }

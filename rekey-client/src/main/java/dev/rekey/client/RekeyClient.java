@@ -22,22 +22,28 @@ import dev.rekey.api.GrantView;
 import dev.rekey.api.Health;
 import dev.rekey.api.InitRequest;
 import dev.rekey.api.InitResponse;
+import dev.rekey.api.Jwks;
 import dev.rekey.api.KeyList;
 import dev.rekey.api.KeyView;
 import dev.rekey.api.MacRequest;
 import dev.rekey.api.MacResponse;
 import dev.rekey.api.MacVerifyRequest;
 import dev.rekey.api.MacVerifyResponse;
+import dev.rekey.api.PublicKeyView;
 import dev.rekey.api.RewrapRequest;
 import dev.rekey.api.RotateRequest;
 import dev.rekey.api.RotateRootResponse;
 import dev.rekey.api.ScheduleDestroyRequest;
 import dev.rekey.api.SealStatus;
+import dev.rekey.api.SignRequest;
+import dev.rekey.api.SignResponse;
 import dev.rekey.api.TokenCreateRequest;
 import dev.rekey.api.TokenList;
 import dev.rekey.api.TokenView;
 import dev.rekey.api.UnsealRequest;
 import dev.rekey.api.UpdateKeyRequest;
+import dev.rekey.api.VerifyRequest;
+import dev.rekey.api.VerifyResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -309,6 +315,55 @@ public final class RekeyClient {
         MacVerifyResponse.class).valid();
   }
 
+  // ---- signing ----
+
+  /** Signs {@code message} with the key's primary version; the signature is {@code rekey:v<n>:<base64>}. */
+  public SignResponse sign(String name, byte[] message) {
+    requireBytes(message, "message");
+    return post(ApiPaths.keyOperation(name, "sign"), SignRequest.ofMessage(b64(message)), SignResponse.class);
+  }
+
+  /**
+   * Signs a pre-hashed digest (SHA-256/384/512, the hash of the key's algorithm; not for
+   * ed25519 keys, which sign whole messages).
+   */
+  public SignResponse signDigest(String name, byte[] digest) {
+    requireBytes(digest, "digest");
+    return post(ApiPaths.keyOperation(name, "sign"), SignRequest.ofDigest(b64(digest)), SignResponse.class);
+  }
+
+  /**
+   * Verifies a signature of {@code message}. A bad signature, or one of a revoked, destroyed or
+   * disabled version, is {@code valid=false} with a {@code reason}, not an exception.
+   */
+  public VerifyResponse verify(String name, byte[] message, String signature) {
+    requireBytes(message, "message");
+    return post(ApiPaths.keyOperation(name, "verify"), VerifyRequest.ofMessage(b64(message), signature),
+        VerifyResponse.class);
+  }
+
+  /** Verifies a signature of a pre-hashed digest; see {@link #verify} and {@link #signDigest}. */
+  public VerifyResponse verifyDigest(String name, byte[] digest, String signature) {
+    requireBytes(digest, "digest");
+    return post(ApiPaths.keyOperation(name, "verify"), VerifyRequest.ofDigest(b64(digest), signature),
+        VerifyResponse.class);
+  }
+
+  /** The public key of one version ({@code version} null: the primary), as PEM and JWK. */
+  public PublicKeyView publicKey(String name, Integer version) {
+    return get(ApiPaths.publicKey(name, version), PublicKeyView.class);
+  }
+
+  /** The JWKS of one signing key of {@code namespace}; sent without the token (a public endpoint). */
+  public Jwks jwks(String namespace, String name) {
+    return publicGet(ApiPaths.jwks(RekeyClientBuilder.requireNamespace(namespace), name), Jwks.class);
+  }
+
+  /** The JWKS of every signing key of {@code namespace}; sent without the token (a public endpoint). */
+  public Jwks jwks(String namespace) {
+    return publicGet(ApiPaths.jwks(RekeyClientBuilder.requireNamespace(namespace)), Jwks.class);
+  }
+
   // ---- audit ----
 
   public AuditVerifyResponse verifyAudit() {
@@ -351,6 +406,17 @@ public final class RekeyClient {
 
   private <T> T get(String path, Class<T> type) {
     return send("GET", path, null, type);
+  }
+
+  /** A GET of a public endpoint: neither token nor namespace header. */
+  private <T> T publicGet(String path, Class<T> type) {
+    return transport.read(transport.send("GET", path, namespace, null, false), type);
+  }
+
+  private static void requireBytes(byte[] value, String what) {
+    if (value == null) {
+      throw new IllegalArgumentException(what + " must not be null");
+    }
   }
 
   private <T> T post(String path, Object body, Class<T> type) {

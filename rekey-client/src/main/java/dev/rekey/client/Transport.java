@@ -47,13 +47,23 @@ final class Transport {
 
   /** Sends the request and returns any answer; only failures to get an answer throw. */
   Result exchange(String method, String path, String namespace, Object body) {
+    return exchange(method, path, namespace, body, true);
+  }
+
+  /**
+   * As {@link #exchange(String, String, String, Object)}; with {@code authenticated} false the
+   * token is not sent, nor the namespace header (public endpoints carry the namespace in the path).
+   */
+  Result exchange(String method, String path, String namespace, Object body, boolean authenticated) {
     HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(timeout)
-        .header("Accept", "application/json")
-        .header(ApiPaths.HEADER_NAMESPACE, namespace);
-    if (token != null && !token.isEmpty()) {
-      request.header("Authorization", "Bearer " + token);
+        .header("Accept", "application/json");
+    if (authenticated) {
+      request.header(ApiPaths.HEADER_NAMESPACE, namespace);
+      if (token != null && !token.isEmpty()) {
+        request.header("Authorization", "Bearer " + token);
+      }
     }
     if (body != null) {
       try {
@@ -86,7 +96,12 @@ final class Transport {
 
   /** Sends the request and returns the body of a 2xx answer; anything else throws. */
   String send(String method, String path, String namespace, Object body) {
-    Result result = exchange(method, path, namespace, body);
+    return send(method, path, namespace, body, true);
+  }
+
+  /** As {@link #send(String, String, String, Object)}; see {@link #exchange} for {@code authenticated}. */
+  String send(String method, String path, String namespace, Object body, boolean authenticated) {
+    Result result = exchange(method, path, namespace, body, authenticated);
     if (result.status() / 100 != 2) {
       throw error(result);
     }

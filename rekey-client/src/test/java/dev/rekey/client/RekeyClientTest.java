@@ -14,10 +14,14 @@ import dev.rekey.api.ErrorCode;
 import dev.rekey.api.GrantView;
 import dev.rekey.api.Health;
 import dev.rekey.api.InitResponse;
+import dev.rekey.api.Jwks;
 import dev.rekey.api.KeyView;
+import dev.rekey.api.PublicKeyView;
 import dev.rekey.api.SealStatus;
+import dev.rekey.api.SignResponse;
 import dev.rekey.api.TokenView;
 import dev.rekey.api.UpdateKeyRequest;
+import dev.rekey.api.VerifyResponse;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +40,14 @@ class RekeyClientTest {
       + "\"versions\":[{\"version\":1,\"state\":\"active\",\"created_at\":\"a\",\"state_changed_at\":\"b\",\"destroy_after\":null},"
       + "{\"version\":2,\"state\":\"primary\",\"created_at\":\"c\",\"state_changed_at\":\"d\",\"destroy_after\":null}],"
       + "\"some_future_field\":42}";
+
+  static final String SIGNING_KEY_VIEW = "{\"namespace\":\"tenant-a\",\"name\":\"jwt\",\"type\":\"ed25519\","
+      + "\"purpose\":\"signing\",\"primary_version\":1,\"latest_version\":1,\"min_decryption_version\":1,"
+      + "\"min_encryption_version\":1,\"tags\":{},\"created_at\":\"2026-11-22T10:00:00Z\","
+      + "\"versions\":[{\"version\":1,\"state\":\"primary\",\"created_at\":\"a\",\"state_changed_at\":\"b\",\"destroy_after\":null}],"
+      + "\"jwks_url\":\"/v1/jwks/tenant-a/jwt\"}";
+  static final String JWK = "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\","
+      + "\"kid\":\"jwt-v1\",\"alg\":\"EdDSA\",\"use\":\"sig\"}";
 
   private final ObjectMapper json = new ObjectMapper();
   private FakeRekeyServer server;
@@ -418,5 +430,146 @@ class RekeyClientTest {
     JsonNode tree = client.requestJson("GET", "/v1/keys/orders", null);
 
     assertThat(tree.get("some_future_field").asInt()).isEqualTo(42);
+  }
+
+  @Test
+  void getKey_signingKey_readsJwksUrl_otherKeysHaveNone() {
+    server.on("GET", "/v1/keys/jwt", 200, SIGNING_KEY_VIEW);
+    server.on("GET", "/v1/keys/orders", 200, KEY_VIEW);
+
+    assertThat(client.getKey("jwt").jwksUrl()).isEqualTo("/v1/jwks/tenant-a/jwt");
+    assertThat(client.getKey("jwt").purpose()).isEqualTo("signing");
+    assertThat(client.getKey("orders").jwksUrl()).isNull();
+  }
+
+  @Test
+  void sign_message_sendsBase64MessageOnly_returnsSignatureAndVersion() throws IOException {
+    server.on("POST", "/v1/keys/jwt/sign", 200, "{\"signature\":\"rekey:v2:c2ln\",\"version\":2}");
+
+    SignResponse response = client.sign("jwt", "hello".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"message\":\"" + b64("hello") + "\"}"));
+    assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer rk_secret");
+    assertThat(server.lastRequest().header("X-Rekey-Namespace")).isEqualTo("tenant-a");
+    assertThat(response).isEqualTo(new SignResponse("rekey:v2:c2ln", 2));
+  }
+
+  @Test
+  void sign_emptyMessage_sentAsEmptyBase64() throws IOException {
+    server.on("POST", "/v1/keys/jwt/sign", 200, "{\"signature\":\"rekey:v1:c2ln\",\"version\":1}");
+
+    client.sign("jwt", new byte[0]);
+
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"message\":\"\"}"));
+  }
+
+  @Test
+  void signDigest_sendsDigestOnly() throws IOException {
+    server.on("POST", "/v1/keys/es/sign", 200, "{\"signature\":\"rekey:v1:c2ln\",\"version\":1}");
+    byte[] digest = new byte[32];
+    digest[0] = 1;
+
+    assertThat(client.signDigest("es", digest).signature()).isEqualTo("rekey:v1:c2ln");
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"digest\":\"" + Base64.getEncoder().encodeToString(digest) + "\"}"));
+  }
+
+  @Test
+  void sign_nullMessage_illegalArgument_nothingSent() {
+    assertThatThrownBy(() -> client.sign("jwt", null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.verifyDigest("jwt", null, "rekey:v1:s")).isInstanceOf(IllegalArgumentException.class);
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void verify_valid_sendsMessageAndSignature_returnsVersion() throws IOException {
+    server.on("POST", "/v1/keys/jwt/verify", 200, "{\"valid\":true,\"version\":1}");
+
+    VerifyResponse response = client.verify("jwt", "hello".getBytes(StandardCharsets.UTF_8), "rekey:v1:c2ln");
+
+    assertThat(sentBody()).isEqualTo(json.readTree(
+        "{\"message\":\"" + b64("hello") + "\",\"signature\":\"rekey:v1:c2ln\"}"));
+    assertThat(response).isEqualTo(new VerifyResponse(true, 1, null));
+  }
+
+  @Test
+  void verify_revokedVersion_validFalseWithReason_notAnException() {
+    server.on("POST", "/v1/keys/jwt/verify", 200, "{\"valid\":false,\"version\":1,\"reason\":\"revoked\"}");
+
+    VerifyResponse response = client.verify("jwt", new byte[] {1}, "rekey:v1:c2ln");
+
+    assertThat(response.valid()).isFalse();
+    assertThat(response.reason()).isEqualTo(VerifyResponse.REVOKED);
+    assertThat(response.version()).isEqualTo(1);
+  }
+
+  @Test
+  void verify_unknownVersion_versionMayBeAbsent() {
+    server.on("POST", "/v1/keys/jwt/verify", 200, "{\"valid\":false,\"reason\":\"unknown_version\"}");
+
+    assertThat(client.verify("jwt", new byte[] {1}, "rekey:v9:c2ln"))
+        .isEqualTo(new VerifyResponse(false, null, VerifyResponse.UNKNOWN_VERSION));
+  }
+
+  @Test
+  void verifyDigest_sendsDigestAndSignature() throws IOException {
+    server.on("POST", "/v1/keys/es/verify", 200, "{\"valid\":true,\"version\":3}");
+
+    assertThat(client.verifyDigest("es", new byte[] {1, 2}, "rekey:v3:s").version()).isEqualTo(3);
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"digest\":\"AQI=\",\"signature\":\"rekey:v3:s\"}"));
+  }
+
+  @Test
+  void publicKey_versionOptional_queryAndPemAndJwk() {
+    String body = "{\"version\":2,\"algorithm\":\"EdDSA\",\"pem\":\"-----BEGIN PUBLIC KEY-----\\nMCow\\n-----END PUBLIC KEY-----\\n\","
+        + "\"jwk\":" + JWK + "}";
+    server.on("GET", "/v1/keys/jwt/public-key", 200, body);
+    server.on("GET", "/v1/keys/jwt/public-key?version=1", 200, body.replace("\"version\":2", "\"version\":1"));
+
+    PublicKeyView primary = client.publicKey("jwt", null);
+    assertThat(server.lastRequest().method()).isEqualTo("GET");
+    assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer rk_secret");
+    PublicKeyView v1 = client.publicKey("jwt", 1);
+
+    assertThat(primary.version()).isEqualTo(2);
+    assertThat(primary.algorithm()).isEqualTo("EdDSA");
+    assertThat(primary.pem()).startsWith("-----BEGIN PUBLIC KEY-----\nMCow\n");
+    assertThat(primary.jwk()).containsEntry("kid", "jwt-v1").containsEntry("crv", "Ed25519");
+    assertThat(v1.version()).isEqualTo(1);
+  }
+
+  @Test
+  void jwks_oneKeyAndNamespace_sentWithoutTokenOrNamespaceHeader() {
+    server.on("GET", "/v1/jwks/other/jwt", 200, "{\"keys\":[" + JWK + "]}");
+    server.on("GET", "/v1/jwks/other", 200, "{\"keys\":[" + JWK + "," + JWK.replace("jwt-v1", "jwt-v2") + "]}");
+
+    Jwks one = client.jwks("other", "jwt");
+    FakeRekeyServer.Request first = server.lastRequest();
+    Jwks all = client.jwks("other");
+    FakeRekeyServer.Request second = server.lastRequest();
+
+    for (FakeRekeyServer.Request request : List.of(first, second)) {
+      assertThat(request.method()).isEqualTo("GET");
+      assertThat(request.header("Authorization")).isNull();
+      assertThat(request.header("X-Rekey-Token")).isNull();
+      assertThat(request.header("X-Rekey-Namespace")).isNull();
+    }
+    assertThat(one.keys()).singleElement().satisfies(k -> assertThat(k).containsEntry("kid", "jwt-v1"));
+    assertThat(all.keys()).extracting(k -> k.get("kid")).containsExactly("jwt-v1", "jwt-v2");
+  }
+
+  @Test
+  void jwks_clientWithoutToken_works_andReservedCharactersEncoded() {
+    server.on("GET", "/v1/jwks/a%20b/x%2Fy", 200, "{\"keys\":[]}");
+
+    Jwks jwks = RekeyClient.builder().address(server.address()).build().jwks("a b", "x/y");
+
+    assertThat(jwks.keys()).isEmpty();
+    assertThat(server.lastRequest().header("Authorization")).isNull();
+  }
+
+  @Test
+  void jwks_unknownKey_throwsNotFound() {
+    assertThatThrownBy(() -> client.jwks("other", "missing")).isInstanceOfSatisfying(RekeyClientException.class,
+        e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }
 }
