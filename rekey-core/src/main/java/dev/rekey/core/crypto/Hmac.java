@@ -6,10 +6,10 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
-/** HMAC-SHA256 from the JCA, with constant-time verification. */
+/** HMAC (SHA-256, SHA-384, SHA-512: the key's algorithm decides) from the JCA, with constant-time verification. */
 public final class Hmac {
   public static final String ALGORITHM = "HmacSHA256";
-  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(Hmac::newMac);
+  private static final ThreadLocal<java.util.Map<String, Mac>> MACS = ThreadLocal.withInitial(java.util.HashMap::new);
 
   private Hmac() {}
 
@@ -19,7 +19,7 @@ public final class Hmac {
 
   public static byte[] compute(SecretKey key, byte[]... parts) {
     try {
-      Mac mac = MAC.get();
+      Mac mac = MACS.get().computeIfAbsent(key.getAlgorithm(), Hmac::newMac);
       mac.init(key);
       for (byte[] p : parts) {
         mac.update(p);
@@ -34,11 +34,11 @@ public final class Hmac {
     return MessageDigest.isEqual(compute(key, parts), expected);
   }
 
-  private static Mac newMac() {
+  private static Mac newMac(String algorithm) {
     try {
-      return Mac.getInstance(ALGORITHM);
+      return Mac.getInstance(algorithm);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(ALGORITHM + " is not available", e);
+      throw new IllegalStateException(algorithm + " is not available", e);
     }
   }
 }

@@ -93,7 +93,7 @@ public final class CryptoService {
   public Produced mac(String namespace, String name, byte[] message) {
     KeyCache.Entry e = entry(namespace, name, KeyPurpose.MAC);
     KeyVersion primary = e.key().primary();
-    SecretKey k = cache.secret(e, primary, Hmac.ALGORITHM);
+    SecretKey k = cache.secret(e, primary, e.key().type().algorithm());
     byte[] tag = Hmac.compute(k, VersionedText.headerBytes(primary.number()), message);
     return new Produced(new VersionedText(primary.number(), tag).render(), primary.number());
   }
@@ -112,7 +112,7 @@ public final class CryptoService {
     if (v == null || !(v.state().decrypts() || v.state() == VersionState.RETIRED)) {
       return false;
     }
-    SecretKey k = cache.secret(e, v, Hmac.ALGORITHM);
+    SecretKey k = cache.secret(e, v, e.key().type().algorithm());
     return Hmac.verify(k, parsed.bytes(), VersionedText.headerBytes(v.number()), message);
   }
 

@@ -53,7 +53,7 @@ public final class KeyCache {
     }
   }
 
-  private record Unwrapped(WrappedKey wrapped, SecretKey secret) {
+  private record Unwrapped(WrappedKey wrapped, Object secret) {
     @Override
     public String toString() {
       return "Unwrapped[redacted]";
@@ -91,11 +91,20 @@ public final class KeyCache {
     return reload(id, entries.get(id));
   }
 
-  /** The unwrapped material of {@code version}, which must exist and have material. */
+  /** The unwrapped material of {@code version} as a JCA key, which must exist and have material. */
   public SecretKey secret(Entry entry, KeyVersion version, String algorithm) {
+    return loaded(entry, version, SecretKey.class,
+        raw -> new SecretKeySpec(raw.reveal(SecretAccess.get()), algorithm));
+  }
+
+  /**
+   * The unwrapped material of {@code version} turned into whatever the algorithm works with (a
+   * signing key pair, say) by {@code load}, once; later calls get the same object.
+   */
+  public <T> T loaded(Entry entry, KeyVersion version, Class<T> kind, java.util.function.Function<SecretBytes, T> load) {
     Unwrapped u = entry.material.get(version.number());
-    if (u != null && u.wrapped.equals(version.material())) {
-      return u.secret;
+    if (u != null && u.wrapped.equals(version.material()) && kind.isInstance(u.secret)) {
+      return kind.cast(u.secret);
     }
     Key k = entry.key;
     RootKeyring ring = keyring.get();
@@ -106,9 +115,9 @@ public final class KeyCache {
     SecretBytes raw = ring.unwrap(version.material(),
         MaterialBinding.keyVersion(k.namespace(), k.name(), version.number()));
     try {
-      SecretKey secret = new SecretKeySpec(raw.reveal(SecretAccess.get()), algorithm);
-      entry.material.put(version.number(), new Unwrapped(version.material(), secret));
-      return secret;
+      T value = load.apply(raw);
+      entry.material.put(version.number(), new Unwrapped(version.material(), value));
+      return value;
     } finally {
       raw.destroy();
     }

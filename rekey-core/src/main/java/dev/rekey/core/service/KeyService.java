@@ -3,6 +3,8 @@ package dev.rekey.core.service;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.crypto.SecretBytes;
 import dev.rekey.core.key.Key;
+import dev.rekey.core.crypto.sign.SignatureAlgorithm;
+import dev.rekey.core.key.KeyPurpose;
 import dev.rekey.core.key.KeyType;
 import dev.rekey.core.key.Names;
 import dev.rekey.core.key.WrappedKey;
@@ -140,7 +142,8 @@ public final class KeyService {
   }
 
   private WrappedKey newMaterial(String namespace, String name, int version, KeyType type) {
-    SecretBytes material = SecretBytes.random(type.materialLength());
+    SecretBytes material = type.purpose() == KeyPurpose.SIGNING ? SignatureAlgorithm.of(type).generate()
+        : SecretBytes.random(type.materialLength());
     try {
       return keyring.get().wrap(material, MaterialBinding.keyVersion(namespace, name, version));
     } finally {

@@ -1,0 +1,37 @@
+package dev.rekey.core.crypto.sign;
+
+import java.util.Arrays;
+
+/**
+ * A loaded signing key: the private half in the form its algorithm needs, the public half, and the
+ * public key as X.509 SubjectPublicKeyInfo DER. Never printed, never compared.
+ */
+public final class SigningKey {
+  private final Object privateKey;
+  private final Object publicKey;
+  private final byte[] publicDer;
+
+  SigningKey(Object privateKey, Object publicKey, byte[] publicDer) {
+    this.privateKey = privateKey;
+    this.publicKey = publicKey;
+    this.publicDer = publicDer;
+  }
+
+  Object privateKey() {
+    return privateKey;
+  }
+
+  Object publicKey() {
+    return publicKey;
+  }
+
+  /** The public key as X.509 SubjectPublicKeyInfo DER (what a PEM "PUBLIC KEY" holds). */
+  public byte[] publicDer() {
+    return Arrays.copyOf(publicDer, publicDer.length);
+  }
+
+  @Override
+  public String toString() {
+    return "SigningKey[redacted]";
+  }
+}
