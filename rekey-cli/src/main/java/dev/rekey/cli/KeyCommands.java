@@ -7,6 +7,7 @@ import dev.rekey.api.ApiPaths;
 import dev.rekey.api.CreateKeyRequest;
 import dev.rekey.api.KeyVersionView;
 import dev.rekey.api.KeyView;
+import dev.rekey.api.PublicKeyView;
 import dev.rekey.api.RotateRequest;
 import dev.rekey.api.ScheduleDestroyRequest;
 import dev.rekey.api.UpdateKeyRequest;
@@ -28,7 +29,9 @@ final class KeyCommands extends CliCommand {
   @Command(name = "create", description = "Create a key.")
   int create(
       @Parameters(paramLabel = "NAME") String name,
-      @Option(names = "--type", paramLabel = "TYPE", description = "aes256-gcm (default) or hmac-sha256") String type,
+      @Option(names = "--type", paramLabel = "TYPE", description = "aes256-gcm (default), hmac-sha256/384/512, "
+          + "or a signing type: ed25519, ecdsa-p256, ecdsa-p384, rsa-pss-2048/3072/4096 (passed to the server as given)")
+          String type,
       @Option(names = "--tag", paramLabel = "K=V", description = "A tag (repeatable).") Map<String, String> tags,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
     CreateKeyRequest request = new CreateKeyRequest(name, type, tags == null ? null : new LinkedHashMap<>(tags));
@@ -60,6 +63,29 @@ final class KeyCommands extends CliCommand {
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
     return render(json, () -> client().requestJson("GET", ApiPaths.key(name), null),
         () -> client().getKey(name), null);
+  }
+
+  @Command(name = "public-key", description = "Print the public key of a signing key: PEM by default.")
+  int publicKey(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--version", paramLabel = "N", description = "The version (default: the primary).") Integer version,
+      @Option(names = "--jwk", description = "Print the JWK instead of the PEM.") boolean jwk,
+      @Option(names = "--json", description = "Print the server's JSON (version, algorithm, pem, jwk).") boolean json) {
+    if (jwk && json) {
+      throw usage("--jwk and --json are exclusive");
+    }
+    if (json) {
+      printJson(client().requestJson("GET", ApiPaths.publicKey(name, version), null));
+      return 0;
+    }
+    PublicKeyView view = client().publicKey(name, version);
+    if (jwk) {
+      printJson(view.jwk());
+      return 0;
+    }
+    String pem = view.pem() == null ? "" : view.pem().strip();
+    out().println(pem);
+    return 0;
   }
 
   @Command(name = "list", description = "List the keys of the namespace.")
@@ -159,6 +185,9 @@ final class KeyCommands extends CliCommand {
     out().println("min encryption: v" + k.minEncryptionVersion());
     out().println("tags:           " + tags(k.tags()));
     out().println("created:        " + orDash(k.createdAt()));
+    if (k.jwksUrl() != null) {
+      out().println("jwks url:       " + k.jwksUrl());
+    }
     out().println();
     Table table = new Table("VERSION", "STATE", "CREATED", "STATE-CHANGED", "DESTROY-AFTER");
     for (KeyVersionView v : k.versions() == null ? List.<KeyVersionView>of() : k.versions()) {

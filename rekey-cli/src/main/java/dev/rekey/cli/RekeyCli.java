@@ -16,7 +16,7 @@ import picocli.CommandLine.ScopeType;
 /**
  * The {@code rekey} command: a client of the REST API through {@link RekeyClient}. Exit codes:
  * 0 success, 1 error (one line {@code Error: <message> (<code>)} on stderr) or a negative answer
- * (invalid MAC), 2 usage error, 3 audit trail broken. Tokens are printed only by
+ * (invalid MAC or signature), 2 usage error, 3 audit trail broken. Tokens are printed only by
  * {@code token create} and {@code operator init}.
  */
 @Command(
@@ -32,6 +32,9 @@ import picocli.CommandLine.ScopeType;
         CryptoCommands.Datakey.class,
         CryptoCommands.Mac.class,
         CryptoCommands.MacVerify.class,
+        SigningCommands.Sign.class,
+        SigningCommands.Verify.class,
+        SigningCommands.JwksCommand.class,
         AuditCommands.class,
         TokenCommands.class,
         OperatorCommands.class,

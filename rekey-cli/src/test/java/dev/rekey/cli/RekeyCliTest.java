@@ -22,6 +22,17 @@ class RekeyCliTest {
       + "\"versions\":[{\"version\":1,\"state\":\"active\",\"created_at\":\"a\",\"state_changed_at\":\"b\",\"destroy_after\":null},"
       + "{\"version\":2,\"state\":\"primary\",\"created_at\":\"c\",\"state_changed_at\":\"d\",\"destroy_after\":null}],"
       + "\"some_future_field\":42}";
+  static final String SIGNING_KEY_VIEW = "{\"namespace\":\"default\",\"name\":\"jwt\",\"type\":\"ed25519\","
+      + "\"purpose\":\"signing\",\"primary_version\":1,\"latest_version\":1,\"min_decryption_version\":1,"
+      + "\"min_encryption_version\":1,\"tags\":{},\"created_at\":\"2026-11-22T10:00:00Z\","
+      + "\"versions\":[{\"version\":1,\"state\":\"primary\",\"created_at\":\"a\",\"state_changed_at\":\"b\",\"destroy_after\":null}],"
+      + "\"jwks_url\":\"/v1/jwks/default/jwt\"}";
+  static final String JWK = "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\","
+      + "\"kid\":\"jwt-v1\",\"alg\":\"EdDSA\",\"use\":\"sig\"}";
+  static final String PEM = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=\n"
+      + "-----END PUBLIC KEY-----\n";
+  static final String PUBLIC_KEY = "{\"version\":1,\"algorithm\":\"EdDSA\",\"pem\":\""
+      + PEM.replace("\n", "\\n") + "\",\"jwk\":" + JWK + "}";
   static final String TOKEN = "rk_cli_secret";
 
   private final ObjectMapper json = new ObjectMapper();
@@ -426,5 +437,202 @@ class RekeyCliTest {
     cl.addSubcommand(new FakeServerCommand());
 
     assertThat(cl.execute("server")).isEqualTo(42);
+  }
+
+  @Test
+  void keyCreate_signingType_passedThroughAsGiven() throws IOException {
+    server.on("POST", "/v1/keys", 201, SIGNING_KEY_VIEW);
+
+    CliRun run = rekey("key", "create", "jwt", "--type", "ed25519");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"name\":\"jwt\",\"type\":\"ed25519\"}"));
+    assertThat(run.out()).isEqualTo("Created key jwt: primary v1, latest v1\n");
+  }
+
+  @Test
+  void keyShow_signingKey_printsJwksUrlLine_otherKeysDoNot() {
+    server.on("GET", "/v1/keys/jwt", 200, SIGNING_KEY_VIEW);
+    server.on("GET", "/v1/keys/orders", 200, KEY_VIEW);
+
+    CliRun signing = rekey("key", "show", "jwt");
+    CliRun encryption = rekey("key", "show", "orders");
+
+    assertThat(signing.out()).contains("type:           ed25519 (signing)\n")
+        .contains("created:        2026-11-22T10:00:00Z\njwks url:       /v1/jwks/default/jwt\n");
+    assertThat(encryption.out()).doesNotContain("jwks");
+  }
+
+  @Test
+  void sign_stdinBytes_sentAsBase64Message_printsSignatureLine() throws IOException {
+    server.on("POST", "/v1/keys/jwt/sign", 200, "{\"signature\":\"rekey:v1:c2ln\",\"version\":1}");
+
+    CliRun run = CliRun.run(new byte[] {0, (byte) 0xff, '\n'}, "sign", "jwt", "--address", server.address(), "--token", TOKEN);
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(run.out()).isEqualTo("rekey:v1:c2ln\n");
+    assertThat(run.err).isEmpty();
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"message\":\"AP8K\"}"));
+    assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer " + TOKEN);
+  }
+
+  @Test
+  void sign_digestHex_sendsDigestAndIgnoresStdin() throws IOException {
+    server.on("POST", "/v1/keys/es/sign", 200, "{\"signature\":\"rekey:v2:c2ln\",\"version\":2}");
+
+    CliRun run = rekeyWithStdin("not read", "sign", "es", "--digest-hex", "00FFa1");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(run.out()).isEqualTo("rekey:v2:c2ln\n");
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"digest\":\"AP+h\"}"));
+  }
+
+  @Test
+  void sign_malformedDigestHex_usageErrorExit2_nothingSent() {
+    CliRun odd = rekey("sign", "es", "--digest-hex", "abc");
+    CliRun notHex = rekey("sign", "es", "--digest-hex", "zz");
+
+    assertThat(odd.exit).isEqualTo(2);
+    assertThat(odd.err).contains("--digest-hex");
+    assertThat(notHex.exit).isEqualTo(2);
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void sign_serverRefusesDigestForEd25519_errorLineExit1() {
+    server.on("POST", "/v1/keys/jwt/sign", 400,
+        "{\"error\":{\"code\":\"unsupported_operation\",\"message\":\"ed25519 keys sign messages, not digests\"}}");
+
+    CliRun run = rekey("sign", "jwt", "--digest-hex", "00");
+
+    assertThat(run.exit).isEqualTo(1);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err).isEqualTo("Error: ed25519 keys sign messages, not digests (unsupported_operation)\n");
+  }
+
+  @Test
+  void verify_valid_sendsMessageAndSignature_printsValidWithVersion_exit0() throws IOException {
+    server.on("POST", "/v1/keys/jwt/verify", 200, "{\"valid\":true,\"version\":1}");
+
+    CliRun run = rekeyWithStdin("msg", "verify", "jwt", "--signature", " rekey:v1:c2ln\n");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(run.out()).isEqualTo("valid (v1)\n");
+    assertThat(sentBody()).isEqualTo(json.readTree(
+        "{\"message\":\"" + b64("msg") + "\",\"signature\":\"rekey:v1:c2ln\"}"));
+  }
+
+  @Test
+  void verify_invalid_printsReason_exit1() {
+    server.on("POST", "/v1/keys/jwt/verify", 200, "{\"valid\":false,\"version\":1,\"reason\":\"revoked\"}");
+
+    CliRun run = rekeyWithStdin("msg", "verify", "jwt", "--signature", "rekey:v1:c2ln");
+
+    assertThat(run.exit).isEqualTo(1);
+    assertThat(run.out()).isEqualTo("invalid: revoked\n");
+    assertThat(run.err).isEmpty();
+  }
+
+  @Test
+  void verify_json_printsTheServersJson_exitFollowsValidity() throws IOException {
+    String invalid = "{\"valid\":false,\"version\":2,\"reason\":\"invalid_signature\"}";
+    server.on("POST", "/v1/keys/jwt/verify", 200, invalid);
+    CliRun bad = rekeyWithStdin("msg", "verify", "jwt", "--signature", "rekey:v2:c2ln", "--json");
+    server.on("POST", "/v1/keys/jwt/verify", 200, "{\"valid\":true,\"version\":2}");
+    CliRun good = rekeyWithStdin("msg", "verify", "jwt", "--signature", "rekey:v2:c2ln", "--json");
+
+    assertThat(bad.exit).isEqualTo(1);
+    assertThat(json.readTree(bad.out())).isEqualTo(json.readTree(invalid));
+    assertThat(good.exit).isZero();
+    assertThat(json.readTree(good.out()).path("version").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void verify_digestHex_sendsDigest() throws IOException {
+    server.on("POST", "/v1/keys/es/verify", 200, "{\"valid\":true,\"version\":3}");
+
+    CliRun run = rekey("verify", "es", "--digest-hex", "0102", "--signature", "rekey:v3:s");
+
+    assertThat(run.out()).isEqualTo("valid (v3)\n");
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"digest\":\"AQI=\",\"signature\":\"rekey:v3:s\"}"));
+  }
+
+  @Test
+  void verify_withoutSignature_usageErrorExit2() {
+    CliRun run = rekeyWithStdin("msg", "verify", "jwt");
+
+    assertThat(run.exit).isEqualTo(2);
+    assertThat(run.err).contains("--signature");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void keyPublicKey_default_printsPemOnce() {
+    server.on("GET", "/v1/keys/jwt/public-key", 200, PUBLIC_KEY);
+
+    CliRun run = rekey("key", "public-key", "jwt");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(run.out()).isEqualTo(PEM);
+  }
+
+  @Test
+  void keyPublicKey_versionAndJwk_queryAndPrintsJwkJson() throws IOException {
+    server.on("GET", "/v1/keys/jwt/public-key?version=1", 200, PUBLIC_KEY);
+
+    CliRun run = rekey("key", "public-key", "jwt", "--version", "1", "--jwk");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(json.readTree(run.out())).isEqualTo(json.readTree(JWK));
+  }
+
+  @Test
+  void keyPublicKey_json_printsTheServersJson() throws IOException {
+    server.on("GET", "/v1/keys/jwt/public-key", 200, PUBLIC_KEY);
+
+    CliRun run = rekey("key", "public-key", "jwt", "--json");
+
+    assertThat(json.readTree(run.out())).isEqualTo(json.readTree(PUBLIC_KEY));
+  }
+
+  @Test
+  void keyPublicKey_jwkAndJson_usageErrorExit2() {
+    CliRun run = rekey("key", "public-key", "jwt", "--jwk", "--json");
+
+    assertThat(run.exit).isEqualTo(2);
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void jwks_name_getsNamespacePathWithoutToken_printsJson() throws IOException {
+    server.on("GET", "/v1/jwks/ns1/jwt", 200, "{\"keys\":[" + JWK + "]}");
+
+    CliRun run = rekey("jwks", "jwt", "--namespace", "ns1");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(json.readTree(run.out())).isEqualTo(json.readTree("{\"keys\":[" + JWK + "]}"));
+    assertThat(server.lastRequest().method()).isEqualTo("GET");
+    assertThat(server.lastRequest().header("Authorization")).isNull();
+    assertThat(server.lastRequest().header("X-Rekey-Token")).isNull();
+    assertThat(run.out() + run.err).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void jwks_noName_wholeNamespace_noTokenConfigured() throws IOException {
+    server.on("GET", "/v1/jwks/default", 200, "{\"keys\":[]}");
+
+    CliRun run = CliRun.run(new byte[0], "jwks", "--address", server.address());
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(json.readTree(run.out())).isEqualTo(json.readTree("{\"keys\":[]}"));
+    assertThat(server.lastRequest().header("Authorization")).isNull();
+  }
+
+  @Test
+  void jwks_unknownKey_errorLineExit1() {
+    CliRun run = rekey("jwks", "missing");
+
+    assertThat(run.exit).isEqualTo(1);
+    assertThat(run.err).startsWith("Error: ").endsWith("(not_found)\n");
   }
 }
