@@ -14,11 +14,13 @@ import dev.rekey.core.root.ShamirSeal;
 import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.KeyCache;
 import dev.rekey.core.service.KeyService;
+import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.TokenService;
 import dev.rekey.server.api.AuditEndpoints;
 import dev.rekey.server.api.CryptoEndpoints;
 import dev.rekey.server.api.KeyEndpoints;
 import dev.rekey.server.api.OpenApiDocument;
+import dev.rekey.server.api.SigningEndpoints;
 import dev.rekey.server.api.SystemEndpoints;
 import dev.rekey.server.api.TokenEndpoints;
 import dev.rekey.server.config.ServerConfig;
@@ -113,6 +115,7 @@ public final class RekeyServer implements AutoCloseable {
       ApiRouter router = new ApiRouter(vertx, json, tokens, auditLog::submit, root::requireUnsealed, config.maxRequestBytes(), clock);
       // The router tries routes in order: the hot cryptographic ones first.
       new CryptoEndpoints(new CryptoService(cache)).register(router);
+      new SigningEndpoints(new SigningService(cache, clock, config.jwksOverlap()), keys, json).register(router);
       new SystemEndpoints(root).register(router);
       new TokenEndpoints(tokens).register(router);
       new KeyEndpoints(keys).register(router);

@@ -14,7 +14,7 @@ public enum Role {
   KEY_OFFICER(EnumSet.of(Action.KEY_CREATE, Action.KEY_READ, Action.KEY_ROTATE, Action.KEY_CONFIGURE,
       Action.KEY_LIFECYCLE)),
   CRYPTO_USER(EnumSet.of(Action.KEY_READ, Action.ENCRYPT, Action.DECRYPT, Action.REWRAP, Action.DATAKEY,
-      Action.MAC)),
+      Action.MAC, Action.SIGN, Action.VERIFY)),
   AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ)),
   APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ));
 

@@ -8,6 +8,8 @@ import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyPurpose;
 import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.key.VersionState;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -22,10 +24,22 @@ import java.util.Optional;
  * the reason is returned when it does not.
  */
 public final class SigningService {
-  private final KeyCache cache;
+  /** How long a previous primary stays in the JWKS after it was demoted, unless a test says otherwise. */
+  public static final Duration DEFAULT_JWKS_OVERLAP = Duration.ofHours(24);
 
+  private final KeyCache cache;
+  private final Clock clock;
+  private final Duration jwksOverlap;
+
+  /** With the system clock and the default JWKS overlap. */
   public SigningService(KeyCache cache) {
+    this(cache, Clock.systemUTC(), DEFAULT_JWKS_OVERLAP);
+  }
+
+  public SigningService(KeyCache cache, Clock clock, Duration jwksOverlap) {
     this.cache = cache;
+    this.clock = clock;
+    this.jwksOverlap = jwksOverlap;
   }
 
   /** The outcome of a verification: when not valid, a stable reason. */
@@ -92,8 +106,10 @@ public final class SigningService {
   }
 
   /**
-   * The JWKS of one key: the versions a verifier should know now, that is PENDING (published
-   * ahead of promotion), PRIMARY and ACTIVE, newest first.
+   * The JWKS of one key: the versions a verifier should know now, newest first: PENDING (published
+   * ahead of promotion so that caches have it before it signs), PRIMARY, and ACTIVE versions for
+   * the overlap after their demotion (so tokens they signed still verify from caches). Older
+   * versions leave the JWKS but still verify through the API.
    */
   public List<Map<String, Object>> jwks(Key key) {
     if (key.type().purpose() != KeyPurpose.SIGNING) {
@@ -106,7 +122,9 @@ public final class SigningService {
     for (int i = versions.size() - 1; i >= 0; i--) {
       KeyVersion v = versions.get(i);
       VersionState s = v.state();
-      if (s == VersionState.PENDING || s == VersionState.PRIMARY || s == VersionState.ACTIVE) {
+      boolean overlapping = s == VersionState.ACTIVE
+          && clock.instant().isBefore(v.stateChangedAt().plus(jwksOverlap));
+      if (s == VersionState.PENDING || s == VersionState.PRIMARY || overlapping) {
         keys.add(jwk(e.key(), v, alg, load(e, v, alg)));
       }
     }

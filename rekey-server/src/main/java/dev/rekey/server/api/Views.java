@@ -8,6 +8,7 @@ import dev.rekey.core.auth.Grant;
 import dev.rekey.core.auth.Role;
 import dev.rekey.core.auth.TokenRecord;
 import dev.rekey.core.key.Key;
+import dev.rekey.core.key.KeyPurpose;
 import dev.rekey.core.key.KeyVersion;
 import java.time.Instant;
 import java.util.List;
@@ -21,7 +22,8 @@ public final class Views {
     List<KeyVersionView> versions = k.versions().stream().map(Views::version).toList();
     return new KeyView(k.namespace(), k.name(), k.type().wireName(),
         k.type().purpose().name().toLowerCase(Locale.ROOT), k.primary().number(), k.latestVersion(),
-        k.minDecryptionVersion(), k.minEncryptionVersion(), k.tags(), time(k.createdAt()), versions);
+        k.minDecryptionVersion(), k.minEncryptionVersion(), k.tags(), time(k.createdAt()), versions,
+        k.type().purpose() == KeyPurpose.SIGNING ? "/v1/jwks/" + k.namespace() + "/" + k.name() : null);
   }
 
   static KeyVersionView version(KeyVersion v) {

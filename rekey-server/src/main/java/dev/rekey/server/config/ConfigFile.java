@@ -16,7 +16,8 @@ record ConfigFile(
     String cacheTtl,
     Integer minimumDestroyDays,
     Integer maxRequestBytes,
-    Integer eventLoops) {
+    Integer eventLoops,
+    String jwksOverlap) {
 
   record Storage(String url, String user, String passwordEnv) {}
 

@@ -137,6 +137,17 @@ public final class ConfigLoader {
     if (destroyDays < 1 || destroyDays > 365) {
       problems.add("minimum_destroy_days: between 1 and 365");
     }
+    Duration jwksOverlap = ServerConfig.DEFAULT_JWKS_OVERLAP;
+    if (raw.jwksOverlap() != null) {
+      try {
+        jwksOverlap = Duration.parse(raw.jwksOverlap());
+        if (jwksOverlap.isNegative()) {
+          problems.add("jwks_overlap: a duration of zero or more, such as PT24H");
+        }
+      } catch (DateTimeParseException e) {
+        problems.add("jwks_overlap: an ISO-8601 duration such as PT24H");
+      }
+    }
     int maxBytes = raw.maxRequestBytes() == null ? ServerConfig.DEFAULT_MAX_REQUEST_BYTES : raw.maxRequestBytes();
     if (maxBytes < 1024 || maxBytes > 64 * 1024 * 1024) {
       problems.add("max_request_bytes: between 1024 and 67108864");
@@ -149,7 +160,7 @@ public final class ConfigLoader {
       throw new InvalidConfigException("config " + file + " is not usable:\n  - " + String.join("\n  - ", problems));
     }
     return new ServerConfig(host, port, dataDir, storage, seal, tls, false, null, cacheTtl,
-        Duration.ofDays(destroyDays), maxBytes, loops);
+        Duration.ofDays(destroyDays), maxBytes, loops, jwksOverlap);
   }
 
   private ServerConfig.SealSettings seal(ConfigFile.Seal s, List<String> problems) {

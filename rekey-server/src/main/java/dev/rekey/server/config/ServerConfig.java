@@ -8,6 +8,7 @@ import java.time.Duration;
  * or by {@link #dev} for development; never half-valid.
  *
  * @param devRootToken the root token to ensure in dev mode, or null to generate one
+ * @param jwksOverlap how long a previous signing-key primary stays in the JWKS after demotion
  */
 public record ServerConfig(
     String host,
@@ -21,10 +22,12 @@ public record ServerConfig(
     Duration cacheTtl,
     Duration minimumDestroyWait,
     int maxRequestBytes,
-    int eventLoops) {
+    int eventLoops,
+    Duration jwksOverlap) {
 
   public static final int DEFAULT_PORT = 8200;
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
+  public static final Duration DEFAULT_JWKS_OVERLAP = Duration.ofHours(24);
 
   /** Where to keep data: a JDBC URL with optional credentials. */
   public record StorageSettings(String url, String user, String password) {
@@ -56,7 +59,7 @@ public record ServerConfig(
         new StorageSettings("jdbc:sqlite:" + dataDir.resolve("rekey.db"), null, null),
         new SealSettings("file", dataDir.resolve("root.key"), null, null, null, null),
         null, true, devRootToken, Duration.ofSeconds(1), Duration.ofDays(1), DEFAULT_MAX_REQUEST_BYTES,
-        defaultEventLoops());
+        defaultEventLoops(), DEFAULT_JWKS_OVERLAP);
   }
 
   public static int defaultEventLoops() {
@@ -69,21 +72,21 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
   }
 
   public ServerConfig withStorage(StorageSettings newStorage) {
     return new ServerConfig(host, port, dataDir, newStorage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
   }
 
   public ServerConfig withSeal(SealSettings newSeal) {
     return new ServerConfig(host, port, dataDir, storage, newSeal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
   }
 
   public ServerConfig withCacheTtl(Duration ttl) {
     return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, ttl,
-        minimumDestroyWait, maxRequestBytes, eventLoops);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
   }
 }

@@ -56,6 +56,16 @@ public final class Call {
     }
   }
 
+  /** A request header, or null. */
+  public String header(String name) {
+    return ctx.request().getHeader(name);
+  }
+
+  /** Sets a header on the successful answer (caching headers, say). */
+  public void responseHeader(String name, String value) {
+    ctx.response().putHeader(name, value);
+  }
+
   public String query(String name) {
     return ctx.queryParams().get(name);
   }

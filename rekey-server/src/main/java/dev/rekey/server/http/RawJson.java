@@ -34,6 +34,11 @@ public final class RawJson {
     return new RawJson(out);
   }
 
+  /** JSON the serializer already produced (so it can be hashed for an ETag before sending). */
+  public static RawJson serialized(byte[] json) {
+    return new RawJson(json.clone());
+  }
+
   byte[] bytes() {
     return bytes;
   }
