@@ -115,7 +115,15 @@ public final class SigningService {
     if (key.type().purpose() != KeyPurpose.SIGNING) {
       return List.of();
     }
-    KeyCache.Entry e = cache.get(key.namespace(), key.name());
+    return jwks(cache.get(key.namespace(), key.name()));
+  }
+
+  /** The key as this node's cache has it (for serving JWKS without a database read). */
+  public Key cachedKey(String namespace, String name) {
+    return cache.get(namespace, name).key();
+  }
+
+  private List<Map<String, Object>> jwks(KeyCache.Entry e) {
     SignatureAlgorithm alg = SignatureAlgorithm.of(e.key().type());
     List<Map<String, Object>> keys = new ArrayList<>();
     List<KeyVersion> versions = e.key().versions();

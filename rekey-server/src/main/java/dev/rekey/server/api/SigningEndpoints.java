@@ -89,14 +89,32 @@ public final class SigningEndpoints {
     String name = Names.keyName(c.pathParam("key"));
     Key key;
     try {
-      key = keys.get(namespace, name);
+      key = signing.cachedKey(namespace, name);
     } catch (RekeyException e) {
       throw noSigningKey(namespace, name);
     }
     if (key.type().purpose() != KeyPurpose.SIGNING) {
       throw noSigningKey(namespace, name);
     }
-    return cached(c, new Jwks(signing.jwks(key)));
+    String id = namespace + "/" + name;
+    Rendered r = rendered.get(id);
+    long now = System.nanoTime();
+    if (r == null || r.revision != key.revision() || now - r.at > RENDERED_TTL_NANOS) {
+      r = render(new Jwks(signing.jwks(key)), key.revision(), now);
+      rendered.put(id, r);
+    }
+    return conditional(c, r);
+  }
+
+  /** A serialized JWKS and its ETag, kept briefly per key revision (the overlap window moves with time). */
+  private record Rendered(byte[] body, String etag, long revision, long at) {}
+
+  private static final long RENDERED_TTL_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+  private final Map<String, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Rendered render(Jwks jwks, long revision, long now) {
+    byte[] body = json.write(jwks);
+    return new Rendered(body, "\"" + Hex.encode(Hex.sha256(body)).substring(0, 32) + "\"", revision, now);
   }
 
   private Object namespaceJwks(Call c) {
@@ -120,15 +138,17 @@ public final class SigningEndpoints {
 
   /** The JWKS with caching headers; 304 without a body when the caller already has this one. */
   private Object cached(Call c, Jwks jwks) {
-    byte[] body = json.write(jwks);
-    String etag = "\"" + Hex.encode(Hex.sha256(body)).substring(0, 32) + "\"";
+    return conditional(c, render(jwks, 0, System.nanoTime()));
+  }
+
+  private static Object conditional(Call c, Rendered r) {
     c.responseHeader("Cache-Control", "public, max-age=" + JWKS_MAX_AGE_SECONDS);
-    c.responseHeader("ETag", etag);
+    c.responseHeader("ETag", r.etag());
     String ifNoneMatch = c.header("If-None-Match");
-    if (ifNoneMatch != null && (ifNoneMatch.equals(etag) || ifNoneMatch.equals("*"))) {
+    if (ifNoneMatch != null && (ifNoneMatch.equals(r.etag()) || ifNoneMatch.equals("*"))) {
       return new Reply(304, null);
     }
-    return RawJson.serialized(body);
+    return RawJson.serialized(r.body());
   }
 
   private static byte[] messageOrDigest(String message, String digest) {
