@@ -5,7 +5,6 @@ import dev.rekey.core.crypto.Randomness;
 import dev.rekey.core.crypto.SecretBytes;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -39,19 +38,12 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
 
   @Override
   public SecretBytes generate() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec(curve), Randomness.get());
-      return KeyPairMaterial.encode(g.generateKeyPair());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("EC key generation failed", e);
-    }
+    return KeyPairMaterial.generate("EC", new ECGenParameterSpec(curve));
   }
 
   @Override
   public SigningKey load(SecretBytes material) {
-    KeyPairMaterial.Decoded d = KeyPairMaterial.decode(material, "EC");
-    return new SigningKey(d.privateKey(), d.publicKey(), d.publicDer());
+    return KeyPairMaterial.load(material, "EC");
   }
 
   @Override

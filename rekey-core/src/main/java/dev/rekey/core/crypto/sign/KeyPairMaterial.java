@@ -25,6 +25,23 @@ final class KeyPairMaterial {
 
   private KeyPairMaterial() {}
 
+  /** A fresh key pair of {@code algorithm} ({@code EC}, {@code RSA}) in storage form. */
+  static SecretBytes generate(String algorithm, java.security.spec.AlgorithmParameterSpec spec) {
+    try {
+      java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance(algorithm);
+      g.initialize(spec, dev.rekey.core.crypto.Randomness.get());
+      return encode(g.generateKeyPair());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(algorithm + " key generation failed", e);
+    }
+  }
+
+  /** Stored material of {@code algorithm} as a signing key. */
+  static SigningKey load(SecretBytes material, String algorithm) {
+    Decoded d = decode(material, algorithm);
+    return new SigningKey(d.privateKey(), d.publicKey(), d.publicDer());
+  }
+
   static SecretBytes encode(KeyPair pair) {
     byte[] priv = pair.getPrivate().getEncoded();
     try {

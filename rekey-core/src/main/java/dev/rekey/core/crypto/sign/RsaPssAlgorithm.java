@@ -5,7 +5,6 @@ import dev.rekey.core.crypto.Randomness;
 import dev.rekey.core.crypto.SecretBytes;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -55,19 +54,12 @@ final class RsaPssAlgorithm implements SignatureAlgorithm {
 
   @Override
   public SecretBytes generate() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(new RSAKeyGenParameterSpec(bits, RSAKeyGenParameterSpec.F4), Randomness.get());
-      return KeyPairMaterial.encode(g.generateKeyPair());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("RSA key generation failed", e);
-    }
+    return KeyPairMaterial.generate("RSA", new RSAKeyGenParameterSpec(bits, RSAKeyGenParameterSpec.F4));
   }
 
   @Override
   public SigningKey load(SecretBytes material) {
-    KeyPairMaterial.Decoded d = KeyPairMaterial.decode(material, "RSA");
-    return new SigningKey(d.privateKey(), d.publicKey(), d.publicDer());
+    return KeyPairMaterial.load(material, "RSA");
   }
 
   @Override
