@@ -12,12 +12,14 @@ import dev.rekey.core.root.RootOfTrust;
 import dev.rekey.core.root.Seal;
 import dev.rekey.core.root.ShamirSeal;
 import dev.rekey.core.service.CryptoService;
+import dev.rekey.core.service.JwtService;
 import dev.rekey.core.service.KeyCache;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.TokenService;
 import dev.rekey.server.api.AuditEndpoints;
 import dev.rekey.server.api.CryptoEndpoints;
+import dev.rekey.server.api.JwtEndpoints;
 import dev.rekey.server.api.KeyEndpoints;
 import dev.rekey.server.api.OpenApiDocument;
 import dev.rekey.server.api.SigningEndpoints;
@@ -116,6 +118,7 @@ public final class RekeyServer implements AutoCloseable {
       // The router tries routes in order: the hot cryptographic ones first.
       new CryptoEndpoints(new CryptoService(cache)).register(router);
       new SigningEndpoints(new SigningService(cache, clock, config.jwksOverlap()), keys, json).register(router);
+      new JwtEndpoints(new JwtService(new SigningService(cache, clock, config.jwksOverlap()), clock)).register(router);
       new SystemEndpoints(root).register(router);
       new TokenEndpoints(tokens).register(router);
       new KeyEndpoints(keys).register(router);
