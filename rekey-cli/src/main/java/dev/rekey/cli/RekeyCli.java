@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
         SigningCommands.Sign.class,
         SigningCommands.Verify.class,
         SigningCommands.JwksCommand.class,
+        JwtCommands.class,
         AuditCommands.class,
         TokenCommands.class,
         OperatorCommands.class,

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -634,5 +635,61 @@ class RekeyCliTest {
 
     assertThat(run.exit).isEqualTo(1);
     assertThat(run.err).startsWith("Error: ").endsWith("(not_found)\n");
+  }
+
+  @Test
+  void jwtIssue_claimsJsonClaimsAndTtl_sentAsClaimsObject_printsJwt() throws IOException {
+    server.on("POST", "/v1/keys/jwt/jwt", 200, "{\"jwt\":\"h.p.s\",\"kid\":\"jwt-v1\",\"version\":1}");
+
+    CliRun run = rekey("jwt", "issue", "jwt", "--claims-json", "{\"roles\":[\"a\"],\"n\":3}",
+        "--claim", "sub=alice", "--claim", "note=a=b", "--ttl", "PT1H");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(run.out()).isEqualTo("h.p.s\n");
+    assertThat(sentBody()).isEqualTo(json.readTree(
+        "{\"claims\":{\"roles\":[\"a\"],\"n\":3,\"sub\":\"alice\",\"note\":\"a=b\"},\"ttl\":\"PT1H\"}"));
+  }
+
+  @Test
+  void jwtIssue_badOptions_usageErrorExit2_nothingSent() {
+    for (String[] args : List.of(
+        new String[] {"jwt", "issue", "jwt", "--claim", "novalue"},
+        new String[] {"jwt", "issue", "jwt", "--claims-json", "[1]"},
+        new String[] {"jwt", "issue", "jwt", "--claims-json", "{\"sub\":1}", "--claim", "sub=x"},
+        new String[] {"jwt", "issue", "jwt", "--ttl", "1h"})) {
+      CliRun run = rekey(args);
+      assertThat(run.exit).as(run.toString()).isEqualTo(2);
+    }
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void jwtVerify_validFromStdin_printsClaimsJson_exit0() throws IOException {
+    server.on("POST", "/v1/keys/jwt/jwt/verify", 200,
+        "{\"valid\":true,\"kid\":\"jwt-v1\",\"version\":1,\"claims\":{\"sub\":\"alice\",\"iat\":5}}");
+
+    CliRun run = rekeyWithStdin("h.p.s\n", "jwt", "verify", "jwt");
+
+    assertThat(run.exit).as(run.toString()).isZero();
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"jwt\":\"h.p.s\"}"));
+    assertThat(json.readTree(run.out())).isEqualTo(json.readTree("{\"sub\":\"alice\",\"iat\":5}"));
+  }
+
+  @Test
+  void jwtVerify_invalidWithJwtOption_printsReason_exit1() throws IOException {
+    server.on("POST", "/v1/keys/jwt/jwt/verify", 200, "{\"valid\":false,\"kid\":\"jwt-v1\",\"version\":1,\"reason\":\"expired\"}");
+
+    CliRun run = rekey("jwt", "verify", "jwt", "--jwt", "h.p.s");
+
+    assertThat(run.exit).as(run.toString()).isEqualTo(1);
+    assertThat(run.out()).isEqualTo("invalid: expired\n");
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"jwt\":\"h.p.s\"}"));
+  }
+
+  @Test
+  void jwtVerify_noJwtAnywhere_usageErrorExit2() {
+    CliRun run = rekey("jwt", "verify", "jwt");
+    assertThat(run.exit).as(run.toString()).isEqualTo(2);
+    assertThat(server.requests()).isEmpty();
   }
 }

@@ -23,6 +23,10 @@ import dev.rekey.api.Health;
 import dev.rekey.api.InitRequest;
 import dev.rekey.api.InitResponse;
 import dev.rekey.api.Jwks;
+import dev.rekey.api.JwtIssueRequest;
+import dev.rekey.api.JwtIssueResponse;
+import dev.rekey.api.JwtVerifyRequest;
+import dev.rekey.api.JwtVerifyResponse;
 import dev.rekey.api.KeyList;
 import dev.rekey.api.KeyView;
 import dev.rekey.api.MacRequest;
@@ -347,6 +351,28 @@ public final class RekeyClient {
     requireBytes(digest, "digest");
     return post(ApiPaths.keyOperation(name, "verify"), VerifyRequest.ofDigest(b64(digest), signature),
         VerifyResponse.class);
+  }
+
+  /**
+   * Issues a JWT signed by the key's primary version, with {@code claims} (may be null) and, when
+   * {@code ttl} is not null, {@code exp} = now + ttl. Rekey sets {@code iat}; {@code iat} and
+   * {@code exp} in {@code claims} are refused.
+   */
+  public JwtIssueResponse issueJwt(String name, Map<String, Object> claims, Duration ttl) {
+    return post(ApiPaths.keyOperation(name, "jwt"), new JwtIssueRequest(claims, ttl == null ? null : ttl.toString()),
+        JwtIssueResponse.class);
+  }
+
+  /**
+   * Verifies a JWT with the version its {@code kid} names. An invalid token (bad signature,
+   * expired, revoked version, another key's token, ...) is {@code valid=false} with a
+   * {@code reason}, not an exception; when valid the answer carries the claims.
+   */
+  public JwtVerifyResponse verifyJwt(String name, String jwt) {
+    if (jwt == null) {
+      throw new IllegalArgumentException("jwt must not be null");
+    }
+    return post(ApiPaths.keyOperation(name, "jwt/verify"), new JwtVerifyRequest(jwt), JwtVerifyResponse.class);
   }
 
   /** The public key of one version ({@code version} null: the primary), as PEM and JWK. */

@@ -15,6 +15,8 @@ import dev.rekey.api.GrantView;
 import dev.rekey.api.Health;
 import dev.rekey.api.InitResponse;
 import dev.rekey.api.Jwks;
+import dev.rekey.api.JwtIssueResponse;
+import dev.rekey.api.JwtVerifyResponse;
 import dev.rekey.api.KeyView;
 import dev.rekey.api.PublicKeyView;
 import dev.rekey.api.SealStatus;
@@ -233,6 +235,41 @@ class RekeyClientTest {
     assertThat(client.mac("sig", new byte[] {1}).mac()).isEqualTo("rekey:v1:t");
     assertThat(client.verifyMac("sig", new byte[] {1}, "rekey:v1:t")).isFalse();
     assertThat(sentBody()).isEqualTo(json.readTree("{\"message\":\"AQ==\",\"mac\":\"rekey:v1:t\"}"));
+  }
+
+  @Test
+  void issueJwt_sendsClaimsAndIsoTtl_returnsJwtKidVersion() throws IOException {
+    server.on("POST", "/v1/keys/sig/jwt", 200, "{\"jwt\":\"h.p.s\",\"kid\":\"sig-v3\",\"version\":3}");
+
+    java.util.Map<String, Object> claims = new java.util.LinkedHashMap<>();
+    claims.put("sub", "alice");
+    claims.put("n", 2);
+    JwtIssueResponse r = client.issueJwt("sig", claims, java.time.Duration.ofHours(1));
+    assertThat(r).isEqualTo(new JwtIssueResponse("h.p.s", "sig-v3", 3));
+    assertThat(r.toString()).doesNotContain("h.p.s");
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"claims\":{\"sub\":\"alice\",\"n\":2},\"ttl\":\"PT1H\"}"));
+
+    client.issueJwt("sig", null, null);
+    assertThat(sentBody()).isEqualTo(json.readTree("{}"));
+  }
+
+  @Test
+  void verifyJwt_sendsTheToken_returnsValidityClaimsOrReason() throws IOException {
+    server.on("POST", "/v1/keys/sig/jwt/verify", 200,
+        "{\"valid\":true,\"kid\":\"sig-v1\",\"version\":1,\"claims\":{\"sub\":\"alice\",\"iat\":5}}");
+    JwtVerifyResponse ok = client.verifyJwt("sig", "h.p.s");
+    assertThat(ok.valid()).isTrue();
+    assertThat(ok.kid()).isEqualTo("sig-v1");
+    assertThat(ok.version()).isEqualTo(1);
+    assertThat(ok.claims()).containsEntry("sub", "alice").containsEntry("iat", 5);
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"jwt\":\"h.p.s\"}"));
+
+    server.on("POST", "/v1/keys/sig/jwt/verify", 200, "{\"valid\":false,\"kid\":\"sig-v1\",\"version\":1,\"reason\":\"revoked\"}");
+    JwtVerifyResponse no = client.verifyJwt("sig", "h.p.s");
+    assertThat(no.valid()).isFalse();
+    assertThat(no.reason()).isEqualTo(JwtVerifyResponse.REVOKED);
+    assertThat(no.claims()).isNull();
+    assertThatThrownBy(() -> client.verifyJwt("sig", null)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
