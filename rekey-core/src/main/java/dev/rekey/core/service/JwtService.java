@@ -150,7 +150,8 @@ public final class JwtService {
       return Verification.no(null, null, MALFORMED);
     }
     JWSHeader header = jws.getHeader();
-    if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+    if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()
+        || !header.isBase64URLEncodePayload()) {
       return Verification.no(null, null, MALFORMED); // no extension is understood (RFC 7515 4.1.11)
     }
     String kid = header.getKeyID();

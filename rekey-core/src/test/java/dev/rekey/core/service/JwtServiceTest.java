@@ -105,6 +105,20 @@ class JwtServiceTest {
   }
 
   @Test
+  void issue_nestedAndNullClaims_roundTrip() {
+    s.keys.create(NS, "doc", KeyType.ED25519, Map.of());
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("none", null);
+    claims.put("obj", Map.of("k", List.of(1, "two", true)));
+    claims.put("pi", 3.5);
+    claims.put("text", "caf\u00e9 \"quoted\" </script>");
+    JwtService.Verification v = verify(issue(claims, null));
+    assertThat(v.valid()).isTrue();
+    assertThat(v.claims()).containsEntry("none", null).containsEntry("obj", Map.of("k", List.of(1L, "two", true)))
+        .containsEntry("pi", 3.5).containsEntry("text", "caf\u00e9 \"quoted\" </script>");
+  }
+
+  @Test
   void issue_reservedClaimsAndBadTtl_invalidRequest() {
     s.keys.create(NS, "doc", KeyType.ED25519, Map.of());
     assertCode(() -> issue(Map.of("iat", 1), null), ErrorCode.INVALID_REQUEST);
@@ -144,6 +158,7 @@ class JwtServiceTest {
     assertReason(forge("{\"alg\":\"ES256\",\"typ\":\"JWT\"}", "{}", good), "malformed");
     assertReason(b64("{\"alg\":\"none\"}") + "." + b64("{}") + ".", "malformed");
     assertReason(forge("{\"alg\":\"ES256\",\"kid\":\"doc-v1\",\"b64\":false,\"crit\":[\"b64\"]}", "{}", good), "malformed");
+    assertReason(forge("{\"alg\":\"ES256\",\"kid\":\"doc-v1\",\"b64\":false}", "{}", good), "malformed");
   }
 
   @Test
