@@ -47,7 +47,13 @@ public final class ServerCommand implements Callable<Integer> {
       err.println("Error: " + e.getMessage());
       return 2;
     }
-    RekeyServer server = RekeyServer.start(cfg);
+    RekeyServer server;
+    try {
+      server = RekeyServer.start(cfg);
+    } catch (dev.rekey.core.RekeyException e) {
+      err.println("Error: " + e.getMessage());
+      return 2;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       server.close();
@@ -65,6 +71,9 @@ public final class ServerCommand implements Callable<Integer> {
     if (dev) {
       if (config != null) {
         throw new IllegalArgumentException("--dev and --config exclude each other");
+      }
+      if (devRootToken != null && devRootToken.length() < 8) {
+        throw new IllegalArgumentException("--dev-root-token must have at least 8 characters");
       }
       Path dir = dataDir != null ? dataDir : Files.createTempDirectory("rekey-dev-");
       Files.createDirectories(dir);
