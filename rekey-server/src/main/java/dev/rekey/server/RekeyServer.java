@@ -31,9 +31,11 @@ import dev.rekey.server.http.Json;
 import dev.rekey.store.Dialect;
 import dev.rekey.store.Store;
 import dev.rekey.store.StoreConfig;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import java.lang.management.ManagementFactory;
@@ -58,18 +60,18 @@ public final class RekeyServer implements AutoCloseable {
   private final Store store;
   private final AuditLog audit;
   private final Vertx vertx;
-  private final List<HttpServer> listeners;
+  private final Listeners listeners;
   private final RootLifecycle root;
   private final String rootToken;
   private final ApiRouter router;
 
-  private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, List<HttpServer> listeners,
+  private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
       RootLifecycle root, String rootToken, ApiRouter router) {
     this.config = config;
     this.store = store;
     this.audit = audit;
     this.vertx = vertx;
-    this.listeners = List.copyOf(listeners);
+    this.listeners = listeners;
     this.root = root;
     this.rootToken = rootToken;
     this.router = router;
@@ -131,10 +133,9 @@ public final class RekeyServer implements AutoCloseable {
         return null;
       }, false));
 
-      List<HttpServer> listeners = listen(vertx, router, config);
-      HttpServer http = listeners.get(0);
+      Listeners listeners = listen(vertx, router, config);
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal, {} event loops; ready {} ms after JVM start)",
-          config.tls() == null ? "http" : "https", config.host(), http.actualPort(), store.dialect(),
+          config.tls() == null ? "http" : "https", config.host(), listeners.port(), store.dialect(),
           rootOfTrust.sealType(), config.eventLoops(), ManagementFactory.getRuntimeMXBean().getUptime());
       return new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router);
     } catch (Exception e) {
@@ -152,13 +153,31 @@ public final class RekeyServer implements AutoCloseable {
     }
   }
 
+  /** The deployed listeners: undeploying them closes the HTTP servers. */
+  private record Listeners(String deploymentId, int port) {}
+
+  /** One HTTP server; deployed once per event loop so that each has its own thread. */
+  private static final class Listener extends VerticleBase {
+    private final HttpServerOptions options;
+    private final io.vertx.ext.web.Router router;
+
+    Listener(HttpServerOptions options, io.vertx.ext.web.Router router) {
+      this.options = options;
+      this.router = router;
+    }
+
+    @Override
+    public Future<?> start() {
+      return vertx.createHttpServer(options).requestHandler(router).listen();
+    }
+  }
+
   /**
-   * One listener per event loop on one port: each server created here gets its own event loop and
-   * Vert.x spreads accepted connections across servers sharing a port. (A single listener would
-   * serve all HTTP from one thread.) Port 0 picks a free port first, since servers on port 0 do
-   * not share; a lost race for it is retried.
+   * One listener verticle per event loop on one port: each instance runs on its own event loop
+   * and Vert.x spreads accepted connections across them. Port 0 picks a free port first (servers
+   * on port 0 do not share one socket); a lost race for it is retried.
    */
-  private static List<HttpServer> listen(Vertx vertx, ApiRouter router, ServerConfig config) throws Exception {
+  private static Listeners listen(Vertx vertx, ApiRouter router, ServerConfig config) throws Exception {
     for (int attempt = 1; ; attempt++) {
       int port = config.port() == 0 ? freePort(config.host()) : config.port();
       HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(port)
@@ -167,22 +186,26 @@ public final class RekeyServer implements AutoCloseable {
         options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(config.tls().certFile().toString()).setKeyPath(config.tls().keyFile().toString()));
       }
-      List<HttpServer> listeners = new java.util.ArrayList<>();
       try {
-        for (int i = 0; i < config.eventLoops(); i++) {
-          listeners.add(vertx.createHttpServer(options).requestHandler(router.router())
-              .listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
-        }
-        return listeners;
+        String id = vertx.deployVerticle(() -> new Listener(options, router.router()),
+            new DeploymentOptions().setInstances(config.eventLoops()))
+            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return new Listeners(id, port);
       } catch (java.util.concurrent.ExecutionException e) {
-        for (HttpServer l : listeners) {
-          l.close();
-        }
-        if (config.port() != 0 || attempt >= 5 || !(e.getCause() instanceof java.net.BindException)) {
+        if (config.port() != 0 || attempt >= 5 || !bindFailure(e)) {
           throw e;
         }
       }
     }
+  }
+
+  private static boolean bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int freePort(String host) throws java.io.IOException {
@@ -220,7 +243,7 @@ public final class RekeyServer implements AutoCloseable {
   }
 
   public int port() {
-    return listeners.get(0).actualPort();
+    return listeners.port();
   }
 
   public String url() {
@@ -257,12 +280,10 @@ public final class RekeyServer implements AutoCloseable {
 
   @Override
   public void close() {
-    for (HttpServer listener : listeners) {
-      try {
-        listener.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        LOG.warn("HTTP listener did not close cleanly: {}", e.toString());
-      }
+    try {
+      vertx.undeploy(listeners.deploymentId()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("HTTP listeners did not close cleanly: {}", e.toString());
     }
     audit.close();
     try {
