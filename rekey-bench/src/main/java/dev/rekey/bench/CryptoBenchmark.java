@@ -74,7 +74,7 @@ public class CryptoBenchmark {
     BenchKeyRepository repo = new BenchKeyRepository();
     // the same shape as the server: a long-lived cache in front of the repository
     KeyCache cache = new KeyCache(repo, () -> keyring, Duration.ofMinutes(10));
-    KeyService keys = new KeyService(repo, () -> keyring, cache, Clock.systemUTC(), Duration.ofDays(1));
+    KeyService keys = new KeyService(repo, dev.rekey.core.port.Transactions.direct(), dev.rekey.core.port.EventOutbox.NONE, () -> keyring, cache, Clock.systemUTC(), Duration.ofDays(1));
     keys.create(NS, AES_KEY, KeyType.AES256_GCM, Map.of());
     keys.create(NS, MAC_KEY, KeyType.HMAC_SHA256, Map.of());
     crypto = new CryptoService(cache);

@@ -67,7 +67,7 @@ public class SigningBenchmark {
     RootKeyring keyring = RootKeyring.generate(Instant.now());
     BenchKeyRepository repo = new BenchKeyRepository();
     KeyCache cache = new KeyCache(repo, () -> keyring, Duration.ofMinutes(10));
-    KeyService keys = new KeyService(repo, () -> keyring, cache, Clock.systemUTC(), Duration.ofDays(1));
+    KeyService keys = new KeyService(repo, dev.rekey.core.port.Transactions.direct(), dev.rekey.core.port.EventOutbox.NONE, () -> keyring, cache, Clock.systemUTC(), Duration.ofDays(1));
     keys.create(NS, KEY, KeyType.fromWire(type), Map.of());
     signing = new SigningService(cache);
 

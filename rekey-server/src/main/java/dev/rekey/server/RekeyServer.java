@@ -90,7 +90,7 @@ public final class RekeyServer implements AutoCloseable {
         rootOfTrust.propagationDelay(KEYRING_REFRESH.multipliedBy(3));
       }
       KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh);
-      KeyService keys = new KeyService(store.keys(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait());
+      KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait());
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
       RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, store.keys());
 

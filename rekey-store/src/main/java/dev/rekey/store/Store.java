@@ -30,6 +30,7 @@ public final class Store implements AutoCloseable {
   private final JdbcTokenRepository tokens;
   private final JdbcAuditRepository audit;
   private final JdbcSystemRepository system;
+  private final JdbcEventOutbox events;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -39,6 +40,7 @@ public final class Store implements AutoCloseable {
     this.tokens = new JdbcTokenRepository(transactions);
     this.audit = new JdbcAuditRepository(transactions, dialect);
     this.system = new JdbcSystemRepository(transactions);
+    this.events = new JdbcEventOutbox(transactions);
   }
 
   /**
@@ -71,6 +73,11 @@ public final class Store implements AutoCloseable {
 
   public SystemRepository system() {
     return system;
+  }
+
+  /** The transactional outbox of lifecycle events. */
+  public JdbcEventOutbox events() {
+    return events;
   }
 
   public Transactions transactions() {

@@ -16,4 +16,17 @@ public interface Transactions {
       return null;
     });
   }
+
+  /**
+   * Runs work directly, without a transaction: for in-memory repositories in tests and
+   * benchmarks, which cannot roll back.
+   */
+  static Transactions direct() {
+    return new Transactions() {
+      @Override
+      public <T> T inTransaction(Supplier<T> work) {
+        return work.get();
+      }
+    };
+  }
 }

@@ -8,7 +8,11 @@ import dev.rekey.core.key.KeyPurpose;
 import dev.rekey.core.key.KeyType;
 import dev.rekey.core.key.Names;
 import dev.rekey.core.key.WrappedKey;
+import dev.rekey.core.event.Event;
+import dev.rekey.core.event.KeyEvents;
+import dev.rekey.core.port.EventOutbox;
 import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.port.Transactions;
 import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
 import java.time.Clock;
@@ -21,22 +25,27 @@ import java.util.function.UnaryOperator;
 
 /**
  * Creates keys and moves their versions through the lifecycle. Every change is one
- * optimistic-concurrency write of the whole key, retried on a concurrent change, and then
- * invalidates the local {@link KeyCache}.
+ * optimistic-concurrency write of the whole key, retried on a concurrent change, stored in one
+ * transaction with the events that describe it (the outbox), and then offered to the local
+ * {@link KeyCache}.
  */
 public final class KeyService {
   private static final int MAX_ATTEMPTS = 8;
   public static final int MAX_PAGE = 1000;
 
   private final KeyRepository keys;
+  private final Transactions transactions;
+  private final EventOutbox outbox;
   private final Supplier<RootKeyring> keyring;
   private final KeyCache cache;
   private final Clock clock;
   private final Duration minimumDestroyWait;
 
-  public KeyService(KeyRepository keys, Supplier<RootKeyring> keyring, KeyCache cache, Clock clock,
-      Duration minimumDestroyWait) {
+  public KeyService(KeyRepository keys, Transactions transactions, EventOutbox outbox,
+      Supplier<RootKeyring> keyring, KeyCache cache, Clock clock, Duration minimumDestroyWait) {
     this.keys = keys;
+    this.transactions = transactions;
+    this.outbox = outbox;
     this.keyring = keyring;
     this.cache = cache;
     this.clock = clock;
@@ -49,7 +58,10 @@ public final class KeyService {
     Names.tags(tags);
     Instant now = clock.instant();
     Key key = Key.create(namespace, name, type, tags, newMaterial(namespace, name, 1, type), now);
-    keys.insert(key);
+    transactions.run(() -> {
+      keys.insert(key);
+      outbox.append(KeyEvents.created(key, now));
+    });
     return key;
   }
 
@@ -125,12 +137,23 @@ public final class KeyService {
     return wait;
   }
 
-  private Key change(String namespace, String name, UnaryOperator<Key> operation) {
+  /**
+   * Applies {@code operation} to the stored key and stores the result with its events; the whole
+   * read-modify-write is retried when another writer got there first.
+   */
+  public Key change(String namespace, String name, UnaryOperator<Key> operation) {
     for (int attempt = 1; ; attempt++) {
       Key current = get(namespace, name);
       Key updated = operation.apply(current);
+      if (updated.revision() == current.revision()) {
+        return current;
+      }
+      List<Event> events = KeyEvents.between(current, updated, clock.instant());
       try {
-        keys.update(updated, current.revision());
+        transactions.run(() -> {
+          keys.update(updated, current.revision());
+          outbox.append(events);
+        });
         cache.offer(updated);
         return updated;
       } catch (RekeyException e) {

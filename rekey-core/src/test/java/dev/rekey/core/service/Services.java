@@ -3,6 +3,7 @@ package dev.rekey.core.service;
 import dev.rekey.core.testing.MutableClock;
 
 import dev.rekey.core.root.RootKeyring;
+import dev.rekey.core.testing.InMemoryEventOutbox;
 import dev.rekey.core.testing.InMemoryKeyRepository;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +16,7 @@ final class Services {
 
   final MutableClock clock = new MutableClock(T0);
   final InMemoryKeyRepository repo;
+  final InMemoryEventOutbox events = new InMemoryEventOutbox();
   final RootKeyring ring;
   final KeyCache cache;
   final KeyService keys;
@@ -28,7 +30,7 @@ final class Services {
     this.repo = repo;
     this.ring = ring;
     this.cache = new KeyCache(repo, () -> ring, cacheTtl);
-    this.keys = new KeyService(repo, () -> ring, cache, clock, MIN_DESTROY_WAIT);
+    this.keys = new KeyService(repo, dev.rekey.core.port.Transactions.direct(), events, () -> ring, cache, clock, MIN_DESTROY_WAIT);
     this.crypto = new CryptoService(cache);
   }
 

@@ -1,0 +1,64 @@
+package dev.rekey.store;
+
+import static dev.rekey.store.Fixtures.simple;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rekey.core.event.Event;
+import dev.rekey.core.event.EventType;
+import dev.rekey.store.JdbcEventOutbox.StoredEvent;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The transactional outbox, run on every dialect. */
+abstract class EventOutboxContract extends StoreContract {
+  private static final Instant T = Instant.parse("2026-03-01T10:15:30.123456789Z");
+
+  static Event event(String subject) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("key", "orders");
+    data.put("version", 3);
+    data.put("primary", true);
+    data.put("note", null);
+    return Event.of(EventType.KEY_NEW_VERSION_CREATED, T, "default", subject, Map.of("team", "payments"), data);
+  }
+
+  @Test
+  void append_roundTripsEveryField_inOrder() {
+    Event first = event("keys/orders/versions/1");
+    Event second = event("keys/orders/versions/2");
+    store.events().append(List.of(first, second));
+
+    List<StoredEvent> read = store.events().undispatched(10);
+    assertThat(read).extracting(StoredEvent::event).containsExactly(first, second);
+    assertThat(read.get(0).seq()).isLessThan(read.get(1).seq());
+    assertThat(read.get(0).event().data()).containsEntry("version", 3).containsEntry("primary", true)
+        .containsEntry("note", null);
+  }
+
+  @Test
+  void append_rollsBackWithTheChangeItDescribes() {
+    assertThatThrownBy(() -> store.transactions().run(() -> {
+      store.keys().insert(simple("default", "k"));
+      store.events().append(List.of(event("keys/k/versions/1")));
+      throw new IllegalStateException("boom");
+    })).hasMessage("boom");
+
+    assertThat(store.keys().find("default", "k")).isEmpty();
+    assertThat(store.events().after(0, 10)).isEmpty();
+  }
+
+  @Test
+  void markDispatched_marksEachEventOnce_andHidesItFromUndispatched() {
+    store.events().append(List.of(event("a"), event("b"), event("c")));
+    List<Long> seqs = store.events().undispatched(10).stream().map(StoredEvent::seq).toList();
+
+    assertThat(store.events().markDispatched(seqs.subList(0, 2), T)).containsExactlyElementsOf(seqs.subList(0, 2));
+    assertThat(store.events().markDispatched(seqs, T)).containsExactly(seqs.get(2));
+    assertThat(store.events().undispatched(10)).isEmpty();
+    assertThat(store.events().after(seqs.get(0), 10)).hasSize(2);
+  }
+}
