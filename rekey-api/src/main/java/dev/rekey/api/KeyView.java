@@ -20,4 +20,5 @@ public record KeyView(
     Map<String, String> tags,
     String createdAt,
     List<KeyVersionView> versions,
-    String jwksUrl) {}
+    String jwksUrl,
+    boolean exportable) {}

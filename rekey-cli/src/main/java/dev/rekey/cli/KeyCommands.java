@@ -33,8 +33,11 @@ final class KeyCommands extends CliCommand {
           + "or a signing type: ed25519, ecdsa-p256, ecdsa-p384, rsa-pss-2048/3072/4096 (passed to the server as given)")
           String type,
       @Option(names = "--tag", paramLabel = "K=V", description = "A tag (repeatable).") Map<String, String> tags,
+      @Option(names = "--exportable", description = "Allow explicit export of the key's material later (one way;"
+          + " the server must also allow export).") boolean exportable,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    CreateKeyRequest request = new CreateKeyRequest(name, type, tags == null ? null : new LinkedHashMap<>(tags));
+    CreateKeyRequest request = new CreateKeyRequest(name, type, tags == null ? null : new LinkedHashMap<>(tags),
+        exportable ? Boolean.TRUE : null);
     return render(json, () -> client().requestJson("POST", ApiPaths.KEYS, request),
         () -> client().createKey(request), "Created");
   }
@@ -88,6 +91,22 @@ final class KeyCommands extends CliCommand {
     return 0;
   }
 
+  @Command(name = "export", description = "Print the material of an exportable key: the private key as PKCS#8"
+      + " PEM for signing keys, base64 bytes for symmetric keys. Needs key_export.enabled on the server and the"
+      + " admin role; always audited. Treat the output as the secret it is.")
+  int export(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--version", paramLabel = "N", description = "The version (default: the primary).") Integer version,
+      @Option(names = "--json", description = "Print the server's JSON (name, version, type, format, value).") boolean json) {
+    if (json) {
+      printJson(client().requestJson("POST", ApiPaths.keyOperation(name, "export"),
+          new dev.rekey.api.KeyExportRequest(version)));
+      return 0;
+    }
+    out().println(client().exportKey(name, version).value().strip());
+    return 0;
+  }
+
   @Command(name = "list", description = "List the keys of the namespace.")
   int list(@Option(names = "--json", description = "Print the server's JSON (all pages in one).") boolean json) {
     RekeyClient client = client();
@@ -122,12 +141,13 @@ final class KeyCommands extends CliCommand {
       @Option(names = "--min-encryption-version", paramLabel = "N") Integer minEncryption,
       @Option(names = "--tag", paramLabel = "K=V", description = "Tags (repeatable); replace the key's tags.")
           Map<String, String> tags,
+      @Option(names = "--exportable", description = "Make the key exportable (one way).") boolean exportable,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    if (minDecryption == null && minEncryption == null && tags == null) {
-      throw usage("nothing to update: give --min-decryption-version, --min-encryption-version or --tag");
+    if (minDecryption == null && minEncryption == null && tags == null && !exportable) {
+      throw usage("nothing to update: give --min-decryption-version, --min-encryption-version, --tag or --exportable");
     }
     UpdateKeyRequest request = new UpdateKeyRequest(minDecryption, minEncryption,
-        tags == null ? null : new LinkedHashMap<>(tags));
+        tags == null ? null : new LinkedHashMap<>(tags), exportable ? Boolean.TRUE : null);
     return render(json, () -> client().requestJson("PATCH", ApiPaths.key(name), request),
         () -> client().updateKey(name, request), "Updated");
   }
@@ -187,6 +207,9 @@ final class KeyCommands extends CliCommand {
     out().println("created:        " + orDash(k.createdAt()));
     if (k.jwksUrl() != null) {
       out().println("jwks url:       " + k.jwksUrl());
+    }
+    if (k.exportable()) {
+      out().println("exportable:     yes");
     }
     out().println();
     Table table = new Table("VERSION", "STATE", "CREATED", "STATE-CHANGED", "DESTROY-AFTER");

@@ -27,6 +27,8 @@ import dev.rekey.api.JwtIssueRequest;
 import dev.rekey.api.JwtIssueResponse;
 import dev.rekey.api.JwtVerifyRequest;
 import dev.rekey.api.JwtVerifyResponse;
+import dev.rekey.api.KeyExportRequest;
+import dev.rekey.api.KeyExportResponse;
 import dev.rekey.api.KeyList;
 import dev.rekey.api.KeyView;
 import dev.rekey.api.MacRequest;
@@ -214,6 +216,14 @@ public final class RekeyClient {
   /** Rotates: a new primary version, or with {@code promote=false} a new pending version. */
   public KeyView rotateKey(String name, boolean promote) {
     return post(ApiPaths.keyOperation(name, "rotate"), new RotateRequest(promote), KeyView.class);
+  }
+
+  /**
+   * Exports the material of {@code version} (null: the primary) of an exportable key, when the
+   * server allows export: a PKCS#8 PEM private key for signing keys, base64 bytes otherwise.
+   */
+  public KeyExportResponse exportKey(String name, Integer version) {
+    return post(ApiPaths.keyOperation(name, "export"), new KeyExportRequest(version), KeyExportResponse.class);
   }
 
   /** New primary at once; the old primary becomes revoked. */

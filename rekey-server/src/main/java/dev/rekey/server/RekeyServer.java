@@ -14,6 +14,7 @@ import dev.rekey.core.root.ShamirSeal;
 import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.JwtService;
 import dev.rekey.core.service.KeyCache;
+import dev.rekey.core.service.KeyExportService;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.TokenService;
@@ -123,7 +124,8 @@ public final class RekeyServer implements AutoCloseable {
       new JwtEndpoints(new JwtService(new SigningService(cache, clock, config.jwksOverlap()), clock)).register(router);
       new SystemEndpoints(root).register(router);
       new TokenEndpoints(tokens).register(router);
-      new KeyEndpoints(keys).register(router);
+      new KeyEndpoints(keys, new KeyExportService(store.keys(), rootOfTrust::keyring, config.keyExportEnabled()))
+          .register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
 

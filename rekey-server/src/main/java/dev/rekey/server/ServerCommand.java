@@ -37,6 +37,10 @@ public final class ServerCommand implements Callable<Integer> {
   @Option(names = "--dev-root-token", paramLabel = "TOKEN", description = "Dev mode: use this root token.")
   String devRootToken;
 
+  @Option(names = "--dev-allow-key-export", description = "Dev mode: allow exporting keys created as exportable"
+      + " (a config file sets key_export.enabled instead).")
+  boolean devAllowKeyExport;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -78,7 +82,12 @@ public final class ServerCommand implements Callable<Integer> {
       Path dir = dataDir != null ? dataDir : Files.createTempDirectory("rekey-dev-");
       Files.createDirectories(dir);
       return ServerConfig.dev(hostPort == null ? "127.0.0.1" : hostPort[0],
-          hostPort == null ? ServerConfig.DEFAULT_PORT : Integer.parseInt(hostPort[1]), dir, devRootToken);
+          hostPort == null ? ServerConfig.DEFAULT_PORT : Integer.parseInt(hostPort[1]), dir, devRootToken)
+          .withKeyExport(devAllowKeyExport);
+    }
+    if (devAllowKeyExport) {
+      throw new IllegalArgumentException("--dev-allow-key-export is only for --dev; set key_export.enabled in the"
+          + " configuration file");
     }
     if (devRootToken != null) {
       throw new IllegalArgumentException("--dev-root-token is only for --dev; a real server is initialized with"
@@ -91,7 +100,8 @@ public final class ServerCommand implements Callable<Integer> {
     ServerConfig cfg = new ConfigLoader().load(file);
     if (hostPort != null) {
       cfg = new ServerConfig(hostPort[0], Integer.parseInt(hostPort[1]), cfg.dataDir(), cfg.storage(), cfg.seal(),
-          cfg.tls(), false, null, cfg.cacheTtl(), cfg.minimumDestroyWait(), cfg.maxRequestBytes(), cfg.eventLoops(), cfg.jwksOverlap());
+          cfg.tls(), false, null, cfg.cacheTtl(), cfg.minimumDestroyWait(), cfg.maxRequestBytes(), cfg.eventLoops(), cfg.jwksOverlap(),
+          cfg.keyExportEnabled());
     }
     return cfg;
   }

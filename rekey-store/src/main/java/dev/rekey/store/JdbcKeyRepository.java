@@ -25,7 +25,7 @@ import java.util.Optional;
  */
 final class JdbcKeyRepository implements KeyRepository {
   private static final String SELECT = "SELECT k.id, k.namespace, k.name, k.type, k.min_decryption_version,"
-      + " k.min_encryption_version, k.tags, k.created_at, k.revision, v.number, v.state, v.material,"
+      + " k.min_encryption_version, k.tags, k.exportable, k.created_at, k.revision, v.number, v.state, v.material,"
       + " v.root_key_id, v.created_at AS v_created_at, v.state_changed_at, v.revoked_at, v.destroy_after"
       + " FROM keys k JOIN key_versions v ON v.key_id = k.id ";
   private static final String UPSERT_VERSION = "INSERT INTO key_versions (key_id, number, state, material,"
@@ -50,16 +50,17 @@ final class JdbcKeyRepository implements KeyRepository {
     tx.write("inserting a key", c -> {
       long id;
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO keys (namespace, name, type,"
-          + " min_decryption_version, min_encryption_version, tags, created_at, revision)"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO NOTHING RETURNING id")) {
+          + " min_decryption_version, min_encryption_version, tags, exportable, created_at, revision)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO NOTHING RETURNING id")) {
         ps.setString(1, key.namespace());
         ps.setString(2, key.name());
         ps.setString(3, key.type().wireName());
         ps.setInt(4, key.minDecryptionVersion());
         ps.setInt(5, key.minEncryptionVersion());
         ps.setString(6, tags);
-        ps.setLong(7, createdAt);
-        ps.setLong(8, key.revision());
+        ps.setInt(7, key.exportable() ? 1 : 0);
+        ps.setLong(8, createdAt);
+        ps.setLong(9, key.revision());
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             throw RekeyException.alreadyExists("key '" + key.name() + "' already exists in namespace '"
@@ -121,15 +122,16 @@ final class JdbcKeyRepository implements KeyRepository {
     tx.write("updating a key", c -> {
       Long id = null;
       try (PreparedStatement ps = c.prepareStatement("UPDATE keys SET min_decryption_version = ?,"
-          + " min_encryption_version = ?, tags = ?, revision = ?"
+          + " min_encryption_version = ?, tags = ?, exportable = ?, revision = ?"
           + " WHERE namespace = ? AND name = ? AND revision = ? RETURNING id")) {
         ps.setInt(1, updated.minDecryptionVersion());
         ps.setInt(2, updated.minEncryptionVersion());
         ps.setString(3, tags);
-        ps.setLong(4, updated.revision());
-        ps.setString(5, updated.namespace());
-        ps.setString(6, updated.name());
-        ps.setLong(7, expectedRevision);
+        ps.setInt(4, updated.exportable() ? 1 : 0);
+        ps.setLong(5, updated.revision());
+        ps.setString(6, updated.namespace());
+        ps.setString(7, updated.name());
+        ps.setLong(8, expectedRevision);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
             id = rs.getLong(1);
@@ -255,6 +257,7 @@ final class JdbcKeyRepository implements KeyRepository {
     final int minDecryption;
     final int minEncryption;
     final String tags;
+    final boolean exportable;
     final long createdAt;
     final long revision;
     final List<KeyVersion> versions = new ArrayList<>();
@@ -266,13 +269,14 @@ final class JdbcKeyRepository implements KeyRepository {
       minDecryption = rs.getInt("min_decryption_version");
       minEncryption = rs.getInt("min_encryption_version");
       tags = rs.getString("tags");
+      exportable = rs.getInt("exportable") != 0;
       createdAt = rs.getLong("created_at");
       revision = rs.getLong("revision");
     }
 
     Key toKey() {
       return new Key(namespace, name, type, versions, minDecryption, minEncryption, Columns.tags(tags),
-          Columns.instant(createdAt), revision);
+          exportable, Columns.instant(createdAt), revision);
     }
   }
 

@@ -117,12 +117,25 @@ abstract class KeyRepositoryContract extends StoreContract {
     Key v1 = simple("default", "same-rev");
     keys().insert(v1);
     Key sameRevision = new Key(v1.namespace(), v1.name(), v1.type(), v1.versions(), 1, 1, Map.of("t", "u"),
-        v1.createdAt(), v1.revision());
+        false, v1.createdAt(), v1.revision());
 
     assertThatThrownBy(() -> keys().update(sameRevision, v1.revision()))
         .isInstanceOfSatisfying(RekeyException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
     assertThat(keys().find("default", "same-rev")).contains(v1);
+  }
+
+  @Test
+  void exportable_roundTripsOnInsertAndUpdate() {
+    Key plain = simple("default", "exp");
+    keys().insert(plain);
+    assertThat(keys().find("default", "exp").orElseThrow().exportable()).isFalse();
+
+    Key exportable = plain.withExportable(true);
+    keys().update(exportable, plain.revision());
+
+    assertThat(keys().find("default", "exp")).contains(exportable);
+    assertThat(exportable.exportable()).isTrue();
   }
 
   @Test
@@ -132,7 +145,7 @@ abstract class KeyRepositoryContract extends StoreContract {
     keys().insert(two);
     KeyVersion onlyFirst = KeyVersion.create(1, VersionState.PRIMARY, material("s1", "root-1"), T0);
     Key shrunk = new Key("default", "shrink", v1.type(), List.of(onlyFirst), 1, 1, Map.of("gone", "v2"),
-        v1.createdAt(), two.revision() + 1);
+        false, v1.createdAt(), two.revision() + 1);
 
     assertThatThrownBy(() -> keys().update(shrunk, two.revision()))
         .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ILLEGAL_STATE));

@@ -3,6 +3,8 @@ package dev.rekey.core.auth;
 /** Everything a request can ask to do. Each is checked against the caller's grants. */
 public enum Action {
   KEY_CREATE(true), KEY_READ(true), KEY_ROTATE(true), KEY_CONFIGURE(true), KEY_LIFECYCLE(true),
+  /** Reading key material out of Rekey: granted only by the admin role, and only for exportable keys. */
+  KEY_EXPORT(true),
   ENCRYPT(true), DECRYPT(true), REWRAP(true), DATAKEY(true), MAC(true), SIGN(true), VERIFY(true),
   AUDIT_READ(false), TOKEN_CREATE(false), TOKEN_REVOKE(false), TOKEN_READ(false),
   SYSTEM_ROTATE_ROOT(false), SYSTEM_SEAL(false), APPROVE(false),

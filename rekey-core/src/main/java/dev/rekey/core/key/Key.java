@@ -23,6 +23,7 @@ public record Key(
     int minDecryptionVersion,
     int minEncryptionVersion,
     Map<String, String> tags,
+    boolean exportable,
     Instant createdAt,
     long revision) {
 
@@ -59,11 +60,17 @@ public record Key(
     }
   }
 
-  /** A new key whose version 1 is PRIMARY. */
+  /** A new key whose version 1 is PRIMARY; not exportable. */
   public static Key create(String namespace, String name, KeyType type, Map<String, String> tags,
       WrappedKey material, Instant now) {
+    return create(namespace, name, type, tags, false, material, now);
+  }
+
+  /** A new key whose version 1 is PRIMARY. */
+  public static Key create(String namespace, String name, KeyType type, Map<String, String> tags,
+      boolean exportable, WrappedKey material, Instant now) {
     return new Key(namespace, name, type, List.of(KeyVersion.create(1, VersionState.PRIMARY, material, now)),
-        1, 1, tags, now, 0);
+        1, 1, tags, exportable, now, 0);
   }
 
   public KeyVersion primary() {
@@ -219,6 +226,23 @@ public record Key(
 
   public Key withTags(Map<String, String> newTags) {
     return new Key(namespace, name, type, versions, minDecryptionVersion, minEncryptionVersion, newTags,
+        exportable, createdAt, revision + 1);
+  }
+
+  /**
+   * Allows explicit export of this key's material (still gated by the server's export policy and
+   * the caller's grants). One way, as in Vault: once copies may exist, turning it off would only
+   * pretend they do not.
+   */
+  public Key withExportable(boolean allow) {
+    if (allow == exportable) {
+      return this;
+    }
+    if (!allow) {
+      throw RekeyException.illegalState("key '" + name + "' is exportable and stays so: copies may already exist;"
+          + " rotate to a new key instead");
+    }
+    return new Key(namespace, name, type, versions, minDecryptionVersion, minEncryptionVersion, tags, true,
         createdAt, revision + 1);
   }
 
@@ -242,6 +266,6 @@ public record Key(
   }
 
   private Key with(List<KeyVersion> newVersions, int minDec, int minEnc) {
-    return new Key(namespace, name, type, newVersions, minDec, minEnc, tags, createdAt, revision + 1);
+    return new Key(namespace, name, type, newVersions, minDec, minEnc, tags, exportable, createdAt, revision + 1);
   }
 }

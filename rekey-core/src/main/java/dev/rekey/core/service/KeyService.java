@@ -53,11 +53,16 @@ public final class KeyService {
   }
 
   public Key create(String namespace, String name, KeyType type, Map<String, String> tags) {
+    return create(namespace, name, type, tags, false);
+  }
+
+  /** A new key; {@code exportable} allows explicit export of its material (see KeyExportService). */
+  public Key create(String namespace, String name, KeyType type, Map<String, String> tags, boolean exportable) {
     Names.namespace(namespace);
     Names.keyName(name);
     Names.tags(tags);
     Instant now = clock.instant();
-    Key key = Key.create(namespace, name, type, tags, newMaterial(namespace, name, 1, type), now);
+    Key key = Key.create(namespace, name, type, tags, exportable, newMaterial(namespace, name, 1, type), now);
     transactions.run(() -> {
       keys.insert(key);
       outbox.append(KeyEvents.created(key, now));
@@ -95,6 +100,12 @@ public final class KeyService {
   /** Changes minimum versions and tags; null leaves a setting as it is. */
   public Key update(String namespace, String name, Integer minDecryption, Integer minEncryption,
       Map<String, String> tags) {
+    return update(namespace, name, minDecryption, minEncryption, tags, null);
+  }
+
+  /** As above; {@code exportable} true makes the key exportable (one way: false is refused). */
+  public Key update(String namespace, String name, Integer minDecryption, Integer minEncryption,
+      Map<String, String> tags, Boolean exportable) {
     return change(namespace, name, k -> {
       Key next = k;
       if (minDecryption != null) {
@@ -105,6 +116,9 @@ public final class KeyService {
       }
       if (tags != null) {
         next = next.withTags(tags);
+      }
+      if (exportable != null) {
+        next = next.withExportable(exportable);
       }
       return next;
     });

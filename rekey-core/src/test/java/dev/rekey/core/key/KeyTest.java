@@ -66,7 +66,7 @@ class KeyTest {
   }
 
   private static Key raw(List<KeyVersion> versions, int minDec, int minEnc) {
-    return new Key("default", "orders", KeyType.AES256_GCM, versions, minDec, minEnc, Map.of(), T0, 0);
+    return new Key("default", "orders", KeyType.AES256_GCM, versions, minDec, minEnc, Map.of(), false, T0, 0);
   }
 
   // ---- invariants of the constructor ----

@@ -102,7 +102,7 @@ class CryptoServiceTest {
       WrappedKey w = s.ring.wrap(m, MaterialBinding.keyVersion(NS, "golden", n));
       versions.add(KeyVersion.create(n, n == 7 ? VersionState.PRIMARY : VersionState.ACTIVE, w, Services.T0));
     }
-    s.repo.insert(new Key(NS, "golden", KeyType.AES256_GCM, versions, 1, 1, Map.of(), Services.T0, 0));
+    s.repo.insert(new Key(NS, "golden", KeyType.AES256_GCM, versions, 1, 1, Map.of(), false, Services.T0, 0));
     assertThat(s.crypto.decrypt(NS, "golden",
         "rekey:v1:oKGio6SlpqeoqaqrlH0XSDzrZdAOAeK9JwylvQTDK5oCYVu98vHNXQFGJsS4ntE=", null).plaintext())
         .asString(StandardCharsets.UTF_8).isEqualTo("rekey golden vector");

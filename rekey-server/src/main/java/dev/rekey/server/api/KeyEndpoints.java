@@ -3,6 +3,8 @@ package dev.rekey.server.api;
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
 
 import dev.rekey.api.CreateKeyRequest;
+import dev.rekey.api.KeyExportRequest;
+import dev.rekey.api.KeyExportResponse;
 import dev.rekey.api.KeyList;
 import dev.rekey.api.KeyView;
 import dev.rekey.api.RotateRequest;
@@ -13,6 +15,7 @@ import dev.rekey.core.auth.Action;
 import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyType;
 import dev.rekey.core.key.Names;
+import dev.rekey.core.service.KeyExportService;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.VersionAction;
 import dev.rekey.server.http.ApiRouter;
@@ -21,12 +24,14 @@ import dev.rekey.server.http.Reply;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
 
-/** Key management: create, read, list, rotate, configure, and version lifecycle actions. */
+/** Key management: create, read, list, rotate, configure, version lifecycle actions, and export. */
 public final class KeyEndpoints {
   private final KeyService keys;
+  private final KeyExportService export;
 
-  public KeyEndpoints(KeyService keys) {
+  public KeyEndpoints(KeyService keys, KeyExportService export) {
     this.keys = keys;
+    this.export = export;
   }
 
   public void register(ApiRouter r) {
@@ -39,6 +44,7 @@ public final class KeyEndpoints {
         c -> view(c, keys.emergencyRotate(c.namespace(), c.keyName())));
     r.route(HttpMethod.POST, "/v1/keys/:name/versions/:version/:action", Action.KEY_LIFECYCLE, BLOCKING,
         this::versionAction);
+    r.route(HttpMethod.POST, "/v1/keys/:name/export", Action.KEY_EXPORT, BLOCKING, this::export);
   }
 
   private Object create(Call c) {
@@ -52,7 +58,7 @@ public final class KeyEndpoints {
           + req.name());
     }
     KeyType type = req.type() == null ? KeyType.AES256_GCM : KeyType.fromWire(req.type());
-    Key key = keys.create(c.namespace(), req.name(), type, req.tags());
+    Key key = keys.create(c.namespace(), req.name(), type, req.tags(), Boolean.TRUE.equals(req.exportable()));
     c.auditVersion(1);
     return Reply.created(Views.key(key));
   }
@@ -69,7 +75,7 @@ public final class KeyEndpoints {
   private Object update(Call c) {
     UpdateKeyRequest req = c.body(UpdateKeyRequest.class);
     return view(c, keys.update(c.namespace(), c.keyName(), req.minDecryptionVersion(), req.minEncryptionVersion(),
-        req.tags()));
+        req.tags(), req.exportable()));
   }
 
   private Object rotate(Call c) {
@@ -78,6 +84,14 @@ public final class KeyEndpoints {
     Key key = keys.rotate(c.namespace(), c.keyName(), promote);
     c.auditVersion(key.latestVersion());
     return Views.key(key);
+  }
+
+  /** The response carries the material; the audit record names only the key and version. */
+  private Object export(Call c) {
+    KeyExportRequest req = c.optionalBody(KeyExportRequest.class);
+    KeyExportService.Exported e = export.export(c.namespace(), c.keyName(), req == null ? null : req.version());
+    c.auditVersion(e.version());
+    return new KeyExportResponse(c.keyName(), e.version(), e.type(), e.format(), e.value());
   }
 
   private Object versionAction(Call c) {

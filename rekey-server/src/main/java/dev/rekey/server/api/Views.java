@@ -23,7 +23,8 @@ public final class Views {
     return new KeyView(k.namespace(), k.name(), k.type().wireName(),
         k.type().purpose().name().toLowerCase(Locale.ROOT), k.primary().number(), k.latestVersion(),
         k.minDecryptionVersion(), k.minEncryptionVersion(), k.tags(), time(k.createdAt()), versions,
-        k.type().purpose() == KeyPurpose.SIGNING ? "/v1/jwks/" + k.namespace() + "/" + k.name() : null);
+        k.type().purpose() == KeyPurpose.SIGNING ? "/v1/jwks/" + k.namespace() + "/" + k.name() : null,
+        k.exportable());
   }
 
   static KeyVersionView version(KeyVersion v) {

@@ -17,7 +17,11 @@ record ConfigFile(
     Integer minimumDestroyDays,
     Integer maxRequestBytes,
     Integer eventLoops,
-    String jwksOverlap) {
+    String jwksOverlap,
+    KeyExport keyExport) {
+
+  /** {@code key_export: {enabled: true}} allows exporting keys marked exportable; off by default. */
+  record KeyExport(Boolean enabled) {}
 
   record Storage(String url, String user, String passwordEnv) {}
 

@@ -160,7 +160,8 @@ public final class ConfigLoader {
       throw new InvalidConfigException("config " + file + " is not usable:\n  - " + String.join("\n  - ", problems));
     }
     return new ServerConfig(host, port, dataDir, storage, seal, tls, false, null, cacheTtl,
-        Duration.ofDays(destroyDays), maxBytes, loops, jwksOverlap);
+        Duration.ofDays(destroyDays), maxBytes, loops, jwksOverlap,
+        raw.keyExport() != null && Boolean.TRUE.equals(raw.keyExport().enabled()));
   }
 
   private ServerConfig.SealSettings seal(ConfigFile.Seal s, List<String> problems) {

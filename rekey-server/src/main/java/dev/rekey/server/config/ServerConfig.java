@@ -9,6 +9,7 @@ import java.time.Duration;
  *
  * @param devRootToken the root token to ensure in dev mode, or null to generate one
  * @param jwksOverlap how long a previous signing-key primary stays in the JWKS after demotion
+ * @param keyExportEnabled whether exportable keys may be exported at all ({@code key_export.enabled}, off by default)
  */
 public record ServerConfig(
     String host,
@@ -23,7 +24,8 @@ public record ServerConfig(
     Duration minimumDestroyWait,
     int maxRequestBytes,
     int eventLoops,
-    Duration jwksOverlap) {
+    Duration jwksOverlap,
+    boolean keyExportEnabled) {
 
   public static final int DEFAULT_PORT = 8200;
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
@@ -59,7 +61,7 @@ public record ServerConfig(
         new StorageSettings("jdbc:sqlite:" + dataDir.resolve("rekey.db"), null, null),
         new SealSettings("file", dataDir.resolve("root.key"), null, null, null, null),
         null, true, devRootToken, Duration.ofSeconds(1), Duration.ofDays(1), DEFAULT_MAX_REQUEST_BYTES,
-        defaultEventLoops(), DEFAULT_JWKS_OVERLAP);
+        defaultEventLoops(), DEFAULT_JWKS_OVERLAP, false);
   }
 
   public static int defaultEventLoops() {
@@ -72,21 +74,26 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, keyExportEnabled);
   }
 
   public ServerConfig withStorage(StorageSettings newStorage) {
     return new ServerConfig(host, port, dataDir, newStorage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, keyExportEnabled);
   }
 
   public ServerConfig withSeal(SealSettings newSeal) {
     return new ServerConfig(host, port, dataDir, storage, newSeal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, keyExportEnabled);
+  }
+
+  public ServerConfig withKeyExport(boolean enabled) {
+    return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, enabled);
   }
 
   public ServerConfig withCacheTtl(Duration ttl) {
     return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, ttl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, keyExportEnabled);
   }
 }

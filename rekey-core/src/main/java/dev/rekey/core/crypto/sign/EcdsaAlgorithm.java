@@ -47,6 +47,11 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
   }
 
   @Override
+  public byte[] privateKeyPkcs8(SecretBytes material) {
+    return KeyPairMaterial.decode(material, "EC").privateKey().getEncoded();
+  }
+
+  @Override
   public byte[] sign(SigningKey key, byte[] message) {
     return run(hash + "withECDSAinP1363Format", key, message, null);
   }

@@ -40,6 +40,16 @@ final class Ed25519Algorithm implements SignatureAlgorithm {
   }
 
   @Override
+  public byte[] privateKeyPkcs8(SecretBytes material) {
+    try {
+      return org.bouncycastle.crypto.util.PrivateKeyInfoFactory.createPrivateKeyInfo(
+          new Ed25519PrivateKeyParameters(material.reveal(SecretAccess.get()), 0)).getEncoded();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot encode an Ed25519 private key", e);
+    }
+  }
+
+  @Override
   public byte[] sign(SigningKey key, byte[] message) {
     Ed25519Signer s = new Ed25519Signer();
     s.init(true, (Ed25519PrivateKeyParameters) key.privateKey());

@@ -63,6 +63,11 @@ final class RsaPssAlgorithm implements SignatureAlgorithm {
   }
 
   @Override
+  public byte[] privateKeyPkcs8(SecretBytes material) {
+    return KeyPairMaterial.decode(material, "RSA").privateKey().getEncoded();
+  }
+
+  @Override
   public byte[] sign(SigningKey key, byte[] message) {
     try {
       Signature s = Signature.getInstance("RSASSA-PSS");

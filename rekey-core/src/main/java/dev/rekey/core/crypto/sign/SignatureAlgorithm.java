@@ -18,6 +18,9 @@ public interface SignatureAlgorithm {
 
   SigningKey load(SecretBytes material);
 
+  /** The private key of stored material as PKCS#8 DER, for an explicit, policy-gated export only. */
+  byte[] privateKeyPkcs8(SecretBytes material);
+
   byte[] sign(SigningKey key, byte[] message);
 
   /** Signs a digest computed by the caller with this algorithm's hash. */
