@@ -13,7 +13,11 @@ public enum EventType {
   KEY_NEAR_EXPIRY("KeyNearExpiry"),
   KEY_EXPIRED("KeyExpired"),
   ROTATION_FAILED("RotationFailed"),
-  REWRAP_CAMPAIGN_COMPLETED("RewrapCampaignCompleted");
+  REWRAP_CAMPAIGN_COMPLETED("RewrapCampaignCompleted"),
+  SECRET_NEW_VERSION_CREATED("SecretNewVersionCreated"),
+  SECRET_VERSION_STATE_CHANGED("SecretVersionStateChanged"),
+  SECRET_NEAR_EXPIRY("SecretNearExpiry"),
+  SECRET_EXPIRED("SecretExpired");
 
   public static final String CLOUD_EVENT_PREFIX = "dev.rekey.";
 

@@ -43,7 +43,7 @@ public record KeyVersion(
    * once revoked only ever moves on to destruction (it may pass through DESTROY_SCHEDULED, whose
    * table also allows DISABLED for versions that were never revoked).
    */
-  KeyVersion moveTo(VersionState target, Instant now, Instant destroyAfterIfScheduled) {
+  public KeyVersion moveTo(VersionState target, Instant now, Instant destroyAfterIfScheduled) {
     if (!state.canMoveTo(target)) {
       throw IllegalTransition.of(number, state, target);
     }
@@ -57,7 +57,7 @@ public record KeyVersion(
     return new KeyVersion(number, target, keep, createdAt, now, revoked, after);
   }
 
-  KeyVersion withMaterial(WrappedKey rewrapped) {
+  public KeyVersion withMaterial(WrappedKey rewrapped) {
     return new KeyVersion(number, state, rewrapped, createdAt, stateChangedAt, revokedAt, destroyAfter);
   }
 }

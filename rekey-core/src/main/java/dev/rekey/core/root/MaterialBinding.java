@@ -14,6 +14,10 @@ public final class MaterialBinding {
     return ("rekey/key-version/v1\0" + namespace + "\0" + keyName + "\0" + version).getBytes(StandardCharsets.UTF_8);
   }
 
+  public static byte[] secretVersion(String namespace, String secretName, int version) {
+    return ("rekey/secret-version/v1\0" + namespace + "\0" + secretName + "\0" + version).getBytes(StandardCharsets.UTF_8);
+  }
+
   /** For system secrets such as the audit signing key. */
   public static byte[] system(String name) {
     return ("rekey/system/v1\0" + name).getBytes(StandardCharsets.UTF_8);

@@ -132,13 +132,14 @@ public final class KeyService {
       case DISABLE -> k.disable(version, now);
       case ENABLE -> k.enable(version, now);
       case REVOKE -> k.revoke(version, now);
-      case SCHEDULE_DESTROY -> k.scheduleDestruction(version, now.plus(destroyWait(pendingDays)), now);
+      case SCHEDULE_DESTROY -> k.scheduleDestruction(version, now.plus(destroyWait(pendingDays, minimumDestroyWait)), now);
       case CANCEL_DESTROY -> k.cancelDestruction(version, now);
       case DESTROY -> k.destroy(version, now);
     };
   }
 
-  private Duration destroyWait(Integer pendingDays) {
+  /** The waiting period before destruction: {@code pendingDays} (default 30), never below purge protection. */
+  static Duration destroyWait(Integer pendingDays, Duration minimumDestroyWait) {
     int days = pendingDays == null ? 30 : pendingDays;
     if (days < 1 || days > 365) {
       throw RekeyException.invalid("pending_days must be between 1 and 365");

@@ -1,0 +1,30 @@
+package dev.rekey.core.port;
+
+import dev.rekey.core.secret.Secret;
+import dev.rekey.core.secret.SecretGuardrail;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Storage of secrets, written whole (row and every version) under a revision check, like
+ * {@link KeyRepository}; and each namespace's secret guardrail.
+ */
+public interface SecretRepository {
+  /** Throws ALREADY_EXISTS when the namespace already has a secret of that name. */
+  void insert(Secret secret);
+
+  Optional<Secret> find(String namespace, String name);
+
+  /** Secrets of a namespace ordered by name, after {@code afterName} (null for the first page). */
+  List<Secret> list(String namespace, String afterName, int limit);
+
+  /** Replaces the stored secret when its revision is still {@code expectedRevision}, else CONCURRENT_MODIFICATION. */
+  void update(Secret updated, long expectedRevision);
+
+  /** Secrets (any namespace) with a version not wrapped by {@code rootKeyId}: drives root key rotation. */
+  List<Secret> findWrappedByOtherRoot(String rootKeyId, int limit);
+
+  Optional<SecretGuardrail> guardrail(String namespace);
+
+  void putGuardrail(SecretGuardrail guardrail);
+}

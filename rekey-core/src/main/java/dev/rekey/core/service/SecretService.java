@@ -1,0 +1,269 @@
+package dev.rekey.core.service;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.crypto.SecretAccess;
+import dev.rekey.core.crypto.SecretBytes;
+import dev.rekey.core.event.SecretEvents;
+import dev.rekey.core.key.Names;
+import dev.rekey.core.key.VersionState;
+import dev.rekey.core.key.WrappedKey;
+import dev.rekey.core.port.EventOutbox;
+import dev.rekey.core.port.SecretRepository;
+import dev.rekey.core.port.Transactions;
+import dev.rekey.core.root.MaterialBinding;
+import dev.rekey.core.root.RootKeyring;
+import dev.rekey.core.secret.Secret;
+import dev.rekey.core.secret.SecretGuardrail;
+import dev.rekey.core.secret.SecretVersion;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * Versioned secrets: put with check-and-set, read by staging label, custom label or version, move
+ * labels, version lifecycle, and the namespace guardrail. Values are wrapped by the root keyring
+ * and bound to namespace, name and version; every change is stored with its events in one
+ * transaction, guarded by the secret's revision.
+ */
+public final class SecretService {
+  public static final int MAX_VALUE_BYTES = 64 * 1024;
+  private static final int MAX_ATTEMPTS = 8;
+
+  private final SecretRepository secrets;
+  private final Transactions transactions;
+  private final EventOutbox outbox;
+  private final Supplier<RootKeyring> keyring;
+  private final Clock clock;
+  private final Duration minimumDestroyWait;
+
+  public SecretService(SecretRepository secrets, Transactions transactions, EventOutbox outbox,
+      Supplier<RootKeyring> keyring, Clock clock, Duration minimumDestroyWait) {
+    this.secrets = secrets;
+    this.transactions = transactions;
+    this.outbox = outbox;
+    this.keyring = keyring;
+    this.clock = clock;
+    this.minimumDestroyWait = minimumDestroyWait;
+  }
+
+  /**
+   * How to write a version. {@code cas}: null writes unconditionally, 0 only creates a new secret,
+   * N only writes when the CURRENT version is N. Expiry: {@code expiresAt} or {@code ttl} (not
+   * both). {@code pending} writes the version as PENDING instead of CURRENT. {@code tags} null
+   * keeps the secret's tags.
+   */
+  public record PutOptions(Integer cas, Instant expiresAt, Duration ttl, boolean pending, Map<String, String> tags) {
+    public static final PutOptions DEFAULT = new PutOptions(null, null, null, false, null);
+  }
+
+  /** A secret version's value. The caller owns the bytes; they never appear in {@link #toString}. */
+  public record Value(Secret secret, SecretVersion version, byte[] value) {
+    @Override
+    public String toString() {
+      return "Secret.Value[" + secret.namespace() + "/" + secret.name() + " v" + version.number() + ", redacted]";
+    }
+  }
+
+  public Secret put(String namespace, String name, byte[] value, PutOptions options) {
+    Names.namespace(namespace);
+    Names.keyName(name);
+    if (value == null) {
+      throw RekeyException.invalid("a secret needs a value");
+    }
+    if (value.length > MAX_VALUE_BYTES) {
+      throw RekeyException.invalid("a secret value has at most " + MAX_VALUE_BYTES + " bytes, got " + value.length);
+    }
+    if (options.tags() != null) {
+      Names.tags(options.tags());
+    }
+    Instant now = clock.instant();
+    Instant expiresAt = expiry(options, now);
+    guardrail(namespace).check(expiresAt, now);
+    for (int attempt = 1; ; attempt++) {
+      Secret current = secrets.find(namespace, name).orElse(null);
+      checkCas(name, current, options.cas());
+      try {
+        if (current == null) {
+          if (options.pending()) {
+            throw RekeyException.invalid("secret '" + name + "' does not exist; its first version cannot be pending");
+          }
+          Secret created = Secret.create(namespace, name, options.tags(), wrap(namespace, name, 1, value),
+              expiresAt, now);
+          transactions.run(() -> {
+            secrets.insert(created);
+            outbox.append(SecretEvents.between(null, created, now));
+          });
+          return created;
+        }
+        WrappedKey wrapped = wrap(namespace, name, current.latestVersion() + 1, value);
+        Secret updated = current.addVersion(wrapped, expiresAt, options.pending(), now);
+        if (options.tags() != null) {
+          updated = updated.withTags(options.tags());
+        }
+        store(current, updated, now);
+        return updated;
+      } catch (RekeyException e) {
+        boolean raced = e.code() == ErrorCode.CONCURRENT_MODIFICATION
+            || (current == null && e.code() == ErrorCode.ALREADY_EXISTS && options.cas() == null);
+        if (!raced || attempt >= MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The value of the version a label names (CURRENT when both are null) or of a version number. */
+  public Value read(String namespace, String name, String label, Integer version) {
+    if (label != null && version != null) {
+      throw RekeyException.invalid("give a label or a version, not both");
+    }
+    Secret secret = get(namespace, name);
+    SecretVersion v = version != null ? secret.requireVersion(version)
+        : secret.byLabel(label == null ? "CURRENT" : label);
+    if (!v.readable()) {
+      throw RekeyException.illegalState("version " + v.number() + " of secret '" + name + "' is "
+          + v.state().wireName() + " and cannot be read");
+    }
+    SecretBytes plain = keyring.get().unwrap(v.lifecycle().material(),
+        MaterialBinding.secretVersion(namespace, name, v.number()));
+    try {
+      return new Value(secret, v, plain.reveal(SecretAccess.get()).clone());
+    } finally {
+      plain.destroy();
+    }
+  }
+
+  public Secret get(String namespace, String name) {
+    return secrets.find(namespace, name).orElseThrow(() -> RekeyException.notFound(
+        "no secret '" + name + "' in namespace '" + namespace + "'"));
+  }
+
+  public List<Secret> list(String namespace, String afterName, int limit) {
+    if (limit < 1 || limit > KeyService.MAX_PAGE) {
+      throw RekeyException.invalid("limit must be between 1 and " + KeyService.MAX_PAGE);
+    }
+    return secrets.list(Names.namespace(namespace), afterName, limit);
+  }
+
+  /** Moves CURRENT to {@code version} (the PENDING one, or the PREVIOUS one to roll back). */
+  public Secret promote(String namespace, String name, int version) {
+    return change(namespace, name, s -> s.promote(version, clock.instant()));
+  }
+
+  public Secret label(String namespace, String name, String label, int version) {
+    return change(namespace, name, s -> s.withLabel(label, version));
+  }
+
+  public Secret unlabel(String namespace, String name, String label) {
+    return change(namespace, name, s -> s.withoutLabel(label));
+  }
+
+  public Secret updateTags(String namespace, String name, Map<String, String> tags) {
+    return change(namespace, name, s -> s.withTags(Names.tags(tags)));
+  }
+
+  /** Lifecycle of a version other than CURRENT: disable, enable, retire, revoke, destruction. */
+  public Secret changeVersion(String namespace, String name, int version, VersionAction action, Integer pendingDays) {
+    return change(namespace, name, s -> {
+      Instant now = clock.instant();
+      return switch (action) {
+        case PROMOTE -> s.promote(version, now);
+        case RETIRE -> s.move(version, VersionState.RETIRED, now, null);
+        case DISABLE -> s.move(version, VersionState.DISABLED, now, null);
+        case ENABLE -> enable(s, version, now);
+        case REVOKE -> s.move(version, VersionState.REVOKED, now, null);
+        case SCHEDULE_DESTROY -> s.move(version, VersionState.DESTROY_SCHEDULED, now,
+            now.plus(KeyService.destroyWait(pendingDays, minimumDestroyWait)));
+        case CANCEL_DESTROY -> cancelDestroy(s, version, now);
+        case DESTROY -> s.move(version, VersionState.DESTROYED, now, null);
+      };
+    });
+  }
+
+  public SecretGuardrail guardrail(String namespace) {
+    return secrets.guardrail(Names.namespace(namespace)).orElse(SecretGuardrail.none(namespace));
+  }
+
+  public SecretGuardrail setGuardrail(SecretGuardrail guardrail) {
+    Names.namespace(guardrail.namespace());
+    secrets.putGuardrail(guardrail);
+    return guardrail;
+  }
+
+  private static Secret enable(Secret s, int version, Instant now) {
+    if (s.requireVersion(version).state() != VersionState.DISABLED) {
+      throw RekeyException.illegalState("version " + version + " is " + s.requireVersion(version).state().wireName()
+          + ", not disabled");
+    }
+    // Back to readable by number; the staging labels do not come back.
+    return s.move(version, VersionState.RETIRED, now, null);
+  }
+
+  private static Secret cancelDestroy(Secret s, int version, Instant now) {
+    SecretVersion v = s.requireVersion(version);
+    if (v.state() != VersionState.DESTROY_SCHEDULED) {
+      throw RekeyException.illegalState("version " + version + " is not scheduled for destruction");
+    }
+    return s.move(version, v.lifecycle().revokedAt() != null ? VersionState.REVOKED : VersionState.DISABLED, now, null);
+  }
+
+  private Secret change(String namespace, String name, UnaryOperator<Secret> operation) {
+    for (int attempt = 1; ; attempt++) {
+      Secret current = get(namespace, name);
+      Secret updated = operation.apply(current);
+      try {
+        store(current, updated, clock.instant());
+        return updated;
+      } catch (RekeyException e) {
+        if (e.code() != ErrorCode.CONCURRENT_MODIFICATION || attempt >= MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void store(Secret current, Secret updated, Instant now) {
+    transactions.run(() -> {
+      secrets.update(updated, current.revision());
+      outbox.append(SecretEvents.between(current, updated, now));
+    });
+  }
+
+  private static void checkCas(String name, Secret current, Integer cas) {
+    if (cas == null) {
+      return;
+    }
+    int actual = current == null ? 0 : current.current().number();
+    if (cas != actual) {
+      throw RekeyException.concurrentModification("check-and-set failed for secret '" + name + "': expected current"
+          + " version " + cas + ", found " + (current == null ? "no secret" : "version " + actual));
+    }
+  }
+
+  private static Instant expiry(PutOptions o, Instant now) {
+    if (o.expiresAt() != null && o.ttl() != null) {
+      throw RekeyException.invalid("give expires_at or ttl, not both");
+    }
+    if (o.ttl() != null) {
+      if (o.ttl().isNegative() || o.ttl().isZero()) {
+        throw RekeyException.invalid("ttl must be a positive duration such as P30D");
+      }
+      return now.plus(o.ttl());
+    }
+    return o.expiresAt();
+  }
+
+  private WrappedKey wrap(String namespace, String name, int version, byte[] value) {
+    SecretBytes plain = SecretBytes.copyOf(value);
+    try {
+      return keyring.get().wrap(plain, MaterialBinding.secretVersion(namespace, name, version));
+    } finally {
+      plain.destroy();
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.rekey.core.service;
+
+import static dev.rekey.core.service.Services.NS;
+import static dev.rekey.core.service.Services.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.event.Event;
+import dev.rekey.core.event.EventType;
+import dev.rekey.core.key.VersionState;
+import dev.rekey.core.port.Transactions;
+import dev.rekey.core.secret.Secret;
+import dev.rekey.core.secret.SecretGuardrail;
+import dev.rekey.core.secret.SecretVersion;
+import dev.rekey.core.service.SecretService.PutOptions;
+import dev.rekey.core.testing.InMemoryEventOutbox;
+import dev.rekey.core.testing.InMemorySecretRepository;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+/** Secrets over the in-memory store: labels follow the lifecycle, CAS, guardrail, events without values. */
+class SecretServiceTest {
+  private final Services s = new Services();
+  private final InMemorySecretRepository repo = new InMemorySecretRepository();
+  private final InMemoryEventOutbox events = new InMemoryEventOutbox();
+  private final SecretService secrets = new SecretService(repo, Transactions.direct(), events, () -> s.ring, s.clock,
+      Duration.ofDays(7));
+
+  private static byte[] utf8(String v) {
+    return v.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private String read(String label) {
+    return new String(secrets.read(NS, "db", label, null).value(), StandardCharsets.UTF_8);
+  }
+
+  private static void assertCode(ThrowingCallable call, ErrorCode code, String messagePart) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(RekeyException.class, e -> {
+      assertThat(e.code()).isEqualTo(code);
+      assertThat(e.getMessage()).contains(messagePart);
+    });
+  }
+
+  @Test
+  void put_thenPut_movesCurrentAndPrevious_andRetiresTheOlderOne() {
+    secrets.put(NS, "db", utf8("one"), PutOptions.DEFAULT);
+    secrets.put(NS, "db", utf8("two"), PutOptions.DEFAULT);
+    Secret third = secrets.put(NS, "db", utf8("three"), PutOptions.DEFAULT);
+
+    assertThat(read("CURRENT")).isEqualTo("three");
+    assertThat(read("previous")).isEqualTo("two");
+    assertThat(third.versions()).extracting(SecretVersion::state)
+        .containsExactly(VersionState.RETIRED, VersionState.ACTIVE, VersionState.PRIMARY);
+    assertThat(new String(secrets.read(NS, "db", null, 1).value(), StandardCharsets.UTF_8)).isEqualTo("one");
+    assertThat(third.labelsOf(3)).containsExactly("CURRENT");
+  }
+
+  @Test
+  void pending_isReadableByLabel_promotedToCurrent_andANewPendingReplacesAStaleOne() {
+    secrets.put(NS, "db", utf8("one"), PutOptions.DEFAULT);
+    PutOptions pending = new PutOptions(null, null, null, true, null);
+    secrets.put(NS, "db", utf8("stale"), pending);
+    Secret s2 = secrets.put(NS, "db", utf8("fresh"), pending);
+
+    assertThat(s2.requireVersion(2).state()).isEqualTo(VersionState.DISABLED);
+    assertThat(read("PENDING")).isEqualTo("fresh");
+    assertThat(read("CURRENT")).isEqualTo("one");
+
+    Secret promoted = secrets.promote(NS, "db", 3);
+    assertThat(read("CURRENT")).isEqualTo("fresh");
+    assertThat(read("PREVIOUS")).isEqualTo("one");
+    assertThat(promoted.pending()).isEmpty();
+
+    // roll back to the previous value
+    secrets.promote(NS, "db", 1);
+    assertThat(read("CURRENT")).isEqualTo("one");
+    assertThat(read("PREVIOUS")).isEqualTo("fresh");
+  }
+
+  @Test
+  void cas_zeroOnlyCreates_andNOnlyWritesOverVersionN() {
+    secrets.put(NS, "db", utf8("one"), new PutOptions(0, null, null, false, null));
+    assertCode(() -> secrets.put(NS, "db", utf8("x"), new PutOptions(0, null, null, false, null)),
+        ErrorCode.CONCURRENT_MODIFICATION, "expected current version 0");
+    secrets.put(NS, "db", utf8("two"), new PutOptions(1, null, null, false, null));
+    assertCode(() -> secrets.put(NS, "db", utf8("y"), new PutOptions(1, null, null, false, null)),
+        ErrorCode.CONCURRENT_MODIFICATION, "found version 2");
+    assertThat(read("CURRENT")).isEqualTo("two");
+  }
+
+  @Test
+  void guardrail_deniesNoExpiry_andTooLongExpiry_namingTheRule() {
+    secrets.setGuardrail(new SecretGuardrail(NS, true, Duration.ofDays(90)));
+
+    assertCode(() -> secrets.put(NS, "db", utf8("v"), PutOptions.DEFAULT), ErrorCode.INVALID_REQUEST,
+        "denies secrets without an expiry");
+    assertCode(() -> secrets.put(NS, "db", utf8("v"), new PutOptions(null, null, Duration.ofDays(91), false, null)),
+        ErrorCode.INVALID_REQUEST, "max_lifetime");
+    Secret ok = secrets.put(NS, "db", utf8("v"), new PutOptions(null, null, Duration.ofDays(30), false, null));
+
+    assertThat(ok.current().expiresAt()).isEqualTo(T0.plus(Duration.ofDays(30)));
+    assertThat(repo.find(NS, "db")).contains(ok);
+  }
+
+  @Test
+  void events_nameVersionsAndStates_neverTheValue() {
+    secrets.put(NS, "db", utf8("hunter2"), new PutOptions(null, null, null, false, Map.of("team", "core")));
+    secrets.put(NS, "db", utf8("hunter3"), PutOptions.DEFAULT);
+
+    assertThat(events.events()).extracting(Event::type).containsExactly(EventType.SECRET_NEW_VERSION_CREATED,
+        EventType.SECRET_VERSION_STATE_CHANGED, EventType.SECRET_NEW_VERSION_CREATED);
+    assertThat(events.events().get(2).subject()).isEqualTo("secrets/db/versions/2");
+    assertThat(events.events().get(2).tags()).containsEntry("team", "core");
+    assertThat(events.events().toString()).doesNotContain("hunter");
+  }
+
+  @Test
+  void lifecycle_disabledVersionsCannotBeRead_andCurrentCannotBeDisabled() {
+    secrets.put(NS, "db", utf8("one"), PutOptions.DEFAULT);
+    secrets.put(NS, "db", utf8("two"), PutOptions.DEFAULT);
+
+    assertCode(() -> secrets.changeVersion(NS, "db", 2, VersionAction.DISABLE, null), ErrorCode.ILLEGAL_STATE,
+        "CURRENT");
+    secrets.changeVersion(NS, "db", 1, VersionAction.DISABLE, null);
+    assertCode(() -> secrets.read(NS, "db", "PREVIOUS", null), ErrorCode.NOT_FOUND, "no PREVIOUS");
+    assertCode(() -> secrets.read(NS, "db", null, 1), ErrorCode.ILLEGAL_STATE, "disabled");
+    secrets.changeVersion(NS, "db", 1, VersionAction.ENABLE, null);
+    assertThat(new String(secrets.read(NS, "db", null, 1).value(), StandardCharsets.UTF_8)).isEqualTo("one");
+    assertCode(() -> secrets.changeVersion(NS, "db", 1, VersionAction.SCHEDULE_DESTROY, 1), ErrorCode.INVALID_REQUEST,
+        "purge protection");
+  }
+
+  @Test
+  void customLabels_pointAtVersions_andReservedOnesAreRefused() {
+    secrets.put(NS, "db", utf8("one"), PutOptions.DEFAULT);
+    secrets.put(NS, "db", utf8("two"), PutOptions.DEFAULT);
+
+    secrets.label(NS, "db", "blue", 1);
+    assertThat(read("blue")).isEqualTo("one");
+    assertCode(() -> secrets.label(NS, "db", "current", 1), ErrorCode.INVALID_REQUEST, "staging label");
+    secrets.unlabel(NS, "db", "blue");
+    assertCode(() -> secrets.read(NS, "db", "blue", null), ErrorCode.NOT_FOUND, "no label");
+  }
+
+  @Test
+  void values_areBoundToTheirIdentity_andLimited() {
+    secrets.put(NS, "a", utf8("alpha"), PutOptions.DEFAULT);
+    Secret a = repo.find(NS, "a").orElseThrow();
+    // a row copied onto another name does not unwrap
+    repo.insert(new Secret(NS, "b", Map.of(), a.versions(), Map.of(), a.createdAt(), 0));
+    assertThatThrownBy(() -> secrets.read(NS, "b", null, null)).isInstanceOf(RuntimeException.class);
+
+    assertCode(() -> secrets.put(NS, "big", new byte[SecretService.MAX_VALUE_BYTES + 1], PutOptions.DEFAULT),
+        ErrorCode.INVALID_REQUEST, "at most");
+    assertThat(secrets.read(NS, "a", null, null).toString()).doesNotContain("alpha");
+  }
+}
