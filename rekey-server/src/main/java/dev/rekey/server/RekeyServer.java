@@ -93,7 +93,7 @@ public final class RekeyServer implements AutoCloseable {
       KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh);
       KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait());
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
-      RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, store.keys());
+      RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
 
       String rootToken = null;
       if (config.dev()) {

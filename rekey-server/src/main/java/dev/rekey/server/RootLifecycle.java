@@ -3,7 +3,7 @@ package dev.rekey.server;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Grant;
 import dev.rekey.core.auth.Role;
-import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.port.MaterialRepository;
 import dev.rekey.core.root.RootOfTrust;
 import dev.rekey.core.root.RootStatus;
 import dev.rekey.core.service.KeyCache;
@@ -21,7 +21,7 @@ public final class RootLifecycle {
   private final RootOfTrust root;
   private final TokenService tokens;
   private final KeyCache cache;
-  private final KeyRepository keys;
+  private final List<MaterialRepository<?>> keys;
 
   /** What {@code init} hands out, once: unseal shares (Shamir only) and the root token. */
   public record Initialized(List<String> shares, String rootToken) {
@@ -31,11 +31,12 @@ public final class RootLifecycle {
     }
   }
 
-  public RootLifecycle(RootOfTrust root, TokenService tokens, KeyCache cache, KeyRepository keys) {
+  /** {@code keys}: every store of root-wrapped material (keys, secrets), re-wrapped by root rotation. */
+  public RootLifecycle(RootOfTrust root, TokenService tokens, KeyCache cache, List<MaterialRepository<?>> keys) {
     this.root = root;
     this.tokens = tokens;
     this.cache = cache;
-    this.keys = keys;
+    this.keys = List.copyOf(keys);
   }
 
   public Initialized init(Integer shares, Integer threshold) {
@@ -76,7 +77,7 @@ public final class RootLifecycle {
   private void afterUnseal() {
     if (root.status().rotationPending()) {
       int n = root.resumeRootRotation(keys);
-      LOG.info("finished an interrupted root key rotation: {} keys re-wrapped", n);
+      LOG.info("finished an interrupted root key rotation: {} keys and secrets re-wrapped", n);
     }
   }
 

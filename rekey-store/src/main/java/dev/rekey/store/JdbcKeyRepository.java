@@ -28,12 +28,9 @@ final class JdbcKeyRepository implements KeyRepository {
       + " k.min_encryption_version, k.tags, k.exportable, k.created_at, k.revision, v.number, v.state, v.material,"
       + " v.root_key_id, v.created_at AS v_created_at, v.state_changed_at, v.revoked_at, v.destroy_after"
       + " FROM keys k JOIN key_versions v ON v.key_id = k.id ";
-  private static final String UPSERT_VERSION = "INSERT INTO key_versions (key_id, number, state, material,"
-      + " root_key_id, created_at, state_changed_at, revoked_at, destroy_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-      + " ON CONFLICT (key_id, number) DO UPDATE SET state = excluded.state, material = excluded.material,"
-      + " root_key_id = excluded.root_key_id, created_at = excluded.created_at,"
-      + " state_changed_at = excluded.state_changed_at, revoked_at = excluded.revoked_at,"
-      + " destroy_after = excluded.destroy_after";
+  private static final String UPSERT_VERSION = "INSERT INTO key_versions (key_id, " + VersionColumns.NAMES
+      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key_id, number) DO UPDATE SET "
+      + VersionColumns.UPDATE_FROM_EXCLUDED;
 
   private final JdbcTransactions tx;
 
@@ -198,19 +195,7 @@ final class JdbcKeyRepository implements KeyRepository {
     try (PreparedStatement ps = c.prepareStatement(UPSERT_VERSION)) {
       for (KeyVersion v : versions) {
         ps.setLong(1, id);
-        ps.setInt(2, v.number());
-        ps.setString(3, v.state().name());
-        if (v.material() == null) {
-          ps.setNull(4, Types.BINARY);
-          ps.setNull(5, Types.VARCHAR);
-        } else {
-          ps.setBytes(4, v.material().ciphertext());
-          ps.setString(5, v.material().rootKeyId());
-        }
-        Columns.setInstant(ps, 6, v.createdAt());
-        Columns.setInstant(ps, 7, v.stateChangedAt());
-        Columns.setInstant(ps, 8, v.revokedAt());
-        Columns.setInstant(ps, 9, v.destroyAfter());
+        VersionColumns.bind(ps, 2, v);
         ps.addBatch();
       }
       ps.executeBatch();
@@ -232,7 +217,7 @@ final class JdbcKeyRepository implements KeyRepository {
           currentId = id;
           row = new KeyRow(rs);
         }
-        row.versions.add(version(rs));
+        row.versions.add(VersionColumns.read(rs));
       }
       if (row != null) {
         keys.add(row.toKey());
@@ -241,14 +226,6 @@ final class JdbcKeyRepository implements KeyRepository {
     return keys;
   }
 
-  private static KeyVersion version(ResultSet rs) throws SQLException {
-    byte[] material = rs.getBytes("material");
-    String root = rs.getString("root_key_id");
-    return new KeyVersion(rs.getInt("number"), VersionState.valueOf(rs.getString("state")),
-        material == null ? null : new WrappedKey(material, root), Columns.getInstant(rs, "v_created_at"),
-        Columns.getInstant(rs, "state_changed_at"), Columns.getInstant(rs, "revoked_at"),
-        Columns.getInstant(rs, "destroy_after"));
-  }
 
   private static final class KeyRow {
     final String namespace;
@@ -281,17 +258,9 @@ final class JdbcKeyRepository implements KeyRepository {
   }
 
   private static void checkTimes(Key key) {
-    for (KeyVersion v : key.versions()) {
-      Columns.nanos(v.createdAt());
-      Columns.nanos(v.stateChangedAt());
-      if (v.revokedAt() != null) {
-        Columns.nanos(v.revokedAt());
-      }
-      if (v.destroyAfter() != null) {
-        Columns.nanos(v.destroyAfter());
-      }
-    }
+    key.versions().forEach(VersionColumns::checkTimes);
   }
+
 
   static void checkLimit(int limit) {
     if (limit < 0) {

@@ -3,6 +3,7 @@ package dev.rekey.store;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rekey.core.port.AuditRepository;
 import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.port.SecretRepository;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.TokenRepository;
 import dev.rekey.core.port.Transactions;
@@ -31,6 +32,7 @@ public final class Store implements AutoCloseable {
   private final JdbcAuditRepository audit;
   private final JdbcSystemRepository system;
   private final JdbcEventOutbox events;
+  private final JdbcSecretRepository secrets;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -41,6 +43,7 @@ public final class Store implements AutoCloseable {
     this.audit = new JdbcAuditRepository(transactions, dialect);
     this.system = new JdbcSystemRepository(transactions);
     this.events = new JdbcEventOutbox(transactions);
+    this.secrets = new JdbcSecretRepository(transactions);
   }
 
   /**
@@ -73,6 +76,10 @@ public final class Store implements AutoCloseable {
 
   public SystemRepository system() {
     return system;
+  }
+
+  public SecretRepository secrets() {
+    return secrets;
   }
 
   /** The transactional outbox of lifecycle events. */

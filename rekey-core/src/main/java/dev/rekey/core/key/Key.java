@@ -25,7 +25,7 @@ public record Key(
     Map<String, String> tags,
     boolean exportable,
     Instant createdAt,
-    long revision) {
+    long revision) implements RootWrapped<Key> {
 
   public Key {
     Names.namespace(namespace);
@@ -246,7 +246,23 @@ public record Key(
         createdAt, revision + 1);
   }
 
+  @Override
+  public List<KeyVersion> lifecycleVersions() {
+    return versions;
+  }
+
+  @Override
+  public byte[] binding(int number) {
+    return dev.rekey.core.root.MaterialBinding.keyVersion(namespace, name, number);
+  }
+
+  @Override
+  public String describe() {
+    return "key '" + namespace + "/" + name + "'";
+  }
+
   /** Replaces the wrapped material of every version that has material (root key rotation). */
+  @Override
   public Key rewrapMaterial(UnaryOperator<WrappedKey> rewrap) {
     List<KeyVersion> next = versions.stream()
         .map(v -> v.material() == null ? v : v.withMaterial(rewrap.apply(v.material())))

@@ -8,7 +8,7 @@ import java.util.Optional;
  * Storage of keys and their versions. A key is written whole (its row and every version) in one
  * transaction, guarded by its revision, so concurrent writers never interleave.
  */
-public interface KeyRepository {
+public interface KeyRepository extends MaterialRepository<Key> {
 
   /** Stores a new key. Throws ALREADY_EXISTS when the namespace already has a key of that name. */
   void insert(Key key);

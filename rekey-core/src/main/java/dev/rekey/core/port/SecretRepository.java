@@ -9,7 +9,7 @@ import java.util.Optional;
  * Storage of secrets, written whole (row and every version) under a revision check, like
  * {@link KeyRepository}; and each namespace's secret guardrail.
  */
-public interface SecretRepository {
+public interface SecretRepository extends MaterialRepository<Secret> {
   /** Throws ALREADY_EXISTS when the namespace already has a secret of that name. */
   void insert(Secret secret);
 

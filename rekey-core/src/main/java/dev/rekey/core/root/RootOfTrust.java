@@ -4,6 +4,7 @@ import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.crypto.SecretBytes;
 import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.port.MaterialRepository;
 import dev.rekey.core.port.SystemRepository;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -260,6 +261,11 @@ public final class RootOfTrust {
    * Returns the number of keys re-wrapped.
    */
   public int rotateRoot(KeyRepository keys) {
+    return rotateRoot(List.of(keys));
+  }
+
+  /** As {@link #rotateRoot(KeyRepository)}, over every store of root-wrapped material (keys, secrets). */
+  public int rotateRoot(List<MaterialRepository<?>> keys) {
     synchronized (rotationLock) {
       int count = resumeRootRotation(keys);
       RootKeyring current = keyring();
@@ -278,6 +284,11 @@ public final class RootOfTrust {
    * re-wrapped, 0 when nothing was pending.
    */
   public int resumeRootRotation(KeyRepository keys) {
+    return resumeRootRotation(List.of(keys));
+  }
+
+  /** As {@link #resumeRootRotation(KeyRepository)}, over every store of root-wrapped material. */
+  public int resumeRootRotation(List<MaterialRepository<?>> keys) {
     synchronized (rotationLock) {
       return new RootRotation(this, keys, system).finish();
     }

@@ -3,10 +3,10 @@ package dev.rekey.core.root;
 import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.crypto.SecretBytes;
-import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.key.WrappedKey;
-import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.key.RootWrapped;
+import dev.rekey.core.port.MaterialRepository;
 import dev.rekey.core.port.SystemRepository;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * Steps 2 and 3 of a root key rotation, for a keyring whose current generation is already stored
- * (step 1): re-wrap every key version and system secret that an older generation wraps, in
- * batches, each key in its own optimistic update; then store the keyring without the old
+ * (step 1): re-wrap every key version, secret version and system secret that an older generation
+ * wraps, in batches, each object in its own optimistic update; then store the keyring without the old
  * generations. Every write leaves stored material unwrappable by the stored keyring, so a crash
  * anywhere is finished by running this again.
  */
@@ -26,16 +26,16 @@ final class RootRotation {
   private static final int MAX_PASSES = 10;
 
   private final RootOfTrust root;
-  private final KeyRepository keys;
+  private final List<MaterialRepository<?>> stores;
   private final SystemRepository system;
 
-  RootRotation(RootOfTrust root, KeyRepository keys, SystemRepository system) {
+  RootRotation(RootOfTrust root, List<MaterialRepository<?>> stores, SystemRepository system) {
     this.root = root;
-    this.keys = keys;
+    this.stores = List.copyOf(stores);
     this.system = system;
   }
 
-  /** Returns the number of keys re-wrapped; 0 when the keyring has a single generation. */
+  /** Returns the number of objects (keys, secrets) re-wrapped; 0 when the keyring has a single generation. */
   int finish() {
     int count = 0;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
@@ -43,7 +43,9 @@ final class RootRotation {
       if (keyring.generationIds().size() <= 1) {
         return count;
       }
-      count += rewrapKeys(keyring);
+      for (MaterialRepository<?> store : stores) {
+        count += rewrapAll(store, keyring);
+      }
       for (String name : SystemSecrets.names(system)) {
         SystemSecrets.rewrap(system, keyring, name);
       }
@@ -56,8 +58,10 @@ final class RootRotation {
   }
 
   private boolean nothingLeft(RootKeyring keyring) {
-    if (!keys.findWrappedByOtherRoot(keyring.currentId(), 1).isEmpty()) {
-      return false;
+    for (MaterialRepository<?> store : stores) {
+      if (!store.findWrappedByOtherRoot(keyring.currentId(), 1).isEmpty()) {
+        return false;
+      }
     }
     for (String name : SystemSecrets.names(system)) {
       Optional<String> id = SystemSecrets.rootKeyId(system, name);
@@ -68,79 +72,79 @@ final class RootRotation {
     return true;
   }
 
-  private int rewrapKeys(RootKeyring keyring) {
+  private <T extends RootWrapped<T>> int rewrapAll(MaterialRepository<T> store, RootKeyring keyring) {
     int count = 0;
     while (true) {
-      List<Key> batch = keys.findWrappedByOtherRoot(keyring.currentId(), BATCH);
+      List<T> batch = store.findWrappedByOtherRoot(keyring.currentId(), BATCH);
       if (batch.isEmpty()) {
         return count;
       }
       int before = count;
-      for (Key key : batch) {
-        if (rewrapOne(key, keyring)) {
+      for (T object : batch) {
+        if (rewrapOne(store, object, keyring)) {
           count++;
         }
       }
       if (count == before) {
-        // The store listed keys that need nothing: they were re-wrapped concurrently. Avoid spinning.
+        // The store listed objects that need nothing: they were re-wrapped concurrently. Avoid spinning.
         return count;
       }
     }
   }
 
-  /** Re-wraps one key, reloading it on CONCURRENT_MODIFICATION. Returns whether it wrote. */
-  private boolean rewrapOne(Key key, RootKeyring keyring) {
-    Key current = key;
+  /** Re-wraps one object, reloading it on CONCURRENT_MODIFICATION. Returns whether it wrote. */
+  private static <T extends RootWrapped<T>> boolean rewrapOne(MaterialRepository<T> store, T object,
+      RootKeyring keyring) {
+    T current = object;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (current == null || !needsRewrap(current, keyring.currentId())) {
         return false;
       }
-      Key next = rewrap(current, keyring);
+      T next = rewrap(current, keyring);
       try {
-        keys.update(next, current.revision());
+        store.update(next, current.revision());
         return true;
       } catch (RekeyException e) {
         if (e.code() != ErrorCode.CONCURRENT_MODIFICATION) {
           throw e;
         }
-        current = keys.find(current.namespace(), current.name()).orElse(null);
+        current = store.find(current.namespace(), current.name()).orElse(null);
       }
     }
-    throw RekeyException.concurrentModification("key '" + key.namespace() + "/" + key.name()
-        + "' kept changing during the root key rotation; run the rotation again");
+    throw RekeyException.concurrentModification(object.describe()
+        + " kept changing during the root key rotation; run the rotation again");
   }
 
-  private static boolean needsRewrap(Key key, String currentId) {
-    return key.versions().stream()
+  private static boolean needsRewrap(RootWrapped<?> object, String currentId) {
+    return object.lifecycleVersions().stream()
         .anyMatch(v -> v.material() != null && !v.material().rootKeyId().equals(currentId));
   }
 
-  private static Key rewrap(Key key, RootKeyring keyring) {
+  private static <T extends RootWrapped<T>> T rewrap(T object, RootKeyring keyring) {
     Map<WrappedKey, Integer> numbers = new IdentityHashMap<>();
-    for (KeyVersion v : key.versions()) {
+    for (KeyVersion v : object.lifecycleVersions()) {
       if (v.material() != null) {
         numbers.put(v.material(), v.number());
       }
     }
-    return key.rewrapMaterial(wrapped -> {
+    return object.rewrapMaterial(wrapped -> {
       if (wrapped.rootKeyId().equals(keyring.currentId())) {
         return wrapped;
       }
       Integer number = numbers.get(wrapped);
       if (number == null) {
-        throw new IllegalStateException("Key.rewrapMaterial passed material that is not a version's");
+        throw new IllegalStateException("rewrapMaterial passed material that is not a version's");
       }
-      byte[] binding = MaterialBinding.keyVersion(key.namespace(), key.name(), number);
       SecretBytes plain;
       try {
-        plain = keyring.unwrap(wrapped, binding);
+        plain = keyring.unwrap(wrapped, object.binding(number));
       } catch (RekeyException e) {
-        throw new RekeyException(ErrorCode.INTERNAL, "root key rotation cannot unwrap key '" + key.namespace()
-            + "/" + key.name() + "' version " + number + " (wrapped by " + wrapped.rootKeyId()
+        throw new RekeyException(ErrorCode.INTERNAL, "root key rotation cannot unwrap " + object.describe()
+            + " version " + number + " (wrapped by " + wrapped.rootKeyId()
             + "); the rotation stopped and nothing was lost", e);
       }
       try {
-        return keyring.wrap(plain, binding);
+        return keyring.wrap(plain, object.binding(number));
       } finally {
         plain.destroy();
       }

@@ -3,6 +3,7 @@ package dev.rekey.core.secret;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.key.Names;
+import dev.rekey.core.key.RootWrapped;
 import dev.rekey.core.key.VersionState;
 import dev.rekey.core.key.WrappedKey;
 import java.time.Instant;
@@ -29,7 +30,7 @@ public record Secret(
     List<SecretVersion> versions,
     Map<String, Integer> labels,
     Instant createdAt,
-    long revision) {
+    long revision) implements RootWrapped<Secret> {
 
   public static final int MAX_LABELS = 20;
 
@@ -242,7 +243,23 @@ public record Secret(
     return with(versions, labels, newTags);
   }
 
+  @Override
+  public List<KeyVersion> lifecycleVersions() {
+    return versions.stream().map(SecretVersion::lifecycle).toList();
+  }
+
+  @Override
+  public byte[] binding(int number) {
+    return dev.rekey.core.root.MaterialBinding.secretVersion(namespace, name, number);
+  }
+
+  @Override
+  public String describe() {
+    return "secret '" + namespace + "/" + name + "'";
+  }
+
   /** Replaces the wrapped value of every version that has one (root key rotation). */
+  @Override
   public Secret rewrapMaterial(UnaryOperator<WrappedKey> rewrap) {
     List<SecretVersion> next = versions.stream().map(v -> v.lifecycle().material() == null ? v
         : new SecretVersion(v.lifecycle().withMaterial(rewrap.apply(v.lifecycle().material())), v.expiresAt()))

@@ -11,7 +11,13 @@ import dev.rekey.core.key.KeyType;
 import dev.rekey.core.key.WrappedKey;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.SystemRepository;
+import dev.rekey.core.port.EventOutbox;
+import dev.rekey.core.port.Transactions;
+import dev.rekey.core.service.SecretService;
 import dev.rekey.core.testing.InMemoryKeyRepository;
+import dev.rekey.core.testing.InMemorySecretRepository;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import dev.rekey.core.testing.InMemorySystemRepository;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,6 +78,29 @@ class RootRotationTest {
     assertThat(root.rotateRoot(keys)).isEqualTo(25);
     assertThat(root.keyring().currentId()).isNotEqualTo(oldId);
     assertRotatedAwayFrom(oldId);
+  }
+
+  @Test
+  void rotateRoot_rewrapsSecretsToo_andTheyStillRead() {
+    InMemorySecretRepository secrets = new InMemorySecretRepository();
+    SecretService service = new SecretService(secrets, Transactions.direct(), EventOutbox.NONE, root::keyring,
+        RootOfTrustTest.CLOCK, Duration.ofDays(7));
+    for (int i = 0; i < 7; i++) {
+      service.put("default", "s" + i, ("value-" + i).getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+      service.put("default", "s" + i, ("value-" + i + "b").getBytes(StandardCharsets.UTF_8),
+          SecretService.PutOptions.DEFAULT);
+    }
+
+    assertThat(root.rotateRoot(List.of(keys, secrets))).isEqualTo(25 + 7);
+
+    assertRotatedAwayFrom(oldId);
+    assertThat(secrets.findWrappedByOtherRoot(root.keyring().currentId(), 10)).isEmpty();
+    for (int i = 0; i < 7; i++) {
+      assertThat(new String(service.read("default", "s" + i, "PREVIOUS", null).value(), StandardCharsets.UTF_8))
+          .isEqualTo("value-" + i);
+      assertThat(new String(service.read("default", "s" + i, null, null).value(), StandardCharsets.UTF_8))
+          .isEqualTo("value-" + i + "b");
+    }
   }
 
   @Test

@@ -1,0 +1,293 @@
+package dev.rekey.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.port.SecretRepository;
+import dev.rekey.core.secret.Secret;
+import dev.rekey.core.secret.SecretGuardrail;
+import dev.rekey.core.secret.SecretVersion;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Secrets in {@code secrets} and {@code secret_versions}, written whole under a revision check
+ * like keys (see {@link JdbcKeyRepository}); guardrails in {@code secret_guardrails}.
+ */
+final class JdbcSecretRepository implements SecretRepository {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<TreeMap<String, Integer>> LABELS = new TypeReference<>() {};
+  private static final String SELECT = "SELECT s.id, s.namespace, s.name, s.tags, s.labels, s.created_at,"
+      + " s.revision, v.number, v.state, v.material, v.root_key_id, v.created_at AS v_created_at,"
+      + " v.state_changed_at, v.revoked_at, v.destroy_after, v.expires_at"
+      + " FROM secrets s JOIN secret_versions v ON v.secret_id = s.id ";
+  private static final String UPSERT_VERSION = "INSERT INTO secret_versions (secret_id, " + VersionColumns.NAMES
+      + ", expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (secret_id, number) DO UPDATE SET "
+      + VersionColumns.UPDATE_FROM_EXCLUDED + ", expires_at = excluded.expires_at";
+
+  private final JdbcTransactions tx;
+
+  JdbcSecretRepository(JdbcTransactions tx) {
+    this.tx = tx;
+  }
+
+  @Override
+  public void insert(Secret secret) {
+    Objects.requireNonNull(secret, "secret");
+    checkTimes(secret);
+    String tags = Columns.tags(secret.tags());
+    String labels = labels(secret.labels());
+    tx.write("inserting a secret", c -> {
+      long id;
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO secrets (namespace, name, tags, labels,"
+          + " created_at, revision) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO NOTHING RETURNING id")) {
+        ps.setString(1, secret.namespace());
+        ps.setString(2, secret.name());
+        ps.setString(3, tags);
+        ps.setString(4, labels);
+        ps.setLong(5, Columns.nanos(secret.createdAt()));
+        ps.setLong(6, secret.revision());
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw RekeyException.alreadyExists("secret '" + secret.name() + "' already exists in namespace '"
+                + secret.namespace() + "'");
+          }
+          id = rs.getLong(1);
+        }
+      }
+      upsertVersions(c, id, secret.versions());
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Secret> find(String namespace, String name) {
+    return tx.read("reading a secret", c -> {
+      try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE s.namespace = ? AND s.name = ? ORDER BY v.number")) {
+        ps.setString(1, namespace);
+        ps.setString(2, name);
+        List<Secret> found = readSecrets(ps);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+      }
+    });
+  }
+
+  @Override
+  public List<Secret> list(String namespace, String afterName, int limit) {
+    JdbcKeyRepository.checkLimit(limit);
+    if (limit == 0) {
+      return List.of();
+    }
+    String page = afterName == null
+        ? "SELECT id FROM secrets WHERE namespace = ? ORDER BY name LIMIT ?"
+        : "SELECT id FROM secrets WHERE namespace = ? AND name > ? ORDER BY name LIMIT ?";
+    return tx.read("listing secrets", c -> {
+      try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE s.id IN (" + page + ") ORDER BY s.name, v.number")) {
+        int i = 1;
+        ps.setString(i++, namespace);
+        if (afterName != null) {
+          ps.setString(i++, afterName);
+        }
+        ps.setInt(i, limit);
+        return readSecrets(ps);
+      }
+    });
+  }
+
+  @Override
+  public void update(Secret updated, long expectedRevision) {
+    Objects.requireNonNull(updated, "updated");
+    if (updated.revision() <= expectedRevision) {
+      throw RekeyException.invalid("the updated secret must have a revision above " + expectedRevision);
+    }
+    checkTimes(updated);
+    String tags = Columns.tags(updated.tags());
+    String labels = labels(updated.labels());
+    tx.write("updating a secret", c -> {
+      Long id = null;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE secrets SET tags = ?, labels = ?, revision = ?"
+          + " WHERE namespace = ? AND name = ? AND revision = ? RETURNING id")) {
+        ps.setString(1, tags);
+        ps.setString(2, labels);
+        ps.setLong(3, updated.revision());
+        ps.setString(4, updated.namespace());
+        ps.setString(5, updated.name());
+        ps.setLong(6, expectedRevision);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            id = rs.getLong(1);
+          }
+        }
+      }
+      if (id == null) {
+        throw staleOrMissing(c, updated, expectedRevision);
+      }
+      upsertVersions(c, id, updated.versions());
+      return null;
+    });
+  }
+
+  @Override
+  public List<Secret> findWrappedByOtherRoot(String rootKeyId, int limit) {
+    Objects.requireNonNull(rootKeyId, "rootKeyId");
+    JdbcKeyRepository.checkLimit(limit);
+    if (limit == 0) {
+      return List.of();
+    }
+    return tx.read("finding secrets wrapped by another root key", c -> {
+      try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE s.id IN (SELECT DISTINCT secret_id"
+          + " FROM secret_versions WHERE material IS NOT NULL AND root_key_id <> ? ORDER BY secret_id LIMIT ?)"
+          + " ORDER BY s.id, v.number")) {
+        ps.setString(1, rootKeyId);
+        ps.setInt(2, limit);
+        return readSecrets(ps);
+      }
+    });
+  }
+
+  @Override
+  public Optional<SecretGuardrail> guardrail(String namespace) {
+    return tx.read("reading a secret guardrail", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT require_expiry, max_lifetime FROM secret_guardrails WHERE namespace = ?")) {
+        ps.setString(1, namespace);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          long seconds = rs.getLong("max_lifetime");
+          Duration max = rs.wasNull() ? null : Duration.ofSeconds(seconds);
+          return Optional.of(new SecretGuardrail(namespace, rs.getInt("require_expiry") != 0, max));
+        }
+      }
+    });
+  }
+
+  @Override
+  public void putGuardrail(SecretGuardrail g) {
+    tx.write("storing a secret guardrail", c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO secret_guardrails (namespace, require_expiry,"
+          + " max_lifetime) VALUES (?, ?, ?) ON CONFLICT (namespace) DO UPDATE SET"
+          + " require_expiry = excluded.require_expiry, max_lifetime = excluded.max_lifetime")) {
+        ps.setString(1, g.namespace());
+        ps.setInt(2, g.requireExpiry() ? 1 : 0);
+        if (g.maxLifetime() == null) {
+          ps.setNull(3, Types.BIGINT);
+        } else {
+          ps.setLong(3, g.maxLifetime().getSeconds());
+        }
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
+  private static RekeyException staleOrMissing(Connection c, Secret s, long expected) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT revision FROM secrets WHERE namespace = ? AND name = ?")) {
+      ps.setString(1, s.namespace());
+      ps.setString(2, s.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return RekeyException.notFound("secret '" + s.name() + "' does not exist in namespace '" + s.namespace() + "'");
+        }
+        return RekeyException.concurrentModification("secret '" + s.name() + "' was changed concurrently (revision "
+            + rs.getLong(1) + ", expected " + expected + "); reload it and retry");
+      }
+    }
+  }
+
+  private static void upsertVersions(Connection c, long id, List<SecretVersion> versions) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(UPSERT_VERSION)) {
+      for (SecretVersion v : versions) {
+        ps.setLong(1, id);
+        VersionColumns.bind(ps, 2, v.lifecycle());
+        Columns.setInstant(ps, 2 + VersionColumns.COUNT, v.expiresAt());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  private static List<Secret> readSecrets(PreparedStatement ps) throws SQLException {
+    List<Secret> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      long currentId = Long.MIN_VALUE;
+      Row row = null;
+      while (rs.next()) {
+        long id = rs.getLong("id");
+        if (row == null || id != currentId) {
+          if (row != null) {
+            out.add(row.toSecret());
+          }
+          currentId = id;
+          row = new Row(rs);
+        }
+        row.versions.add(new SecretVersion(VersionColumns.read(rs), Columns.getInstant(rs, "expires_at")));
+      }
+      if (row != null) {
+        out.add(row.toSecret());
+      }
+    }
+    return out;
+  }
+
+  private static final class Row {
+    final String namespace;
+    final String name;
+    final String tags;
+    final String labels;
+    final long createdAt;
+    final long revision;
+    final List<SecretVersion> versions = new ArrayList<>();
+
+    Row(ResultSet rs) throws SQLException {
+      namespace = rs.getString("namespace");
+      name = rs.getString("name");
+      tags = rs.getString("tags");
+      labels = rs.getString("labels");
+      createdAt = rs.getLong("created_at");
+      revision = rs.getLong("revision");
+    }
+
+    Secret toSecret() {
+      return new Secret(namespace, name, Columns.tags(tags), versions, readLabels(labels), Columns.instant(createdAt),
+          revision);
+    }
+  }
+
+  private static void checkTimes(Secret s) {
+    for (SecretVersion v : s.versions()) {
+      VersionColumns.checkTimes(v.lifecycle());
+      if (v.expiresAt() != null) {
+        Columns.nanos(v.expiresAt());
+      }
+    }
+  }
+
+  private static String labels(Map<String, Integer> labels) {
+    try {
+      return JSON.writeValueAsString(new TreeMap<>(labels));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode labels", e);
+    }
+  }
+
+  private static Map<String, Integer> readLabels(String json) {
+    try {
+      return JSON.readValue(json, LABELS);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored secret labels are corrupt", e);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package dev.rekey.store;
+
+import static dev.rekey.store.Fixtures.T0;
+import static dev.rekey.store.Fixtures.material;
+import static dev.rekey.store.Fixtures.t;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.key.VersionState;
+import dev.rekey.core.port.SecretRepository;
+import dev.rekey.core.secret.Secret;
+import dev.rekey.core.secret.SecretGuardrail;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The SecretRepository contract, run on every dialect. */
+abstract class SecretRepositoryContract extends StoreContract {
+
+  private SecretRepository secrets() {
+    return store.secrets();
+  }
+
+  static Secret secret(String ns, String name) {
+    return Secret.create(ns, name, Map.of("team", "core"), material("s-" + name, "root-1"), t(24 * 30), T0);
+  }
+
+  @Test
+  void insert_thenFind_roundTripsEveryField() {
+    Secret s = secret("default", "db")
+        .addVersion(material("v2", "root-1"), null, false, t(1))
+        .addVersion(material("v3", "root-2"), t(48), true, t(2))
+        .withLabel("blue", 1);
+    secrets().insert(s);
+
+    Secret read = secrets().find("default", "db").orElseThrow();
+    assertThat(read).isEqualTo(s);
+    assertThat(read.versions()).extracting(v -> v.state())
+        .containsExactly(VersionState.ACTIVE, VersionState.PRIMARY, VersionState.PENDING);
+    assertThat(read.requireVersion(1).expiresAt()).isEqualTo(t(24 * 30));
+    assertThat(read.requireVersion(2).expiresAt()).isNull();
+    assertThat(read.labels()).containsEntry("blue", 1);
+    assertThat(read.requireVersion(3).lifecycle().material().ciphertext())
+        .isEqualTo(s.requireVersion(3).lifecycle().material().ciphertext());
+  }
+
+  @Test
+  void insert_duplicateName_throwsAlreadyExists() {
+    secrets().insert(secret("default", "db"));
+
+    assertThatThrownBy(() -> secrets().insert(secret("default", "db")))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+    secrets().insert(secret("other", "db"));
+  }
+
+  @Test
+  void update_withStaleRevision_throwsAndWritesNothing() {
+    Secret v1 = secret("default", "db");
+    secrets().insert(v1);
+    Secret v2 = v1.addVersion(material("v2", "root-1"), null, false, t(1));
+    secrets().update(v2, v1.revision());
+
+    Secret stale = v1.withTags(Map.of("lost", "update"));
+    assertThatThrownBy(() -> secrets().update(stale, v1.revision()))
+        .isInstanceOfSatisfying(RekeyException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_MODIFICATION));
+    assertThat(secrets().find("default", "db")).contains(v2);
+  }
+
+  @Test
+  void list_pagesByName_withinOneNamespace() {
+    for (String n : List.of("c", "a", "b")) {
+      secrets().insert(secret("default", n));
+    }
+    secrets().insert(secret("other", "z"));
+
+    assertThat(secrets().list("default", null, 2)).extracting(Secret::name).containsExactly("a", "b");
+    assertThat(secrets().list("default", "b", 10)).extracting(Secret::name).containsExactly("c");
+  }
+
+  @Test
+  void findWrappedByOtherRoot_findsSecretsWithAnyOldVersion() {
+    secrets().insert(secret("default", "old"));
+    secrets().insert(Secret.create("default", "new", Map.of(), material("n", "root-2"), null, T0));
+
+    assertThat(secrets().findWrappedByOtherRoot("root-2", 10)).extracting(Secret::name).containsExactly("old");
+    assertThat(secrets().findWrappedByOtherRoot("root-1", 10)).extracting(Secret::name).containsExactly("new");
+  }
+
+  @Test
+  void guardrail_isUpserted_perNamespace() {
+    assertThat(secrets().guardrail("default")).isEmpty();
+    secrets().putGuardrail(new SecretGuardrail("default", true, Duration.ofDays(90)));
+    secrets().putGuardrail(new SecretGuardrail("default", true, null));
+    secrets().putGuardrail(new SecretGuardrail("other", false, Duration.ofHours(5)));
+
+    assertThat(secrets().guardrail("default")).contains(new SecretGuardrail("default", true, null));
+    assertThat(secrets().guardrail("other")).contains(new SecretGuardrail("other", false, Duration.ofHours(5)));
+  }
+}
