@@ -65,6 +65,34 @@ public final class ApiPaths {
   }
 
   /** Percent-encodes every byte outside the RFC 3986 unreserved set. */
+  /** {@code /v1/secrets/{name}}. */
+  public static String secret(String name) {
+    return "/v1/secrets/" + segment(name);
+  }
+
+  /** {@code /v1/secrets/{name}} with {@code ?label=} or {@code ?version=} when given. */
+  public static String secretValue(String name, String label, Integer version) {
+    String path = secret(name);
+    if (label != null) {
+      return path + "?label=" + java.net.URLEncoder.encode(label, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    return version == null ? path : path + "?version=" + version;
+  }
+
+  /** {@code /v1/secrets?after=&limit=}. */
+  public static String secrets(String after, Integer limit) {
+    StringBuilder b = new StringBuilder("/v1/secrets");
+    char sep = '?';
+    if (after != null) {
+      b.append(sep).append("after=").append(java.net.URLEncoder.encode(after, java.nio.charset.StandardCharsets.UTF_8));
+      sep = '&';
+    }
+    if (limit != null) {
+      b.append(sep).append("limit=").append(limit);
+    }
+    return b.toString();
+  }
+
   public static String segment(String value) {
     StringBuilder out = new StringBuilder(value.length());
     for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {

@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
     description = "Key management and key rotation. Reads REKEY_ADDR, REKEY_TOKEN, REKEY_NAMESPACE.",
     subcommands = {
         KeyCommands.class,
+        SecretCommands.class,
         CryptoCommands.Encrypt.class,
         CryptoCommands.Decrypt.class,
         CryptoCommands.Rewrap.class,

@@ -90,6 +90,11 @@ public final class RekeyClient {
     return namespace;
   }
 
+  /** Versioned secrets in this client's namespace. */
+  public SecretsClient secrets() {
+    return new SecretsClient(transport, namespace);
+  }
+
   public String address() {
     return transport.base();
   }

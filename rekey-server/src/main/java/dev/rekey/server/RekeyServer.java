@@ -16,6 +16,7 @@ import dev.rekey.core.service.JwtService;
 import dev.rekey.core.service.KeyCache;
 import dev.rekey.core.service.KeyExportService;
 import dev.rekey.core.service.KeyService;
+import dev.rekey.core.service.SecretService;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.TokenService;
 import dev.rekey.server.api.AuditEndpoints;
@@ -23,6 +24,7 @@ import dev.rekey.server.api.CryptoEndpoints;
 import dev.rekey.server.api.JwtEndpoints;
 import dev.rekey.server.api.KeyEndpoints;
 import dev.rekey.server.api.OpenApiDocument;
+import dev.rekey.server.api.SecretEndpoints;
 import dev.rekey.server.api.SigningEndpoints;
 import dev.rekey.server.api.SystemEndpoints;
 import dev.rekey.server.api.TokenEndpoints;
@@ -126,6 +128,8 @@ public final class RekeyServer implements AutoCloseable {
       new TokenEndpoints(tokens).register(router);
       new KeyEndpoints(keys, new KeyExportService(store.keys(), rootOfTrust::keyring, config.keyExportEnabled()))
           .register(router);
+      new SecretEndpoints(new SecretService(store.secrets(), store.transactions(), store.events(), rootOfTrust::keyring,
+          clock, config.minimumDestroyWait()), clock).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
 

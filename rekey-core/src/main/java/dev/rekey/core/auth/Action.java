@@ -5,6 +5,16 @@ public enum Action {
   KEY_CREATE(true), KEY_READ(true), KEY_ROTATE(true), KEY_CONFIGURE(true), KEY_LIFECYCLE(true),
   /** Reading key material out of Rekey: granted only by the admin role, and only for exportable keys. */
   KEY_EXPORT(true),
+  /** Secret metadata and history, never values. */
+  SECRET_LIST(true),
+  /** Secret values. */
+  SECRET_READ(true),
+  /** New secret versions. */
+  SECRET_WRITE(true),
+  /** Labels and version lifecycle of secrets. */
+  SECRET_MANAGE(true),
+  /** A namespace's secret guardrail. */
+  SECRET_GUARDRAIL(false),
   ENCRYPT(true), DECRYPT(true), REWRAP(true), DATAKEY(true), MAC(true), SIGN(true), VERIFY(true),
   AUDIT_READ(false), TOKEN_CREATE(false), TOKEN_REVOKE(false), TOKEN_READ(false),
   SYSTEM_ROTATE_ROOT(false), SYSTEM_SEAL(false), APPROVE(false),

@@ -6,16 +6,17 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * Roles and what each may do. Separation of duties: a key officer manages keys but can never
- * use them for cryptography; a crypto user uses keys but cannot change them.
+ * Roles and what each may do. Separation of duties: a key officer manages keys and secrets but can
+ * never use keys for cryptography nor read a secret's value; a crypto user uses keys and reads
+ * secrets but cannot change them.
  */
 public enum Role {
   ADMIN(EnumSet.allOf(Action.class)),
   KEY_OFFICER(EnumSet.of(Action.KEY_CREATE, Action.KEY_READ, Action.KEY_ROTATE, Action.KEY_CONFIGURE,
-      Action.KEY_LIFECYCLE)),
+      Action.KEY_LIFECYCLE, Action.SECRET_LIST, Action.SECRET_WRITE, Action.SECRET_MANAGE)),
   CRYPTO_USER(EnumSet.of(Action.KEY_READ, Action.ENCRYPT, Action.DECRYPT, Action.REWRAP, Action.DATAKEY,
-      Action.MAC, Action.SIGN, Action.VERIFY)),
-  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ)),
+      Action.MAC, Action.SIGN, Action.VERIFY, Action.SECRET_LIST, Action.SECRET_READ)),
+  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.SECRET_LIST)),
   APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ));
 
   private final Set<Action> actions;

@@ -3,6 +3,8 @@ package dev.rekey.server.api;
 import dev.rekey.api.GrantView;
 import dev.rekey.api.KeyVersionView;
 import dev.rekey.api.KeyView;
+import dev.rekey.api.SecretVersionView;
+import dev.rekey.api.SecretView;
 import dev.rekey.api.TokenView;
 import dev.rekey.core.auth.Grant;
 import dev.rekey.core.auth.Role;
@@ -10,6 +12,8 @@ import dev.rekey.core.auth.TokenRecord;
 import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyPurpose;
 import dev.rekey.core.key.KeyVersion;
+import dev.rekey.core.secret.Secret;
+import dev.rekey.core.secret.SecretVersion;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +34,15 @@ public final class Views {
   static KeyVersionView version(KeyVersion v) {
     return new KeyVersionView(v.number(), v.state().wireName(), time(v.createdAt()), time(v.stateChangedAt()),
         time(v.destroyAfter()));
+  }
+
+  public static SecretView secret(Secret s) {
+    List<SecretVersionView> versions = s.versions().stream().map(v -> new SecretVersionView(v.number(),
+        v.state().wireName(), s.labelsOf(v.number()), time(v.lifecycle().createdAt()),
+        time(v.lifecycle().stateChangedAt()), time(v.expiresAt()), time(v.lifecycle().destroyAfter()))).toList();
+    return new SecretView(s.namespace(), s.name(), s.tags(), s.current().number(),
+        s.previous().map(SecretVersion::number).orElse(null), s.pending().map(SecretVersion::number).orElse(null),
+        s.latestVersion(), s.labels(), time(s.createdAt()), versions);
   }
 
   public static TokenView token(TokenRecord t, String token) {

@@ -1,0 +1,174 @@
+package dev.rekey.cli;
+
+import dev.rekey.api.SecretGuardrailView;
+import dev.rekey.api.SecretPutRequest;
+import dev.rekey.api.SecretValueResponse;
+import dev.rekey.api.SecretVersionView;
+import dev.rekey.api.SecretView;
+import dev.rekey.client.SecretsClient;
+import dev.rekey.client.VersionAction;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code rekey secret ...}: versioned secrets with staging labels, expiry and a namespace guardrail. */
+@Command(name = "secret", description = "Manage versioned secrets (labels CURRENT, PENDING, PREVIOUS).",
+    mixinStandardHelpOptions = true)
+final class SecretCommands extends CliCommand {
+
+  private SecretsClient secrets() {
+    return client().secrets();
+  }
+
+  @Command(name = "put", description = "Write a new version from --value or standard input (raw bytes).")
+  int put(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--value", paramLabel = "TEXT", description = "The value (default: read stdin).") String value,
+      @Option(names = "--ttl", paramLabel = "DURATION", description = "Expire after this ISO-8601 duration, e.g. P30D.")
+          String ttl,
+      @Option(names = "--expires-at", paramLabel = "TIME", description = "Expire at this ISO-8601 time.") String expiresAt,
+      @Option(names = "--cas", paramLabel = "N", description = "Only write when CURRENT is version N (0: only create).")
+          Integer cas,
+      @Option(names = "--pending", description = "Write the version as PENDING, not CURRENT.") boolean pending,
+      @Option(names = "--tag", paramLabel = "K=V", description = "Tags (repeatable); replace the secret's tags.")
+          Map<String, String> tags,
+      @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
+    String base64 = value == null ? Base64.getEncoder().encodeToString(stdin()) : null;
+    SecretView view = secrets().put(name, new SecretPutRequest(value, base64, cas, expiresAt, ttl,
+        pending ? Boolean.TRUE : null, tags == null ? null : new LinkedHashMap<>(tags)));
+    if (json) {
+      printJson(view);
+    } else {
+      out().println("Wrote secret " + name + " v" + view.latestVersion() + (pending ? " (PENDING)" : " (CURRENT)"));
+    }
+    return 0;
+  }
+
+  @Command(name = "get", description = "Write a version's value to stdout (raw bytes): CURRENT by default.")
+  int get(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--label", paramLabel = "LABEL", description = "CURRENT, PENDING, PREVIOUS or a custom label.")
+          String label,
+      @Option(names = "--version", paramLabel = "N", description = "A version number instead of a label.") Integer version,
+      @Option(names = "--json", description = "Print the server's JSON (value, labels, expiry).") boolean json) {
+    if (label != null && version != null) {
+      throw usage("--label and --version are exclusive");
+    }
+    SecretValueResponse r = secrets().read(name, label, version);
+    if (json) {
+      printJson(r);
+      return 0;
+    }
+    byte[] bytes = Base64.getDecoder().decode(r.valueBase64());
+    out().write(bytes, 0, bytes.length);
+    out().flush();
+    return 0;
+  }
+
+  @Command(name = "list", description = "List the secrets of the namespace (metadata only).")
+  int list(@Option(names = "--json", description = "Print JSON.") boolean json) {
+    List<SecretView> all = secrets().listAll();
+    if (json) {
+      printJson(Map.of("secrets", all));
+      return 0;
+    }
+    Table table = new Table("NAME", "CURRENT", "PREVIOUS", "PENDING", "LATEST", "EXPIRES");
+    for (SecretView s : all) {
+      SecretVersionView current = s.versions().get(s.currentVersion() - 1);
+      table.row(s.name(), "v" + s.currentVersion(), version(s.previousVersion()), version(s.pendingVersion()),
+          "v" + s.latestVersion(), orDash(current.expiresAt()));
+    }
+    table.print(out());
+    return 0;
+  }
+
+  @Command(name = "history", description = "Show a secret's versions, states, labels and expiry.")
+  int history(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
+    SecretView s = secrets().metadata(name);
+    if (json) {
+      printJson(s);
+      return 0;
+    }
+    out().println("name:      " + s.name());
+    out().println("namespace: " + s.namespace());
+    out().println("tags:      " + s.tags());
+    out().println();
+    Table table = new Table("VERSION", "STATE", "LABELS", "CREATED", "EXPIRES");
+    for (SecretVersionView v : s.versions()) {
+      table.row("v" + v.version(), v.state(), v.labels().isEmpty() ? "-" : String.join(",", v.labels()),
+          orDash(v.createdAt()), orDash(v.expiresAt()));
+    }
+    table.print(out());
+    return 0;
+  }
+
+  @Command(name = "label", description = "Point LABEL at VERSION; the label CURRENT promotes the version.")
+  int label(
+      @Parameters(index = "0", paramLabel = "NAME") String name,
+      @Parameters(index = "1", paramLabel = "LABEL") String label,
+      @Parameters(index = "2", paramLabel = "VERSION") int version) {
+    SecretView s = secrets().label(name, label, version);
+    out().println("Secret " + name + ": " + label + " -> v" + version + " (current v" + s.currentVersion() + ")");
+    return 0;
+  }
+
+  @Command(name = "unlabel", description = "Remove a custom label.")
+  int unlabel(
+      @Parameters(index = "0", paramLabel = "NAME") String name,
+      @Parameters(index = "1", paramLabel = "LABEL") String label) {
+    secrets().unlabel(name, label);
+    out().println("Secret " + name + ": removed label " + label);
+    return 0;
+  }
+
+  @Command(name = "version", description = "Lifecycle action on a version other than CURRENT: disable, enable, "
+      + "retire, revoke, schedule-destroy, cancel-destroy, destroy.")
+  int version(
+      @Parameters(index = "0", paramLabel = "ACTION") String action,
+      @Parameters(index = "1", paramLabel = "NAME") String name,
+      @Parameters(index = "2", paramLabel = "VERSION") int version,
+      @Option(names = "--pending-days", paramLabel = "DAYS", description = "For schedule-destroy.") Integer pendingDays) {
+    VersionAction a = VersionAction.fromWire(action);
+    SecretView s = secrets().versionAction(name, version, a, pendingDays);
+    out().println("Secret " + name + " v" + version + ": " + s.versions().get(version - 1).state());
+    return 0;
+  }
+
+  @Command(name = "guardrail", description = "Show or set the namespace's rules for new secret versions.")
+  int guardrail(
+      @Option(names = "--require-expiry", description = "Deny versions without an expiry.") Boolean requireExpiry,
+      @Option(names = "--max-lifetime", paramLabel = "DURATION", description = "Deny expiries further away, e.g. P90D.")
+          String maxLifetime,
+      @Option(names = "--json", description = "Print JSON.") boolean json) {
+    SecretGuardrailView g = requireExpiry == null && maxLifetime == null ? secrets().guardrail()
+        : secrets().setGuardrail(Boolean.TRUE.equals(requireExpiry), maxLifetime == null ? null
+            : duration(maxLifetime));
+    if (json) {
+      printJson(g);
+    } else {
+      out().println("namespace:      " + g.namespace());
+      out().println("require expiry: " + (Boolean.TRUE.equals(g.requireExpiry()) ? "yes" : "no"));
+      out().println("max lifetime:   " + orDash(g.maxLifetime()));
+    }
+    return 0;
+  }
+
+  private Duration duration(String text) {
+    try {
+      return Duration.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw usage("--max-lifetime must be an ISO-8601 duration such as P90D");
+    }
+  }
+
+  private static String version(Integer v) {
+    return v == null ? "-" : "v" + v;
+  }
+}

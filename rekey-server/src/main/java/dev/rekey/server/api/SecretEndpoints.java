@@ -1,0 +1,170 @@
+package dev.rekey.server.api;
+
+import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+
+import dev.rekey.api.SecretGuardrailView;
+import dev.rekey.api.SecretLabelRequest;
+import dev.rekey.api.SecretList;
+import dev.rekey.api.SecretPutRequest;
+import dev.rekey.api.SecretValueResponse;
+import dev.rekey.api.SecretView;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.auth.Action;
+import dev.rekey.core.secret.Secret;
+import dev.rekey.core.secret.SecretGuardrail;
+import dev.rekey.core.secret.SecretLabel;
+import dev.rekey.core.service.KeyService;
+import dev.rekey.core.service.SecretService;
+import dev.rekey.core.service.VersionAction;
+import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.Call;
+import dev.rekey.server.http.Reply;
+import io.vertx.core.http.HttpMethod;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/** Versioned secrets: put, read by label or version, metadata and history, labels, lifecycle, guardrail. */
+public final class SecretEndpoints {
+  private final SecretService secrets;
+  private final Clock clock;
+
+  public SecretEndpoints(SecretService secrets, Clock clock) {
+    this.secrets = secrets;
+    this.clock = clock;
+  }
+
+  public void register(ApiRouter r) {
+    r.route(HttpMethod.GET, "/v1/secrets", Action.SECRET_LIST, BLOCKING, this::list);
+    r.route(HttpMethod.GET, "/v1/secret-guardrail", Action.SECRET_GUARDRAIL, BLOCKING,
+        c -> guardrailView(secrets.guardrail(c.namespace())));
+    r.route(HttpMethod.PUT, "/v1/secret-guardrail", Action.SECRET_GUARDRAIL, BLOCKING, this::setGuardrail);
+    r.route(HttpMethod.PUT, "/v1/secrets/:name", Action.SECRET_WRITE, BLOCKING, this::put);
+    r.route(HttpMethod.GET, "/v1/secrets/:name", Action.SECRET_READ, BLOCKING, this::read);
+    r.route(HttpMethod.GET, "/v1/secrets/:name/metadata", Action.SECRET_LIST, BLOCKING,
+        c -> Views.secret(secrets.get(c.namespace(), c.keyName())));
+    r.route(HttpMethod.PUT, "/v1/secrets/:name/labels/:label", Action.SECRET_MANAGE, BLOCKING, this::label);
+    r.route(HttpMethod.DELETE, "/v1/secrets/:name/labels/:label", Action.SECRET_MANAGE, BLOCKING,
+        c -> Views.secret(secrets.unlabel(c.namespace(), c.keyName(), c.pathParam("label"))));
+    r.route(HttpMethod.POST, "/v1/secrets/:name/versions/:version/:action", Action.SECRET_MANAGE, BLOCKING,
+        this::versionAction);
+  }
+
+  private Object put(Call c) {
+    SecretPutRequest req = c.body(SecretPutRequest.class);
+    byte[] value = value(req);
+    Secret stored = secrets.put(c.namespace(), c.keyName(), value, new SecretService.PutOptions(req.cas(),
+        instant("expires_at", req.expiresAt()), duration("ttl", req.ttl()), Boolean.TRUE.equals(req.pending()),
+        req.tags()));
+    java.util.Arrays.fill(value, (byte) 0);
+    c.auditVersion(stored.latestVersion());
+    // Version 1 only exists once: the put created the secret.
+    return stored.latestVersion() == 1 ? Reply.created(Views.secret(stored)) : Views.secret(stored);
+  }
+
+  private Object read(Call c) {
+    String label = c.query("label");
+    String version = c.query("version");
+    Integer number = version == null ? null : c.intQuery("version", 0, 1, Integer.MAX_VALUE);
+    SecretService.Value v = secrets.read(c.namespace(), c.keyName(), label, number);
+    c.auditVersion(v.version().number());
+    try {
+      return new SecretValueResponse(c.keyName(), v.version().number(), v.secret().labelsOf(v.version().number()),
+          text(v.value()), Call.encode(v.value()), Views.time(v.version().lifecycle().createdAt()),
+          Views.time(v.version().expiresAt()), v.version().expiredAt(clock.instant()));
+    } finally {
+      java.util.Arrays.fill(v.value(), (byte) 0);
+    }
+  }
+
+  private Object list(Call c) {
+    int limit = c.intQuery("limit", 100, 1, KeyService.MAX_PAGE);
+    List<Secret> page = secrets.list(c.namespace(), c.query("after"), limit);
+    String next = page.size() == limit ? page.get(page.size() - 1).name() : null;
+    return new SecretList(page.stream().filter(s -> c.principal().may(Action.SECRET_LIST, s.namespace(), s.name()))
+        .map(Views::secret).toList(), next);
+  }
+
+  private Object label(Call c) {
+    String label = c.pathParam("label");
+    SecretLabelRequest req = c.body(SecretLabelRequest.class);
+    if (req.version() == null) {
+      throw RekeyException.invalid("field 'version' is required");
+    }
+    c.auditVersion(req.version());
+    c.auditDetails("{\"label\":" + io.vertx.core.json.Json.encode(label) + "}");
+    boolean current = SecretLabel.reserved(label).filter(l -> l == SecretLabel.CURRENT).isPresent();
+    return Views.secret(current ? secrets.promote(c.namespace(), c.keyName(), req.version())
+        : secrets.label(c.namespace(), c.keyName(), label, req.version()));
+  }
+
+  private Object versionAction(Call c) {
+    int version = c.intPathParam("version");
+    VersionAction action = VersionAction.fromWire(c.pathParam("action"));
+    c.auditVersion(version);
+    c.auditDetails("{\"action\":\"" + action.wireName() + "\"}");
+    Integer pendingDays = null;
+    if (action == VersionAction.SCHEDULE_DESTROY) {
+      dev.rekey.api.ScheduleDestroyRequest req = c.optionalBody(dev.rekey.api.ScheduleDestroyRequest.class);
+      pendingDays = req == null ? null : req.pendingDays();
+    }
+    return Views.secret(secrets.changeVersion(c.namespace(), c.keyName(), version, action, pendingDays));
+  }
+
+  private Object setGuardrail(Call c) {
+    SecretGuardrailView req = c.body(SecretGuardrailView.class);
+    return guardrailView(secrets.setGuardrail(new SecretGuardrail(c.namespace(),
+        Boolean.TRUE.equals(req.requireExpiry()), duration("max_lifetime", req.maxLifetime()))));
+  }
+
+  private static SecretGuardrailView guardrailView(SecretGuardrail g) {
+    return new SecretGuardrailView(g.namespace(), g.requireExpiry(),
+        g.maxLifetime() == null ? null : g.maxLifetime().toString());
+  }
+
+  private static byte[] value(SecretPutRequest req) {
+    if ((req.value() == null) == (req.valueBase64() == null)) {
+      throw RekeyException.invalid("give exactly one of 'value' (text) and 'value_base64' (bytes)");
+    }
+    return req.value() != null ? req.value().getBytes(StandardCharsets.UTF_8)
+        : Call.requiredBase64("value_base64", req.valueBase64());
+  }
+
+  /** The value as text when it is valid UTF-8, else null (the base64 form is always there). */
+  private static String text(byte[] value) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  private static Instant instant(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw RekeyException.invalid("'" + field + "' must be an ISO-8601 time such as 2027-01-31T00:00:00Z");
+    }
+  }
+
+  private static Duration duration(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Duration.parse(value);
+    } catch (DateTimeParseException e) {
+      throw RekeyException.invalid("'" + field + "' must be an ISO-8601 duration such as P30D or PT12H");
+    }
+  }
+}
