@@ -1,0 +1,48 @@
+package dev.rekey.core.port;
+
+import dev.rekey.core.secret.rotation.RotationConfig;
+import dev.rekey.core.secret.rotation.SecretRotation;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Rotation configurations of secrets and the persisted runs of the rotation protocol. */
+public interface SecretRotationRepository {
+  void putConfig(RotationConfig config);
+
+  Optional<RotationConfig> config(String namespace, String secret);
+
+  boolean deleteConfig(String namespace, String secret);
+
+  /** Configurations whose next due time has come, oldest first, at most {@code limit}. */
+  List<RotationConfig> dueConfigs(Instant now, int limit);
+
+  /** Stores a new RUNNING rotation; ALREADY_EXISTS when the secret already has a running one. */
+  void insert(SecretRotation rotation);
+
+  Optional<SecretRotation> find(String id);
+
+  Optional<SecretRotation> running(String namespace, String secret);
+
+  /** Rotations of one secret, newest first. */
+  List<SecretRotation> history(String namespace, String secret, int limit);
+
+  /** RUNNING rotations of any secret, newest first (for status pages). */
+  List<SecretRotation> runningOrFailed(int limit);
+
+  /**
+   * Leases up to {@code limit} RUNNING rotations whose next attempt is due and whose lease (if
+   * any) has expired, to {@code owner} until {@code leaseUntil}; returns them. On PostgreSQL
+   * several nodes call this at once and each rotation goes to one.
+   */
+  List<SecretRotation> claimDue(Instant now, String owner, Instant leaseUntil, int limit);
+
+  /**
+   * Stores the rotation's new state while {@code owner} still holds its lease; returns false (and
+   * writes nothing) when the lease was lost. Joins the caller's transaction.
+   */
+  boolean update(SecretRotation rotation, String owner);
+
+  /** Ends {@code owner}'s lease on the rotation (after a step sequence stopped). */
+  void release(String id, String owner);
+}

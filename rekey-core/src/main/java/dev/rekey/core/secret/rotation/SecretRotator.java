@@ -1,0 +1,50 @@
+package dev.rekey.core.secret.rotation;
+
+import java.util.Map;
+
+/**
+ * One kind of secret rotation. The engine calls {@link #create} once per rotation (its result is
+ * stored as the PENDING version before anything else happens), then {@link #set} and
+ * {@link #test}, each possibly more than once after a crash or a failure: both must be idempotent.
+ * Any exception fails the step with its message (which must not contain a secret).
+ */
+public interface SecretRotator {
+  /** The name used in rotation configurations: {@code generated}, {@code postgresql}, ... */
+  String type();
+
+  /** Checks the parameters when a configuration is stored; throws INVALID_REQUEST naming the field. */
+  default void validate(Map<String, String> params) {}
+
+  /** The new value, given the current one. */
+  byte[] create(Input in);
+
+  /** Puts the pending value into the target system. Idempotent. */
+  default void set(Input in, byte[] pending) {}
+
+  /** Checks that the pending value works in the target system. */
+  default void test(Input in, byte[] pending) {}
+
+  /**
+   * What a rotator sees: the secret, its parameters, the CURRENT value, and a way to read other
+   * secrets of the namespace (for example administrator credentials).
+   */
+  record Input(String namespace, String secret, Map<String, String> params, byte[] current,
+      java.util.function.Function<String, byte[]> otherSecret) {
+    public String param(String name, String defaultValue) {
+      return params.getOrDefault(name, defaultValue);
+    }
+
+    public String requiredParam(String name) {
+      String v = params.get(name);
+      if (v == null || v.isBlank()) {
+        throw dev.rekey.core.RekeyException.invalid("rotation parameter '" + name + "' is required");
+      }
+      return v;
+    }
+
+    @Override
+    public String toString() {
+      return "SecretRotator.Input[" + namespace + "/" + secret + ", params=" + params + ", redacted]";
+    }
+  }
+}

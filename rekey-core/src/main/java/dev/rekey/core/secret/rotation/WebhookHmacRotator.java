@@ -1,0 +1,65 @@
+package dev.rekey.core.secret.rotation;
+
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.crypto.Randomness;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Webhook signing secrets in the Standard Webhooks form {@code whsec_<base64 of 32 random bytes>}.
+ * After a rotation the previous secret keeps verifying for the {@code grace} parameter (ISO-8601,
+ * default P1D), so senders and receivers can switch at different times; the verify endpoint checks
+ * an incoming signature against every secret in grace.
+ */
+public final class WebhookHmacRotator implements SecretRotator {
+  public static final String TYPE = "webhook-hmac";
+  public static final Duration DEFAULT_GRACE = Duration.ofDays(1);
+  public static final String PREFIX = "whsec_";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public void validate(Map<String, String> params) {
+    grace(params);
+  }
+
+  @Override
+  public byte[] create(Input in) {
+    return (PREFIX + Base64.getEncoder().encodeToString(Randomness.bytes(32))).getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static Duration grace(Map<String, String> params) {
+    String v = params.get("grace");
+    if (v == null) {
+      return DEFAULT_GRACE;
+    }
+    try {
+      Duration d = Duration.parse(v);
+      if (!d.isNegative()) {
+        return d;
+      }
+    } catch (DateTimeParseException e) {
+      // reported below
+    }
+    throw RekeyException.invalid("rotation parameter 'grace' must be an ISO-8601 duration such as P1D");
+  }
+
+  /** The HMAC key bytes of a {@code whsec_} value (base64 after the prefix), or the raw bytes otherwise. */
+  public static byte[] keyBytes(byte[] value) {
+    String text = new String(value, StandardCharsets.UTF_8);
+    if (text.startsWith(PREFIX)) {
+      try {
+        return Base64.getDecoder().decode(text.substring(PREFIX.length()));
+      } catch (IllegalArgumentException e) {
+        throw RekeyException.invalid("the webhook secret is not valid base64 after whsec_");
+      }
+    }
+    return value.clone();
+  }
+}

@@ -1,0 +1,312 @@
+package dev.rekey.core.service;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.event.Event;
+import dev.rekey.core.event.EventType;
+import dev.rekey.core.key.Names;
+import dev.rekey.core.port.EventOutbox;
+import dev.rekey.core.port.SecretRotationRepository;
+import dev.rekey.core.port.Transactions;
+import dev.rekey.core.secret.Secret;
+import dev.rekey.core.secret.rotation.RotationConfig;
+import dev.rekey.core.secret.rotation.RotationStatus;
+import dev.rekey.core.secret.rotation.RotationStep;
+import dev.rekey.core.secret.rotation.SecretRotation;
+import dev.rekey.core.secret.rotation.SecretRotator;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Runs the secret rotation protocol: CREATE (the new value stored PENDING), SET, TEST, FINISH
+ * (CURRENT moves), each step persisted with the rotation's state in one transaction, so a crash
+ * anywhere resumes at the step that did not commit. A failing step leaves CURRENT as it is,
+ * records the step and reason, emits {@code RotationFailed} and is retried with exponential
+ * backoff; after {@link #MAX_FAILURES} the rotation is ABANDONED and its PENDING version disabled,
+ * so nothing blocks the next rotation. Rotations start on demand, on schedule (a configuration's
+ * period) and when CURRENT nears its expiry.
+ */
+public final class SecretRotationService {
+  public static final int MAX_FAILURES = 8;
+  static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+  static final Duration MAX_RETRY = Duration.ofMinutes(30);
+  static final Duration LEASE = Duration.ofMinutes(2);
+
+  private final SecretService secrets;
+  private final SecretRotationRepository rotations;
+  private final Transactions transactions;
+  private final EventOutbox outbox;
+  private final Map<String, SecretRotator> rotators;
+  private final Clock clock;
+  private final String node;
+
+  public SecretRotationService(SecretService secrets, SecretRotationRepository rotations, Transactions transactions,
+      EventOutbox outbox, List<SecretRotator> rotators, Clock clock, String node) {
+    this.secrets = secrets;
+    this.rotations = rotations;
+    this.transactions = transactions;
+    this.outbox = outbox;
+    this.rotators = new LinkedHashMap<>();
+    rotators.forEach(r -> this.rotators.put(r.type(), r));
+    this.clock = clock;
+    this.node = node;
+  }
+
+  public List<String> rotatorTypes() {
+    return List.copyOf(rotators.keySet());
+  }
+
+  /** Stores how a secret rotates; the first scheduled start is one period from now. */
+  public RotationConfig configure(RotationConfig config) {
+    Names.namespace(config.namespace());
+    secrets.get(config.namespace(), config.secret());
+    rotator(config.rotator()).validate(config.params());
+    Instant next = config.period() == null ? null : clock.instant().plus(config.period());
+    RotationConfig stored = config.withNextDueAt(next);
+    rotations.putConfig(stored);
+    return stored;
+  }
+
+  public RotationConfig config(String namespace, String secret) {
+    return rotations.config(namespace, secret).orElseThrow(() -> RekeyException.notFound("secret '" + secret
+        + "' has no rotation configuration; set one with PUT /v1/secrets/" + secret + "/rotation"));
+  }
+
+  public void removeConfig(String namespace, String secret) {
+    if (!rotations.deleteConfig(namespace, secret)) {
+      throw RekeyException.notFound("secret '" + secret + "' has no rotation configuration");
+    }
+  }
+
+  /**
+   * Starts a rotation now, or returns the one already running for the secret (idempotent). The
+   * steps run in the background; {@link #runDue} drives them.
+   */
+  public SecretRotation rotate(String namespace, String secret, String trigger) {
+    RotationConfig config = config(namespace, secret);
+    Optional<SecretRotation> running = rotations.running(namespace, secret);
+    if (running.isPresent()) {
+      return running.get();
+    }
+    SecretRotation started = SecretRotation.start(UUID.randomUUID().toString(), namespace, secret, config.rotator(),
+        trigger, clock.instant());
+    try {
+      rotations.insert(started);
+      return started;
+    } catch (RekeyException e) {
+      if (e.code() == ErrorCode.ALREADY_EXISTS) {
+        return rotations.running(namespace, secret).orElseThrow(() -> e);
+      }
+      throw e;
+    }
+  }
+
+  public SecretRotation rotation(String id) {
+    return rotations.find(id).orElseThrow(() -> RekeyException.notFound("no secret rotation '" + id + "'"));
+  }
+
+  public List<SecretRotation> history(String namespace, String secret, int limit) {
+    return rotations.history(namespace, secret, limit);
+  }
+
+  /**
+   * One tick: starts rotations that are due on schedule or near expiry, then runs the steps of
+   * due rotations this node can lease. Returns the number of steps run.
+   */
+  public int runDue(int limit) {
+    Instant now = clock.instant();
+    for (RotationConfig due : rotations.dueConfigs(now, limit)) {
+      rotate(due.namespace(), due.secret(), "schedule");
+      rotations.putConfig(due.withNextDueAt(now.plus(due.period())));
+    }
+    int steps = 0;
+    for (SecretRotation r : rotations.claimDue(now, node, now.plus(LEASE), limit)) {
+      steps += drive(r);
+    }
+    return steps;
+  }
+
+  /** Starts rotations for secrets whose CURRENT version expires within their configured lead time. */
+  public int rotateNearExpiry(List<Secret> candidates) {
+    int started = 0;
+    Instant now = clock.instant();
+    for (Secret s : candidates) {
+      Optional<RotationConfig> c = rotations.config(s.namespace(), s.name());
+      Instant expires = s.current().expiresAt();
+      if (c.isPresent() && c.get().beforeExpiry() != null && expires != null
+          && !now.isBefore(expires.minus(c.get().beforeExpiry())) && rotations.running(s.namespace(), s.name()).isEmpty()) {
+        rotate(s.namespace(), s.name(), "near-expiry");
+        started++;
+      }
+    }
+    return started;
+  }
+
+  /** Runs a leased rotation's steps until it finishes, fails or loses its lease. */
+  private int drive(SecretRotation leased) {
+    SecretRotation r = leased;
+    int steps = 0;
+    try {
+      while (r.status() == RotationStatus.RUNNING && !r.nextAttemptAt().isAfter(clock.instant())) {
+        SecretRotation next = runStep(r);
+        if (next == null) {
+          return steps;
+        }
+        steps++;
+        if (next.failures() > r.failures() || next.status() != RotationStatus.RUNNING) {
+          r = next;
+          break;
+        }
+        r = next;
+      }
+      return steps;
+    } catch (LeaseLost lost) {
+      return steps;
+    } finally {
+      rotations.release(r.id(), node);
+    }
+  }
+
+  /** Runs one step; returns the stored new state, or null when the lease was lost. */
+  private SecretRotation runStep(SecretRotation r) {
+    SecretRotator rotator = rotator(r.rotator());
+    RotationConfig config = config(r.namespace(), r.secret());
+    try {
+      return switch (r.step()) {
+        case CREATE -> create(r, rotator, config);
+        case SET, TEST -> {
+          byte[] pending = secrets.read(r.namespace(), r.secret(), null, requirePending(r)).value();
+          try {
+            SecretRotator.Input in = input(r, config);
+            if (r.step() == RotationStep.SET) {
+              rotator.set(in, pending);
+            } else {
+              rotator.test(in, pending);
+            }
+          } finally {
+            Arrays.fill(pending, (byte) 0);
+          }
+          yield store(r.advanced(null, clock.instant()), List.of());
+        }
+        case FINISH -> transactions.inTransaction(() -> {
+          secrets.promote(r.namespace(), r.secret(), requirePending(r));
+          return store(r.advanced(null, clock.instant()), List.of());
+        });
+      };
+    } catch (LeaseLost lost) {
+      return null;
+    } catch (RuntimeException e) {
+      return fail(r, e);
+    }
+  }
+
+  private SecretRotation create(SecretRotation r, SecretRotator rotator, RotationConfig config) {
+    byte[] value = rotator.create(input(r, config));
+    try {
+      return transactions.inTransaction(() -> {
+        Secret written = secrets.put(r.namespace(), r.secret(), value,
+            new SecretService.PutOptions(null, null, expiryOf(config, r.namespace()), true, null));
+        return store(r.advanced(written.latestVersion(), clock.instant()), List.of());
+      });
+    } finally {
+      Arrays.fill(value, (byte) 0);
+    }
+  }
+
+  /** New versions inherit a lifetime from the parameter {@code ttl} when the guardrail asks for one. */
+  private Duration expiryOf(RotationConfig config, String namespace) {
+    String ttl = config.param("ttl", null);
+    if (ttl != null) {
+      return Duration.parse(ttl);
+    }
+    var g = secrets.guardrail(namespace);
+    return g.maxLifetime() != null ? g.maxLifetime() : null;
+  }
+
+  private SecretRotation fail(SecretRotation r, RuntimeException e) {
+    String reason = reason(e);
+    Instant now = clock.instant();
+    int failures = r.failures() + 1;
+    Instant retryAt = failures >= MAX_FAILURES ? null : now.plus(retryDelay(failures));
+    SecretRotation failed = r.failed(reason, retryAt, now);
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("secret", r.secret());
+    data.put("rotation", r.id());
+    data.put("rotator", r.rotator());
+    data.put("step", r.step().name());
+    data.put("reason", reason);
+    data.put("failures", failures);
+    data.put("abandoned", retryAt == null);
+    Event event = Event.of(EventType.ROTATION_FAILED, now, r.namespace(), "secrets/" + r.secret(), Map.of(), data);
+    return transactions.inTransaction(() -> {
+      if (retryAt == null && r.pendingVersion() != null) {
+        disablePending(r);
+      }
+      return store(failed, List.of(event));
+    });
+  }
+
+  private void disablePending(SecretRotation r) {
+    Secret s = secrets.get(r.namespace(), r.secret());
+    if (s.requireVersion(r.pendingVersion()).state() == dev.rekey.core.key.VersionState.PENDING) {
+      secrets.changeVersion(r.namespace(), r.secret(), r.pendingVersion(), VersionAction.DISABLE, null);
+    }
+  }
+
+  private SecretRotation store(SecretRotation next, List<Event> events) {
+    return transactions.inTransaction(() -> {
+      if (!rotations.update(next, node)) {
+        throw new LeaseLost();
+      }
+      outbox.append(events);
+      return next;
+    });
+  }
+
+  /** Thrown when another node took the rotation over: this node stops, the other continues. */
+  private static final class LeaseLost extends RuntimeException {
+    LeaseLost() {
+      super("lease lost", null, false, false);
+    }
+  }
+
+  static Duration retryDelay(int failures) {
+    long seconds = FIRST_RETRY.getSeconds() << Math.min(failures - 1, 20);
+    return Duration.ofSeconds(Math.min(seconds, MAX_RETRY.getSeconds()));
+  }
+
+  private static String reason(RuntimeException e) {
+    String m = e.getMessage();
+    String reason = m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    return reason.length() > 300 ? reason.substring(0, 300) : reason;
+  }
+
+  private SecretRotator.Input input(SecretRotation r, RotationConfig config) {
+    byte[] current = secrets.read(r.namespace(), r.secret(), "CURRENT", null).value();
+    Function<String, byte[]> other = name -> secrets.read(r.namespace(), name, "CURRENT", null).value();
+    return new SecretRotator.Input(r.namespace(), r.secret(), config.params(), current, other);
+  }
+
+  private static int requirePending(SecretRotation r) {
+    if (r.pendingVersion() == null) {
+      throw new IllegalStateException("rotation " + r.id() + " has no pending version at step " + r.step());
+    }
+    return r.pendingVersion();
+  }
+
+  private SecretRotator rotator(String type) {
+    SecretRotator r = rotators.get(type);
+    if (r == null) {
+      throw RekeyException.invalid("unknown rotator '" + type + "'; known: " + String.join(", ", rotators.keySet()));
+    }
+    return r;
+  }
+}

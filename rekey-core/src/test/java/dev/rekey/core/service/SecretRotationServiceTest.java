@@ -1,0 +1,212 @@
+package dev.rekey.core.service;
+
+import static dev.rekey.core.service.Services.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rekey.core.event.Event;
+import dev.rekey.core.event.EventType;
+import dev.rekey.core.key.VersionState;
+import dev.rekey.core.port.Transactions;
+import dev.rekey.core.secret.Secret;
+import dev.rekey.core.secret.rotation.DualKeyRotator;
+import dev.rekey.core.secret.rotation.GeneratedRotator;
+import dev.rekey.core.secret.rotation.RotationConfig;
+import dev.rekey.core.secret.rotation.RotationStatus;
+import dev.rekey.core.secret.rotation.RotationStep;
+import dev.rekey.core.secret.rotation.SecretRotation;
+import dev.rekey.core.secret.rotation.SecretRotator;
+import dev.rekey.core.secret.rotation.WebhookHmacRotator;
+import dev.rekey.core.testing.InMemoryEventOutbox;
+import dev.rekey.core.testing.InMemorySecretRepository;
+import dev.rekey.core.testing.InMemorySecretRotationRepository;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rotation protocol: steps in order, CURRENT untouched until FINISH, failures retried with
+ * backoff and RotationFailed, abandonment that never blocks the next rotation, schedules.
+ */
+class SecretRotationServiceTest {
+  private final Services s = new Services();
+  private final InMemorySecretRepository repo = new InMemorySecretRepository();
+  private final InMemoryEventOutbox events = new InMemoryEventOutbox();
+  private final SecretService secrets = new SecretService(repo, Transactions.direct(), events, () -> s.ring, s.clock,
+      Duration.ofDays(7));
+  private final InMemorySecretRotationRepository runs = new InMemorySecretRotationRepository();
+  private final Target target = new Target();
+  private final SecretRotationService rotation = new SecretRotationService(secrets, runs, Transactions.direct(),
+      events, List.of(new GeneratedRotator(), new DualKeyRotator(), new WebhookHmacRotator(), target), s.clock,
+      "node-1");
+
+  /** A target system for the engine: it records what it was given and can refuse a step a number of times. */
+  static final class Target implements SecretRotator {
+    final List<String> calls = new ArrayList<>();
+    String accepted;
+    int failSet;
+    int failTest;
+
+    @Override
+    public String type() {
+      return "target";
+    }
+
+    @Override
+    public byte[] create(Input in) {
+      calls.add("create");
+      return ("v-" + calls.size()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void set(Input in, byte[] pending) {
+      calls.add("set");
+      if (failSet-- > 0) {
+        throw new IllegalStateException("target refused the password");
+      }
+      accepted = new String(pending, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void test(Input in, byte[] pending) {
+      calls.add("test");
+      if (failTest-- > 0 || !new String(pending, StandardCharsets.UTF_8).equals(accepted)) {
+        throw new IllegalStateException("login with the new password failed");
+      }
+    }
+  }
+
+  private String current(String name) {
+    return new String(secrets.read(NS, name, null, null).value(), StandardCharsets.UTF_8);
+  }
+
+  private void configure(String name, String rotator, Map<String, String> params, Duration period) {
+    rotation.configure(new RotationConfig(NS, name, rotator, params, period, null, null));
+  }
+
+  @Test
+  void rotate_runsCreateSetTestFinish_andMovesCurrentOnlyAtTheEnd() {
+    secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    configure("db", "target", Map.of(), null);
+
+    SecretRotation started = rotation.rotate(NS, "db", "manual");
+    assertThat(rotation.rotate(NS, "db", "manual").id()).isEqualTo(started.id());
+    assertThat(current("db")).isEqualTo("initial");
+    rotation.runDue(10);
+
+    SecretRotation done = rotation.rotation(started.id());
+    assertThat(done.status()).isEqualTo(RotationStatus.SUCCEEDED);
+    assertThat(target.calls).containsExactly("create", "set", "test");
+    assertThat(current("db")).isEqualTo(target.accepted);
+    assertThat(new String(secrets.read(NS, "db", "PREVIOUS", null).value(), StandardCharsets.UTF_8)).isEqualTo("initial");
+  }
+
+  @Test
+  void failingStep_keepsCurrent_emitsRotationFailed_andRetriesWithBackoff() {
+    secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    configure("db", "target", Map.of(), null);
+    target.failTest = 2;
+    SecretRotation r = rotation.rotate(NS, "db", "manual");
+
+    rotation.runDue(10);
+    SecretRotation failed = rotation.rotation(r.id());
+    assertThat(failed.step()).isEqualTo(RotationStep.TEST);
+    assertThat(failed.lastError()).contains("login with the new password failed");
+    assertThat(current("db")).isEqualTo("initial");
+    Event event = events.ofType(EventType.ROTATION_FAILED).get(0);
+    assertThat(event.data()).containsEntry("step", "TEST").containsEntry("failures", 1);
+    assertThat(event.toString()).doesNotContain("v-1");
+
+    rotation.runDue(10); // not due yet: nothing happens
+    assertThat(rotation.rotation(r.id()).failures()).isEqualTo(1);
+    s.clock.advance(SecretRotationService.retryDelay(1));
+    rotation.runDue(10);
+    s.clock.advance(SecretRotationService.retryDelay(2));
+    rotation.runDue(10);
+
+    assertThat(rotation.rotation(r.id()).status()).isEqualTo(RotationStatus.SUCCEEDED);
+    assertThat(current("db")).isEqualTo(target.accepted);
+    assertThat(target.calls).containsExactly("create", "set", "test", "test", "test");
+  }
+
+  @Test
+  void exhaustedRetries_abandon_disableThePending_andTheNextRotationStartsClean() {
+    secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    configure("db", "target", Map.of(), null);
+    target.failSet = SecretRotationService.MAX_FAILURES;
+    SecretRotation r = rotation.rotate(NS, "db", "manual");
+    for (int i = 1; i <= SecretRotationService.MAX_FAILURES; i++) {
+      rotation.runDue(10);
+      s.clock.advance(SecretRotationService.retryDelay(i));
+    }
+
+    assertThat(rotation.rotation(r.id()).status()).isEqualTo(RotationStatus.ABANDONED);
+    Secret after = secrets.get(NS, "db");
+    assertThat(after.pending()).isEmpty();
+    assertThat(after.requireVersion(2).state()).isEqualTo(VersionState.DISABLED);
+    assertThat(current("db")).isEqualTo("initial");
+
+    SecretRotation next = rotation.rotate(NS, "db", "manual");
+    rotation.runDue(10);
+    assertThat(rotation.rotation(next.id()).status()).isEqualTo(RotationStatus.SUCCEEDED);
+    assertThat(current("db")).isEqualTo(target.accepted);
+  }
+
+  @Test
+  void schedule_startsARotationEachPeriod_onceAfterDowntime() {
+    secrets.put(NS, "api", "k0".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    configure("api", GeneratedRotator.TYPE, Map.of("length", "40", "charset", "hex", "prefix", "sk_"), Duration.ofDays(30));
+
+    rotation.runDue(10);
+    assertThat(secrets.get(NS, "api").latestVersion()).isEqualTo(1);
+    s.clock.advance(Duration.ofDays(95)); // three periods missed
+    rotation.runDue(10);
+    rotation.runDue(10);
+
+    assertThat(secrets.get(NS, "api").latestVersion()).isEqualTo(2);
+    assertThat(current("api")).matches("sk_[0-9a-f]{40}");
+    assertThat(runs.config(NS, "api").orElseThrow().nextDueAt()).isEqualTo(s.clock.instant().plus(Duration.ofDays(30)));
+  }
+
+  @Test
+  void dualKey_alternates_soTheKeyFromThePreviousCurrentStaysInTheNewValue() {
+    secrets.put(NS, "bus", "bootstrap".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    configure("bus", DualKeyRotator.TYPE, Map.of(), null);
+    String held = null;
+    for (int i = 0; i < 5; i++) {
+      rotation.rotate(NS, "bus", "manual");
+      rotation.runDue(10);
+      byte[] value = secrets.read(NS, "bus", null, null).value();
+      Map<String, Object> doc = DualKeyRotator.parse(value);
+      assertThat(doc).isNotNull();
+      if (held != null) {
+        assertThat(doc.values()).contains(held);
+      }
+      held = DualKeyRotator.activeKey(value);
+    }
+  }
+
+  @Test
+  void webhookHmac_createsStandardWebhooksSecrets() {
+    secrets.put(NS, "hook", "whsec_AAAA".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    configure("hook", WebhookHmacRotator.TYPE, Map.of("grace", "PT6H"), null);
+    rotation.rotate(NS, "hook", "manual");
+    rotation.runDue(10);
+
+    assertThat(current("hook")).startsWith("whsec_");
+    assertThat(WebhookHmacRotator.keyBytes(secrets.read(NS, "hook", null, null).value())).hasSize(32);
+  }
+
+  @Test
+  void configure_rejectsUnknownRotatorsAndBadParameters_namingTheField() {
+    secrets.put(NS, "db", "x".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    assertThatThrownBy(() -> configure("db", "nope", Map.of(), null)).hasMessageContaining("unknown rotator 'nope'");
+    assertThatThrownBy(() -> configure("db", GeneratedRotator.TYPE, Map.of("length", "4"), null))
+        .hasMessageContaining("'length'");
+    assertThatThrownBy(() -> configure("db", WebhookHmacRotator.TYPE, Map.of("grace", "soon"), null))
+        .hasMessageContaining("'grace'");
+  }
+}
