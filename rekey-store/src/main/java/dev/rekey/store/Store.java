@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.rekey.core.port.AuditRepository;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.SecretRepository;
+import dev.rekey.core.port.SecretRotationRepository;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.TokenRepository;
 import dev.rekey.core.port.Transactions;
@@ -33,6 +34,7 @@ public final class Store implements AutoCloseable {
   private final JdbcSystemRepository system;
   private final JdbcEventOutbox events;
   private final JdbcSecretRepository secrets;
+  private final JdbcSecretRotationRepository secretRotations;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -44,6 +46,7 @@ public final class Store implements AutoCloseable {
     this.system = new JdbcSystemRepository(transactions);
     this.events = new JdbcEventOutbox(transactions);
     this.secrets = new JdbcSecretRepository(transactions);
+    this.secretRotations = new JdbcSecretRotationRepository(transactions, dialect);
   }
 
   /**
@@ -80,6 +83,10 @@ public final class Store implements AutoCloseable {
 
   public SecretRepository secrets() {
     return secrets;
+  }
+
+  public SecretRotationRepository secretRotations() {
+    return secretRotations;
   }
 
   /** The transactional outbox of lifecycle events. */

@@ -1,0 +1,121 @@
+package dev.rekey.store;
+
+import static dev.rekey.store.Fixtures.T0;
+import static dev.rekey.store.Fixtures.t;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.port.SecretRotationRepository;
+import dev.rekey.core.secret.rotation.RotationConfig;
+import dev.rekey.core.secret.rotation.RotationStatus;
+import dev.rekey.core.secret.rotation.RotationStep;
+import dev.rekey.core.secret.rotation.SecretRotation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The SecretRotationRepository contract, run on every dialect. */
+abstract class SecretRotationRepositoryContract extends StoreContract {
+
+  private SecretRotationRepository repo() {
+    return store.secretRotations();
+  }
+
+  private static SecretRotation run(String id, String secret) {
+    return SecretRotation.start(id, "default", secret, "generated", "manual", T0);
+  }
+
+  @Test
+  void config_roundTrips_andDueOnesComeOldestFirst() {
+    RotationConfig a = new RotationConfig("default", "a", "generated", Map.of("length", "40"), Duration.ofDays(30),
+        Duration.ofDays(7), t(5));
+    RotationConfig b = new RotationConfig("default", "b", "postgresql", Map.of(), null, null, t(2));
+    RotationConfig c = new RotationConfig("default", "c", "generated", Map.of(), null, null, null);
+    repo().putConfig(a);
+    repo().putConfig(b);
+    repo().putConfig(c);
+
+    assertThat(repo().config("default", "a")).contains(a);
+    assertThat(repo().dueConfigs(t(10), 10)).containsExactly(b, a);
+    assertThat(repo().dueConfigs(t(3), 10)).containsExactly(b);
+    repo().putConfig(a.withNextDueAt(t(20)));
+    assertThat(repo().config("default", "a").orElseThrow().nextDueAt()).isEqualTo(t(20));
+    assertThat(repo().deleteConfig("default", "b")).isTrue();
+    assertThat(repo().deleteConfig("default", "b")).isFalse();
+  }
+
+  @Test
+  void oneRunningRotationPerSecret_andANewOneAfterItEnds() {
+    repo().insert(run("r1", "db"));
+    assertThatThrownBy(() -> repo().insert(run("r2", "db")))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+    repo().insert(run("r3", "other"));
+
+    SecretRotation leased = repo().claimDue(T0, "n1", t(1), 10).stream().filter(r -> r.id().equals("r1"))
+        .findFirst().orElseThrow();
+    SecretRotation done = leased.advanced(2, t(0)).advanced(null, t(0)).advanced(null, t(0)).advanced(null, t(0));
+    assertThat(done.status()).isEqualTo(RotationStatus.SUCCEEDED);
+    assertThat(repo().update(done, "n1")).isTrue();
+
+    repo().insert(run("r4", "db"));
+    assertThat(repo().running("default", "db").orElseThrow().id()).isEqualTo("r4");
+    assertThat(repo().find("r1")).contains(done);
+    assertThat(repo().history("default", "db", 10)).extracting(SecretRotation::id).containsExactlyInAnyOrder("r1", "r4");
+  }
+
+  @Test
+  void claimDue_leasesEachRotationToOneOwner_untilTheLeaseExpires() {
+    repo().insert(run("r1", "a"));
+    repo().insert(run("r2", "b"));
+
+    assertThat(repo().claimDue(T0, "n1", t(1), 10)).extracting(SecretRotation::id).containsExactlyInAnyOrder("r1", "r2");
+    assertThat(repo().claimDue(T0, "n2", t(1), 10)).isEmpty();
+    SecretRotation r1 = repo().find("r1").orElseThrow();
+    assertThat(repo().update(r1.failed("boom", T0, T0), "n2")).isFalse();
+    assertThat(repo().update(r1.failed("boom", T0, T0), "n1")).isTrue();
+
+    repo().release("r1", "n1");
+    assertThat(repo().claimDue(T0, "n2", t(1), 10)).extracting(SecretRotation::id).containsExactly("r1");
+    // n1's lease on r2 expires at t(1): then n2 takes it over and n1 can no longer write
+    assertThat(repo().claimDue(t(1), "n2", t(2), 10)).extracting(SecretRotation::id).contains("r2");
+    assertThat(repo().update(repo().find("r2").orElseThrow().advanced(7, t(1)), "n1")).isFalse();
+    assertThat(repo().find("r2").orElseThrow().step()).isEqualTo(RotationStep.CREATE);
+  }
+
+  @Test
+  void claimDue_respectsTheNextAttemptTime() {
+    repo().insert(run("r1", "a"));
+    List<SecretRotation> leased = repo().claimDue(T0, "n1", t(1), 10);
+    repo().update(leased.get(0).failed("later", t(3), T0), "n1");
+    repo().release("r1", "n1");
+
+    assertThat(repo().claimDue(t(2), "n1", t(4), 10)).isEmpty();
+    assertThat(repo().claimDue(t(3), "n1", t(4), 10)).hasSize(1);
+  }
+
+  @Test
+  void concurrentClaims_neverHandTheSameRotationToTwoOwners() throws Exception {
+    for (int i = 0; i < 40; i++) {
+      repo().insert(run("r" + i, "s" + i));
+    }
+    List<String> claimed = Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<Void>> workers = new ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      String owner = "n" + w;
+      workers.add(CompletableFuture.runAsync(() -> {
+        for (int round = 0; round < 10; round++) {
+          repo().claimDue(T0, owner, t(1), 3).forEach(r -> claimed.add(r.id()));
+        }
+      }));
+    }
+    CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get();
+
+    assertThat(claimed).hasSize(40).doesNotHaveDuplicates();
+  }
+}
