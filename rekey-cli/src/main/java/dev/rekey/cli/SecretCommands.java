@@ -2,6 +2,9 @@ package dev.rekey.cli;
 
 import dev.rekey.api.SecretGuardrailView;
 import dev.rekey.api.SecretPutRequest;
+import dev.rekey.api.SecretRotationConfigView;
+import dev.rekey.api.SecretRotationStatus;
+import dev.rekey.api.SecretRotationView;
 import dev.rekey.api.SecretValueResponse;
 import dev.rekey.api.SecretVersionView;
 import dev.rekey.api.SecretView;
@@ -141,6 +144,67 @@ final class SecretCommands extends CliCommand {
     return 0;
   }
 
+  @Command(name = "rotate", description = "Start a rotation now (create, set, test, finish) and wait for it.")
+  int rotate(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--no-wait", description = "Return once the rotation has started.") boolean noWait,
+      @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "PT60S",
+          description = "How long to wait (default PT60S).") String timeout,
+      @Option(names = "--json", description = "Print JSON.") boolean json) {
+    SecretRotationView r = noWait ? secrets().rotate(name) : secrets().rotateAndWait(name, parse("--timeout", timeout));
+    if (json) {
+      printJson(r);
+    } else {
+      out().println("Rotation " + r.id() + " of " + name + ": " + r.status() + " at step " + r.step()
+          + (r.pendingVersion() == null ? "" : " (pending v" + r.pendingVersion() + ")")
+          + (r.lastError() == null ? "" : "; last error: " + r.lastError()));
+    }
+    return "abandoned".equals(r.status()) || (!noWait && "running".equals(r.status())) ? 1 : 0;
+  }
+
+  @Command(name = "rotation", description = "Show or set how a secret rotates: --rotator generated|dual-key|"
+      + "webhook-hmac|postgresql with --param K=V, --period, --before-expiry; --remove to stop.")
+  int rotation(
+      @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--rotator", paramLabel = "TYPE") String rotator,
+      @Option(names = "--param", paramLabel = "K=V", description = "Rotator parameter (repeatable).")
+          Map<String, String> params,
+      @Option(names = "--period", paramLabel = "DURATION", description = "Rotate on this period, e.g. P30D.") String period,
+      @Option(names = "--before-expiry", paramLabel = "DURATION", description = "Rotate this long before CURRENT expires.")
+          String beforeExpiry,
+      @Option(names = "--remove", description = "Remove the rotation configuration.") boolean remove,
+      @Option(names = "--json", description = "Print JSON.") boolean json) {
+    if (remove) {
+      client().requestJson("DELETE", dev.rekey.api.ApiPaths.secret(name) + "/rotation", null);
+      out().println("Secret " + name + ": rotation configuration removed");
+      return 0;
+    }
+    if (rotator != null) {
+      secrets().configureRotation(name, new SecretRotationConfigView(rotator,
+          params == null ? Map.of() : new LinkedHashMap<>(params), period, beforeExpiry, null));
+    } else if (params != null || period != null || beforeExpiry != null) {
+      throw usage("--param, --period and --before-expiry need --rotator");
+    }
+    SecretRotationStatus status = secrets().rotationStatus(name);
+    if (json) {
+      printJson(status);
+      return 0;
+    }
+    SecretRotationConfigView c = status.config();
+    out().println("rotator:        " + c.rotator() + " " + c.params());
+    out().println("period:         " + orDash(c.period()));
+    out().println("before expiry:  " + orDash(c.rotateBeforeExpiry()));
+    out().println("next due:       " + orDash(c.nextDueAt()));
+    out().println();
+    Table table = new Table("ROTATION", "TRIGGER", "STATUS", "STEP", "FAILURES", "STARTED", "LAST-ERROR");
+    for (SecretRotationView r : status.rotations()) {
+      table.row(r.id(), r.trigger(), r.status(), r.step(), String.valueOf(r.failures()), r.startedAt(),
+          orDash(r.lastError()));
+    }
+    table.print(out());
+    return 0;
+  }
+
   @Command(name = "guardrail", description = "Show or set the namespace's rules for new secret versions.")
   int guardrail(
       @Option(names = "--require-expiry", description = "Deny versions without an expiry.") Boolean requireExpiry,
@@ -161,10 +225,14 @@ final class SecretCommands extends CliCommand {
   }
 
   private Duration duration(String text) {
+    return parse("--max-lifetime", text);
+  }
+
+  private Duration parse(String option, String text) {
     try {
       return Duration.parse(text);
     } catch (java.time.format.DateTimeParseException e) {
-      throw usage("--max-lifetime must be an ISO-8601 duration such as P90D");
+      throw usage(option + " must be an ISO-8601 duration such as P90D");
     }
   }
 

@@ -6,6 +6,9 @@ import dev.rekey.api.SecretGuardrailView;
 import dev.rekey.api.SecretLabelRequest;
 import dev.rekey.api.SecretList;
 import dev.rekey.api.SecretPutRequest;
+import dev.rekey.api.SecretRotationConfigView;
+import dev.rekey.api.SecretRotationStatus;
+import dev.rekey.api.SecretRotationView;
 import dev.rekey.api.SecretValueResponse;
 import dev.rekey.api.SecretView;
 import java.nio.charset.StandardCharsets;
@@ -88,6 +91,41 @@ public final class SecretsClient {
   public SecretView versionAction(String name, int version, VersionAction action, Integer pendingDays) {
     Object body = action == VersionAction.SCHEDULE_DESTROY ? new ScheduleDestroyRequest(pendingDays) : null;
     return send("POST", ApiPaths.secret(name) + "/versions/" + version + "/" + action.wire(), body, SecretView.class);
+  }
+
+  /** Sets how the secret rotates: rotator, parameters, optional period and lead time before expiry. */
+  public SecretRotationConfigView configureRotation(String name, SecretRotationConfigView config) {
+    return send("PUT", ApiPaths.secret(name) + "/rotation", config, SecretRotationConfigView.class);
+  }
+
+  /** The rotation configuration and the latest runs, newest first. */
+  public SecretRotationStatus rotationStatus(String name) {
+    return send("GET", ApiPaths.secret(name) + "/rotation", null, SecretRotationStatus.class);
+  }
+
+  /** Starts a rotation now (or returns the running one); the server runs its steps in the background. */
+  public SecretRotationView rotate(String name) {
+    return send("POST", ApiPaths.secret(name) + "/rotate", null, SecretRotationView.class);
+  }
+
+  public SecretRotationView rotation(String name, String id) {
+    return send("GET", ApiPaths.secret(name) + "/rotations/" + ApiPaths.segment(id), null, SecretRotationView.class);
+  }
+
+  /** Starts a rotation and waits until it is no longer running (or {@code timeout} passes); returns its last state. */
+  public SecretRotationView rotateAndWait(String name, Duration timeout) {
+    SecretRotationView r = rotate(name);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while ("running".equals(r.status()) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return r;
+      }
+      r = rotation(name, r.id());
+    }
+    return r;
   }
 
   public SecretGuardrailView guardrail() {

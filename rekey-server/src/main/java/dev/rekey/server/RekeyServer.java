@@ -16,7 +16,12 @@ import dev.rekey.core.service.JwtService;
 import dev.rekey.core.service.KeyCache;
 import dev.rekey.core.service.KeyExportService;
 import dev.rekey.core.service.KeyService;
+import dev.rekey.core.service.SecretRotationService;
 import dev.rekey.core.service.SecretService;
+import dev.rekey.core.secret.rotation.DualKeyRotator;
+import dev.rekey.core.secret.rotation.GeneratedRotator;
+import dev.rekey.core.secret.rotation.WebhookHmacRotator;
+import dev.rekey.server.rotators.PostgresRotator;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.TokenService;
 import dev.rekey.server.api.AuditEndpoints;
@@ -58,6 +63,7 @@ import org.slf4j.LoggerFactory;
 public final class RekeyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RekeyServer.class);
   private static final Duration KEYRING_REFRESH = Duration.ofSeconds(1);
+  private static final Duration SECRET_ROTATION_TICK = Duration.ofSeconds(1);
 
   private final ServerConfig config;
   private final Store store;
@@ -67,9 +73,10 @@ public final class RekeyServer implements AutoCloseable {
   private final RootLifecycle root;
   private final String rootToken;
   private final ApiRouter router;
+  private final SecretRotationWorker secretWorker;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
-      RootLifecycle root, String rootToken, ApiRouter router) {
+      RootLifecycle root, String rootToken, ApiRouter router, SecretRotationWorker secretWorker) {
     this.config = config;
     this.store = store;
     this.audit = audit;
@@ -78,6 +85,7 @@ public final class RekeyServer implements AutoCloseable {
     this.root = root;
     this.rootToken = rootToken;
     this.router = router;
+    this.secretWorker = secretWorker;
   }
 
   public static RekeyServer start(ServerConfig config) {
@@ -85,6 +93,7 @@ public final class RekeyServer implements AutoCloseable {
     Store store = Store.open(StoreConfig.of(config.storage().url(), config.storage().user(), config.storage().password()));
     Vertx vertx = null;
     AuditLog audit = null;
+    SecretRotationWorker secretWorker = null;
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
@@ -128,8 +137,12 @@ public final class RekeyServer implements AutoCloseable {
       new TokenEndpoints(tokens).register(router);
       new KeyEndpoints(keys, new KeyExportService(store.keys(), rootOfTrust::keyring, config.keyExportEnabled()))
           .register(router);
-      new SecretEndpoints(new SecretService(store.secrets(), store.transactions(), store.events(), rootOfTrust::keyring,
-          clock, config.minimumDestroyWait()), clock).register(router);
+      SecretService secrets = new SecretService(store.secrets(), store.transactions(), store.events(),
+          rootOfTrust::keyring, clock, config.minimumDestroyWait());
+      SecretRotationService secretRotations = new SecretRotationService(secrets, store.secretRotations(),
+          store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),
+          new WebhookHmacRotator(), new PostgresRotator()), clock, nodeId());
+      new SecretEndpoints(secrets, secretRotations, clock).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
 
@@ -139,12 +152,16 @@ public final class RekeyServer implements AutoCloseable {
         return null;
       }, false));
 
+      secretWorker = new SecretRotationWorker(vertx, secretRotations, root, SECRET_ROTATION_TICK);
       Listeners listeners = listen(vertx, router, config);
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal, {} event loops; ready {} ms after JVM start)",
           config.tls() == null ? "http" : "https", config.host(), listeners.port(), store.dialect(),
           rootOfTrust.sealType(), config.eventLoops(), ManagementFactory.getRuntimeMXBean().getUptime());
-      return new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router);
+      return new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router, secretWorker);
     } catch (Exception e) {
+      if (secretWorker != null) {
+        secretWorker.close();
+      }
       if (vertx != null) {
         vertx.close();
       }
@@ -157,6 +174,17 @@ public final class RekeyServer implements AutoCloseable {
       }
       throw new IllegalStateException("the server could not start: " + e.getMessage(), e);
     }
+  }
+
+  /** Names this node in leases: host, process and a random part (two servers in one process differ). */
+  private static String nodeId() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown-host";
+    }
+    return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** The deployed listeners: undeploying them closes the HTTP servers. */
@@ -286,6 +314,7 @@ public final class RekeyServer implements AutoCloseable {
 
   @Override
   public void close() {
+    secretWorker.close();
     try {
       vertx.undeploy(listeners.deploymentId()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

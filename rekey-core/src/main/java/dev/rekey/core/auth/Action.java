@@ -13,6 +13,8 @@ public enum Action {
   SECRET_WRITE(true),
   /** Labels and version lifecycle of secrets. */
   SECRET_MANAGE(true),
+  /** Configure and start secret rotations. */
+  SECRET_ROTATE(true),
   /** A namespace's secret guardrail. */
   SECRET_GUARDRAIL(false),
   ENCRYPT(true), DECRYPT(true), REWRAP(true), DATAKEY(true), MAC(true), SIGN(true), VERIFY(true),

@@ -32,7 +32,7 @@ import java.util.function.Function;
  * records the step and reason, emits {@code RotationFailed} and is retried with exponential
  * backoff; after {@link #MAX_FAILURES} the rotation is ABANDONED and its PENDING version disabled,
  * so nothing blocks the next rotation. Rotations start on demand, on schedule (a configuration's
- * period) and when CURRENT nears its expiry.
+ * period) and a lead time before CURRENT expires: both are folded into one indexed next-due time.
  */
 public final class SecretRotationService {
   public static final int MAX_FAILURES = 8;
@@ -69,10 +69,46 @@ public final class SecretRotationService {
     Names.namespace(config.namespace());
     secrets.get(config.namespace(), config.secret());
     rotator(config.rotator()).validate(config.params());
-    Instant next = config.period() == null ? null : clock.instant().plus(config.period());
-    RotationConfig stored = config.withNextDueAt(next);
+    Instant now = clock.instant();
+    RotationConfig stored = config.withNextDueAt(earliest(config.period() == null ? null : now.plus(config.period()),
+        expiryDue(config, namespace(config))));
     rotations.putConfig(stored);
     return stored;
+  }
+
+  private Instant expiryDue(RotationConfig config, Secret secret) {
+    Instant expires = secret.current().expiresAt();
+    return config.beforeExpiry() == null || expires == null ? null : expires.minus(config.beforeExpiry());
+  }
+
+  private Secret namespace(RotationConfig config) {
+    return secrets.get(config.namespace(), config.secret());
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.isBefore(b) ? a : b;
+  }
+
+  /**
+   * After a new CURRENT was written outside a rotation: moves the next start earlier when the new
+   * version expires before it (rotation before expiry). Does nothing for secrets without a configuration.
+   */
+  public void reschedule(String namespace, String secret) {
+    rotations.config(namespace, secret).ifPresent(c -> {
+      Instant next = earliest(c.nextDueAt(), expiryDue(c, secrets.get(namespace, secret)));
+      if (!java.util.Objects.equals(next, c.nextDueAt())) {
+        rotations.putConfig(c.withNextDueAt(next));
+      }
+    });
+  }
+
+  /** After a rotation finished: the next start is a period from now, or earlier when the new value expires. */
+  private void scheduleAfterFinish(SecretRotation r) {
+    rotations.config(r.namespace(), r.secret()).ifPresent(c -> rotations.putConfig(c.withNextDueAt(earliest(
+        c.period() == null ? null : clock.instant().plus(c.period()), expiryDue(c, secrets.get(r.namespace(), r.secret()))))));
   }
 
   public RotationConfig config(String namespace, String secret) {
@@ -124,30 +160,17 @@ public final class SecretRotationService {
   public int runDue(int limit) {
     Instant now = clock.instant();
     for (RotationConfig due : rotations.dueConfigs(now, limit)) {
-      rotate(due.namespace(), due.secret(), "schedule");
-      rotations.putConfig(due.withNextDueAt(now.plus(due.period())));
+      Instant expiryDue = expiryDue(due, secrets.get(due.namespace(), due.secret()));
+      boolean nearExpiry = expiryDue != null && !expiryDue.isAfter(now);
+      rotate(due.namespace(), due.secret(), nearExpiry ? "near-expiry" : "schedule");
+      // Until the rotation finishes (which reschedules from the new value), only the period counts.
+      rotations.putConfig(due.withNextDueAt(due.period() == null ? null : now.plus(due.period())));
     }
     int steps = 0;
     for (SecretRotation r : rotations.claimDue(now, node, now.plus(LEASE), limit)) {
       steps += drive(r);
     }
     return steps;
-  }
-
-  /** Starts rotations for secrets whose CURRENT version expires within their configured lead time. */
-  public int rotateNearExpiry(List<Secret> candidates) {
-    int started = 0;
-    Instant now = clock.instant();
-    for (Secret s : candidates) {
-      Optional<RotationConfig> c = rotations.config(s.namespace(), s.name());
-      Instant expires = s.current().expiresAt();
-      if (c.isPresent() && c.get().beforeExpiry() != null && expires != null
-          && !now.isBefore(expires.minus(c.get().beforeExpiry())) && rotations.running(s.namespace(), s.name()).isEmpty()) {
-        rotate(s.namespace(), s.name(), "near-expiry");
-        started++;
-      }
-    }
-    return started;
   }
 
   /** Runs a leased rotation's steps until it finishes, fails or loses its lease. */
@@ -198,6 +221,7 @@ public final class SecretRotationService {
         }
         case FINISH -> transactions.inTransaction(() -> {
           secrets.promote(r.namespace(), r.secret(), requirePending(r));
+          scheduleAfterFinish(r);
           return store(r.advanced(null, clock.instant()), List.of());
         });
       };

@@ -172,6 +172,27 @@ class SecretRotationServiceTest {
   }
 
   @Test
+  void nearExpiry_startsARotationLeadTimeBeforeCurrentExpires_andTheNewValueGetsItsTtl() {
+    secrets.put(NS, "token", "t0".getBytes(StandardCharsets.UTF_8),
+        new SecretService.PutOptions(null, null, Duration.ofDays(30), false, null));
+    rotation.configure(new RotationConfig(NS, "token", GeneratedRotator.TYPE, Map.of("ttl", "P30D"), null,
+        Duration.ofDays(7), null));
+
+    s.clock.advance(Duration.ofDays(22));
+    rotation.runDue(10);
+    assertThat(secrets.get(NS, "token").latestVersion()).isEqualTo(1);
+    s.clock.advance(Duration.ofDays(1));
+    rotation.runDue(10);
+
+    Secret rotated = secrets.get(NS, "token");
+    assertThat(rotated.latestVersion()).isEqualTo(2);
+    assertThat(rotated.current().expiresAt()).isEqualTo(s.clock.instant().plus(Duration.ofDays(30)));
+    assertThat(rotation.history(NS, "token", 5).get(0).trigger()).isEqualTo("near-expiry");
+    assertThat(runs.config(NS, "token").orElseThrow().nextDueAt())
+        .isEqualTo(rotated.current().expiresAt().minus(Duration.ofDays(7)));
+  }
+
+  @Test
   void dualKey_alternates_soTheKeyFromThePreviousCurrentStaysInTheNewValue() {
     secrets.put(NS, "bus", "bootstrap".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
     configure("bus", DualKeyRotator.TYPE, Map.of(), null);

@@ -6,6 +6,8 @@ import dev.rekey.api.SecretGuardrailView;
 import dev.rekey.api.SecretLabelRequest;
 import dev.rekey.api.SecretList;
 import dev.rekey.api.SecretPutRequest;
+import dev.rekey.api.SecretRotationConfigView;
+import dev.rekey.api.SecretRotationStatus;
 import dev.rekey.api.SecretValueResponse;
 import dev.rekey.api.SecretView;
 import dev.rekey.core.RekeyException;
@@ -14,7 +16,10 @@ import dev.rekey.core.secret.Secret;
 import dev.rekey.core.secret.SecretGuardrail;
 import dev.rekey.core.secret.SecretLabel;
 import dev.rekey.core.service.KeyService;
+import dev.rekey.core.service.SecretRotationService;
 import dev.rekey.core.service.SecretService;
+import dev.rekey.core.secret.rotation.RotationConfig;
+import dev.rekey.core.secret.rotation.SecretRotation;
 import dev.rekey.core.service.VersionAction;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
@@ -33,10 +38,12 @@ import java.util.List;
 /** Versioned secrets: put, read by label or version, metadata and history, labels, lifecycle, guardrail. */
 public final class SecretEndpoints {
   private final SecretService secrets;
+  private final SecretRotationService rotations;
   private final Clock clock;
 
-  public SecretEndpoints(SecretService secrets, Clock clock) {
+  public SecretEndpoints(SecretService secrets, SecretRotationService rotations, Clock clock) {
     this.secrets = secrets;
+    this.rotations = rotations;
     this.clock = clock;
   }
 
@@ -54,6 +61,35 @@ public final class SecretEndpoints {
         c -> Views.secret(secrets.unlabel(c.namespace(), c.keyName(), c.pathParam("label"))));
     r.route(HttpMethod.POST, "/v1/secrets/:name/versions/:version/:action", Action.SECRET_MANAGE, BLOCKING,
         this::versionAction);
+    r.route(HttpMethod.PUT, "/v1/secrets/:name/rotation", Action.SECRET_ROTATE, BLOCKING, this::configureRotation);
+    r.route(HttpMethod.GET, "/v1/secrets/:name/rotation", Action.SECRET_LIST, BLOCKING, this::rotationStatus);
+    r.route(HttpMethod.DELETE, "/v1/secrets/:name/rotation", Action.SECRET_ROTATE, BLOCKING, c -> {
+      rotations.removeConfig(c.namespace(), c.keyName());
+      return Reply.noContent();
+    });
+    r.route(HttpMethod.POST, "/v1/secrets/:name/rotate", Action.SECRET_ROTATE, BLOCKING,
+        c -> new Reply(202, Views.rotation(rotations.rotate(c.namespace(), c.keyName(), "manual"))));
+    r.route(HttpMethod.GET, "/v1/secrets/:name/rotations/:id", Action.SECRET_LIST, BLOCKING, c -> {
+      SecretRotation run = rotations.rotation(c.pathParam("id"));
+      if (!run.namespace().equals(c.namespace()) || !run.secret().equals(c.keyName())) {
+        throw RekeyException.notFound("secret '" + c.keyName() + "' has no rotation '" + c.pathParam("id") + "'");
+      }
+      return Views.rotation(run);
+    });
+  }
+
+  private Object configureRotation(Call c) {
+    SecretRotationConfigView req = c.body(SecretRotationConfigView.class);
+    RotationConfig stored = rotations.configure(new RotationConfig(c.namespace(), c.keyName(), req.rotator(),
+        req.params(), duration("period", req.period()), duration("rotate_before_expiry", req.rotateBeforeExpiry()),
+        null));
+    return Views.rotationConfig(stored);
+  }
+
+  private Object rotationStatus(Call c) {
+    int limit = c.intQuery("limit", 10, 1, 100);
+    return new SecretRotationStatus(Views.rotationConfig(rotations.config(c.namespace(), c.keyName())),
+        rotations.history(c.namespace(), c.keyName(), limit).stream().map(Views::rotation).toList());
   }
 
   private Object put(Call c) {
@@ -63,6 +99,7 @@ public final class SecretEndpoints {
         instant("expires_at", req.expiresAt()), duration("ttl", req.ttl()), Boolean.TRUE.equals(req.pending()),
         req.tags()));
     java.util.Arrays.fill(value, (byte) 0);
+    rotations.reschedule(c.namespace(), c.keyName());
     c.auditVersion(stored.latestVersion());
     // Version 1 only exists once: the put created the secret.
     return stored.latestVersion() == 1 ? Reply.created(Views.secret(stored)) : Views.secret(stored);

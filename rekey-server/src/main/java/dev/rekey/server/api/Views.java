@@ -3,6 +3,8 @@ package dev.rekey.server.api;
 import dev.rekey.api.GrantView;
 import dev.rekey.api.KeyVersionView;
 import dev.rekey.api.KeyView;
+import dev.rekey.api.SecretRotationConfigView;
+import dev.rekey.api.SecretRotationView;
 import dev.rekey.api.SecretVersionView;
 import dev.rekey.api.SecretView;
 import dev.rekey.api.TokenView;
@@ -13,6 +15,8 @@ import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyPurpose;
 import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.secret.Secret;
+import dev.rekey.core.secret.rotation.RotationConfig;
+import dev.rekey.core.secret.rotation.SecretRotation;
 import dev.rekey.core.secret.SecretVersion;
 import java.time.Instant;
 import java.util.List;
@@ -43,6 +47,17 @@ public final class Views {
     return new SecretView(s.namespace(), s.name(), s.tags(), s.current().number(),
         s.previous().map(SecretVersion::number).orElse(null), s.pending().map(SecretVersion::number).orElse(null),
         s.latestVersion(), s.labels(), time(s.createdAt()), versions);
+  }
+
+  public static SecretRotationView rotation(SecretRotation r) {
+    return new SecretRotationView(r.id(), r.secret(), r.rotator(), r.trigger(), r.status().name().toLowerCase(Locale.ROOT),
+        r.step().name().toLowerCase(Locale.ROOT), r.pendingVersion(), r.failures(), time(r.nextAttemptAt()),
+        r.lastError(), time(r.startedAt()), time(r.updatedAt()), time(r.finishedAt()));
+  }
+
+  public static SecretRotationConfigView rotationConfig(RotationConfig c) {
+    return new SecretRotationConfigView(c.rotator(), c.params(), c.period() == null ? null : c.period().toString(),
+        c.beforeExpiry() == null ? null : c.beforeExpiry().toString(), time(c.nextDueAt()));
   }
 
   public static TokenView token(TokenRecord t, String token) {

@@ -1,0 +1,150 @@
+package dev.rekey.server.rotators;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.secret.rotation.GeneratedRotator;
+import dev.rekey.core.secret.rotation.SecretRotator;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+
+/**
+ * Rotates the password of a real PostgreSQL role. The secret's value is
+ * {@code {"username":"...","password":"..."}}. Parameters: {@code url} (a jdbc:postgresql URL),
+ * {@code admin_secret} (the name of a secret in the same namespace holding an administrator's
+ * {@code {"username","password"}}), and either {@code username} (single-user strategy: the one role
+ * gets a new password; clients holding the old one fail from SET until they re-read CURRENT) or
+ * {@code usernames} {@code a,b} (alternating strategy: each rotation changes the role that is not
+ * current, so whatever CURRENT holds always logs in: zero downtime).
+ */
+public final class PostgresRotator implements SecretRotator {
+  public static final String TYPE = "postgresql";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+  private static final int PASSWORD_LENGTH = 32;
+  private static final int LOGIN_TIMEOUT_SECONDS = 10;
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public void validate(Map<String, String> params) {
+    String url = params.get("url");
+    if (url == null || !url.startsWith("jdbc:postgresql:")) {
+      throw RekeyException.invalid("rotation parameter 'url' must be a jdbc:postgresql: URL");
+    }
+    if (params.get("admin_secret") == null) {
+      throw RekeyException.invalid("rotation parameter 'admin_secret' (a secret holding the administrator's"
+          + " {\"username\",\"password\"}) is required");
+    }
+    if ((params.get("username") == null) == (params.get("usernames") == null)) {
+      throw RekeyException.invalid("give rotation parameter 'username' (single user) or 'usernames' (a,b:"
+          + " alternating users), not both");
+    }
+    roles(params).forEach(PostgresRotator::role);
+  }
+
+  @Override
+  public byte[] create(Input in) {
+    List<String> roles = roles(in.params());
+    String next = roles.get(0);
+    if (roles.size() == 2) {
+      String current = credentials(in.current(), null).get("username");
+      next = roles.get(0).equals(current) ? roles.get(1) : roles.get(0);
+    }
+    Map<String, String> value = new LinkedHashMap<>();
+    value.put("username", next);
+    value.put("password", GeneratedRotator.generate(alphabet(), PASSWORD_LENGTH));
+    try {
+      return JSON.writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void set(Input in, byte[] pending) {
+    Map<String, String> target = credentials(pending, "the pending value");
+    Map<String, String> admin = credentials(in.otherSecret().apply(in.requiredParam("admin_secret")), "admin_secret");
+    String role = role(target.get("username"));
+    String password = target.get("password");
+    if (!password.chars().allMatch(c -> alphabet().indexOf(c) >= 0)) {
+      throw RekeyException.invalid("the pending password has characters this rotator does not generate");
+    }
+    try (Connection c = connect(in.requiredParam("url"), admin); Statement st = c.createStatement()) {
+      // Identifiers cannot be bound; the role is validated and quoted, the password is alphanumeric.
+      st.execute("ALTER ROLE \"" + role + "\" WITH LOGIN PASSWORD '" + password + "'");
+    } catch (SQLException e) {
+      throw new IllegalStateException("PostgreSQL refused ALTER ROLE " + role + " (SQL state " + e.getSQLState() + ")");
+    }
+  }
+
+  @Override
+  public void test(Input in, byte[] pending) {
+    Map<String, String> target = credentials(pending, "the pending value");
+    try (Connection c = connect(in.requiredParam("url"), target); Statement st = c.createStatement()) {
+      st.execute("SELECT 1");
+    } catch (SQLException e) {
+      throw new IllegalStateException("logging in as " + target.get("username") + " with the new password failed"
+          + " (SQL state " + e.getSQLState() + ")");
+    }
+  }
+
+  private static Connection connect(String url, Map<String, String> credentials) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", credentials.get("username"));
+    p.setProperty("password", credentials.get("password"));
+    p.setProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
+    return DriverManager.getConnection(url, p);
+  }
+
+  private static List<String> roles(Map<String, String> params) {
+    String single = params.get("username");
+    if (single != null) {
+      return List.of(single);
+    }
+    List<String> roles = List.of(params.get("usernames").split(","));
+    if (roles.size() != 2 || roles.get(0).equals(roles.get(1))) {
+      throw RekeyException.invalid("rotation parameter 'usernames' must name two different roles: a,b");
+    }
+    return roles.stream().map(String::trim).toList();
+  }
+
+  private static String role(String name) {
+    if (name == null || !ROLE.matcher(name).matches()) {
+      throw RekeyException.invalid("'" + name + "' is not a PostgreSQL role name this rotator accepts");
+    }
+    return name;
+  }
+
+  /** {@code {"username","password"}} from a value; null {@code what} tolerates a value of another shape. */
+  static Map<String, String> credentials(byte[] value, String what) {
+    try {
+      JsonNode n = JSON.readTree(new String(value, StandardCharsets.UTF_8));
+      if (n != null && n.path("username").isTextual() && n.path("password").isTextual()) {
+        return Map.of("username", n.get("username").asText(), "password", n.get("password").asText());
+      }
+    } catch (IOException e) {
+      // reported below
+    }
+    if (what == null) {
+      return Map.of();
+    }
+    throw RekeyException.invalid(what + " must be JSON {\"username\":\"...\",\"password\":\"...\"}");
+  }
+
+  private static String alphabet() {
+    return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+  }
+}
