@@ -2,10 +2,12 @@ package dev.rekey.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rekey.core.port.AuditRepository;
+import dev.rekey.core.port.DeliveryRepository;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.TokenRepository;
 import dev.rekey.core.port.Transactions;
+import dev.rekey.core.port.WebhookRepository;
 
 /**
  * The storage of one Rekey node: a connection pool, the schema migrated to the current version,
@@ -31,6 +33,8 @@ public final class Store implements AutoCloseable {
   private final JdbcAuditRepository audit;
   private final JdbcSystemRepository system;
   private final JdbcEventOutbox events;
+  private final JdbcWebhookRepository webhooks;
+  private final JdbcDeliveryRepository deliveries;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -41,6 +45,8 @@ public final class Store implements AutoCloseable {
     this.audit = new JdbcAuditRepository(transactions, dialect);
     this.system = new JdbcSystemRepository(transactions);
     this.events = new JdbcEventOutbox(transactions);
+    this.webhooks = new JdbcWebhookRepository(transactions);
+    this.deliveries = new JdbcDeliveryRepository(transactions, dialect);
   }
 
   /**
@@ -78,6 +84,16 @@ public final class Store implements AutoCloseable {
   /** The transactional outbox of lifecycle events. */
   public JdbcEventOutbox events() {
     return events;
+  }
+
+  /** Webhook subscriptions. */
+  public WebhookRepository webhooks() {
+    return webhooks;
+  }
+
+  /** Webhook deliveries, one per subscription per event. */
+  public DeliveryRepository deliveries() {
+    return deliveries;
   }
 
   public Transactions transactions() {

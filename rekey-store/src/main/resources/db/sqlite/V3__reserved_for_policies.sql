@@ -1,0 +1,3 @@
+-- Placeholder on branch i3-hooks only: V3 belongs to policies/schedules (branch of the scheduler).
+-- Migrations must be numbered without gaps, so this empty one lets V4 (webhooks) run here.
+-- When merging, drop this file and its index.txt line in favour of the real V3.
