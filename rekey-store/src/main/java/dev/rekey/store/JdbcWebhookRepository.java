@@ -124,7 +124,8 @@ final class JdbcWebhookRepository implements WebhookRepository {
   }
 
   /** Subscriptions whose secret another root key generation wraps (root key rotation). */
-  List<Webhook> wrappedByOtherRoot(String currentRootKeyId, int limit) {
+  @Override
+  public List<Webhook> wrappedByOtherRoot(String currentRootKeyId, int limit) {
     return tx.read("finding webhook secrets to re-wrap", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
           + " FROM webhooks WHERE secret_root_key_id <> ? ORDER BY id LIMIT ?")) {
@@ -136,7 +137,8 @@ final class JdbcWebhookRepository implements WebhookRepository {
   }
 
   /** Replaces the secret only if it is still {@code expected}; returns whether it did. */
-  boolean replaceSecret(String id, WrappedKey expected, WrappedKey next) {
+  @Override
+  public boolean replaceSecret(String id, WrappedKey expected, WrappedKey next) {
     return tx.write("re-wrapping a webhook secret", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET secret = ?, secret_root_key_id = ?"
           + " WHERE id = ? AND secret = ? AND secret_root_key_id = ?")) {

@@ -15,6 +15,11 @@ import dev.rekey.core.webhook.DeliveryStats;
 import dev.rekey.core.webhook.DeliveryStatus;
 import dev.rekey.core.webhook.Webhook;
 import dev.rekey.core.webhook.WebhookDispatcher;
+import dev.rekey.core.webhook.WebhookSecret;
+import dev.rekey.core.webhook.WebhookSecretRewrap;
+import dev.rekey.core.crypto.SecretBytes;
+import dev.rekey.core.root.MaterialBinding;
+import dev.rekey.core.root.RootKeyring;
 import dev.rekey.store.JdbcEventOutbox.StoredEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,6 +81,24 @@ abstract class WebhookStoreContract extends StoreContract {
         .extracting(e -> ((RekeyException) e).code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
     assertThatThrownBy(() -> store.webhooks().update(hook("wh_none", Set.of(), null, Map.of())))
         .isInstanceOf(RekeyException.class).extracting(e -> ((RekeyException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  void secretRewrap_afterRootRotation_secretStillUnwrapsWithOnlyTheNewGeneration() {
+    RootKeyring before = RootKeyring.generate(T);
+    SecretBytes secret = WebhookSecret.generate();
+    Webhook w = hook("wh_a", Set.of(), null, Map.of())
+        .withSecret(before.wrap(secret, MaterialBinding.webhookSecret("wh_a")), T);
+    store.webhooks().insert(w);
+    RootKeyring rotated = before.withNewGeneration(T);
+    WebhookSecretRewrap rewrap = new WebhookSecretRewrap(store.webhooks());
+
+    assertThat(rewrap.wrappedByOther(rotated.currentId())).isTrue();
+    assertThat(rewrap.rewrap(rotated)).isEqualTo(1);
+    assertThat(rewrap.wrappedByOther(rotated.currentId())).isFalse();
+    Webhook stored = store.webhooks().find("wh_a").orElseThrow();
+    assertThat(rotated.withoutOldGenerations().unwrap(stored.secret(), MaterialBinding.webhookSecret("wh_a"))
+        .sameAs(secret)).isTrue();
   }
 
   @Test

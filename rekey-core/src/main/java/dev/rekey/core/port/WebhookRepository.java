@@ -20,6 +20,12 @@ public interface WebhookRepository {
   /** Replaces the stored subscription with the same id; throws NOT_FOUND when there is none. */
   void update(Webhook webhook);
 
+  /** Subscriptions whose secret a root key generation other than {@code currentRootKeyId} wraps. */
+  List<Webhook> wrappedByOtherRoot(String currentRootKeyId, int limit);
+
+  /** Replaces the wrapped secret only if it is still {@code expected} (compare-and-set). */
+  boolean replaceSecret(String id, dev.rekey.core.key.WrappedKey expected, dev.rekey.core.key.WrappedKey next);
+
   /** Deletes the subscription and its deliveries; returns whether it existed. */
   boolean delete(String id);
 }

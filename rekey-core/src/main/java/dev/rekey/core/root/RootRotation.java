@@ -7,6 +7,7 @@ import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.key.WrappedKey;
 import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.port.RootWrappedMaterial;
 import dev.rekey.core.port.SystemRepository;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -28,11 +29,13 @@ final class RootRotation {
   private final RootOfTrust root;
   private final KeyRepository keys;
   private final SystemRepository system;
+  private final List<RootWrappedMaterial> otherMaterial;
 
-  RootRotation(RootOfTrust root, KeyRepository keys, SystemRepository system) {
+  RootRotation(RootOfTrust root, KeyRepository keys, SystemRepository system, List<RootWrappedMaterial> otherMaterial) {
     this.root = root;
     this.keys = keys;
     this.system = system;
+    this.otherMaterial = otherMaterial;
   }
 
   /** Returns the number of keys re-wrapped; 0 when the keyring has a single generation. */
@@ -47,6 +50,9 @@ final class RootRotation {
       for (String name : SystemSecrets.names(system)) {
         SystemSecrets.rewrap(system, keyring, name);
       }
+      for (RootWrappedMaterial m : otherMaterial) {
+        m.rewrap(keyring);
+      }
       if (nothingLeft(keyring) && root.replaceKeyring(keyring, keyring.withoutOldGenerations())) {
         return count;
       }
@@ -58,6 +64,11 @@ final class RootRotation {
   private boolean nothingLeft(RootKeyring keyring) {
     if (!keys.findWrappedByOtherRoot(keyring.currentId(), 1).isEmpty()) {
       return false;
+    }
+    for (RootWrappedMaterial m : otherMaterial) {
+      if (m.wrappedByOther(keyring.currentId())) {
+        return false;
+      }
     }
     for (String name : SystemSecrets.names(system)) {
       Optional<String> id = SystemSecrets.rootKeyId(system, name);
