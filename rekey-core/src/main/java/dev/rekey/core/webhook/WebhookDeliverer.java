@@ -78,6 +78,9 @@ public final class WebhookDeliverer {
     Event event = entry.get().event();
     byte[] body = sources.encoder().encode(event);
     DeliveryOutcome outcome = transport.post(hook.get().url(), headers(hook.get(), event, body), body);
+    if (Thread.currentThread().isInterrupted()) {
+      return; // shutting down: not the receiver's failure; the lease expires and the attempt is made again
+    }
     finish(d, outcome, false);
   }
 
