@@ -61,6 +61,9 @@ final class JdbcDeliveryRepository implements DeliveryRepository {
 
   @Override
   public List<Delivery> claim(String owner, Instant now, Instant leaseUntil, int limit) {
+    if (!anyDue(now)) {
+      return List.of(); // the common idle case costs a read, not a write transaction
+    }
     String lock = dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
     return tx.write("claiming webhook deliveries", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET lease_owner = ?, lease_until = ?"
@@ -73,6 +76,19 @@ final class JdbcDeliveryRepository implements DeliveryRepository {
         ps.setLong(4, Columns.nanos(now));
         ps.setInt(5, limit);
         return readAll(ps);
+      }
+    });
+  }
+
+  private boolean anyDue(Instant now) {
+    return tx.read("looking for due webhook deliveries", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM webhook_deliveries WHERE status = 'pending'"
+          + " AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?) LIMIT 1")) {
+        ps.setLong(1, Columns.nanos(now));
+        ps.setLong(2, Columns.nanos(now));
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
       }
     });
   }

@@ -64,7 +64,9 @@ public final class WebhookDeliverer {
   private void attempt(Delivery d) {
     Optional<Webhook> hook = sources.webhooks().find(d.webhookId());
     if (hook.isEmpty()) {
-      return; // deleted meanwhile, together with its deliveries
+      // deleted after the dispatcher read it: end the delivery rather than re-claim it forever
+      finish(d, DeliveryOutcome.failed("subscription deleted"), true);
+      return;
     }
     if (!hook.get().enabled()) {
       finish(d, DeliveryOutcome.failed("subscription disabled"), true);

@@ -33,7 +33,9 @@ public final class JdkWebhookTransport implements WebhookTransport, AutoCloseabl
       t.setDaemon(true);
       return t;
     });
-    this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER)
+    // HTTP/1.1: no h2c upgrade dance on plain http, which some receivers mishandle
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
         .executor(executor).build();
   }
 

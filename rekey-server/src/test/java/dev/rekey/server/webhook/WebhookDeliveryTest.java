@@ -216,6 +216,39 @@ class WebhookDeliveryTest {
     }
   }
 
+  @Test
+  void deliver_subscriptionDisabledAfterFanOut_deadLetters_thenRedeliverAfterEnabling_arrives() throws Exception {
+    String id = webhooks.create(receiver.url("/later"), List.of(), null, Map.of()).webhook().id();
+    keyEvent();
+    dispatcher.dispatch(100);
+    webhooks.setEnabled(id, false);
+
+    deliverer.deliverDue(10);
+    Delivery dead = onlyDelivery(id);
+    assertThat(dead.status()).isEqualTo(DeliveryStatus.DEAD);
+    assertThat(dead.lastError()).isEqualTo("subscription disabled");
+    assertThat(receiver.received("/later")).isEmpty();
+
+    webhooks.setEnabled(id, true);
+    webhooks.redeliver(id, dead.id());
+    deliverUntil("delivery after enabling", () -> onlyDelivery(id).status() == DeliveryStatus.DELIVERED);
+    assertThat(receiver.received("/later")).hasSize(1);
+  }
+
+  @Test
+  void deliver_deliveryOfADeletedSubscription_endsInsteadOfBeingReclaimedForever() {
+    keyEvent();
+    long seq = store.events().recent(null, null, 1).get(0).seq();
+    store.deliveries().insert(List.of(new dev.rekey.core.port.DeliveryRepository.NewDelivery("dlv_orphan", "wh_gone",
+        seq, "evt", "KeyNewVersionCreated")), Instant.now().minusSeconds(1));
+
+    assertThat(deliverer.deliverDue(10)).isEqualTo(1);
+    Delivery orphan = store.deliveries().find("dlv_orphan").orElseThrow();
+    assertThat(orphan.status()).isEqualTo(DeliveryStatus.DEAD);
+    assertThat(orphan.lastError()).isEqualTo("subscription deleted");
+    assertThat(deliverer.deliverDue(10)).isZero();
+  }
+
   private static String independentSignature(String whsec, String id, long ts, byte[] body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(Base64.getDecoder().decode(whsec.substring(6)), "HmacSHA256"));
