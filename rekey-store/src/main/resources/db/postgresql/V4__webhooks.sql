@@ -1,6 +1,7 @@
 -- Webhook subscriptions and their deliveries (one row per subscription per outbox event).
 -- The signing secret is stored wrapped under the root keyring (bound to the subscription id).
 -- A delivery is PENDING until a 2xx (DELIVERED) or until its attempts are exhausted (DEAD);
+-- pending_since is when it last became pending (creation or redelivery): the lag to measure.
 -- lease_owner/lease_until mark the node making an attempt, so two nodes never send the same one.
 
 CREATE TABLE webhooks (
@@ -25,6 +26,7 @@ CREATE TABLE webhook_deliveries (
   status TEXT NOT NULL,
   attempts INTEGER NOT NULL,
   next_attempt_at BIGINT NOT NULL,
+  pending_since BIGINT NOT NULL,
   lease_owner TEXT,
   lease_until BIGINT,
   last_status INTEGER,

@@ -40,8 +40,8 @@ final class JdbcDeliveryRepository implements DeliveryRepository {
     long at = Columns.nanos(now);
     tx.write("creating webhook deliveries", c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO webhook_deliveries (id, webhook_id, event_seq,"
-          + " event_id, event_type, status, attempts, next_attempt_at, created_at, updated_at)"
-          + " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+          + " event_id, event_type, status, attempts, next_attempt_at, pending_since, created_at, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
         for (NewDelivery d : deliveries) {
           ps.setString(1, d.id());
           ps.setString(2, d.webhookId());
@@ -51,6 +51,7 @@ final class JdbcDeliveryRepository implements DeliveryRepository {
           ps.setLong(6, at);
           ps.setLong(7, at);
           ps.setLong(8, at);
+          ps.setLong(9, at);
           ps.addBatch();
         }
         ps.executeBatch();
@@ -152,11 +153,12 @@ final class JdbcDeliveryRepository implements DeliveryRepository {
     long at = Columns.nanos(now);
     return tx.write("scheduling a webhook redelivery", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE webhook_deliveries SET status = 'pending', attempts = 0,"
-          + " next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?"
+          + " next_attempt_at = ?, pending_since = ?, lease_owner = NULL, lease_until = NULL, updated_at = ?"
           + " WHERE id = ? AND status IN ('delivered', 'dead')")) {
         ps.setLong(1, at);
         ps.setLong(2, at);
-        ps.setString(3, deliveryId);
+        ps.setLong(3, at);
+        ps.setString(4, deliveryId);
         return ps.executeUpdate() == 1;
       }
     });
@@ -169,7 +171,7 @@ final class JdbcDeliveryRepository implements DeliveryRepository {
       long delivered = 0;
       long dead = 0;
       Duration oldest = Duration.ZERO;
-      try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) AS n, MIN(created_at) AS oldest"
+      try (PreparedStatement ps = c.prepareStatement("SELECT status, COUNT(*) AS n, MIN(pending_since) AS oldest"
           + " FROM webhook_deliveries GROUP BY status");
           ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

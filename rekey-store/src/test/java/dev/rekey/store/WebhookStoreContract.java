@@ -231,6 +231,16 @@ abstract class WebhookStoreContract extends StoreContract {
     assertThat(stats.delivered()).isEqualTo(1);
     assertThat(stats.dead()).isZero();
     assertThat(stats.oldestPendingAge()).isEqualTo(Duration.ofSeconds(60));
+
+    // a redelivered delivery counts as pending from its redelivery, not from its creation
+    store.deliveries().redeliver(a, T.plusSeconds(65));
+    String b = store.deliveries().list("wh_b", null, 1).get(0).id();
+    store.deliveries().claim("n", T.plusSeconds(70), T.plusSeconds(100), 10);
+    store.deliveries().record(b, "n", DeliveryOutcome.answered(200), null, T.plusSeconds(70));
+    DeliveryStats later = store.deliveries().stats(T.plusSeconds(70));
+    assertThat(later.pending()).isEqualTo(1);
+    assertThat(later.delivered()).isEqualTo(1);
+    assertThat(later.oldestPendingAge()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test
