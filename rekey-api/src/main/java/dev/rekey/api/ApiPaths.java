@@ -19,6 +19,8 @@ public final class ApiPaths {
   public static final String JWKS = "/v1/jwks";
   public static final String AUDIT_VERIFY = "/v1/audit/verify";
   public static final String AUDIT_RECORDS = "/v1/audit/records";
+  public static final String WEBHOOKS = "/v1/webhooks";
+  public static final String EVENTS = "/v1/events";
 
   public static final String HEADER_TOKEN = "X-Rekey-Token";
   public static final String HEADER_NAMESPACE = "X-Rekey-Namespace";
@@ -62,6 +64,21 @@ public final class ApiPaths {
   /** {@code /v1/auth/tokens/{id}}. */
   public static String token(String id) {
     return TOKENS + "/" + segment(id);
+  }
+
+  /** {@code /v1/webhooks/{id}}. */
+  public static String webhook(String id) {
+    return WEBHOOKS + "/" + segment(id);
+  }
+
+  /** {@code /v1/webhooks/{id}/{action}}: rotate-secret, enable, disable, deliveries. */
+  public static String webhookAction(String id, String action) {
+    return webhook(id) + "/" + action;
+  }
+
+  /** {@code /v1/webhooks/{id}/deliveries/{delivery}/redeliver}. */
+  public static String redeliver(String webhookId, String deliveryId) {
+    return webhookAction(webhookId, "deliveries") + "/" + segment(deliveryId) + "/redeliver";
   }
 
   /** Percent-encodes every byte outside the RFC 3986 unreserved set. */

@@ -41,6 +41,8 @@ import picocli.CommandLine.ScopeType;
         TokenCommands.class,
         OperatorCommands.class,
         StatusCommand.class,
+        WebhookCommands.class,
+        EventCommands.class,
         CommandLine.HelpCommand.class
     })
 public final class RekeyCli {

@@ -2,6 +2,12 @@ package dev.rekey.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rekey.api.DeliveryList;
+import dev.rekey.api.DeliveryView;
+import dev.rekey.api.EventList;
+import dev.rekey.api.WebhookCreateRequest;
+import dev.rekey.api.WebhookList;
+import dev.rekey.api.WebhookView;
 import dev.rekey.api.ApiPaths;
 import dev.rekey.api.AuditRecordList;
 import dev.rekey.api.AuditVerifyResponse;
@@ -426,6 +432,72 @@ public final class RekeyClient {
     }
     if (limit != null) {
       path.append(sep).append("limit=").append(limit);
+    }
+    return path.toString();
+  }
+
+  // ---- webhooks and events ----
+
+  /** Creates a webhook subscription; the answer's {@code secret} ({@code whsec_...}) is shown only this once. */
+  public WebhookView createWebhook(WebhookCreateRequest request) {
+    return post(ApiPaths.WEBHOOKS, request, WebhookView.class);
+  }
+
+  /**
+   * Creates a webhook subscription: {@code eventTypes} (null or empty: all) such as
+   * {@code KeyNewVersionCreated}, {@code namespace} (null: all), {@code tags} (null: no tag filter).
+   */
+  public WebhookView createWebhook(String url, List<String> eventTypes, String namespace, Map<String, String> tags) {
+    return createWebhook(new WebhookCreateRequest(url, eventTypes, namespace, tags));
+  }
+
+  public WebhookView getWebhook(String id) {
+    return get(ApiPaths.webhook(id), WebhookView.class);
+  }
+
+  /** One page of subscriptions after the id {@code after} (null: from the start). */
+  public WebhookList listWebhooks(String after, Integer limit) {
+    return get(pathWithQuery(ApiPaths.WEBHOOKS, "after", after, "limit", limit), WebhookList.class);
+  }
+
+  public void deleteWebhook(String id) {
+    transport.send("DELETE", ApiPaths.webhook(id), namespace, null);
+  }
+
+  /** A new signing secret at once; the answer's {@code secret} is the only place it is shown. */
+  public WebhookView rotateWebhookSecret(String id) {
+    return post(ApiPaths.webhookAction(id, "rotate-secret"), null, WebhookView.class);
+  }
+
+  public WebhookView setWebhookEnabled(String id, boolean enabled) {
+    return post(ApiPaths.webhookAction(id, enabled ? "enable" : "disable"), null, WebhookView.class);
+  }
+
+  /** A subscription's deliveries, newest first, before the delivery id {@code before} (null: the newest). */
+  public DeliveryList webhookDeliveries(String id, String before, Integer limit) {
+    return get(pathWithQuery(ApiPaths.webhookAction(id, "deliveries"), "before", before, "limit", limit),
+        DeliveryList.class);
+  }
+
+  /** Sends a delivered or dead-lettered delivery again. */
+  public DeliveryView redeliver(String webhookId, String deliveryId) {
+    return post(ApiPaths.redeliver(webhookId, deliveryId), null, DeliveryView.class);
+  }
+
+  /** Recent lifecycle events, newest first; {@code type} (null: all) such as {@code KeyNewVersionCreated}. */
+  public EventList events(String type, Long before, Integer limit) {
+    return get(pathWithQuery(ApiPaths.EVENTS, "type", type, "before", before, "limit", limit), EventList.class);
+  }
+
+  /** {@code base} with the non-null {@code name, value} pairs as a query string. */
+  static String pathWithQuery(String base, Object... pairs) {
+    StringBuilder path = new StringBuilder(base);
+    char sep = '?';
+    for (int i = 0; i + 1 < pairs.length; i += 2) {
+      if (pairs[i + 1] != null) {
+        path.append(sep).append(pairs[i]).append('=').append(ApiPaths.segment(String.valueOf(pairs[i + 1])));
+        sep = '&';
+      }
     }
     return path.toString();
   }

@@ -36,6 +36,8 @@ import dev.rekey.server.api.TokenEndpoints;
 import dev.rekey.server.config.ServerConfig;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Json;
+import dev.rekey.server.webhook.WebhookSettings;
+import dev.rekey.server.webhook.Webhooks;
 import dev.rekey.store.Dialect;
 import dev.rekey.store.Store;
 import dev.rekey.store.StoreConfig;
@@ -74,6 +76,7 @@ public final class RekeyServer implements AutoCloseable {
   private final String rootToken;
   private final ApiRouter router;
   private final SecretRotationWorker secretWorker;
+  private Webhooks webhooks;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
       RootLifecycle root, String rootToken, ApiRouter router, SecretRotationWorker secretWorker) {
@@ -89,11 +92,17 @@ public final class RekeyServer implements AutoCloseable {
   }
 
   public static RekeyServer start(ServerConfig config) {
+    return start(config, WebhookSettings.fromEnvironment());
+  }
+
+  /** Starts with explicit webhook delivery settings (retry bounds, timeout) instead of the environment's. */
+  public static RekeyServer start(ServerConfig config, WebhookSettings webhookSettings) {
     Clock clock = Clock.systemUTC();
     Store store = Store.open(StoreConfig.of(config.storage().url(), config.storage().user(), config.storage().password()));
     Vertx vertx = null;
     AuditLog audit = null;
     SecretRotationWorker secretWorker = null;
+    Webhooks webhooks = null;
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
@@ -105,6 +114,7 @@ public final class RekeyServer implements AutoCloseable {
       KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait());
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
       RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
+      webhooks = Webhooks.start(store, rootOfTrust, () -> !root.sealed(), clock, webhookSettings);
 
       String rootToken = null;
       if (config.dev()) {
@@ -144,6 +154,7 @@ public final class RekeyServer implements AutoCloseable {
           new WebhookHmacRotator(), new PostgresRotator()), clock, nodeId());
       new SecretEndpoints(secrets, secretRotations, clock).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
+      webhooks.register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
 
       Vertx v = vertx;
@@ -157,10 +168,16 @@ public final class RekeyServer implements AutoCloseable {
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal, {} event loops; ready {} ms after JVM start)",
           config.tls() == null ? "http" : "https", config.host(), listeners.port(), store.dialect(),
           rootOfTrust.sealType(), config.eventLoops(), ManagementFactory.getRuntimeMXBean().getUptime());
-      return new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router, secretWorker);
+      RekeyServer server = new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router,
+          secretWorker);
+      server.webhooks = webhooks;
+      return server;
     } catch (Exception e) {
       if (secretWorker != null) {
         secretWorker.close();
+      }
+      if (webhooks != null) {
+        webhooks.close();
       }
       if (vertx != null) {
         vertx.close();
@@ -288,6 +305,11 @@ public final class RekeyServer implements AutoCloseable {
     return root;
   }
 
+  /** Webhook delivery counts by outcome and lag, for /metrics. */
+  public dev.rekey.core.webhook.DeliveryStats webhookStats() {
+    return webhooks.stats();
+  }
+
   /** The routes the HTTP API serves, as {@code METHOD /path} with {@code :param} path parameters. */
   public List<String> routes() {
     return router.router().getRoutes().stream().filter(r -> r.getPath() != null && !r.methods().isEmpty())
@@ -320,6 +342,7 @@ public final class RekeyServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("HTTP listeners did not close cleanly: {}", e.toString());
     }
+    webhooks.close();
     audit.close();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rekey.core.event.Event;
 import dev.rekey.core.event.EventType;
+import dev.rekey.core.port.EventLog;
 import dev.rekey.core.port.EventOutbox;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -21,13 +23,13 @@ import java.util.UUID;
  * reads undispatched events with {@link #undispatched} and marks them with {@link #markDispatched}
  * in the transaction that fans them out.
  */
-public final class JdbcEventOutbox implements EventOutbox {
+public final class JdbcEventOutbox implements EventOutbox, EventLog {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<LinkedHashMap<String, Object>> DATA = new TypeReference<>() {};
   private static final String COLUMNS = "seq, id, type, event_time, namespace, subject, tags, data";
 
   /** An event as stored, with its position in the outbox. */
-  public record StoredEvent(long seq, Event event) {}
+  public record StoredEvent(long seq, Event event) implements EventLog.Entry {}
 
   private final JdbcTransactions tx;
 
@@ -59,7 +61,35 @@ public final class JdbcEventOutbox implements EventOutbox {
     });
   }
 
+  @Override
+  public Optional<StoredEvent> find(long seq) {
+    return tx.read("reading an event", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM events WHERE seq = ?")) {
+        ps.setLong(1, seq);
+        List<StoredEvent> found = readAll(ps);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+      }
+    });
+  }
+
+  @Override
+  public List<StoredEvent> recent(Long beforeSeq, EventType type, int limit) {
+    return tx.read("reading recent events", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM events WHERE seq < ?"
+          + (type == null ? "" : " AND type = ?") + " ORDER BY seq DESC LIMIT ?")) {
+        int i = 1;
+        ps.setLong(i++, beforeSeq == null ? Long.MAX_VALUE : beforeSeq);
+        if (type != null) {
+          ps.setString(i++, type.shortName());
+        }
+        ps.setInt(i, limit);
+        return readAll(ps);
+      }
+    });
+  }
+
   /** The oldest events not yet dispatched, at most {@code limit}, in outbox order. */
+  @Override
   public List<StoredEvent> undispatched(int limit) {
     return tx.read("reading undispatched events", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
@@ -86,6 +116,7 @@ public final class JdbcEventOutbox implements EventOutbox {
    * Marks events as dispatched unless another node already did; returns the sequence numbers this
    * call marked, so that exactly one dispatcher fans each event out.
    */
+  @Override
   public List<Long> markDispatched(List<Long> seqs, Instant at) {
     return tx.write("marking events dispatched", c -> {
       List<Long> marked = new ArrayList<>();

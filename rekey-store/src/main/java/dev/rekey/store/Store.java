@@ -2,12 +2,14 @@ package dev.rekey.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rekey.core.port.AuditRepository;
+import dev.rekey.core.port.DeliveryRepository;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.SecretRepository;
 import dev.rekey.core.port.SecretRotationRepository;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.TokenRepository;
 import dev.rekey.core.port.Transactions;
+import dev.rekey.core.port.WebhookRepository;
 
 /**
  * The storage of one Rekey node: a connection pool, the schema migrated to the current version,
@@ -35,6 +37,8 @@ public final class Store implements AutoCloseable {
   private final JdbcEventOutbox events;
   private final JdbcSecretRepository secrets;
   private final JdbcSecretRotationRepository secretRotations;
+  private final JdbcWebhookRepository webhooks;
+  private final JdbcDeliveryRepository deliveries;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -47,6 +51,8 @@ public final class Store implements AutoCloseable {
     this.events = new JdbcEventOutbox(transactions);
     this.secrets = new JdbcSecretRepository(transactions);
     this.secretRotations = new JdbcSecretRotationRepository(transactions, dialect);
+    this.webhooks = new JdbcWebhookRepository(transactions);
+    this.deliveries = new JdbcDeliveryRepository(transactions, dialect);
   }
 
   /**
@@ -92,6 +98,16 @@ public final class Store implements AutoCloseable {
   /** The transactional outbox of lifecycle events. */
   public JdbcEventOutbox events() {
     return events;
+  }
+
+  /** Webhook subscriptions. */
+  public WebhookRepository webhooks() {
+    return webhooks;
+  }
+
+  /** Webhook deliveries, one per subscription per event. */
+  public DeliveryRepository deliveries() {
+    return deliveries;
   }
 
   public Transactions transactions() {

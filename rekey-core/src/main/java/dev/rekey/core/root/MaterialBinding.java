@@ -23,6 +23,11 @@ public final class MaterialBinding {
     return ("rekey/system/v1\0" + name).getBytes(StandardCharsets.UTF_8);
   }
 
+  /** For the signing secret of a webhook subscription. */
+  public static byte[] webhookSecret(String webhookId) {
+    return ("rekey/webhook-secret/v1\0" + webhookId).getBytes(StandardCharsets.UTF_8);
+  }
+
   /** For the keyring blob sealed by a {@link Seal}. */
   public static byte[] keyring() {
     return "rekey/root-keyring/v1".getBytes(StandardCharsets.UTF_8);

@@ -35,6 +35,8 @@ public final class RootOfTrust {
   private final Object rotationLock = new Object();
   private volatile RootKeyring keyring;
   private volatile java.time.Duration propagationDelay = java.time.Duration.ZERO;
+  private final java.util.List<dev.rekey.core.port.RootWrappedMaterial> otherMaterial =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private KeyringRecord record;
   private byte[] recordBytes;
 
@@ -290,8 +292,13 @@ public final class RootOfTrust {
   /** As {@link #resumeRootRotation(KeyRepository)}, over every store of root-wrapped material. */
   public int resumeRootRotation(List<MaterialRepository<?>> keys) {
     synchronized (rotationLock) {
-      return new RootRotation(this, keys, system).finish();
+      return new RootRotation(this, keys, system, otherMaterial).finish();
     }
+  }
+
+  /** Registers more root-wrapped material (webhook secrets, ...) for root key rotation to re-wrap. */
+  public void alsoRewrap(dev.rekey.core.port.RootWrappedMaterial material) {
+    otherMaterial.add(material);
   }
 
   /** Stores {@code next} in place of {@code expected} (compare-and-set) and makes it current. */

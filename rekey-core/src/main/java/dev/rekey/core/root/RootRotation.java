@@ -7,6 +7,7 @@ import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.key.WrappedKey;
 import dev.rekey.core.key.RootWrapped;
 import dev.rekey.core.port.MaterialRepository;
+import dev.rekey.core.port.RootWrappedMaterial;
 import dev.rekey.core.port.SystemRepository;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -28,11 +29,14 @@ final class RootRotation {
   private final RootOfTrust root;
   private final List<MaterialRepository<?>> stores;
   private final SystemRepository system;
+  private final List<RootWrappedMaterial> otherMaterial;
 
-  RootRotation(RootOfTrust root, List<MaterialRepository<?>> stores, SystemRepository system) {
+  RootRotation(RootOfTrust root, List<MaterialRepository<?>> stores, SystemRepository system,
+      List<RootWrappedMaterial> otherMaterial) {
     this.root = root;
     this.stores = List.copyOf(stores);
     this.system = system;
+    this.otherMaterial = otherMaterial;
   }
 
   /** Returns the number of objects (keys, secrets) re-wrapped; 0 when the keyring has a single generation. */
@@ -49,6 +53,9 @@ final class RootRotation {
       for (String name : SystemSecrets.names(system)) {
         SystemSecrets.rewrap(system, keyring, name);
       }
+      for (RootWrappedMaterial m : otherMaterial) {
+        m.rewrap(keyring);
+      }
       if (nothingLeft(keyring) && root.replaceKeyring(keyring, keyring.withoutOldGenerations())) {
         return count;
       }
@@ -60,6 +67,11 @@ final class RootRotation {
   private boolean nothingLeft(RootKeyring keyring) {
     for (MaterialRepository<?> store : stores) {
       if (!store.findWrappedByOtherRoot(keyring.currentId(), 1).isEmpty()) {
+        return false;
+      }
+    }
+    for (RootWrappedMaterial m : otherMaterial) {
+      if (m.wrappedByOther(keyring.currentId())) {
         return false;
       }
     }

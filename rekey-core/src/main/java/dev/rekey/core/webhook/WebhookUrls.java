@@ -1,0 +1,42 @@
+package dev.rekey.core.webhook;
+
+import dev.rekey.core.RekeyException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/** Validation of subscription URLs: absolute http or https, with a host, no credentials, no fragment. */
+final class WebhookUrls {
+  static final int MAX_LENGTH = 2048;
+
+  private WebhookUrls() {}
+
+  static String check(String url) {
+    if (url == null || url.isBlank()) {
+      throw RekeyException.invalid("field 'url' is required");
+    }
+    if (url.length() > MAX_LENGTH) {
+      throw RekeyException.invalid("field 'url' is longer than " + MAX_LENGTH + " characters");
+    }
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      throw RekeyException.invalid("field 'url' is not a valid URL");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw RekeyException.invalid("field 'url' must be an http:// or https:// URL");
+    }
+    if (uri.getHost() == null || uri.getHost().isEmpty()) {
+      throw RekeyException.invalid("field 'url' must name a host");
+    }
+    if (uri.getRawUserInfo() != null) {
+      throw RekeyException.invalid("field 'url' must not contain credentials; authenticate receivers by the signature");
+    }
+    if (uri.getRawFragment() != null) {
+      throw RekeyException.invalid("field 'url' must not have a fragment");
+    }
+    return url;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.rekey.server.webhook;
+
+import dev.rekey.core.port.WebhookTransport;
+import dev.rekey.core.webhook.DeliveryOutcome;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Webhook requests over the JDK {@link HttpClient}: a connect timeout and a whole-request
+ * timeout, no redirects (a 3xx is a failure), the response body discarded unread. The client runs
+ * on its own small daemon executor; {@link #close()} stops it.
+ */
+public final class JdkWebhookTransport implements WebhookTransport, AutoCloseable {
+  private final HttpClient client;
+  private final ExecutorService executor;
+  private final Duration timeout;
+
+  public JdkWebhookTransport(Duration timeout) {
+    this.timeout = timeout;
+    AtomicInteger n = new AtomicInteger();
+    this.executor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "rekey-webhook-http-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    // HTTP/1.1: no h2c upgrade dance on plain http, which some receivers mishandle
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .executor(executor).build();
+  }
+
+  @Override
+  public DeliveryOutcome post(String url, Map<String, String> headers, byte[] body) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
+    try {
+      HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
+      return DeliveryOutcome.answered(response.statusCode());
+    } catch (HttpTimeoutException e) {
+      return DeliveryOutcome.failed("timed out after " + timeout.toMillis() + " ms");
+    } catch (ConnectException e) {
+      return DeliveryOutcome.failed("connection failed");
+    } catch (IOException e) {
+      return DeliveryOutcome.failed("I/O error: " + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return DeliveryOutcome.failed("interrupted");
+    } catch (IllegalArgumentException e) {
+      return DeliveryOutcome.failed("unusable URL");
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
