@@ -11,6 +11,8 @@ import dev.rekey.api.SecretRotationStatus;
 import dev.rekey.api.SecretRotationView;
 import dev.rekey.api.SecretValueResponse;
 import dev.rekey.api.SecretView;
+import dev.rekey.api.WebhookVerifyRequest;
+import dev.rekey.api.WebhookVerifyResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,6 +128,15 @@ public final class SecretsClient {
       r = rotation(name, r.id());
     }
     return r;
+  }
+
+  /**
+   * Checks an incoming Standard Webhooks message against the webhook secret {@code name}: CURRENT
+   * and, during the grace period after a rotation, PREVIOUS.
+   */
+  public WebhookVerifyResponse verifyWebhook(String name, String id, long timestamp, String signature, byte[] body) {
+    return send("POST", ApiPaths.secret(name) + "/verify-webhook", new WebhookVerifyRequest(id, timestamp, signature,
+        null, RekeyClient.b64(body)), WebhookVerifyResponse.class);
   }
 
   public SecretGuardrailView guardrail() {

@@ -21,7 +21,9 @@ import dev.rekey.core.service.SecretService;
 import dev.rekey.core.secret.rotation.DualKeyRotator;
 import dev.rekey.core.secret.rotation.GeneratedRotator;
 import dev.rekey.core.secret.rotation.WebhookHmacRotator;
+import dev.rekey.server.rotators.ExternalHookRotator;
 import dev.rekey.server.rotators.PostgresRotator;
+import dev.rekey.server.webhook.JdkWebhookTransport;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.TokenService;
 import dev.rekey.server.api.AuditEndpoints;
@@ -66,6 +68,7 @@ public final class RekeyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RekeyServer.class);
   private static final Duration KEYRING_REFRESH = Duration.ofSeconds(1);
   private static final Duration SECRET_ROTATION_TICK = Duration.ofSeconds(1);
+  private static final Duration ROTATION_HOOK_TIMEOUT = Duration.ofSeconds(10);
 
   private final ServerConfig config;
   private final Store store;
@@ -76,10 +79,12 @@ public final class RekeyServer implements AutoCloseable {
   private final String rootToken;
   private final ApiRouter router;
   private final SecretRotationWorker secretWorker;
+  private final JdkWebhookTransport hookTransport;
   private Webhooks webhooks;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
-      RootLifecycle root, String rootToken, ApiRouter router, SecretRotationWorker secretWorker) {
+      RootLifecycle root, String rootToken, ApiRouter router, SecretRotationWorker secretWorker,
+      JdkWebhookTransport hookTransport) {
     this.config = config;
     this.store = store;
     this.audit = audit;
@@ -89,6 +94,7 @@ public final class RekeyServer implements AutoCloseable {
     this.rootToken = rootToken;
     this.router = router;
     this.secretWorker = secretWorker;
+    this.hookTransport = hookTransport;
   }
 
   public static RekeyServer start(ServerConfig config) {
@@ -102,6 +108,7 @@ public final class RekeyServer implements AutoCloseable {
     Vertx vertx = null;
     AuditLog audit = null;
     SecretRotationWorker secretWorker = null;
+    JdkWebhookTransport hookTransport = null;
     Webhooks webhooks = null;
     try {
       Seal seal = openSeal(config);
@@ -147,11 +154,13 @@ public final class RekeyServer implements AutoCloseable {
       new TokenEndpoints(tokens).register(router);
       new KeyEndpoints(keys, new KeyExportService(store.keys(), rootOfTrust::keyring, config.keyExportEnabled()))
           .register(router);
+      hookTransport = new JdkWebhookTransport(ROTATION_HOOK_TIMEOUT);
       SecretService secrets = new SecretService(store.secrets(), store.transactions(), store.events(),
           rootOfTrust::keyring, clock, config.minimumDestroyWait());
       SecretRotationService secretRotations = new SecretRotationService(secrets, store.secretRotations(),
           store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),
-          new WebhookHmacRotator(), new PostgresRotator()), clock, nodeId());
+          new WebhookHmacRotator(), new PostgresRotator(), new ExternalHookRotator(hookTransport, clock)), clock,
+          nodeId(config));
       new SecretEndpoints(secrets, secretRotations, clock).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       webhooks.register(router);
@@ -169,12 +178,15 @@ public final class RekeyServer implements AutoCloseable {
           config.tls() == null ? "http" : "https", config.host(), listeners.port(), store.dialect(),
           rootOfTrust.sealType(), config.eventLoops(), ManagementFactory.getRuntimeMXBean().getUptime());
       RekeyServer server = new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router,
-          secretWorker);
+          secretWorker, hookTransport);
       server.webhooks = webhooks;
       return server;
     } catch (Exception e) {
       if (secretWorker != null) {
         secretWorker.close();
+      }
+      if (hookTransport != null) {
+        hookTransport.close();
       }
       if (webhooks != null) {
         webhooks.close();
@@ -193,15 +205,19 @@ public final class RekeyServer implements AutoCloseable {
     }
   }
 
-  /** Names this node in leases: host, process and a random part (two servers in one process differ). */
-  private static String nodeId() {
+  /**
+   * Names this node in leases: its host and data directory, stable across restarts, so a node
+   * restarted after a crash takes its own unfinished work back at once; other nodes (their own data
+   * directories) wait for the lease to expire.
+   */
+  private static String nodeId(ServerConfig config) {
     String host;
     try {
       host = java.net.InetAddress.getLocalHost().getHostName();
     } catch (java.io.IOException e) {
       host = "unknown-host";
     }
-    return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    return host + ":" + (config.dataDir() == null ? config.address() : config.dataDir().toAbsolutePath().normalize());
   }
 
   /** The deployed listeners: undeploying them closes the HTTP servers. */
@@ -343,6 +359,7 @@ public final class RekeyServer implements AutoCloseable {
       LOG.warn("HTTP listeners did not close cleanly: {}", e.toString());
     }
     webhooks.close();
+    hookTransport.close();
     audit.close();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

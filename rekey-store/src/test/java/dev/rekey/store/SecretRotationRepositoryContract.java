@@ -76,6 +76,8 @@ abstract class SecretRotationRepositoryContract extends StoreContract {
 
     assertThat(repo().claimDue(T0, "n1", t(1), 10)).extracting(SecretRotation::id).containsExactlyInAnyOrder("r1", "r2");
     assertThat(repo().claimDue(T0, "n2", t(1), 10)).isEmpty();
+    // the owner itself (restarted) takes its own leases back at once
+    assertThat(repo().claimDue(T0, "n1", t(1), 10)).hasSize(2);
     SecretRotation r1 = repo().find("r1").orElseThrow();
     assertThat(repo().update(r1.failed("boom", T0, T0), "n2")).isFalse();
     assertThat(repo().update(r1.failed("boom", T0, T0), "n1")).isTrue();

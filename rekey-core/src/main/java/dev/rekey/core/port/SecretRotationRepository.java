@@ -32,8 +32,9 @@ public interface SecretRotationRepository {
 
   /**
    * Leases up to {@code limit} RUNNING rotations whose next attempt is due and whose lease (if
-   * any) has expired, to {@code owner} until {@code leaseUntil}; returns them. On PostgreSQL
-   * several nodes call this at once and each rotation goes to one.
+   * any) has expired or is {@code owner}'s own (a node restarted after a crash resumes its work at
+   * once), to {@code owner} until {@code leaseUntil}; returns them. On PostgreSQL several nodes call
+   * this at once and each rotation goes to one.
    */
   List<SecretRotation> claimDue(Instant now, String owner, Instant leaseUntil, int limit);
 

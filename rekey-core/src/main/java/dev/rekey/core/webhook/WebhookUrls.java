@@ -6,12 +6,13 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /** Validation of subscription URLs: absolute http or https, with a host, no credentials, no fragment. */
-final class WebhookUrls {
+public final class WebhookUrls {
   static final int MAX_LENGTH = 2048;
 
   private WebhookUrls() {}
 
-  static String check(String url) {
+  /** The URL when it is usable; INVALID_REQUEST naming field 'url' otherwise. */
+  public static String check(String url) {
     if (url == null || url.isBlank()) {
       throw RekeyException.invalid("field 'url' is required");
     }

@@ -84,7 +84,7 @@ public class InMemorySecretRotationRepository implements SecretRotationRepositor
     for (SecretRotation r : rotations.values()) {
       Instant held = leaseUntil.get(r.id());
       if (out.size() < limit && r.status() == RotationStatus.RUNNING && !r.nextAttemptAt().isAfter(now)
-          && (held == null || !held.isAfter(now))) {
+          && (held == null || !held.isAfter(now) || owner.equals(leaseOwner.get(r.id())))) {
         leaseOwner.put(r.id(), owner);
         leaseUntil.put(r.id(), until);
         out.add(r);

@@ -10,6 +10,8 @@ import dev.rekey.api.SecretRotationConfigView;
 import dev.rekey.api.SecretRotationStatus;
 import dev.rekey.api.SecretValueResponse;
 import dev.rekey.api.SecretView;
+import dev.rekey.api.WebhookVerifyRequest;
+import dev.rekey.api.WebhookVerifyResponse;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.secret.Secret;
@@ -61,6 +63,7 @@ public final class SecretEndpoints {
         c -> Views.secret(secrets.unlabel(c.namespace(), c.keyName(), c.pathParam("label"))));
     r.route(HttpMethod.POST, "/v1/secrets/:name/versions/:version/:action", Action.SECRET_MANAGE, BLOCKING,
         this::versionAction);
+    r.route(HttpMethod.POST, "/v1/secrets/:name/verify-webhook", Action.SECRET_READ, BLOCKING, this::verifyWebhook);
     r.route(HttpMethod.PUT, "/v1/secrets/:name/rotation", Action.SECRET_ROTATE, BLOCKING, this::configureRotation);
     r.route(HttpMethod.GET, "/v1/secrets/:name/rotation", Action.SECRET_LIST, BLOCKING, this::rotationStatus);
     r.route(HttpMethod.DELETE, "/v1/secrets/:name/rotation", Action.SECRET_ROTATE, BLOCKING, c -> {
@@ -76,6 +79,24 @@ public final class SecretEndpoints {
       }
       return Views.rotation(run);
     });
+  }
+
+  private Object verifyWebhook(Call c) {
+    WebhookVerifyRequest req = c.body(WebhookVerifyRequest.class);
+    if (req.id() == null || req.timestamp() == null || req.signature() == null) {
+      throw RekeyException.invalid("fields 'id', 'timestamp' and 'signature' are required");
+    }
+    if ((req.body() == null) == (req.bodyBase64() == null)) {
+      throw RekeyException.invalid("give exactly one of 'body' (text) and 'body_base64' (bytes)");
+    }
+    byte[] body = req.body() != null ? req.body().getBytes(StandardCharsets.UTF_8)
+        : Call.requiredBase64("body_base64", req.bodyBase64());
+    SecretRotationService.WebhookCheck check = rotations.verifyWebhook(c.namespace(), c.keyName(), req.id(),
+        req.timestamp(), body, req.signature());
+    if (check.version() != null) {
+      c.auditVersion(check.version());
+    }
+    return new WebhookVerifyResponse(check.valid(), check.version(), check.reason());
   }
 
   private Object configureRotation(Call c) {

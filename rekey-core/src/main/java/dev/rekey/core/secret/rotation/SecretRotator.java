@@ -25,11 +25,12 @@ public interface SecretRotator {
   default void test(Input in, byte[] pending) {}
 
   /**
-   * What a rotator sees: the secret, its parameters, the CURRENT value, and a way to read other
+   * What a rotator sees: the rotation (its id is a stable idempotency key), the secret, its
+   * parameters, the CURRENT value, the PENDING version once created, and a way to read other
    * secrets of the namespace (for example administrator credentials).
    */
-  record Input(String namespace, String secret, Map<String, String> params, byte[] current,
-      java.util.function.Function<String, byte[]> otherSecret) {
+  record Input(String rotationId, String namespace, String secret, Map<String, String> params, byte[] current,
+      Integer pendingVersion, java.util.function.Function<String, byte[]> otherSecret) {
     public String param(String name, String defaultValue) {
       return params.getOrDefault(name, defaultValue);
     }
