@@ -182,8 +182,7 @@ public final class SecretEndpoints {
   }
 
   private static SecretGuardrailView guardrailView(SecretGuardrail g) {
-    return new SecretGuardrailView(g.namespace(), g.requireExpiry(),
-        g.maxLifetime() == null ? null : g.maxLifetime().toString());
+    return new SecretGuardrailView(g.namespace(), g.requireExpiry(), Views.duration(g.maxLifetime()));
   }
 
   private static byte[] value(SecretPutRequest req) {

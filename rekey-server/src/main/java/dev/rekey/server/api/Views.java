@@ -56,8 +56,16 @@ public final class Views {
   }
 
   public static SecretRotationConfigView rotationConfig(RotationConfig c) {
-    return new SecretRotationConfigView(c.rotator(), c.params(), c.period() == null ? null : c.period().toString(),
-        c.beforeExpiry() == null ? null : c.beforeExpiry().toString(), time(c.nextDueAt()));
+    return new SecretRotationConfigView(c.rotator(), c.params(), duration(c.period()), duration(c.beforeExpiry()),
+        time(c.nextDueAt()));
+  }
+
+  /** ISO-8601 as people write it: whole days as {@code P30D}, anything else as java.time prints it. */
+  public static String duration(java.time.Duration d) {
+    if (d == null) {
+      return null;
+    }
+    return d.toSeconds() % 86_400 == 0 && d.getNano() == 0 ? "P" + d.toDays() + "D" : d.toString();
   }
 
   public static TokenView token(TokenRecord t, String token) {
