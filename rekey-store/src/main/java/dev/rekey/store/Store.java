@@ -6,6 +6,7 @@ import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.TokenRepository;
 import dev.rekey.core.port.Transactions;
+import dev.rekey.core.port.UsageRepository;
 
 /**
  * The storage of one Rekey node: a connection pool, the schema migrated to the current version,
@@ -31,6 +32,7 @@ public final class Store implements AutoCloseable {
   private final JdbcAuditRepository audit;
   private final JdbcSystemRepository system;
   private final JdbcEventOutbox events;
+  private final JdbcUsageRepository usage;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -41,6 +43,7 @@ public final class Store implements AutoCloseable {
     this.audit = new JdbcAuditRepository(transactions, dialect);
     this.system = new JdbcSystemRepository(transactions);
     this.events = new JdbcEventOutbox(transactions);
+    this.usage = new JdbcUsageRepository(transactions);
   }
 
   /**
@@ -78,6 +81,11 @@ public final class Store implements AutoCloseable {
   /** The transactional outbox of lifecycle events. */
   public JdbcEventOutbox events() {
     return events;
+  }
+
+  /** Usage counts per key version and operation (added to by every node). */
+  public UsageRepository usage() {
+    return usage;
   }
 
   public Transactions transactions() {
