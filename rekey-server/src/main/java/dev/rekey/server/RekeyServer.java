@@ -17,10 +17,13 @@ import dev.rekey.core.service.KeyCache;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.TokenService;
+import dev.rekey.core.usage.UsageCounter;
+import dev.rekey.core.usage.UsageTracker;
 import dev.rekey.server.api.AuditEndpoints;
 import dev.rekey.server.api.CryptoEndpoints;
 import dev.rekey.server.api.JwtEndpoints;
 import dev.rekey.server.api.KeyEndpoints;
+import dev.rekey.server.api.MetricsEndpoints;
 import dev.rekey.server.api.OpenApiDocument;
 import dev.rekey.server.api.SigningEndpoints;
 import dev.rekey.server.api.SystemEndpoints;
@@ -28,6 +31,9 @@ import dev.rekey.server.api.TokenEndpoints;
 import dev.rekey.server.config.ServerConfig;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Json;
+import dev.rekey.server.metrics.MetricNames;
+import dev.rekey.server.metrics.Metrics;
+import dev.rekey.server.metrics.UsageMetrics;
 import dev.rekey.store.Dialect;
 import dev.rekey.store.Store;
 import dev.rekey.store.StoreConfig;
@@ -64,9 +70,13 @@ public final class RekeyServer implements AutoCloseable {
   private final RootLifecycle root;
   private final String rootToken;
   private final ApiRouter router;
+  private final Metrics metrics;
+  private final UsageTracker usage;
+  private final UsageFlusher usageFlusher;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
-      RootLifecycle root, String rootToken, ApiRouter router) {
+      RootLifecycle root, String rootToken, ApiRouter router, Metrics metrics, UsageTracker usage,
+      UsageFlusher usageFlusher) {
     this.config = config;
     this.store = store;
     this.audit = audit;
@@ -75,6 +85,9 @@ public final class RekeyServer implements AutoCloseable {
     this.root = root;
     this.rootToken = rootToken;
     this.router = router;
+    this.metrics = metrics;
+    this.usage = usage;
+    this.usageFlusher = usageFlusher;
   }
 
   public static RekeyServer start(ServerConfig config) {
@@ -82,6 +95,8 @@ public final class RekeyServer implements AutoCloseable {
     Store store = Store.open(StoreConfig.of(config.storage().url(), config.storage().user(), config.storage().password()));
     Vertx vertx = null;
     AuditLog audit = null;
+    UsageFlusher usageFlusher = null;
+    Metrics metrics = new Metrics();
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
@@ -89,7 +104,11 @@ public final class RekeyServer implements AutoCloseable {
         // Several nodes may share this database: let them all see a new root generation first.
         rootOfTrust.propagationDelay(KEYRING_REFRESH.multipliedBy(3));
       }
-      KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh);
+      UsageCounter usageCounter = new UsageCounter(clock);
+      KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh,
+          usageCounter);
+      UsageTracker usage = new UsageTracker(usageCounter, store.usage());
+      UsageMetrics.register(metrics, cache, clock);
       KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait());
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
       RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, store.keys());
@@ -123,9 +142,10 @@ public final class RekeyServer implements AutoCloseable {
       new JwtEndpoints(new JwtService(new SigningService(cache, clock, config.jwksOverlap()), clock)).register(router);
       new SystemEndpoints(root).register(router);
       new TokenEndpoints(tokens).register(router);
-      new KeyEndpoints(keys).register(router);
+      new KeyEndpoints(keys, usage).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
+      new MetricsEndpoints(metrics, config.usage().metricsUnauthenticated()).register(router);
 
       Vertx v = vertx;
       v.setPeriodic(KEYRING_REFRESH.toMillis(), id -> v.executeBlocking(() -> {
@@ -133,15 +153,24 @@ public final class RekeyServer implements AutoCloseable {
         return null;
       }, false));
 
+      io.micrometer.core.instrument.Counter flushFailures = metrics.counter(MetricNames.USAGE_FLUSH_FAILURES,
+          "Usage flushes that failed (their counts stay pending and are retried)");
+      usageFlusher = new UsageFlusher(usage, config.usage().flushInterval(), flushFailures::increment);
+
       Listeners listeners = listen(vertx, router, config);
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal, {} event loops; ready {} ms after JVM start)",
           config.tls() == null ? "http" : "https", config.host(), listeners.port(), store.dialect(),
           rootOfTrust.sealType(), config.eventLoops(), ManagementFactory.getRuntimeMXBean().getUptime());
-      return new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router);
+      return new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router, metrics, usage,
+          usageFlusher);
     } catch (Exception e) {
       if (vertx != null) {
         vertx.close();
       }
+      if (usageFlusher != null) {
+        usageFlusher.close();
+      }
+      metrics.close();
       if (audit != null) {
         audit.close();
       }
@@ -254,6 +283,16 @@ public final class RekeyServer implements AutoCloseable {
     return root;
   }
 
+  /** The meters served at {@code /metrics}; services register theirs here (see {@link Metrics}). */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Usage counts per key version (stored plus not yet flushed); also the core's VersionUsage port. */
+  public UsageTracker usage() {
+    return usage;
+  }
+
   /** The routes the HTTP API serves, as {@code METHOD /path} with {@code :param} path parameters. */
   public List<String> routes() {
     return router.router().getRoutes().stream().filter(r -> r.getPath() != null && !r.methods().isEmpty())
@@ -291,6 +330,8 @@ public final class RekeyServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
+    usageFlusher.close();
+    metrics.close();
     root.root().seal();
     store.close();
   }

@@ -15,7 +15,7 @@ public enum Role {
       Action.KEY_LIFECYCLE)),
   CRYPTO_USER(EnumSet.of(Action.KEY_READ, Action.ENCRYPT, Action.DECRYPT, Action.REWRAP, Action.DATAKEY,
       Action.MAC, Action.SIGN, Action.VERIFY)),
-  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ)),
+  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.METRICS_READ)),
   APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ));
 
   private final Set<Action> actions;

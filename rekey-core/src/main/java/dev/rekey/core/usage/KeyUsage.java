@@ -80,6 +80,24 @@ public final class KeyUsage {
     return c;
   }
 
+  /** The versions counted on this node since start, ascending. */
+  public java.util.List<Integer> versions() {
+    java.util.List<Integer> out = new java.util.ArrayList<>();
+    for (Cell c : cells) {
+      if (c != null) {
+        out.add(c.version);
+      }
+    }
+    return out;
+  }
+
+  /** How often {@code version} was used for {@code operation} on this node since start. */
+  public long count(int version, Operation operation) {
+    Cell[] a = cells;
+    Cell c = version > 0 && version < a.length ? a[version] : null;
+    return c == null ? 0 : c.counts[operation.ordinal()].sum();
+  }
+
   /** The cells that exist now, in version order. */
   Cell[] cells() {
     return cells;

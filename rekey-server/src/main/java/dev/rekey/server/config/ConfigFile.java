@@ -17,13 +17,19 @@ record ConfigFile(
     Integer minimumDestroyDays,
     Integer maxRequestBytes,
     Integer eventLoops,
-    String jwksOverlap) {
+    String jwksOverlap,
+    Usage usage,
+    MetricsAccess metrics) {
 
   record Storage(String url, String user, String passwordEnv) {}
 
   record Seal(String type, String file, Pkcs11 pkcs11) {}
 
   record Pkcs11(String library, Integer slotListIndex, String pinEnv, String keyLabel) {}
+
+  record Usage(String flushInterval) {}
+
+  record MetricsAccess(Boolean unauthenticated) {}
 
   record Tls(String certFile, String keyFile, Boolean disable) {}
 

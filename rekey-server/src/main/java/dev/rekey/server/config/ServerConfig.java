@@ -9,6 +9,7 @@ import java.time.Duration;
  *
  * @param devRootToken the root token to ensure in dev mode, or null to generate one
  * @param jwksOverlap how long a previous signing-key primary stays in the JWKS after demotion
+ * @param usage how often usage counts are persisted, and who may read {@code /metrics}
  */
 public record ServerConfig(
     String host,
@@ -23,7 +24,8 @@ public record ServerConfig(
     Duration minimumDestroyWait,
     int maxRequestBytes,
     int eventLoops,
-    Duration jwksOverlap) {
+    Duration jwksOverlap,
+    UsageSettings usage) {
 
   public static final int DEFAULT_PORT = 8200;
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
@@ -50,6 +52,29 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * Usage tracking and metrics: counts are added to storage every {@code flushInterval} (and at
+   * shutdown); {@code /metrics} needs a token allowed {@code metrics.read} unless
+   * {@code metricsUnauthenticated}.
+   */
+  public record UsageSettings(Duration flushInterval, boolean metricsUnauthenticated) {
+    public static final UsageSettings DEFAULTS = new UsageSettings(Duration.ofSeconds(10), false);
+
+    public UsageSettings {
+      if (flushInterval == null || flushInterval.isNegative() || flushInterval.isZero()) {
+        throw new IllegalArgumentException("usage flush interval must be positive");
+      }
+    }
+  }
+
+  /** As the canonical constructor, with default usage settings. */
+  public ServerConfig(String host, int port, Path dataDir, StorageSettings storage, SealSettings seal,
+      TlsSettings tls, boolean dev, String devRootToken, Duration cacheTtl, Duration minimumDestroyWait,
+      int maxRequestBytes, int eventLoops, Duration jwksOverlap) {
+    this(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl, minimumDestroyWait,
+        maxRequestBytes, eventLoops, jwksOverlap, UsageSettings.DEFAULTS);
+  }
+
   /** TLS certificate and key in PEM, or null when TLS is off. */
   public record TlsSettings(Path certFile, Path keyFile) {}
 
@@ -72,21 +97,26 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage);
   }
 
   public ServerConfig withStorage(StorageSettings newStorage) {
     return new ServerConfig(host, port, dataDir, newStorage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage);
   }
 
   public ServerConfig withSeal(SealSettings newSeal) {
     return new ServerConfig(host, port, dataDir, storage, newSeal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage);
+  }
+
+  public ServerConfig withUsage(UsageSettings newUsage) {
+    return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, newUsage);
   }
 
   public ServerConfig withCacheTtl(Duration ttl) {
     return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, ttl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage);
   }
 }
