@@ -61,6 +61,7 @@ import org.slf4j.LoggerFactory;
 public final class RekeyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RekeyServer.class);
   private static final Duration KEYRING_REFRESH = Duration.ofSeconds(1);
+  private static final Duration USAGE_TICK = Duration.ofMillis(250);
 
   private final ServerConfig config;
   private final Store store;
@@ -152,6 +153,9 @@ public final class RekeyServer implements AutoCloseable {
         refreshKeyringInBackground(root);
         return null;
       }, false));
+      // Counting an operation reads this coarse time instead of the clock (see UsageCounter.tick).
+      usageCounter.tick();
+      v.setPeriodic(USAGE_TICK.toMillis(), id -> usageCounter.tick());
 
       io.micrometer.core.instrument.Counter flushFailures = metrics.counter(MetricNames.USAGE_FLUSH_FAILURES,
           "Usage flushes that failed (their counts stay pending and are retried)");

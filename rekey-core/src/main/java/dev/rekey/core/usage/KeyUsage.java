@@ -1,14 +1,13 @@
 package dev.rekey.core.usage;
 
-import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The live usage counters of one key on this node, one cell per version. {@link #record} is on
  * the hot path of every cryptographic operation: it takes no lock and allocates nothing once the
- * version's cell exists (a LongAdder increment, one clock read, and a timestamp write at most once
- * per {@link #LAST_USED_RESOLUTION_MILLIS} per version and operation).
+ * version's cell exists (a LongAdder increment, a read of the counter's coarse time, and a timestamp
+ * write at most once per {@link #LAST_USED_RESOLUTION_MILLIS} per version and operation).
  */
 public final class KeyUsage {
   /** Last-used times are coarse: updated at most this often per version and operation. */
@@ -16,7 +15,7 @@ public final class KeyUsage {
 
   private final String namespace;
   private final String name;
-  private final Clock clock;
+  private final UsageCounter owner;
   /** Index = version number; copied on write, so a reader sees only fully built cells. */
   private volatile Cell[] cells = new Cell[4];
 
@@ -36,10 +35,10 @@ public final class KeyUsage {
     }
   }
 
-  KeyUsage(String namespace, String name, Clock clock) {
+  KeyUsage(String namespace, String name, UsageCounter owner) {
     this.namespace = namespace;
     this.name = name;
-    this.clock = clock;
+    this.owner = owner;
   }
 
   public String namespace() {
@@ -59,7 +58,7 @@ public final class KeyUsage {
     }
     int op = operation.ordinal();
     c.counts[op].increment();
-    long now = clock.millis();
+    long now = owner.now();
     if (now - c.lastUsedMillis.get(op) >= LAST_USED_RESOLUTION_MILLIS) {
       c.lastUsedMillis.set(op, now);
     }

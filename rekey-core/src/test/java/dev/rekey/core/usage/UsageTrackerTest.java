@@ -105,6 +105,21 @@ class UsageTrackerTest {
   }
 
   @Test
+  void lastUsed_whileTicking_isTheLastTicksTime() {
+    counter.tick();
+    clock.advance(Duration.ofMillis(900));
+    KeyUsage k = counter.forKey("ns", "k");
+    k.record(1, Operation.ENCRYPT);
+    assertThat(tracker.lastUsedAt("ns", "k", 1)).contains(T0);
+    clock.advance(Duration.ofSeconds(5));
+    k.record(1, Operation.ENCRYPT);
+    assertThat(tracker.lastUsedAt("ns", "k", 1)).contains(T0);
+    counter.tick();
+    k.record(1, Operation.ENCRYPT);
+    assertThat(tracker.lastUsedAt("ns", "k", 1)).contains(T0.plusMillis(5900));
+  }
+
+  @Test
   void lastUsed_storedByOtherNodeLater_laterTimeWins() {
     counter.forKey("ns", "k").record(1, Operation.SIGN);
     tracker.flush();
