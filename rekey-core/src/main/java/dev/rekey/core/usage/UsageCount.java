@@ -18,7 +18,7 @@ public record UsageCount(String namespace, String key, int version, Operation op
     }
   }
 
-  /** This count plus {@code other}'s (same version and operation): counts add, the later time wins. */
+  /** This count plus {@code moreCount} uses last at {@code otherLastUsed}: counts add, the later time wins. */
   public UsageCount plus(long moreCount, Instant otherLastUsed) {
     return new UsageCount(namespace, key, version, operation, count + moreCount, later(lastUsedAt, otherLastUsed));
   }
