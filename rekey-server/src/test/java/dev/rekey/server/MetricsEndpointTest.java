@@ -109,6 +109,18 @@ class MetricsEndpointTest {
       assertThat(m.value("rekey_webhook_delivery_lag_seconds_sum", Map.of())).isEqualTo(1.5);
       assertThat(m.value("rekey_key_next_rotation_seconds", Map.of("namespace", "default", "key", "orders")))
           .isEqualTo(86400.0);
+
+      // rows are re-read at every scrape: a campaign that ends disappears from the output
+      java.util.List<Metrics.Sample> campaigns = new java.util.concurrent.CopyOnWriteArrayList<>(java.util.List.of(
+          Metrics.Sample.of(0.25, "c1", "default", "kek"), Metrics.Sample.of(1.0, "c2", "default", "kek")));
+      metrics.labeledGauges(MetricNames.CAMPAIGN_PROGRESS, "Share of the campaign's DEKs done", "ratio",
+          MetricNames.CAMPAIGN_LABELS, () -> campaigns);
+      assertThat(scrape(s, ROOT).value("rekey_rewrap_campaign_progress_ratio", Map.of("campaign", "c1")))
+          .isEqualTo(0.25);
+      campaigns.remove(0);
+      Exposition later = scrape(s, ROOT);
+      assertThat(later.value("rekey_rewrap_campaign_progress_ratio", Map.of("campaign", "c1"))).isNull();
+      assertThat(later.value("rekey_rewrap_campaign_progress_ratio", Map.of("campaign", "c2"))).isEqualTo(1.0);
     }
   }
 
