@@ -31,7 +31,7 @@ final class E2e {
   static ServerConfig config(Path dataDir, ServerConfig.StorageSettings storage, ServerConfig.SealSettings seal,
       Duration cacheTtl) {
     return new ServerConfig("127.0.0.1", 0, dataDir, storage, seal, null, false, null, cacheTtl, Duration.ofDays(1),
-        ServerConfig.DEFAULT_MAX_REQUEST_BYTES, 2, ServerConfig.DEFAULT_JWKS_OVERLAP, false);
+        ServerConfig.DEFAULT_MAX_REQUEST_BYTES, 2, ServerConfig.DEFAULT_JWKS_OVERLAP);
   }
 
   static ServerConfig.StorageSettings sqlite(Path dataDir) {

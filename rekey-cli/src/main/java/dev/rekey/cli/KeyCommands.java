@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rekey.api.ApiPaths;
 import dev.rekey.api.CreateKeyRequest;
+import dev.rekey.api.KeyVersionUsage;
 import dev.rekey.api.KeyVersionView;
 import dev.rekey.api.KeyView;
 import dev.rekey.api.PublicKeyView;
@@ -218,6 +219,37 @@ final class KeyCommands extends CliCommand {
           orDash(v.destroyAfter()));
     }
     table.print(out());
+    printUsage(k);
+  }
+
+  /** Per-version usage as the server counted it (shown by {@code key show}, absent elsewhere). */
+  private void printUsage(KeyView k) {
+    List<KeyVersionView> versions = k.versions() == null ? List.of() : k.versions();
+    if (versions.stream().allMatch(v -> v.usage() == null)) {
+      return;
+    }
+    String purpose = k.purpose() == null ? "" : k.purpose();
+    out().println();
+    out().println("usage (all nodes; counts may trail other nodes by one flush):");
+    Table table = switch (purpose) {
+      case "signing" -> new Table("VERSION", "SIGN", "VERIFY", "LAST-USED");
+      case "mac" -> new Table("VERSION", "MAC", "MAC-VERIFY", "LAST-USED");
+      default -> new Table("VERSION", "ENCRYPT", "DECRYPT", "REWRAP", "DATAKEY", "LAST-USED");
+    };
+    for (KeyVersionView v : versions) {
+      KeyVersionUsage u = v.usage() == null ? KeyVersionUsage.NONE : v.usage();
+      String last = orDash(u.lastUsedAt());
+      switch (purpose) {
+        case "signing" -> table.row("v" + v.version(), n(u.sign()), n(u.verify()), last);
+        case "mac" -> table.row("v" + v.version(), n(u.mac()), n(u.macVerify()), last);
+        default -> table.row("v" + v.version(), n(u.encrypt()), n(u.decrypt()), n(u.rewrap()), n(u.datakey()), last);
+      }
+    }
+    table.print(out());
+  }
+
+  private static String n(long count) {
+    return Long.toString(count);
   }
 
   /** Tags as {@code k=v,k=v} sorted by key, or {@code -}. */

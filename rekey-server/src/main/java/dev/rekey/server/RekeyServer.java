@@ -26,10 +26,13 @@ import dev.rekey.server.rotators.PostgresRotator;
 import dev.rekey.server.webhook.JdkWebhookTransport;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.TokenService;
+import dev.rekey.core.usage.UsageCounter;
+import dev.rekey.core.usage.UsageTracker;
 import dev.rekey.server.api.AuditEndpoints;
 import dev.rekey.server.api.CryptoEndpoints;
 import dev.rekey.server.api.JwtEndpoints;
 import dev.rekey.server.api.KeyEndpoints;
+import dev.rekey.server.api.MetricsEndpoints;
 import dev.rekey.server.api.OpenApiDocument;
 import dev.rekey.server.api.SecretEndpoints;
 import dev.rekey.server.api.SigningEndpoints;
@@ -40,6 +43,9 @@ import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Json;
 import dev.rekey.server.webhook.WebhookSettings;
 import dev.rekey.server.webhook.Webhooks;
+import dev.rekey.server.metrics.MetricNames;
+import dev.rekey.server.metrics.Metrics;
+import dev.rekey.server.metrics.UsageMetrics;
 import dev.rekey.store.Dialect;
 import dev.rekey.store.Store;
 import dev.rekey.store.StoreConfig;
@@ -69,6 +75,7 @@ public final class RekeyServer implements AutoCloseable {
   private static final Duration KEYRING_REFRESH = Duration.ofSeconds(1);
   private static final Duration SECRET_ROTATION_TICK = Duration.ofSeconds(1);
   private static final Duration ROTATION_HOOK_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration USAGE_TICK = Duration.ofMillis(250);
 
   private final ServerConfig config;
   private final Store store;
@@ -81,10 +88,13 @@ public final class RekeyServer implements AutoCloseable {
   private final SecretRotationWorker secretWorker;
   private final JdkWebhookTransport hookTransport;
   private Webhooks webhooks;
+  private final Metrics metrics;
+  private final UsageTracker usage;
+  private final UsageFlusher usageFlusher;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
       RootLifecycle root, String rootToken, ApiRouter router, SecretRotationWorker secretWorker,
-      JdkWebhookTransport hookTransport) {
+      JdkWebhookTransport hookTransport, Metrics metrics, UsageTracker usage, UsageFlusher usageFlusher) {
     this.config = config;
     this.store = store;
     this.audit = audit;
@@ -95,6 +105,9 @@ public final class RekeyServer implements AutoCloseable {
     this.router = router;
     this.secretWorker = secretWorker;
     this.hookTransport = hookTransport;
+    this.metrics = metrics;
+    this.usage = usage;
+    this.usageFlusher = usageFlusher;
   }
 
   public static RekeyServer start(ServerConfig config) {
@@ -110,6 +123,8 @@ public final class RekeyServer implements AutoCloseable {
     SecretRotationWorker secretWorker = null;
     JdkWebhookTransport hookTransport = null;
     Webhooks webhooks = null;
+    UsageFlusher usageFlusher = null;
+    Metrics metrics = new Metrics();
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
@@ -117,7 +132,11 @@ public final class RekeyServer implements AutoCloseable {
         // Several nodes may share this database: let them all see a new root generation first.
         rootOfTrust.propagationDelay(KEYRING_REFRESH.multipliedBy(3));
       }
-      KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh);
+      UsageCounter usageCounter = new UsageCounter(clock);
+      KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh,
+          usageCounter);
+      UsageTracker usage = new UsageTracker(usageCounter, store.usage());
+      UsageMetrics.register(metrics, cache, clock);
       KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait());
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
       RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
@@ -152,8 +171,8 @@ public final class RekeyServer implements AutoCloseable {
       new JwtEndpoints(new JwtService(new SigningService(cache, clock, config.jwksOverlap()), clock)).register(router);
       new SystemEndpoints(root).register(router);
       new TokenEndpoints(tokens).register(router);
-      new KeyEndpoints(keys, new KeyExportService(store.keys(), rootOfTrust::keyring, config.keyExportEnabled()))
-          .register(router);
+      new KeyEndpoints(keys, new KeyExportService(store.keys(), rootOfTrust::keyring, config.keyExportEnabled()),
+          usage).register(router);
       hookTransport = new JdkWebhookTransport(ROTATION_HOOK_TIMEOUT);
       SecretService secrets = new SecretService(store.secrets(), store.transactions(), store.events(),
           rootOfTrust::keyring, clock, config.minimumDestroyWait());
@@ -165,20 +184,31 @@ public final class RekeyServer implements AutoCloseable {
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       webhooks.register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
+      new MetricsEndpoints(metrics, config.usage().metricsUnauthenticated()).register(router);
 
       Vertx v = vertx;
       v.setPeriodic(KEYRING_REFRESH.toMillis(), id -> v.executeBlocking(() -> {
         refreshKeyringInBackground(root);
         return null;
       }, false));
+      // Counting an operation reads this coarse time instead of the clock (see UsageCounter.tick).
+      usageCounter.tick();
+      v.setPeriodic(USAGE_TICK.toMillis(), id -> usageCounter.tick());
 
+      io.micrometer.core.instrument.Counter flushFailures = metrics.counter(MetricNames.USAGE_FLUSH_FAILURES,
+          "Usage flushes that failed (their counts stay pending and are retried)");
+      usageFlusher = new UsageFlusher(usage, config.usage().flushInterval(), flushFailures::increment);
+
+      if (!root.sealed()) {
+        secretRotations.recover();
+      }
       secretWorker = new SecretRotationWorker(vertx, secretRotations, root, SECRET_ROTATION_TICK);
       Listeners listeners = listen(vertx, router, config);
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal, {} event loops; ready {} ms after JVM start)",
           config.tls() == null ? "http" : "https", config.host(), listeners.port(), store.dialect(),
           rootOfTrust.sealType(), config.eventLoops(), ManagementFactory.getRuntimeMXBean().getUptime());
       RekeyServer server = new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router,
-          secretWorker, hookTransport);
+          secretWorker, hookTransport, metrics, usage, usageFlusher);
       server.webhooks = webhooks;
       return server;
     } catch (Exception e) {
@@ -194,6 +224,10 @@ public final class RekeyServer implements AutoCloseable {
       if (vertx != null) {
         vertx.close();
       }
+      if (usageFlusher != null) {
+        usageFlusher.close();
+      }
+      metrics.close();
       if (audit != null) {
         audit.close();
       }
@@ -207,8 +241,8 @@ public final class RekeyServer implements AutoCloseable {
 
   /**
    * Names this node in leases: its host and data directory, stable across restarts, so a node
-   * restarted after a crash takes its own unfinished work back at once; other nodes (their own data
-   * directories) wait for the lease to expire.
+   * restarted after a crash releases its own leftover leases at once (see
+   * SecretRotationService.recover); other nodes wait for a dead node's leases to expire.
    */
   private static String nodeId(ServerConfig config) {
     String host;
@@ -326,6 +360,16 @@ public final class RekeyServer implements AutoCloseable {
     return webhooks.stats();
   }
 
+  /** The meters served at {@code /metrics}; services register theirs here (see {@link Metrics}). */
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** Usage counts per key version (stored plus not yet flushed); also the core's VersionUsage port. */
+  public UsageTracker usage() {
+    return usage;
+  }
+
   /** The routes the HTTP API serves, as {@code METHOD /path} with {@code :param} path parameters. */
   public List<String> routes() {
     return router.router().getRoutes().stream().filter(r -> r.getPath() != null && !r.methods().isEmpty())
@@ -366,6 +410,8 @@ public final class RekeyServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly: {}", e.toString());
     }
+    usageFlusher.close();
+    metrics.close();
     root.root().seal();
     store.close();
   }

@@ -38,7 +38,7 @@ class ErrorContractTest {
   static void start() {
     ServerConfig dev = ServerConfig.dev("127.0.0.1", 0, dir, ROOT).withCacheTtl(Duration.ZERO);
     s = TestServer.start(new ServerConfig(dev.host(), 0, dev.dataDir(), dev.storage(), dev.seal(), null, true, ROOT,
-        dev.cacheTtl(), dev.minimumDestroyWait(), MAX_BYTES, 2, dev.jwksOverlap(), false));
+        dev.cacheTtl(), dev.minimumDestroyWait(), MAX_BYTES, 2, dev.jwksOverlap()));
     s.createKey("aes-k", null);
     s.createKey("mac-k", "hmac-sha256");
     s.createKey("sd-k", null);

@@ -158,8 +158,7 @@ final class JdbcSecretRotationRepository implements SecretRotationRepository {
   @Override
   public List<SecretRotation> claimDue(Instant now, String owner, Instant leaseUntil, int limit) {
     long at = Columns.nanos(now);
-    String free = "status = 'RUNNING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?"
-        + " OR lease_owner = ?)";
+    String free = "status = 'RUNNING' AND next_attempt_at <= ? AND (lease_until IS NULL OR lease_until <= ?)";
     return tx.write("leasing due secret rotations", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE secret_rotations SET lease_owner = ?, lease_until = ?"
           + " WHERE id IN (SELECT id FROM secret_rotations WHERE " + free + " ORDER BY next_attempt_at LIMIT ?"
@@ -169,11 +168,9 @@ final class JdbcSecretRotationRepository implements SecretRotationRepository {
         ps.setLong(2, Columns.nanos(leaseUntil));
         ps.setLong(3, at);
         ps.setLong(4, at);
-        ps.setString(5, owner);
-        ps.setInt(6, limit);
+        ps.setInt(5, limit);
+        ps.setLong(6, at);
         ps.setLong(7, at);
-        ps.setLong(8, at);
-        ps.setString(9, owner);
         return readRuns(ps);
       }
     });
@@ -210,6 +207,17 @@ final class JdbcSecretRotationRepository implements SecretRotationRepository {
         ps.executeUpdate();
       }
       return null;
+    });
+  }
+
+  @Override
+  public int releaseAll(String owner) {
+    return tx.write("releasing a node's rotation leases", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE secret_rotations SET lease_owner = NULL,"
+          + " lease_until = NULL WHERE lease_owner = ?")) {
+        ps.setString(1, owner);
+        return ps.executeUpdate();
+      }
     });
   }
 

@@ -10,6 +10,7 @@ import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.TokenRepository;
 import dev.rekey.core.port.Transactions;
 import dev.rekey.core.port.WebhookRepository;
+import dev.rekey.core.port.UsageRepository;
 
 /**
  * The storage of one Rekey node: a connection pool, the schema migrated to the current version,
@@ -39,6 +40,7 @@ public final class Store implements AutoCloseable {
   private final JdbcSecretRotationRepository secretRotations;
   private final JdbcWebhookRepository webhooks;
   private final JdbcDeliveryRepository deliveries;
+  private final JdbcUsageRepository usage;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -53,6 +55,7 @@ public final class Store implements AutoCloseable {
     this.secretRotations = new JdbcSecretRotationRepository(transactions, dialect);
     this.webhooks = new JdbcWebhookRepository(transactions);
     this.deliveries = new JdbcDeliveryRepository(transactions, dialect);
+    this.usage = new JdbcUsageRepository(transactions);
   }
 
   /**
@@ -108,6 +111,11 @@ public final class Store implements AutoCloseable {
   /** Webhook deliveries, one per subscription per event. */
   public DeliveryRepository deliveries() {
     return deliveries;
+  }
+
+  /** Usage counts per key version and operation (added to by every node). */
+  public UsageRepository usage() {
+    return usage;
   }
 
   public Transactions transactions() {

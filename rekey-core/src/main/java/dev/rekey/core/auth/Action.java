@@ -22,7 +22,9 @@ public enum Action {
   SYSTEM_ROTATE_ROOT(false), SYSTEM_SEAL(false), APPROVE(false),
   /** Reading one's own token: allowed to every authenticated caller. */
   TOKEN_SELF(false),
-  WEBHOOK_MANAGE(false), WEBHOOK_READ(false), EVENT_READ(false);
+  WEBHOOK_MANAGE(false), WEBHOOK_READ(false), EVENT_READ(false),
+  /** Reading {@code /metrics} (unless the server serves it without a token). */
+  METRICS_READ(false);
 
   private final boolean onKey;
 

@@ -16,7 +16,7 @@ public enum Role {
       Action.KEY_LIFECYCLE, Action.SECRET_LIST, Action.SECRET_WRITE, Action.SECRET_MANAGE, Action.SECRET_ROTATE)),
   CRYPTO_USER(EnumSet.of(Action.KEY_READ, Action.ENCRYPT, Action.DECRYPT, Action.REWRAP, Action.DATAKEY,
       Action.MAC, Action.SIGN, Action.VERIFY, Action.SECRET_LIST, Action.SECRET_READ)),
-  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.SECRET_LIST)),
+  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.SECRET_LIST, Action.METRICS_READ)),
   APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ));
 
   private final Set<Action> actions;

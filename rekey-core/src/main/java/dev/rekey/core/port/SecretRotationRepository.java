@@ -32,9 +32,8 @@ public interface SecretRotationRepository {
 
   /**
    * Leases up to {@code limit} RUNNING rotations whose next attempt is due and whose lease (if
-   * any) has expired or is {@code owner}'s own (a node restarted after a crash resumes its work at
-   * once), to {@code owner} until {@code leaseUntil}; returns them. On PostgreSQL several nodes call
-   * this at once and each rotation goes to one.
+   * any) has expired, to {@code owner} until {@code leaseUntil}; returns them. On PostgreSQL
+   * several nodes call this at once and each rotation goes to one.
    */
   List<SecretRotation> claimDue(Instant now, String owner, Instant leaseUntil, int limit);
 
@@ -43,6 +42,12 @@ public interface SecretRotationRepository {
    * writes nothing) when the lease was lost. Joins the caller's transaction.
    */
   boolean update(SecretRotation rotation, String owner);
+
+  /**
+   * Ends every lease {@code owner} holds; a node calls it when it starts, since leases under its
+   * own (stable) name can only be left over from before a crash. Returns how many it released.
+   */
+  int releaseAll(String owner);
 
   /** Ends {@code owner}'s lease on the rotation (after a step sequence stopped). */
   void release(String id, String owner);

@@ -9,6 +9,7 @@ import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyPurpose;
 import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.key.VersionState;
+import dev.rekey.core.usage.Operation;
 import java.util.Arrays;
 import javax.crypto.SecretKey;
 
@@ -18,6 +19,9 @@ import javax.crypto.SecretKey;
  * ACTIVE versions at or above the minimum decryption version; rewrap may also read RETIRED
  * versions. Tampered, truncated or foreign input, and a version that may not decrypt, are the one
  * generic decryption failure (ErrorCode.DECRYPTION_FAILED: "always generic").
+ *
+ * <p>Every operation that completes is counted against the version it used (see {@link Operation});
+ * a MAC verification is counted when the check ran, whatever its result.
  */
 public final class CryptoService {
   public static final int DATA_KEY_LENGTH = 32;
@@ -49,7 +53,9 @@ public final class CryptoService {
 
   public Produced encrypt(String namespace, String name, byte[] plaintext, byte[] context) {
     KeyCache.Entry e = entry(namespace, name, KeyPurpose.ENCRYPTION);
-    return seal(e, plaintext, context);
+    Produced p = seal(e, plaintext, context);
+    e.usage().record(p.version(), Operation.ENCRYPT);
+    return p;
   }
 
   public Decrypted decrypt(String namespace, String name, String ciphertext, byte[] context) {
@@ -59,7 +65,9 @@ public final class CryptoService {
     if (!e.key().canDecryptWith(v.number())) {
       throw RekeyException.decryptionFailed();
     }
-    return new Decrypted(open(e, v, parsed, context), v.number());
+    byte[] plaintext = open(e, v, parsed, context);
+    e.usage().record(v.number(), Operation.DECRYPT);
+    return new Decrypted(plaintext, v.number());
   }
 
   /** Re-encrypts under the primary without returning the plaintext. RETIRED versions may be read. */
@@ -73,7 +81,9 @@ public final class CryptoService {
     }
     byte[] plaintext = open(e, v, parsed, context);
     try {
-      return seal(e, plaintext, context);
+      Produced p = seal(e, plaintext, context);
+      e.usage().record(v.number(), Operation.REWRAP);
+      return p;
     } finally {
       Arrays.fill(plaintext, (byte) 0);
     }
@@ -83,6 +93,7 @@ public final class CryptoService {
     KeyCache.Entry e = entry(namespace, name, KeyPurpose.ENCRYPTION);
     byte[] dek = Randomness.bytes(DATA_KEY_LENGTH);
     Produced wrapped = seal(e, dek, context);
+    e.usage().record(wrapped.version(), Operation.DATAKEY);
     if (wrappedOnly) {
       Arrays.fill(dek, (byte) 0);
       return new DataKey(null, wrapped.text(), wrapped.version());
@@ -95,6 +106,7 @@ public final class CryptoService {
     KeyVersion primary = e.key().primary();
     SecretKey k = cache.secret(e, primary, e.key().type().algorithm());
     byte[] tag = Hmac.compute(k, VersionedText.headerBytes(primary.number()), message);
+    e.usage().record(primary.number(), Operation.MAC);
     return new Produced(new VersionedText(primary.number(), tag).render(), primary.number());
   }
 
@@ -113,7 +125,9 @@ public final class CryptoService {
       return false;
     }
     SecretKey k = cache.secret(e, v, e.key().type().algorithm());
-    return Hmac.verify(k, parsed.bytes(), VersionedText.headerBytes(v.number()), message);
+    boolean valid = Hmac.verify(k, parsed.bytes(), VersionedText.headerBytes(v.number()), message);
+    e.usage().record(v.number(), Operation.MAC_VERIFY);
+    return valid;
   }
 
   private Produced seal(KeyCache.Entry e, byte[] plaintext, byte[] context) {

@@ -8,6 +8,9 @@ import dev.rekey.core.key.WrappedKey;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
+import dev.rekey.core.usage.KeyUsage;
+import dev.rekey.core.usage.UsageCounter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,13 +23,15 @@ import javax.crypto.spec.SecretKeySpec;
  * database nor unwraps per request. An entry is reloaded after {@code ttl} (bounding how long
  * another node's change can go unseen here) and at once when this node changes the key.
  * Unwrapped material survives a reload when its wrapped form did not change. {@link #clear()}
- * drops everything (on seal).
+ * drops everything (on seal). Each entry carries the key's usage counters ({@link Entry#usage()}),
+ * so counting an operation needs no second lookup.
  */
 public final class KeyCache {
   private final KeyRepository keys;
   private final Supplier<RootKeyring> keyring;
   private final Runnable refreshKeyring;
   private final long ttlNanos;
+  private final UsageCounter usage;
   private final Map<Id, Entry> entries = new ConcurrentHashMap<>();
 
   private record Id(String namespace, String name) {}
@@ -36,15 +41,22 @@ public final class KeyCache {
     private final Key key;
     private final long loadedAt;
     private final Map<Integer, Unwrapped> material;
+    private final KeyUsage usage;
 
-    private Entry(Key key, long loadedAt, Map<Integer, Unwrapped> material) {
+    private Entry(Key key, long loadedAt, Map<Integer, Unwrapped> material, KeyUsage usage) {
       this.key = key;
       this.loadedAt = loadedAt;
       this.material = material;
+      this.usage = usage;
     }
 
     public Key key() {
       return key;
+    }
+
+    /** This node's usage counters of the key (the same object across reloads). */
+    public KeyUsage usage() {
+      return usage;
     }
 
     @Override
@@ -69,7 +81,14 @@ public final class KeyCache {
    * know yet (another node rotated the root key), before unwrapping again.
    */
   public KeyCache(KeyRepository keys, Supplier<RootKeyring> keyring, Duration ttl, Runnable refreshKeyring) {
+    this(keys, keyring, ttl, refreshKeyring, new UsageCounter(Clock.systemUTC()));
+  }
+
+  /** As above, counting usage in {@code usage} (which a usage tracker persists). */
+  public KeyCache(KeyRepository keys, Supplier<RootKeyring> keyring, Duration ttl, Runnable refreshKeyring,
+      UsageCounter usage) {
     this.keys = keys;
+    this.usage = usage;
     this.keyring = keyring;
     this.refreshKeyring = refreshKeyring;
     this.ttlNanos = ttl.toNanos();
@@ -140,6 +159,16 @@ public final class KeyCache {
     entries.clear();
   }
 
+  /** The usage counters entries hand out. */
+  public UsageCounter usageCounter() {
+    return usage;
+  }
+
+  /** The keys cached on this node now (what this node has served or read since start). */
+  public java.util.List<Key> cachedKeys() {
+    return entries.values().stream().map(Entry::key).toList();
+  }
+
   private Entry reload(Id id, Entry previous) {
     Key key = keys.find(id.namespace, id.name).orElseThrow(() -> KeyService.notFound(id.namespace, id.name));
     return store(id, key, previous);
@@ -155,7 +184,8 @@ public final class KeyCache {
         }
       }
     }
-    Entry fresh = new Entry(key, System.nanoTime(), material);
+    KeyUsage counters = previous != null ? previous.usage : usage.forKey(key.namespace(), key.name());
+    Entry fresh = new Entry(key, System.nanoTime(), material, counters);
     return entries.merge(id, fresh, (current, candidate) ->
         candidate.key.revision() >= current.key.revision() ? candidate : current);
   }

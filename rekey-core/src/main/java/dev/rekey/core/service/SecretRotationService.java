@@ -64,6 +64,14 @@ public final class SecretRotationService {
     this.node = node;
   }
 
+  /**
+   * Called once when the node starts: leases held under this node's (stable) name are left over
+   * from before a crash, so they are released and the rotations resume at once.
+   */
+  public int recover() {
+    return rotations.releaseAll(node);
+  }
+
   public List<String> rotatorTypes() {
     return List.copyOf(rotators.keySet());
   }

@@ -8,6 +8,7 @@ import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyPurpose;
 import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.key.VersionState;
+import dev.rekey.core.usage.Operation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.Optional;
  * Signing and verification with the versions of a signing key. The primary signs; the signature's
  * text form names the version ({@code rekey:vN:<base64>}). A signature verifies for ever with any
  * version that is not REVOKED, DESTROYED or DISABLED, so old signatures survive every rotation;
- * the reason is returned when it does not.
+ * the reason is returned when it does not. Signing and every verification that checked a signature
+ * (valid or not) are counted against their version (JWT issue and verify included).
  */
 public final class SigningService {
   /** How long a previous primary stays in the JWKS after it was demoted, unless a test says otherwise. */
@@ -63,6 +65,7 @@ public final class SigningService {
     SignatureAlgorithm alg = SignatureAlgorithm.of(e.key().type());
     SigningKey key = load(e, primary, alg);
     byte[] signature = prehashed ? alg.signDigest(key, data) : alg.sign(key, data);
+    e.usage().record(primary.number(), Operation.SIGN);
     return new CryptoService.Produced(new VersionedText(primary.number(), signature).render(), primary.number());
   }
 
@@ -90,6 +93,7 @@ public final class SigningService {
     SignatureAlgorithm alg = SignatureAlgorithm.of(e.key().type());
     SigningKey key = load(e, v, alg);
     boolean valid = prehashed ? alg.verifyDigest(key, data, parsed.bytes()) : alg.verify(key, data, parsed.bytes());
+    e.usage().record(v.number(), Operation.VERIFY);
     return valid ? Verification.ok(v.number()) : Verification.no(v.number(), "invalid_signature");
   }
 

@@ -84,7 +84,7 @@ public class InMemorySecretRotationRepository implements SecretRotationRepositor
     for (SecretRotation r : rotations.values()) {
       Instant held = leaseUntil.get(r.id());
       if (out.size() < limit && r.status() == RotationStatus.RUNNING && !r.nextAttemptAt().isAfter(now)
-          && (held == null || !held.isAfter(now) || owner.equals(leaseOwner.get(r.id())))) {
+          && (held == null || !held.isAfter(now))) {
         leaseOwner.put(r.id(), owner);
         leaseUntil.put(r.id(), until);
         out.add(r);
@@ -100,6 +100,17 @@ public class InMemorySecretRotationRepository implements SecretRotationRepositor
     }
     rotations.put(rotation.id(), rotation);
     return true;
+  }
+
+  @Override
+  public synchronized int releaseAll(String owner) {
+    List<String> mine = leaseOwner.entrySet().stream().filter(e -> e.getValue().equals(owner)).map(Map.Entry::getKey)
+        .toList();
+    mine.forEach(id -> {
+      leaseOwner.remove(id);
+      leaseUntil.remove(id);
+    });
+    return mine.size();
   }
 
   @Override

@@ -18,6 +18,7 @@ import dev.rekey.core.key.Names;
 import dev.rekey.core.service.KeyExportService;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.VersionAction;
+import dev.rekey.core.usage.UsageTracker;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.Reply;
@@ -28,16 +29,19 @@ import java.util.List;
 public final class KeyEndpoints {
   private final KeyService keys;
   private final KeyExportService export;
+  private final UsageTracker usage;
 
-  public KeyEndpoints(KeyService keys, KeyExportService export) {
+  /** With {@code usage} (null: none), {@code GET /v1/keys/{name}} shows each version's usage. */
+  public KeyEndpoints(KeyService keys, KeyExportService export, UsageTracker usage) {
     this.keys = keys;
     this.export = export;
+    this.usage = usage;
   }
 
   public void register(ApiRouter r) {
     r.route(HttpMethod.POST, "/v1/keys", Action.KEY_CREATE, BLOCKING, this::create);
     r.route(HttpMethod.GET, "/v1/keys", Action.KEY_READ, BLOCKING, this::list);
-    r.route(HttpMethod.GET, "/v1/keys/:name", Action.KEY_READ, BLOCKING, c -> view(c, keys.get(c.namespace(), c.keyName())));
+    r.route(HttpMethod.GET, "/v1/keys/:name", Action.KEY_READ, BLOCKING, this::read);
     r.route(HttpMethod.PATCH, "/v1/keys/:name", Action.KEY_CONFIGURE, BLOCKING, this::update);
     r.route(HttpMethod.POST, "/v1/keys/:name/rotate", Action.KEY_ROTATE, BLOCKING, this::rotate);
     r.route(HttpMethod.POST, "/v1/keys/:name/emergency-rotate", Action.KEY_ROTATE, BLOCKING,
@@ -105,6 +109,12 @@ public final class KeyEndpoints {
       pendingDays = req == null ? null : req.pendingDays();
     }
     return Views.key(keys.changeVersion(c.namespace(), c.keyName(), version, action, pendingDays));
+  }
+
+  private KeyView read(Call c) {
+    Key key = keys.get(c.namespace(), c.keyName());
+    c.auditVersion(key.primary().number());
+    return usage == null ? Views.key(key) : Views.key(key, usage.forKey(key.namespace(), key.name()));
   }
 
   private static KeyView view(Call c, Key key) {

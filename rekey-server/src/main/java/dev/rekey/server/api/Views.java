@@ -1,6 +1,7 @@
 package dev.rekey.server.api;
 
 import dev.rekey.api.GrantView;
+import dev.rekey.api.KeyVersionUsage;
 import dev.rekey.api.KeyVersionView;
 import dev.rekey.api.KeyView;
 import dev.rekey.api.SecretRotationConfigView;
@@ -18,16 +19,28 @@ import dev.rekey.core.secret.Secret;
 import dev.rekey.core.secret.rotation.RotationConfig;
 import dev.rekey.core.secret.rotation.SecretRotation;
 import dev.rekey.core.secret.SecretVersion;
+import dev.rekey.core.usage.UsageCount;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Domain values to wire records. Nothing secret is ever mapped. */
 public final class Views {
   private Views() {}
 
   public static KeyView key(Key k) {
-    List<KeyVersionView> versions = k.versions().stream().map(Views::version).toList();
+    return keyWithVersions(k, k.versions().stream().map(Views::version).toList());
+  }
+
+  /** The key with the usage of each version (versions without any use show zeros). */
+  public static KeyView key(Key k, List<UsageCount> usage) {
+    Map<Integer, KeyVersionUsage> byVersion = UsageViews.byVersion(usage);
+    return keyWithVersions(k, k.versions().stream()
+        .map(v -> version(v, byVersion.getOrDefault(v.number(), KeyVersionUsage.NONE))).toList());
+  }
+
+  private static KeyView keyWithVersions(Key k, List<KeyVersionView> versions) {
     return new KeyView(k.namespace(), k.name(), k.type().wireName(),
         k.type().purpose().name().toLowerCase(Locale.ROOT), k.primary().number(), k.latestVersion(),
         k.minDecryptionVersion(), k.minEncryptionVersion(), k.tags(), time(k.createdAt()), versions,
@@ -36,8 +49,12 @@ public final class Views {
   }
 
   static KeyVersionView version(KeyVersion v) {
+    return version(v, null);
+  }
+
+  static KeyVersionView version(KeyVersion v, KeyVersionUsage usage) {
     return new KeyVersionView(v.number(), v.state().wireName(), time(v.createdAt()), time(v.stateChangedAt()),
-        time(v.destroyAfter()));
+        time(v.destroyAfter()), usage);
   }
 
   public static SecretView secret(Secret s) {

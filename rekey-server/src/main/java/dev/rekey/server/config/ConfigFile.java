@@ -18,6 +18,8 @@ record ConfigFile(
     Integer maxRequestBytes,
     Integer eventLoops,
     String jwksOverlap,
+    Usage usage,
+    MetricsAccess metrics,
     KeyExport keyExport) {
 
   /** {@code key_export: {enabled: true}} allows exporting keys marked exportable; off by default. */
@@ -28,6 +30,10 @@ record ConfigFile(
   record Seal(String type, String file, Pkcs11 pkcs11) {}
 
   record Pkcs11(String library, Integer slotListIndex, String pinEnv, String keyLabel) {}
+
+  record Usage(String flushInterval) {}
+
+  record MetricsAccess(Boolean unauthenticated) {}
 
   record Tls(String certFile, String keyFile, Boolean disable) {}
 

@@ -148,6 +148,19 @@ public final class ConfigLoader {
         problems.add("jwks_overlap: an ISO-8601 duration such as PT24H");
       }
     }
+    Duration flushInterval = ServerConfig.UsageSettings.DEFAULTS.flushInterval();
+    if (raw.usage() != null && raw.usage().flushInterval() != null) {
+      try {
+        flushInterval = Duration.parse(raw.usage().flushInterval());
+        if (flushInterval.compareTo(Duration.ofMillis(100)) < 0 || flushInterval.compareTo(Duration.ofHours(1)) > 0) {
+          problems.add("usage.flush_interval: between PT0.1S and PT1H");
+          flushInterval = ServerConfig.UsageSettings.DEFAULTS.flushInterval();
+        }
+      } catch (DateTimeParseException e) {
+        problems.add("usage.flush_interval: an ISO-8601 duration such as PT10S");
+      }
+    }
+    boolean metricsOpen = raw.metrics() != null && Boolean.TRUE.equals(raw.metrics().unauthenticated());
     int maxBytes = raw.maxRequestBytes() == null ? ServerConfig.DEFAULT_MAX_REQUEST_BYTES : raw.maxRequestBytes();
     if (maxBytes < 1024 || maxBytes > 64 * 1024 * 1024) {
       problems.add("max_request_bytes: between 1024 and 67108864");
@@ -161,6 +174,7 @@ public final class ConfigLoader {
     }
     return new ServerConfig(host, port, dataDir, storage, seal, tls, false, null, cacheTtl,
         Duration.ofDays(destroyDays), maxBytes, loops, jwksOverlap,
+        new ServerConfig.UsageSettings(flushInterval, metricsOpen),
         raw.keyExport() != null && Boolean.TRUE.equals(raw.keyExport().enabled()));
   }
 

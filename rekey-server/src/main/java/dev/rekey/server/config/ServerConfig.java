@@ -9,6 +9,7 @@ import java.time.Duration;
  *
  * @param devRootToken the root token to ensure in dev mode, or null to generate one
  * @param jwksOverlap how long a previous signing-key primary stays in the JWKS after demotion
+ * @param usage how often usage counts are persisted, and who may read {@code /metrics}
  * @param keyExportEnabled whether exportable keys may be exported at all ({@code key_export.enabled}, off by default)
  */
 public record ServerConfig(
@@ -25,6 +26,7 @@ public record ServerConfig(
     int maxRequestBytes,
     int eventLoops,
     Duration jwksOverlap,
+    UsageSettings usage,
     boolean keyExportEnabled) {
 
   public static final int DEFAULT_PORT = 8200;
@@ -52,6 +54,29 @@ public record ServerConfig(
     }
   }
 
+  /**
+   * Usage tracking and metrics: counts are added to storage every {@code flushInterval} (and at
+   * shutdown); {@code /metrics} needs a token allowed {@code metrics.read} unless
+   * {@code metricsUnauthenticated}.
+   */
+  public record UsageSettings(Duration flushInterval, boolean metricsUnauthenticated) {
+    public static final UsageSettings DEFAULTS = new UsageSettings(Duration.ofSeconds(10), false);
+
+    public UsageSettings {
+      if (flushInterval == null || flushInterval.isNegative() || flushInterval.isZero()) {
+        throw new IllegalArgumentException("usage flush interval must be positive");
+      }
+    }
+  }
+
+  /** As the canonical constructor, with default usage settings and key export off. */
+  public ServerConfig(String host, int port, Path dataDir, StorageSettings storage, SealSettings seal,
+      TlsSettings tls, boolean dev, String devRootToken, Duration cacheTtl, Duration minimumDestroyWait,
+      int maxRequestBytes, int eventLoops, Duration jwksOverlap) {
+    this(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl, minimumDestroyWait,
+        maxRequestBytes, eventLoops, jwksOverlap, UsageSettings.DEFAULTS, false);
+  }
+
   /** TLS certificate and key in PEM, or null when TLS is off. */
   public record TlsSettings(Path certFile, Path keyFile) {}
 
@@ -61,7 +86,7 @@ public record ServerConfig(
         new StorageSettings("jdbc:sqlite:" + dataDir.resolve("rekey.db"), null, null),
         new SealSettings("file", dataDir.resolve("root.key"), null, null, null, null),
         null, true, devRootToken, Duration.ofSeconds(1), Duration.ofDays(1), DEFAULT_MAX_REQUEST_BYTES,
-        defaultEventLoops(), DEFAULT_JWKS_OVERLAP, false);
+        defaultEventLoops(), DEFAULT_JWKS_OVERLAP, UsageSettings.DEFAULTS, false);
   }
 
   public static int defaultEventLoops() {
@@ -74,26 +99,31 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, keyExportEnabled);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled);
   }
 
   public ServerConfig withStorage(StorageSettings newStorage) {
     return new ServerConfig(host, port, dataDir, newStorage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, keyExportEnabled);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled);
   }
 
   public ServerConfig withSeal(SealSettings newSeal) {
     return new ServerConfig(host, port, dataDir, storage, newSeal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, keyExportEnabled);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled);
   }
 
   public ServerConfig withKeyExport(boolean enabled) {
     return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, enabled);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, enabled);
+  }
+
+  public ServerConfig withUsage(UsageSettings newUsage) {
+    return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, newUsage, keyExportEnabled);
   }
 
   public ServerConfig withCacheTtl(Duration ttl) {
     return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, ttl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, keyExportEnabled);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled);
   }
 }

@@ -138,12 +138,17 @@ public final class ApiRouter {
       Principal principal, String namespace, Call call, Object result, Throwable failure) {
     int status;
     byte[] body;
+    String contentType = "application/json";
     ErrorCode error = null;
     if (failure == null) {
       Reply reply = result instanceof Reply r ? r : new Reply(200, result);
       status = reply.status();
+      if (reply.body() instanceof RawText text) {
+        contentType = text.contentType();
+      }
       body = reply.body() == null ? null
-          : reply.body() instanceof RawJson raw ? raw.bytes() : json.write(reply.body());
+          : reply.body() instanceof RawJson raw ? raw.bytes()
+          : reply.body() instanceof RawText text ? text.bytes() : json.write(reply.body());
     } else {
       RekeyException e = asRekeyException(failure, ctx);
       error = e.code();
@@ -151,7 +156,7 @@ public final class ApiRouter {
       body = errorBody(e);
     }
     if (!audited) {
-      send(ctx, requestId, status, body);
+      send(ctx, requestId, status, body, contentType);
       return;
     }
     String outcome = error == null ? "allowed"
@@ -163,6 +168,7 @@ public final class ApiRouter {
         clientAddress(ctx), call == null ? null : call.auditedDetails());
     int finalStatus = status;
     byte[] finalBody = body;
+    String finalType = contentType;
     try {
       audit.record(event).whenComplete((ok, auditFailure) -> context.runOnContext(v -> {
         if (auditFailure != null) {
@@ -170,7 +176,7 @@ public final class ApiRouter {
           send(ctx, requestId, 503, errorBody(new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
               "the audit trail is unavailable; the request was not completed")));
         } else {
-          send(ctx, requestId, finalStatus, finalBody);
+          send(ctx, requestId, finalStatus, finalBody, finalType);
         }
       }));
     } catch (RuntimeException e) {
@@ -201,6 +207,10 @@ public final class ApiRouter {
   }
 
   private static void send(RoutingContext ctx, String requestId, int status, byte[] body) {
+    send(ctx, requestId, status, body, "application/json");
+  }
+
+  private static void send(RoutingContext ctx, String requestId, int status, byte[] body, String contentType) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
@@ -209,7 +219,7 @@ public final class ApiRouter {
     if (body == null) {
       response.end();
     } else {
-      response.putHeader("Content-Type", "application/json").end(Buffer.buffer(body));
+      response.putHeader("Content-Type", contentType).end(Buffer.buffer(body));
     }
   }
 
