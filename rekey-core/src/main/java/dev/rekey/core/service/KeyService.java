@@ -65,6 +65,11 @@ public final class KeyService {
     return key;
   }
 
+  /** The shortest wait before a scheduled destruction that this service accepts (purge protection). */
+  public Duration minimumDestroyWait() {
+    return minimumDestroyWait;
+  }
+
   public Key get(String namespace, String name) {
     return keys.find(namespace, name).orElseThrow(() -> notFound(namespace, name));
   }
