@@ -3,6 +3,7 @@ package dev.rekey.store;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rekey.core.port.AuditRepository;
 import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.port.PolicyRepository;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.TokenRepository;
 import dev.rekey.core.port.Transactions;
@@ -31,6 +32,8 @@ public final class Store implements AutoCloseable {
   private final JdbcAuditRepository audit;
   private final JdbcSystemRepository system;
   private final JdbcEventOutbox events;
+  private final JdbcPolicyRepository policies;
+  private final JdbcScheduleRepository schedules;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -41,6 +44,8 @@ public final class Store implements AutoCloseable {
     this.audit = new JdbcAuditRepository(transactions, dialect);
     this.system = new JdbcSystemRepository(transactions);
     this.events = new JdbcEventOutbox(transactions);
+    this.policies = new JdbcPolicyRepository(transactions);
+    this.schedules = new JdbcScheduleRepository(transactions, dialect);
   }
 
   /**
@@ -78,6 +83,16 @@ public final class Store implements AutoCloseable {
   /** The transactional outbox of lifecycle events. */
   public JdbcEventOutbox events() {
     return events;
+  }
+
+  /** Rotation policies. */
+  public PolicyRepository policies() {
+    return policies;
+  }
+
+  /** The rotation scheduler's due index, leases, run records and notices. */
+  public JdbcScheduleRepository schedules() {
+    return schedules;
   }
 
   public Transactions transactions() {

@@ -1,13 +1,14 @@
 package dev.rekey.core.port;
 
 import dev.rekey.api.PolicySpec;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /** Storage of rotation policies in their canonical wire form, one per scope id. Joins the caller's transaction. */
 public interface PolicyRepository {
   /** Inserts or replaces the policy of {@code spec.scope()}. */
-  void put(PolicySpec spec);
+  void put(PolicySpec spec, Instant at);
 
   Optional<PolicySpec> get(String scopeId);
 

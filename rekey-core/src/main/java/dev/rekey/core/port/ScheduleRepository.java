@@ -68,4 +68,7 @@ public interface ScheduleRepository {
   List<Entry> failed(int limit);
 
   Optional<Entry> find(String namespace, String name);
+
+  /** The earliest due time of any row, leased or not (how long a node may sleep). */
+  Optional<Instant> earliestDue();
 }

@@ -13,11 +13,11 @@ public final class InMemoryPolicyRepository implements PolicyRepository {
   private final Map<String, PolicySpec> byScope = new ConcurrentSkipListMap<>();
 
   public InMemoryPolicyRepository(List<PolicySpec> initial) {
-    initial.forEach(this::put);
+    initial.forEach(p -> put(p, null));
   }
 
   @Override
-  public void put(PolicySpec spec) {
+  public void put(PolicySpec spec, java.time.Instant at) {
     byScope.put(spec.scope(), spec);
   }
 
