@@ -3,6 +3,10 @@ package dev.rekey.server;
 import dev.rekey.core.audit.AuditLog;
 import dev.rekey.core.audit.AuditLogConfig;
 import dev.rekey.core.audit.AuditSigningKey;
+import dev.rekey.core.policy.PolicyService;
+import dev.rekey.core.policy.RotationScheduler;
+import dev.rekey.core.policy.SchedulerConfig;
+import dev.rekey.core.port.VersionUsage;
 import dev.rekey.core.auth.Grant;
 import dev.rekey.core.auth.Role;
 import dev.rekey.core.root.FileSeal;
@@ -22,6 +26,7 @@ import dev.rekey.server.api.CryptoEndpoints;
 import dev.rekey.server.api.JwtEndpoints;
 import dev.rekey.server.api.KeyEndpoints;
 import dev.rekey.server.api.OpenApiDocument;
+import dev.rekey.server.api.PolicyEndpoints;
 import dev.rekey.server.api.SigningEndpoints;
 import dev.rekey.server.api.SystemEndpoints;
 import dev.rekey.server.api.TokenEndpoints;
@@ -64,6 +69,7 @@ public final class RekeyServer implements AutoCloseable {
   private final RootLifecycle root;
   private final String rootToken;
   private final ApiRouter router;
+  private RotationTicker rotationTicker;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
       RootLifecycle root, String rootToken, ApiRouter router) {
@@ -125,6 +131,12 @@ public final class RekeyServer implements AutoCloseable {
       new TokenEndpoints(tokens).register(router);
       new KeyEndpoints(keys).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
+      SchedulerConfig schedulerConfig = SchedulerConfig.defaults(nodeId());
+      new PolicyEndpoints(new PolicyService(store.policies(), store.schedules(), store.transactions(), clock,
+          schedulerConfig.overdueAfter())).register(router);
+      // VersionUsage.NONE until usage tracking is connected: auto-retire then relies on the window alone.
+      RotationScheduler scheduler = new RotationScheduler(keys, new RotationScheduler.Stores(store.schedules(),
+          store.policies(), store.transactions(), store.events()), VersionUsage.NONE, clock, schedulerConfig);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
 
       Vertx v = vertx;
@@ -137,7 +149,9 @@ public final class RekeyServer implements AutoCloseable {
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal, {} event loops; ready {} ms after JVM start)",
           config.tls() == null ? "http" : "https", config.host(), listeners.port(), store.dialect(),
           rootOfTrust.sealType(), config.eventLoops(), ManagementFactory.getRuntimeMXBean().getUptime());
-      return new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router);
+      RekeyServer server = new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router);
+      server.rotationTicker = new RotationTicker(scheduler, config.schedulerInterval(), root::sealed);
+      return server;
     } catch (Exception e) {
       if (vertx != null) {
         vertx.close();
@@ -278,8 +292,22 @@ public final class RekeyServer implements AutoCloseable {
     return b.toString();
   }
 
+  /** Names this node as the owner of scheduler leases: host name, process id and a random suffix. */
+  private static String nodeId() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown-host";
+    }
+    return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
   @Override
   public void close() {
+    if (rotationTicker != null) {
+      rotationTicker.close();
+    }
     try {
       vertx.undeploy(listeners.deploymentId()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -7,7 +7,9 @@ public enum Action {
   AUDIT_READ(false), TOKEN_CREATE(false), TOKEN_REVOKE(false), TOKEN_READ(false),
   SYSTEM_ROTATE_ROOT(false), SYSTEM_SEAL(false), APPROVE(false),
   /** Reading one's own token: allowed to every authenticated caller. */
-  TOKEN_SELF(false);
+  TOKEN_SELF(false),
+  /** Rotation policies and the scheduler's status (not per key: a policy may cover a namespace or type). */
+  POLICY_READ(false), POLICY_APPLY(false), ROTATION_STATUS(false);
 
   private final boolean onKey;
 

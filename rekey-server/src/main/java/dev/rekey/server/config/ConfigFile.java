@@ -17,7 +17,8 @@ record ConfigFile(
     Integer minimumDestroyDays,
     Integer maxRequestBytes,
     Integer eventLoops,
-    String jwksOverlap) {
+    String jwksOverlap,
+    String schedulerInterval) {
 
   record Storage(String url, String user, String passwordEnv) {}
 

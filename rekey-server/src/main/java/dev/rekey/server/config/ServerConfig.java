@@ -23,9 +23,20 @@ public record ServerConfig(
     Duration minimumDestroyWait,
     int maxRequestBytes,
     int eventLoops,
-    Duration jwksOverlap) {
+    Duration jwksOverlap,
+    Duration schedulerInterval) {
 
   public static final int DEFAULT_PORT = 8200;
+  /** How often the rotation scheduler ticks. */
+  public static final Duration DEFAULT_SCHEDULER_INTERVAL = Duration.ofSeconds(1);
+
+  /** The configuration with the default scheduler interval. */
+  public ServerConfig(String host, int port, Path dataDir, StorageSettings storage, SealSettings seal,
+      TlsSettings tls, boolean dev, String devRootToken, Duration cacheTtl, Duration minimumDestroyWait,
+      int maxRequestBytes, int eventLoops, Duration jwksOverlap) {
+    this(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl, minimumDestroyWait, maxRequestBytes,
+        eventLoops, jwksOverlap, DEFAULT_SCHEDULER_INTERVAL);
+  }
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
   public static final Duration DEFAULT_JWKS_OVERLAP = Duration.ofHours(24);
 
@@ -72,21 +83,26 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, schedulerInterval);
   }
 
   public ServerConfig withStorage(StorageSettings newStorage) {
     return new ServerConfig(host, port, dataDir, newStorage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, schedulerInterval);
   }
 
   public ServerConfig withSeal(SealSettings newSeal) {
     return new ServerConfig(host, port, dataDir, storage, newSeal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, schedulerInterval);
+  }
+
+  public ServerConfig withSchedulerInterval(Duration interval) {
+    return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, interval);
   }
 
   public ServerConfig withCacheTtl(Duration ttl) {
     return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, ttl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, schedulerInterval);
   }
 }

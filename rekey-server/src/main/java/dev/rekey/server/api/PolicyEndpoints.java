@@ -1,0 +1,45 @@
+package dev.rekey.server.api;
+
+import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+
+import dev.rekey.api.PolicyFile;
+import dev.rekey.api.PolicyList;
+import dev.rekey.core.auth.Action;
+import dev.rekey.core.policy.PolicyService;
+import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.Call;
+import dev.rekey.server.http.Reply;
+import io.vertx.core.http.HttpMethod;
+import java.util.List;
+
+/**
+ * Rotation policies as code and the scheduler's status. A scope in a path is URL-encoded
+ * ({@code key%3Apayments%2Forders}).
+ */
+public final class PolicyEndpoints {
+  private final PolicyService policies;
+
+  public PolicyEndpoints(PolicyService policies) {
+    this.policies = policies;
+  }
+
+  public void register(ApiRouter r) {
+    r.route(HttpMethod.PUT, "/v1/policies", Action.POLICY_APPLY, BLOCKING, this::apply);
+    r.route(HttpMethod.GET, "/v1/policies", Action.POLICY_READ, BLOCKING, c -> new PolicyList(policies.list()));
+    r.route(HttpMethod.GET, "/v1/policies/:scope", Action.POLICY_READ, BLOCKING,
+        c -> policies.get(c.pathParam("scope")));
+    r.route(HttpMethod.DELETE, "/v1/policies/:scope", Action.POLICY_APPLY, BLOCKING, c -> {
+      policies.delete(c.pathParam("scope"));
+      return Reply.noContent();
+    });
+    r.route(HttpMethod.GET, "/v1/rotation/status", Action.ROTATION_STATUS, BLOCKING, c -> policies.status());
+  }
+
+  private Object apply(Call c) {
+    PolicyFile file = c.body(PolicyFile.class);
+    boolean dryRun = Boolean.TRUE.equals(file.dryRun());
+    c.auditDetails("{\"dry_run\":" + dryRun + ",\"policies\":" + (file.policies() == null ? 0 : file.policies().size())
+        + "}");
+    return policies.apply(file.policies() == null ? List.of() : file.policies(), dryRun);
+  }
+}
