@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * One rotation-scheduler tick over a large key population, on a real store (not in the test suite).
  *
  * <pre>
- * java -cp rekey-bench/target/benchmarks.jar dev.rekey.bench.SchedulerTickBench [sqlite|postgres] [keys] [due]
+ * java -cp rekey-bench/target/benchmarks.jar dev.rekey.bench.SchedulerTickBench [sqlite|postgres] [keys] [due] [group]
  * </pre>
  *
  * Loads {@code keys - due} idle keys (rows in {@code keys} and {@code key_schedules}, next due in
@@ -47,6 +47,7 @@ public final class SchedulerTickBench {
     String db = args.length > 0 ? args[0] : "sqlite";
     int keys = args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000;
     int due = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
+    int group = args.length > 3 ? Integer.parseInt(args[3]) : SchedulerConfig.defaults("bench").group();
     io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg = null;
     StoreConfig config;
     String url;
@@ -62,7 +63,7 @@ public final class SchedulerTickBench {
       url = "jdbc:sqlite:" + dir.resolve("rekey.db");
     }
     try {
-      run(config, url, user, keys, due, db);
+      run(config, url, user, keys, due, group, db);
     } finally {
       if (pg != null) {
         pg.close();
@@ -70,7 +71,8 @@ public final class SchedulerTickBench {
     }
   }
 
-  private static void run(StoreConfig config, String url, String user, int keys, int due, String db) throws Exception {
+  private static void run(StoreConfig config, String url, String user, int keys, int due, int group, String db)
+      throws Exception {
     Store.open(config).close(); // migrate
     long t = System.nanoTime();
     populateIdle(url, user, keys - due);
@@ -87,7 +89,7 @@ public final class SchedulerTickBench {
       KeyCache cache = new KeyCache(store.keys(), () -> ring, Duration.ofMinutes(10));
       KeyService keyService = new KeyService(store.keys(), store.transactions(), store.events(), () -> ring, cache,
           clock, Duration.ofDays(7));
-      SchedulerConfig sc = SchedulerConfig.defaults("bench");
+      SchedulerConfig sc = SchedulerConfig.defaults("bench").withGroup(group);
       RotationScheduler scheduler = new RotationScheduler(keyService, new RotationScheduler.Stores(store.schedules(),
           store.policies(), store.transactions(), store.events()), VersionUsage.NONE, clock, sc);
 
@@ -95,14 +97,18 @@ public final class SchedulerTickBench {
       for (int i = 0; i < due; i++) {
         keyService.create("due", "k" + i, KeyType.AES256_GCM, Map.of());
       }
-      while (store.schedules().discoverNewKeys(T0.plus(Duration.ofDays(1000)), 10_000) > 0) {
-        // give the real keys schedule rows that are not due yet
+      while (store.schedules().discoverNewKeys(clock.instant(), 10_000) > 0) {
+        // give the real keys schedule rows, then make them due only in 1000 days
       }
+      store.schedules().markDue("due", null, null, T0.plus(Duration.ofDays(1000)));
       store.policies().put(new PolicySpec("namespace:due", "P1D", null, null, null, null, null, null, null, null, null),
           T0);
       System.out.printf("%s: created %,d real keys in %.1f s%n", db, due, (System.nanoTime() - t) / 1e9);
 
-      now.set(T0);
+      // steady state: ten minutes after the last key was created (PostgreSQL discovery has stopped looking back)
+      now.set(T0.plus(Duration.ofMinutes(10)));
+      scheduler.tick();
+      now.set(T0.plus(Duration.ofMinutes(20)));
       long[] idle = new long[500];
       for (int i = 0; i < 100; i++) {
         scheduler.tick(); // warm-up
@@ -139,8 +145,8 @@ public final class SchedulerTickBench {
         }
       } while (!r.idle());
       double seconds = (System.nanoTime() - t) / 1e9;
-      System.out.printf("%s: %,d due of %,d keys: rotated %,d in %d ticks of up to %d, %.2f s (%,.0f rotations/s);"
-          + " first tick (%d keys) %.1f ms%n", db, due, keys, rotated, ticks - 1, sc.batch(), seconds, rotated / seconds,
+      System.out.printf("%s: %,d due of %,d keys: rotated %,d in %d ticks of up to %d (commit groups of %d), %.2f s (%,.0f rotations/s);"
+          + " first tick (%d keys) %.1f ms%n", db, due, keys, rotated, ticks - 1, sc.batch(), sc.group(), seconds, rotated / seconds,
           Math.min(due, sc.batch()), firstTick / 1e6);
       if (rotated != due) {
         throw new IllegalStateException("rotated " + rotated + " of " + due);

@@ -21,8 +21,16 @@ import java.util.Optional;
 public final class JdbcScheduleRepository implements ScheduleRepository {
   private static final String COLUMNS = "namespace, name, key_type, anchor_at, next_rotation_at, due_at, failures,"
       + " last_error, last_run_at";
-  /** Keys inserted this many ids below the newest may still be uncommitted on PostgreSQL; look back over them. */
+  /**
+   * On PostgreSQL an id is taken at insert and becomes visible at commit, so a key may appear below
+   * the cursor after it moved: discovery looks back over this many ids for this long after the
+   * cursor last moved (and once after start-up), then stops looking so an idle tick stays cheap.
+   */
   private static final long POSTGRES_DISCOVERY_SLACK = 1000;
+  private static final long POSTGRES_LOOK_BACK_NANOS = 120_000_000_000L;
+
+  /** Until when (scheduler clock, epoch nanos) discovery looks back; 0: look back on the next call. */
+  private volatile long lookBackUntil;
 
   private final JdbcTransactions tx;
   private final Dialect dialect;
@@ -33,14 +41,19 @@ public final class JdbcScheduleRepository implements ScheduleRepository {
   }
 
   @Override
-  public int discoverNewKeys(Instant dueAt, int limit) {
+  public int discoverNewKeys(Instant now, int limit) {
     long[] state = tx.read("reading the discovery cursor", c -> new long[] {
         single(c, "SELECT position FROM scheduler_cursor WHERE name = 'keys'"),
         single(c, "SELECT COALESCE(MAX(id), 0) FROM keys")});
     long position = state[0];
     long newest = state[1];
-    long from = dialect == Dialect.POSTGRESQL ? Math.max(0, position - POSTGRES_DISCOVERY_SLACK) : position;
-    if (newest <= position && dialect == Dialect.SQLITE) {
+    long t = Columns.nanos(now);
+    boolean lookBack = dialect == Dialect.POSTGRESQL && (lookBackUntil == 0 || t < lookBackUntil);
+    if (lookBackUntil == 0 || newest > position) {
+      lookBackUntil = t + POSTGRES_LOOK_BACK_NANOS;
+    }
+    long from = lookBack ? Math.max(0, position - POSTGRES_DISCOVERY_SLACK) : position;
+    if (newest <= position && !lookBack) {
       return 0;
     }
     List<Object[]> missing = tx.read("finding keys without a schedule", c -> {
@@ -70,7 +83,7 @@ public final class JdbcScheduleRepository implements ScheduleRepository {
           ps.setString(1, (String) k[1]);
           ps.setString(2, (String) k[2]);
           ps.setString(3, (String) k[3]);
-          ps.setLong(4, Columns.nanos(dueAt));
+          ps.setLong(4, t);
           added += ps.executeUpdate();
         }
       }

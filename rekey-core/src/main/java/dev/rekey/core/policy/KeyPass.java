@@ -85,7 +85,10 @@ final class KeyPass {
     key = retireAndPrune(key, policy, now);
     due = earliest(due, retireCheck(key, policy, now));
     due = earliest(due, notices(key, policy, now));
-    due = earliest(due, now.plus(config.recheck()));
+    if (policy.versionLifetime() != null || policy.autoRetire() || policy.retiredToKeep() != null) {
+      // versions created or retired by hand change what is due; look again at least this often
+      due = earliest(due, now.plus(config.recheck()));
+    }
     release(e, anchor, nextRotation, due, lastRun);
     return outcome;
   }

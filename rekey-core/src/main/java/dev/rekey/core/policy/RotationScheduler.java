@@ -12,6 +12,7 @@ import dev.rekey.core.port.VersionUsage;
 import dev.rekey.core.service.KeyService;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,17 +72,23 @@ public final class RotationScheduler {
       return new TickResult(0, 0, 0, 0, discovered);
     }
     Policies snapshot = Policies.load(policies);
-    int rotated = 0;
-    int published = 0;
-    int failed = 0;
-    for (Entry e : due) {
-      switch (runOne(e, snapshot, now)) {
-        case ROTATED -> rotated++;
-        case PUBLISHED -> published++;
-        case FAILED -> failed++;
-        default -> { }
+    List<Result> results = new ArrayList<>(due.size());
+    for (int from = 0; from < due.size(); from += config.group()) {
+      List<Entry> group = due.subList(from, Math.min(due.size(), from + config.group()));
+      List<Result> groupResults = new ArrayList<>(group.size());
+      try {
+        // One commit for the group; each pass (and each failure record) is its own savepoint inside it.
+        transactions.run(() -> group.forEach(e -> groupResults.add(runOne(e, snapshot, now))));
+        results.addAll(groupResults);
+      } catch (RuntimeException commitFailed) {
+        // Nothing of the group is stored; its leases expire and the keys are taken again.
+        LOG.warn("scheduler could not commit a group of {} keys: {}", group.size(), commitFailed.getMessage());
+        group.forEach(e -> results.add(Result.FAILED));
       }
     }
+    int rotated = (int) results.stream().filter(r -> r == Result.ROTATED).count();
+    int published = (int) results.stream().filter(r -> r == Result.PUBLISHED).count();
+    int failed = (int) results.stream().filter(r -> r == Result.FAILED).count();
     return new TickResult(due.size(), rotated, published, failed, discovered);
   }
 

@@ -21,10 +21,10 @@ public interface ScheduleRepository {
   record Run(String namespace, String name, Instant scheduledAt, int version, Instant startedAt, Instant completedAt) {}
 
   /**
-   * Makes sure keys created since the last call have a schedule row due at {@code dueAt}; at most
-   * {@code limit} keys per call. Returns how many rows it added.
+   * Makes sure keys created since the last call have a schedule row, due at {@code now} (the
+   * scheduler's clock); at most {@code limit} keys per call. Returns how many rows it added.
    */
-  int discoverNewKeys(Instant dueAt, int limit);
+  int discoverNewKeys(Instant now, int limit);
 
   /**
    * Leases up to {@code limit} rows due at or before {@code now} whose lease is free or expired to
