@@ -270,6 +270,25 @@ abstract class SchedulerContract extends StoreContract {
   }
 
   @Test
+  void runAlreadyRecorded_rollsTheRotationBack_andTheNodeCachesNoPhantomVersion() {
+    node.put(SchedulerNode.every("namespace:default", "P1D"), T0);
+    node.keys.create("default", "k", KeyType.AES256_GCM, Map.of());
+    node.scheduler.drain(10);
+    assertThat(node.cache.get("default", "k").key().latestVersion()).isEqualTo(1);
+    // another node recorded this scheduled run (as if it had rotated and this node's lease had expired)
+    store.schedules().insertRun(new Run("default", "k", T0.plus(Duration.ofDays(1)), 2, T0, T0));
+    at(T0.plus(Duration.ofDays(1)));
+
+    TickResult r = node.scheduler.tick();
+
+    assertThat(r.rotated()).isZero();
+    assertThat(r.failed()).isZero();
+    assertThat(store.keys().find("default", "k").orElseThrow().latestVersion()).isEqualTo(1);
+    assertThat(node.cache.get("default", "k").key().latestVersion()).isEqualTo(1);
+    assertThat(events(EventType.KEY_NEW_VERSION_CREATED)).hasSize(1);
+  }
+
+  @Test
   void noPolicy_keyIsNeverRotated_andNotDueAgain() {
     node.keys.create("default", "k", KeyType.AES256_GCM, Map.of());
     node.scheduler.drain(10);

@@ -17,11 +17,12 @@ final class SchedulerNode {
 
   final Store store;
   final KeyService keys;
+  final KeyCache cache;
   final RotationScheduler scheduler;
 
   SchedulerNode(Store store, RootKeyring ring, Clock clock, SchedulerConfig config, VersionUsage usage) {
     this.store = store;
-    KeyCache cache = new KeyCache(store.keys(), () -> ring, Duration.ofMinutes(10));
+    this.cache = new KeyCache(store.keys(), () -> ring, Duration.ofMinutes(10));
     this.keys = new KeyService(store.keys(), store.transactions(), store.events(), () -> ring, cache, clock,
         MIN_DESTROY_WAIT);
     this.scheduler = new RotationScheduler(keys, new RotationScheduler.Stores(store.schedules(), store.policies(),
