@@ -47,7 +47,13 @@ abstract class SchedulerContract extends StoreContract {
   }
 
   SchedulerNode node(Store s, String id, Duration recheck) {
-    VersionUsage usage = (ns, key, v) -> lastUse.get();
+    VersionUsage usage = (ns, key, v) -> {
+      Optional<Instant> u = lastUse.get();
+      if (u == null) {
+        throw new IllegalStateException("usage store unavailable");
+      }
+      return u;
+    };
     return new SchedulerNode(s, ring, clock, SchedulerConfig.defaults(id).withRecheck(recheck), usage);
   }
 
@@ -270,22 +276,38 @@ abstract class SchedulerContract extends StoreContract {
   }
 
   @Test
-  void runAlreadyRecorded_rollsTheRotationBack_andTheNodeCachesNoPhantomVersion() {
+  void runAlreadyRecorded_isNotRunAgain() {
     node.put(SchedulerNode.every("namespace:default", "P1D"), T0);
     node.keys.create("default", "k", KeyType.AES256_GCM, Map.of());
     node.scheduler.drain(10);
-    assertThat(node.cache.get("default", "k").key().latestVersion()).isEqualTo(1);
-    // another node recorded this scheduled run (as if it had rotated and this node's lease had expired)
+    // another node recorded this scheduled run (its rotation committed with it)
     store.schedules().insertRun(new Run("default", "k", T0.plus(Duration.ofDays(1)), 2, T0, T0));
+    at(T0.plus(Duration.ofDays(1)));
+
+    assertThat(node.scheduler.tick().rotated()).isZero();
+    assertThat(store.keys().find("default", "k").orElseThrow().latestVersion()).isEqualTo(1);
+    assertThat(store.schedules().find("default", "k").orElseThrow().nextRotationAt())
+        .isEqualTo(T0.plus(Duration.ofDays(2)));
+  }
+
+  @Test
+  void failureAfterTheRotation_rollsItBack_andTheNodeCachesNoPhantomVersion() {
+    node.put(new PolicySpec("namespace:default", "P1D", null, null, null, "PT1H", null, true, null, null, null), T0);
+    node.keys.create("default", "k", KeyType.AES256_GCM, Map.of());
+    node.scheduler.drain(10);
+    assertThat(node.cache.get("default", "k").key().latestVersion()).isEqualTo(1);
+    lastUse.set(null); // auto-retire asks the usage port right after the rotation, and it fails
     at(T0.plus(Duration.ofDays(1)));
 
     TickResult r = node.scheduler.tick();
 
     assertThat(r.rotated()).isZero();
-    assertThat(r.failed()).isZero();
+    assertThat(r.failed()).isEqualTo(1);
     assertThat(store.keys().find("default", "k").orElseThrow().latestVersion()).isEqualTo(1);
     assertThat(node.cache.get("default", "k").key().latestVersion()).isEqualTo(1);
     assertThat(events(EventType.KEY_NEW_VERSION_CREATED)).hasSize(1);
+    assertThat(events(EventType.ROTATION_FAILED)).hasSize(1);
+    assertThat(runs("default", "k")).isEmpty();
   }
 
   @Test

@@ -66,8 +66,9 @@ final class KeyPass {
       Instant rotateAt = scheduled.plus(jitter(policy, key, scheduled));
       Instant publishAt = publishLead(policy, key) == null ? null : publishLead(policy, key).subtractFrom(rotateAt);
       if (!rotateAt.isAfter(now)) {
+        Key before = key;
         key = rotateOrPromote(key, scheduled, now);
-        outcome = Outcome.ROTATED;
+        outcome = key.revision() != before.revision() ? Outcome.ROTATED : Outcome.IDLE;
         lastRun = now;
         scheduled = policy.schedule().nextAfter(anchor, now);
         rotateAt = scheduled.plus(jitter(policy, key, scheduled));
