@@ -310,6 +310,46 @@ abstract class SchedulerContract extends StoreContract {
     assertThat(runs("default", "k")).isEmpty();
   }
 
+  /**
+   * Node A's lease expires while it is still in the middle of a rotation; node B (another store on
+   * the same database) takes the key over. Whatever the interleaving, the key rotates exactly once.
+   */
+  @Test
+  void leaseExpiresWhileANodeIsStillRotating_theKeyRotatesExactlyOnce() throws Exception {
+    SchedulerNode b = node(open(config), "node-b", Duration.ofDays(1));
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    AtomicReference<Future<TickResult>> bTick = new AtomicReference<>();
+    VersionUsage slowUsage = (ns, key, v) -> {
+      if (bTick.get() == null) {
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1)); // A's lease is over
+        bTick.set(other.submit(b.scheduler::tick));
+        try {
+          Thread.sleep(500); // B claims the key and starts (or waits to start) its own pass
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return Optional.empty();
+    };
+    SchedulerNode a = new SchedulerNode(store, ring, clock, SchedulerConfig.defaults("node-a"), slowUsage);
+    try {
+      a.put(new PolicySpec("namespace:default", "P1D", null, null, null, "PT1H", null, true, null, null, null), T0);
+      a.keys.create("default", "k", KeyType.AES256_GCM, Map.of());
+      a.scheduler.drain(10);
+      at(T0.plus(Duration.ofDays(1)));
+
+      TickResult byA = a.scheduler.tick();
+      TickResult byB = bTick.get().get();
+
+      assertThat(byA.rotated() + byB.rotated()).isEqualTo(1);
+      assertThat(store.keys().find("default", "k").orElseThrow().latestVersion()).isEqualTo(2);
+      assertThat(runs("default", "k")).hasSize(1);
+      assertThat(events(EventType.KEY_NEW_VERSION_CREATED)).hasSize(2);
+    } finally {
+      other.shutdownNow();
+    }
+  }
+
   @Test
   void noPolicy_keyIsNeverRotated_andNotDueAgain() {
     node.keys.create("default", "k", KeyType.AES256_GCM, Map.of());
