@@ -137,19 +137,23 @@ public final class JdbcScheduleRepository implements ScheduleRepository {
   }
 
   @Override
-  public boolean complete(String namespace, String name, String owner, Instant anchorAt, Instant nextRotationAt,
-      Instant dueAt, Instant lastRunAt) {
+  public boolean complete(String namespace, String name, String owner, Instant claimedDueAt, Instant anchorAt,
+      Instant nextRotationAt, Instant dueAt, Instant lastRunAt) {
     return tx.write("storing a key's schedule", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE key_schedules SET anchor_at = ?, next_rotation_at = ?,"
-          + " due_at = ?, last_run_at = ?, failures = 0, last_error = NULL, lease_owner = NULL, lease_until = NULL"
+          + " due_at = CASE WHEN due_at IS NOT NULL AND due_at <> ? AND (? IS NULL OR due_at < ?) THEN due_at ELSE ? END,"
+          + " last_run_at = ?, failures = 0, last_error = NULL, lease_owner = NULL, lease_until = NULL"
           + " WHERE namespace = ? AND name = ? AND lease_owner = ?")) {
         Columns.setInstant(ps, 1, anchorAt);
         Columns.setInstant(ps, 2, nextRotationAt);
-        Columns.setInstant(ps, 3, dueAt);
-        Columns.setInstant(ps, 4, lastRunAt);
-        ps.setString(5, namespace);
-        ps.setString(6, name);
-        ps.setString(7, owner);
+        Columns.setInstant(ps, 3, claimedDueAt);
+        Columns.setInstant(ps, 4, dueAt);
+        Columns.setInstant(ps, 5, dueAt);
+        Columns.setInstant(ps, 6, dueAt);
+        Columns.setInstant(ps, 7, lastRunAt);
+        ps.setString(8, namespace);
+        ps.setString(9, name);
+        ps.setString(10, owner);
         return ps.executeUpdate() == 1;
       }
     });

@@ -52,12 +52,27 @@ abstract class ScheduleContract extends StoreContract {
 
     List<Entry> takenOver = schedules().claimDue(LEASE.plusNanos(1), "c", LEASE.plusSeconds(60), 10);
     assertThat(takenOver).hasSize(3);
-    assertThat(schedules().complete("default", a.get(0).name(), "a", T0, null, null, null)).isFalse();
-    assertThat(schedules().complete("default", a.get(0).name(), "c", T0, T0.plusSeconds(9), T0.plusSeconds(10), T0))
+    assertThat(schedules().complete("default", a.get(0).name(), "a", T0, T0, null, null, null)).isFalse();
+    assertThat(schedules().complete("default", a.get(0).name(), "c", T0, T0, T0.plusSeconds(9), T0.plusSeconds(10),
+        T0))
         .isTrue();
     assertThat(schedules().find("default", a.get(0).name()).orElseThrow())
         .returns(T0.plusSeconds(10), Entry::dueAt).returns(T0.plusSeconds(9), Entry::nextRotationAt)
         .returns(T0, Entry::lastRunAt);
+  }
+
+  @Test
+  void complete_keepsADueTimeSetByAPolicyChangeDuringTheLease() {
+    keys(2);
+    schedules().discoverNewKeys(T0, 10);
+    schedules().claimDue(T0, "a", LEASE, 10);
+    schedules().markDue("default", "k0", null, T0.plusSeconds(30)); // a policy changed meanwhile
+
+    schedules().complete("default", "k0", "a", T0, T0, null, T0.plus(Duration.ofDays(90)), null);
+    schedules().complete("default", "k1", "a", T0, T0, null, T0.plus(Duration.ofDays(90)), null);
+
+    assertThat(schedules().find("default", "k0").orElseThrow().dueAt()).isEqualTo(T0.plusSeconds(30));
+    assertThat(schedules().find("default", "k1").orElseThrow().dueAt()).isEqualTo(T0.plus(Duration.ofDays(90)));
   }
 
   @Test
@@ -119,7 +134,8 @@ abstract class ScheduleContract extends StoreContract {
     schedules().discoverNewKeys(T0, 10);
     schedules().claimDue(T0, "a", LEASE, 10);
     for (int i = 0; i < 3; i++) {
-      schedules().complete("default", "k" + i, "a", T0, T0.plus(Duration.ofDays(10L * (3 - i))), T0.plusSeconds(5), null);
+      schedules().complete("default", "k" + i, "a", T0, T0, T0.plus(Duration.ofDays(10L * (3 - i))),
+          T0.plusSeconds(5), null);
     }
     assertThat(schedules().rotationsBefore(T0.plus(Duration.ofDays(20)), 10)).extracting(Entry::name)
         .containsExactly("k2", "k1");

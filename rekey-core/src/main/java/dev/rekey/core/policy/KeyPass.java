@@ -62,9 +62,10 @@ final class KeyPass {
     Instant nextRotation = null;
     Instant due = null;
     if (policy.schedule() != null) {
+      Span lead = publishLead(policy, key);
       Instant scheduled = policy.schedule().nextAfter(anchor, lastRun != null ? lastRun : anchor);
       Instant rotateAt = scheduled.plus(jitter(policy, key, scheduled));
-      Instant publishAt = publishLead(policy, key) == null ? null : publishLead(policy, key).subtractFrom(rotateAt);
+      Instant publishAt = lead == null ? null : lead.subtractFrom(rotateAt);
       if (!rotateAt.isAfter(now)) {
         Key before = key;
         key = rotateOrPromote(key, scheduled, now);
@@ -72,7 +73,7 @@ final class KeyPass {
         lastRun = now;
         scheduled = policy.schedule().nextAfter(anchor, now);
         rotateAt = scheduled.plus(jitter(policy, key, scheduled));
-        publishAt = publishLead(policy, key) == null ? null : publishLead(policy, key).subtractFrom(rotateAt);
+        publishAt = lead == null ? null : lead.subtractFrom(rotateAt);
       }
       if (publishAt != null && !publishAt.isAfter(now)
           && schedules.findRun(key.namespace(), key.name(), scheduled).isEmpty()) {
@@ -240,7 +241,8 @@ final class KeyPass {
   }
 
   private void release(Entry e, Instant anchor, Instant nextRotation, Instant due, Instant lastRun) {
-    if (!schedules.complete(e.namespace(), e.name(), config.nodeId(), anchor, nextRotation, due, lastRun)) {
+    if (!schedules.complete(e.namespace(), e.name(), config.nodeId(), e.dueAt(), anchor, nextRotation, due,
+        lastRun)) {
       throw new LeaseLost(e.namespace() + "/" + e.name());
     }
   }

@@ -35,11 +35,13 @@ public interface ScheduleRepository {
 
   /**
    * Stores the outcome of a successful pass over a key and releases the lease: new anchor, next
-   * rotation and due times, failures reset, {@code lastRunAt} set when not null. Returns false (and
+   * rotation and due times, failures reset, {@code lastRunAt} as given. If the row's due time was
+   * changed while the lease was held (it is no longer {@code claimedDueAt}: a policy changed), the
+   * earlier of that time and {@code dueAt} is kept, so the change is not lost. Returns false (and
    * changes nothing) when {@code owner} no longer holds the lease.
    */
-  boolean complete(String namespace, String name, String owner, Instant anchorAt, Instant nextRotationAt,
-      Instant dueAt, Instant lastRunAt);
+  boolean complete(String namespace, String name, String owner, Instant claimedDueAt, Instant anchorAt,
+      Instant nextRotationAt, Instant dueAt, Instant lastRunAt);
 
   /** Records a failed pass and releases the lease; due again at {@code retryAt}. False when the lease was lost. */
   boolean fail(String namespace, String name, String owner, int failures, String error, Instant retryAt);
