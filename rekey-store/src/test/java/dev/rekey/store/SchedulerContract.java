@@ -8,67 +8,19 @@ import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyType;
 import dev.rekey.core.key.VersionState;
 import dev.rekey.core.policy.RotationScheduler.TickResult;
-import dev.rekey.core.policy.SchedulerConfig;
 import dev.rekey.core.policy.Span;
 import dev.rekey.core.port.ScheduleRepository.Entry;
 import dev.rekey.core.port.ScheduleRepository.Run;
-import dev.rekey.core.port.VersionUsage;
-import dev.rekey.core.root.RootKeyring;
-import dev.rekey.core.testing.MutableClock;
-import dev.rekey.store.JdbcEventOutbox.StoredEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The rotation scheduler over a real store, time from a test clock. Every dialect. */
-abstract class SchedulerContract extends StoreContract {
-  static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-  MutableClock clock;
-  RootKeyring ring;
-  SchedulerNode node;
-  final AtomicReference<Optional<Instant>> lastUse = new AtomicReference<>(Optional.empty());
-
-  @BeforeEach
-  void node() {
-    clock = new MutableClock(T0);
-    ring = RootKeyring.generate(T0);
-    node = node(store, "node-1", Duration.ofDays(1));
-  }
-
-  SchedulerNode node(Store s, String id, Duration recheck) {
-    VersionUsage usage = (ns, key, v) -> {
-      Optional<Instant> u = lastUse.get();
-      if (u == null) {
-        throw new IllegalStateException("usage store unavailable");
-      }
-      return u;
-    };
-    return new SchedulerNode(s, ring, clock, SchedulerConfig.defaults(id).withRecheck(recheck), usage);
-  }
-
-  void at(Instant t) {
-    clock.advance(Duration.between(clock.instant(), t));
-  }
-
-  List<Run> runs(String ns, String name) {
-    return store.schedules().runs(ns, name);
-  }
-
-  List<StoredEvent> events(EventType type) {
-    return store.events().after(0, 100_000).stream().filter(e -> e.event().type() == type).toList();
-  }
-
+/** The rotation scheduler on one node over a real store, time from a test clock. Every dialect. */
+abstract class SchedulerContract extends SchedulerFixture {
   /**
    * Two years of quarterly and annual rotations of 200 keys created at scattered times (including
    * month ends): the clock jumps from one due time to the next, and every key must have been rotated
@@ -258,24 +210,6 @@ abstract class SchedulerContract extends StoreContract {
   }
 
   @Test
-  void abandonedLease_isTakenOverAfterItExpires_andRotatesOnce() {
-    node.put(SchedulerNode.every("namespace:default", "P1D"), T0);
-    node.keys.create("default", "k", KeyType.AES256_GCM, Map.of());
-    node.scheduler.drain(10);
-    at(T0.plus(Duration.ofDays(1)));
-    // a node claims the key and dies before doing anything
-    assertThat(store.schedules().claimDue(clock.instant(), "dead-node", clock.instant().plus(Duration.ofMinutes(5)), 10))
-        .hasSize(1);
-
-    assertThat(node.scheduler.tick().claimed()).isZero();
-    at(clock.instant().plus(Duration.ofMinutes(5)).plusNanos(1));
-    assertThat(node.scheduler.tick().rotated()).isEqualTo(1);
-    node.scheduler.drain(10);
-    assertThat(runs("default", "k")).hasSize(1);
-    assertThat(node.keys.get("default", "k").latestVersion()).isEqualTo(2);
-  }
-
-  @Test
   void runAlreadyRecorded_isNotRunAgain() {
     node.put(SchedulerNode.every("namespace:default", "P1D"), T0);
     node.keys.create("default", "k", KeyType.AES256_GCM, Map.of());
@@ -315,42 +249,6 @@ abstract class SchedulerContract extends StoreContract {
    * the same database) takes the key over. Whatever the interleaving, the key rotates exactly once.
    */
   @Test
-  void leaseExpiresWhileANodeIsStillRotating_theKeyRotatesExactlyOnce() throws Exception {
-    SchedulerNode b = node(open(config), "node-b", Duration.ofDays(1));
-    ExecutorService other = Executors.newSingleThreadExecutor();
-    AtomicReference<Future<TickResult>> bTick = new AtomicReference<>();
-    VersionUsage slowUsage = (ns, key, v) -> {
-      if (bTick.get() == null) {
-        clock.advance(Duration.ofMinutes(5).plusSeconds(1)); // A's lease is over
-        bTick.set(other.submit(b.scheduler::tick));
-        try {
-          Thread.sleep(500); // B claims the key and starts (or waits to start) its own pass
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return Optional.empty();
-    };
-    SchedulerNode a = new SchedulerNode(store, ring, clock, SchedulerConfig.defaults("node-a"), slowUsage);
-    try {
-      a.put(new PolicySpec("namespace:default", "P1D", null, null, null, "PT1H", null, true, null, null, null), T0);
-      a.keys.create("default", "k", KeyType.AES256_GCM, Map.of());
-      a.scheduler.drain(10);
-      at(T0.plus(Duration.ofDays(1)));
-
-      TickResult byA = a.scheduler.tick();
-      TickResult byB = bTick.get().get();
-
-      assertThat(byA.rotated() + byB.rotated()).isEqualTo(1);
-      assertThat(store.keys().find("default", "k").orElseThrow().latestVersion()).isEqualTo(2);
-      assertThat(runs("default", "k")).hasSize(1);
-      assertThat(events(EventType.KEY_NEW_VERSION_CREATED)).hasSize(2);
-    } finally {
-      other.shutdownNow();
-    }
-  }
-
-  @Test
   void noPolicy_keyIsNeverRotated_andNotDueAgain() {
     node.keys.create("default", "k", KeyType.AES256_GCM, Map.of());
     node.scheduler.drain(10);
@@ -362,44 +260,4 @@ abstract class SchedulerContract extends StoreContract {
    * Two nodes (two stores, two key services, two schedulers) on one database tick at the same time:
    * every due key is rotated exactly once.
    */
-  @Test
-  void twoNodesTickingConcurrently_rotateEachDueKeyExactlyOnce() throws Exception {
-    SchedulerNode a = node(store, "node-a", Duration.ofDays(1));
-    SchedulerNode b = node(open(config), "node-b", Duration.ofDays(1));
-    a.put(SchedulerNode.every("namespace:default", "P1D"), T0);
-    for (int i = 0; i < 120; i++) {
-      a.keys.create("default", "k" + i, KeyType.AES256_GCM, Map.of());
-    }
-    a.scheduler.drain(100);
-    at(T0.plus(Duration.ofDays(1)));
-
-    CyclicBarrier start = new CyclicBarrier(2);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    List<Future<Integer>> rotated = new ArrayList<>();
-    try {
-      for (SchedulerNode n : List.of(a, b)) {
-        rotated.add(pool.submit(() -> {
-          start.await();
-          int count = 0;
-          for (int round = 0; round < 50; round++) {
-            TickResult r = n.scheduler.tick();
-            count += r.rotated();
-            assertThat(r.failed()).isZero();
-          }
-          return count;
-        }));
-      }
-      int byA = rotated.get(0).get();
-      int byB = rotated.get(1).get();
-      assertThat(byA + byB).isEqualTo(120);
-    } finally {
-      pool.shutdownNow();
-    }
-
-    for (int i = 0; i < 120; i++) {
-      assertThat(store.schedules().runs("default", "k" + i)).hasSize(1);
-      assertThat(a.keys.get("default", "k" + i).latestVersion()).isEqualTo(2);
-    }
-    assertThat(events(EventType.KEY_NEW_VERSION_CREATED)).hasSize(2 * 120);
-  }
 }
