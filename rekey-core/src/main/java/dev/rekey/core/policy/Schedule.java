@@ -58,12 +58,18 @@ public sealed interface Schedule {
     /** Parses {@code expression}; an invalid one is refused naming {@code field}. */
     public static Cron parse(String field, String expression) {
       String e = expression.trim().replaceAll("\\s+", " ");
+      Cron cron;
       try {
-        return new Cron(e, ExecutionTime.forCron(PARSER.parse(e).validate()));
+        cron = new Cron(e, ExecutionTime.forCron(PARSER.parse(e).validate()));
       } catch (IllegalArgumentException ex) {
         throw RekeyException.invalid(field + ": '" + expression + "' is not a Unix five-field cron expression"
             + " (minute hour day-of-month month day-of-week, UTC): " + ex.getMessage());
       }
+      if (cron.executionTime.nextExecution(java.time.ZonedDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC))
+          .isEmpty()) {
+        throw RekeyException.invalid(field + ": '" + expression + "' never runs");
+      }
+      return cron;
     }
 
     @Override

@@ -108,6 +108,11 @@ class ScheduleTest {
   }
 
   @Test
+  void cron_thatNeverRuns_isInvalid() {
+    assertThatThrownBy(() -> Schedule.Cron.parse("cron", "0 0 30 2 *")).hasMessageContaining("cron: '0 0 30 2 *'");
+  }
+
+  @Test
   void adHoc_noScheduleAtAll() {
     RotationPolicy p = RotationPolicy.from(new PolicySpec("namespace:payments", null, null, "P1Y", null, null, null,
         null, null, null, null), "");
