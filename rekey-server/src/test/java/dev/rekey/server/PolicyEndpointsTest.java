@@ -90,6 +90,26 @@ class PolicyEndpointsTest {
   }
 
   @Test
+  void apply_needsKeyConfigureOnEveryKeyTheScopeCovers() {
+    String[] officer = s.token("pay-officer", "key-officer", "pay", "*", null);
+    String[] narrow = s.token("orders-officer", "key-officer", "pay", "orders", null);
+    String ns = "{\"policies\":[{\"scope\":\"%s\",\"rotation_period\":\"P1M\"}]}";
+
+    assertThat(s.req("PUT", "/v1/policies").token(officer[0]).namespace("pay").json(String.format(ns, "namespace:pay"))
+        .send().status()).isEqualTo(200);
+    assertThat(s.req("PUT", "/v1/policies").token(officer[0]).namespace("pay").json(String.format(ns, "namespace:hr"))
+        .send().errorCode()).isEqualTo("forbidden");
+    assertThat(s.req("PUT", "/v1/policies").token(officer[0]).namespace("pay").json(String.format(ns, "type:hmac-sha256"))
+        .send().errorCode()).isEqualTo("forbidden");
+    assertThat(s.req("PUT", "/v1/policies").token(narrow[0]).namespace("pay").json(String.format(ns, "key:pay/orders"))
+        .send().status()).isEqualTo(200);
+    assertThat(s.req("PUT", "/v1/policies").token(narrow[0]).namespace("pay").json(String.format(ns, "namespace:pay"))
+        .send().errorCode()).isEqualTo("forbidden");
+    assertThat(s.req("DELETE", "/v1/policies/namespace%3Apay").token(narrow[0]).namespace("pay").send().errorCode())
+        .isEqualTo("forbidden");
+  }
+
+  @Test
   void policyEndpoints_requireTheirActions() {
     String[] crypto = s.token("app", "crypto-user", "*", "*", null);
     assertThat(s.get("/v1/policies", crypto[0]).errorCode()).isEqualTo("forbidden");

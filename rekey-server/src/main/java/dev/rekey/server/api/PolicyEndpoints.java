@@ -4,7 +4,10 @@ import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
 
 import dev.rekey.api.PolicyFile;
 import dev.rekey.api.PolicyList;
+import dev.rekey.api.PolicySpec;
+import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Action;
+import dev.rekey.core.policy.PolicyScope;
 import dev.rekey.core.policy.PolicyService;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
@@ -29,6 +32,7 @@ public final class PolicyEndpoints {
     r.route(HttpMethod.GET, "/v1/policies/:scope", Action.POLICY_READ, BLOCKING,
         c -> policies.get(c.pathParam("scope")));
     r.route(HttpMethod.DELETE, "/v1/policies/:scope", Action.POLICY_APPLY, BLOCKING, c -> {
+      authorize(c, PolicyScope.parse("scope", c.pathParam("scope")));
       policies.delete(c.pathParam("scope"));
       return Reply.noContent();
     });
@@ -40,6 +44,29 @@ public final class PolicyEndpoints {
     boolean dryRun = Boolean.TRUE.equals(file.dryRun());
     c.auditDetails("{\"dry_run\":" + dryRun + ",\"policies\":" + (file.policies() == null ? 0 : file.policies().size())
         + "}");
-    return policies.apply(file.policies() == null ? List.of() : file.policies(), dryRun);
+    List<PolicySpec> specs = file.policies() == null ? List.of() : file.policies();
+    for (int i = 0; i < specs.size(); i++) {
+      if (specs.get(i) != null) {
+        authorize(c, PolicyScope.parse("policies[" + i + "].scope", specs.get(i).scope()));
+      }
+    }
+    return policies.apply(specs, dryRun);
+  }
+
+  /**
+   * A policy rotates the keys of its scope, so changing it needs {@code key.configure} on all of
+   * them: on the key for a key scope, on every key of the namespace for a namespace scope, and on
+   * every namespace for a key-type scope.
+   */
+  private static void authorize(Call c, PolicyScope scope) {
+    boolean allowed = switch (scope.kind()) {
+      case KEY -> c.principal().may(Action.KEY_CONFIGURE, scope.namespace(), scope.key());
+      case NAMESPACE -> c.principal().may(Action.KEY_CONFIGURE, scope.namespace(), null);
+      case TYPE -> c.principal().may(Action.KEY_CONFIGURE, "*", null);
+    };
+    if (!allowed) {
+      throw RekeyException.forbidden("'" + c.principal().name() + "' may not change the policy of " + scope.id()
+          + " (needs key.configure on every key it covers)");
+    }
   }
 }
