@@ -8,6 +8,12 @@ import dev.rekey.api.EventList;
 import dev.rekey.api.WebhookCreateRequest;
 import dev.rekey.api.WebhookList;
 import dev.rekey.api.WebhookView;
+import dev.rekey.api.PolicyDiff;
+import dev.rekey.api.PolicyFile;
+import dev.rekey.api.PolicyList;
+import dev.rekey.api.PolicyPaths;
+import dev.rekey.api.PolicySpec;
+import dev.rekey.api.RotationStatus;
 import dev.rekey.api.ApiPaths;
 import dev.rekey.api.AuditRecordList;
 import dev.rekey.api.AuditVerifyResponse;
@@ -500,6 +506,31 @@ public final class RekeyClient {
       }
     }
     return path.toString();
+  }
+
+  // ---- rotation policies and the scheduler ----
+
+  /** Applies policies (policies as code); with {@code dryRun} only returns what would change. */
+  public PolicyDiff applyPolicies(List<PolicySpec> policies, boolean dryRun) {
+    return send("PUT", PolicyPaths.POLICIES, new PolicyFile(policies, dryRun), PolicyDiff.class);
+  }
+
+  public PolicyList listPolicies() {
+    return get(PolicyPaths.POLICIES, PolicyList.class);
+  }
+
+  /** The policy of {@code scope} ({@code key:ns/name}, {@code namespace:ns} or {@code type:aes256-gcm}). */
+  public PolicySpec getPolicy(String scope) {
+    return get(PolicyPaths.policy(scope), PolicySpec.class);
+  }
+
+  public void deletePolicy(String scope) {
+    transport.send("DELETE", PolicyPaths.policy(scope), namespace, null);
+  }
+
+  /** Rotations due, overdue and failed, and the calendar of the next 30 days. */
+  public RotationStatus rotationStatus() {
+    return get(PolicyPaths.ROTATION_STATUS, RotationStatus.class);
   }
 
   // ---- raw access ----

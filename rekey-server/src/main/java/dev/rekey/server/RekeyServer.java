@@ -3,6 +3,10 @@ package dev.rekey.server;
 import dev.rekey.core.audit.AuditLog;
 import dev.rekey.core.audit.AuditLogConfig;
 import dev.rekey.core.audit.AuditSigningKey;
+import dev.rekey.core.policy.PolicyService;
+import dev.rekey.core.policy.RotationScheduler;
+import dev.rekey.core.policy.SchedulerConfig;
+import dev.rekey.core.port.VersionUsage;
 import dev.rekey.core.auth.Grant;
 import dev.rekey.core.auth.Role;
 import dev.rekey.core.root.FileSeal;
@@ -35,6 +39,7 @@ import dev.rekey.server.api.KeyEndpoints;
 import dev.rekey.server.api.MetricsEndpoints;
 import dev.rekey.server.api.OpenApiDocument;
 import dev.rekey.server.api.SecretEndpoints;
+import dev.rekey.server.api.PolicyEndpoints;
 import dev.rekey.server.api.SigningEndpoints;
 import dev.rekey.server.api.SystemEndpoints;
 import dev.rekey.server.api.TokenEndpoints;
@@ -91,6 +96,7 @@ public final class RekeyServer implements AutoCloseable {
   private final Metrics metrics;
   private final UsageTracker usage;
   private final UsageFlusher usageFlusher;
+  private RotationTicker rotationTicker;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
       RootLifecycle root, String rootToken, ApiRouter router, SecretRotationWorker secretWorker,
@@ -183,6 +189,11 @@ public final class RekeyServer implements AutoCloseable {
       new SecretEndpoints(secrets, secretRotations, clock).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       webhooks.register(router);
+      SchedulerConfig schedulerConfig = SchedulerConfig.defaults(nodeId(config));
+      new PolicyEndpoints(new PolicyService(store.policies(), store.schedules(), store.transactions(), clock,
+          schedulerConfig.overdueAfter())).register(router);
+      RotationScheduler scheduler = new RotationScheduler(keys, new RotationScheduler.Stores(store.schedules(),
+          store.policies(), store.transactions(), store.events()), usage, clock, schedulerConfig);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
       new MetricsEndpoints(metrics, config.usage().metricsUnauthenticated()).register(router);
 
@@ -210,6 +221,7 @@ public final class RekeyServer implements AutoCloseable {
       RekeyServer server = new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router,
           secretWorker, hookTransport, metrics, usage, usageFlusher);
       server.webhooks = webhooks;
+      server.rotationTicker = new RotationTicker(scheduler, config.schedulerInterval(), root::sealed);
       return server;
     } catch (Exception e) {
       if (secretWorker != null) {
@@ -396,6 +408,9 @@ public final class RekeyServer implements AutoCloseable {
 
   @Override
   public void close() {
+    if (rotationTicker != null) {
+      rotationTicker.close();
+    }
     secretWorker.close();
     try {
       vertx.undeploy(listeners.deploymentId()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -101,7 +101,7 @@ public final class ServerCommand implements Callable<Integer> {
     if (hostPort != null) {
       cfg = new ServerConfig(hostPort[0], Integer.parseInt(hostPort[1]), cfg.dataDir(), cfg.storage(), cfg.seal(),
           cfg.tls(), false, null, cfg.cacheTtl(), cfg.minimumDestroyWait(), cfg.maxRequestBytes(), cfg.eventLoops(), cfg.jwksOverlap(),
-          cfg.usage(), cfg.keyExportEnabled());
+          cfg.usage(), cfg.keyExportEnabled(), cfg.schedulerInterval());
     }
     return cfg;
   }

@@ -6,6 +6,7 @@ import dev.rekey.core.port.DeliveryRepository;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.SecretRepository;
 import dev.rekey.core.port.SecretRotationRepository;
+import dev.rekey.core.port.PolicyRepository;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.TokenRepository;
 import dev.rekey.core.port.Transactions;
@@ -41,6 +42,8 @@ public final class Store implements AutoCloseable {
   private final JdbcWebhookRepository webhooks;
   private final JdbcDeliveryRepository deliveries;
   private final JdbcUsageRepository usage;
+  private final JdbcPolicyRepository policies;
+  private final JdbcScheduleRepository schedules;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -56,6 +59,8 @@ public final class Store implements AutoCloseable {
     this.webhooks = new JdbcWebhookRepository(transactions);
     this.deliveries = new JdbcDeliveryRepository(transactions, dialect);
     this.usage = new JdbcUsageRepository(transactions);
+    this.policies = new JdbcPolicyRepository(transactions);
+    this.schedules = new JdbcScheduleRepository(transactions, dialect);
   }
 
   /**
@@ -116,6 +121,16 @@ public final class Store implements AutoCloseable {
   /** Usage counts per key version and operation (added to by every node). */
   public UsageRepository usage() {
     return usage;
+  }
+
+  /** Rotation policies. */
+  public PolicyRepository policies() {
+    return policies;
+  }
+
+  /** The rotation scheduler's due index, leases, run records and notices. */
+  public JdbcScheduleRepository schedules() {
+    return schedules;
   }
 
   public Transactions transactions() {

@@ -24,7 +24,9 @@ public enum Action {
   TOKEN_SELF(false),
   WEBHOOK_MANAGE(false), WEBHOOK_READ(false), EVENT_READ(false),
   /** Reading {@code /metrics} (unless the server serves it without a token). */
-  METRICS_READ(false);
+  METRICS_READ(false),
+  /** Rotation policies and the scheduler's status (not per key: a policy may cover a namespace or type). */
+  POLICY_READ(false), POLICY_APPLY(false), ROTATION_STATUS(false);
 
   private final boolean onKey;
 

@@ -13,7 +13,8 @@ import java.util.Set;
 public enum Role {
   ADMIN(EnumSet.allOf(Action.class)),
   KEY_OFFICER(EnumSet.of(Action.KEY_CREATE, Action.KEY_READ, Action.KEY_ROTATE, Action.KEY_CONFIGURE,
-      Action.KEY_LIFECYCLE, Action.SECRET_LIST, Action.SECRET_WRITE, Action.SECRET_MANAGE, Action.SECRET_ROTATE)),
+      Action.KEY_LIFECYCLE, Action.SECRET_LIST, Action.SECRET_WRITE, Action.SECRET_MANAGE, Action.SECRET_ROTATE,
+      Action.POLICY_READ, Action.POLICY_APPLY, Action.ROTATION_STATUS)),
   CRYPTO_USER(EnumSet.of(Action.KEY_READ, Action.ENCRYPT, Action.DECRYPT, Action.REWRAP, Action.DATAKEY,
       Action.MAC, Action.SIGN, Action.VERIFY, Action.SECRET_LIST, Action.SECRET_READ)),
   AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.SECRET_LIST, Action.METRICS_READ)),

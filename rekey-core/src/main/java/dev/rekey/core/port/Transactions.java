@@ -10,6 +10,11 @@ import java.util.function.Supplier;
 public interface Transactions {
   <T> T inTransaction(Supplier<T> work);
 
+  /** Is a transaction open on the calling thread (so a change made now may still roll back)? */
+  default boolean active() {
+    return false;
+  }
+
   default void run(Runnable work) {
     inTransaction(() -> {
       work.run();

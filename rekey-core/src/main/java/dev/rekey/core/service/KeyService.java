@@ -70,6 +70,11 @@ public final class KeyService {
     return key;
   }
 
+  /** The shortest wait before a scheduled destruction that this service accepts (purge protection). */
+  public Duration minimumDestroyWait() {
+    return minimumDestroyWait;
+  }
+
   public Key get(String namespace, String name) {
     return keys.find(namespace, name).orElseThrow(() -> notFound(namespace, name));
   }
@@ -164,12 +169,18 @@ public final class KeyService {
         return current;
       }
       List<Event> events = KeyEvents.between(current, updated, clock.instant());
+      boolean enclosed = transactions.active();
       try {
         transactions.run(() -> {
           keys.update(updated, current.revision());
           outbox.append(events);
         });
-        cache.offer(updated);
+        if (enclosed) {
+          // The caller's transaction may still roll back: never cache a version that might not exist.
+          cache.invalidate(namespace, name);
+        } else {
+          cache.offer(updated);
+        }
         return updated;
       } catch (RekeyException e) {
         if (e.code() != dev.rekey.api.ErrorCode.CONCURRENT_MODIFICATION || attempt >= MAX_ATTEMPTS) {

@@ -20,7 +20,8 @@ record ConfigFile(
     String jwksOverlap,
     Usage usage,
     MetricsAccess metrics,
-    KeyExport keyExport) {
+    KeyExport keyExport,
+    String schedulerInterval) {
 
   /** {@code key_export: {enabled: true}} allows exporting keys marked exportable; off by default. */
   record KeyExport(Boolean enabled) {}

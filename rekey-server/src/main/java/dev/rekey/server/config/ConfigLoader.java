@@ -161,6 +161,17 @@ public final class ConfigLoader {
       }
     }
     boolean metricsOpen = raw.metrics() != null && Boolean.TRUE.equals(raw.metrics().unauthenticated());
+    Duration schedulerInterval = ServerConfig.DEFAULT_SCHEDULER_INTERVAL;
+    if (raw.schedulerInterval() != null) {
+      try {
+        schedulerInterval = Duration.parse(raw.schedulerInterval());
+        if (schedulerInterval.compareTo(Duration.ofMillis(10)) < 0 || schedulerInterval.compareTo(Duration.ofHours(1)) > 0) {
+          problems.add("scheduler_interval: between PT0.01S and PT1H");
+        }
+      } catch (DateTimeParseException e) {
+        problems.add("scheduler_interval: an ISO-8601 duration such as PT1S");
+      }
+    }
     int maxBytes = raw.maxRequestBytes() == null ? ServerConfig.DEFAULT_MAX_REQUEST_BYTES : raw.maxRequestBytes();
     if (maxBytes < 1024 || maxBytes > 64 * 1024 * 1024) {
       problems.add("max_request_bytes: between 1024 and 67108864");
@@ -175,7 +186,7 @@ public final class ConfigLoader {
     return new ServerConfig(host, port, dataDir, storage, seal, tls, false, null, cacheTtl,
         Duration.ofDays(destroyDays), maxBytes, loops, jwksOverlap,
         new ServerConfig.UsageSettings(flushInterval, metricsOpen),
-        raw.keyExport() != null && Boolean.TRUE.equals(raw.keyExport().enabled()));
+        raw.keyExport() != null && Boolean.TRUE.equals(raw.keyExport().enabled()), schedulerInterval);
   }
 
   private ServerConfig.SealSettings seal(ConfigFile.Seal s, List<String> problems) {

@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param jwksOverlap how long a previous signing-key primary stays in the JWKS after demotion
  * @param usage how often usage counts are persisted, and who may read {@code /metrics}
  * @param keyExportEnabled whether exportable keys may be exported at all ({@code key_export.enabled}, off by default)
+ * @param schedulerInterval how often the rotation scheduler ticks ({@code scheduler_interval})
  */
 public record ServerConfig(
     String host,
@@ -27,9 +28,13 @@ public record ServerConfig(
     int eventLoops,
     Duration jwksOverlap,
     UsageSettings usage,
-    boolean keyExportEnabled) {
+    boolean keyExportEnabled,
+    Duration schedulerInterval) {
 
   public static final int DEFAULT_PORT = 8200;
+  /** How often the rotation scheduler ticks. */
+  public static final Duration DEFAULT_SCHEDULER_INTERVAL = Duration.ofSeconds(1);
+
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1024 * 1024;
   public static final Duration DEFAULT_JWKS_OVERLAP = Duration.ofHours(24);
 
@@ -69,12 +74,12 @@ public record ServerConfig(
     }
   }
 
-  /** As the canonical constructor, with default usage settings and key export off. */
+  /** As the canonical constructor, with default usage settings, key export off and the default scheduler interval. */
   public ServerConfig(String host, int port, Path dataDir, StorageSettings storage, SealSettings seal,
       TlsSettings tls, boolean dev, String devRootToken, Duration cacheTtl, Duration minimumDestroyWait,
       int maxRequestBytes, int eventLoops, Duration jwksOverlap) {
     this(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl, minimumDestroyWait,
-        maxRequestBytes, eventLoops, jwksOverlap, UsageSettings.DEFAULTS, false);
+        maxRequestBytes, eventLoops, jwksOverlap, UsageSettings.DEFAULTS, false, DEFAULT_SCHEDULER_INTERVAL);
   }
 
   /** TLS certificate and key in PEM, or null when TLS is off. */
@@ -86,7 +91,7 @@ public record ServerConfig(
         new StorageSettings("jdbc:sqlite:" + dataDir.resolve("rekey.db"), null, null),
         new SealSettings("file", dataDir.resolve("root.key"), null, null, null, null),
         null, true, devRootToken, Duration.ofSeconds(1), Duration.ofDays(1), DEFAULT_MAX_REQUEST_BYTES,
-        defaultEventLoops(), DEFAULT_JWKS_OVERLAP, UsageSettings.DEFAULTS, false);
+        defaultEventLoops(), DEFAULT_JWKS_OVERLAP, UsageSettings.DEFAULTS, false, DEFAULT_SCHEDULER_INTERVAL);
   }
 
   public static int defaultEventLoops() {
@@ -99,31 +104,36 @@ public record ServerConfig(
 
   public ServerConfig withPort(int newPort) {
     return new ServerConfig(host, newPort, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled, schedulerInterval);
   }
 
   public ServerConfig withStorage(StorageSettings newStorage) {
     return new ServerConfig(host, port, dataDir, newStorage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled, schedulerInterval);
   }
 
   public ServerConfig withSeal(SealSettings newSeal) {
     return new ServerConfig(host, port, dataDir, storage, newSeal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled, schedulerInterval);
   }
 
   public ServerConfig withKeyExport(boolean enabled) {
     return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, enabled);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, enabled, schedulerInterval);
   }
 
   public ServerConfig withUsage(UsageSettings newUsage) {
     return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, newUsage, keyExportEnabled);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, newUsage, keyExportEnabled, schedulerInterval);
+  }
+
+  public ServerConfig withSchedulerInterval(Duration interval) {
+    return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled, interval);
   }
 
   public ServerConfig withCacheTtl(Duration ttl) {
     return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, ttl,
-        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled);
+        minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled, schedulerInterval);
   }
 }

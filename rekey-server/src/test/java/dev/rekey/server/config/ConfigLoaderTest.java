@@ -131,4 +131,13 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> loader.load(missing)).isInstanceOf(ConfigLoader.InvalidConfigException.class)
         .hasMessageContaining(missing.toString());
   }
+
+  @Test
+  void schedulerInterval_defaultsToOneSecond_isRead_andValidated() throws Exception {
+    assertThat(loader.load(write(base())).schedulerInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(loader.load(write(base() + "scheduler_interval: PT5S\n")).schedulerInterval())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertInvalid(base() + "scheduler_interval: often\n", "scheduler_interval");
+    assertInvalid(base() + "scheduler_interval: PT2H\n", "scheduler_interval");
+  }
 }
