@@ -2,7 +2,10 @@ package dev.rekey.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rekey.core.port.AuditRepository;
+import dev.rekey.core.port.CampaignRepository;
+import dev.rekey.core.port.DekRepository;
 import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.port.StoredDekVersions;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.TokenRepository;
 import dev.rekey.core.port.Transactions;
@@ -31,6 +34,8 @@ public final class Store implements AutoCloseable {
   private final JdbcAuditRepository audit;
   private final JdbcSystemRepository system;
   private final JdbcEventOutbox events;
+  private final JdbcDekRepository deks;
+  private final JdbcCampaignRepository campaigns;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -41,6 +46,8 @@ public final class Store implements AutoCloseable {
     this.audit = new JdbcAuditRepository(transactions, dialect);
     this.system = new JdbcSystemRepository(transactions);
     this.events = new JdbcEventOutbox(transactions);
+    this.deks = new JdbcDekRepository(transactions, dialect);
+    this.campaigns = new JdbcCampaignRepository(transactions);
   }
 
   /**
@@ -78,6 +85,21 @@ public final class Store implements AutoCloseable {
   /** The transactional outbox of lifecycle events. */
   public JdbcEventOutbox events() {
     return events;
+  }
+
+  /** Server-held tenant data keys. */
+  public DekRepository deks() {
+    return deks;
+  }
+
+  /** How many stored data keys each KEK version still wraps (guards retirement). */
+  public StoredDekVersions storedDekVersions() {
+    return deks;
+  }
+
+  /** Re-wrap campaigns. */
+  public CampaignRepository campaigns() {
+    return campaigns;
   }
 
   public Transactions transactions() {
