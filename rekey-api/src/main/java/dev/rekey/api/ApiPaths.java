@@ -19,6 +19,7 @@ public final class ApiPaths {
   public static final String JWKS = "/v1/jwks";
   public static final String AUDIT_VERIFY = "/v1/audit/verify";
   public static final String AUDIT_RECORDS = "/v1/audit/records";
+  public static final String REWRAP_CAMPAIGNS = "/v1/rewrap-campaigns";
 
   public static final String HEADER_TOKEN = "X-Rekey-Token";
   public static final String HEADER_NAMESPACE = "X-Rekey-Namespace";
@@ -62,6 +63,21 @@ public final class ApiPaths {
   /** {@code /v1/auth/tokens/{id}}. */
   public static String token(String id) {
     return TOKENS + "/" + segment(id);
+  }
+
+  /** {@code /v1/keys/{name}/deks}: the tenant data keys under a key. */
+  public static String deks(String name) {
+    return key(name) + "/deks";
+  }
+
+  /** {@code /v1/keys/{name}/deks/{tenant}}. */
+  public static String dek(String name, String tenant) {
+    return deks(name) + "/" + segment(tenant);
+  }
+
+  /** {@code /v1/rewrap-campaigns/{id}}. */
+  public static String campaign(long id) {
+    return REWRAP_CAMPAIGNS + "/" + id;
   }
 
   /** Percent-encodes every byte outside the RFC 3986 unreserved set. */

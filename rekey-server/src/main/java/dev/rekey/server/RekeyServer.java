@@ -11,6 +11,11 @@ import dev.rekey.core.root.Pkcs11Seal;
 import dev.rekey.core.root.RootOfTrust;
 import dev.rekey.core.root.Seal;
 import dev.rekey.core.root.ShamirSeal;
+import dev.rekey.core.campaign.RewrapCampaign;
+import dev.rekey.core.campaign.RewrapCampaignRunner;
+import dev.rekey.core.campaign.RewrapCampaignService;
+import dev.rekey.core.campaign.RewrapPlanner;
+import dev.rekey.core.dek.DekService;
 import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.JwtService;
 import dev.rekey.core.service.KeyCache;
@@ -18,6 +23,8 @@ import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.TokenService;
 import dev.rekey.server.api.AuditEndpoints;
+import dev.rekey.server.api.CampaignEndpoints;
+import dev.rekey.server.api.DekEndpoints;
 import dev.rekey.server.api.CryptoEndpoints;
 import dev.rekey.server.api.JwtEndpoints;
 import dev.rekey.server.api.KeyEndpoints;
@@ -55,6 +62,8 @@ import org.slf4j.LoggerFactory;
 public final class RekeyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RekeyServer.class);
   private static final Duration KEYRING_REFRESH = Duration.ofSeconds(1);
+  private static final Duration REWRAP_LEASE = Duration.ofSeconds(30);
+  private static final Duration REWRAP_PLAN_INTERVAL = Duration.ofSeconds(10);
 
   private final ServerConfig config;
   private final Store store;
@@ -64,9 +73,10 @@ public final class RekeyServer implements AutoCloseable {
   private final RootLifecycle root;
   private final String rootToken;
   private final ApiRouter router;
+  private final RewrapWorker rewrap;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
-      RootLifecycle root, String rootToken, ApiRouter router) {
+      RootLifecycle root, String rootToken, ApiRouter router, RewrapWorker rewrap) {
     this.config = config;
     this.store = store;
     this.audit = audit;
@@ -75,6 +85,7 @@ public final class RekeyServer implements AutoCloseable {
     this.root = root;
     this.rootToken = rootToken;
     this.router = router;
+    this.rewrap = rewrap;
   }
 
   public static RekeyServer start(ServerConfig config) {
@@ -82,6 +93,7 @@ public final class RekeyServer implements AutoCloseable {
     Store store = Store.open(StoreConfig.of(config.storage().url(), config.storage().user(), config.storage().password()));
     Vertx vertx = null;
     AuditLog audit = null;
+    RewrapWorker rewrap = null;
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
@@ -90,7 +102,7 @@ public final class RekeyServer implements AutoCloseable {
         rootOfTrust.propagationDelay(KEYRING_REFRESH.multipliedBy(3));
       }
       KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh);
-      KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait());
+      KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait(), store.storedDekVersions());
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
       RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, store.keys());
 
@@ -125,6 +137,10 @@ public final class RekeyServer implements AutoCloseable {
       new TokenEndpoints(tokens).register(router);
       new KeyEndpoints(keys).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
+      RewrapCampaignService campaigns = new RewrapCampaignService(store.campaigns(), store.deks(), cache, clock,
+          RewrapCampaign.DEFAULT_BATCH_SIZE);
+      new DekEndpoints(new DekService(store.deks(), cache, clock)).register(router);
+      new CampaignEndpoints(campaigns).register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
 
       Vertx v = vertx;
@@ -133,12 +149,16 @@ public final class RekeyServer implements AutoCloseable {
         return null;
       }, false));
 
+      rewrap = startRewrapWorker(store, cache, campaigns, root, clock);
       Listeners listeners = listen(vertx, router, config);
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal, {} event loops; ready {} ms after JVM start)",
           config.tls() == null ? "http" : "https", config.host(), listeners.port(), store.dialect(),
           rootOfTrust.sealType(), config.eventLoops(), ManagementFactory.getRuntimeMXBean().getUptime());
-      return new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router);
+      return new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router, rewrap);
     } catch (Exception e) {
+      if (rewrap != null) {
+        rewrap.close();
+      }
       if (vertx != null) {
         vertx.close();
       }
@@ -151,6 +171,25 @@ public final class RekeyServer implements AutoCloseable {
       }
       throw new IllegalStateException("the server could not start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Re-wrap campaigns in the background on a thread of their own. On SQLite this is the only node,
+   * so leases left by a previous run (a crash) are void and its campaigns resume at once; on
+   * PostgreSQL another node's lease is honoured until it lapses.
+   */
+  private static RewrapWorker startRewrapWorker(Store store, KeyCache cache, RewrapCampaignService campaigns,
+      RootLifecycle root, Clock clock) {
+    if (store.dialect() == Dialect.SQLITE) {
+      store.campaigns().releaseAllLeases();
+    }
+    String owner = "node-" + java.util.UUID.randomUUID();
+    RewrapCampaignRunner runner = new RewrapCampaignRunner(store.campaigns(), store.deks(), store.transactions(),
+        store.events(), cache, clock, REWRAP_LEASE, owner);
+    RewrapPlanner planner = new RewrapPlanner(store.deks(), store.campaigns(), campaigns, cache);
+    RewrapWorker worker = new RewrapWorker(runner, planner, root::sealed, REWRAP_PLAN_INTERVAL, Duration.ofSeconds(1));
+    worker.start();
+    return worker;
   }
 
   /** The deployed listeners: undeploying them closes the HTTP servers. */
@@ -280,6 +319,7 @@ public final class RekeyServer implements AutoCloseable {
 
   @Override
   public void close() {
+    rewrap.close();
     try {
       vertx.undeploy(listeners.deploymentId()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

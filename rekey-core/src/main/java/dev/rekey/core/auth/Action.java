@@ -7,7 +7,11 @@ public enum Action {
   AUDIT_READ(false), TOKEN_CREATE(false), TOKEN_REVOKE(false), TOKEN_READ(false),
   SYSTEM_ROTATE_ROOT(false), SYSTEM_SEAL(false), APPROVE(false),
   /** Reading one's own token: allowed to every authenticated caller. */
-  TOKEN_SELF(false);
+  TOKEN_SELF(false),
+  /** Server-held tenant data keys under a key: create and rotate, read metadata, fetch in the clear. */
+  DEK_CREATE(true), DEK_READ(true), DEK_ROTATE(true), DEK_FETCH(true),
+  /** Re-wrap campaigns of a namespace: read progress; start, pause, resume, cancel, throttle. */
+  REWRAP_CAMPAIGN_READ(false), REWRAP_CAMPAIGN_MANAGE(false);
 
   private final boolean onKey;
 

@@ -12,10 +12,11 @@ import java.util.Set;
 public enum Role {
   ADMIN(EnumSet.allOf(Action.class)),
   KEY_OFFICER(EnumSet.of(Action.KEY_CREATE, Action.KEY_READ, Action.KEY_ROTATE, Action.KEY_CONFIGURE,
-      Action.KEY_LIFECYCLE)),
+      Action.KEY_LIFECYCLE, Action.DEK_CREATE, Action.DEK_READ, Action.DEK_ROTATE, Action.REWRAP_CAMPAIGN_READ,
+      Action.REWRAP_CAMPAIGN_MANAGE)),
   CRYPTO_USER(EnumSet.of(Action.KEY_READ, Action.ENCRYPT, Action.DECRYPT, Action.REWRAP, Action.DATAKEY,
-      Action.MAC, Action.SIGN, Action.VERIFY)),
-  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ)),
+      Action.MAC, Action.SIGN, Action.VERIFY, Action.DEK_READ, Action.DEK_FETCH)),
+  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.DEK_READ, Action.REWRAP_CAMPAIGN_READ)),
   APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ));
 
   private final Set<Action> actions;

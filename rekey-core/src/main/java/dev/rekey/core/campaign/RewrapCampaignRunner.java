@@ -75,9 +75,14 @@ public final class RewrapCampaignRunner {
 
   /** Claims a runnable campaign whose lease is free or lapsed; empty when there is none. */
   public Optional<Long> claim() {
+    return claim(java.util.Set.of());
+  }
+
+  /** Claims a runnable campaign other than {@code except} (those this node already runs). */
+  public Optional<Long> claim(java.util.Set<Long> except) {
     Instant now = clock.instant();
-    for (long id : campaigns.runnable(owner, now, 10)) {
-      if (campaigns.claim(id, owner, now, now.plus(lease))) {
+    for (long id : campaigns.runnable(owner, now, 10 + except.size())) {
+      if (!except.contains(id) && campaigns.claim(id, owner, now, now.plus(lease))) {
         return Optional.of(id);
       }
     }
@@ -85,11 +90,12 @@ public final class RewrapCampaignRunner {
   }
 
   /**
-   * Runs one batch of campaign {@code id}, which this node must have claimed. {@code sinceLastNanos}
-   * is the running time to add to the campaign's active time (this batch, plus the throttle delay
-   * before it when it follows another batch).
+   * Runs one batch of campaign {@code id}, which this node must have claimed. {@code waitedNanos}
+   * is the throttle delay this node waited before it (0 for the first batch of a run); it is added
+   * to the campaign's active time together with the batch's own duration.
    */
-  public Result batch(long id, long sinceLastNanos) {
+  public Result batch(long id, long waitedNanos) {
+    long t0 = System.nanoTime();
     try {
       return transactions.inTransaction(() -> {
         Instant now = clock.instant();
@@ -97,8 +103,8 @@ public final class RewrapCampaignRunner {
         if (c == null) {
           return new Result(Step.STOPPED, id, 0);
         }
-        RewrapCampaign next = c.state() == CampaignState.RUNNING ? forward(c, sinceLastNanos, now)
-            : rollback(c, sinceLastNanos, now);
+        RewrapCampaign next = c.state() == CampaignState.RUNNING ? forward(c, waitedNanos, t0, now)
+            : rollback(c, waitedNanos, t0, now);
         if (!campaigns.saveProgress(next, owner)) {
           throw RekeyException.concurrentModification("lost the lease of campaign " + id);
         }
@@ -117,14 +123,8 @@ public final class RewrapCampaignRunner {
 
   /** Runs {@code id} to its end (or until paused or lost), without delays: for tests and benchmarks. */
   public void runToEnd(long id) {
-    long last = System.nanoTime();
-    while (true) {
-      long start = System.nanoTime();
-      Result r = batch(id, start - last);
-      last = start;
-      if (r.step() != Step.BATCH) {
-        return;
-      }
+    while (batch(id, 0).step() == Step.BATCH) {
+      // next batch at once
     }
   }
 
@@ -133,7 +133,7 @@ public final class RewrapCampaignRunner {
     campaigns.release(id, owner);
   }
 
-  private RewrapCampaign forward(RewrapCampaign c, long elapsed, Instant now) {
+  private RewrapCampaign forward(RewrapCampaign c, long waited, long t0, Instant now) {
     Key key = cache.refresh(c.namespace(), c.kek()).key();
     KeyVersion from = key.version(c.fromVersion()).orElseThrow();
     KeyVersion to = key.version(c.toVersion()).orElseThrow();
@@ -147,7 +147,7 @@ public final class RewrapCampaignRunner {
     }
     List<StoredDek> page = deks.page(c.namespace(), c.kek(), c.fromVersion(), null, c.checkpoint(), c.batchSize());
     long lastId = rewrap(c, page, to, c.id());
-    RewrapCampaign next = c.afterForwardBatch(lastId, page.size(), elapsed, now);
+    RewrapCampaign next = c.afterForwardBatch(lastId, page.size(), waited + System.nanoTime() - t0, now);
     if (page.size() < c.batchSize()) {
       long stragglers = deks.countWrapped(c.namespace(), c.kek(), c.fromVersion(), c.fromVersion() + 1);
       if (stragglers > 0) {
@@ -159,7 +159,7 @@ public final class RewrapCampaignRunner {
     return next;
   }
 
-  private RewrapCampaign rollback(RewrapCampaign c, long elapsed, Instant now) {
+  private RewrapCampaign rollback(RewrapCampaign c, long waited, long t0, Instant now) {
     Key key = cache.refresh(c.namespace(), c.kek()).key();
     if (!key.canDecryptWith(c.fromVersion())) {
       throw new CampaignFailure("cannot finish the rollback: version " + c.fromVersion() + " of key '" + c.kek()
@@ -169,7 +169,7 @@ public final class RewrapCampaignRunner {
     List<StoredDek> page = deks.page(c.namespace(), c.kek(), c.toVersion(), c.id(), c.rollbackCheckpoint(),
         c.batchSize());
     long lastId = rewrap(c, page, from, null);
-    RewrapCampaign next = c.afterRollbackBatch(lastId, page.size(), elapsed, now);
+    RewrapCampaign next = c.afterRollbackBatch(lastId, page.size(), waited + System.nanoTime() - t0, now);
     if (page.size() < c.batchSize()) {
       next = next.moveTo(CampaignState.CANCELLED, now, null);
     }

@@ -46,6 +46,8 @@ public final class RewrapCampaignService {
       Long delayMillis, String origin) {
     Names.namespace(namespace);
     Names.keyName(kek);
+    int size = checkBatchSize(batchSize == null ? defaultBatchSize : batchSize);
+    long delay = checkDelay(delayMillis == null ? 0 : delayMillis);
     Key key = cache.refresh(namespace, kek).key();
     if (key.type() != KeyType.AES256_GCM) {
       throw RekeyException.unsupported("key '" + kek + "' is of type " + key.type().wireName()
@@ -66,9 +68,8 @@ public final class RewrapCampaignService {
     if (total == 0) {
       throw RekeyException.illegalState("no stored data keys under key '" + kek + "' are wrapped by version " + from);
     }
-    RewrapCampaign c = RewrapCampaign.start(namespace, kek, from, target, origin, total,
-        checkBatchSize(batchSize == null ? defaultBatchSize : batchSize),
-        checkDelay(delayMillis == null ? 0 : delayMillis), clock.instant());
+    RewrapCampaign c = RewrapCampaign.start(namespace, kek, from, target, origin, total, size, delay,
+        clock.instant());
     try {
       return campaigns.insert(c);
     } catch (RekeyException e) {

@@ -1,0 +1,139 @@
+package dev.rekey.server;
+
+import dev.rekey.core.campaign.RewrapCampaignRunner;
+import dev.rekey.core.campaign.RewrapCampaignRunner.Result;
+import dev.rekey.core.campaign.RewrapCampaignRunner.Step;
+import dev.rekey.core.campaign.RewrapPlanner;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The background thread of re-wrap campaigns on this node: every {@code planInterval} it asks the
+ * planner for campaigns to start; in between it claims runnable campaigns and runs their batches,
+ * each after its own throttle delay, so a slow campaign does not hold up another. A changed delay
+ * applies after the wait in progress. Does nothing while sealed. {@link #close()} stops it after
+ * the batch in flight and gives the leases back.
+ */
+final class RewrapWorker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RewrapWorker.class);
+
+  private final RewrapCampaignRunner runner;
+  private final RewrapPlanner planner;
+  private final BooleanSupplier sealed;
+  private final Duration planInterval;
+  private final Duration idlePoll;
+  private final Thread thread;
+  private volatile boolean stopped;
+  /** Campaigns this node holds the lease of, and when each may run its next batch (throttling). */
+  private final Map<Long, Pace> held = new ConcurrentHashMap<>();
+
+  RewrapWorker(RewrapCampaignRunner runner, RewrapPlanner planner, BooleanSupplier sealed, Duration planInterval,
+      Duration idlePoll) {
+    this.runner = runner;
+    this.planner = planner;
+    this.sealed = sealed;
+    this.planInterval = planInterval;
+    this.idlePoll = idlePoll;
+    this.thread = new Thread(this::loop, "rekey-rewrap");
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  private void loop() {
+    long nextPlan = System.nanoTime();
+    while (!stopped) {
+      try {
+        if (sealed.getAsBoolean()) {
+          pause(idlePoll.toMillis());
+          continue;
+        }
+        long now = System.nanoTime();
+        if (now - nextPlan >= 0) {
+          nextPlan = now + planInterval.toNanos();
+          planner.plan().forEach(c -> LOG.info("started re-wrap campaign {} for key {}/{} (v{} -> v{}, {} data keys)",
+              c.id(), c.namespace(), c.kek(), c.fromVersion(), c.toVersion(), c.total()));
+        }
+        Long due = due(now);
+        if (due == null) {
+          due = runner.claim(held.keySet()).orElse(null);
+          if (due != null) {
+            held.put(due, new Pace(now, 0));
+          }
+        }
+        if (due == null) {
+          pause(Math.min(idlePoll.toMillis(), untilNext(now)));
+          continue;
+        }
+        Result r = runner.batch(due, held.get(due).waited());
+        if (r.step() == Step.BATCH) {
+          long after = System.nanoTime();
+          held.put(due, new Pace(after + r.delayMillis() * 1_000_000, r.delayMillis() * 1_000_000));
+        } else {
+          LOG.info("re-wrap campaign {} stopped on this node", due);
+          held.remove(due);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("re-wrap work failed, retrying: {}", e.getMessage());
+        pause(idlePoll.toMillis());
+      }
+    }
+  }
+
+  /** When a held campaign may run its next batch, and the throttle delay it will have waited by then. */
+  private record Pace(long notBefore, long waited) {}
+
+  /** A held campaign whose throttle delay has passed, if any. */
+  private Long due(long now) {
+    for (Map.Entry<Long, Pace> e : held.entrySet()) {
+      if (now - e.getValue().notBefore() >= 0) {
+        return e.getKey();
+      }
+    }
+    return null;
+  }
+
+  private long untilNext(long now) {
+    long min = Long.MAX_VALUE;
+    for (Pace p : held.values()) {
+      min = Math.min(min, Math.max(1, (p.notBefore() - now) / 1_000_000));
+    }
+    return min;
+  }
+
+  private void pause(long millis) {
+    if (millis <= 0) {
+      return;
+    }
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopped = true;
+    }
+  }
+
+  @Override
+  public void close() {
+    stopped = true;
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Long id : held.keySet()) {
+      try {
+        runner.release(id);
+      } catch (RuntimeException e) {
+        LOG.warn("could not release the lease of re-wrap campaign {}: {}", id, e.getMessage());
+      }
+    }
+  }
+}
