@@ -40,6 +40,8 @@ import picocli.CommandLine.ScopeType;
         TokenCommands.class,
         OperatorCommands.class,
         StatusCommand.class,
+        DekCommands.class,
+        CampaignCommands.class,
         CommandLine.HelpCommand.class
     })
 public final class RekeyCli {
