@@ -1,5 +1,6 @@
 package dev.rekey.server;
 
+import dev.rekey.core.campaign.RewrapCampaign;
 import dev.rekey.core.campaign.RewrapCampaignRunner;
 import dev.rekey.core.campaign.RewrapCampaignRunner.Result;
 import dev.rekey.core.campaign.RewrapCampaignRunner.Step;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The background thread of re-wrap campaigns on this node: every {@code planInterval} it asks the
  * planner for campaigns to start; in between it claims runnable campaigns and runs their batches,
- * each after its own throttle delay, so a slow campaign does not hold up another. A changed delay
- * applies after the wait in progress. Does nothing while sealed. {@link #close()} stops it after
+ * each after its own throttle delay, so a slow campaign does not hold up another. While a campaign
+ * waits, the worker looks at it once per poll interval, so a shorter delay, a pause or a lost lease
+ * takes effect within a second. Does nothing while sealed. {@link #close()} stops it after
  * the batch in flight and gives the leases back.
  */
 final class RewrapWorker implements AutoCloseable {
@@ -60,11 +62,12 @@ final class RewrapWorker implements AutoCloseable {
           planner.plan().forEach(c -> LOG.info("started re-wrap campaign {} for key {}/{} (v{} -> v{}, {} data keys)",
               c.id(), c.namespace(), c.kek(), c.fromVersion(), c.toVersion(), c.total()));
         }
+        recheckWaiting(now);
         Long due = due(now);
         if (due == null) {
           due = runner.claim(held.keySet()).orElse(null);
           if (due != null) {
-            held.put(due, new Pace(now, 0));
+            held.put(due, new Pace(now, now, 0, now));
           }
         }
         if (due == null) {
@@ -74,7 +77,8 @@ final class RewrapWorker implements AutoCloseable {
         Result r = runner.batch(due, held.get(due).waited());
         if (r.step() == Step.BATCH) {
           long after = System.nanoTime();
-          held.put(due, new Pace(after + r.delayMillis() * 1_000_000, r.delayMillis() * 1_000_000));
+          long delay = r.delayMillis() * 1_000_000;
+          held.put(due, new Pace(after, after + delay, delay, after + idlePoll.toNanos()));
         } else {
           LOG.info("re-wrap campaign {} stopped on this node", due);
           held.remove(due);
@@ -86,8 +90,32 @@ final class RewrapWorker implements AutoCloseable {
     }
   }
 
-  /** When a held campaign may run its next batch, and the throttle delay it will have waited by then. */
-  private record Pace(long notBefore, long waited) {}
+  /**
+   * When a held campaign's last batch ended, when it may run the next, the throttle delay it will
+   * have waited by then, and when to look at the stored campaign again while waiting.
+   */
+  private record Pace(long lastEnd, long notBefore, long waited, long nextCheck) {}
+
+  /**
+   * While a campaign waits out its throttle delay, looks at it once per poll interval: a shorter
+   * delay applies at once, and a paused, cancelled-and-done or taken-over campaign is let go.
+   */
+  private void recheckWaiting(long now) {
+    for (Map.Entry<Long, Pace> e : held.entrySet()) {
+      Pace p = e.getValue();
+      if (now - p.notBefore() >= 0 || now - p.nextCheck() < 0) {
+        continue;
+      }
+      RewrapCampaign c = runner.current(e.getKey()).orElse(null);
+      if (c == null || !c.state().runnable() || !runner.owner().equals(c.leaseOwner())) {
+        held.remove(e.getKey());
+        continue;
+      }
+      long delay = c.delayMillis() * 1_000_000;
+      long notBefore = Math.min(p.notBefore(), p.lastEnd() + delay);
+      held.put(e.getKey(), new Pace(p.lastEnd(), notBefore, notBefore - p.lastEnd(), now + idlePoll.toNanos()));
+    }
+  }
 
   /** A held campaign whose throttle delay has passed, if any. */
   private Long due(long now) {

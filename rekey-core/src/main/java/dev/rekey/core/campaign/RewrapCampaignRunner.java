@@ -129,6 +129,11 @@ public final class RewrapCampaignRunner {
     }
   }
 
+  /** The campaign as stored now (to notice a pause, a new throttle or a lost lease while waiting). */
+  public Optional<RewrapCampaign> current(long id) {
+    return campaigns.find(id);
+  }
+
   /** Gives up this node's lease on {@code id} (on shutdown). */
   public void release(long id) {
     campaigns.release(id, owner);
