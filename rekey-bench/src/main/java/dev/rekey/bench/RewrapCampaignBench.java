@@ -84,14 +84,18 @@ public final class RewrapCampaignBench {
     RewrapCampaignRunner runner = new RewrapCampaignRunner(store.campaigns(), store.deks(), store.transactions(),
         store.events(), cache, clock, Duration.ofMinutes(5), "bench");
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     RewrapCampaign c = campaigns.start("default", "tenants", null, batch, 0L, "api");
     runner.claim();
     runner.runToEnd(c.id());
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpu = (processCpuNanos() - cpuStart) / 1e9;
     RewrapCampaign done = store.campaigns().find(c.id()).orElseThrow();
     long left = store.deks().countWrapped("default", "tenants", 1, 2);
     System.out.printf(Locale.ROOT, "%s: re-wrapped %,d DEKs in batches of %,d in %.2f s (%,.0f DEKs/s); state %s,"
         + " left on v1: %d%n", dialect, done.done(), batch, seconds, done.done() / seconds, done.state().wireName(), left);
+    System.out.printf(Locale.ROOT, "CPU time of this JVM during the campaign: %.2f s (on SQLite that includes the"
+        + " database; PostgreSQL's own processes are not counted)%n", cpu);
     DekService deks = new DekService(store.deks(), cache, clock);
     for (int i = 0; i < count; i += Math.max(1, count / 1000)) {
       deks.fetch("default", "tenants", "t" + i, null).destroy();
@@ -142,8 +146,13 @@ public final class RewrapCampaignBench {
         count, read / 1e9, crypto / 1e9, write / 1e9, (System.nanoTime() - start) / 1e9);
   }
 
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
   /** Bulk-loads DEKs wrapped by the KEK's version 1 with plain JDBC batches (setup, not timed). */
-  private static void load(KeyCache cache, String url, String user, int count) throws Exception {
+  static void load(KeyCache cache, String url, String user, int count) throws Exception {
     DekCipher cipher = new DekCipher(cache);
     KeyCache.Entry kek = cipher.kek("default", "tenants");
     String jdbc = url.startsWith("jdbc:postgresql:") ? url + "?reWriteBatchedInserts=true" : url;
