@@ -19,7 +19,15 @@ class DekCliE2eTest {
 
   @Test
   void dekCommands_andACampaignControlledFromTheCli(@TempDir Path dir) {
-    try (RekeyServer server = E2e.devServer(dir.resolve("data"))) {
+    // campaigns start on request only here, so that the planner cannot start one first
+    System.setProperty("rekey.rewrap.plannerInterval", "PT0S");
+    RekeyServer booted;
+    try {
+      booted = E2e.devServer(dir.resolve("data"));
+    } finally {
+      System.clearProperty("rekey.rewrap.plannerInterval");
+    }
+    try (RekeyServer server = booted) {
       String url = server.url();
       String t = E2e.ROOT_TOKEN;
       ok(E2e.cli(url, t, null, "key", "create", "tenants"));

@@ -34,7 +34,9 @@ class RewrapCrashE2eTest {
     int port = E2e.freePort();
     String url = "http://127.0.0.1:" + port;
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.rekey.app.Main",
+    // the campaign is started on request (the planner, off here, could otherwise start it first)
+    Process process = new ProcessBuilder(java, "-Drekey.rewrap.plannerInterval=PT0S", "-cp",
+        System.getProperty("java.class.path"), "dev.rekey.app.Main",
         "server", "--dev", "--data-dir", data.toString(), "--dev-root-token", E2e.ROOT_TOKEN,
         "--address", "127.0.0.1:" + port)
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -63,7 +63,12 @@ public final class RekeyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RekeyServer.class);
   private static final Duration KEYRING_REFRESH = Duration.ofSeconds(1);
   private static final Duration REWRAP_LEASE = Duration.ofSeconds(30);
-  private static final Duration REWRAP_PLAN_INTERVAL = Duration.ofSeconds(10);
+  /**
+   * How often each node looks for KEKs whose stored DEKs need a re-wrap campaign: system property
+   * {@code rekey.rewrap.plannerInterval} (ISO-8601, default PT10S; PT0S turns the planner off, so
+   * that campaigns start only on request).
+   */
+  static final String PLANNER_INTERVAL_PROPERTY = "rekey.rewrap.plannerInterval";
 
   private final ServerConfig config;
   private final Store store;
@@ -187,7 +192,9 @@ public final class RekeyServer implements AutoCloseable {
     RewrapCampaignRunner runner = new RewrapCampaignRunner(store.campaigns(), store.deks(), store.transactions(),
         store.events(), cache, clock, REWRAP_LEASE, owner);
     RewrapPlanner planner = new RewrapPlanner(store.deks(), store.campaigns(), campaigns, cache);
-    RewrapWorker worker = new RewrapWorker(runner, planner, root::sealed, REWRAP_PLAN_INTERVAL, Duration.ofSeconds(1));
+    Duration interval = Duration.parse(System.getProperty(PLANNER_INTERVAL_PROPERTY, "PT10S"));
+    RewrapWorker worker = new RewrapWorker(runner, interval.isZero() || interval.isNegative() ? null : planner,
+        root::sealed, interval, Duration.ofSeconds(1));
     worker.start();
     return worker;
   }

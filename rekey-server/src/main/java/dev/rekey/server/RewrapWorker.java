@@ -33,6 +33,7 @@ final class RewrapWorker implements AutoCloseable {
   /** Campaigns this node holds the lease of, and when each may run its next batch (throttling). */
   private final Map<Long, Pace> held = new ConcurrentHashMap<>();
 
+  /** {@code planner} null: campaigns start only on request. */
   RewrapWorker(RewrapCampaignRunner runner, RewrapPlanner planner, BooleanSupplier sealed, Duration planInterval,
       Duration idlePoll) {
     this.runner = runner;
@@ -57,7 +58,7 @@ final class RewrapWorker implements AutoCloseable {
           continue;
         }
         long now = System.nanoTime();
-        if (now - nextPlan >= 0) {
+        if (planner != null && now - nextPlan >= 0) {
           nextPlan = now + planInterval.toNanos();
           planner.plan().forEach(c -> LOG.info("started re-wrap campaign {} for key {}/{} (v{} -> v{}, {} data keys)",
               c.id(), c.namespace(), c.kek(), c.fromVersion(), c.toVersion(), c.total()));
