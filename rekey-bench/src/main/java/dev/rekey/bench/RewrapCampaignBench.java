@@ -70,6 +70,14 @@ public final class RewrapCampaignBench {
     KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), () -> ring, cache, clock,
         Duration.ofDays(1), store.storedDekVersions());
     keys.create("default", "tenants", KeyType.AES256_GCM, Map.of());
+    if (Boolean.getBoolean("hotExperiment")) {
+      // experiment only (PostgreSQL): no index on kek_version and room in every page, so that
+      // re-wrap updates can be HOT (heap-only tuples, no index entries)
+      try (Connection c = DriverManager.getConnection(url, user, null); java.sql.Statement st = c.createStatement()) {
+        st.execute("DROP INDEX deks_by_kek_version");
+        st.execute("ALTER TABLE deks SET (fillfactor = 45)");
+      }
+    }
     long loadStart = System.nanoTime();
     load(cache, url, user, count);
     System.out.printf(Locale.ROOT, "loaded %,d DEKs in %.1f s%n", count, (System.nanoTime() - loadStart) / 1e9);
