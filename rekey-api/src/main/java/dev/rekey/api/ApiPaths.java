@@ -21,6 +21,7 @@ public final class ApiPaths {
   public static final String AUDIT_RECORDS = "/v1/audit/records";
   public static final String WEBHOOKS = "/v1/webhooks";
   public static final String EVENTS = "/v1/events";
+  public static final String REWRAP_CAMPAIGNS = "/v1/rewrap-campaigns";
 
   public static final String HEADER_TOKEN = "X-Rekey-Token";
   public static final String HEADER_NAMESPACE = "X-Rekey-Namespace";
@@ -79,6 +80,21 @@ public final class ApiPaths {
   /** {@code /v1/webhooks/{id}/deliveries/{delivery}/redeliver}. */
   public static String redeliver(String webhookId, String deliveryId) {
     return webhookAction(webhookId, "deliveries") + "/" + segment(deliveryId) + "/redeliver";
+  }
+
+  /** {@code /v1/keys/{name}/deks}: the tenant data keys under a key. */
+  public static String deks(String name) {
+    return key(name) + "/deks";
+  }
+
+  /** {@code /v1/keys/{name}/deks/{tenant}}. */
+  public static String dek(String name, String tenant) {
+    return deks(name) + "/" + segment(tenant);
+  }
+
+  /** {@code /v1/rewrap-campaigns/{id}}. */
+  public static String campaign(long id) {
+    return REWRAP_CAMPAIGNS + "/" + id;
   }
 
   /** Percent-encodes every byte outside the RFC 3986 unreserved set. */

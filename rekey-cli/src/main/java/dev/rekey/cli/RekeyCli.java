@@ -45,6 +45,8 @@ import picocli.CommandLine.ScopeType;
         EventCommands.class,
         PolicyCommands.class,
         RotationCommands.class,
+        DekCommands.class,
+        CampaignCommands.class,
         CommandLine.HelpCommand.class
     })
 public final class RekeyCli {

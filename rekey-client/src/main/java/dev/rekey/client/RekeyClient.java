@@ -14,6 +14,14 @@ import dev.rekey.api.PolicyList;
 import dev.rekey.api.PolicyPaths;
 import dev.rekey.api.PolicySpec;
 import dev.rekey.api.RotationStatus;
+import dev.rekey.api.CampaignList;
+import dev.rekey.api.CampaignView;
+import dev.rekey.api.CreateDekRequest;
+import dev.rekey.api.DekList;
+import dev.rekey.api.DekPlaintext;
+import dev.rekey.api.DekView;
+import dev.rekey.api.StartCampaignRequest;
+import dev.rekey.api.ThrottleCampaignRequest;
 import dev.rekey.api.ApiPaths;
 import dev.rekey.api.AuditRecordList;
 import dev.rekey.api.AuditVerifyResponse;
@@ -534,6 +542,85 @@ public final class RekeyClient {
   }
 
   // ---- raw access ----
+
+  // ---- tenant data keys (server-held) ----
+
+  /** Creates version 1 of {@code tenant}'s data key under the key {@code name} (metadata only in the answer). */
+  public DekView createDek(String name, String tenant) {
+    return post(ApiPaths.deks(name), new CreateDekRequest(tenant), DekView.class);
+  }
+
+  /** Every version of the tenant's data key (metadata). */
+  public DekView getDek(String name, String tenant) {
+    return get(ApiPaths.dek(name, tenant), DekView.class);
+  }
+
+  /** Adds a new version of the tenant's data key; it becomes the one fetched by default. */
+  public DekView rotateDek(String name, String tenant) {
+    return post(ApiPaths.dek(name, tenant) + "/rotate", null, DekView.class);
+  }
+
+  /** One page of tenants' data keys under the key, after tenant {@code after} (null: from the start). */
+  public DekList listDeks(String name, String after, Integer limit) {
+    StringBuilder path = new StringBuilder(ApiPaths.deks(name));
+    char sep = '?';
+    if (after != null) {
+      path.append(sep).append("after=").append(ApiPaths.segment(after));
+      sep = '&';
+    }
+    if (limit != null) {
+      path.append(sep).append("limit=").append(limit);
+    }
+    return get(path.toString(), DekList.class);
+  }
+
+  /** The tenant's data key in the clear: the latest version, or {@code version}. */
+  public DekPlaintext fetchDek(String name, String tenant, Integer version) {
+    return get(ApiPaths.dek(name, tenant) + "/plaintext" + (version == null ? "" : "?version=" + version),
+        DekPlaintext.class);
+  }
+
+  /** The key bytes of a fetched data key; the caller owns (and should wipe) the array. */
+  public static byte[] dekBytes(DekPlaintext dek) {
+    return unb64(dek.plaintext());
+  }
+
+  // ---- re-wrap campaigns ----
+
+  /** Starts re-wrapping the stored data keys of key {@code name} to its primary; nulls take the server's defaults. */
+  public CampaignView startRewrapCampaign(String name, Integer fromVersion, Integer batchSize, Long delayMs) {
+    return post(ApiPaths.REWRAP_CAMPAIGNS, new StartCampaignRequest(name, fromVersion, batchSize, delayMs),
+        CampaignView.class);
+  }
+
+  public CampaignView rewrapCampaign(long id) {
+    return get(ApiPaths.campaign(id), CampaignView.class);
+  }
+
+  /** Campaigns of the namespace by id after {@code after} (0: from the start); {@code activeOnly}: not final ones. */
+  public CampaignList rewrapCampaigns(long after, boolean activeOnly, Integer limit) {
+    return get(ApiPaths.REWRAP_CAMPAIGNS + "?after=" + after + (activeOnly ? "&active=true" : "")
+        + (limit == null ? "" : "&limit=" + limit), CampaignList.class);
+  }
+
+  public CampaignView pauseRewrapCampaign(long id) {
+    return post(ApiPaths.campaign(id) + "/pause", null, CampaignView.class);
+  }
+
+  public CampaignView resumeRewrapCampaign(long id) {
+    return post(ApiPaths.campaign(id) + "/resume", null, CampaignView.class);
+  }
+
+  /** Cancels and rolls back what the campaign re-wrapped (refused once the old version may no longer decrypt). */
+  public CampaignView cancelRewrapCampaign(long id) {
+    return post(ApiPaths.campaign(id) + "/cancel", null, CampaignView.class);
+  }
+
+  /** Changes the batch size and throttle (delay between batches, or batches per second); nulls leave them. */
+  public CampaignView throttleRewrapCampaign(long id, Integer batchSize, Long delayMs, Double batchesPerSecond) {
+    return send("PATCH", ApiPaths.campaign(id), new ThrottleCampaignRequest(batchSize, delayMs, batchesPerSecond),
+        CampaignView.class);
+  }
 
   /**
    * Any request: the body (a rekey-api record or null) is sent as JSON, the 2xx answer returned

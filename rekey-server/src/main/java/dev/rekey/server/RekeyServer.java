@@ -15,6 +15,11 @@ import dev.rekey.core.root.Pkcs11Seal;
 import dev.rekey.core.root.RootOfTrust;
 import dev.rekey.core.root.Seal;
 import dev.rekey.core.root.ShamirSeal;
+import dev.rekey.core.campaign.RewrapCampaign;
+import dev.rekey.core.campaign.RewrapCampaignRunner;
+import dev.rekey.core.campaign.RewrapCampaignService;
+import dev.rekey.core.campaign.RewrapPlanner;
+import dev.rekey.core.dek.DekService;
 import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.JwtService;
 import dev.rekey.core.service.KeyCache;
@@ -33,6 +38,8 @@ import dev.rekey.core.service.TokenService;
 import dev.rekey.core.usage.UsageCounter;
 import dev.rekey.core.usage.UsageTracker;
 import dev.rekey.server.api.AuditEndpoints;
+import dev.rekey.server.api.CampaignEndpoints;
+import dev.rekey.server.api.DekEndpoints;
 import dev.rekey.server.api.CryptoEndpoints;
 import dev.rekey.server.api.JwtEndpoints;
 import dev.rekey.server.api.KeyEndpoints;
@@ -81,6 +88,13 @@ public final class RekeyServer implements AutoCloseable {
   private static final Duration SECRET_ROTATION_TICK = Duration.ofSeconds(1);
   private static final Duration ROTATION_HOOK_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration USAGE_TICK = Duration.ofMillis(250);
+  private static final Duration REWRAP_LEASE = Duration.ofSeconds(30);
+  /**
+   * How often each node looks for KEKs whose stored DEKs need a re-wrap campaign: system property
+   * {@code rekey.rewrap.plannerInterval} (ISO-8601, default PT10S; PT0S turns the planner off, so
+   * that campaigns start only on request).
+   */
+  static final String PLANNER_INTERVAL_PROPERTY = "rekey.rewrap.plannerInterval";
 
   private final ServerConfig config;
   private final Store store;
@@ -97,10 +111,12 @@ public final class RekeyServer implements AutoCloseable {
   private final UsageTracker usage;
   private final UsageFlusher usageFlusher;
   private RotationTicker rotationTicker;
+  private final RewrapWorker rewrap;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
       RootLifecycle root, String rootToken, ApiRouter router, SecretRotationWorker secretWorker,
-      JdkWebhookTransport hookTransport, Metrics metrics, UsageTracker usage, UsageFlusher usageFlusher) {
+      JdkWebhookTransport hookTransport, Metrics metrics, UsageTracker usage, UsageFlusher usageFlusher,
+      RewrapWorker rewrap) {
     this.config = config;
     this.store = store;
     this.audit = audit;
@@ -114,6 +130,7 @@ public final class RekeyServer implements AutoCloseable {
     this.metrics = metrics;
     this.usage = usage;
     this.usageFlusher = usageFlusher;
+    this.rewrap = rewrap;
   }
 
   public static RekeyServer start(ServerConfig config) {
@@ -131,6 +148,7 @@ public final class RekeyServer implements AutoCloseable {
     Webhooks webhooks = null;
     UsageFlusher usageFlusher = null;
     Metrics metrics = new Metrics();
+    RewrapWorker rewrap = null;
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
@@ -143,7 +161,8 @@ public final class RekeyServer implements AutoCloseable {
           usageCounter);
       UsageTracker usage = new UsageTracker(usageCounter, store.usage());
       UsageMetrics.register(metrics, cache, clock);
-      KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait());
+      KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache, clock, config.minimumDestroyWait(),
+          store.storedDekVersions());
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
       RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
       webhooks = Webhooks.start(store, rootOfTrust, () -> !root.sealed(), clock, webhookSettings);
@@ -194,6 +213,10 @@ public final class RekeyServer implements AutoCloseable {
           schedulerConfig.overdueAfter())).register(router);
       RotationScheduler scheduler = new RotationScheduler(keys, new RotationScheduler.Stores(store.schedules(),
           store.policies(), store.transactions(), store.events()), usage, clock, schedulerConfig);
+      RewrapCampaignService campaigns = new RewrapCampaignService(store.campaigns(), store.deks(), cache, clock,
+          RewrapCampaign.DEFAULT_BATCH_SIZE);
+      new DekEndpoints(new DekService(store.deks(), cache, clock)).register(router);
+      new CampaignEndpoints(campaigns).register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
       new MetricsEndpoints(metrics, config.usage().metricsUnauthenticated()).register(router);
 
@@ -214,16 +237,20 @@ public final class RekeyServer implements AutoCloseable {
         secretRotations.recover();
       }
       secretWorker = new SecretRotationWorker(vertx, secretRotations, root, SECRET_ROTATION_TICK);
+      rewrap = startRewrapWorker(store, cache, campaigns, root, clock);
       Listeners listeners = listen(vertx, router, config);
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal, {} event loops; ready {} ms after JVM start)",
           config.tls() == null ? "http" : "https", config.host(), listeners.port(), store.dialect(),
           rootOfTrust.sealType(), config.eventLoops(), ManagementFactory.getRuntimeMXBean().getUptime());
       RekeyServer server = new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router,
-          secretWorker, hookTransport, metrics, usage, usageFlusher);
+          secretWorker, hookTransport, metrics, usage, usageFlusher, rewrap);
       server.webhooks = webhooks;
       server.rotationTicker = new RotationTicker(scheduler, config.schedulerInterval(), root::sealed);
       return server;
     } catch (Exception e) {
+      if (rewrap != null) {
+        rewrap.close();
+      }
       if (secretWorker != null) {
         secretWorker.close();
       }
@@ -264,6 +291,27 @@ public final class RekeyServer implements AutoCloseable {
       host = "unknown-host";
     }
     return host + ":" + (config.dataDir() == null ? config.address() : config.dataDir().toAbsolutePath().normalize());
+  }
+
+  /**
+   * Re-wrap campaigns in the background on a thread of their own. On SQLite this is the only node,
+   * so leases left by a previous run (a crash) are void and its campaigns resume at once; on
+   * PostgreSQL another node's lease is honoured until it lapses.
+   */
+  private static RewrapWorker startRewrapWorker(Store store, KeyCache cache, RewrapCampaignService campaigns,
+      RootLifecycle root, Clock clock) {
+    if (store.dialect() == Dialect.SQLITE) {
+      store.campaigns().releaseAllLeases();
+    }
+    String owner = "node-" + java.util.UUID.randomUUID();
+    RewrapCampaignRunner runner = new RewrapCampaignRunner(store.campaigns(), store.deks(), store.transactions(),
+        store.events(), cache, clock, REWRAP_LEASE, owner);
+    RewrapPlanner planner = new RewrapPlanner(store.deks(), store.campaigns(), campaigns, cache);
+    Duration interval = Duration.parse(System.getProperty(PLANNER_INTERVAL_PROPERTY, "PT10S"));
+    RewrapWorker worker = new RewrapWorker(runner, interval.isZero() || interval.isNegative() ? null : planner,
+        root::sealed, interval, Duration.ofSeconds(1));
+    worker.start();
+    return worker;
   }
 
   /** The deployed listeners: undeploying them closes the HTTP servers. */
@@ -412,6 +460,7 @@ public final class RekeyServer implements AutoCloseable {
       rotationTicker.close();
     }
     secretWorker.close();
+    rewrap.close();
     try {
       vertx.undeploy(listeners.deploymentId()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

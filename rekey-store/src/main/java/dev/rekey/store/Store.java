@@ -7,6 +7,10 @@ import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.SecretRepository;
 import dev.rekey.core.port.SecretRotationRepository;
 import dev.rekey.core.port.PolicyRepository;
+import dev.rekey.core.port.CampaignRepository;
+import dev.rekey.core.port.DekRepository;
+import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.port.StoredDekVersions;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.TokenRepository;
 import dev.rekey.core.port.Transactions;
@@ -44,6 +48,8 @@ public final class Store implements AutoCloseable {
   private final JdbcUsageRepository usage;
   private final JdbcPolicyRepository policies;
   private final JdbcScheduleRepository schedules;
+  private final JdbcDekRepository deks;
+  private final JdbcCampaignRepository campaigns;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -61,6 +67,8 @@ public final class Store implements AutoCloseable {
     this.usage = new JdbcUsageRepository(transactions);
     this.policies = new JdbcPolicyRepository(transactions);
     this.schedules = new JdbcScheduleRepository(transactions, dialect);
+    this.deks = new JdbcDekRepository(transactions, dialect);
+    this.campaigns = new JdbcCampaignRepository(transactions);
   }
 
   /**
@@ -131,6 +139,21 @@ public final class Store implements AutoCloseable {
   /** The rotation scheduler's due index, leases, run records and notices. */
   public JdbcScheduleRepository schedules() {
     return schedules;
+  }
+
+  /** Server-held tenant data keys. */
+  public DekRepository deks() {
+    return deks;
+  }
+
+  /** How many stored data keys each KEK version still wraps (guards retirement). */
+  public StoredDekVersions storedDekVersions() {
+    return deks;
+  }
+
+  /** Re-wrap campaigns. */
+  public CampaignRepository campaigns() {
+    return campaigns;
   }
 
   public Transactions transactions() {

@@ -26,7 +26,11 @@ public enum Action {
   /** Reading {@code /metrics} (unless the server serves it without a token). */
   METRICS_READ(false),
   /** Rotation policies and the scheduler's status (not per key: a policy may cover a namespace or type). */
-  POLICY_READ(false), POLICY_APPLY(false), ROTATION_STATUS(false);
+  POLICY_READ(false), POLICY_APPLY(false), ROTATION_STATUS(false),
+  /** Server-held tenant data keys under a key: create and rotate, read metadata, fetch in the clear. */
+  DEK_CREATE(true), DEK_READ(true), DEK_ROTATE(true), DEK_FETCH(true),
+  /** Re-wrap campaigns of a namespace: read progress; start, pause, resume, cancel, throttle. */
+  REWRAP_CAMPAIGN_READ(false), REWRAP_CAMPAIGN_MANAGE(false);
 
   private final boolean onKey;
 

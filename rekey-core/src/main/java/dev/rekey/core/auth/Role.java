@@ -14,10 +14,13 @@ public enum Role {
   ADMIN(EnumSet.allOf(Action.class)),
   KEY_OFFICER(EnumSet.of(Action.KEY_CREATE, Action.KEY_READ, Action.KEY_ROTATE, Action.KEY_CONFIGURE,
       Action.KEY_LIFECYCLE, Action.SECRET_LIST, Action.SECRET_WRITE, Action.SECRET_MANAGE, Action.SECRET_ROTATE,
-      Action.POLICY_READ, Action.POLICY_APPLY, Action.ROTATION_STATUS)),
+      Action.POLICY_READ, Action.POLICY_APPLY, Action.ROTATION_STATUS, Action.DEK_CREATE, Action.DEK_READ,
+      Action.DEK_ROTATE, Action.REWRAP_CAMPAIGN_READ, Action.REWRAP_CAMPAIGN_MANAGE)),
   CRYPTO_USER(EnumSet.of(Action.KEY_READ, Action.ENCRYPT, Action.DECRYPT, Action.REWRAP, Action.DATAKEY,
-      Action.MAC, Action.SIGN, Action.VERIFY, Action.SECRET_LIST, Action.SECRET_READ)),
-  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.SECRET_LIST, Action.METRICS_READ)),
+      Action.MAC, Action.SIGN, Action.VERIFY, Action.SECRET_LIST, Action.SECRET_READ, Action.DEK_READ,
+      Action.DEK_FETCH)),
+  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.SECRET_LIST, Action.METRICS_READ, Action.DEK_READ,
+      Action.REWRAP_CAMPAIGN_READ)),
   APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ));
 
   private final Set<Action> actions;

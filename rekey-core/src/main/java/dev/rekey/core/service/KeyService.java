@@ -12,6 +12,7 @@ import dev.rekey.core.event.Event;
 import dev.rekey.core.event.KeyEvents;
 import dev.rekey.core.port.EventOutbox;
 import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.port.StoredDekVersions;
 import dev.rekey.core.port.Transactions;
 import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
@@ -40,9 +41,21 @@ public final class KeyService {
   private final KeyCache cache;
   private final Clock clock;
   private final Duration minimumDestroyWait;
+  private final StoredDekVersions storedDeks;
 
   public KeyService(KeyRepository keys, Transactions transactions, EventOutbox outbox,
       Supplier<RootKeyring> keyring, KeyCache cache, Clock clock, Duration minimumDestroyWait) {
+    this(keys, transactions, outbox, keyring, cache, clock, minimumDestroyWait, StoredDekVersions.NONE);
+  }
+
+  /**
+   * With {@code storedDeks}, a version that stored data keys are still wrapped by can be neither
+   * retired nor passed by the minimum decryption version (their re-wrap campaign must finish first).
+   */
+  public KeyService(KeyRepository keys, Transactions transactions, EventOutbox outbox,
+      Supplier<RootKeyring> keyring, KeyCache cache, Clock clock, Duration minimumDestroyWait,
+      StoredDekVersions storedDeks) {
+    this.storedDeks = storedDeks;
     this.keys = keys;
     this.transactions = transactions;
     this.outbox = outbox;
@@ -113,6 +126,10 @@ public final class KeyService {
       Map<String, String> tags, Boolean exportable) {
     return change(namespace, name, k -> {
       Key next = k;
+      if (minDecryption != null && minDecryption > k.minDecryptionVersion()) {
+        requireNoStoredDeks(k, k.minDecryptionVersion(), minDecryption, "raise the minimum decryption version to "
+            + minDecryption);
+      }
       if (minDecryption != null) {
         next = next.withMinDecryptionVersion(minDecryption, clock.instant());
       }
@@ -133,7 +150,10 @@ public final class KeyService {
     Instant now = clock.instant();
     return switch (action) {
       case PROMOTE -> k.promote(version, now);
-      case RETIRE -> k.retire(version, now);
+      case RETIRE -> {
+        requireNoStoredDeks(k, version, version + 1, "retire version " + version);
+        yield k.retire(version, now);
+      }
       case DISABLE -> k.disable(version, now);
       case ENABLE -> k.enable(version, now);
       case REVOKE -> k.revoke(version, now);
@@ -141,6 +161,16 @@ public final class KeyService {
       case CANCEL_DESTROY -> k.cancelDestruction(version, now);
       case DESTROY -> k.destroy(version, now);
     };
+  }
+
+  /** Refuses {@code what} while stored DEKs are wrapped by versions from {@code from} to {@code toExclusive}. */
+  private void requireNoStoredDeks(Key k, int from, int toExclusive, String what) {
+    long count = storedDeks.countWrapped(k.namespace(), k.name(), from, toExclusive);
+    if (count > 0) {
+      String versions = toExclusive - from == 1 ? "version " + from : "versions " + from + " to " + (toExclusive - 1);
+      throw RekeyException.illegalState("cannot " + what + " of key '" + k.name() + "': " + count
+          + " stored data keys are still wrapped by " + versions + "; let their re-wrap campaign finish first");
+    }
   }
 
   /** The waiting period before destruction: {@code pendingDays} (default 30), never below purge protection. */
