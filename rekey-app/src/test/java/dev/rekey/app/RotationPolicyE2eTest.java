@@ -88,6 +88,15 @@ class RotationPolicyE2eTest {
     String calendar = status.out().substring(status.out().indexOf("Next 30 days"));
     assertThat(calendar).contains("default", "fast");
     assertThat(rekey("rotation", "status", "--json").out()).contains("\"calendar\"");
+
+    // the scheduler's rotations and the calendar reach Prometheus
+    java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/metrics"))
+            .header("Authorization", "Bearer " + ROOT_TOKEN).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    assertThat(scrape.body()).containsPattern("rekey_rotations_total\\{outcome=\"succeeded\"[^}]*} [1-9]")
+        .containsPattern("rekey_key_next_rotation_seconds\\{[^}]*key=\"fast\"");
   }
 
   @Test

@@ -56,6 +56,7 @@ import dev.rekey.server.http.Json;
 import dev.rekey.server.webhook.WebhookSettings;
 import dev.rekey.server.webhook.Webhooks;
 import dev.rekey.server.metrics.MetricNames;
+import dev.rekey.server.metrics.EngineMetrics;
 import dev.rekey.server.metrics.Metrics;
 import dev.rekey.server.metrics.UsageMetrics;
 import dev.rekey.store.Dialect;
@@ -165,7 +166,7 @@ public final class RekeyServer implements AutoCloseable {
           store.storedDekVersions());
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
       RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
-      webhooks = Webhooks.start(store, rootOfTrust, () -> !root.sealed(), clock, webhookSettings);
+      webhooks = Webhooks.start(store, rootOfTrust, () -> !root.sealed(), clock, webhookSettings, metrics);
 
       String rootToken = null;
       if (config.dev()) {
@@ -209,12 +210,14 @@ public final class RekeyServer implements AutoCloseable {
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       webhooks.register(router);
       SchedulerConfig schedulerConfig = SchedulerConfig.defaults(nodeId(config));
-      new PolicyEndpoints(new PolicyService(store.policies(), store.schedules(), store.transactions(), clock,
-          schedulerConfig.overdueAfter())).register(router);
+      PolicyService policyService = new PolicyService(store.policies(), store.schedules(), store.transactions(), clock,
+          schedulerConfig.overdueAfter());
+      new PolicyEndpoints(policyService).register(router);
       RotationScheduler scheduler = new RotationScheduler(keys, new RotationScheduler.Stores(store.schedules(),
           store.policies(), store.transactions(), store.events()), usage, clock, schedulerConfig);
       RewrapCampaignService campaigns = new RewrapCampaignService(store.campaigns(), store.deks(), cache, clock,
           RewrapCampaign.DEFAULT_BATCH_SIZE);
+      EngineMetrics.register(metrics, policyService, campaigns, clock);
       new DekEndpoints(new DekService(store.deks(), cache, clock)).register(router);
       new CampaignEndpoints(campaigns).register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
@@ -245,7 +248,7 @@ public final class RekeyServer implements AutoCloseable {
       RekeyServer server = new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router,
           secretWorker, hookTransport, metrics, usage, usageFlusher, rewrap);
       server.webhooks = webhooks;
-      server.rotationTicker = new RotationTicker(scheduler, config.schedulerInterval(), root::sealed);
+      server.rotationTicker = new RotationTicker(scheduler, config.schedulerInterval(), root::sealed, metrics);
       return server;
     } catch (Exception e) {
       if (rewrap != null) {

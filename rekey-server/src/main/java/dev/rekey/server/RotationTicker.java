@@ -1,6 +1,7 @@
 package dev.rekey.server;
 
 import dev.rekey.core.policy.RotationScheduler;
+import dev.rekey.core.port.MetricsRecorder;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,7 +20,8 @@ final class RotationTicker implements AutoCloseable {
 
   private final ScheduledExecutorService executor;
 
-  RotationTicker(RotationScheduler scheduler, Duration interval, BooleanSupplier sealed) {
+  /** {@code metrics} hears of every rotation the scheduler ran, by outcome. */
+  RotationTicker(RotationScheduler scheduler, Duration interval, BooleanSupplier sealed, MetricsRecorder metrics) {
     this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "rekey-rotation-scheduler");
       t.setDaemon(true);
@@ -34,12 +36,22 @@ final class RotationTicker implements AutoCloseable {
         int rounds = 0;
         do {
           r = scheduler.tick();
+          record(metrics, r);
         } while (r.claimed() >= scheduler.config().batch() && ++rounds < 100 && !Thread.currentThread().isInterrupted());
       } catch (RuntimeException | Error e) {
         // never let the executor drop the schedule: a thrown tick would cancel all later ticks
         LOG.warn("rotation scheduler tick failed: {}", e.toString());
       }
     }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private static void record(MetricsRecorder metrics, RotationScheduler.TickResult r) {
+    for (int i = 0; i < r.rotated(); i++) {
+      metrics.rotation("succeeded");
+    }
+    for (int i = 0; i < r.failed(); i++) {
+      metrics.rotation("failed");
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.rekey.core.webhook;
 
 import dev.rekey.core.crypto.Randomness;
+import dev.rekey.core.port.MetricsRecorder;
 import dev.rekey.core.crypto.SecretBytes;
 import dev.rekey.core.event.Event;
 import dev.rekey.core.port.DeliveryRepository;
@@ -38,12 +39,20 @@ public final class WebhookDeliverer {
   private final WebhookTransport transport;
   private final DeliveryConfig config;
   private final Clock clock;
+  private final MetricsRecorder metrics;
 
   public WebhookDeliverer(Sources sources, WebhookTransport transport, DeliveryConfig config, Clock clock) {
+    this(sources, transport, config, clock, MetricsRecorder.NONE);
+  }
+
+  /** As above, reporting every attempt's outcome and lag (from the delivery's creation) to {@code metrics}. */
+  public WebhookDeliverer(Sources sources, WebhookTransport transport, DeliveryConfig config, Clock clock,
+      MetricsRecorder metrics) {
     this.sources = sources;
     this.transport = transport;
     this.config = config;
     this.clock = clock;
+    this.metrics = metrics;
   }
 
   /** Claims and attempts up to {@code limit} due deliveries; returns how many it attempted. */
@@ -112,9 +121,13 @@ public final class WebhookDeliverer {
         : now.plus(config.backoff().delay(failures, Randomness.get()));
     if (!sources.deliveries().record(d.id(), config.node(), outcome, next, now)) {
       LOG.info("webhook delivery {}: lease lost before the outcome was recorded; another node retries it", d.id());
-    } else if (!outcome.success() && next == null) {
+      return;
+    }
+    if (!outcome.success() && next == null) {
       LOG.warn("webhook delivery {} to {} dead-lettered after {} attempt(s): {}", d.id(), d.webhookId(), failures,
           outcome.error());
     }
+    metrics.webhookDelivery(outcome.success() ? "delivered" : next == null ? "dead_lettered" : "failed",
+        java.time.Duration.between(d.createdAt(), now));
   }
 }

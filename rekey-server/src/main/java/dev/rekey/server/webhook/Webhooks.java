@@ -37,13 +37,13 @@ public final class Webhooks implements AutoCloseable {
    * resumed at unseal also re-wraps webhook secrets. {@code ready}: is the server unsealed?
    */
   public static Webhooks start(Store store, RootOfTrust root, BooleanSupplier ready, Clock clock,
-      WebhookSettings settings) {
+      WebhookSettings settings, dev.rekey.core.port.MetricsRecorder metrics) {
     root.alsoRewrap(new WebhookSecretRewrap(store.webhooks()));
     WebhookService service = new WebhookService(store.webhooks(), store.deliveries(), root::keyring, clock);
     JdkWebhookTransport transport = new JdkWebhookTransport(settings.timeout());
     WebhookDeliverer deliverer = new WebhookDeliverer(new WebhookDeliverer.Sources(store.webhooks(),
         store.deliveries(), store.events(), root::keyring, new CloudEventsJson()), transport,
-        new DeliveryConfig(settings.backoff(), settings.lease(), "node-" + UUID.randomUUID()), clock);
+        new DeliveryConfig(settings.backoff(), settings.lease(), "node-" + UUID.randomUUID()), clock, metrics);
     WebhookDispatcher dispatcher = new WebhookDispatcher(store.events(), store.webhooks(), store.deliveries(),
         store.transactions(), clock);
     WebhookWorker worker = new WebhookWorker(dispatcher, deliverer, ready, settings.senders()).start(settings.poll());

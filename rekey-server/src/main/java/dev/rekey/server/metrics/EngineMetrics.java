@@ -1,0 +1,55 @@
+package dev.rekey.server.metrics;
+
+import dev.rekey.api.RotationStatus;
+import dev.rekey.core.campaign.RewrapCampaign;
+import dev.rekey.core.campaign.RewrapCampaignService;
+import dev.rekey.core.policy.PolicyService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rotation engine's gauges, read at scrape time: seconds to each key's next scheduled
+ * rotation (due, overdue and the next 30 days, from the scheduler's due index) and the progress
+ * of active re-wrap campaigns. Counters for rotations and webhook deliveries are pushed by the
+ * scheduler and the deliverer through {@link Metrics}.
+ */
+public final class EngineMetrics {
+  private EngineMetrics() {}
+
+  public static void register(Metrics metrics, PolicyService policies, RewrapCampaignService campaigns, Clock clock) {
+    metrics.labeledGauges(MetricNames.KEY_NEXT_ROTATION, "Seconds until the next scheduled rotation (negative: overdue)",
+        "seconds", MetricNames.KEY_LABELS, () -> nextRotations(policies.status(), clock.instant()));
+    metrics.labeledGauges(MetricNames.CAMPAIGN_PROGRESS, "Share of a re-wrap campaign's DEKs done", "ratio",
+        MetricNames.CAMPAIGN_LABELS, () -> campaignRows(campaigns.active(), true));
+    metrics.labeledGauges(MetricNames.CAMPAIGN_REMAINING, "DEKs a re-wrap campaign still has to re-wrap", "deks",
+        MetricNames.CAMPAIGN_LABELS, () -> campaignRows(campaigns.active(), false));
+  }
+
+  static List<Metrics.Sample> nextRotations(RotationStatus status, Instant now) {
+    Map<String, Metrics.Sample> rows = new LinkedHashMap<>();
+    List<RotationStatus.Entry> all = new ArrayList<>(status.overdue());
+    all.addAll(status.due());
+    all.addAll(status.calendar());
+    for (RotationStatus.Entry e : all) {
+      if (e.nextRotation() != null) {
+        double seconds = Duration.between(now, Instant.parse(e.nextRotation())).toMillis() / 1000.0;
+        rows.putIfAbsent(e.namespace() + "/" + e.key(), Metrics.Sample.of(seconds, e.namespace(), e.key()));
+      }
+    }
+    return List.copyOf(rows.values());
+  }
+
+  static List<Metrics.Sample> campaignRows(List<RewrapCampaign> active, boolean ratio) {
+    List<Metrics.Sample> rows = new ArrayList<>();
+    for (RewrapCampaign c : active) {
+      double value = ratio ? (c.total() == 0 ? 1.0 : (double) c.done() / c.total()) : Math.max(0, c.total() - c.done());
+      rows.add(Metrics.Sample.of(value, String.valueOf(c.id()), c.namespace(), c.kek()));
+    }
+    return rows;
+  }
+}
