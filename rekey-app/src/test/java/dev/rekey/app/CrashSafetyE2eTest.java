@@ -39,11 +39,7 @@ class CrashSafetyE2eTest {
     Path log = dir.resolve("server.log");
     int port = E2e.freePort();
     String url = "http://127.0.0.1:" + port;
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.rekey.app.Main",
-        "server", "--dev", "--data-dir", data.toString(), "--dev-root-token", E2e.ROOT_TOKEN,
-        "--address", "127.0.0.1:" + port)
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process = E2e.startServerProcess(data, port, log);
 
     ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
     ConcurrentLinkedQueue<String> failuresBeforeKill = new ConcurrentLinkedQueue<>();
@@ -52,14 +48,6 @@ class CrashSafetyE2eTest {
     List<Thread> threads = new ArrayList<>();
     try {
       RekeyClient client = E2e.client(url, E2e.ROOT_TOKEN);
-      E2e.await("the server process answers health (log: " + log + ")", Duration.ofSeconds(60), () -> {
-        assertThat(process.isAlive()).as("server process alive; log:\n%s", readLog(log)).isTrue();
-        try {
-          return "ok".equals(client.health().status());
-        } catch (RuntimeException e) {
-          return false;
-        }
-      });
       client.createKey("crash", null, null);
 
       for (int t = 0; t < WRITERS; t++) {
@@ -145,14 +133,6 @@ class CrashSafetyE2eTest {
       }
       assertThat(encrypts).as("audit records of acknowledged encrypts").isGreaterThanOrEqualTo(all.size());
       assertThat(rotates).as("audit records of acknowledged rotations").isGreaterThanOrEqualTo(rotations);
-    }
-  }
-
-  private static String readLog(Path log) {
-    try {
-      return Files.readString(log);
-    } catch (java.io.IOException e) {
-      return "(no log: " + e + ")";
     }
   }
 }

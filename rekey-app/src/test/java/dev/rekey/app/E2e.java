@@ -109,4 +109,37 @@ final class E2e {
       throw new AssertionError("no free port", e);
     }
   }
+
+  /**
+   * A dev server as its own JVM (so that a test can kill it with SIGKILL) on {@code port}, logging
+   * to {@code log}, with extra JVM options; returns once it answers health.
+   */
+  static Process startServerProcess(Path data, int port, Path log, String... jvmOptions) throws java.io.IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(List.of(java));
+    command.addAll(List.of(jvmOptions));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.rekey.app.Main", "server", "--dev",
+        "--data-dir", data.toString(), "--dev-root-token", ROOT_TOKEN, "--address", "127.0.0.1:" + port));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    RekeyClient client = client("http://127.0.0.1:" + port, ROOT_TOKEN);
+    await("the server process answers health (log: " + log + ")", Duration.ofSeconds(60), () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("the server process died; log:\n" + readLog(log));
+      }
+      try {
+        return "ok".equals(client.health().status());
+      } catch (RuntimeException e) {
+        return false;
+      }
+    });
+    return process;
+  }
+
+  static String readLog(Path log) {
+    try {
+      return java.nio.file.Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
 }

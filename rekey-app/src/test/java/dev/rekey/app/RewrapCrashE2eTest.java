@@ -33,27 +33,14 @@ class RewrapCrashE2eTest {
     Path log = dir.resolve("server.log");
     int port = E2e.freePort();
     String url = "http://127.0.0.1:" + port;
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // the campaign is started on request (the planner, off here, could otherwise start it first)
-    Process process = new ProcessBuilder(java, "-Drekey.rewrap.plannerInterval=PT0S", "-cp",
-        System.getProperty("java.class.path"), "dev.rekey.app.Main",
-        "server", "--dev", "--data-dir", data.toString(), "--dev-root-token", E2e.ROOT_TOKEN,
-        "--address", "127.0.0.1:" + port)
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process process = E2e.startServerProcess(data, port, log, "-Drekey.rewrap.plannerInterval=PT0S");
 
     Map<String, String> keys = new HashMap<>();
     long campaignId;
     long doneBeforeKill;
     try {
       RekeyClient client = E2e.client(url, E2e.ROOT_TOKEN);
-      E2e.await("the server process answers health (log: " + log + ")", Duration.ofSeconds(60), () -> {
-        assertThat(process.isAlive()).as("server process alive").isTrue();
-        try {
-          return "ok".equals(client.health().status());
-        } catch (RuntimeException e) {
-          return false;
-        }
-      });
       client.createKey("tenants", null, null);
       for (int i = 0; i < DEKS; i++) {
         client.createDek("tenants", "tenant-" + i);

@@ -101,22 +101,11 @@ class SecretRotationCrashE2eTest {
     Path log = dir.resolve("server.log");
     int port = E2e.freePort();
     String url = "http://127.0.0.1:" + port;
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String rotationId;
     try (Hook hook = new Hook(step)) {
-      Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.rekey.app.Main",
-          "server", "--dev", "--data-dir", data.toString(), "--dev-root-token", E2e.ROOT_TOKEN,
-          "--address", "127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process process = E2e.startServerProcess(data, port, log);
       try {
         RekeyClient client = E2e.client(url, E2e.ROOT_TOKEN);
-        E2e.await("the server process answers health (log: " + log + ")", Duration.ofSeconds(60), () -> {
-          assertThat(process.isAlive()).as("server process alive").isTrue();
-          try {
-            return "ok".equals(client.health().status());
-          } catch (RuntimeException e) {
-            return false;
-          }
-        });
         SecretsClient secrets = client.secrets();
         secrets.put("hook-signing", "whsec_" + Base64.getEncoder().encodeToString(SIGNING_KEY));
         secrets.put("api-password", "initial");

@@ -222,16 +222,7 @@ public final class RekeyClient {
 
   /** The query path of {@code GET /v1/keys}. */
   public static String keysPath(String after, Integer limit) {
-    StringBuilder path = new StringBuilder(ApiPaths.KEYS);
-    char sep = '?';
-    if (after != null) {
-      path.append(sep).append("after=").append(ApiPaths.segment(after));
-      sep = '&';
-    }
-    if (limit != null) {
-      path.append(sep).append("limit=").append(limit);
-    }
-    return path.toString();
+    return pathWithQuery(ApiPaths.KEYS, "after", after, "limit", limit);
   }
 
   public KeyView updateKey(String name, UpdateKeyRequest request) {
@@ -438,16 +429,7 @@ public final class RekeyClient {
 
   /** The query path of {@code GET /v1/audit/records}. */
   public static String auditRecordsPath(Long from, Integer limit) {
-    StringBuilder path = new StringBuilder(ApiPaths.AUDIT_RECORDS);
-    char sep = '?';
-    if (from != null) {
-      path.append(sep).append("from=").append(from);
-      sep = '&';
-    }
-    if (limit != null) {
-      path.append(sep).append("limit=").append(limit);
-    }
-    return path.toString();
+    return pathWithQuery(ApiPaths.AUDIT_RECORDS, "from", from, "limit", limit);
   }
 
   // ---- webhooks and events ----
