@@ -25,6 +25,7 @@ import dev.rekey.core.service.JwtService;
 import dev.rekey.core.service.KeyCache;
 import dev.rekey.core.service.KeyExportService;
 import dev.rekey.core.service.KeyService;
+import dev.rekey.core.service.SecretExpiryNotices;
 import dev.rekey.core.service.SecretRotationService;
 import dev.rekey.core.service.SecretService;
 import dev.rekey.core.secret.rotation.DualKeyRotator;
@@ -239,7 +240,9 @@ public final class RekeyServer implements AutoCloseable {
       if (!root.sealed()) {
         secretRotations.recover();
       }
-      secretWorker = new SecretRotationWorker(vertx, secretRotations, root, SECRET_ROTATION_TICK);
+      secretWorker = new SecretRotationWorker(vertx, secretRotations,
+          new SecretExpiryNotices(store.secrets(), store.transactions(), store.events(), clock), root,
+          SECRET_ROTATION_TICK);
       rewrap = startRewrapWorker(store, cache, campaigns, root, clock);
       Listeners listeners = listen(vertx, router, config);
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal, {} event loops; ready {} ms after JVM start)",

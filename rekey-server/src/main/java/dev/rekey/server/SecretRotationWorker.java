@@ -1,5 +1,6 @@
 package dev.rekey.server;
 
+import dev.rekey.core.service.SecretExpiryNotices;
 import dev.rekey.core.service.SecretRotationService;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -9,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives secret rotations in the background: every {@code interval}, on a worker thread, starts
- * what is due and runs the steps of rotations this node can lease. Never two ticks at once; a
+ * what is due, runs the steps of rotations this node can lease, and fires due expiry notices. Never two ticks at once; a
  * sealed server skips ticks.
  */
 final class SecretRotationWorker implements AutoCloseable {
@@ -21,7 +22,8 @@ final class SecretRotationWorker implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean closed;
 
-  SecretRotationWorker(Vertx vertx, SecretRotationService rotations, RootLifecycle root, Duration interval) {
+  SecretRotationWorker(Vertx vertx, SecretRotationService rotations, SecretExpiryNotices notices, RootLifecycle root,
+      Duration interval) {
     this.vertx = vertx;
     this.timer = vertx.setPeriodic(interval.toMillis(), id -> {
       if (closed || root.sealed() || !running.compareAndSet(false, true)) {
@@ -31,6 +33,7 @@ final class SecretRotationWorker implements AutoCloseable {
         try {
           if (!closed) {
             rotations.runDue(BATCH);
+            notices.runDue(BATCH);
           }
         } catch (RuntimeException e) {
           LOG.warn("secret rotation tick failed: {}", e.getMessage());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.port.SecretRepository;
 import dev.rekey.core.secret.Secret;
+import dev.rekey.core.secret.SecretExpiry;
 import dev.rekey.core.secret.SecretGuardrail;
 import dev.rekey.core.secret.SecretVersion;
 import java.sql.Connection;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +34,10 @@ final class JdbcSecretRepository implements SecretRepository {
       + " s.revision, v.number, v.state, v.material, v.root_key_id, v.created_at AS v_created_at,"
       + " v.state_changed_at, v.revoked_at, v.destroy_after, v.expires_at"
       + " FROM secrets s JOIN secret_versions v ON v.secret_id = s.id ";
+  /** A new version gets its first expiry notice; an existing one keeps its notice schedule. */
   private static final String UPSERT_VERSION = "INSERT INTO secret_versions (secret_id, " + VersionColumns.NAMES
-      + ", expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (secret_id, number) DO UPDATE SET "
-      + VersionColumns.UPDATE_FROM_EXCLUDED + ", expires_at = excluded.expires_at";
+      + ", expires_at, next_notice_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (secret_id, number)"
+      + " DO UPDATE SET " + VersionColumns.UPDATE_FROM_EXCLUDED + ", expires_at = excluded.expires_at";
 
   private final JdbcTransactions tx;
 
@@ -157,6 +160,42 @@ final class JdbcSecretRepository implements SecretRepository {
   }
 
   @Override
+  public List<NoticeDue> dueNotices(Instant now, int limit) {
+    return tx.read("finding due secret expiry notices", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT s.namespace, s.name, v.number, v.expires_at,"
+          + " v.next_notice_at FROM secret_versions v JOIN secrets s ON s.id = v.secret_id"
+          + " WHERE v.next_notice_at IS NOT NULL AND v.next_notice_at <= ? ORDER BY v.next_notice_at LIMIT ?")) {
+        ps.setLong(1, Columns.nanos(now));
+        ps.setInt(2, limit);
+        List<NoticeDue> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new NoticeDue(rs.getString(1), rs.getString(2), rs.getInt(3), Columns.instant(rs.getLong(4)),
+                Columns.instant(rs.getLong(5))));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public boolean advanceNotice(String namespace, String secret, int version, Instant expected, Instant next) {
+    return tx.write("advancing a secret expiry notice", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE secret_versions SET next_notice_at = ?"
+          + " WHERE number = ? AND next_notice_at = ?"
+          + " AND secret_id = (SELECT id FROM secrets WHERE namespace = ? AND name = ?)")) {
+        Columns.setInstant(ps, 1, next);
+        ps.setInt(2, version);
+        ps.setLong(3, Columns.nanos(expected));
+        ps.setString(4, namespace);
+        ps.setString(5, secret);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
   public Optional<SecretGuardrail> guardrail(String namespace) {
     return tx.read("reading a secret guardrail", c -> {
       try (PreparedStatement ps = c.prepareStatement(
@@ -213,6 +252,8 @@ final class JdbcSecretRepository implements SecretRepository {
         ps.setLong(1, id);
         VersionColumns.bind(ps, 2, v.lifecycle());
         Columns.setInstant(ps, 2 + VersionColumns.COUNT, v.expiresAt());
+        Columns.setInstant(ps, 3 + VersionColumns.COUNT,
+            SecretExpiry.firstNotice(v.expiresAt(), v.lifecycle().createdAt()));
         ps.addBatch();
       }
       ps.executeBatch();

@@ -100,4 +100,23 @@ abstract class SecretRepositoryContract extends StoreContract {
     assertThat(secrets().guardrail("default")).contains(new SecretGuardrail("default", true, null));
     assertThat(secrets().guardrail("other")).contains(new SecretGuardrail("other", false, Duration.ofHours(5)));
   }
+
+  @Test
+  void expiryNotices_areDueFromTheFirstThreshold_andAdvanceOnce() {
+    secrets().insert(secret("default", "db"));
+    java.time.Instant first = dev.rekey.core.secret.SecretExpiry.firstNotice(t(24 * 30), T0);
+
+    assertThat(secrets().dueNotices(first.minusSeconds(1), 10)).isEmpty();
+    List<SecretRepository.NoticeDue> due = secrets().dueNotices(first, 10);
+    assertThat(due).containsExactly(new SecretRepository.NoticeDue("default", "db", 1, t(24 * 30), first));
+
+    assertThat(secrets().advanceNotice("default", "db", 1, first, t(24 * 29))).isTrue();
+    assertThat(secrets().advanceNotice("default", "db", 1, first, t(24 * 29))).isFalse();
+    assertThat(secrets().dueNotices(first, 10)).isEmpty();
+    // a later write of the secret keeps the version's notice schedule
+    Secret stored = secrets().find("default", "db").orElseThrow();
+    secrets().update(stored.withTags(Map.of("x", "y")), stored.revision());
+    assertThat(secrets().dueNotices(t(24 * 29), 10)).extracting(SecretRepository.NoticeDue::noticeAt)
+        .containsExactly(t(24 * 29));
+  }
 }

@@ -24,6 +24,24 @@ public interface SecretRepository extends MaterialRepository<Secret> {
   /** Secrets (any namespace) with a version not wrapped by {@code rootKeyId}: drives root key rotation. */
   List<Secret> findWrappedByOtherRoot(String rootKeyId, int limit);
 
+  /** A version whose next expiry notice is due. */
+  record NoticeDue(String namespace, String secret, int version, java.time.Instant expiresAt,
+      java.time.Instant noticeAt) {}
+
+  /**
+   * Versions whose next expiry notice ({@link dev.rekey.core.secret.SecretExpiry}) is at or
+   * before {@code now}, oldest first, at most {@code limit}; a new version's first notice is set
+   * when it is stored.
+   */
+  List<NoticeDue> dueNotices(java.time.Instant now, int limit);
+
+  /**
+   * Moves a version's next notice from {@code expected} to {@code next} (null: none left) unless
+   * another node already did; returns whether this call moved it. Joins the caller's transaction.
+   */
+  boolean advanceNotice(String namespace, String secret, int version, java.time.Instant expected,
+      java.time.Instant next);
+
   Optional<SecretGuardrail> guardrail(String namespace);
 
   void putGuardrail(SecretGuardrail guardrail);

@@ -15,6 +15,43 @@ import java.util.TreeMap;
 public class InMemorySecretRepository implements SecretRepository {
   private final TreeMap<String, TreeMap<String, Secret>> secrets = new TreeMap<>();
   private final Map<String, SecretGuardrail> guardrails = new HashMap<>();
+  /** namespace/name/version -> next notice, as the real stores keep it. */
+  private final Map<String, java.time.Instant> notices = new HashMap<>();
+
+  private void noteNewVersions(Secret secret, int known) {
+    for (var v : secret.versions()) {
+      if (v.number() > known && v.expiresAt() != null) {
+        notices.put(secret.namespace() + "/" + secret.name() + "/" + v.number(),
+            dev.rekey.core.secret.SecretExpiry.firstNotice(v.expiresAt(), v.lifecycle().createdAt()));
+      }
+    }
+  }
+
+  @Override
+  public synchronized List<NoticeDue> dueNotices(java.time.Instant now, int limit) {
+    List<NoticeDue> out = new ArrayList<>();
+    notices.forEach((id, at) -> {
+      if (at != null && !at.isAfter(now)) {
+        String[] p = id.split("/");
+        Secret s = secrets.get(p[0]).get(p[1]);
+        out.add(new NoticeDue(p[0], p[1], Integer.parseInt(p[2]), s.requireVersion(Integer.parseInt(p[2])).expiresAt(),
+            at));
+      }
+    });
+    out.sort(java.util.Comparator.comparing(NoticeDue::noticeAt));
+    return out.stream().limit(limit).toList();
+  }
+
+  @Override
+  public synchronized boolean advanceNotice(String namespace, String secret, int version, java.time.Instant expected,
+      java.time.Instant next) {
+    String id = namespace + "/" + secret + "/" + version;
+    if (!expected.equals(notices.get(id))) {
+      return false;
+    }
+    notices.put(id, next);
+    return true;
+  }
 
   @Override
   public synchronized void insert(Secret secret) {
@@ -24,6 +61,7 @@ public class InMemorySecretRepository implements SecretRepository {
           + secret.namespace() + "'");
     }
     ns.put(secret.name(), secret);
+    noteNewVersions(secret, 0);
   }
 
   @Override
@@ -49,6 +87,7 @@ public class InMemorySecretRepository implements SecretRepository {
       throw RekeyException.concurrentModification("secret '" + updated.name() + "' was changed concurrently");
     }
     secrets.get(updated.namespace()).put(updated.name(), updated);
+    noteNewVersions(updated, stored.versions().size());
   }
 
   @Override
