@@ -25,6 +25,7 @@ import dev.rekey.core.service.JwtService;
 import dev.rekey.core.service.KeyCache;
 import dev.rekey.core.service.KeyExportService;
 import dev.rekey.core.service.KeyService;
+import dev.rekey.core.service.SecretCache;
 import dev.rekey.core.service.SecretExpiryNotices;
 import dev.rekey.core.service.SecretRotationService;
 import dev.rekey.core.service.SecretService;
@@ -202,7 +203,9 @@ public final class RekeyServer implements AutoCloseable {
           usage).register(router);
       hookTransport = new JdkWebhookTransport(ROTATION_HOOK_TIMEOUT);
       SecretService secrets = new SecretService(store.secrets(), store.transactions(), store.events(),
-          rootOfTrust::keyring, clock, config.minimumDestroyWait());
+          rootOfTrust::keyring, clock, config.minimumDestroyWait(),
+          new SecretCache(store.secrets(), rootOfTrust::keyring, config.cacheTtl()));
+      root.alsoClear(secrets::clearCache);
       SecretRotationService secretRotations = new SecretRotationService(secrets, store.secretRotations(),
           store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),
           new WebhookHmacRotator(), new PostgresRotator(), new ExternalHookRotator(hookTransport, clock)), clock,

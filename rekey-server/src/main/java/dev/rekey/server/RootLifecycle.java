@@ -21,6 +21,7 @@ public final class RootLifecycle {
   private final RootOfTrust root;
   private final TokenService tokens;
   private final KeyCache cache;
+  private final List<Runnable> alsoCleared = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<MaterialRepository<?>> keys;
 
   /** What {@code init} hands out, once: unseal shares (Shamir only) and the root token. */
@@ -88,12 +89,19 @@ public final class RootLifecycle {
   public void seal() {
     root.seal();
     cache.clear();
+    alsoCleared.forEach(Runnable::run);
   }
 
   public int rotateRoot() {
     int n = root.rotateRoot(keys);
     cache.clear();
+    alsoCleared.forEach(Runnable::run);
     return n;
+  }
+
+  /** Another cache of unwrapped material (secrets) to drop on seal and root key rotation, like the key cache. */
+  public void alsoClear(Runnable clearCache) {
+    alsoCleared.add(clearCache);
   }
 
   public String currentRootKeyId() {

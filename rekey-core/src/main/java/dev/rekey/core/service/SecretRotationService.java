@@ -232,6 +232,8 @@ public final class SecretRotationService {
         if (next == null) {
           return steps;
         }
+        // the step's change (a new PENDING version, CURRENT moved) is committed: serve it here at once
+        secrets.reloadCache(r.namespace(), r.secret());
         steps++;
         if (next.failures() > r.failures() || next.status() != RotationStatus.RUNNING) {
           r = next;
@@ -335,13 +337,14 @@ public final class SecretRotationService {
   }
 
   private SecretRotation store(SecretRotation next, List<Event> events) {
-    return transactions.inTransaction(() -> {
+    SecretRotation stored = transactions.inTransaction(() -> {
       if (!rotations.update(next, node)) {
         throw new LeaseLost();
       }
       outbox.append(events);
       return next;
     });
+    return stored;
   }
 
   /** Thrown when another node took the rotation over: this node stops, the other continues. */

@@ -40,9 +40,19 @@ public final class SecretService {
   private final Supplier<RootKeyring> keyring;
   private final Clock clock;
   private final Duration minimumDestroyWait;
+  private final SecretCache cache;
 
+  /** Without a cache: every read goes to the store (tests, tools). */
   public SecretService(SecretRepository secrets, Transactions transactions, EventOutbox outbox,
       Supplier<RootKeyring> keyring, Clock clock, Duration minimumDestroyWait) {
+    this(secrets, transactions, outbox, keyring, clock, minimumDestroyWait, new SecretCache(secrets, keyring,
+        Duration.ZERO));
+  }
+
+  /** Reads served from {@code cache}; this service's writes update it at once. */
+  public SecretService(SecretRepository secrets, Transactions transactions, EventOutbox outbox,
+      Supplier<RootKeyring> keyring, Clock clock, Duration minimumDestroyWait, SecretCache cache) {
+    this.cache = cache;
     this.secrets = secrets;
     this.transactions = transactions;
     this.outbox = outbox;
@@ -98,6 +108,7 @@ public final class SecretService {
             secrets.insert(created);
             outbox.append(SecretEvents.between(null, created, now));
           });
+          offerUnlessInTransaction(created);
           return created;
         }
         WrappedKey wrapped = wrap(namespace, name, current.latestVersion() + 1, value);
@@ -122,20 +133,27 @@ public final class SecretService {
     if (label != null && version != null) {
       throw RekeyException.invalid("give a label or a version, not both");
     }
-    Secret secret = get(namespace, name);
-    SecretVersion v = version != null ? secret.requireVersion(version)
-        : secret.byLabel(label == null ? "CURRENT" : label);
+    Secret secret = cache.get(namespace, name);
+    SecretVersion v;
+    try {
+      v = pick(secret, label, version);
+    } catch (RekeyException e) {
+      if (e.code() != ErrorCode.NOT_FOUND) {
+        throw e;
+      }
+      // the version or label may be newer than this node's copy: look once more in the store
+      secret = cache.refresh(namespace, name);
+      v = pick(secret, label, version);
+    }
     if (!v.readable()) {
       throw RekeyException.illegalState("version " + v.number() + " of secret '" + name + "' is "
           + v.state().wireName() + " and cannot be read");
     }
-    SecretBytes plain = keyring.get().unwrap(v.lifecycle().material(),
-        MaterialBinding.secretVersion(namespace, name, v.number()));
-    try {
-      return new Value(secret, v, plain.reveal(SecretAccess.get()).clone());
-    } finally {
-      plain.destroy();
-    }
+    return new Value(secret, v, cache.value(secret, v));
+  }
+
+  private static SecretVersion pick(Secret secret, String label, Integer version) {
+    return version != null ? secret.requireVersion(version) : secret.byLabel(label == null ? "CURRENT" : label);
   }
 
   public Secret get(String namespace, String name) {
@@ -232,6 +250,27 @@ public final class SecretService {
       secrets.update(updated, current.revision());
       outbox.append(SecretEvents.between(current, updated, now));
     });
+    offerUnlessInTransaction(updated);
+  }
+
+  /**
+   * Publishes a write to the cache, except inside an enclosing transaction (a rotation step) that
+   * may still roll back: the caller reloads the entry after its commit ({@link #reloadCache}).
+   */
+  private void offerUnlessInTransaction(Secret written) {
+    if (!transactions.active()) {
+      cache.offer(written);
+    }
+  }
+
+  /** Reloads a secret into this node's cache, after a transaction that changed it committed. */
+  public void reloadCache(String namespace, String name) {
+    cache.refresh(namespace, name);
+  }
+
+  /** Drops cached secrets and values (on seal and root key rotation). */
+  public void clearCache() {
+    cache.clear();
   }
 
   private static void checkCas(String name, Secret current, Integer cas) {

@@ -1,6 +1,7 @@
 package dev.rekey.server.api;
 
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+import static dev.rekey.server.http.ApiRouter.Mode.EVENT_LOOP;
 
 import dev.rekey.api.SecretGuardrailView;
 import dev.rekey.api.SecretLabelRequest;
@@ -55,7 +56,8 @@ public final class SecretEndpoints {
         c -> guardrailView(secrets.guardrail(c.namespace())));
     r.route(HttpMethod.PUT, "/v1/secret-guardrail", Action.SECRET_GUARDRAIL, BLOCKING, this::setGuardrail);
     r.route(HttpMethod.PUT, "/v1/secrets/:name", Action.SECRET_WRITE, BLOCKING, this::put);
-    r.route(HttpMethod.GET, "/v1/secrets/:name", Action.SECRET_READ, BLOCKING, this::read);
+    // Served from the secret cache on the event loop, like encrypt (a miss reads the store once).
+    r.route(HttpMethod.GET, "/v1/secrets/:name", Action.SECRET_READ, EVENT_LOOP, this::read);
     r.route(HttpMethod.GET, "/v1/secrets/:name/metadata", Action.SECRET_LIST, BLOCKING,
         c -> Views.secret(secrets.get(c.namespace(), c.keyName())));
     r.route(HttpMethod.PUT, "/v1/secrets/:name/labels/:label", Action.SECRET_MANAGE, BLOCKING, this::label);
