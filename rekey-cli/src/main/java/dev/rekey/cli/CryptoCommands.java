@@ -61,10 +61,15 @@ final class CryptoCommands {
   @Command(name = "rewrap", mixinStandardHelpOptions = true,
       description = "Re-encrypt the ciphertext on stdin under the primary version; print the new ciphertext.")
   static final class Rewrap extends KeyOperation implements Callable<Integer> {
+    @Option(names = "--emergency", description = "Also read a REVOKED version (after a compromise; admin only,"
+        + " audited as emergency.rewrap).")
+    boolean emergency;
+
     @Override
     public Integer call() {
       String ciphertext = stdinText("a ciphertext");
-      out().println(client().rewrap(name, ciphertext, utf8(context)).ciphertext());
+      out().println((emergency ? client().emergencyRewrap(name, ciphertext, utf8(context))
+          : client().rewrap(name, ciphertext, utf8(context))).ciphertext());
       return 0;
     }
   }

@@ -282,6 +282,15 @@ public final class RekeyClient {
         RewrapRequest.single(ciphertext, b64(context)), EncryptResponse.class);
   }
 
+  /**
+   * Re-encrypts under the primary a ciphertext of a REVOKED version, which nothing else may read
+   * (the emergency path after a compromise; needs {@code emergency.rewrap}, admin only; audited).
+   */
+  public EncryptResponse emergencyRewrap(String name, String ciphertext, byte[] context) {
+    return post(ApiPaths.keyOperation(name, "emergency-rewrap"),
+        RewrapRequest.single(ciphertext, b64(context)), EncryptResponse.class);
+  }
+
   /** Encrypts up to 1000 items; results in order, a failed item carries {@code error}. */
   public List<EncryptResult> encryptBatch(String name, List<EncryptItem> items) {
     return batch(ApiPaths.keyOperation(name, "encrypt"), EncryptRequest.ofBatch(items),

@@ -17,6 +17,8 @@ public enum Action {
   SECRET_ROTATE(true),
   /** A namespace's secret guardrail. */
   SECRET_GUARDRAIL(false),
+  /** Re-wrapping data away from a REVOKED version (the emergency path): admin only. */
+  EMERGENCY_REWRAP(true),
   ENCRYPT(true), DECRYPT(true), REWRAP(true), DATAKEY(true), MAC(true), SIGN(true), VERIFY(true),
   AUDIT_READ(false), TOKEN_CREATE(false), TOKEN_REVOKE(false), TOKEN_READ(false),
   SYSTEM_ROTATE_ROOT(false), SYSTEM_SEAL(false), APPROVE(false),

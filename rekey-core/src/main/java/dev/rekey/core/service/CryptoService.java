@@ -72,11 +72,24 @@ public final class CryptoService {
 
   /** Re-encrypts under the primary without returning the plaintext. RETIRED versions may be read. */
   public Produced rewrap(String namespace, String name, String ciphertext, byte[] context) {
+    return rewrap(namespace, name, ciphertext, context, false);
+  }
+
+  /**
+   * The emergency path of DESIGN.md section 3: re-encrypts data under the primary away from a
+   * REVOKED (compromised) version, which nothing else may read. Also accepts what a normal rewrap
+   * accepts. Disabled and destroyed versions stay unreadable.
+   */
+  public Produced emergencyRewrap(String namespace, String name, String ciphertext, byte[] context) {
+    return rewrap(namespace, name, ciphertext, context, true);
+  }
+
+  private Produced rewrap(String namespace, String name, String ciphertext, byte[] context, boolean revokedToo) {
     VersionedText parsed = VersionedText.parse(ciphertext);
     KeyCache.Entry e = entryWithVersion(namespace, name, KeyPurpose.ENCRYPTION, parsed.version());
     KeyVersion v = e.key().version(parsed.version()).orElseThrow(RekeyException::decryptionFailed);
     VersionState s = v.state();
-    if (!(s.decrypts() || s == VersionState.RETIRED)) {
+    if (!(s.decrypts() || s == VersionState.RETIRED || (revokedToo && s == VersionState.REVOKED))) {
       throw RekeyException.decryptionFailed();
     }
     byte[] plaintext = open(e, v, parsed, context);

@@ -46,7 +46,9 @@ public final class CryptoEndpoints {
   public void register(ApiRouter r) {
     r.route(HttpMethod.POST, "/v1/keys/:name/encrypt", Action.ENCRYPT, EVENT_LOOP, this::encrypt);
     r.route(HttpMethod.POST, "/v1/keys/:name/decrypt", Action.DECRYPT, EVENT_LOOP, this::decrypt);
-    r.route(HttpMethod.POST, "/v1/keys/:name/rewrap", Action.REWRAP, EVENT_LOOP, this::rewrap);
+    r.route(HttpMethod.POST, "/v1/keys/:name/rewrap", Action.REWRAP, EVENT_LOOP, c -> rewrap(c, false));
+    r.route(HttpMethod.POST, "/v1/keys/:name/emergency-rewrap", Action.EMERGENCY_REWRAP, EVENT_LOOP,
+        c -> rewrap(c, true));
     r.route(HttpMethod.POST, "/v1/keys/:name/datakey", Action.DATAKEY, EVENT_LOOP, this::datakey);
     r.route(HttpMethod.POST, "/v1/keys/:name/mac", Action.MAC, EVENT_LOOP, this::mac);
     r.route(HttpMethod.POST, "/v1/keys/:name/mac/verify", Action.MAC, EVENT_LOOP, this::verifyMac);
@@ -87,20 +89,29 @@ public final class CryptoEndpoints {
     return RawJson.textAndVersion("plaintext", encodeAndWipe(d.plaintext()), d.version());
   }
 
-  private Object rewrap(Call c) {
+  /** Rewrap; {@code emergency} also reads REVOKED versions (a separate, admin-only route). */
+  private Object rewrap(Call c, boolean emergency) {
     RewrapRequest req = c.body(RewrapRequest.class);
     String ns = c.namespace();
     String key = c.keyName();
+    Rewrapper rewrapper = emergency ? crypto::emergencyRewrap : crypto::rewrap;
     if (req.batch() != null) {
       requireOnlyBatch(req.ciphertext() != null || req.context() != null);
       return batch(c, req.batch(), (CiphertextItem item) -> {
-        Produced p = crypto.rewrap(ns, key, required("ciphertext", item.ciphertext()), Call.base64("context", item.context()));
+        Produced p = rewrapper.rewrap(ns, key, required("ciphertext", item.ciphertext()),
+            Call.base64("context", item.context()));
         return new EncryptResult(p.text(), p.version(), null);
       }, e -> new EncryptResult(null, null, e));
     }
-    Produced p = crypto.rewrap(ns, key, required("ciphertext", req.ciphertext()), Call.base64("context", req.context()));
+    Produced p = rewrapper.rewrap(ns, key, required("ciphertext", req.ciphertext()),
+        Call.base64("context", req.context()));
     c.auditVersion(p.version());
     return RawJson.textAndVersion("ciphertext", p.text(), p.version());
+  }
+
+  @FunctionalInterface
+  private interface Rewrapper {
+    Produced rewrap(String namespace, String name, String ciphertext, byte[] context);
   }
 
   private Object datakey(Call c) {
