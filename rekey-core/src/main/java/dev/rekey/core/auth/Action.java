@@ -22,7 +22,13 @@ public enum Action {
   SYSTEM_ROTATE_ROOT(false), SYSTEM_SEAL(false), APPROVE(false),
   /** Reading one's own token: allowed to every authenticated caller. */
   TOKEN_SELF(false),
-  WEBHOOK_MANAGE(false), WEBHOOK_READ(false), EVENT_READ(false);
+  WEBHOOK_MANAGE(false), WEBHOOK_READ(false), EVENT_READ(false),
+  /** Register, change and remove consumers and their bindings; set propagation policies. */
+  CONSUMER_MANAGE(false),
+  /** Read consumers, bindings, their state and the rotation drift report. */
+  CONSUMER_READ(false),
+  /** A consumer reports the key version it uses (on the key in the path). */
+  CONSUMER_CONFIRM(true);
 
   private final boolean onKey;
 

@@ -13,10 +13,12 @@ import java.util.Set;
 public enum Role {
   ADMIN(EnumSet.allOf(Action.class)),
   KEY_OFFICER(EnumSet.of(Action.KEY_CREATE, Action.KEY_READ, Action.KEY_ROTATE, Action.KEY_CONFIGURE,
-      Action.KEY_LIFECYCLE, Action.SECRET_LIST, Action.SECRET_WRITE, Action.SECRET_MANAGE, Action.SECRET_ROTATE)),
+      Action.KEY_LIFECYCLE, Action.SECRET_LIST, Action.SECRET_WRITE, Action.SECRET_MANAGE, Action.SECRET_ROTATE,
+      Action.CONSUMER_MANAGE, Action.CONSUMER_READ)),
   CRYPTO_USER(EnumSet.of(Action.KEY_READ, Action.ENCRYPT, Action.DECRYPT, Action.REWRAP, Action.DATAKEY,
-      Action.MAC, Action.SIGN, Action.VERIFY, Action.SECRET_LIST, Action.SECRET_READ)),
-  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.SECRET_LIST)),
+      Action.MAC, Action.SIGN, Action.VERIFY, Action.SECRET_LIST, Action.SECRET_READ,
+      Action.CONSUMER_CONFIRM)),
+  AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.SECRET_LIST, Action.CONSUMER_READ)),
   APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ));
 
   private final Set<Action> actions;

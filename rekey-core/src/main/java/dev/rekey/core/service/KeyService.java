@@ -13,6 +13,7 @@ import dev.rekey.core.event.KeyEvents;
 import dev.rekey.core.port.EventOutbox;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.Transactions;
+import dev.rekey.core.port.VersionUsers;
 import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
 import java.time.Clock;
@@ -40,6 +41,7 @@ public final class KeyService {
   private final KeyCache cache;
   private final Clock clock;
   private final Duration minimumDestroyWait;
+  private volatile VersionUsers versionUsers = VersionUsers.NONE;
 
   public KeyService(KeyRepository keys, Transactions transactions, EventOutbox outbox,
       Supplier<RootKeyring> keyring, KeyCache cache, Clock clock, Duration minimumDestroyWait) {
@@ -94,8 +96,35 @@ public final class KeyService {
   }
 
   public Key changeVersion(String namespace, String name, int version, VersionAction action, Integer pendingDays) {
-    return change(namespace, name, k -> apply(k, version, action, pendingDays));
+    return changeVersion(namespace, name, version, action, pendingDays, false).key();
   }
+
+  /** Who is asked before a version in use is retired, disabled or scheduled for destruction. */
+  public void guardVersions(VersionUsers users) {
+    this.versionUsers = users;
+  }
+
+  /**
+   * A lifecycle action; retiring, disabling or scheduling destruction of a version that consumers
+   * still use is refused (VERSION_IN_USE, naming them) unless {@code force}. The result names the
+   * consumers a forced action overrode, so the caller can audit the override.
+   */
+  public GuardedChange changeVersion(String namespace, String name, int version, VersionAction action,
+      Integer pendingDays, boolean force) {
+    List<String> users = List.of();
+    if (action == VersionAction.RETIRE || action == VersionAction.DISABLE || action == VersionAction.SCHEDULE_DESTROY) {
+      users = versionUsers.using(namespace, name, version);
+      if (!users.isEmpty() && !force) {
+        throw new RekeyException(dev.rekey.api.ErrorCode.VERSION_IN_USE, "version " + version + " of key '" + name
+            + "' is still used by consumer" + (users.size() == 1 ? " " : "s ") + String.join(", ", users)
+            + "; wait until they move to the new version, or use force to override");
+      }
+    }
+    return new GuardedChange(change(namespace, name, k -> apply(k, version, action, pendingDays)), users);
+  }
+
+  /** A lifecycle change and the consumers of the version it overrode with force (usually none). */
+  public record GuardedChange(Key key, List<String> overriddenConsumers) {}
 
   /** Changes minimum versions and tags; null leaves a setting as it is. */
   public Key update(String namespace, String name, Integer minDecryption, Integer minEncryption,
