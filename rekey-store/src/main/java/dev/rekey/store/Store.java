@@ -2,6 +2,7 @@ package dev.rekey.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rekey.core.port.AuditRepository;
+import dev.rekey.core.port.ConsumerRepository;
 import dev.rekey.core.port.DeliveryRepository;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.SecretRepository;
@@ -39,6 +40,7 @@ public final class Store implements AutoCloseable {
   private final JdbcSecretRotationRepository secretRotations;
   private final JdbcWebhookRepository webhooks;
   private final JdbcDeliveryRepository deliveries;
+  private final JdbcConsumerRepository consumers;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -53,6 +55,7 @@ public final class Store implements AutoCloseable {
     this.secretRotations = new JdbcSecretRotationRepository(transactions, dialect);
     this.webhooks = new JdbcWebhookRepository(transactions);
     this.deliveries = new JdbcDeliveryRepository(transactions, dialect);
+    this.consumers = new JdbcConsumerRepository(transactions);
   }
 
   /**
@@ -108,6 +111,11 @@ public final class Store implements AutoCloseable {
   /** Webhook deliveries, one per subscription per event. */
   public DeliveryRepository deliveries() {
     return deliveries;
+  }
+
+  /** Consumers, their bindings to keys, rotation updates and propagation policies. */
+  public ConsumerRepository consumers() {
+    return consumers;
   }
 
   public Transactions transactions() {

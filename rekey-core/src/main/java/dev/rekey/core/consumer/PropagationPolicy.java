@@ -11,8 +11,8 @@ import java.util.Objects;
  * version before it becomes primary ({@code verifyBeforePromote}).
  */
 public record PropagationPolicy(Duration deadline, Duration quietPeriod, boolean verifyBeforePromote) {
-  public static final PropagationPolicy DEFAULT = new PropagationPolicy(Duration.ofHours(1), Duration.ZERO, false);
   public static final Duration MAX = Duration.ofDays(365);
+  public static final PropagationPolicy DEFAULT = new PropagationPolicy(Duration.ofHours(1), Duration.ZERO, false);
 
   public PropagationPolicy {
     Objects.requireNonNull(deadline, "deadline");
