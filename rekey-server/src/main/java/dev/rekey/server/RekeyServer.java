@@ -24,6 +24,7 @@ import dev.rekey.core.secret.rotation.WebhookHmacRotator;
 import dev.rekey.server.rotators.ExternalHookRotator;
 import dev.rekey.server.rotators.PostgresRotator;
 import dev.rekey.server.webhook.JdkWebhookTransport;
+import dev.rekey.server.consumer.Consumers;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.TokenService;
 import dev.rekey.server.api.AuditEndpoints;
@@ -81,6 +82,7 @@ public final class RekeyServer implements AutoCloseable {
   private final SecretRotationWorker secretWorker;
   private final JdkWebhookTransport hookTransport;
   private Webhooks webhooks;
+  private Consumers consumers;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
       RootLifecycle root, String rootToken, ApiRouter router, SecretRotationWorker secretWorker,
@@ -110,6 +112,7 @@ public final class RekeyServer implements AutoCloseable {
     SecretRotationWorker secretWorker = null;
     JdkWebhookTransport hookTransport = null;
     Webhooks webhooks = null;
+    Consumers consumers = null;
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
@@ -122,6 +125,7 @@ public final class RekeyServer implements AutoCloseable {
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
       RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
       webhooks = Webhooks.start(store, rootOfTrust, () -> !root.sealed(), clock, webhookSettings);
+      consumers = Consumers.start(store, rootOfTrust, keys, webhooks, () -> !root.sealed(), clock, webhookSettings);
 
       String rootToken = null;
       if (config.dev()) {
@@ -145,7 +149,8 @@ public final class RekeyServer implements AutoCloseable {
       Json json = new Json();
       vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
           .setWorkerPoolSize(Math.max(8, config.eventLoops() * 4)));
-      ApiRouter router = new ApiRouter(vertx, json, tokens, auditLog::submit, root::requireUnsealed, config.maxRequestBytes(), clock);
+      ApiRouter router = new ApiRouter(vertx, json, tokens, consumers.observing(auditLog::submit), root::requireUnsealed,
+          config.maxRequestBytes(), clock);
       // The router tries routes in order: the hot cryptographic ones first.
       new CryptoEndpoints(new CryptoService(cache)).register(router);
       new SigningEndpoints(new SigningService(cache, clock, config.jwksOverlap()), keys, json).register(router);
@@ -164,6 +169,7 @@ public final class RekeyServer implements AutoCloseable {
       new SecretEndpoints(secrets, secretRotations, clock).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       webhooks.register(router);
+      consumers.register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
 
       Vertx v = vertx;
@@ -180,6 +186,7 @@ public final class RekeyServer implements AutoCloseable {
       RekeyServer server = new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router,
           secretWorker, hookTransport);
       server.webhooks = webhooks;
+      server.consumers = consumers;
       return server;
     } catch (Exception e) {
       if (secretWorker != null) {
@@ -187,6 +194,9 @@ public final class RekeyServer implements AutoCloseable {
       }
       if (hookTransport != null) {
         hookTransport.close();
+      }
+      if (consumers != null) {
+        consumers.close();
       }
       if (webhooks != null) {
         webhooks.close();
@@ -358,6 +368,7 @@ public final class RekeyServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("HTTP listeners did not close cleanly: {}", e.toString());
     }
+    consumers.close();
     webhooks.close();
     hookTransport.close();
     audit.close();
