@@ -43,6 +43,8 @@ import picocli.CommandLine.ScopeType;
         StatusCommand.class,
         WebhookCommands.class,
         EventCommands.class,
+        ConsumerCommands.class,
+        ReportCommands.class,
         CommandLine.HelpCommand.class
     })
 public final class RekeyCli {
