@@ -281,6 +281,37 @@ class ConsumerPropagationE2eTest {
     assertThat(forced.details().get("consumers").toString()).contains("ledger-batch");
   }
 
+  @Test
+  void verifyBeforePromote_failedValidation_leavesTheVersionPendingAndFiresRotationFailed() throws Exception {
+    AtomicInteger failValidation = new AtomicInteger(1);
+    List<String> validated = new CopyOnWriteArrayList<>();
+    String good = httpServer(r -> {
+      validated.add("good " + read(r.body()).get("type").asText());
+      return 204;
+    }, Executors.newSingleThreadExecutor());
+    String bad = httpServer(r -> {
+      boolean validation = read(r.body()).get("type").asText().equals("dev.rekey.ConsumerValidationRequested");
+      return validation && failValidation.get() == 1 ? 500 : 204;
+    }, Executors.newSingleThreadExecutor());
+    rekey("key", "create", "payments");
+    rekey("consumer", "policy", "payments", "--verify-before-promote", "true");
+    rekey("consumer", "register", "good", "--hook-url", good);
+    rekey("consumer", "register", "bad", "--hook-url", bad);
+    rekey("consumer", "bind", "good", "payments");
+    rekey("consumer", "bind", "bad", "payments");
+
+    rekey("key", "rotate", "payments");
+    assertThat(client.getKey("payments").versions()).extracting(v -> v.state()).containsExactly("primary", "pending");
+    assertThat(validated).contains("good dev.rekey.ConsumerValidationRequested");
+    assertThat(rekey("events", "list", "--type", "RotationFailed").out()).contains("keys/payments/versions/2");
+    assertThat(client.events("RotationFailed", null, 10).events().get(0).data()).containsEntry("consumers", "bad");
+
+    failValidation.set(0);
+    rekey("key", "rotate", "payments");
+    assertThat(client.getKey("payments").versions()).extracting(v -> v.state())
+        .containsExactly("active", "pending", "primary");
+  }
+
   private static JsonNode read(byte[] body) {
     try {
       return JSON.readTree(body);

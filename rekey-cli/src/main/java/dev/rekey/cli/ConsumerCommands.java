@@ -165,15 +165,18 @@ final class ConsumerCommands extends CliCommand {
       @Option(names = "--deadline", paramLabel = "DURATION", description = "Time to move, e.g. PT1H.") String deadline,
       @Option(names = "--quiet-period", paramLabel = "DURATION", description = "How long a version just left"
           + " stays protected from retirement.") String quiet,
+      @Option(names = "--verify-before-promote", arity = "1", paramLabel = "true|false", description = "Consumers' hooks must"
+          + " validate a new version before it becomes primary.") Boolean verify,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    PropagationPolicyView p = deadline == null && quiet == null ? consumers().policy(key)
-        : consumers().setPolicy(key, new PropagationPolicyView(deadline, quiet, null));
+    PropagationPolicyView p = deadline == null && quiet == null && verify == null ? consumers().policy(key)
+        : consumers().setPolicy(key, new PropagationPolicyView(deadline, quiet, verify));
     if (json) {
       printJson(p);
       return 0;
     }
     out().println("deadline:      " + p.deadline());
     out().println("quiet period:  " + p.quietPeriod());
+    out().println("verify before promote: " + p.verifyBeforePromote());
     return 0;
   }
 

@@ -92,9 +92,13 @@ public final class ConsumerNotifier {
   }
 
   private Map<String, String> headers(Consumer c, Binding b, byte[] body) {
-    String id = messageId(b);
+    return signedHeaders(keyring.get(), clock, c, messageId(b), body);
+  }
+
+  /** Standard Webhooks headers signed with the consumer's hook secret; {@code id} is also the idempotency key. */
+  static Map<String, String> signedHeaders(RootKeyring ring, Clock clock, Consumer c, String id, byte[] body) {
     long timestamp = clock.instant().getEpochSecond();
-    SecretBytes secret = keyring.get().unwrap(c.hookSecret(), MaterialBinding.consumerHookSecret(c.namespace(), c.name()));
+    SecretBytes secret = ring.unwrap(c.hookSecret(), MaterialBinding.consumerHookSecret(c.namespace(), c.name()));
     String signature;
     try {
       signature = WebhookSignature.sign(secret, id, timestamp, body);

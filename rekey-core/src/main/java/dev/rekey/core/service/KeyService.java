@@ -12,6 +12,7 @@ import dev.rekey.core.event.Event;
 import dev.rekey.core.event.KeyEvents;
 import dev.rekey.core.port.EventOutbox;
 import dev.rekey.core.port.KeyRepository;
+import dev.rekey.core.port.PromotionGate;
 import dev.rekey.core.port.Transactions;
 import dev.rekey.core.port.VersionUsers;
 import dev.rekey.core.root.MaterialBinding;
@@ -42,6 +43,7 @@ public final class KeyService {
   private final Clock clock;
   private final Duration minimumDestroyWait;
   private volatile VersionUsers versionUsers = VersionUsers.NONE;
+  private volatile PromotionGate promotionGate = PromotionGate.NONE;
 
   public KeyService(KeyRepository keys, Transactions transactions, EventOutbox outbox,
       Supplier<RootKeyring> keyring, KeyCache cache, Clock clock, Duration minimumDestroyWait) {
@@ -83,10 +85,37 @@ public final class KeyService {
     return keys.list(Names.namespace(namespace), afterName, limit);
   }
 
-  /** Adds a version; with {@code promote} it becomes the primary at once, otherwise it is PENDING. */
+  /**
+   * Adds a version; with {@code promote} it becomes the primary at once, otherwise it is PENDING.
+   * When the key's policy requires verification ({@link #guardPromotion}), a promoting rotation adds
+   * the version as PENDING, validates it, and promotes it only if validation passed; otherwise the
+   * version stays PENDING and a {@code RotationFailed} event names who failed.
+   */
   public Key rotate(String namespace, String name, boolean promote) {
-    return change(namespace, name, k -> k.rotate(newMaterial(namespace, name, k.latestVersion() + 1, k.type()),
-        promote, clock.instant()));
+    boolean verify = promote && promotionGate.required(namespace, name);
+    Key rotated = change(namespace, name, k -> k.rotate(newMaterial(namespace, name, k.latestVersion() + 1, k.type()),
+        promote && !verify, clock.instant()));
+    if (!verify) {
+      return rotated;
+    }
+    int version = rotated.latestVersion();
+    List<String> failed = promotionGate.validate(namespace, name, version);
+    if (failed.isEmpty()) {
+      return change(namespace, name, k -> k.promote(version, clock.instant()));
+    }
+    Map<String, Object> data = new java.util.LinkedHashMap<>();
+    data.put("key", name);
+    data.put("version", version);
+    data.put("reason", "consumer validation failed");
+    data.put("consumers", String.join(",", failed));
+    outbox.append(List.of(Event.of(dev.rekey.core.event.EventType.ROTATION_FAILED, clock.instant(), namespace,
+        KeyEvents.subject(rotated, version), rotated.tags(), data)));
+    return rotated;
+  }
+
+  /** Who validates new versions before they become primary, when a key's policy asks for it. */
+  public void guardPromotion(PromotionGate gate) {
+    this.promotionGate = gate;
   }
 
   /** A new primary at once and the old primary REVOKED. */

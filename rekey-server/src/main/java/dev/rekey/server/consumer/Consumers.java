@@ -6,6 +6,7 @@ import dev.rekey.core.consumer.ConsumerHookSecretRewrap;
 import dev.rekey.core.consumer.ConsumerNotifier;
 import dev.rekey.core.consumer.ConsumerPropagation;
 import dev.rekey.core.consumer.ConsumerService;
+import dev.rekey.core.consumer.ConsumerValidation;
 import dev.rekey.core.consumer.ConsumerVersionUsers;
 import dev.rekey.core.consumer.ObservationBuffer;
 import dev.rekey.core.root.RootOfTrust;
@@ -56,6 +57,7 @@ public final class Consumers implements AutoCloseable {
     webhooks.onDispatch(propagation::onDispatched);
     keys.guardVersions(new ConsumerVersionUsers(store.consumers(), clock));
     JdkWebhookTransport transport = new JdkWebhookTransport(settings.timeout());
+    keys.guardPromotion(new ConsumerValidation(store.consumers(), transport, root::keyring, clock));
     ConsumerNotifier notifier = new ConsumerNotifier(store.consumers(), transport, root::keyring, settings.backoff(),
         settings.lease(), clock);
     ObservationBuffer observations = new ObservationBuffer();
