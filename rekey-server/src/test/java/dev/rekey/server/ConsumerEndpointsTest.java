@@ -64,6 +64,7 @@ class ConsumerEndpointsTest {
         {"/v1/consumers", "{\"name\":\"bad name\"}", "consumer name"},
         {"/v1/consumers", "{\"name\":\"x1\",\"hook_url\":\"ftp://x.test/\"}", "http:// or https://"},
         {"/v1/consumers", "{\"name\":\"x2\",\"colour\":\"red\"}", ""},
+        {"/v1/consumers", "{\"name\":\"x3\",\"owner\":\"" + "o".repeat(300) + "\"}", "owner"},
     };
     for (String[] c : cases) {
       TestServer.Resp r = s.post(c[0], TestServer.ROOT, c[1]);

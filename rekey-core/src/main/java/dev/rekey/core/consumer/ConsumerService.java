@@ -61,8 +61,8 @@ public final class ConsumerService {
           + " starting with a letter or digit");
     }
     Instant now = clock.instant();
-    Consumer c = new Consumer(namespace, name, kind == null || kind.isBlank() ? "service" : kind, Names.tags(tags),
-        owner, principal, null, null, now, now);
+    Consumer c = new Consumer(namespace, name, kind == null || kind.isBlank() ? "service" : text("kind", kind),
+        Names.tags(tags), text("owner", owner), text("principal", principal), null, null, now, now);
     String secret = null;
     if (hookUrl != null) {
       Hook hook = newHook(namespace, name, hookUrl);
@@ -82,9 +82,9 @@ public final class ConsumerService {
       String principal, String hookUrl, boolean rotateHookSecret) {
     Consumer c = get(namespace, name);
     Instant now = clock.instant();
-    Consumer next = c.withDetails(kind == null ? c.kind() : kind, tags == null ? c.tags() : Names.tags(tags),
-        owner == null ? c.owner() : owner, principal == null ? c.principal() : principal.isEmpty() ? null : principal,
-        now);
+    Consumer next = c.withDetails(kind == null ? c.kind() : text("kind", kind),
+        tags == null ? c.tags() : Names.tags(tags), owner == null ? c.owner() : text("owner", owner),
+        principal == null ? c.principal() : principal.isEmpty() ? null : text("principal", principal), now);
     String secret = null;
     if (hookUrl != null && hookUrl.isEmpty()) {
       next = next.withHook(null, null, now);
@@ -293,6 +293,17 @@ public final class ConsumerService {
       }
     }
     return true;
+  }
+
+  /** Free text of at most 256 characters without control characters; null stays null. */
+  static String text(String field, String value) {
+    if (value == null) {
+      return null;
+    }
+    if (value.length() > 256 || value.chars().anyMatch(Character::isISOControl)) {
+      throw RekeyException.invalid(field + " must be at most 256 characters without control characters");
+    }
+    return value;
   }
 
   private static void checkLimit(int limit) {
