@@ -10,6 +10,11 @@ import dev.rekey.core.consumer.BindingMode;
 import dev.rekey.core.consumer.BindingOrigin;
 import dev.rekey.core.consumer.BindingState;
 import dev.rekey.core.consumer.Consumer;
+import dev.rekey.core.consumer.ConsumerHookSecretRewrap;
+import dev.rekey.core.crypto.SecretBytes;
+import dev.rekey.core.root.MaterialBinding;
+import dev.rekey.core.root.RootKeyring;
+import dev.rekey.core.webhook.WebhookSecret;
 import dev.rekey.core.consumer.PropagationPolicy;
 import dev.rekey.core.consumer.RotationUpdate;
 import dev.rekey.core.consumer.Selector;
@@ -79,6 +84,25 @@ abstract class ConsumerStoreContract extends StoreContract {
     assertThat(repo().replaceHookSecret("default", "a", old, next)).isTrue();
     assertThat(repo().replaceHookSecret("default", "a", old, next)).isFalse();
     assertThat(repo().hookSecretsWrappedByOtherRoot("root-b", 10)).isEmpty();
+  }
+
+  @Test
+  void hookSecretRewrap_movesEverySecretToTheNewRootGeneration_andItStillUnwraps() {
+    RootKeyring before = RootKeyring.generate(T);
+    SecretBytes secret = WebhookSecret.generate();
+    Consumer c = consumer("a", null, false).withHook("https://hooks.example.test/a",
+        before.wrap(secret, MaterialBinding.consumerHookSecret("default", "a")), T);
+    repo().insert(c);
+    repo().insert(consumer("no-hook", null, false));
+    RootKeyring rotated = before.withNewGeneration(T);
+    ConsumerHookSecretRewrap rewrap = new ConsumerHookSecretRewrap(repo());
+
+    assertThat(rewrap.wrappedByOther(rotated.currentId())).isTrue();
+    assertThat(rewrap.rewrap(rotated)).isEqualTo(1);
+    assertThat(rewrap.wrappedByOther(rotated.currentId())).isFalse();
+    Consumer stored = repo().find("default", "a").orElseThrow();
+    assertThat(rotated.withoutOldGenerations().unwrap(stored.hookSecret(),
+        MaterialBinding.consumerHookSecret("default", "a")).sameAs(secret)).isTrue();
   }
 
   @Test
