@@ -11,6 +11,11 @@ import dev.rekey.core.consumer.BindingOrigin;
 import dev.rekey.core.consumer.BindingState;
 import dev.rekey.core.consumer.Consumer;
 import dev.rekey.core.consumer.ConsumerHookSecretRewrap;
+import dev.rekey.core.consumer.ConsumerPropagation;
+import dev.rekey.core.event.EventType;
+import dev.rekey.store.JdbcEventOutbox.StoredEvent;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import dev.rekey.core.crypto.SecretBytes;
 import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
@@ -103,6 +108,36 @@ abstract class ConsumerStoreContract extends StoreContract {
     Consumer stored = repo().find("default", "a").orElseThrow();
     assertThat(rotated.withoutOldGenerations().unwrap(stored.hookSecret(),
         MaterialBinding.consumerHookSecret("default", "a")).sameAs(secret)).isTrue();
+  }
+
+  @Test
+  void propagation_bindsSelectorConsumersAtRotation_andPassedDeadlinesGoStaleOnceWithAnEvent() {
+    repo().insert(consumer("backup", null, false));
+    repo().insert(consumer("other", null, false));
+    repo().putSelector("default", new Selector("backup", Map.of("backup-encryption", "enabled"), BindingMode.LATEST));
+    repo().putSelector("default", new Selector("other", Map.of("backup-encryption", "disabled"), BindingMode.LATEST));
+    repo().putPolicy("default", "vault", new PropagationPolicy(Duration.ofSeconds(30), Duration.ZERO, false));
+    ConsumerPropagation now = new ConsumerPropagation(repo(), store.transactions(), store.events(),
+        Clock.fixed(T, ZoneOffset.UTC));
+
+    assertThat(now.propagate(new ConsumerPropagation.Rotation("default", "vault", 2,
+        Map.of("backup-encryption", "enabled", "env", "prod")), T)).isEqualTo(1);
+    Binding b = repo().findBinding("default", "backup", "vault").orElseThrow();
+    assertThat(b.origin()).isEqualTo(BindingOrigin.SELECTOR);
+    assertThat(b.state()).isEqualTo(BindingState.PENDING_UPDATE);
+    assertThat(b.deadline()).isEqualTo(T.plusSeconds(30));
+    assertThat(repo().findBinding("default", "other", "vault")).isEmpty();
+
+    assertThat(now.expireDeadlines(10)).isZero();
+    ConsumerPropagation later = new ConsumerPropagation(repo(), store.transactions(), store.events(),
+        Clock.fixed(T.plusSeconds(30), ZoneOffset.UTC));
+    assertThat(later.expireDeadlines(10)).isEqualTo(1);
+    assertThat(later.expireDeadlines(10)).isZero();
+    assertThat(repo().findBinding("default", "backup", "vault").orElseThrow().state()).isEqualTo(BindingState.STALE);
+    StoredEvent overdue = store.events().recent(null, EventType.CONSUMER_ROTATION_OVERDUE, 10).get(0);
+    assertThat(overdue.event().subject()).isEqualTo("consumers/backup/bindings/vault");
+    assertThat(overdue.event().data()).containsEntry("expected_version", 2).containsEntry("consumer", "backup");
+    assertThat(store.events().recent(null, EventType.CONSUMER_ROTATION_OVERDUE, 10)).hasSize(1);
   }
 
   @Test
