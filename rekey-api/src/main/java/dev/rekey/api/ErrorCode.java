@@ -26,6 +26,8 @@ public enum ErrorCode {
   ALREADY_INITIALIZED("already_initialized"),
   /** The audit record could not be made durable, so the request was refused (fail-closed). */
   AUDIT_UNAVAILABLE("audit_unavailable"),
+  /** A key version still used by consumers cannot be retired, disabled or destroyed without force. */
+  VERSION_IN_USE("version_in_use"),
   INTERNAL("internal");
 
   private final String wire;

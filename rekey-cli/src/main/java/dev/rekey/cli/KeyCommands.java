@@ -161,6 +161,8 @@ final class KeyCommands extends CliCommand {
       @Parameters(index = "2", paramLabel = "VERSION") int version,
       @Option(names = "--pending-days", paramLabel = "N", description = "Waiting period for schedule-destroy.")
           Integer pendingDays,
+      @Option(names = "--force", description = "Retire, disable or schedule destruction even though consumers"
+          + " still use the version (the override is audited).") boolean force,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
     VersionAction parsed;
     try {
@@ -173,6 +175,12 @@ final class KeyCommands extends CliCommand {
       throw usage("--pending-days applies to schedule-destroy only");
     }
     Object body = parsed == VersionAction.SCHEDULE_DESTROY ? new ScheduleDestroyRequest(pendingDays) : null;
+    if (force) {
+      return render(json,
+          () -> client().requestJson("POST", ApiPaths.versionAction(name, version, parsed.wire()) + "?force=true", body),
+          () -> client().versionAction(name, version, parsed, pendingDays, true),
+          "Applied " + parsed.wire() + " (forced) to version " + version + " of");
+    }
     return render(json,
         () -> client().requestJson("POST", ApiPaths.versionAction(name, version, parsed.wire()), body),
         () -> parsed == VersionAction.SCHEDULE_DESTROY

@@ -47,6 +47,8 @@ import picocli.CommandLine.ScopeType;
         RotationCommands.class,
         DekCommands.class,
         CampaignCommands.class,
+        ConsumerCommands.class,
+        ReportCommands.class,
         CommandLine.HelpCommand.class
     })
 public final class RekeyCli {

@@ -115,6 +115,11 @@ public final class RekeyClient {
     return new SecretsClient(transport, namespace);
   }
 
+  /** Consumers of keys, their bindings and propagation, in this client's namespace. */
+  public ConsumersClient consumers() {
+    return new ConsumersClient(transport, namespace);
+  }
+
   public String address() {
     return transport.base();
   }
@@ -253,6 +258,16 @@ public final class RekeyClient {
       return scheduleDestroy(name, version, null);
     }
     return post(ApiPaths.versionAction(name, version, action.wire()), null, KeyView.class);
+  }
+
+  /**
+   * As {@link #versionAction(String, int, VersionAction)} ({@code pendingDays} for schedule-destroy); with {@code force} a retire, disable or
+   * schedule-destroy proceeds even though consumers still use the version (the server audits it).
+   */
+  public KeyView versionAction(String name, int version, VersionAction action, Integer pendingDays, boolean force) {
+    String path = pathWithQuery(ApiPaths.versionAction(name, version, action.wire()), "force", force ? "true" : null);
+    return post(path, action == VersionAction.SCHEDULE_DESTROY ? new ScheduleDestroyRequest(pendingDays) : null,
+        KeyView.class);
   }
 
   /** Schedules destruction after {@code pendingDays} (null: the server's default). */

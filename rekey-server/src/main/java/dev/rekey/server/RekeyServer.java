@@ -35,6 +35,7 @@ import dev.rekey.core.secret.rotation.WebhookHmacRotator;
 import dev.rekey.server.rotators.ExternalHookRotator;
 import dev.rekey.server.rotators.PostgresRotator;
 import dev.rekey.server.webhook.JdkWebhookTransport;
+import dev.rekey.server.consumer.Consumers;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.TokenService;
 import dev.rekey.core.usage.UsageCounter;
@@ -115,6 +116,7 @@ public final class RekeyServer implements AutoCloseable {
   private final UsageFlusher usageFlusher;
   private RotationTicker rotationTicker;
   private final RewrapWorker rewrap;
+  private Consumers consumers;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
       RootLifecycle root, String rootToken, ApiRouter router, SecretRotationWorker secretWorker,
@@ -152,6 +154,7 @@ public final class RekeyServer implements AutoCloseable {
     UsageFlusher usageFlusher = null;
     Metrics metrics = new Metrics();
     RewrapWorker rewrap = null;
+    Consumers consumers = null;
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
@@ -169,6 +172,7 @@ public final class RekeyServer implements AutoCloseable {
       TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
       RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
       webhooks = Webhooks.start(store, rootOfTrust, () -> !root.sealed(), clock, webhookSettings, metrics);
+      consumers = Consumers.start(store, rootOfTrust, keys, webhooks, () -> !root.sealed(), clock, webhookSettings);
 
       String rootToken = null;
       if (config.dev()) {
@@ -192,7 +196,8 @@ public final class RekeyServer implements AutoCloseable {
       Json json = new Json();
       vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
           .setWorkerPoolSize(Math.max(8, config.eventLoops() * 4)));
-      ApiRouter router = new ApiRouter(vertx, json, tokens, auditLog::submit, root::requireUnsealed, config.maxRequestBytes(), clock);
+      ApiRouter router = new ApiRouter(vertx, json, tokens, consumers.observing(auditLog::submit), root::requireUnsealed,
+          config.maxRequestBytes(), clock);
       // The router tries routes in order: the hot cryptographic ones first.
       new CryptoEndpoints(new CryptoService(cache)).register(router);
       new SigningEndpoints(new SigningService(cache, clock, config.jwksOverlap()), keys, json).register(router);
@@ -224,6 +229,7 @@ public final class RekeyServer implements AutoCloseable {
       EngineMetrics.register(metrics, policyService, campaigns, clock);
       new DekEndpoints(new DekService(store.deks(), cache, clock)).register(router);
       new CampaignEndpoints(campaigns).register(router);
+      consumers.register(router);
       router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
       new MetricsEndpoints(metrics, config.usage().metricsUnauthenticated()).register(router);
 
@@ -255,6 +261,7 @@ public final class RekeyServer implements AutoCloseable {
           secretWorker, hookTransport, metrics, usage, usageFlusher, rewrap);
       server.webhooks = webhooks;
       server.rotationTicker = new RotationTicker(scheduler, config.schedulerInterval(), root::sealed, metrics);
+      server.consumers = consumers;
       return server;
     } catch (Exception e) {
       if (rewrap != null) {
@@ -265,6 +272,9 @@ public final class RekeyServer implements AutoCloseable {
       }
       if (hookTransport != null) {
         hookTransport.close();
+      }
+      if (consumers != null) {
+        consumers.close();
       }
       if (webhooks != null) {
         webhooks.close();
@@ -475,6 +485,7 @@ public final class RekeyServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("HTTP listeners did not close cleanly: {}", e.toString());
     }
+    consumers.close();
     webhooks.close();
     hookTransport.close();
     audit.close();

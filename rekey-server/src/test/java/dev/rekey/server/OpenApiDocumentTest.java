@@ -74,7 +74,8 @@ class OpenApiDocumentTest {
       String path = op.substring(op.indexOf(' ') + 1).replace("{name}", "doc-probe").replace("{version}", "1")
           .replace("{action}", "enable").replace("{id}", "tok_0000000000000000")
           .replace("{namespace}", "default").replace("{key}", "doc-probe").replace("{label}", "blue")
-          .replace("{delivery}", "dlv_0").replace("{scope}", "namespace%3Adoc-probe").replace("{tenant}", "doc-tenant");
+          .replace("{delivery}", "dlv_0").replace("{scope}", "namespace%3Adoc-probe").replace("{tenant}", "doc-tenant")
+          .replace("{consumer}", "doc-probe-consumer");
       if (path.endsWith("/sys/seal")) {
         continue; // sealing the shared server would break the other probes; its route is checked above
       }

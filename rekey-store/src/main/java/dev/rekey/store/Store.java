@@ -2,6 +2,7 @@ package dev.rekey.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rekey.core.port.AuditRepository;
+import dev.rekey.core.port.ConsumerRepository;
 import dev.rekey.core.port.DeliveryRepository;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.SecretRepository;
@@ -50,6 +51,7 @@ public final class Store implements AutoCloseable {
   private final JdbcScheduleRepository schedules;
   private final JdbcDekRepository deks;
   private final JdbcCampaignRepository campaigns;
+  private final JdbcConsumerRepository consumers;
 
   private Store(Dialect dialect, HikariDataSource pool) {
     this.dialect = dialect;
@@ -69,6 +71,7 @@ public final class Store implements AutoCloseable {
     this.schedules = new JdbcScheduleRepository(transactions, dialect);
     this.deks = new JdbcDekRepository(transactions, dialect);
     this.campaigns = new JdbcCampaignRepository(transactions);
+    this.consumers = new JdbcConsumerRepository(transactions);
   }
 
   /**
@@ -154,6 +157,9 @@ public final class Store implements AutoCloseable {
   /** Re-wrap campaigns. */
   public CampaignRepository campaigns() {
     return campaigns;
+  /** Consumers, their bindings to keys, rotation updates and propagation policies. */
+  public ConsumerRepository consumers() {
+    return consumers;
   }
 
   public Transactions transactions() {

@@ -32,7 +32,13 @@ public enum Action {
   /** Server-held tenant data keys under a key: create and rotate, read metadata, fetch in the clear. */
   DEK_CREATE(true), DEK_READ(true), DEK_ROTATE(true), DEK_FETCH(true),
   /** Re-wrap campaigns of a namespace: read progress; start, pause, resume, cancel, throttle. */
-  REWRAP_CAMPAIGN_READ(false), REWRAP_CAMPAIGN_MANAGE(false);
+  REWRAP_CAMPAIGN_READ(false), REWRAP_CAMPAIGN_MANAGE(false),
+  /** Register, change and remove consumers and their bindings; set propagation policies. */
+  CONSUMER_MANAGE(false),
+  /** Read consumers, bindings, their state and the rotation drift report. */
+  CONSUMER_READ(false),
+  /** A consumer reports the key version it uses (on the key in the path). */
+  CONSUMER_CONFIRM(true);
 
   private final boolean onKey;
 

@@ -15,12 +15,13 @@ public enum Role {
   KEY_OFFICER(EnumSet.of(Action.KEY_CREATE, Action.KEY_READ, Action.KEY_ROTATE, Action.KEY_CONFIGURE,
       Action.KEY_LIFECYCLE, Action.SECRET_LIST, Action.SECRET_WRITE, Action.SECRET_MANAGE, Action.SECRET_ROTATE,
       Action.POLICY_READ, Action.POLICY_APPLY, Action.ROTATION_STATUS, Action.DEK_CREATE, Action.DEK_READ,
-      Action.DEK_ROTATE, Action.REWRAP_CAMPAIGN_READ, Action.REWRAP_CAMPAIGN_MANAGE)),
+      Action.DEK_ROTATE, Action.REWRAP_CAMPAIGN_READ, Action.REWRAP_CAMPAIGN_MANAGE, Action.CONSUMER_MANAGE,
+      Action.CONSUMER_READ)),
   CRYPTO_USER(EnumSet.of(Action.KEY_READ, Action.ENCRYPT, Action.DECRYPT, Action.REWRAP, Action.DATAKEY,
       Action.MAC, Action.SIGN, Action.VERIFY, Action.SECRET_LIST, Action.SECRET_READ, Action.DEK_READ,
-      Action.DEK_FETCH)),
+      Action.DEK_FETCH, Action.CONSUMER_CONFIRM)),
   AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.SECRET_LIST, Action.METRICS_READ, Action.DEK_READ,
-      Action.REWRAP_CAMPAIGN_READ)),
+      Action.REWRAP_CAMPAIGN_READ, Action.CONSUMER_READ)),
   APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ));
 
   private final Set<Action> actions;

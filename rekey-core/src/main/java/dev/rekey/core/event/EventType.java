@@ -17,7 +17,9 @@ public enum EventType {
   SECRET_NEW_VERSION_CREATED("SecretNewVersionCreated"),
   SECRET_VERSION_STATE_CHANGED("SecretVersionStateChanged"),
   SECRET_NEAR_EXPIRY("SecretNearExpiry"),
-  SECRET_EXPIRED("SecretExpired");
+  SECRET_EXPIRED("SecretExpired"),
+  CONSUMER_ROTATION_OVERDUE("ConsumerRotationOverdue"),
+  CONSUMER_ROTATION_COMPLETED("ConsumerRotationCompleted");
 
   public static final String CLOUD_EVENT_PREFIX = "dev.rekey.";
 

@@ -28,6 +28,11 @@ public final class MaterialBinding {
     return ("rekey/webhook-secret/v1\0" + webhookId).getBytes(StandardCharsets.UTF_8);
   }
 
+  /** For the hook signing secret of a consumer. */
+  public static byte[] consumerHookSecret(String namespace, String consumer) {
+    return ("rekey/consumer-hook-secret/v1\0" + namespace + "\0" + consumer).getBytes(StandardCharsets.UTF_8);
+  }
+
   /** For the keyring blob sealed by a {@link Seal}. */
   public static byte[] keyring() {
     return "rekey/root-keyring/v1".getBytes(StandardCharsets.UTF_8);

@@ -13,7 +13,9 @@ import dev.rekey.core.event.KeyEvents;
 import dev.rekey.core.port.EventOutbox;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.StoredDekVersions;
+import dev.rekey.core.port.PromotionGate;
 import dev.rekey.core.port.Transactions;
+import dev.rekey.core.port.VersionUsers;
 import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
 import java.time.Clock;
@@ -42,6 +44,8 @@ public final class KeyService {
   private final Clock clock;
   private final Duration minimumDestroyWait;
   private final StoredDekVersions storedDeks;
+  private volatile VersionUsers versionUsers = VersionUsers.NONE;
+  private volatile PromotionGate promotionGate = PromotionGate.NONE;
 
   public KeyService(KeyRepository keys, Transactions transactions, EventOutbox outbox,
       Supplier<RootKeyring> keyring, KeyCache cache, Clock clock, Duration minimumDestroyWait) {
@@ -99,10 +103,37 @@ public final class KeyService {
     return keys.list(Names.namespace(namespace), afterName, limit);
   }
 
-  /** Adds a version; with {@code promote} it becomes the primary at once, otherwise it is PENDING. */
+  /**
+   * Adds a version; with {@code promote} it becomes the primary at once, otherwise it is PENDING.
+   * When the key's policy requires verification ({@link #guardPromotion}), a promoting rotation adds
+   * the version as PENDING, validates it, and promotes it only if validation passed; otherwise the
+   * version stays PENDING and a {@code RotationFailed} event names who failed.
+   */
   public Key rotate(String namespace, String name, boolean promote) {
-    return change(namespace, name, k -> k.rotate(newMaterial(namespace, name, k.latestVersion() + 1, k.type()),
-        promote, clock.instant()));
+    boolean verify = promote && promotionGate.required(namespace, name);
+    Key rotated = change(namespace, name, k -> k.rotate(newMaterial(namespace, name, k.latestVersion() + 1, k.type()),
+        promote && !verify, clock.instant()));
+    if (!verify) {
+      return rotated;
+    }
+    int version = rotated.latestVersion();
+    List<String> failed = promotionGate.validate(namespace, name, version);
+    if (failed.isEmpty()) {
+      return change(namespace, name, k -> k.promote(version, clock.instant()));
+    }
+    Map<String, Object> data = new java.util.LinkedHashMap<>();
+    data.put("key", name);
+    data.put("version", version);
+    data.put("reason", "consumer validation failed");
+    data.put("consumers", String.join(",", failed));
+    outbox.append(List.of(Event.of(dev.rekey.core.event.EventType.ROTATION_FAILED, clock.instant(), namespace,
+        KeyEvents.subject(rotated, version), rotated.tags(), data)));
+    return rotated;
+  }
+
+  /** Who validates new versions before they become primary, when a key's policy asks for it. */
+  public void guardPromotion(PromotionGate gate) {
+    this.promotionGate = gate;
   }
 
   /** A new primary at once and the old primary REVOKED. */
@@ -112,8 +143,35 @@ public final class KeyService {
   }
 
   public Key changeVersion(String namespace, String name, int version, VersionAction action, Integer pendingDays) {
-    return change(namespace, name, k -> apply(k, version, action, pendingDays));
+    return changeVersion(namespace, name, version, action, pendingDays, false).key();
   }
+
+  /** Who is asked before a version in use is retired, disabled or scheduled for destruction. */
+  public void guardVersions(VersionUsers users) {
+    this.versionUsers = users;
+  }
+
+  /**
+   * A lifecycle action; retiring, disabling or scheduling destruction of a version that consumers
+   * still use is refused (VERSION_IN_USE, naming them) unless {@code force}. The result names the
+   * consumers a forced action overrode, so the caller can audit the override.
+   */
+  public GuardedChange changeVersion(String namespace, String name, int version, VersionAction action,
+      Integer pendingDays, boolean force) {
+    List<String> users = List.of();
+    if (action == VersionAction.RETIRE || action == VersionAction.DISABLE || action == VersionAction.SCHEDULE_DESTROY) {
+      users = versionUsers.using(namespace, name, version);
+      if (!users.isEmpty() && !force) {
+        throw new RekeyException(dev.rekey.api.ErrorCode.VERSION_IN_USE, "version " + version + " of key '" + name
+            + "' is still used by consumer" + (users.size() == 1 ? " " : "s ") + String.join(", ", users)
+            + "; wait until they move to the new version, or use force to override");
+      }
+    }
+    return new GuardedChange(change(namespace, name, k -> apply(k, version, action, pendingDays)), users);
+  }
+
+  /** A lifecycle change and the consumers of the version it overrode with force (usually none). */
+  public record GuardedChange(Key key, List<String> overriddenConsumers) {}
 
   /** Changes minimum versions and tags; null leaves a setting as it is. */
   public Key update(String namespace, String name, Integer minDecryption, Integer minEncryption,

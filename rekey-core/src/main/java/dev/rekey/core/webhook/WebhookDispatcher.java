@@ -23,6 +23,16 @@ public final class WebhookDispatcher {
   private final DeliveryRepository deliveries;
   private final Transactions transactions;
   private final Clock clock;
+  private final List<DispatchListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Told about the events this node marked dispatched, inside the same transaction: so each event
+   * reaches every listener exactly once across nodes, and a listener's writes commit with the mark.
+   */
+  @FunctionalInterface
+  public interface DispatchListener {
+    void dispatched(List<? extends EventLog.Entry> events, Instant now);
+  }
 
   public WebhookDispatcher(EventLog log, WebhookRepository webhooks, DeliveryRepository deliveries,
       Transactions transactions, Clock clock) {
@@ -33,7 +43,14 @@ public final class WebhookDispatcher {
     this.clock = clock;
   }
 
-  /** Dispatches up to {@code limit} events; returns how many deliveries it created. */
+  public void alsoNotify(DispatchListener listener) {
+    listeners.add(listener);
+  }
+
+  /**
+   * Dispatches up to {@code limit} events; returns how many deliveries it created, plus, when
+   * listeners are registered, how many events it marked (so a caller loops while there is a backlog).
+   */
   public int dispatch(int limit) {
     List<? extends EventLog.Entry> events = log.undispatched(limit);
     if (events.isEmpty()) {
@@ -56,7 +73,13 @@ public final class WebhookDispatcher {
         }
       }
       deliveries.insert(rows, now);
-      return rows.size();
+      if (!listeners.isEmpty()) {
+        List<EventLog.Entry> marked = events.stream().filter(e -> mine.contains(e.seq())).map(e -> (EventLog.Entry) e).toList();
+        for (DispatchListener l : listeners) {
+          l.dispatched(marked, now);
+        }
+      }
+      return rows.size() + (listeners.isEmpty() ? 0 : mine.size());
     });
   }
 }

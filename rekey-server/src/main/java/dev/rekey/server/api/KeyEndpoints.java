@@ -108,7 +108,14 @@ public final class KeyEndpoints {
       ScheduleDestroyRequest req = c.optionalBody(ScheduleDestroyRequest.class);
       pendingDays = req == null ? null : req.pendingDays();
     }
-    return Views.key(keys.changeVersion(c.namespace(), c.keyName(), version, action, pendingDays));
+    boolean force = "true".equals(c.query("force"));
+    KeyService.GuardedChange done = keys.changeVersion(c.namespace(), c.keyName(), version, action, pendingDays, force);
+    if (!done.overriddenConsumers().isEmpty()) {
+      // A forced override of consumers still on the version: the audit record names them.
+      c.auditDetails("{\"action\":\"" + action.wireName() + "\",\"forced\":true,\"consumers\":[\""
+          + String.join("\",\"", done.overriddenConsumers()) + "\"]}");
+    }
+    return Views.key(done.key());
   }
 
   private KeyView read(Call c) {

@@ -14,6 +14,7 @@ public final class HttpStatus {
       case NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
       case ALREADY_EXISTS, ILLEGAL_STATE, CONCURRENT_MODIFICATION, ALREADY_INITIALIZED -> 409;
+      case VERSION_IN_USE -> 409;
       case PAYLOAD_TOO_LARGE -> 413;
       case SEALED, NOT_INITIALIZED, AUDIT_UNAVAILABLE -> 503;
       case INTERNAL -> 500;

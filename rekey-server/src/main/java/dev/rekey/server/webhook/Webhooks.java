@@ -24,6 +24,7 @@ public final class Webhooks implements AutoCloseable {
   private final JdkWebhookTransport transport;
   private final WebhookWorker worker;
   private final Store store;
+  private WebhookDispatcher dispatcher;
 
   private Webhooks(WebhookService service, JdkWebhookTransport transport, WebhookWorker worker, Store store) {
     this.service = service;
@@ -47,7 +48,9 @@ public final class Webhooks implements AutoCloseable {
     WebhookDispatcher dispatcher = new WebhookDispatcher(store.events(), store.webhooks(), store.deliveries(),
         store.transactions(), clock);
     WebhookWorker worker = new WebhookWorker(dispatcher, deliverer, ready, settings.senders()).start(settings.poll());
-    return new Webhooks(service, transport, worker, store);
+    Webhooks webhooks = new Webhooks(service, transport, worker, store);
+    webhooks.dispatcher = dispatcher;
+    return webhooks;
   }
 
   public void register(ApiRouter router) {
@@ -57,6 +60,11 @@ public final class Webhooks implements AutoCloseable {
   /** Deliveries by status and the oldest pending age: what /metrics should expose. */
   public DeliveryStats stats() {
     return service.stats();
+  }
+
+  /** Also tells {@code listener} about each event as it is fanned out, in the fan-out transaction. */
+  public void onDispatch(WebhookDispatcher.DispatchListener listener) {
+    dispatcher.alsoNotify(listener);
   }
 
   /** Fan out and deliver soon (after a change that wrote events). */

@@ -1,0 +1,37 @@
+package dev.rekey.cli;
+
+import dev.rekey.api.RotationDriftReport;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code rekey report ...}: reports built from Rekey's own records. */
+@Command(name = "report", description = "Reports.", mixinStandardHelpOptions = true)
+final class ReportCommands extends CliCommand {
+
+  @Command(name = "drift", description = "Rotations not followed by consumer updates: per rotation, who moved"
+      + " and who did not.")
+  int drift(
+      @Option(names = "--key", paramLabel = "KEY", description = "Only this key.") String key,
+      @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
+    RotationDriftReport report = client().consumers().drift(key);
+    if (json) {
+      printJson(report);
+      return 0;
+    }
+    Table table = new Table("KEY", "VERSION", "ROTATED", "DEADLINE", "CONSUMER", "MOVED", "OVERDUE");
+    for (RotationDriftReport.Rotation r : report.rotations() == null ? List.<RotationDriftReport.Rotation>of()
+        : report.rotations()) {
+      for (RotationDriftReport.Entry e : r.notMoved()) {
+        table.row(r.key(), String.valueOf(r.version()), r.requestedAt(), r.deadline(), e.consumer(), "no",
+            orDash(e.staleAt()));
+      }
+      for (RotationDriftReport.Entry e : r.moved()) {
+        table.row(r.key(), String.valueOf(r.version()), r.requestedAt(), r.deadline(), e.consumer(), e.confirmedAt(),
+            orDash(e.staleAt()));
+      }
+    }
+    table.print(out());
+    return 0;
+  }
+}

@@ -1,0 +1,162 @@
+package dev.rekey.core.consumer;
+
+import dev.rekey.core.event.Event;
+import dev.rekey.core.event.EventType;
+import dev.rekey.core.port.ConsumerRepository;
+import dev.rekey.core.port.EventLog;
+import dev.rekey.core.port.EventOutbox;
+import dev.rekey.core.port.Transactions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Moves bindings through a rotation: a new primary puts every bound consumer not yet on it into
+ * PENDING_UPDATE with the policy's deadline; an observed use moves a consumer forward; a passed
+ * deadline makes the binding STALE and emits {@code ConsumerRotationOverdue}.
+ *
+ * <p>{@link #onDispatched} runs inside the transaction in which the webhook dispatcher marks outbox
+ * events dispatched, so each rotation is propagated exactly once, also on several nodes, with no gap.
+ */
+public final class ConsumerPropagation {
+  private final ConsumerRepository consumers;
+  private final Transactions transactions;
+  private final EventOutbox outbox;
+  private final Clock clock;
+
+  public ConsumerPropagation(ConsumerRepository consumers, Transactions transactions, EventOutbox outbox, Clock clock) {
+    this.consumers = consumers;
+    this.transactions = transactions;
+    this.outbox = outbox;
+    this.clock = clock;
+  }
+
+  /** A key's new primary, read from a lifecycle event. */
+  public record Rotation(String namespace, String key, int version, Map<String, String> tags) {}
+
+  /** A consumer principal's successful use of a key version (from the audit stream). */
+  public record Observation(String namespace, String principal, String key, int version, Instant at) {}
+
+  /** Propagates the rotations among {@code entries}; returns how many bindings became PENDING_UPDATE. */
+  public int onDispatched(List<? extends EventLog.Entry> entries, Instant now) {
+    int moved = 0;
+    for (EventLog.Entry e : entries) {
+      Optional<Rotation> r = rotation(e.event());
+      if (r.isPresent()) {
+        moved += propagate(r.get(), now);
+      }
+    }
+    return moved;
+  }
+
+  /** The rotation an event describes: a version created as PRIMARY or changed to PRIMARY. */
+  public static Optional<Rotation> rotation(Event e) {
+    boolean toPrimary = "PRIMARY".equals(e.data().get("state"))
+        && (e.type() == EventType.KEY_NEW_VERSION_CREATED || e.type() == EventType.KEY_VERSION_STATE_CHANGED);
+    if (!toPrimary || !(e.data().get("key") instanceof String key) || !(e.data().get("version") instanceof Number v)) {
+      return Optional.empty();
+    }
+    return v.intValue() > 1 || e.type() == EventType.KEY_VERSION_STATE_CHANGED
+        ? Optional.of(new Rotation(e.namespace(), key, v.intValue(), e.tags())) : Optional.empty();
+  }
+
+  /** Binds selector consumers to the key, then starts the rotation on every binding of the key. */
+  public int propagate(Rotation r, Instant now) {
+    return transactions.inTransaction(() -> {
+      for (Selector s : consumers.selectors(r.namespace())) {
+        if (s.matches(r.tags())) {
+          // Unknown version: a consumer bound through its selector must move like everybody else.
+          consumers.insertBinding(Binding.create(r.namespace(), s.consumer(), r.key(), BindingOrigin.SELECTOR,
+              s.mode(), 0, now));
+        }
+      }
+      PropagationPolicy policy = consumers.policy(r.namespace(), r.key()).orElse(PropagationPolicy.DEFAULT);
+      return consumers.startRotation(r.namespace(), r.key(), r.version(), now, now.plus(policy.deadline()));
+    });
+  }
+
+  /** Marks bindings past their deadline STALE, with one overdue event each; returns how many. */
+  public int expireDeadlines(int limit) {
+    Instant now = clock.instant();
+    List<Binding> due = consumers.dueDeadlines(now, limit);
+    if (due.isEmpty()) {
+      return 0;
+    }
+    return transactions.inTransaction(() -> {
+      Map<String, Map<String, String>> tags = new HashMap<>();
+      List<Event> events = new ArrayList<>();
+      for (Binding b : due) {
+        if (consumers.markStale(b, now)) {
+          events.add(ConsumerEvents.overdue(b, tagsOf(tags, b.namespace(), b.consumer()), now));
+        }
+      }
+      outbox.append(events);
+      return events.size();
+    });
+  }
+
+  /**
+   * Applies a batch of observed uses in one transaction: each moves the bindings of the consumers
+   * linked to the principal (creating OBSERVED bindings for keys they were not bound to).
+   */
+  public int observe(Collection<Observation> observations) {
+    if (observations.isEmpty()) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    return transactions.inTransaction(() -> {
+      Map<String, List<dev.rekey.core.consumer.Consumer>> linked = new HashMap<>();
+      List<Event> events = new ArrayList<>();
+      int changed = 0;
+      for (Observation o : observations) {
+        List<dev.rekey.core.consumer.Consumer> cs = linked.computeIfAbsent(o.namespace() + "\0" + o.principal(),
+            k -> consumers.byPrincipal(o.namespace(), o.principal()));
+        for (dev.rekey.core.consumer.Consumer c : cs) {
+          Optional<Binding> found = consumers.findBinding(o.namespace(), c.name(), o.key());
+          if (found.isEmpty()) {
+            consumers.insertBinding(Binding.create(o.namespace(), c.name(), o.key(), BindingOrigin.OBSERVED,
+                BindingMode.LATEST, o.version(), o.at()));
+            changed++;
+            continue;
+          }
+          Binding before = found.get();
+          Binding after = BindingMoves.moved(before, o.version(), false, o.at());
+          if (after.version() == before.version() && after.state() == before.state()) {
+            continue; // seen on the version it is known to use: no write
+          }
+          consumers.saveBinding(after);
+          changed++;
+          if (after.version() >= after.targetVersion()) {
+            consumers.confirmUpdates(o.namespace(), o.key(), c.name(), after.version(), now);
+          }
+          if (BindingMoves.completes(before, after)) {
+            events.add(ConsumerEvents.completed(after, before.state() == BindingState.STALE, c.tags(), now));
+          }
+        }
+      }
+      outbox.append(events);
+      return changed;
+    });
+  }
+
+  private Map<String, String> tagsOf(Map<String, Map<String, String>> cache, String namespace, String consumer) {
+    return cache.computeIfAbsent(namespace + "\0" + consumer, k ->
+        consumers.find(namespace, consumer).map(dev.rekey.core.consumer.Consumer::tags).orElse(Map.of()));
+  }
+
+  /** Keeps, per principal, key and namespace, only the highest version seen: what a flush needs. */
+  public static Collection<Observation> latest(Collection<Observation> raw) {
+    Map<String, Observation> best = new LinkedHashMap<>();
+    for (Observation o : raw) {
+      best.merge(o.namespace() + "\0" + o.principal() + "\0" + o.key(), o,
+          (a, b) -> b.version() > a.version() || (b.version() == a.version() && b.at().isAfter(a.at())) ? b : a);
+    }
+    return best.values();
+  }
+}

@@ -1,0 +1,108 @@
+package dev.rekey.core.port;
+
+import dev.rekey.core.consumer.Binding;
+import dev.rekey.core.consumer.BindingState;
+import dev.rekey.core.consumer.Consumer;
+import dev.rekey.core.consumer.PropagationPolicy;
+import dev.rekey.core.consumer.RotationUpdate;
+import dev.rekey.core.consumer.Selector;
+import dev.rekey.core.key.WrappedKey;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Consumers, their bindings to keys, the history of rotation updates and propagation policies.
+ * Writes join the caller's {@link Transactions} transaction. Deadlines and due hook calls are found
+ * through indexes: the cost grows with what is due, not with the number of bindings.
+ */
+public interface ConsumerRepository {
+  /** Throws ALREADY_EXISTS when the name is taken in the namespace. */
+  void insert(Consumer consumer);
+
+  Optional<Consumer> find(String namespace, String name);
+
+  List<Consumer> list(String namespace, String afterName, int limit);
+
+  /** Replaces the stored consumer; throws NOT_FOUND when there is none. */
+  void update(Consumer consumer);
+
+  /** Deletes the consumer with its bindings and selectors; returns whether it existed. */
+  boolean delete(String namespace, String name);
+
+  /** Consumers linked to the principal name {@code principal} in the namespace. */
+  List<Consumer> byPrincipal(String namespace, String principal);
+
+  /** Consumers whose hook secret a root key generation other than {@code currentRootKeyId} wraps. */
+  List<Consumer> hookSecretsWrappedByOtherRoot(String currentRootKeyId, int limit);
+
+  /** Replaces the wrapped hook secret only if it is still {@code expected} (compare-and-set). */
+  boolean replaceHookSecret(String namespace, String name, WrappedKey expected, WrappedKey next);
+
+  /** Adds or replaces the selector with the same tags. */
+  void putSelector(String namespace, Selector selector);
+
+  boolean deleteSelector(String namespace, String consumer, Map<String, String> tags);
+
+  /** Every selector of the namespace (few per consumer: matched in memory against a key's tags). */
+  List<Selector> selectors(String namespace);
+
+  Optional<Binding> findBinding(String namespace, String consumer, String key);
+
+  /** Inserts the binding unless one exists for the same consumer and key; returns whether it did. */
+  boolean insertBinding(Binding binding);
+
+  /** Replaces the stored binding (same namespace, consumer and key). */
+  void saveBinding(Binding binding);
+
+  boolean deleteBinding(String namespace, String consumer, String key);
+
+  List<Binding> bindingsOf(String namespace, String consumer);
+
+  /** Bindings of a key, ordered by consumer, after {@code afterConsumer} (null for the first page). */
+  List<Binding> bindingsOfKey(String namespace, String key, String afterConsumer, int limit);
+
+  /** Bindings in {@code state} in the namespace (null for all), oldest deadline first. */
+  List<Binding> bindingsInState(String namespace, BindingState state, int limit);
+
+  /**
+   * A rotation of {@code key} to {@code version}: every binding of the key on an older version
+   * becomes PENDING_UPDATE with {@code deadline} (with a hook call due at once when its consumer has a
+   * hook), and gets a {@link RotationUpdate} row. Set-based; returns how many bindings it moved.
+   */
+  int startRotation(String namespace, String key, int version, Instant now, Instant deadline);
+
+  /** PENDING_UPDATE bindings whose deadline is at or before {@code now}, oldest first (index-driven). */
+  List<Binding> dueDeadlines(Instant now, int limit);
+
+  /** Marks the binding STALE if it is still PENDING_UPDATE with the same target; returns whether it did. */
+  boolean markStale(Binding binding, Instant now);
+
+  /**
+   * Claims bindings whose hook call is due, leasing each until {@code leaseUntil} so no other node
+   * calls it meanwhile; returns the claimed ones.
+   */
+  List<Binding> claimHooks(Instant now, Instant leaseUntil, int limit);
+
+  /** Stores the outcome of one hook call, unless the binding moved on to another target meanwhile. */
+  void hookResult(Binding binding, Binding.HookState state, int attempts, Instant nextAt, String error, Instant now);
+
+  /** Marks the open rotation updates of a consumer on a key up to {@code version} as confirmed. */
+  void confirmUpdates(String namespace, String key, String consumer, int version, Instant at);
+
+  /** Rotation updates, newest rotation first, optionally of one key. */
+  List<RotationUpdate> updates(String namespace, String key, int limit);
+
+  /** The policy of the key, or else the namespace default, or else none. */
+  Optional<PropagationPolicy> policy(String namespace, String key);
+
+  /** Sets the policy of a key, or the namespace default when {@code key} is null. */
+  void putPolicy(String namespace, String key, PropagationPolicy policy);
+
+  /**
+   * Consumers whose binding uses {@code version} of the key now, or left it at or after
+   * {@code leftSince} (the quiet period).
+   */
+  List<String> consumersUsing(String namespace, String key, int version, Instant leftSince);
+}

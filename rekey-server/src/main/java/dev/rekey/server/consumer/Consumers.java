@@ -1,0 +1,92 @@
+package dev.rekey.server.consumer;
+
+import dev.rekey.core.audit.AuditEvent;
+import dev.rekey.core.auth.Action;
+import dev.rekey.core.consumer.ConsumerHookSecretRewrap;
+import dev.rekey.core.consumer.ConsumerNotifier;
+import dev.rekey.core.consumer.ConsumerPropagation;
+import dev.rekey.core.consumer.ConsumerService;
+import dev.rekey.core.consumer.ConsumerValidation;
+import dev.rekey.core.consumer.ConsumerVersionUsers;
+import dev.rekey.core.consumer.ObservationBuffer;
+import dev.rekey.core.root.RootOfTrust;
+import dev.rekey.core.service.KeyService;
+import dev.rekey.server.api.ConsumerEndpoints;
+import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.AuditSink;
+import dev.rekey.server.webhook.JdkWebhookTransport;
+import dev.rekey.server.webhook.WebhookSettings;
+import dev.rekey.server.webhook.Webhooks;
+import dev.rekey.store.Store;
+import java.time.Clock;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Consumers on one server: the registry, propagation of rotations (hung off the webhook dispatcher,
+ * inside its fan-out transaction), observation of key uses from the audit stream, the guard that
+ * keeps versions in use from being retired, hook calls (same retry and timeout settings as webhooks)
+ * and the background worker. {@link #close()} stops the worker and the HTTP client.
+ */
+public final class Consumers implements AutoCloseable {
+  /** Operations whose audited version is the one the caller uses now (decrypt and verify read old data). */
+  private static final Set<String> OBSERVED = Set.of(Action.ENCRYPT.wireName(), Action.DATAKEY.wireName(),
+      Action.REWRAP.wireName(), Action.SIGN.wireName(), Action.MAC.wireName());
+
+  private final ConsumerService service;
+  private final ObservationBuffer observations;
+  private final ConsumerWorker worker;
+  private final JdkWebhookTransport transport;
+
+  private Consumers(ConsumerService service, ObservationBuffer observations, ConsumerWorker worker,
+      JdkWebhookTransport transport) {
+    this.service = service;
+    this.observations = observations;
+    this.worker = worker;
+    this.transport = transport;
+  }
+
+  /** Wires consumers; call before unsealing, so a resumed root key rotation also re-wraps hook secrets. */
+  public static Consumers start(Store store, RootOfTrust root, KeyService keys, Webhooks webhooks,
+      BooleanSupplier ready, Clock clock, WebhookSettings settings) {
+    root.alsoRewrap(new ConsumerHookSecretRewrap(store.consumers()));
+    ConsumerService service = new ConsumerService(store.consumers(), store.keys(), store.transactions(),
+        store.events(), root::keyring, clock);
+    ConsumerPropagation propagation = new ConsumerPropagation(store.consumers(), store.transactions(), store.events(),
+        clock);
+    webhooks.onDispatch(propagation::onDispatched);
+    keys.guardVersions(new ConsumerVersionUsers(store.consumers(), clock));
+    JdkWebhookTransport transport = new JdkWebhookTransport(settings.timeout());
+    keys.guardPromotion(new ConsumerValidation(store.consumers(), transport, root::keyring, clock));
+    ConsumerNotifier notifier = new ConsumerNotifier(store.consumers(), transport, root::keyring, settings.backoff(),
+        settings.lease(), clock);
+    ObservationBuffer observations = new ObservationBuffer();
+    ConsumerWorker worker = new ConsumerWorker(propagation, notifier, observations, ready, settings.senders())
+        .start(settings.poll());
+    return new Consumers(service, observations, worker, transport);
+  }
+
+  public void register(ApiRouter router) {
+    new ConsumerEndpoints(service).register(router);
+  }
+
+  /** An audit sink that also notes which key version each caller used, then passes the event on. */
+  public AuditSink observing(AuditSink next) {
+    return event -> {
+      note(event);
+      return next.record(event);
+    };
+  }
+
+  private void note(AuditEvent e) {
+    if ("allowed".equals(e.outcome()) && e.version() > 0 && OBSERVED.contains(e.action())) {
+      observations.offer(e.namespace(), e.principal(), e.keyName(), e.version(), e.time());
+    }
+  }
+
+  @Override
+  public void close() {
+    worker.close();
+    transport.close();
+  }
+}

@@ -1,0 +1,116 @@
+package dev.rekey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The consumer routes over real HTTP: answers, error codes, authorization, and where the hook secret may appear. */
+class ConsumerEndpointsTest {
+  @TempDir static Path dir;
+  static TestServer s;
+
+  @BeforeAll
+  static void start() {
+    s = TestServer.dev(dir);
+    s.createKey("orders", null);
+    s.createKey("ledger", null);
+  }
+
+  @AfterAll
+  static void stop() {
+    s.close();
+  }
+
+  @Test
+  void register_returnsTheHookSecretOnce_andNoOtherAnswerOrAuditRecordHasIt() {
+    long before = s.lastAuditSeq();
+    TestServer.Resp r = s.post("/v1/consumers", TestServer.ROOT, "{\"name\":\"billing-db\",\"kind\":\"storage-account\","
+        + "\"owner\":\"dba\",\"tags\":{\"team\":\"pay\"},\"hook_url\":\"https://hooks.example.test/billing\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    String secret = r.json().get("hook_secret").asText();
+    assertThat(secret).startsWith("whsec_");
+
+    TestServer.Resp shown = s.get("/v1/consumers/billing-db", TestServer.ROOT);
+    assertThat(shown.status()).isEqualTo(200);
+    assertThat(shown.json().has("hook_secret")).isFalse();
+    assertThat(shown.json().get("kind").asText()).isEqualTo("storage-account");
+    assertThat(s.get("/v1/consumers", TestServer.ROOT).body()).contains("billing-db").doesNotContain(secret);
+    assertThat(s.post("/v1/consumers", TestServer.ROOT, "{\"name\":\"billing-db\"}").status()).isEqualTo(409);
+
+    TestServer.Resp bound = s.post("/v1/consumers/billing-db/bindings", TestServer.ROOT, "{\"key\":\"orders\"}");
+    assertThat(bound.status()).as(bound.body()).isEqualTo(201);
+    assertThat(bound.json().get("version").asInt()).isEqualTo(1);
+    assertThat(bound.json().get("state").asText()).isEqualTo("CURRENT");
+    TestServer.Resp rotated = s.req("PATCH", "/v1/consumers/billing-db").token(TestServer.ROOT)
+        .json("{\"rotate_hook_secret\":true}").send();
+    assertThat(rotated.json().get("hook_secret").asText()).startsWith("whsec_").isNotEqualTo(secret);
+
+    for (JsonNode rec : s.auditAfter(before)) {
+      assertThat(rec.toString()).doesNotContain(secret).doesNotContain(rotated.json().get("hook_secret").asText());
+    }
+    assertThat(s.req("DELETE", "/v1/consumers/billing-db").token(TestServer.ROOT).send().status()).isEqualTo(204);
+    assertThat(s.get("/v1/consumers/billing-db", TestServer.ROOT).status()).isEqualTo(404);
+  }
+
+  @Test
+  void badInput_isInvalidRequestNamingTheProblem() {
+    String[][] cases = {
+        {"/v1/consumers", "{}", "consumer name"},
+        {"/v1/consumers", "{\"name\":\"bad name\"}", "consumer name"},
+        {"/v1/consumers", "{\"name\":\"x1\",\"hook_url\":\"ftp://x.test/\"}", "http:// or https://"},
+        {"/v1/consumers", "{\"name\":\"x2\",\"colour\":\"red\"}", ""},
+        {"/v1/consumers", "{\"name\":\"x3\",\"owner\":\"" + "o".repeat(300) + "\"}", "owner"},
+    };
+    for (String[] c : cases) {
+      TestServer.Resp r = s.post(c[0], TestServer.ROOT, c[1]);
+      assertThat(r.status()).as(c[1] + " -> " + r.body()).isEqualTo(400);
+      assertThat(r.errorCode()).isEqualTo("invalid_request");
+      assertThat(r.json().get("error").get("message").asText()).contains(c[2]);
+    }
+    s.post("/v1/consumers", TestServer.ROOT, "{\"name\":\"svc\"}");
+    assertThat(s.post("/v1/consumers/svc/bindings", TestServer.ROOT, "{}").status()).isEqualTo(400);
+    assertThat(s.post("/v1/consumers/svc/bindings", TestServer.ROOT, "{\"key\":\"orders\",\"mode\":\"pinned\"}")
+        .status()).isEqualTo(400);
+    assertThat(s.post("/v1/consumers/svc/bindings", TestServer.ROOT, "{\"key\":\"nope\"}").status()).isEqualTo(404);
+    assertThat(s.req("PUT", "/v1/consumers/svc/bindings/orders").token(TestServer.ROOT).json("{\"version\":0}")
+        .send().status()).isEqualTo(400);
+    assertThat(s.req("PUT", "/v1/consumers/svc/bindings/orders").token(TestServer.ROOT).json("{\"version\":9}")
+        .send().status()).isEqualTo(404);
+    assertThat(s.req("PUT", "/v1/keys/orders/propagation").token(TestServer.ROOT).json("{\"deadline\":\"soon\"}")
+        .send().status()).isEqualTo(400);
+    assertThat(s.get("/v1/bindings?state=LOST", TestServer.ROOT).status()).isEqualTo(400);
+  }
+
+  @Test
+  void confirm_isAuthorizedOnTheKey_andManagingNeedsTheManageAction() {
+    s.post("/v1/consumers", TestServer.ROOT, "{\"name\":\"ledger-app\"}");
+    String onLedger = s.token("ledger-app", "crypto-user", "default", "ledger", null)[0];
+    TestServer.Resp ok = s.req("PUT", "/v1/consumers/ledger-app/bindings/ledger").token(onLedger)
+        .json("{\"version\":1}").send();
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.json().get("state").asText()).isEqualTo("CURRENT");
+    assertThat(s.req("PUT", "/v1/consumers/ledger-app/bindings/orders").token(onLedger).json("{\"version\":1}")
+        .send().status()).isEqualTo(403);
+    assertThat(s.post("/v1/consumers", onLedger, "{\"name\":\"sneaky\"}").status()).isEqualTo(403);
+    assertThat(s.get("/v1/bindings?state=STALE&all_namespaces=true", TestServer.ROOT).status()).isEqualTo(200);
+  }
+
+  @Test
+  void retire_versionInUse_is409NamingTheConsumer_andForceOverrides() {
+    s.createKey("payments", null);
+    s.post("/v1/consumers", TestServer.ROOT, "{\"name\":\"pay-svc\"}");
+    s.post("/v1/consumers/pay-svc/bindings", TestServer.ROOT, "{\"key\":\"payments\"}");
+    s.post("/v1/keys/payments/rotate", TestServer.ROOT, "{}");
+    TestServer.Resp refused = s.post("/v1/keys/payments/versions/1/retire", TestServer.ROOT, "{}");
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.errorCode()).isEqualTo("version_in_use");
+    assertThat(refused.json().get("error").get("message").asText()).contains("pay-svc");
+    assertThat(s.post("/v1/keys/payments/versions/1/retire?force=true", TestServer.ROOT, "{}").status())
+        .isEqualTo(200);
+  }
+}

@@ -1,0 +1,288 @@
+package dev.rekey.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.consumer.Binding;
+import dev.rekey.core.consumer.BindingMode;
+import dev.rekey.core.consumer.BindingOrigin;
+import dev.rekey.core.consumer.BindingState;
+import dev.rekey.core.consumer.Consumer;
+import dev.rekey.core.consumer.ConsumerHookSecretRewrap;
+import dev.rekey.core.consumer.ConsumerPropagation;
+import dev.rekey.core.event.EventType;
+import dev.rekey.store.JdbcEventOutbox.StoredEvent;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import dev.rekey.core.crypto.SecretBytes;
+import dev.rekey.core.root.MaterialBinding;
+import dev.rekey.core.root.RootKeyring;
+import dev.rekey.core.webhook.WebhookSecret;
+import dev.rekey.core.consumer.PropagationPolicy;
+import dev.rekey.core.consumer.RotationUpdate;
+import dev.rekey.core.consumer.Selector;
+import dev.rekey.core.key.WrappedKey;
+import dev.rekey.core.port.ConsumerRepository;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Consumers, bindings, rotation updates and policies, run on every dialect. */
+abstract class ConsumerStoreContract extends StoreContract {
+  private static final Instant T = Instant.parse("2026-05-01T10:00:00.123456789Z");
+
+  private ConsumerRepository repo() {
+    return store.consumers();
+  }
+
+  static Consumer consumer(String name, String principal, boolean hook) {
+    return new Consumer("default", name, "service", Map.of("team", "pay"), "ops@example.test", principal,
+        hook ? "https://hooks.example.test/" + name : null,
+        hook ? new WrappedKey(new byte[] {9, 8, (byte) name.hashCode()}, "root-a") : null, T, T);
+  }
+
+  private Binding bound(String consumer, String key, int version) {
+    Binding b = Binding.create("default", consumer, key, BindingOrigin.EXPLICIT, BindingMode.LATEST, version, T);
+    assertThat(repo().insertBinding(b)).isTrue();
+    return b;
+  }
+
+  @Test
+  void consumer_roundTripsAndNamesAreUniquePerNamespace() {
+    Consumer a = consumer("billing", "svc-billing", true);
+    repo().insert(a);
+    assertThat(repo().find("default", "billing")).contains(a);
+    assertThatThrownBy(() -> repo().insert(a)).isInstanceOf(RekeyException.class)
+        .extracting(e -> ((RekeyException) e).code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
+    repo().insert(consumer("archive", null, false));
+    assertThat(repo().list("default", null, 10)).extracting(Consumer::name).containsExactly("archive", "billing");
+    assertThat(repo().list("default", "archive", 10)).extracting(Consumer::name).containsExactly("billing");
+    assertThat(repo().byPrincipal("default", "svc-billing")).extracting(Consumer::name).containsExactly("billing");
+
+    Consumer changed = a.withDetails("storage-account", Map.of("env", "prod"), "new-owner", null, T.plusSeconds(1))
+        .withHook(null, null, T.plusSeconds(1));
+    repo().update(changed);
+    assertThat(repo().find("default", "billing")).contains(changed);
+    assertThat(repo().byPrincipal("default", "svc-billing")).isEmpty();
+
+    bound("billing", "orders", 1);
+    assertThat(repo().delete("default", "billing")).isTrue();
+    assertThat(repo().find("default", "billing")).isEmpty();
+    assertThat(repo().findBinding("default", "billing", "orders")).isEmpty();
+    assertThat(repo().delete("default", "billing")).isFalse();
+  }
+
+  @Test
+  void hookSecret_rewrapIsCompareAndSet() {
+    repo().insert(consumer("a", null, true));
+    repo().insert(consumer("b", null, false));
+    assertThat(repo().hookSecretsWrappedByOtherRoot("root-b", 10)).extracting(Consumer::name).containsExactly("a");
+    WrappedKey old = repo().find("default", "a").orElseThrow().hookSecret();
+    WrappedKey next = new WrappedKey(new byte[] {7}, "root-b");
+    assertThat(repo().replaceHookSecret("default", "a", old, next)).isTrue();
+    assertThat(repo().replaceHookSecret("default", "a", old, next)).isFalse();
+    assertThat(repo().hookSecretsWrappedByOtherRoot("root-b", 10)).isEmpty();
+  }
+
+  @Test
+  void hookSecretRewrap_movesEverySecretToTheNewRootGeneration_andItStillUnwraps() {
+    RootKeyring before = RootKeyring.generate(T);
+    SecretBytes secret = WebhookSecret.generate();
+    Consumer c = consumer("a", null, false).withHook("https://hooks.example.test/a",
+        before.wrap(secret, MaterialBinding.consumerHookSecret("default", "a")), T);
+    repo().insert(c);
+    repo().insert(consumer("no-hook", null, false));
+    RootKeyring rotated = before.withNewGeneration(T);
+    ConsumerHookSecretRewrap rewrap = new ConsumerHookSecretRewrap(repo());
+
+    assertThat(rewrap.wrappedByOther(rotated.currentId())).isTrue();
+    assertThat(rewrap.rewrap(rotated)).isEqualTo(1);
+    assertThat(rewrap.wrappedByOther(rotated.currentId())).isFalse();
+    Consumer stored = repo().find("default", "a").orElseThrow();
+    assertThat(rotated.withoutOldGenerations().unwrap(stored.hookSecret(),
+        MaterialBinding.consumerHookSecret("default", "a")).sameAs(secret)).isTrue();
+  }
+
+  @Test
+  void propagation_bindsSelectorConsumersAtRotation_andPassedDeadlinesGoStaleOnceWithAnEvent() {
+    repo().insert(consumer("backup", null, false));
+    repo().insert(consumer("other", null, false));
+    repo().putSelector("default", new Selector("backup", Map.of("backup-encryption", "enabled"), BindingMode.LATEST));
+    repo().putSelector("default", new Selector("other", Map.of("backup-encryption", "disabled"), BindingMode.LATEST));
+    repo().putPolicy("default", "vault", new PropagationPolicy(Duration.ofSeconds(30), Duration.ZERO, false));
+    ConsumerPropagation now = new ConsumerPropagation(repo(), store.transactions(), store.events(),
+        Clock.fixed(T, ZoneOffset.UTC));
+
+    assertThat(now.propagate(new ConsumerPropagation.Rotation("default", "vault", 2,
+        Map.of("backup-encryption", "enabled", "env", "prod")), T)).isEqualTo(1);
+    Binding b = repo().findBinding("default", "backup", "vault").orElseThrow();
+    assertThat(b.origin()).isEqualTo(BindingOrigin.SELECTOR);
+    assertThat(b.state()).isEqualTo(BindingState.PENDING_UPDATE);
+    assertThat(b.deadline()).isEqualTo(T.plusSeconds(30));
+    assertThat(repo().findBinding("default", "other", "vault")).isEmpty();
+
+    assertThat(now.expireDeadlines(10)).isZero();
+    ConsumerPropagation later = new ConsumerPropagation(repo(), store.transactions(), store.events(),
+        Clock.fixed(T.plusSeconds(30), ZoneOffset.UTC));
+    assertThat(later.expireDeadlines(10)).isEqualTo(1);
+    assertThat(later.expireDeadlines(10)).isZero();
+    assertThat(repo().findBinding("default", "backup", "vault").orElseThrow().state()).isEqualTo(BindingState.STALE);
+    StoredEvent overdue = store.events().recent(null, EventType.CONSUMER_ROTATION_OVERDUE, 10).get(0);
+    assertThat(overdue.event().subject()).isEqualTo("consumers/backup/bindings/vault");
+    assertThat(overdue.event().data()).containsEntry("expected_version", 2).containsEntry("consumer", "backup");
+    assertThat(store.events().recent(null, EventType.CONSUMER_ROTATION_OVERDUE, 10)).hasSize(1);
+  }
+
+  @Test
+  void rotation_movesOlderBindingsToPendingWithDeadlineAndHookOnlyWhereThereIsAHook() {
+    repo().insert(consumer("a", null, true));
+    repo().insert(consumer("b", null, false));
+    repo().insert(consumer("c", null, true));
+    bound("a", "orders", 1);
+    bound("b", "orders", 1);
+    bound("c", "orders", 2);
+    bound("a", "other", 1);
+    Instant deadline = T.plus(Duration.ofHours(1));
+
+    assertThat(repo().startRotation("default", "orders", 2, T, deadline)).isEqualTo(2);
+
+    Binding a = repo().findBinding("default", "a", "orders").orElseThrow();
+    assertThat(a.state()).isEqualTo(BindingState.PENDING_UPDATE);
+    assertThat(a.targetVersion()).isEqualTo(2);
+    assertThat(a.deadline()).isEqualTo(deadline);
+    assertThat(a.hookState()).isEqualTo(Binding.HookState.PENDING);
+    assertThat(repo().findBinding("default", "b", "orders").orElseThrow().hookState()).isEqualTo(Binding.HookState.NONE);
+    Binding c = repo().findBinding("default", "c", "orders").orElseThrow();
+    assertThat(c.state()).isEqualTo(BindingState.CURRENT);
+    assertThat(c.targetVersion()).isEqualTo(2);
+    assertThat(repo().findBinding("default", "a", "other").orElseThrow().state()).isEqualTo(BindingState.CURRENT);
+
+    List<RotationUpdate> updates = repo().updates("default", "orders", 10);
+    assertThat(updates).extracting(RotationUpdate::consumer).containsExactly("a", "b", "c");
+    assertThat(updates).filteredOn(u -> u.consumer().equals("c")).extracting(RotationUpdate::confirmedAt)
+        .containsExactly(T);
+    assertThat(updates).filteredOn(u -> !u.consumer().equals("c")).allMatch(u -> u.confirmedAt() == null);
+  }
+
+  @Test
+  void deadlines_onlyDueOnesAreFoundAndMarkingStaleIsConditional() {
+    repo().insert(consumer("a", null, false));
+    repo().insert(consumer("b", null, false));
+    bound("a", "k1", 1);
+    bound("b", "k2", 1);
+    repo().startRotation("default", "k1", 2, T, T.plusSeconds(10));
+    repo().startRotation("default", "k2", 2, T, T.plusSeconds(100));
+
+    assertThat(repo().dueDeadlines(T.plusSeconds(9), 10)).isEmpty();
+    List<Binding> due = repo().dueDeadlines(T.plusSeconds(10), 10);
+    assertThat(due).extracting(Binding::consumer).containsExactly("a");
+    assertThat(repo().markStale(due.get(0), T.plusSeconds(11))).isTrue();
+    assertThat(repo().markStale(due.get(0), T.plusSeconds(11))).isFalse();
+    assertThat(repo().dueDeadlines(T.plusSeconds(50), 10)).isEmpty();
+    assertThat(repo().bindingsInState("default", BindingState.STALE, 10)).extracting(Binding::consumer)
+        .containsExactly("a");
+    assertThat(repo().bindingsInState(null, BindingState.PENDING_UPDATE, 10)).extracting(Binding::consumer)
+        .containsExactly("b");
+    assertThat(repo().updates("default", "k1", 10).get(0).staleAt()).isEqualTo(T.plusSeconds(11));
+
+    repo().confirmUpdates("default", "k1", "a", 2, T.plusSeconds(12));
+    assertThat(repo().updates("default", "k1", 10).get(0).confirmedAt()).isEqualTo(T.plusSeconds(12));
+  }
+
+  @Test
+  void hooks_claimLeasesSoASecondClaimGetsNothingUntilTheLeaseEnds() {
+    repo().insert(consumer("a", null, true));
+    bound("a", "orders", 1);
+    repo().startRotation("default", "orders", 2, T, T.plusSeconds(3600));
+
+    List<Binding> first = repo().claimHooks(T, T.plusSeconds(30), 10);
+    assertThat(first).hasSize(1);
+    assertThat(repo().claimHooks(T.plusSeconds(29), T.plusSeconds(60), 10)).isEmpty();
+    List<Binding> again = repo().claimHooks(T.plusSeconds(30), T.plusSeconds(60), 10);
+    assertThat(again).hasSize(1);
+
+    repo().hookResult(again.get(0), Binding.HookState.PENDING, 1, T.plusSeconds(40), "HTTP 500", T.plusSeconds(31));
+    assertThat(repo().claimHooks(T.plusSeconds(39), T.plusSeconds(90), 10)).isEmpty();
+    List<Binding> retry = repo().claimHooks(T.plusSeconds(40), T.plusSeconds(90), 10);
+    assertThat(retry).singleElement().extracting(Binding::hookAttempts).isEqualTo(1);
+    repo().hookResult(retry.get(0), Binding.HookState.DELIVERED, 2, null, null, T.plusSeconds(41));
+    Binding b = repo().findBinding("default", "a", "orders").orElseThrow();
+    assertThat(b.hookState()).isEqualTo(Binding.HookState.DELIVERED);
+    assertThat(b.hookAttempts()).isEqualTo(2);
+    assertThat(repo().claimHooks(T.plusSeconds(1000), T.plusSeconds(2000), 10)).isEmpty();
+  }
+
+  @Test
+  void versionUsers_areBindingsOnTheVersionAndThoseThatLeftItWithinTheQuietPeriod() {
+    repo().insert(consumer("a", null, false));
+    repo().insert(consumer("b", null, false));
+    bound("a", "orders", 1);
+    Binding b = bound("b", "orders", 1);
+    Binding moved = new Binding("default", "b", "orders", b.origin(), b.mode(), 2, T.plusSeconds(100), 1, 2,
+        BindingState.CURRENT, null, T.plusSeconds(100), Binding.HookState.NONE, 0, null, T.plusSeconds(100));
+    repo().saveBinding(moved);
+    assertThat(repo().findBinding("default", "b", "orders")).contains(moved);
+
+    assertThat(repo().consumersUsing("default", "orders", 1, T.plusSeconds(100))).containsExactly("a", "b");
+    assertThat(repo().consumersUsing("default", "orders", 1, T.plusSeconds(101))).containsExactly("a");
+    assertThat(repo().consumersUsing("default", "orders", 2, T.plusSeconds(101))).containsExactly("b");
+    assertThat(repo().consumersUsing("default", "orders", 3, T)).isEmpty();
+  }
+
+  @Test
+  void policies_keyOverridesNamespaceDefault() {
+    assertThat(repo().policy("default", "orders")).isEmpty();
+    PropagationPolicy ns = new PropagationPolicy(Duration.ofMinutes(30), Duration.ZERO, false);
+    repo().putPolicy("default", null, ns);
+    assertThat(repo().policy("default", "orders")).contains(ns);
+    PropagationPolicy key = new PropagationPolicy(Duration.ofMillis(2500), Duration.ofDays(1), true);
+    repo().putPolicy("default", "orders", key);
+    assertThat(repo().policy("default", "orders")).contains(key);
+    assertThat(repo().policy("default", "other")).contains(ns);
+    assertThat(repo().policy("elsewhere", "orders")).isEmpty();
+  }
+
+  @Test
+  void selectors_storeByTagsAndReplaceTheMode() {
+    repo().insert(consumer("a", null, false));
+    repo().putSelector("default", new Selector("a", Map.of("backup-encryption", "enabled"), BindingMode.LATEST));
+    repo().putSelector("default", new Selector("a", Map.of("backup-encryption", "enabled"), BindingMode.PINNED));
+    assertThat(repo().selectors("default")).singleElement()
+        .satisfies(s -> assertThat(s.mode()).isEqualTo(BindingMode.PINNED))
+        .satisfies(s -> assertThat(s.matches(Map.of("backup-encryption", "enabled", "x", "y"))).isTrue());
+    assertThat(repo().deleteSelector("default", "a", Map.of("backup-encryption", "enabled"))).isTrue();
+    assertThat(repo().selectors("default")).isEmpty();
+  }
+
+  /** The deadline query reads the partial index on non-current bindings: its cost follows what is due. */
+  @Test
+  void deadlineQuery_usesThePartialIndex() {
+    String query = "SELECT consumer FROM consumer_bindings WHERE state = 'PENDING_UPDATE' AND deadline <= 5"
+        + " ORDER BY deadline LIMIT 100";
+    String plan = ((JdbcTransactions) store.transactions()).read("explaining", c -> {
+      StringBuilder out = new StringBuilder();
+      try (Statement s = c.createStatement()) {
+        if (store.dialect() == Dialect.POSTGRESQL) {
+          s.execute("SET enable_seqscan = off");
+        }
+        try (ResultSet rs = s.executeQuery((store.dialect() == Dialect.SQLITE ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + query)) {
+          while (rs.next()) {
+            out.append(rs.getString(store.dialect() == Dialect.SQLITE ? 4 : 1)).append('\n');
+          }
+        }
+        if (store.dialect() == Dialect.POSTGRESQL) {
+          s.execute("RESET enable_seqscan");
+        }
+      }
+      return out.toString();
+    });
+    assertThat(plan).contains("consumer_bindings_deadline");
+  }
+}
