@@ -227,6 +227,12 @@ class ConsumerPropagationE2eTest {
 
     String status = rekey("status").out();
     assertThat(status).contains("stale bindings: 1", "consumer-c").doesNotContain("consumer-a", "consumer-b");
+    java.net.http.HttpResponse<String> metrics = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url() + "/metrics"))
+            .header("Authorization", "Bearer " + ROOT_TOKEN).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body()).containsPattern("rekey_consumer_binding_stale_seconds\\{[^}]*consumer=\"consumer-c\"")
+        .doesNotContain("consumer=\"consumer-a\"");
     String drift = rekey("report", "drift", "--key", "orders").out();
     assertThat(drift.lines().filter(l -> l.contains("consumer-c")).findFirst().orElseThrow()).contains(" no ");
 

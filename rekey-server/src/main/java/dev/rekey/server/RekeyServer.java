@@ -226,7 +226,7 @@ public final class RekeyServer implements AutoCloseable {
           store.policies(), store.transactions(), store.events()), usage, clock, schedulerConfig);
       RewrapCampaignService campaigns = new RewrapCampaignService(store.campaigns(), store.deks(), cache, clock,
           RewrapCampaign.DEFAULT_BATCH_SIZE);
-      EngineMetrics.register(metrics, policyService, campaigns, clock);
+      EngineMetrics.register(metrics, policyService, campaigns, store.consumers(), clock);
       new DekEndpoints(new DekService(store.deks(), cache, clock)).register(router);
       new CampaignEndpoints(campaigns).register(router);
       consumers.register(router);

@@ -157,6 +157,8 @@ public final class Store implements AutoCloseable {
   /** Re-wrap campaigns. */
   public CampaignRepository campaigns() {
     return campaigns;
+  }
+
   /** Consumers, their bindings to keys, rotation updates and propagation policies. */
   public ConsumerRepository consumers() {
     return consumers;

@@ -3,7 +3,9 @@ package dev.rekey.server.metrics;
 import dev.rekey.api.RotationStatus;
 import dev.rekey.core.campaign.RewrapCampaign;
 import dev.rekey.core.campaign.RewrapCampaignService;
+import dev.rekey.core.consumer.BindingState;
 import dev.rekey.core.policy.PolicyService;
+import dev.rekey.core.port.ConsumerRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,14 +16,22 @@ import java.util.Map;
 
 /**
  * The rotation engine's gauges, read at scrape time: seconds to each key's next scheduled
- * rotation (due, overdue and the next 30 days, from the scheduler's due index) and the progress
- * of active re-wrap campaigns. Counters for rotations and webhook deliveries are pushed by the
+ * rotation (due, overdue and the next 30 days, from the scheduler's due index), the progress
+ * of active re-wrap campaigns, and stale consumer bindings. Counters for rotations and webhook deliveries are pushed by the
  * scheduler and the deliverer through {@link Metrics}.
  */
 public final class EngineMetrics {
+  /** At most this many stale bindings become series; the API lists all of them. */
+  static final int STALE_ROWS = 1000;
+
   private EngineMetrics() {}
 
-  public static void register(Metrics metrics, PolicyService policies, RewrapCampaignService campaigns, Clock clock) {
+  public static void register(Metrics metrics, PolicyService policies, RewrapCampaignService campaigns,
+      ConsumerRepository consumers, Clock clock) {
+    metrics.labeledGauges(MetricNames.CONSUMER_STALE, "Seconds a stale consumer binding is past its update deadline",
+        "seconds", MetricNames.BINDING_LABELS, () -> consumers.bindingsInState(null, BindingState.STALE, STALE_ROWS)
+            .stream().map(b -> Metrics.Sample.of(Duration.between(b.deadline(), clock.instant()).toMillis() / 1000.0,
+                b.namespace(), b.consumer(), b.key())).toList());
     metrics.labeledGauges(MetricNames.KEY_NEXT_ROTATION, "Seconds until the next scheduled rotation (negative: overdue)",
         "seconds", MetricNames.KEY_LABELS, () -> nextRotations(policies.status(), clock.instant()));
     metrics.labeledGauges(MetricNames.CAMPAIGN_PROGRESS, "Share of a re-wrap campaign's DEKs done", "ratio",

@@ -31,7 +31,11 @@ public final class MetricNames {
   public static final String USAGE_FLUSH_FAILURES = "rekey.usage.flush.failures";
 
   /** Label names of per-key gauges. */
+  /** Seconds a stale consumer binding is past its update deadline (one series per stale binding). */
+  public static final String CONSUMER_STALE = "rekey.consumer.binding.stale";
+
   public static final String[] KEY_LABELS = {"namespace", "key"};
+  public static final String[] BINDING_LABELS = {"namespace", "consumer", "key"};
   /** Label names of per-campaign gauges. */
   public static final String[] CAMPAIGN_LABELS = {"campaign", "namespace", "key"};
 }
