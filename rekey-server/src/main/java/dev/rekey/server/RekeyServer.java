@@ -28,6 +28,7 @@ import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SecretCache;
 import dev.rekey.core.service.SecretExpiryNotices;
 import dev.rekey.core.service.SecretRotationService;
+import dev.rekey.core.service.GroupCommit;
 import dev.rekey.core.service.SecretService;
 import dev.rekey.core.secret.rotation.DualKeyRotator;
 import dev.rekey.core.secret.rotation.GeneratedRotator;
@@ -115,6 +116,7 @@ public final class RekeyServer implements AutoCloseable {
   private final UsageFlusher usageFlusher;
   private RotationTicker rotationTicker;
   private final RewrapWorker rewrap;
+  private GroupCommit secretWrites;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
       RootLifecycle root, String rootToken, ApiRouter router, SecretRotationWorker secretWorker,
@@ -152,6 +154,7 @@ public final class RekeyServer implements AutoCloseable {
     UsageFlusher usageFlusher = null;
     Metrics metrics = new Metrics();
     RewrapWorker rewrap = null;
+    GroupCommit secretWrites = null;
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
@@ -210,7 +213,8 @@ public final class RekeyServer implements AutoCloseable {
           store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),
           new WebhookHmacRotator(), new PostgresRotator(), new ExternalHookRotator(hookTransport, clock)), clock,
           nodeId(config));
-      new SecretEndpoints(secrets, secretRotations, clock).register(router);
+      secretWrites = GroupCommit.start(store.transactions(), "secrets");
+      new SecretEndpoints(secrets, secretRotations, clock, secretWrites).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       webhooks.register(router);
       SchedulerConfig schedulerConfig = SchedulerConfig.defaults(nodeId(config));
@@ -254,6 +258,7 @@ public final class RekeyServer implements AutoCloseable {
       RekeyServer server = new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router,
           secretWorker, hookTransport, metrics, usage, usageFlusher, rewrap);
       server.webhooks = webhooks;
+      server.secretWrites = secretWrites;
       server.rotationTicker = new RotationTicker(scheduler, config.schedulerInterval(), root::sealed, metrics);
       return server;
     } catch (Exception e) {
@@ -271,6 +276,9 @@ public final class RekeyServer implements AutoCloseable {
       }
       if (vertx != null) {
         vertx.close();
+      }
+      if (secretWrites != null) {
+        secretWrites.close();
       }
       if (usageFlusher != null) {
         usageFlusher.close();
@@ -475,6 +483,7 @@ public final class RekeyServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("HTTP listeners did not close cleanly: {}", e.toString());
     }
+    secretWrites.close();
     webhooks.close();
     hookTransport.close();
     audit.close();
