@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -48,6 +49,8 @@ public final class GroupCommit implements AutoCloseable {
   private final Thread writer;
   private volatile boolean closing;
   private volatile boolean terminated;
+  private final AtomicLong batches = new AtomicLong();
+  private final AtomicLong units = new AtomicLong();
 
   /** One submitted unit; identity equality so the queue can remove exactly this one. */
   private static final class Unit<T> {
@@ -132,6 +135,16 @@ public final class GroupCommit implements AutoCloseable {
     return unit.future;
   }
 
+  /** Batches run (committed or not) since start. */
+  public long batches() {
+    return batches.get();
+  }
+
+  /** Units run since start: {@code units() / batches()} is the mean batch size. */
+  public long units() {
+    return units.get();
+  }
+
   /** Units waiting for the writer. */
   public int queued() {
     return queue.size();
@@ -172,6 +185,7 @@ public final class GroupCommit implements AutoCloseable {
       }
     } finally {
       terminated = true;
+      LOG.info("group commit {} stopped: {} writes in {} batches", writer.getName(), units.get(), batches.get());
       Unit<?> left;
       while ((left = queue.poll()) != null) {
         left.future.completeExceptionally(closed());
@@ -180,6 +194,8 @@ public final class GroupCommit implements AutoCloseable {
   }
 
   private void commit(List<Unit<?>> batch) {
+    batches.incrementAndGet();
+    units.addAndGet(batch.size());
     try {
       transactions.run(() -> batch.forEach(u -> u.run(transactions)));
     } catch (Throwable t) {

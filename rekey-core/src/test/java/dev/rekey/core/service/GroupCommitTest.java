@@ -126,6 +126,8 @@ class GroupCommitTest {
       assertThat(futures.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i);
     }
     assertThat(transactions.batchSizes).containsExactly(1, 100);
+    assertThat(group.batches()).isEqualTo(2);
+    assertThat(group.units()).isEqualTo(101);
   }
 
   @Test
