@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *       writes of the same row both land, one after the other;
  *   <li>futures complete only after the commit: nothing is acknowledged before it is durable. If
  *       the commit fails, every unit that had succeeded fails with {@code INTERNAL} ("not stored")
- *       and the transaction leaves nothing behind.
+ *       and the transaction leaves nothing behind (as with any database, a connection lost during
+ *       COMMIT can hide a commit that did happen: a refused write may then be stored, never the
+ *       reverse).
  * </ul>
  *
  * <p>After a commit, each successful unit's {@code afterCommit} runs on the writer thread in
