@@ -28,6 +28,7 @@ import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SecretCache;
 import dev.rekey.core.service.SecretExpiryNotices;
 import dev.rekey.core.service.SecretRotationService;
+import dev.rekey.core.service.GroupCommit;
 import dev.rekey.core.service.SecretService;
 import dev.rekey.core.secret.rotation.DualKeyRotator;
 import dev.rekey.core.secret.rotation.GeneratedRotator;
@@ -117,6 +118,7 @@ public final class RekeyServer implements AutoCloseable {
   private RotationTicker rotationTicker;
   private final RewrapWorker rewrap;
   private Consumers consumers;
+  private GroupCommit secretWrites;
 
   private RekeyServer(ServerConfig config, Store store, AuditLog audit, Vertx vertx, Listeners listeners,
       RootLifecycle root, String rootToken, ApiRouter router, SecretRotationWorker secretWorker,
@@ -155,6 +157,7 @@ public final class RekeyServer implements AutoCloseable {
     Metrics metrics = new Metrics();
     RewrapWorker rewrap = null;
     Consumers consumers = null;
+    GroupCommit secretWrites = null;
     try {
       Seal seal = openSeal(config);
       RootOfTrust rootOfTrust = new RootOfTrust(store.system(), seal, clock);
@@ -215,7 +218,8 @@ public final class RekeyServer implements AutoCloseable {
           store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),
           new WebhookHmacRotator(), new PostgresRotator(), new ExternalHookRotator(hookTransport, clock)), clock,
           nodeId(config));
-      new SecretEndpoints(secrets, secretRotations, clock).register(router);
+      secretWrites = GroupCommit.start(store.transactions(), "secrets");
+      new SecretEndpoints(secrets, secretRotations, clock, secretWrites).register(router);
       new AuditEndpoints(store.audit(), store.system(), json).register(router);
       webhooks.register(router);
       SchedulerConfig schedulerConfig = SchedulerConfig.defaults(nodeId(config));
@@ -260,6 +264,7 @@ public final class RekeyServer implements AutoCloseable {
       RekeyServer server = new RekeyServer(config, store, audit, vertx, listeners, root, rootToken, router,
           secretWorker, hookTransport, metrics, usage, usageFlusher, rewrap);
       server.webhooks = webhooks;
+      server.secretWrites = secretWrites;
       server.rotationTicker = new RotationTicker(scheduler, config.schedulerInterval(), root::sealed, metrics);
       server.consumers = consumers;
       return server;
@@ -281,6 +286,9 @@ public final class RekeyServer implements AutoCloseable {
       }
       if (vertx != null) {
         vertx.close();
+      }
+      if (secretWrites != null) {
+        secretWrites.close();
       }
       if (usageFlusher != null) {
         usageFlusher.close();
@@ -486,6 +494,7 @@ public final class RekeyServer implements AutoCloseable {
       LOG.warn("HTTP listeners did not close cleanly: {}", e.toString());
     }
     consumers.close();
+    secretWrites.close();
     webhooks.close();
     hookTransport.close();
     audit.close();

@@ -263,6 +263,14 @@ public final class SecretService {
     }
   }
 
+  /**
+   * Publishes a secret written inside an enclosing transaction (a {@link GroupCommit} batch) to
+   * this node's cache, once that transaction committed.
+   */
+  public void publish(Secret committed) {
+    cache.offer(committed);
+  }
+
   /** Reloads a secret into this node's cache, after a transaction that changed it committed. */
   public void reloadCache(String namespace, String name) {
     cache.refresh(namespace, name);

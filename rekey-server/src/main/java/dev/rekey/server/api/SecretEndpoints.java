@@ -18,6 +18,7 @@ import dev.rekey.core.auth.Action;
 import dev.rekey.core.secret.Secret;
 import dev.rekey.core.secret.SecretGuardrail;
 import dev.rekey.core.secret.SecretLabel;
+import dev.rekey.core.service.GroupCommit;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SecretRotationService;
 import dev.rekey.core.service.SecretService;
@@ -43,11 +44,14 @@ public final class SecretEndpoints {
   private final SecretService secrets;
   private final SecretRotationService rotations;
   private final Clock clock;
+  private final GroupCommit writes;
 
-  public SecretEndpoints(SecretService secrets, SecretRotationService rotations, Clock clock) {
+  /** Puts are group-committed by {@code writes}: acknowledged once their batch is durable. */
+  public SecretEndpoints(SecretService secrets, SecretRotationService rotations, Clock clock, GroupCommit writes) {
     this.secrets = secrets;
     this.rotations = rotations;
     this.clock = clock;
+    this.writes = writes;
   }
 
   public void register(ApiRouter r) {
@@ -115,17 +119,27 @@ public final class SecretEndpoints {
         rotations.history(c.namespace(), c.keyName(), limit).stream().map(Views::rotation).toList());
   }
 
+  /**
+   * Queues the put (and the rotation schedule it may move) for the next group commit; the answer
+   * follows once the batch is durable. The worker thread does not wait for it.
+   */
   private Object put(Call c) {
     SecretPutRequest req = c.body(SecretPutRequest.class);
     byte[] value = value(req);
-    Secret stored = secrets.put(c.namespace(), c.keyName(), value, new SecretService.PutOptions(req.cas(),
-        instant("expires_at", req.expiresAt()), duration("ttl", req.ttl()), Boolean.TRUE.equals(req.pending()),
-        req.tags()));
-    java.util.Arrays.fill(value, (byte) 0);
-    rotations.reschedule(c.namespace(), c.keyName());
-    c.auditVersion(stored.latestVersion());
-    // Version 1 only exists once: the put created the secret.
-    return stored.latestVersion() == 1 ? Reply.created(Views.secret(stored)) : Views.secret(stored);
+    SecretService.PutOptions options = new SecretService.PutOptions(req.cas(), instant("expires_at", req.expiresAt()),
+        duration("ttl", req.ttl()), Boolean.TRUE.equals(req.pending()), req.tags());
+    String namespace = c.namespace();
+    String name = c.keyName();
+    return writes.submit(() -> {
+      Secret stored = secrets.put(namespace, name, value, options);
+      rotations.reschedule(namespace, name);
+      return stored;
+    }, secrets::publish).whenComplete((stored, failure) -> java.util.Arrays.fill(value, (byte) 0))
+        .thenApply(stored -> {
+          c.auditVersion(stored.latestVersion());
+          // Version 1 only exists once: the put created the secret.
+          return stored.latestVersion() == 1 ? Reply.created(Views.secret(stored)) : Views.secret(stored);
+        });
   }
 
   private Object read(Call c) {

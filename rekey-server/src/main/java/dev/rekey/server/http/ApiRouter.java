@@ -18,6 +18,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,12 +126,26 @@ public final class ApiRouter {
       String ns = namespace;
       if (mode == Mode.BLOCKING) {
         vertx.executeBlocking(() -> endpoint.handle(running), false).onComplete(ar ->
-            finish(ctx, context, requestId, auditName, audited, who, ns, running, ar.result(), ar.cause()));
+            settle(ctx, context, requestId, auditName, audited, who, ns, running, ar.result(), ar.cause()));
       } else {
         finish(ctx, context, requestId, auditName, audited, who, ns, running, endpoint.handle(running), null);
       }
     } catch (Throwable t) {
       finish(ctx, context, requestId, auditName, audited, principal, namespace, call, null, t);
+    }
+  }
+
+  /**
+   * Finishes with {@code result}; a {@link CompletionStage} result (work queued elsewhere, such as a
+   * group commit) is answered once it completes, back on the request's context.
+   */
+  private void settle(RoutingContext ctx, Context context, String requestId, String auditName, boolean audited,
+      Principal principal, String namespace, Call call, Object result, Throwable failure) {
+    if (failure == null && result instanceof CompletionStage<?> stage) {
+      stage.whenComplete((value, error) -> context.runOnContext(v ->
+          finish(ctx, context, requestId, auditName, audited, principal, namespace, call, value, error)));
+    } else {
+      finish(ctx, context, requestId, auditName, audited, principal, namespace, call, result, failure);
     }
   }
 
