@@ -3,13 +3,11 @@ package dev.rekey.server.consumer;
 import dev.rekey.core.consumer.ConsumerNotifier;
 import dev.rekey.core.consumer.ConsumerPropagation;
 import dev.rekey.core.consumer.ObservationBuffer;
+import dev.rekey.server.webhook.SenderPool;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,10 +25,8 @@ public final class ConsumerWorker implements AutoCloseable {
   private final ConsumerNotifier notifier;
   private final ObservationBuffer observations;
   private final BooleanSupplier ready;
-  private final int senders;
   private final ScheduledExecutorService ticker;
-  private final ExecutorService sending;
-  private final AtomicInteger activeSenders = new AtomicInteger();
+  private final SenderPool senders;
   private volatile boolean closed;
 
   public ConsumerWorker(ConsumerPropagation propagation, ConsumerNotifier notifier, ObservationBuffer observations,
@@ -39,9 +35,8 @@ public final class ConsumerWorker implements AutoCloseable {
     this.notifier = notifier;
     this.observations = observations;
     this.ready = ready;
-    this.senders = senders;
-    this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("rekey-consumer-tick"));
-    this.sending = Executors.newFixedThreadPool(senders, daemon("rekey-consumer-hook"));
+    this.ticker = Executors.newSingleThreadScheduledExecutor(SenderPool.daemon("rekey-consumer-tick"));
+    this.senders = new SenderPool("rekey-consumer-hook", senders, () -> notifier.deliverDue(1), "consumer hook call");
   }
 
   public ConsumerWorker start(Duration poll) {
@@ -65,36 +60,16 @@ public final class ConsumerWorker implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("evaluating consumer deadlines failed: {}", e.getMessage());
     }
-    while (!closed && activeSenders.get() < senders) {
-      activeSenders.incrementAndGet();
-      try {
-        sending.execute(this::drain);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        activeSenders.decrementAndGet();
-        return;
-      }
-    }
-  }
-
-  private void drain() {
-    try {
-      while (!closed && notifier.deliverDue(1) > 0) {
-        // one claimed call at a time, so a consumer that never answers holds one sender only
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("consumer hook call failed: {}", e.getMessage());
-    } finally {
-      activeSenders.decrementAndGet();
-    }
+    senders.fill();
   }
 
   @Override
   public void close() {
     closed = true;
     ticker.shutdownNow();
-    sending.shutdownNow();
+    boolean sendersStopped = senders.stop();
     try {
-      if (!sending.awaitTermination(10, TimeUnit.SECONDS) || !ticker.awaitTermination(5, TimeUnit.SECONDS)) {
+      if (!sendersStopped || !ticker.awaitTermination(5, TimeUnit.SECONDS)) {
         LOG.warn("consumer workers did not stop within 15 s");
       }
     } catch (InterruptedException e) {
@@ -102,12 +77,4 @@ public final class ConsumerWorker implements AutoCloseable {
     }
   }
 
-  private static ThreadFactory daemon(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
 }

@@ -3,12 +3,10 @@ package dev.rekey.server.webhook;
 import dev.rekey.core.webhook.WebhookDeliverer;
 import dev.rekey.core.webhook.WebhookDispatcher;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,10 +24,8 @@ public final class WebhookWorker implements AutoCloseable {
   private final WebhookDispatcher dispatcher;
   private final WebhookDeliverer deliverer;
   private final BooleanSupplier ready;
-  private final int senders;
   private final ScheduledExecutorService ticker;
-  private final ExecutorService sending;
-  private final AtomicInteger activeSenders = new AtomicInteger();
+  private final SenderPool senders;
   private final AtomicBoolean nudged = new AtomicBoolean();
   private volatile boolean closed;
 
@@ -38,9 +34,8 @@ public final class WebhookWorker implements AutoCloseable {
     this.dispatcher = dispatcher;
     this.deliverer = deliverer;
     this.ready = ready;
-    this.senders = senders;
-    this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("rekey-webhook-dispatch"));
-    this.sending = Executors.newFixedThreadPool(senders, daemon("rekey-webhook-send"));
+    this.ticker = Executors.newSingleThreadScheduledExecutor(SenderPool.daemon("rekey-webhook-dispatch"));
+    this.senders = new SenderPool("rekey-webhook-send", senders, () -> deliverer.deliverDue(1), "webhook delivery");
   }
 
   public WebhookWorker start(Duration poll) {
@@ -76,36 +71,16 @@ public final class WebhookWorker implements AutoCloseable {
     if (!ready.getAsBoolean()) {
       return;
     }
-    while (!closed && activeSenders.get() < senders) {
-      activeSenders.incrementAndGet();
-      try {
-        sending.execute(this::drain);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        activeSenders.decrementAndGet();
-        return;
-      }
-    }
-  }
-
-  private void drain() {
-    try {
-      while (!closed && deliverer.deliverDue(1) > 0) {
-        // one claimed attempt at a time, so a slow receiver holds one sender only
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("webhook delivery failed: {}", e.getMessage());
-    } finally {
-      activeSenders.decrementAndGet();
-    }
+    senders.fill();
   }
 
   @Override
   public void close() {
     closed = true;
     ticker.shutdownNow();
-    sending.shutdownNow();
+    boolean sendersStopped = senders.stop();
     try {
-      if (!sending.awaitTermination(10, TimeUnit.SECONDS) || !ticker.awaitTermination(5, TimeUnit.SECONDS)) {
+      if (!sendersStopped || !ticker.awaitTermination(5, TimeUnit.SECONDS)) {
         LOG.warn("webhook workers did not stop within 15 s");
       }
     } catch (InterruptedException e) {
@@ -113,12 +88,4 @@ public final class WebhookWorker implements AutoCloseable {
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
 }
