@@ -50,7 +50,7 @@ public final class AuditChain implements AuditChainer {
     for (AuditEvent e : events) {
       seq++;
       AuditEvent event = normalize(e);
-      prevRaw = digest(prevRaw, canonical(seq, event));
+      prevRaw = digest(prevRaw, encode(seq, event, false));
       String hash = Hex.encode(prevRaw);
       out.add(new AuditRecord(seq, event, prev, hash));
       prev = hash;
@@ -85,7 +85,12 @@ public final class AuditChain implements AuditChainer {
 
   /** The canonical bytes of one record; the event must be {@linkplain #normalize normalized}. */
   public static byte[] canonical(long seq, AuditEvent e) {
-    Writer w = new Writer(256);
+    return encode(seq, e, true);
+  }
+
+  /** {@code checked}: refuse text that is not well-formed (skipped where the event was just normalized). */
+  private static byte[] encode(long seq, AuditEvent e, boolean checked) {
+    Writer w = new Writer(256, checked);
     w.text(RECORD_TAG);
     w.int64(seq);
     w.instant(e.time());
@@ -105,7 +110,7 @@ public final class AuditChain implements AuditChainer {
 
   /** The bytes an audit checkpoint signature covers: tag, seq, hash, time, key id. */
   public static byte[] checkpointBytes(long seq, String hash, Instant at, String keyId) {
-    Writer w = new Writer(128);
+    Writer w = new Writer(128, true);
     w.text(CHECKPOINT_TAG);
     w.int64(seq);
     w.text(hash);
@@ -184,11 +189,13 @@ public final class AuditChain implements AuditChainer {
 
   /** Big-endian, length-prefixed field writer (unsynchronized, unlike ByteArrayOutputStream). */
   private static final class Writer {
+    private final boolean checked;
     private byte[] buf;
     private int pos;
 
-    Writer(int size) {
-      buf = new byte[size];
+    Writer(int size, boolean checked) {
+      this.buf = new byte[size];
+      this.checked = checked;
     }
 
     private void ensure(int more) {
@@ -220,7 +227,7 @@ public final class AuditChain implements AuditChainer {
         ensure(1);
         buf[pos++] = 0;
       } else {
-        if (!wellFormed(s)) {
+        if (checked && !wellFormed(s)) {
           throw new IllegalArgumentException("audit text is not well-formed UTF-16; normalize the event first");
         }
         text(s.getBytes(StandardCharsets.UTF_8));

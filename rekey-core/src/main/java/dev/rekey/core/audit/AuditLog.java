@@ -124,7 +124,7 @@ public final class AuditLog implements AutoCloseable {
     if (closing) {
       return reject(closedException());
     }
-    Pending p = new Pending(AuditChain.normalize(event), new CompletableFuture<>());
+    Pending p = new Pending(event, new CompletableFuture<>());
     if (!queue.offer(p)) {
       return reject(unavailable("the audit queue is full; the request was refused"));
     }
@@ -207,7 +207,7 @@ public final class AuditLog implements AutoCloseable {
     events.clear();
     batch.removeIf(p -> p == WAKE_UP);
     for (Pending p : batch) {
-      events.add(p.event);
+      events.add(AuditChain.normalize(p.event)); // here, off the callers' threads
     }
     if (events.isEmpty()) {
       return;

@@ -24,6 +24,7 @@ import dev.rekey.core.service.CryptoService.Decrypted;
 import dev.rekey.core.service.CryptoService.Produced;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
+import dev.rekey.server.http.FlatFields;
 import dev.rekey.server.http.RawJson;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ import java.util.function.Function;
  */
 public final class CryptoEndpoints {
   public static final int MAX_BATCH = 1000;
+  private static final FlatFields ENCRYPT = FlatFields.of("b64:plaintext", "b64:context");
+  private static final FlatFields DECRYPT = FlatFields.of("ciphertext", "b64:context");
   private final CryptoService crypto;
 
   public CryptoEndpoints(CryptoService crypto) {
@@ -55,9 +58,13 @@ public final class CryptoEndpoints {
   }
 
   private Object encrypt(Call c) {
-    EncryptRequest req = c.body(EncryptRequest.class);
     String ns = c.namespace();
     String key = c.keyName();
+    FlatFields.Values flat = c.flatBody(ENCRYPT);
+    if (flat != null && flat.bytes(0) != null) {
+      return single(c, crypto.encrypt(ns, key, flat.bytes(0), flat.bytes(1)));
+    }
+    EncryptRequest req = c.body(EncryptRequest.class);
     if (req.batch() != null) {
       requireOnlyBatch(req.plaintext() != null || req.context() != null);
       return batch(c, req.batch(), (EncryptItem item) -> {
@@ -66,16 +73,23 @@ public final class CryptoEndpoints {
         return new EncryptResult(p.text(), p.version(), null);
       }, e -> new EncryptResult(null, null, e));
     }
-    Produced p = crypto.encrypt(ns, key, Call.requiredBase64("plaintext", req.plaintext()),
-        Call.base64("context", req.context()));
+    return single(c, crypto.encrypt(ns, key, Call.requiredBase64("plaintext", req.plaintext()),
+        Call.base64("context", req.context())));
+  }
+
+  private static RawJson single(Call c, Produced p) {
     c.auditVersion(p.version());
     return RawJson.textAndVersion("ciphertext", p.text(), p.version());
   }
 
   private Object decrypt(Call c) {
-    DecryptRequest req = c.body(DecryptRequest.class);
     String ns = c.namespace();
     String key = c.keyName();
+    FlatFields.Values flat = c.flatBody(DECRYPT);
+    if (flat != null && flat.text(0) != null) {
+      return single(c, crypto.decrypt(ns, key, flat.text(0), flat.bytes(1)));
+    }
+    DecryptRequest req = c.body(DecryptRequest.class);
     if (req.batch() != null) {
       requireOnlyBatch(req.ciphertext() != null || req.context() != null);
       return batch(c, req.batch(), (CiphertextItem item) -> {
@@ -84,17 +98,25 @@ public final class CryptoEndpoints {
         return new DecryptResult(encodeAndWipe(d.plaintext()), d.version(), null);
       }, e -> new DecryptResult(null, null, e));
     }
-    Decrypted d = crypto.decrypt(ns, key, required("ciphertext", req.ciphertext()), Call.base64("context", req.context()));
+    return single(c, crypto.decrypt(ns, key, required("ciphertext", req.ciphertext()),
+        Call.base64("context", req.context())));
+  }
+
+  private static RawJson single(Call c, Decrypted d) {
     c.auditVersion(d.version());
     return RawJson.textAndVersion("plaintext", encodeAndWipe(d.plaintext()), d.version());
   }
 
   /** Rewrap; {@code emergency} also reads REVOKED versions (a separate, admin-only route). */
   private Object rewrap(Call c, boolean emergency) {
-    RewrapRequest req = c.body(RewrapRequest.class);
     String ns = c.namespace();
     String key = c.keyName();
     Rewrapper rewrapper = emergency ? crypto::emergencyRewrap : crypto::rewrap;
+    FlatFields.Values flat = c.flatBody(DECRYPT);
+    if (flat != null && flat.text(0) != null) {
+      return single(c, rewrapper.rewrap(ns, key, flat.text(0), flat.bytes(1)));
+    }
+    RewrapRequest req = c.body(RewrapRequest.class);
     if (req.batch() != null) {
       requireOnlyBatch(req.ciphertext() != null || req.context() != null);
       return batch(c, req.batch(), (CiphertextItem item) -> {
@@ -103,10 +125,8 @@ public final class CryptoEndpoints {
         return new EncryptResult(p.text(), p.version(), null);
       }, e -> new EncryptResult(null, null, e));
     }
-    Produced p = rewrapper.rewrap(ns, key, required("ciphertext", req.ciphertext()),
-        Call.base64("context", req.context()));
-    c.auditVersion(p.version());
-    return RawJson.textAndVersion("ciphertext", p.text(), p.version());
+    return single(c, rewrapper.rewrap(ns, key, required("ciphertext", req.ciphertext()),
+        Call.base64("context", req.context())));
   }
 
   @FunctionalInterface

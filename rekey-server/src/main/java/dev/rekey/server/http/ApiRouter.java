@@ -184,16 +184,24 @@ public final class ApiRouter {
     int finalStatus = status;
     byte[] finalBody = body;
     String finalType = contentType;
+    LoopInbox inbox = LoopInbox.ofCurrentLoop(context);
     try {
-      audit.record(event).whenComplete((ok, auditFailure) -> context.runOnContext(v -> {
-        if (auditFailure != null) {
-          LOG.error("audit record could not be written; refusing request {}", requestId);
-          send(ctx, requestId, 503, errorBody(new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
-              "the audit trail is unavailable; the request was not completed")));
+      audit.record(event).whenComplete((ok, auditFailure) -> {
+        Runnable answer = () -> {
+          if (auditFailure != null) {
+            LOG.error("audit record could not be written; refusing request {}", requestId);
+            send(ctx, requestId, 503, errorBody(new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
+                "the audit trail is unavailable; the request was not completed")));
+          } else {
+            send(ctx, requestId, finalStatus, finalBody, finalType);
+          }
+        };
+        if (inbox != null) {
+          inbox.post(answer);
         } else {
-          send(ctx, requestId, finalStatus, finalBody, finalType);
+          context.runOnContext(v -> answer.run());
         }
-      }));
+      });
     } catch (RuntimeException e) {
       LOG.error("audit record could not be queued; refusing request {}", requestId);
       send(ctx, requestId, 503, errorBody(new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,

@@ -18,6 +18,7 @@ public final class Call {
   private int version;
   private String details;
   private String key;
+  private byte[] bodyBytes;
 
   Call(RoutingContext ctx, Json json, String namespace, Principal principal) {
     this.ctx = ctx;
@@ -87,7 +88,22 @@ public final class Call {
   }
 
   public <T> T body(Class<T> type) {
-    return json.read(ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes(), type);
+    return json.read(bodyBytes(), type);
+  }
+
+  /**
+   * The body's fields when it is the plain flat object {@code fields} describes, else null: then
+   * read it with {@link #body}, which accepts or refuses it with the usual errors.
+   */
+  public FlatFields.Values flatBody(FlatFields fields) {
+    return fields.read(json.mapper().getFactory(), bodyBytes());
+  }
+
+  private byte[] bodyBytes() {
+    if (bodyBytes == null && ctx.body().buffer() != null) {
+      bodyBytes = ctx.body().buffer().getBytes();
+    }
+    return bodyBytes;
   }
 
   /** The body, or null when the request has none. */

@@ -44,21 +44,26 @@ public final class RawJson {
   }
 
   /**
-   * Printable ASCII other than quote and backslash. ISO-8859-1 encoding turns characters above
-   * U+00FF into '?', which base64 and rekey text never contain, so '?' is refused too.
+   * The text as ISO-8859-1 bytes. Callers pass base64 or rekey text made by Rekey's own encoders,
+   * so the per-character check (printable ASCII other than quote and backslash) only runs with
+   * assertions on (tests); a text with characters above U+00FF changes length and is always refused.
    */
   private static byte[] requireSafe(byte[] value, int chars) {
     if (value.length != chars) {
       throw new IllegalArgumentException("RawJson text must be base64 or rekey text");
     }
-    for (byte b : value) {
-      if (!SAFE[b & 0xff]) {
-        throw new IllegalArgumentException("RawJson text must be base64 or rekey text");
-      }
-    }
+    assert allSafe(value) : "RawJson text must be base64 or rekey text";
     return value;
   }
 
+  private static boolean allSafe(byte[] value) {
+    for (byte b : value) {
+      if (!SAFE[b & 0xff]) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   @Override
   public String toString() {

@@ -30,10 +30,23 @@ public final class MetricNames {
   /** Counter: usage flushes that failed (their deltas stay pending and are retried). */
   public static final String USAGE_FLUSH_FAILURES = "rekey.usage.flush.failures";
 
-  /** Label names of per-key gauges. */
+  /** Counter: audit records made durable by this node. */
+  public static final String AUDIT_RECORDS = "rekey.audit.records";
+  /** Counter: group commits of audit records (records / commits = mean batch size). */
+  public static final String AUDIT_COMMITS = "rekey.audit.commits";
+  /** Counter: audit records whose commit failed (their requests were refused with 503). */
+  public static final String AUDIT_FAILED_RECORDS = "rekey.audit.failed.records";
+  /** Counter: requests refused at once because the audit queue was full or closed. */
+  public static final String AUDIT_REJECTED = "rekey.audit.rejected";
+  /** Counter: signed audit checkpoints stored. */
+  public static final String AUDIT_CHECKPOINTS = "rekey.audit.checkpoints";
+  /** Gauge (records): submissions waiting for the audit writer. */
+  public static final String AUDIT_QUEUE = "rekey.audit.queue";
+
   /** Seconds a stale consumer binding is past its update deadline (one series per stale binding). */
   public static final String CONSUMER_STALE = "rekey.consumer.binding.stale";
 
+  /** Label names of per-key gauges. */
   public static final String[] KEY_LABELS = {"namespace", "key"};
   public static final String[] BINDING_LABELS = {"namespace", "consumer", "key"};
   /** Label names of per-campaign gauges. */
