@@ -354,16 +354,16 @@ public final class RekeyServer implements AutoCloseable {
   /** One HTTP server; deployed once per event loop so that each has its own thread. */
   private static final class Listener extends VerticleBase {
     private final HttpServerOptions options;
-    private final io.vertx.ext.web.Router router;
+    private final ApiRouter router;
 
-    Listener(HttpServerOptions options, io.vertx.ext.web.Router router) {
+    Listener(HttpServerOptions options, ApiRouter router) {
       this.options = options;
       this.router = router;
     }
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(options).requestHandler(router).listen();
+      return vertx.createHttpServer(options).requestHandler(router::accept).listen();
     }
   }
 
@@ -379,13 +379,14 @@ public final class RekeyServer implements AutoCloseable {
           .setCompressionSupported(false).setMaxInitialLineLength(8192).setMaxHeaderSize(16384)
           // No WebSockets here: without compression support Vert.x leaves the WebSocket extension
           // handler out of every connection's pipeline (one handler less per request and response).
-          .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false);
+          .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
+          .setHandle100ContinueAutomatically(true);
       if (config.tls() != null) {
         options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
             .setCertPath(config.tls().certFile().toString()).setKeyPath(config.tls().keyFile().toString()));
       }
       try {
-        String id = vertx.deployVerticle(() -> new Listener(options, router.router()),
+        String id = vertx.deployVerticle(() -> new Listener(options, router),
             new DeploymentOptions().setInstances(config.eventLoops()))
             .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new Listeners(id, port);
@@ -469,8 +470,7 @@ public final class RekeyServer implements AutoCloseable {
 
   /** The routes the HTTP API serves, as {@code METHOD /path} with {@code :param} path parameters. */
   public List<String> routes() {
-    return router.router().getRoutes().stream().filter(r -> r.getPath() != null && !r.methods().isEmpty())
-        .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).toList();
+    return router.routes();
   }
 
   /** What {@code rekey server} prints once it listens. Shows the root token only in dev mode. */

@@ -12,12 +12,12 @@ import dev.rekey.core.service.TokenService;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * authorization, the handler (on the event loop, or on a worker when it touches the database),
  * then one audit record per request, and only when that record is durable the response
  * (fail-closed: if it cannot be written the caller gets 503 audit_unavailable instead).
+ *
+ * <p>It serves Vert.x core requests directly: a {@link RouteTable} finds the route by path
+ * segments, and the body is collected up to the size limit before the pipeline runs.
  */
 public final class ApiRouter {
   private static final Logger LOG = LoggerFactory.getLogger(ApiRouter.class);
@@ -39,14 +42,21 @@ public final class ApiRouter {
   public enum Mode { EVENT_LOOP, BLOCKING }
 
   private final Vertx vertx;
-  private final Router router;
+  private final RouteTable<Handler> routes = new RouteTable<>();
   private final Json json;
   private final TokenService tokens;
   private final AuditSink audit;
   private final Runnable requireUnsealed;
+  private final int maxBodyBytes;
   private final Clock clock;
   private final String requestIdPrefix = Long.toHexString(System.nanoTime() & 0xffffffL) + "-";
   private final AtomicLong requestCounter = new AtomicLong();
+
+  /** What a route runs once the body is in. */
+  @FunctionalInterface
+  private interface Handler {
+    void handle(Exchange exchange);
+  }
 
   public ApiRouter(Vertx vertx, Json json, TokenService tokens, AuditSink audit, Runnable requireUnsealed,
       int maxBodyBytes, Clock clock) {
@@ -55,50 +65,93 @@ public final class ApiRouter {
     this.tokens = tokens;
     this.audit = audit;
     this.requireUnsealed = requireUnsealed;
+    this.maxBodyBytes = maxBodyBytes;
     this.clock = clock;
-    this.router = Router.router(vertx);
-    router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes).setHandleFileUploads(false));
-    router.errorHandler(404, ctx -> unrouted(ctx, new RekeyException(ErrorCode.NOT_FOUND, "no such endpoint")));
-    router.errorHandler(405, ctx -> unrouted(ctx, new RekeyException(ErrorCode.METHOD_NOT_ALLOWED,
-        "method not allowed on this endpoint")));
-    // Failures raised with ctx.fail (the body handler's 413 and 400, anything unexpected) go to a
-    // route failure handler, not to router.errorHandler: Vert.x ends the response with a plain-text
-    // status line as soon as an error handler returns, before the audited JSON answer could be sent.
-    router.route().failureHandler(ctx -> {
-      int status = ctx.statusCode();
-      if (status == 413) {
-        unrouted(ctx, new RekeyException(ErrorCode.PAYLOAD_TOO_LARGE,
-            "the request body is larger than " + maxBodyBytes + " bytes"));
-      } else if (status >= 400 && status < 500) {
-        unrouted(ctx, RekeyException.invalid("bad request"));
-      } else {
-        LOG.error("unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
-        unrouted(ctx, new RekeyException(ErrorCode.INTERNAL, "internal error"));
+  }
+
+  /** The request handler to give an HTTP server. */
+  public void accept(HttpServerRequest request) {
+    RouteTable.Match<Handler> match = routes.match(request.method(), request.path());
+    Exchange exchange = new Exchange(request,
+        match instanceof RouteTable.Found<Handler> found ? found.params() : java.util.Map.of());
+    String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (declared != null && tooLarge(declared)) {
+      refuseTooLarge(exchange);
+      return;
+    }
+    request.handler(chunk -> {
+      if (exchange.refused) {
+        return;
+      }
+      if (!exchange.append(chunk, maxBodyBytes)) {
+        refuseTooLarge(exchange);
+      }
+    });
+    request.exceptionHandler(e -> LOG.debug("request failed before it was read whole", e));
+    request.endHandler(v -> {
+      if (exchange.refused) {
+        return;
+      }
+      try {
+        dispatch(exchange, match);
+      } catch (RuntimeException e) {
+        LOG.error("unhandled failure on {} {}", request.method(), request.path(), e);
+        unrouted(exchange, new RekeyException(ErrorCode.INTERNAL, "internal error"));
       }
     });
   }
 
-  public Router router() {
-    return router;
+  private void dispatch(Exchange exchange, RouteTable.Match<Handler> match) {
+    if (match instanceof RouteTable.Found<Handler> found) {
+      found.handler().handle(exchange);
+    } else if (match instanceof RouteTable.MethodNotAllowed<Handler>) {
+      unrouted(exchange, new RekeyException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this endpoint"));
+    } else if (match instanceof RouteTable.BadPath<Handler>) {
+      unrouted(exchange, RekeyException.invalid("the path is not valid percent-encoding"));
+    } else {
+      unrouted(exchange, new RekeyException(ErrorCode.NOT_FOUND, "no such endpoint"));
+    }
+  }
+
+  private boolean tooLarge(String contentLength) {
+    try {
+      return Long.parseLong(contentLength.trim()) > maxBodyBytes;
+    } catch (NumberFormatException e) {
+      return false; // Vert.x's HTTP decoder refuses a malformed length itself
+    }
+  }
+
+  /** 413, audited, then the connection is closed so the rest of the body is never read. */
+  private void refuseTooLarge(Exchange exchange) {
+    exchange.refused = true;
+    exchange.closeAfterResponse = true;
+    unrouted(exchange, new RekeyException(ErrorCode.PAYLOAD_TOO_LARGE,
+        "the request body is larger than " + maxBodyBytes + " bytes"));
+  }
+
+  /** Every route as {@code METHOD /path} with {@code :param} path parameters, in registration order. */
+  public List<String> routes() {
+    return routes.routes();
   }
 
   /** A route that needs no token (health, seal status, init, unseal). */
   public void publicRoute(HttpMethod method, String path, String auditName, boolean audited, Mode mode,
       Endpoint endpoint) {
-    router.route(method, path).handler(ctx -> handle(ctx, auditName, null, audited, true, mode, endpoint));
+    routes.add(method, path, x -> handle(x, auditName, null, audited, true, mode, endpoint));
   }
 
   /** A route that needs a token whose grants allow {@code action} on the namespace and key in the path. */
   public void route(HttpMethod method, String path, Action action, Mode mode, Endpoint endpoint) {
-    router.route(method, path).handler(ctx -> handle(ctx, action.wireName(), action, true, false, mode, endpoint));
+    routes.add(method, path, x -> handle(x, action.wireName(), action, true, false, mode, endpoint));
   }
 
   /** A raw route outside the pipeline (static documents). */
   public void staticRoute(String path, String contentType, byte[] content) {
-    router.get(path).handler(ctx -> ctx.response().putHeader("Content-Type", contentType).end(Buffer.buffer(content)));
+    Buffer body = Buffer.buffer(content);
+    routes.add(HttpMethod.GET, path, x -> x.request.response().putHeader("Content-Type", contentType).end(body));
   }
 
-  private void handle(RoutingContext ctx, String auditName, Action action, boolean audited, boolean allowedSealed,
+  private void handle(Exchange ctx, String auditName, Action action, boolean audited, boolean allowedSealed,
       Mode mode, Endpoint endpoint) {
     Context context = vertx.getOrCreateContext();
     String requestId = requestId(ctx);
@@ -139,7 +192,7 @@ public final class ApiRouter {
    * Finishes with {@code result}; a {@link CompletionStage} result (work queued elsewhere, such as a
    * group commit) is answered once it completes, back on the request's context.
    */
-  private void settle(RoutingContext ctx, Context context, String requestId, String auditName, boolean audited,
+  private void settle(Exchange ctx, Context context, String requestId, String auditName, boolean audited,
       Principal principal, String namespace, Call call, Object result, Throwable failure) {
     if (failure == null && result instanceof CompletionStage<?> stage) {
       stage.whenComplete((value, error) -> context.runOnContext(v ->
@@ -149,7 +202,7 @@ public final class ApiRouter {
     }
   }
 
-  private void finish(RoutingContext ctx, Context context, String requestId, String auditName, boolean audited,
+  private void finish(Exchange ctx, Context context, String requestId, String auditName, boolean audited,
       Principal principal, String namespace, Call call, Object result, Throwable failure) {
     int status;
     byte[] body;
@@ -209,12 +262,12 @@ public final class ApiRouter {
     }
   }
 
-  private void unrouted(RoutingContext ctx, RekeyException e) {
+  private void unrouted(Exchange ctx, RekeyException e) {
     Context context = vertx.getOrCreateContext();
     finish(ctx, context, requestId(ctx), "unrouted", true, null, safeNamespace(ctx), null, null, e);
   }
 
-  private RekeyException asRekeyException(Throwable t, RoutingContext ctx) {
+  private RekeyException asRekeyException(Throwable t, Exchange ctx) {
     if (t instanceof RekeyException e) {
       return e;
     }
@@ -229,24 +282,27 @@ public final class ApiRouter {
     return json.write(new ErrorBody(new ErrorDetail(e.code().wire(), e.getMessage())));
   }
 
-  private static void send(RoutingContext ctx, String requestId, int status, byte[] body) {
+  private static void send(Exchange ctx, String requestId, int status, byte[] body) {
     send(ctx, requestId, status, body, "application/json");
   }
 
-  private static void send(RoutingContext ctx, String requestId, int status, byte[] body, String contentType) {
+  private static void send(Exchange ctx, String requestId, int status, byte[] body, String contentType) {
     HttpServerResponse response = ctx.response();
     if (response.ended() || response.closed()) {
       return;
     }
     response.setStatusCode(status).putHeader(REQUEST_ID_HEADER, requestId);
-    if (body == null) {
-      response.end();
-    } else {
-      response.putHeader("Content-Type", contentType).end(Buffer.buffer(body));
+    if (ctx.closeAfterResponse) {
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    io.vertx.core.Future<Void> written = body == null ? response.end()
+        : response.putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(Buffer.buffer(body));
+    if (ctx.closeAfterResponse) {
+      written.onComplete(ar -> ctx.request().connection().close());
     }
   }
 
-  private String requestId(RoutingContext ctx) {
+  private String requestId(Exchange ctx) {
     String given = ctx.request().getHeader(REQUEST_ID_HEADER);
     if (given != null && given.length() <= 128 && given.chars().allMatch(c -> c > 32 && c < 127)) {
       return given;
@@ -254,7 +310,7 @@ public final class ApiRouter {
     return requestIdPrefix + Long.toHexString(requestCounter.incrementAndGet());
   }
 
-  private static String token(RoutingContext ctx) {
+  private static String token(Exchange ctx) {
     String auth = ctx.request().getHeader("Authorization");
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return auth.substring(7).trim();
@@ -262,12 +318,12 @@ public final class ApiRouter {
     return ctx.request().getHeader(TOKEN_HEADER);
   }
 
-  private static String headerOr(RoutingContext ctx, String name, String fallback) {
+  private static String headerOr(Exchange ctx, String name, String fallback) {
     String v = ctx.request().getHeader(name);
     return v == null || v.isEmpty() ? fallback : v;
   }
 
-  private static String safeNamespace(RoutingContext ctx) {
+  private static String safeNamespace(Exchange ctx) {
     try {
       return Names.namespace(headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
     } catch (RekeyException e) {
@@ -275,7 +331,7 @@ public final class ApiRouter {
     }
   }
 
-  private static String clientAddress(RoutingContext ctx) {
+  private static String clientAddress(Exchange ctx) {
     return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
   }
 }

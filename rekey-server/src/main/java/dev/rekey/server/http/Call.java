@@ -3,7 +3,6 @@ package dev.rekey.server.http;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Principal;
 import dev.rekey.core.key.Names;
-import io.vertx.ext.web.RoutingContext;
 import java.util.Base64;
 
 /**
@@ -11,7 +10,7 @@ import java.util.Base64;
  * what it concerned (key version) for the audit record. Handlers read from it and return a body.
  */
 public final class Call {
-  private final RoutingContext ctx;
+  private final Exchange ctx;
   private final Json json;
   private final String namespace;
   private final Principal principal;
@@ -20,7 +19,7 @@ public final class Call {
   private String key;
   private byte[] bodyBytes;
 
-  Call(RoutingContext ctx, Json json, String namespace, Principal principal) {
+  Call(Exchange ctx, Json json, String namespace, Principal principal) {
     this.ctx = ctx;
     this.json = json;
     this.namespace = namespace;
@@ -68,7 +67,7 @@ public final class Call {
   }
 
   public String query(String name) {
-    return ctx.queryParams().get(name);
+    return ctx.request().getParam(name);
   }
 
   public int intQuery(String name, int defaultValue, int min, int max) {
@@ -100,15 +99,15 @@ public final class Call {
   }
 
   private byte[] bodyBytes() {
-    if (bodyBytes == null && ctx.body().buffer() != null) {
-      bodyBytes = ctx.body().buffer().getBytes();
+    if (bodyBytes == null) {
+      bodyBytes = ctx.bodyBytes();
     }
     return bodyBytes;
   }
 
   /** The body, or null when the request has none. */
   public <T> T optionalBody(Class<T> type) {
-    if (ctx.body().buffer() == null || ctx.body().length() == 0) {
+    if (bodyBytes() == null) {
       return null;
     }
     return body(type);
