@@ -33,9 +33,11 @@ final class JdbcAuditRepository implements AuditRepository {
 
   private final JdbcTransactions tx;
   private final String lockHead;
+  private final Dialect dialect;
 
   JdbcAuditRepository(JdbcTransactions tx, Dialect dialect) {
     this.tx = tx;
+    this.dialect = dialect;
     this.lockHead = "SELECT seq, hash FROM audit_head WHERE id = 1"
         + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
   }
@@ -54,7 +56,11 @@ final class JdbcAuditRepository implements AuditRepository {
       ChainHead head = head(c, lockHead);
       List<AuditRecord> records = List.copyOf(chainer.chain(head, batch));
       verifyContinues(head, batch, records);
-      insertRecords(c, records);
+      if (dialect == Dialect.SQLITE) {
+        insertRowByRow(c, records);
+      } else {
+        insertRecords(c, records);
+      }
       AuditRecord last = records.get(records.size() - 1);
       try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
         ps.setLong(1, last.seq());
@@ -164,6 +170,20 @@ final class JdbcAuditRepository implements AuditRepository {
         bindRows(ps, records.subList(full * ROWS_PER_STATEMENT, records.size()));
         ps.executeUpdate();
       }
+    }
+  }
+
+  /**
+   * SQLite runs in-process, so there is no round trip to save: one small statement compiled once
+   * per batch and stepped per row beats compiling a statement of up to 750 parameters each time.
+   */
+  private static void insertRowByRow(Connection c, List<AuditRecord> records) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(insertSql(1))) {
+      for (AuditRecord r : records) {
+        bindRows(ps, List.of(r));
+        ps.addBatch();
+      }
+      ps.executeBatch();
     }
   }
 

@@ -12,7 +12,7 @@ import javax.crypto.spec.GCMParameterSpec;
  * that the JIT compiles the GCM loop early instead of running one huge call interpreted.
  */
 public final class AesGcm {
-  public static final int NONCE_LENGTH = 12;
+  public static final int NONCE_LENGTH = 12; // Randomness.nonce12()
   public static final int TAG_LENGTH = 16;
   private static final int CHUNK = 16 * 1024;
   private static final ThreadLocal<Cipher> CIPHER = ThreadLocal.withInitial(AesGcm::newCipher);
@@ -20,7 +20,7 @@ public final class AesGcm {
   private AesGcm() {}
 
   public static byte[] encrypt(SecretKey key, byte[] plaintext, byte[] aad) {
-    byte[] nonce = Randomness.bytes(NONCE_LENGTH);
+    byte[] nonce = Randomness.nonce12();
     return encrypt(key, nonce, plaintext, aad);
   }
 

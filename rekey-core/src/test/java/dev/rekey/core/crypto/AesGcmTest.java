@@ -25,6 +25,23 @@ class AesGcmTest {
   }
 
   @Test
+  void nonces_areTwelveBytes_andNeverRepeat_acrossRefillsAndThreads() throws Exception {
+    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Runnable draw = () -> {
+      for (int i = 0; i < 5_000; i++) {
+        byte[] n = Randomness.nonce12();
+        assertThat(n).hasSize(AesGcm.NONCE_LENGTH);
+        assertThat(seen.add(java.util.HexFormat.of().formatHex(n))).isTrue();
+      }
+    };
+    Thread other = new Thread(draw);
+    other.start();
+    draw.run();
+    other.join();
+    assertThat(seen).hasSize(10_000);
+  }
+
+  @Test
   void encrypt_largePayloadInChunks_equalsOneShotGcm() throws Exception {
     // 1 MiB + 7 bytes, not a multiple of the 16 KiB chunk: the chunked loop must give the same
     // bytes as a single JCA call with the same nonce.

@@ -37,6 +37,10 @@ public final class ApiRouter {
   public static final String NAMESPACE_HEADER = "X-Rekey-Namespace";
   public static final String TOKEN_HEADER = "X-Rekey-Token";
   public static final String REQUEST_ID_HEADER = "X-Request-Id";
+  private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized(REQUEST_ID_HEADER);
+  private static final String JSON = "application/json";
+  private static final CharSequence JSON_VALUE = HttpHeaders.createOptimized(JSON);
+  private static final CharSequence CLOSE = HttpHeaders.createOptimized("close");
 
   /** Where a handler runs: cheap in-memory work on the event loop, database work on a worker. */
   public enum Mode { EVENT_LOOP, BLOCKING }
@@ -206,7 +210,7 @@ public final class ApiRouter {
       Principal principal, String namespace, Call call, Object result, Throwable failure) {
     int status;
     byte[] body;
-    String contentType = "application/json";
+    String contentType = JSON;
     ErrorCode error = null;
     if (failure == null) {
       Reply reply = result instanceof Reply r ? r : new Reply(200, result);
@@ -283,7 +287,7 @@ public final class ApiRouter {
   }
 
   private static void send(Exchange ctx, String requestId, int status, byte[] body) {
-    send(ctx, requestId, status, body, "application/json");
+    send(ctx, requestId, status, body, JSON);
   }
 
   private static void send(Exchange ctx, String requestId, int status, byte[] body, String contentType) {
@@ -291,12 +295,13 @@ public final class ApiRouter {
     if (response.ended() || response.closed()) {
       return;
     }
-    response.setStatusCode(status).putHeader(REQUEST_ID_HEADER, requestId);
+    response.setStatusCode(status).putHeader(REQUEST_ID, requestId);
     if (ctx.closeAfterResponse) {
-      response.putHeader(HttpHeaders.CONNECTION, "close");
+      response.putHeader(HttpHeaders.CONNECTION, CLOSE);
     }
     io.vertx.core.Future<Void> written = body == null ? response.end()
-        : response.putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(Buffer.buffer(body));
+        : response.putHeader(HttpHeaders.CONTENT_TYPE, JSON.equals(contentType) ? JSON_VALUE : contentType)
+            .end(Buffer.buffer(body));
     if (ctx.closeAfterResponse) {
       written.onComplete(ar -> ctx.request().connection().close());
     }

@@ -95,7 +95,7 @@ public final class Call {
    * read it with {@link #body}, which accepts or refuses it with the usual errors.
    */
   public FlatFields.Values flatBody(FlatFields fields) {
-    return fields.read(json.mapper().getFactory(), bodyBytes());
+    return fields.read(bodyBytes());
   }
 
   private byte[] bodyBytes() {

@@ -1,21 +1,18 @@
 package dev.rekey.server.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
  * The fast path for the hot single-item requests such as {@code {"plaintext":"<base64>","context":"<base64>"}}:
- * a flat JSON object of string fields read with Jackson's streaming parser, base64 fields decoded
- * straight from the request bytes (strict RFC 4648, like {@link Call#base64}) without building the
- * string first.
+ * a flat JSON object whose fields are all strings without escapes, scanned once, base64 fields
+ * decoded straight from the request bytes (as {@link Call#base64} decodes) without building the
+ * string first. It reads a small, exact subset of JSON; everything else goes to Jackson.
  *
  * <p>It only recognises the plain shape. For anything else (a field it does not know, a batch, a
- * null or non-string value, a duplicate, an escape inside a base64 value, bad base64, malformed
- * JSON) {@link #read} returns null, and the caller parses the body with the full mapper, which
+ * null or non-string value, a duplicate, any backslash escape, bad base64, a text value that is
+ * not printable ASCII, malformed JSON) {@link #read} returns null, and the caller parses the body with the full mapper, which
  * accepts or refuses it with the usual errors: both paths give the same answer to every body.
  */
 public final class FlatFields {
@@ -39,63 +36,89 @@ public final class FlatFields {
   }
 
   /** The values in declaration order (absent fields are null), or null: use the full parser. */
-  Values read(JsonFactory factory, byte[] body) {
+  Values read(byte[] body) {
     if (body == null || body.length == 0) {
       return null;
     }
+    // One copy into a Latin-1 string lets indexOf (vectorized) find the quotes.
+    String text = new String(body, StandardCharsets.ISO_8859_1);
+    if (text.indexOf('\\') >= 0) {
+      return null; // escapes: only the full parser decodes them
+    }
     Object[] values = new Object[names.length];
-    try (JsonParser p = factory.createParser(body)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      JsonToken t;
-      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-        int i = indexOf(p.currentName());
-        if (i < 0 || values[i] != null || p.nextToken() != JsonToken.VALUE_STRING) {
-          return null;
-        }
-        values[i] = base64[i] ? decode(p, body) : p.getText();
-        if (values[i] == null) {
-          return null;
-        }
-      }
-      if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
-        return null;
-      }
-      return new Values(values);
-    } catch (IOException | RuntimeException e) {
+    int i = skipSpace(text, 0);
+    if (!at(text, i, '{')) {
       return null;
+    }
+    i = skipSpace(text, i + 1);
+    if (at(text, i, '}')) {
+      return skipSpace(text, i + 1) == text.length() ? new Values(values) : null;
+    }
+    while (true) {
+      if (!at(text, i, '"')) {
+        return null;
+      }
+      int nameEnd = text.indexOf('"', i + 1);
+      int field = nameEnd < 0 ? -1 : field(text, i + 1, nameEnd);
+      if (field < 0 || values[field] != null) {
+        return null; // unknown (or not a string at all) or duplicate
+      }
+      i = skipSpace(text, nameEnd + 1);
+      if (!at(text, i, ':')) {
+        return null;
+      }
+      i = skipSpace(text, i + 1);
+      if (!at(text, i, '"')) {
+        return null; // null, numbers, arrays, objects: the full parser says what is wrong
+      }
+      int valueEnd = text.indexOf('"', i + 1);
+      if (valueEnd < 0) {
+        return null;
+      }
+      values[field] = base64[field] ? decode(body, i + 1, valueEnd) : printable(text, i + 1, valueEnd);
+      if (values[field] == null) {
+        return null;
+      }
+      i = skipSpace(text, valueEnd + 1);
+      if (at(text, i, ',')) {
+        i = skipSpace(text, i + 1);
+      } else if (at(text, i, '}')) {
+        return skipSpace(text, i + 1) == text.length() ? new Values(values) : null;
+      } else {
+        return null;
+      }
     }
   }
 
-  private int indexOf(String name) {
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equals(name)) {
-        return i;
+  private int field(String text, int from, int to) {
+    for (int k = 0; k < names.length; k++) {
+      if (names[k].length() == to - from && text.startsWith(names[k], from)) {
+        return k;
       }
     }
     return -1;
   }
 
-  /** Decodes the current string token from the raw bytes; null if it holds an escape or is not base64. */
-  private static byte[] decode(JsonParser p, byte[] body) {
-    long quote = p.currentTokenLocation().getByteOffset();
-    if (quote < 0 || quote >= body.length || body[(int) quote] != '"') {
-      return null;
-    }
-    int from = (int) quote + 1;
-    int end = from;
-    while (end < body.length && body[end] != '"') {
-      if (body[end] == '\\') {
-        return null;
+  private static boolean at(String text, int i, char c) {
+    return i < text.length() && text.charAt(i) == c;
+  }
+
+  /** JSON whitespace: space, tab, line feed, carriage return. */
+  private static int skipSpace(String text, int i) {
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        break;
       }
-      end++;
+      i++;
     }
-    if (end >= body.length) {
-      return null;
-    }
+    return i;
+  }
+
+  /** Strict base64 (as {@link Call#base64}) of {@code body[from, to)}; null if it is not base64. */
+  private static byte[] decode(byte[] body, int from, int to) {
     try {
-      ByteBuffer decoded = Base64.getDecoder().decode(ByteBuffer.wrap(body, from, end - from));
+      ByteBuffer decoded = Base64.getDecoder().decode(ByteBuffer.wrap(body, from, to - from));
       if (decoded.hasArray() && decoded.arrayOffset() == 0 && decoded.position() == 0
           && decoded.remaining() == decoded.array().length) {
         return decoded.array();
@@ -106,6 +129,17 @@ public final class FlatFields {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /** The text if it is printable ASCII (what needs no JSON decoding), else null. */
+  private static String printable(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c > 0x7e) {
+        return null;
+      }
+    }
+    return text.substring(from, to);
   }
 
   /** Values read by {@link FlatFields#read}. */
