@@ -17,6 +17,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -110,6 +111,27 @@ final class JdbcSecretRepository implements SecretRepository {
 
   @Override
   public void update(Secret updated, long expectedRevision) {
+    write(updated, expectedRevision, updated.versions());
+  }
+
+  /** Writes the row and only the versions that are new or changed since {@code current}. */
+  @Override
+  public void update(Secret current, Secret updated) {
+    Map<Integer, SecretVersion> before = new HashMap<>();
+    for (SecretVersion v : current.versions()) {
+      before.put(v.number(), v);
+    }
+    List<SecretVersion> changed = new ArrayList<>(4);
+    for (SecretVersion v : updated.versions()) {
+      SecretVersion old = before.get(v.number());
+      if (old == null || !old.equals(v)) {
+        changed.add(v);
+      }
+    }
+    write(updated, current.revision(), changed);
+  }
+
+  private void write(Secret updated, long expectedRevision, List<SecretVersion> versions) {
     Objects.requireNonNull(updated, "updated");
     if (updated.revision() <= expectedRevision) {
       throw RekeyException.invalid("the updated secret must have a revision above " + expectedRevision);
@@ -136,7 +158,9 @@ final class JdbcSecretRepository implements SecretRepository {
       if (id == null) {
         throw staleOrMissing(c, updated, expectedRevision);
       }
-      upsertVersions(c, id, updated.versions());
+      if (!versions.isEmpty()) {
+        upsertVersions(c, id, versions);
+      }
       return null;
     });
   }

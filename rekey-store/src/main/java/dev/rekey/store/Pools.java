@@ -72,6 +72,9 @@ final class Pools {
    * processes, foreign keys on, and IMMEDIATE transactions so that a writer takes the write lock
    * when it begins and two writers can never deadlock upgrading a read lock.
    */
+  /** Upper bound of the memory map (address space, not memory: pages come from the OS cache). */
+  static final long SQLITE_MMAP_BYTES = 1L << 30;
+
   private static SQLiteDataSource sqlite(StoreConfig config) {
     Path file = Path.of(StoreConfig.sqliteFile(config.jdbcUrl())).toAbsolutePath();
     try {
@@ -85,6 +88,10 @@ final class Pools {
     sc.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MS);
     sc.enforceForeignKeys(true);
     sc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    // Reads through a memory map instead of pread: every connection's page cache is discarded
+    // whenever another connection (the audit writer, say) committed, and re-reading the pages
+    // with a syscall and a copy each was a fifth of a secret write's CPU.
+    sc.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(SQLITE_MMAP_BYTES));
     SQLiteDataSource ds = new SQLiteDataSource(sc);
     ds.setUrl(config.jdbcUrl());
     return ds;

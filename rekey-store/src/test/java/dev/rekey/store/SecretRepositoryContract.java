@@ -71,6 +71,24 @@ abstract class SecretRepositoryContract extends StoreContract {
   }
 
   @Test
+  void updateFromCurrent_writesTheChangedVersions_andReadsBackTheWholeSecret() {
+    Secret v1 = secret("default", "db");
+    secrets().insert(v1);
+    Secret v2 = v1.addVersion(material("v2", "root-1"), t(48), false, t(1));
+    secrets().update(v1, v2);
+    assertThat(secrets().find("default", "db")).contains(v2);
+
+    Secret v3 = v2.addVersion(material("v3", "root-1"), null, false, t(2));
+    secrets().update(v2, v3);
+    assertThat(secrets().find("default", "db")).contains(v3);
+
+    assertThatThrownBy(() -> secrets().update(v2, v2.withTags(Map.of("lost", "update"))))
+        .isInstanceOfSatisfying(RekeyException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_MODIFICATION));
+    assertThat(secrets().find("default", "db")).contains(v3);
+  }
+
+  @Test
   void list_pagesByName_withinOneNamespace() {
     for (String n : List.of("c", "a", "b")) {
       secrets().insert(secret("default", n));

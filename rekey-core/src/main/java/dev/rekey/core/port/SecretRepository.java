@@ -21,6 +21,15 @@ public interface SecretRepository extends MaterialRepository<Secret> {
   /** Replaces the stored secret when its revision is still {@code expectedRevision}, else CONCURRENT_MODIFICATION. */
   void update(Secret updated, long expectedRevision);
 
+  /**
+   * {@link #update(Secret, long)} from the {@code current} state the caller read (its revision is
+   * the expected one). A store may then write only the versions that differ from {@code current}:
+   * a put changes two or three versions, whatever the length of the history.
+   */
+  default void update(Secret current, Secret updated) {
+    update(updated, current.revision());
+  }
+
   /** Secrets (any namespace) with a version not wrapped by {@code rootKeyId}: drives root key rotation. */
   List<Secret> findWrappedByOtherRoot(String rootKeyId, int limit);
 

@@ -247,7 +247,7 @@ public final class SecretService {
 
   private void store(Secret current, Secret updated, Instant now) {
     transactions.run(() -> {
-      secrets.update(updated, current.revision());
+      secrets.update(current, updated);
       outbox.append(SecretEvents.between(current, updated, now));
     });
     offerUnlessInTransaction(updated);
