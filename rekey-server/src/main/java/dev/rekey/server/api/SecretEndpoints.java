@@ -27,6 +27,7 @@ import dev.rekey.core.secret.rotation.SecretRotation;
 import dev.rekey.core.service.VersionAction;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
+import dev.rekey.server.http.RawJson;
 import dev.rekey.server.http.Reply;
 import io.vertx.core.http.HttpMethod;
 import java.nio.ByteBuffer;
@@ -149,9 +150,10 @@ public final class SecretEndpoints {
     SecretService.Value v = secrets.read(c.namespace(), c.keyName(), label, number);
     c.auditVersion(v.version().number());
     try {
-      return new SecretValueResponse(c.keyName(), v.version().number(), v.secret().labelsOf(v.version().number()),
-          text(v.value()), Call.encode(v.value()), Views.time(v.version().lifecycle().createdAt()),
-          Views.time(v.version().expiresAt()), v.version().expiredAt(clock.instant()));
+      return RawJson.serialized(SecretValueJson.write(new SecretValueResponse(c.keyName(),
+          v.version().number(), v.secret().labelsOf(v.version().number()), text(v.value()), Call.encode(v.value()),
+          Views.time(v.version().lifecycle().createdAt()), Views.time(v.version().expiresAt()),
+          v.version().expiredAt(clock.instant()))));
     } finally {
       java.util.Arrays.fill(v.value(), (byte) 0);
     }
