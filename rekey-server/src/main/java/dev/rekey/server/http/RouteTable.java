@@ -39,9 +39,38 @@ final class RouteTable<H> {
 
   private static final class Node<H> {
     final Map<String, Node<H>> literals = new HashMap<>();
+    /** The literal children again, as arrays: matched against the path in place, no substring. */
+    String[] literalNames = new String[0];
+    @SuppressWarnings("unchecked")
+    Node<H>[] literalNodes = new Node[0];
     Node<H> param;
     String paramName;
     final Map<HttpMethod, H> handlers = new LinkedHashMap<>();
+
+    Node<H> literal(String name) {
+      Node<H> child = literals.get(name);
+      if (child == null) {
+        child = new Node<>();
+        literals.put(name, child);
+        literalNames = java.util.Arrays.copyOf(literalNames, literalNames.length + 1);
+        literalNodes = java.util.Arrays.copyOf(literalNodes, literalNodes.length + 1);
+        literalNames[literalNames.length - 1] = name;
+        literalNodes[literalNodes.length - 1] = child;
+      }
+      return child;
+    }
+
+    /** The literal child named by {@code path[from, to)}, or null. */
+    Node<H> literal(String path, int from, int to) {
+      int length = to - from;
+      for (int i = 0; i < literalNames.length; i++) {
+        String name = literalNames[i];
+        if (name.length() == length && path.startsWith(name, from)) {
+          return literalNodes[i];
+        }
+      }
+      return null;
+    }
   }
 
   /** Adds {@code METHOD template}; a template is {@code /a/:b/c}. The same route twice is refused. */
@@ -65,7 +94,7 @@ final class RouteTable<H> {
         }
         node = node.param;
       } else {
-        node = node.literals.computeIfAbsent(segment, s -> new Node<>());
+        node = node.literal(segment);
       }
     }
     if (node.handlers.putIfAbsent(method, handler) != null) {
@@ -79,76 +108,90 @@ final class RouteTable<H> {
     return List.copyOf(templates);
   }
 
+  /** Longer paths than this many segments match nothing (no route is that deep). */
+  private static final int MAX_SEGMENTS = 16;
+
   Match<H> match(HttpMethod method, String path) {
-    if (path == null || !path.startsWith("/")) {
+    if (path == null || path.isEmpty() || path.charAt(0) != '/') {
       return new NotFound<>();
     }
-    String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    List<String> segments = segments(p);
-    String[] values = new String[segments.size()];
-    Search<H> search = new Search<>(method, segments, values);
+    int end = path.length() > 1 && path.charAt(path.length() - 1) == '/' ? path.length() - 1 : path.length();
+    int[] bounds = new int[2 * MAX_SEGMENTS];
+    int count = 0;
+    int start = 1;
+    for (int i = 1; i <= end; i++) {
+      if (i == end || path.charAt(i) == '/') {
+        if (count == MAX_SEGMENTS) {
+          return new NotFound<>();
+        }
+        bounds[2 * count] = start;
+        bounds[2 * count + 1] = i;
+        count++;
+        start = i + 1;
+      }
+    }
+    Search<H> search = new Search<>(method, path, bounds, count);
     Node<H> found = search.find(root, 0);
     if (found == null) {
       return search.pathExists ? new MethodNotAllowed<>() : new NotFound<>();
     }
     Map<String, String> params = new HashMap<>(4);
-    Node<H> node = root;
-    for (int i = 0; i < segments.size(); i++) {
-      Node<H> literal = values[i] == null ? node.literals.get(segments.get(i)) : null;
-      if (literal != null) {
-        node = literal;
-        continue;
+    for (int i = 0; i < count; i++) {
+      if (search.paramAt[i] != null) {
+        String decoded = decode(path.substring(bounds[2 * i], bounds[2 * i + 1]));
+        if (decoded == null) {
+          return new BadPath<>();
+        }
+        params.put(search.paramAt[i], decoded);
       }
-      String decoded = decode(segments.get(i));
-      if (decoded == null) {
-        return new BadPath<>();
-      }
-      params.put(node.paramName, decoded);
-      node = node.param;
     }
     return new Found<>(found.handlers.get(method), params);
   }
 
-  /** Depth-first, literals first; {@code values[i]} is non-null where segment i went to a parameter. */
+  /** Depth-first, literals first; {@code paramAt[i]} names the parameter segment i went to, if any. */
   private static final class Search<H> {
     final HttpMethod method;
-    final List<String> segments;
-    final String[] values;
+    final String path;
+    final int[] bounds;
+    final int count;
+    final String[] paramAt;
     boolean pathExists;
 
-    Search(HttpMethod method, List<String> segments, String[] values) {
+    Search(HttpMethod method, String path, int[] bounds, int count) {
       this.method = method;
-      this.segments = segments;
-      this.values = values;
+      this.path = path;
+      this.bounds = bounds;
+      this.count = count;
+      this.paramAt = new String[count];
     }
 
     Node<H> find(Node<H> node, int depth) {
-      if (depth == segments.size()) {
+      if (depth == count) {
         if (node.handlers.isEmpty()) {
           return null;
         }
         pathExists = true;
         return node.handlers.containsKey(method) ? node : null;
       }
-      String segment = segments.get(depth);
-      if (segment.isEmpty()) {
-        return null;
+      int from = bounds[2 * depth];
+      int to = bounds[2 * depth + 1];
+      if (from == to) {
+        return null; // empty segment
       }
-      Node<H> literal = node.literals.get(segment);
+      Node<H> literal = node.literal(path, from, to);
       if (literal != null) {
-        values[depth] = null;
         Node<H> found = find(literal, depth + 1);
         if (found != null) {
           return found;
         }
       }
       if (node.param != null) {
-        values[depth] = segment;
+        paramAt[depth] = node.paramName;
         Node<H> found = find(node.param, depth + 1);
         if (found != null) {
           return found;
         }
-        values[depth] = null;
+        paramAt[depth] = null;
       }
       return null;
     }

@@ -53,6 +53,7 @@ class RouteTableTest {
       assertThat(table.match(HttpMethod.GET, path)).as(path).isInstanceOf(RouteTable.NotFound.class);
     }
     assertThat(table.match(HttpMethod.GET, "/v1/keys/orders/encrypt")).isInstanceOf(RouteTable.MethodNotAllowed.class);
+    assertThat(table.match(HttpMethod.GET, "/v1/keys" + "/x".repeat(40))).isInstanceOf(RouteTable.NotFound.class);
     assertThat(table.match(HttpMethod.DELETE, "/v1/keys")).isInstanceOf(RouteTable.MethodNotAllowed.class);
   }
 
