@@ -6,7 +6,6 @@ import static dev.rekey.server.http.ApiRouter.Mode.EVENT_LOOP;
 import dev.rekey.api.Jwks;
 import dev.rekey.api.PublicKeyView;
 import dev.rekey.api.SignRequest;
-import dev.rekey.api.SignResponse;
 import dev.rekey.api.VerifyRequest;
 import dev.rekey.api.VerifyResponse;
 import dev.rekey.core.RekeyException;
@@ -20,6 +19,7 @@ import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
+import dev.rekey.server.http.FlatFields;
 import dev.rekey.server.http.Json;
 import dev.rekey.server.http.RawJson;
 import dev.rekey.server.http.Reply;
@@ -34,6 +34,7 @@ import java.util.Map;
  * {@code If-None-Match}; they need no token and, like health, are not audited.
  */
 public final class SigningEndpoints {
+  private static final FlatFields SIGN = FlatFields.of("b64:message", "b64:digest");
   /** How long verifiers may cache a JWKS: a rotation publishes the next version at least this early. */
   public static final int JWKS_MAX_AGE_SECONDS = 300;
   private final SigningService signing;
@@ -55,11 +56,18 @@ public final class SigningEndpoints {
   }
 
   private Object sign(Call c) {
+    FlatFields.Values flat = c.flatBody(SIGN);
+    if (flat != null && (flat.bytes(0) == null) != (flat.bytes(1) == null)) {
+      boolean digest = flat.bytes(1) != null;
+      Produced p = signing.sign(c.namespace(), c.keyName(), digest ? flat.bytes(1) : flat.bytes(0), digest);
+      c.auditVersion(p.version());
+      return RawJson.textAndVersion("signature", p.text(), p.version());
+    }
     SignRequest req = c.body(SignRequest.class);
     Produced p = signing.sign(c.namespace(), c.keyName(), messageOrDigest(req.message(), req.digest()),
         req.digest() != null);
     c.auditVersion(p.version());
-    return new SignResponse(p.text(), p.version());
+    return RawJson.textAndVersion("signature", p.text(), p.version());
   }
 
   private Object verify(Call c) {
