@@ -61,7 +61,7 @@ class EcdsaAlgorithmTest {
           + " 8015D9B72D7D57244EA8EF9AC0C621896708A59367F9DFB9F54CA84B3F1C9DB1288B231C3AE0D4FE7344FD2533264720,"
           + " 94EDBB92A5ECB8AAD4736E56C691916B3F88140666CE9FA73D64C4EA95AD133C81A648152E44ACF96E36DD1E80FABE46,"
           + " 99EF4AEB15F178CEA1FE40DB2603138F130E740A19624526203B6351D0A3A94FA329C145786E679E7B82C71A38628AC8"})
-  void verify_rfc6979SampleSignature_trueForMessageAndDigest(String crv, String curve, String hash, int size,
+  void rfc6979Sample_signsToTheRfcSignature_andVerifies(String crv, String curve, String hash, int size,
       String x, String ux, String uy, String r, String s) throws Exception {
     EcdsaAlgorithm alg = crv.equals("P-256") ? EcdsaAlgorithm.P256 : EcdsaAlgorithm.P384;
     SigningKey key = rfcKey(alg, curve, x, ux, uy);
@@ -80,10 +80,11 @@ class EcdsaAlgorithmTest {
     assertThat(HEX.formatHex(Base64.getUrlDecoder().decode((String) jwk.get("x")))).isEqualToIgnoringCase(ux);
     assertThat(HEX.formatHex(Base64.getUrlDecoder().decode((String) jwk.get("y")))).isEqualToIgnoringCase(uy);
 
-    // and our own (randomized) signatures with the RFC key verify too
-    byte[] ours = alg.sign(key, SAMPLE);
-    assertThat(ours).hasSize(2 * size);
-    assertThat(alg.verify(key, SAMPLE, ours)).isTrue();
+    // signing is RFC 6979 (deterministic k): the RFC's own signature, from the message and the digest
+    assertThat(HEX.formatHex(alg.sign(key, SAMPLE))).isEqualTo(HEX.formatHex(sig));
+    assertThat(HEX.formatHex(alg.signDigest(key, SignTestKeys.digest(hash, SAMPLE)))).isEqualTo(HEX.formatHex(sig));
+    assertThat(alg.verify(key, "test".getBytes(StandardCharsets.US_ASCII),
+        alg.sign(key, "test".getBytes(StandardCharsets.US_ASCII)))).isTrue();
   }
 
   @Test
