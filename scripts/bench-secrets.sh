@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # HTTP benchmark of secrets with wrk against a fresh dev server (SQLite, audit on and durable):
-#   read:  GET /v1/secrets/bench-read (CURRENT, a 64-byte value), 64 connections
+#   read:  GET /v1/secrets/bench-read (CURRENT, a 64-byte value), 64 connections (-c to change)
 #   write: PUT /v1/secrets/bench-N (a new CURRENT version of one of 1,000 secrets), 32 connections
-# Usage: scripts/bench-secrets.sh [-d SECONDS]
+# Usage: scripts/bench-secrets.sh [-d SECONDS] [-c READ_CONNECTIONS]
 # Environment: JAVA_HOME picks the server's JDK (as for ./rekey).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 DURATION=15
+READERS=64
 while [ $# -gt 0 ]; do
   case "$1" in
     -d) DURATION="$2"; shift 2 ;;
-    *) echo "usage: $0 [-d SECONDS]" >&2; exit 2 ;;
+    -c) READERS="$2"; shift 2 ;;
+    *) echo "usage: $0 [-d SECONDS] [-c READ_CONNECTIONS]" >&2; exit 2 ;;
   esac
 done
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
@@ -27,7 +29,7 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/v1/health" >/dev/null &
 
 export REKEY_ADDR="http://127.0.0.1:$PORT" REKEY_TOKEN="$TOKEN"
 "$ROOT/rekey" secret put bench-read --value "$(head -c 48 /dev/urandom | base64)" >/dev/null
-wrk -t1 -c64 -d15s -s "$ROOT/scripts/bench-get.lua" "$REKEY_ADDR/v1/secrets/bench-read" >/dev/null
-echo "read:  $(wrk -t1 -c64 -d"${DURATION}s" -s "$ROOT/scripts/bench-get.lua" "$REKEY_ADDR/v1/secrets/bench-read" | grep RESULT)"
+wrk -t1 -c"$READERS" -d15s -s "$ROOT/scripts/bench-get.lua" "$REKEY_ADDR/v1/secrets/bench-read" >/dev/null
+echo "read:  $(wrk -t1 -c"$READERS" -d"${DURATION}s" -s "$ROOT/scripts/bench-get.lua" "$REKEY_ADDR/v1/secrets/bench-read" | grep RESULT)"
 wrk -t1 -c32 -d5s -s "$ROOT/scripts/bench-secret-put.lua" "$REKEY_ADDR" >/dev/null
 echo "write: $(wrk -t1 -c32 -d"${DURATION}s" -s "$ROOT/scripts/bench-secret-put.lua" "$REKEY_ADDR" | grep RESULT)"
