@@ -70,14 +70,6 @@ public final class RewrapCampaignBench {
     KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), () -> ring, cache, clock,
         Duration.ofDays(1), store.storedDekVersions());
     keys.create("default", "tenants", KeyType.AES256_GCM, Map.of());
-    if (Boolean.getBoolean("hotExperiment")) {
-      // experiment only (PostgreSQL): no index on kek_version and room in every page, so that
-      // re-wrap updates can be HOT (heap-only tuples, no index entries)
-      try (Connection c = DriverManager.getConnection(url, user, null); java.sql.Statement st = c.createStatement()) {
-        st.execute("DROP INDEX deks_by_kek_version");
-        st.execute("ALTER TABLE deks SET (fillfactor = 45)");
-      }
-    }
     long loadStart = System.nanoTime();
     load(cache, url, user, count);
     System.out.printf(Locale.ROOT, "loaded %,d DEKs in %.1f s%n", count, (System.nanoTime() - loadStart) / 1e9);
@@ -143,7 +135,7 @@ public final class RewrapCampaignBench {
             cipher.wrap(kek, kek.key().primary(), d.tenant(), d.version(), plain[i])));
       }
       long t2 = System.nanoTime();
-      store.transactions().run(() -> store.deks().rewrap(out, 2, 1L));
+      store.transactions().run(() -> store.deks().rewrap("default", "tenants", 1, out, 2, 1L));
       long t3 = System.nanoTime();
       read += t1 - t0;
       crypto += t2 - t1;
@@ -181,7 +173,19 @@ public final class RewrapCampaignBench {
           }
         }
         ps.executeBatch();
-        c.commit();
+      }
+      // the per-version counts that DekRepository.insert keeps
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO dek_kek_versions (namespace, kek, kek_version, deks)"
+          + " VALUES ('default', 'tenants', 1, ?)")) {
+        ps.setLong(1, count);
+        ps.executeUpdate();
+      }
+      c.commit();
+      if (url.startsWith("jdbc:postgresql:")) {
+        try (java.sql.Statement st = c.createStatement()) {
+          c.setAutoCommit(true);
+          st.execute("VACUUM ANALYZE deks");
+        }
       }
     }
   }

@@ -18,6 +18,9 @@ import java.util.Optional;
  * DEK versions in table {@code deks}. Re-wrapping updates rows conditionally on their row version:
  * on PostgreSQL as one {@code UPDATE ... FROM unnest(...)} per batch, on SQLite as one
  * {@code UPDATE ... FROM (VALUES ...)} per 1,000 rows; both join the caller's transaction.
+ * Table {@code dek_kek_versions} counts the rows per (namespace, KEK, KEK version) and moves with
+ * every insert and re-wrap in the same transaction: no index contains {@code kek_version}, so a
+ * re-wrap moves no index entry (and stays a HOT update on PostgreSQL).
  */
 final class JdbcDekRepository implements DekRepository, StoredDekVersions {
   private static final String COLUMNS = "id, namespace, kek, tenant, version, kek_version, wrapped, created_at,"
@@ -52,11 +55,27 @@ final class JdbcDekRepository implements DekRepository, StoredDekVersions {
             throw RekeyException.alreadyExists("tenant '" + d.tenant() + "' already has data key version "
                 + d.version() + " under key '" + d.kek() + "'");
           }
-          return new StoredDek(rs.getLong(1), d.namespace(), d.kek(), d.tenant(), d.version(), d.kekVersion(),
-              d.wrapped(), d.createdAt(), d.rowVersion(), d.rewrapCampaign());
+          StoredDek stored = new StoredDek(rs.getLong(1), d.namespace(), d.kek(), d.tenant(), d.version(),
+              d.kekVersion(), d.wrapped(), d.createdAt(), d.rowVersion(), d.rewrapCampaign());
+          addToCount(c, d.namespace(), d.kek(), d.kekVersion(), 1);
+          return stored;
         }
       }
     });
+  }
+
+  /** Adds {@code delta} to the stored DEK count of a KEK version (creating its row). */
+  private static void addToCount(Connection c, String namespace, String kek, int kekVersion, long delta)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO dek_kek_versions (namespace, kek, kek_version, deks)"
+        + " VALUES (?, ?, ?, ?) ON CONFLICT (namespace, kek, kek_version)"
+        + " DO UPDATE SET deks = dek_kek_versions.deks + excluded.deks")) {
+      ps.setString(1, namespace);
+      ps.setString(2, kek);
+      ps.setInt(3, kekVersion);
+      ps.setLong(4, delta);
+      ps.executeUpdate();
+    }
   }
 
   @Override
@@ -117,9 +136,11 @@ final class JdbcDekRepository implements DekRepository, StoredDekVersions {
   @Override
   public List<StoredDek> page(String namespace, String kek, int kekVersion, Long campaign, long afterId, int limit) {
     return tx.read("reading a page of data keys", c -> {
-      // Only the columns that vary: this runs for every row of a campaign.
+      // Only the columns that vary: this runs for every row of a campaign. SQLite would otherwise
+      // pick the unique (namespace, kek, tenant, version) index and sort the KEK's rows per page.
       try (PreparedStatement ps = c.prepareStatement("SELECT id, tenant, version, wrapped, created_at, row_version,"
-          + " rewrap_campaign FROM deks WHERE namespace = ? AND kek = ? AND kek_version = ? AND id > ?"
+          + " rewrap_campaign FROM deks" + (dialect == Dialect.SQLITE ? " INDEXED BY deks_by_kek" : "")
+          + " WHERE namespace = ? AND kek = ? AND kek_version = ? AND id > ?"
           + (campaign == null ? "" : " AND rewrap_campaign = ?") + " ORDER BY id LIMIT ?")) {
         int i = 1;
         ps.setString(i++, namespace);
@@ -144,17 +165,27 @@ final class JdbcDekRepository implements DekRepository, StoredDekVersions {
   }
 
   @Override
-  public int rewrap(List<Rewrapped> rows, int kekVersion, Long campaign) {
+  public int rewrap(String namespace, String kek, int fromKekVersion, List<Rewrapped> rows, int kekVersion,
+      Long campaign) {
     if (rows.isEmpty()) {
       return 0;
     }
-    return tx.write("re-wrapping data keys", c ->
-        dialect == Dialect.POSTGRESQL ? rewrapUnnest(c, rows, kekVersion, campaign) : rewrapValues(c, rows, kekVersion,
-            campaign));
+    Target t = new Target(namespace, kek, fromKekVersion, kekVersion, campaign);
+    return tx.write("re-wrapping data keys", c -> {
+      int updated = dialect == Dialect.POSTGRESQL ? rewrapUnnest(c, rows, t) : rewrapValues(c, rows, t);
+      if (updated > 0 && fromKekVersion != kekVersion) {
+        // source first, then target: the target (the primary) is the row DEK inserts also lock
+        addToCount(c, namespace, kek, fromKekVersion, -updated);
+        addToCount(c, namespace, kek, kekVersion, updated);
+      }
+      return updated;
+    });
   }
 
-  private static int rewrapUnnest(Connection c, List<Rewrapped> rows, int kekVersion, Long campaign)
-      throws SQLException {
+  /** Which rows a re-wrap may change (KEK and source version) and what it sets. */
+  private record Target(String namespace, String kek, int from, int to, Long campaign) {}
+
+  private static int rewrapUnnest(Connection c, List<Rewrapped> rows, Target t) throws SQLException {
     Long[] ids = new Long[rows.size()];
     Long[] expected = new Long[rows.size()];
     byte[][] wrapped = new byte[rows.size()][];
@@ -169,12 +200,15 @@ final class JdbcDekRepository implements DekRepository, StoredDekVersions {
     try (PreparedStatement ps = c.prepareStatement("UPDATE deks AS d SET wrapped = u.w, kek_version = ?,"
         + " row_version = d.row_version + 1, rewrap_campaign = ?"
         + " FROM unnest(?::bigint[], ?::bigint[], ?::bytea[]) AS u(id, rv, w)"
-        + " WHERE d.id = u.id AND d.row_version = u.rv")) {
-      ps.setInt(1, kekVersion);
-      setNullableLong(ps, 2, campaign);
+        + " WHERE d.id = u.id AND d.row_version = u.rv AND d.namespace = ? AND d.kek = ? AND d.kek_version = ?")) {
+      ps.setInt(1, t.to());
+      setNullableLong(ps, 2, t.campaign());
       ps.setArray(3, idArray);
       ps.setArray(4, expectedArray);
       ps.setArray(5, wrappedArray);
+      ps.setString(6, t.namespace());
+      ps.setString(7, t.kek());
+      ps.setInt(8, t.from());
       return ps.executeUpdate();
     } finally {
       idArray.free();
@@ -190,8 +224,7 @@ final class JdbcDekRepository implements DekRepository, StoredDekVersions {
    * One {@code UPDATE ... FROM (VALUES ...)} per chunk of rows: the same B-tree work as single-row
    * updates with far fewer statement executions.
    */
-  private static int rewrapValues(Connection c, List<Rewrapped> rows, int kekVersion, Long campaign)
-      throws SQLException {
+  private static int rewrapValues(Connection c, List<Rewrapped> rows, Target t) throws SQLException {
     int updated = 0;
     PreparedStatement full = null;
     try {
@@ -202,8 +235,8 @@ final class JdbcDekRepository implements DekRepository, StoredDekVersions {
           full = ps;
         }
         try {
-          ps.setInt(1, kekVersion);
-          setNullableLong(ps, 2, campaign);
+          ps.setInt(1, t.to());
+          setNullableLong(ps, 2, t.campaign());
           int p = 3;
           for (int i = from; i < from + n; i++) {
             Rewrapped r = rows.get(i);
@@ -211,6 +244,9 @@ final class JdbcDekRepository implements DekRepository, StoredDekVersions {
             ps.setBytes(p++, r.wrapped());
             ps.setLong(p++, r.expectedRowVersion());
           }
+          ps.setString(p++, t.namespace());
+          ps.setString(p++, t.kek());
+          ps.setInt(p, t.from());
           updated += ps.executeUpdate();
         } finally {
           if (ps != full) {
@@ -232,7 +268,8 @@ final class JdbcDekRepository implements DekRepository, StoredDekVersions {
     for (int i = 0; i < rows; i++) {
       sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
     }
-    return sql.append(") AS u WHERE deks.id = u.column1 AND deks.row_version = u.column3").toString();
+    return sql.append(") AS u WHERE deks.id = u.column1 AND deks.row_version = u.column3 AND +deks.namespace = ?"
+        + " AND +deks.kek = ? AND +deks.kek_version = ?").toString(); // '+': no index, drive from the VALUES
   }
 
   @Override
@@ -241,8 +278,8 @@ final class JdbcDekRepository implements DekRepository, StoredDekVersions {
       return 0;
     }
     return tx.read("counting data keys", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM deks WHERE namespace = ? AND kek = ?"
-          + " AND kek_version >= ? AND kek_version < ?")) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(deks), 0) FROM dek_kek_versions"
+          + " WHERE namespace = ? AND kek = ? AND kek_version >= ? AND kek_version < ?")) {
         ps.setString(1, namespace);
         ps.setString(2, kek);
         ps.setInt(3, from);
@@ -258,9 +295,9 @@ final class JdbcDekRepository implements DekRepository, StoredDekVersions {
   @Override
   public Optional<KekVersionRef> nextKekVersion(KekVersionRef after) {
     return tx.read("finding KEK versions in use", c -> {
-      String where = after == null ? "" : " WHERE (namespace, kek, kek_version) > (?, ?, ?)";
-      try (PreparedStatement ps = c.prepareStatement("SELECT namespace, kek, kek_version FROM deks" + where
-          + " ORDER BY namespace, kek, kek_version LIMIT 1")) {
+      String where = after == null ? "" : " AND (namespace, kek, kek_version) > (?, ?, ?)";
+      try (PreparedStatement ps = c.prepareStatement("SELECT namespace, kek, kek_version FROM dek_kek_versions"
+          + " WHERE deks > 0" + where + " ORDER BY namespace, kek, kek_version LIMIT 1")) {
         if (after != null) {
           ps.setString(1, after.namespace());
           ps.setString(2, after.kek());

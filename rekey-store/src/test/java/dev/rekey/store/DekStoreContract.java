@@ -101,7 +101,8 @@ abstract class DekStoreContract extends StoreContract {
     StoredDek a = node.deks.create(NS, "tenants", "acme");
     StoredDek b = node.deks.create(NS, "tenants", "bravo");
     // Put acme's wrapped key into bravo's row, keeping bravo's row version.
-    store.transactions().run(() -> store.deks().rewrap(List.of(new Rewrapped(b.id(), 0, a.wrapped())), 1, null));
+    store.transactions().run(() ->
+        store.deks().rewrap(NS, "tenants", 1, List.of(new Rewrapped(b.id(), 0, a.wrapped())), 1, null));
 
     assertThatThrownBy(() -> node.deks.fetch(NS, "tenants", "bravo", null))
         .isInstanceOfSatisfying(RekeyException.class, e -> {
@@ -114,8 +115,8 @@ abstract class DekStoreContract extends StoreContract {
   void rewrap_isConditionalOnTheRowVersion() {
     StoredDek a = node.deks.create(NS, "tenants", "acme");
 
-    int first = store.deks().rewrap(List.of(new Rewrapped(a.id(), 0, a.wrapped())), 1, 7L);
-    int stale = store.deks().rewrap(List.of(new Rewrapped(a.id(), 0, a.wrapped())), 1, 7L);
+    int first = store.deks().rewrap(NS, "tenants", 1, List.of(new Rewrapped(a.id(), 0, a.wrapped())), 1, 7L);
+    int stale = store.deks().rewrap(NS, "tenants", 1, List.of(new Rewrapped(a.id(), 0, a.wrapped())), 1, 7L);
 
     assertThat(first).isEqualTo(1);
     assertThat(stale).isZero();

@@ -264,7 +264,7 @@ abstract class RewrapCampaignContract extends StoreContract {
     node.runner.batch(c.id(), 0);
     assertThat(campaign(c.id()).checkpoint()).isGreaterThan(original.id());
     // A row behind the checkpoint is wrapped by version 1 again (as a node with a stale cache would write it).
-    store.transactions().run(() -> store.deks().rewrap(List.of(
+    store.transactions().run(() -> store.deks().rewrap(NS, KEK, 2, List.of(
         new dev.rekey.core.port.DekRepository.Rewrapped(original.id(), 1, original.wrapped())), 1, null));
 
     node.runner.runToEnd(c.id());

@@ -152,7 +152,7 @@ public final class RewrapCampaignRunner {
           + to.state().wireName());
     }
     List<StoredDek> page = deks.page(c.namespace(), c.kek(), c.fromVersion(), null, c.checkpoint(), c.batchSize());
-    long lastId = rewrap(c, page, to, c.id());
+    long lastId = rewrap(c, page, c.fromVersion(), to, c.id());
     RewrapCampaign next = c.afterForwardBatch(lastId, page.size(), waited + System.nanoTime() - t0, now);
     if (page.size() < c.batchSize()) {
       long stragglers = deks.countWrapped(c.namespace(), c.kek(), c.fromVersion(), c.fromVersion() + 1);
@@ -174,7 +174,7 @@ public final class RewrapCampaignRunner {
     KeyVersion from = key.version(c.fromVersion()).orElseThrow();
     List<StoredDek> page = deks.page(c.namespace(), c.kek(), c.toVersion(), c.id(), c.rollbackCheckpoint(),
         c.batchSize());
-    long lastId = rewrap(c, page, from, null);
+    long lastId = rewrap(c, page, c.toVersion(), from, null);
     RewrapCampaign next = c.afterRollbackBatch(lastId, page.size(), waited + System.nanoTime() - t0, now);
     if (page.size() < c.batchSize()) {
       next = next.moveTo(CampaignState.CANCELLED, now, null);
@@ -183,7 +183,7 @@ public final class RewrapCampaignRunner {
   }
 
   /** Re-wraps {@code page} to {@code target}; returns the last row id. Every row must still be as read. */
-  private long rewrap(RewrapCampaign c, List<StoredDek> page, KeyVersion target, Long marker) {
+  private long rewrap(RewrapCampaign c, List<StoredDek> page, int source, KeyVersion target, Long marker) {
     if (page.isEmpty()) {
       return 0;
     }
@@ -214,7 +214,7 @@ public final class RewrapCampaignRunner {
         }
       }
     }
-    int updated = deks.rewrap(Arrays.asList(out), target.number(), marker);
+    int updated = deks.rewrap(c.namespace(), c.kek(), source, Arrays.asList(out), target.number(), marker);
     if (updated != n) {
       throw RekeyException.concurrentModification("data keys changed during a batch of campaign " + c.id());
     }

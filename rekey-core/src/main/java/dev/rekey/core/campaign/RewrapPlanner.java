@@ -15,8 +15,8 @@ import java.util.Optional;
 /**
  * Finds KEKs whose stored DEKs are wrapped by a version other than the primary and starts one
  * campaign per KEK (the oldest such version first). It walks the distinct (KEK, version) pairs
- * through the index, so a tick costs one probe per KEK version in use, not one per DEK. It leaves
- * a KEK alone while it has a campaign in progress, and does not retry a (from, to) pair whose last
+ * through the per-version DEK counts, so a tick costs one probe per KEK version in use, not one
+ * per DEK. It leaves a KEK alone while it has a campaign in progress, and does not retry a (from, to) pair whose last
  * campaign was cancelled or failed: that needs an explicit start.
  */
 public final class RewrapPlanner {

@@ -33,18 +33,20 @@ public interface DekRepository {
   List<StoredDek> page(String namespace, String kek, int kekVersion, Long campaign, long afterId, int limit);
 
   /**
-   * Applies re-wrapped values. Each row is updated only while its row version is still the
-   * expected one; the row version then grows by one and {@code rewrapCampaign} is set to
-   * {@code campaign} (null clears it). Returns how many rows were updated.
+   * Applies re-wrapped values to rows of KEK {@code namespace/kek} wrapped by {@code fromKekVersion}.
+   * Each row is updated only while it is still wrapped by that version with the expected row
+   * version; it then names {@code kekVersion}, its row version grows by one and
+   * {@code rewrapCampaign} is set to {@code campaign} (null clears it). The per-version counts
+   * behind {@link #countWrapped} move in the same transaction. Returns how many rows were updated.
    */
-  int rewrap(List<Rewrapped> rows, int kekVersion, Long campaign);
+  int rewrap(String namespace, String kek, int fromKekVersion, List<Rewrapped> rows, int kekVersion, Long campaign);
 
   /** Number of stored DEK versions of the KEK wrapped by versions from {@code from} to {@code toExclusive}. */
   long countWrapped(String namespace, String kek, int from, int toExclusive);
 
   /**
    * The next (namespace, KEK, KEK version) in use after {@code after} (null for the first), in
-   * that order: walks the index, one probe per distinct KEK version, however many rows there are.
+   * that order: one probe of the per-version counts, however many rows there are.
    */
   Optional<KekVersionRef> nextKekVersion(KekVersionRef after);
 
