@@ -285,4 +285,35 @@ abstract class ConsumerStoreContract extends StoreContract {
     });
     assertThat(plan).contains("consumer_bindings_deadline");
   }
+
+  /**
+   * V12: a binding's subject kind is part of its identity. Bindings written by today's key code read
+   * back as KEY, and a secret binding of the same consumer and name is a separate row.
+   */
+  @Test
+  void subjectKind_keyBindingsDefaultToKey_andASecretOfTheSameNameIsASeparateBinding() {
+    repo().insert(consumer("billing", null, false));
+    bound("billing", "db-url", 1);
+    JdbcTransactions tx = (JdbcTransactions) store.transactions();
+    tx.write("secret binding", c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO consumer_bindings (namespace, subject_kind,"
+          + " key_name, consumer, origin, mode, version, previous_version, target_version, state, hook_state,"
+          + " hook_attempts, updated_at) VALUES ('default', 'SECRET', 'db-url', 'billing', 'EXPLICIT', 'LATEST',"
+          + " 3, 0, 3, 'CURRENT', 'NONE', 0, 1)")) {
+        return ps.executeUpdate();
+      }
+    });
+    List<String> rows = tx.read("subjects", c -> {
+      List<String> out = new java.util.ArrayList<>();
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT subject_kind, version FROM consumer_bindings"
+              + " WHERE namespace = 'default' AND consumer = 'billing' AND key_name = 'db-url' ORDER BY subject_kind")) {
+        while (rs.next()) {
+          out.add(rs.getString(1) + ":" + rs.getInt(2));
+        }
+      }
+      return out;
+    });
+    assertThat(rows).containsExactly("KEY:1", "SECRET:3");
+  }
 }
