@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Consumers, their bindings to keys and secrets ({@link dev.rekey.core.consumer.BindingSubject}), the history of rotation updates and propagation policies.
+ * Consumers, their bindings to keys and secrets ({@link dev.rekey.core.consumer.BindingSubject}), the
+ * history of rotation updates and propagation policies.
  * Writes join the caller's {@link Transactions} transaction. Deadlines and due hook calls are found
  * through indexes: the cost grows with what is due, not with the number of bindings.
  */
