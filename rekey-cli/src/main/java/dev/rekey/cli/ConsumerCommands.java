@@ -210,9 +210,10 @@ final class ConsumerCommands extends CliCommand {
   }
 
   static void printBindings(java.io.PrintStream out, List<BindingView> bindings) {
-    Table table = new Table("CONSUMER", "KEY", "MODE", "VERSION", "TARGET", "STATE", "DEADLINE", "HOOK");
+    Table table = new Table("CONSUMER", "SUBJECT", "MODE", "VERSION", "TARGET", "STATE", "DEADLINE", "HOOK");
     for (BindingView b : bindings) {
-      table.row(b.consumer(), b.key(), b.mode(), b.version() == 0 ? "?" : String.valueOf(b.version()),
+      String subject = "secret".equals(b.subjectKind()) ? "secret:" + b.key() : b.key();
+      table.row(b.consumer(), subject, b.mode(), b.version() == 0 ? "?" : String.valueOf(b.version()),
           String.valueOf(b.targetVersion()), b.state(), orDash(b.deadline()),
           b.hookState() + (b.hookAttempts() > 0 ? " (" + b.hookAttempts() + ")" : ""));
     }

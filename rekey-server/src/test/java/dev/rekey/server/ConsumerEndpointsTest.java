@@ -46,6 +46,7 @@ class ConsumerEndpointsTest {
     assertThat(bound.status()).as(bound.body()).isEqualTo(201);
     assertThat(bound.json().get("version").asInt()).isEqualTo(1);
     assertThat(bound.json().get("state").asText()).isEqualTo("CURRENT");
+    assertThat(bound.json().get("subject_kind").asText()).isEqualTo("key");
     TestServer.Resp rotated = s.req("PATCH", "/v1/consumers/billing-db").token(TestServer.ROOT)
         .json("{\"rotate_hook_secret\":true}").send();
     assertThat(rotated.json().get("hook_secret").asText()).startsWith("whsec_").isNotEqualTo(secret);

@@ -5,6 +5,7 @@ import dev.rekey.core.consumer.Binding;
 import dev.rekey.core.consumer.BindingMode;
 import dev.rekey.core.consumer.BindingOrigin;
 import dev.rekey.core.consumer.BindingState;
+import dev.rekey.core.consumer.BindingSubject;
 import dev.rekey.core.consumer.Consumer;
 import dev.rekey.core.consumer.PropagationPolicy;
 import dev.rekey.core.consumer.RotationUpdate;
@@ -32,7 +33,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
       + " hook_secret, hook_secret_root_key_id, created_at, updated_at";
   private static final String BINDING_COLUMNS = "namespace, key_name, consumer, origin, mode, version, since,"
       + " previous_version, target_version, state, deadline, last_seen_at, hook_state, hook_attempts, hook_next_at,"
-      + " hook_error, updated_at";
+      + " hook_error, updated_at, subject_kind";
   private static final String NAMESPACE_DEFAULT = "*";
 
   private final JdbcTransactions tx;
@@ -227,7 +228,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   public Optional<Binding> findBinding(String namespace, String consumer, String key) {
     return tx.read("reading a binding", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + BINDING_COLUMNS
-          + " FROM consumer_bindings WHERE namespace = ? AND key_name = ? AND consumer = ?")) {
+          + " FROM consumer_bindings WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND consumer = ?")) {
         ps.setString(1, namespace);
         ps.setString(2, key);
         ps.setString(3, consumer);
@@ -241,12 +242,13 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   public boolean insertBinding(Binding b) {
     return tx.write("storing a binding", c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO consumer_bindings (" + BINDING_COLUMNS + ")"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
         ps.setString(1, b.namespace());
         ps.setString(2, b.key());
         ps.setString(3, b.consumer());
         ps.setString(4, b.origin().name());
         setBindingState(ps, 5, b);
+        ps.setString(18, b.subject().kind().name());
         return ps.executeUpdate() == 1;
       }
     });
@@ -276,7 +278,8 @@ final class JdbcConsumerRepository implements ConsumerRepository {
       try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_bindings SET mode = ?, version = ?, since = ?,"
           + " previous_version = ?, target_version = ?, state = ?, deadline = ?, last_seen_at = ?, hook_state = ?,"
           + " hook_attempts = ?, hook_next_at = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(hook_next_at, ?) END,"
-          + " hook_error = ?, updated_at = ?, origin = ? WHERE namespace = ? AND key_name = ? AND consumer = ?")) {
+          + " hook_error = ?, updated_at = ?, origin = ? WHERE namespace = ? AND key_name = ? AND consumer = ?"
+          + " AND subject_kind = ?")) {
         int i = 1;
         ps.setString(i++, b.mode().name());
         ps.setInt(i++, b.version());
@@ -296,9 +299,11 @@ final class JdbcConsumerRepository implements ConsumerRepository {
         ps.setString(i++, b.origin().name());
         ps.setString(i++, b.namespace());
         ps.setString(i++, b.key());
-        ps.setString(i, b.consumer());
+        ps.setString(i++, b.consumer());
+        ps.setString(i, b.subject().kind().name());
         if (ps.executeUpdate() == 0) {
-          throw RekeyException.notFound("consumer '" + b.consumer() + "' has no binding to key '" + b.key() + "'");
+          throw RekeyException.notFound("consumer '" + b.consumer() + "' has no binding to "
+              + b.subject().kind().wireName() + " '" + b.key() + "'");
         }
       }
       return null;
@@ -309,7 +314,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   public boolean deleteBinding(String namespace, String consumer, String key) {
     return tx.write("removing a binding", c -> {
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM consumer_bindings"
-          + " WHERE namespace = ? AND key_name = ? AND consumer = ?")) {
+          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND consumer = ?")) {
         ps.setString(1, namespace);
         ps.setString(2, key);
         ps.setString(3, consumer);
@@ -334,7 +339,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   public List<Binding> bindingsOfKey(String namespace, String key, String afterConsumer, int limit) {
     return tx.read("reading a key's bindings", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + BINDING_COLUMNS + " FROM consumer_bindings"
-          + " WHERE namespace = ? AND key_name = ? AND consumer > ? ORDER BY consumer LIMIT ?")) {
+          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND consumer > ? ORDER BY consumer LIMIT ?")) {
         ps.setString(1, namespace);
         ps.setString(2, key);
         ps.setString(3, afterConsumer == null ? "" : afterConsumer);
@@ -371,7 +376,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
           + " hook_state = CASE WHEN EXISTS (SELECT 1 FROM consumers WHERE consumers.namespace = consumer_bindings.namespace"
           + " AND consumers.name = consumer_bindings.consumer AND consumers.hook_url IS NOT NULL) THEN 'PENDING' ELSE 'NONE' END,"
           + " hook_attempts = 0, hook_next_at = ?, hook_error = NULL, updated_at = ?"
-          + " WHERE namespace = ? AND key_name = ? AND version < ?")) {
+          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND version < ?")) {
         ps.setInt(1, version);
         ps.setLong(2, Columns.nanos(deadline));
         ps.setLong(3, Columns.nanos(now));
@@ -382,7 +387,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
         moved = ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_bindings SET target_version = ?, updated_at = ?"
-          + " WHERE namespace = ? AND key_name = ? AND version >= ? AND target_version < ?")) {
+          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND version >= ? AND target_version < ?")) {
         ps.setInt(1, version);
         ps.setLong(2, Columns.nanos(now));
         ps.setString(3, namespace);
@@ -394,7 +399,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO consumer_updates (namespace, key_name, version,"
           + " consumer, requested_at, deadline, confirmed_at, stale_at) SELECT namespace, key_name, ?, consumer, ?, ?,"
           + " CASE WHEN version >= ? THEN ? ELSE NULL END, NULL FROM consumer_bindings"
-          + " WHERE namespace = ? AND key_name = ? ON CONFLICT DO NOTHING")) {
+          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? ON CONFLICT DO NOTHING")) {
         ps.setInt(1, version);
         ps.setLong(2, Columns.nanos(now));
         ps.setLong(3, Columns.nanos(deadline));
@@ -424,23 +429,27 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   public boolean markStale(Binding b, Instant now) {
     return tx.write("marking a binding stale", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_bindings SET state = 'STALE', updated_at = ?"
-          + " WHERE namespace = ? AND key_name = ? AND consumer = ? AND state = 'PENDING_UPDATE' AND target_version = ?")) {
+          + " WHERE namespace = ? AND key_name = ? AND consumer = ? AND state = 'PENDING_UPDATE' AND target_version = ?"
+          + " AND subject_kind = ?")) {
         ps.setLong(1, Columns.nanos(now));
         ps.setString(2, b.namespace());
         ps.setString(3, b.key());
         ps.setString(4, b.consumer());
         ps.setInt(5, b.targetVersion());
+        ps.setString(6, b.subject().kind().name());
         if (ps.executeUpdate() == 0) {
           return false;
         }
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_updates SET stale_at = ?"
-          + " WHERE namespace = ? AND key_name = ? AND version = ? AND consumer = ? AND stale_at IS NULL")) {
+          + " WHERE namespace = ? AND key_name = ? AND version = ? AND consumer = ? AND stale_at IS NULL"
+          + " AND subject_kind = ?")) {
         ps.setLong(1, Columns.nanos(now));
         ps.setString(2, b.namespace());
         ps.setString(3, b.key());
         ps.setInt(4, b.targetVersion());
         ps.setString(5, b.consumer());
+        ps.setString(6, b.subject().kind().name());
         ps.executeUpdate();
       }
       return true;
@@ -460,7 +469,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
       List<Binding> claimed = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_bindings SET hook_next_at = ?"
           + " WHERE namespace = ? AND key_name = ? AND consumer = ? AND hook_state = 'PENDING' AND hook_next_at = ?"
-          + " AND target_version = ?")) {
+          + " AND target_version = ? AND subject_kind = ?")) {
         for (Binding b : due) {
           ps.setLong(1, Columns.nanos(leaseUntil));
           ps.setString(2, b.namespace());
@@ -468,6 +477,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
           ps.setString(4, b.consumer());
           ps.setLong(5, Columns.nanos(b.updatedAt()));
           ps.setInt(6, b.targetVersion());
+          ps.setString(7, b.subject().kind().name());
           if (ps.executeUpdate() == 1) {
             claimed.add(b);
           }
@@ -482,7 +492,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
     tx.write("recording a consumer hook call", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_bindings SET hook_state = ?, hook_attempts = ?,"
           + " hook_next_at = ?, hook_error = ?, updated_at = ? WHERE namespace = ? AND key_name = ? AND consumer = ?"
-          + " AND hook_state = 'PENDING' AND target_version = ?")) {
+          + " AND hook_state = 'PENDING' AND target_version = ? AND subject_kind = ?")) {
         ps.setString(1, state.name());
         ps.setInt(2, attempts);
         Columns.setInstant(ps, 3, state == Binding.HookState.PENDING ? nextAt : null);
@@ -492,6 +502,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
         ps.setString(7, b.key());
         ps.setString(8, b.consumer());
         ps.setInt(9, b.targetVersion());
+        ps.setString(10, b.subject().kind().name());
         ps.executeUpdate();
       }
       return null;
@@ -502,7 +513,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   public void confirmUpdates(String namespace, String key, String consumer, int version, Instant at) {
     tx.write("confirming rotation updates", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_updates SET confirmed_at = ?"
-          + " WHERE namespace = ? AND key_name = ? AND consumer = ? AND version <= ? AND confirmed_at IS NULL")) {
+          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND consumer = ? AND version <= ? AND confirmed_at IS NULL")) {
         ps.setLong(1, Columns.nanos(at));
         ps.setString(2, namespace);
         ps.setString(3, key);
@@ -519,7 +530,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
     return tx.read("reading rotation updates", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT namespace, key_name, version, consumer, requested_at,"
           + " deadline, confirmed_at, stale_at FROM consumer_updates WHERE namespace = ?"
-          + (key == null ? "" : " AND key_name = ?")
+          + (key == null ? "" : " AND subject_kind = 'KEY' AND key_name = ?")
           + " ORDER BY requested_at DESC, key_name, version DESC, consumer LIMIT ?")) {
         int i = 1;
         ps.setString(i++, namespace);
@@ -581,7 +592,7 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   public List<String> consumersUsing(String namespace, String key, int version, Instant leftSince) {
     return tx.read("finding the consumers of a key version", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT consumer FROM consumer_bindings"
-          + " WHERE namespace = ? AND key_name = ? AND (version = ? OR (previous_version = ? AND since >= ?))"
+          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND (version = ? OR (previous_version = ? AND since >= ?))"
           + " ORDER BY consumer")) {
         ps.setString(1, namespace);
         ps.setString(2, key);
@@ -626,7 +637,8 @@ final class JdbcConsumerRepository implements ConsumerRepository {
     List<Binding> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(new Binding(rs.getString("namespace"), rs.getString("consumer"), rs.getString("key_name"),
+        out.add(new Binding(rs.getString("namespace"), rs.getString("consumer"),
+            new BindingSubject(BindingSubject.Kind.valueOf(rs.getString("subject_kind")), rs.getString("key_name")),
             BindingOrigin.valueOf(rs.getString("origin")), BindingMode.valueOf(rs.getString("mode")),
             rs.getInt("version"), Columns.getInstant(rs, "since"), rs.getInt("previous_version"),
             rs.getInt("target_version"), BindingState.valueOf(rs.getString("state")),

@@ -9,6 +9,7 @@ import dev.rekey.core.consumer.Binding;
 import dev.rekey.core.consumer.BindingMode;
 import dev.rekey.core.consumer.BindingOrigin;
 import dev.rekey.core.consumer.BindingState;
+import dev.rekey.core.consumer.BindingSubject;
 import dev.rekey.core.consumer.Consumer;
 import dev.rekey.core.consumer.ConsumerHookSecretRewrap;
 import dev.rekey.core.consumer.ConsumerPropagation;
@@ -225,7 +226,7 @@ abstract class ConsumerStoreContract extends StoreContract {
     repo().insert(consumer("b", null, false));
     bound("a", "orders", 1);
     Binding b = bound("b", "orders", 1);
-    Binding moved = new Binding("default", "b", "orders", b.origin(), b.mode(), 2, T.plusSeconds(100), 1, 2,
+    Binding moved = new Binding("default", "b", BindingSubject.key("orders"), b.origin(), b.mode(), 2, T.plusSeconds(100), 1, 2,
         BindingState.CURRENT, null, T.plusSeconds(100), Binding.HookState.NONE, 0, null, T.plusSeconds(100));
     repo().saveBinding(moved);
     assertThat(repo().findBinding("default", "b", "orders")).contains(moved);
@@ -284,5 +285,32 @@ abstract class ConsumerStoreContract extends StoreContract {
       return out.toString();
     });
     assertThat(plan).contains("consumer_bindings_deadline");
+  }
+
+  /**
+   * V12: a binding's subject kind is part of its identity. A key and a secret of the same name are
+   * separate bindings; key-scoped reads see only the key's, and saving the secret's leaves the key's alone.
+   */
+  @Test
+  void subjectKind_aSecretBindingOfTheSameNameIsSeparateFromTheKeyBinding() {
+    repo().insert(consumer("billing", null, false));
+    bound("billing", "db-url", 1);
+    Binding secret = Binding.create("default", "billing", BindingSubject.secret("db-url"), BindingOrigin.EXPLICIT,
+        BindingMode.PINNED, 3, T);
+    assertThat(repo().insertBinding(secret)).isTrue();
+    assertThat(repo().insertBinding(secret)).isFalse();
+
+    assertThat(repo().bindingsOf("default", "billing")).extracting(b -> b.subject().toString() + "@" + b.version())
+        .containsExactlyInAnyOrder("key:db-url@1", "secret:db-url@3");
+    assertThat(repo().findBinding("default", "billing", "db-url").orElseThrow().subject())
+        .isEqualTo(BindingSubject.key("db-url"));
+
+    repo().saveBinding(new Binding("default", "billing", secret.subject(), secret.origin(), secret.mode(), 4,
+        T.plusSeconds(5), 3, 4, BindingState.CURRENT, null, null, Binding.HookState.NONE, 0, null, T.plusSeconds(5)));
+    assertThat(repo().bindingsOf("default", "billing")).extracting(b -> b.subject().toString() + "@" + b.version())
+        .containsExactlyInAnyOrder("key:db-url@1", "secret:db-url@4");
+    assertThat(repo().deleteBinding("default", "billing", "db-url")).isTrue();
+    assertThat(repo().bindingsOf("default", "billing")).extracting(b -> b.subject().toString())
+        .containsExactly("secret:db-url");
   }
 }

@@ -21,7 +21,7 @@ final class BindingMoves {
         : b.state() == BindingState.CURRENT ? BindingState.CURRENT : b.state();
     Binding.HookState hook = current && b.hookState() == Binding.HookState.PENDING ? Binding.HookState.NONE
         : b.hookState();
-    return new Binding(b.namespace(), b.consumer(), b.key(), b.origin(), b.mode(), next,
+    return new Binding(b.namespace(), b.consumer(), b.subject(), b.origin(), b.mode(), next,
         moves ? now : b.since(), moves ? b.version() : b.previousVersion(), b.targetVersion(), state,
         current ? null : b.deadline(), now, hook, b.hookAttempts(), b.hookError(), now);
   }

@@ -130,14 +130,14 @@ public final class ConsumerService {
     int v = version == null ? key.primary().number() : version;
     key.requireVersion(v);
     Binding b = Binding.create(namespace, consumer, keyName, BindingOrigin.EXPLICIT, mode, v, clock.instant());
-    b = new Binding(b.namespace(), b.consumer(), b.key(), b.origin(), b.mode(), v, b.since(), 0,
+    b = new Binding(b.namespace(), b.consumer(), b.subject(), b.origin(), b.mode(), v, b.since(), 0,
         key.primary().number(), BindingState.CURRENT, null, null, Binding.HookState.NONE, 0, null, b.updatedAt());
     Binding fresh = b;
     if (!consumers.insertBinding(fresh)) {
       Binding existing = consumers.findBinding(namespace, consumer, keyName).orElseThrow();
-      Binding changed = new Binding(namespace, consumer, keyName, BindingOrigin.EXPLICIT, mode, existing.version(),
-          existing.since(), existing.previousVersion(), existing.targetVersion(), existing.state(), existing.deadline(),
-          existing.lastSeenAt(), existing.hookState(), existing.hookAttempts(), existing.hookError(), clock.instant());
+      Binding changed = new Binding(namespace, consumer, existing.subject(), BindingOrigin.EXPLICIT, mode,
+          existing.version(), existing.since(), existing.previousVersion(), existing.targetVersion(), existing.state(),
+          existing.deadline(), existing.lastSeenAt(), existing.hookState(), existing.hookAttempts(), existing.hookError(), clock.instant());
       consumers.saveBinding(changed);
       return changed;
     }
@@ -207,8 +207,8 @@ public final class ConsumerService {
       Binding before = consumers.findBinding(namespace, consumer, keyName).orElse(null);
       if (before == null) {
         Binding b = Binding.create(namespace, consumer, keyName, BindingOrigin.EXPLICIT, BindingMode.LATEST, version, now);
-        b = new Binding(namespace, consumer, keyName, b.origin(), b.mode(), version, now, 0, key.primary().number(),
-            BindingState.CURRENT, null, now,
+        b = new Binding(namespace, consumer, BindingSubject.key(keyName), b.origin(), b.mode(), version, now, 0,
+            key.primary().number(), BindingState.CURRENT, null, now,
             Binding.HookState.NONE, 0, null, now);
         consumers.insertBinding(b);
         return b;

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Consumers, their bindings to keys, the history of rotation updates and propagation policies.
+ * Consumers, their bindings to keys and secrets ({@link dev.rekey.core.consumer.BindingSubject}), the
+ * history of rotation updates and propagation policies.
  * Writes join the caller's {@link Transactions} transaction. Deadlines and due hook calls are found
  * through indexes: the cost grows with what is due, not with the number of bindings.
  */
@@ -48,16 +49,21 @@ public interface ConsumerRepository {
   /** Every selector of the namespace (few per consumer: matched in memory against a key's tags). */
   List<Selector> selectors(String namespace);
 
+  /**
+   * The consumer's binding to the key {@code key}. Methods that take a key name address KEY subjects;
+   * methods that take a {@link Binding} address that binding's subject, key or secret.
+   */
   Optional<Binding> findBinding(String namespace, String consumer, String key);
 
-  /** Inserts the binding unless one exists for the same consumer and key; returns whether it did. */
+  /** Inserts the binding unless one exists for the same consumer and subject; returns whether it did. */
   boolean insertBinding(Binding binding);
 
-  /** Replaces the stored binding (same namespace, consumer and key). */
+  /** Replaces the stored binding (same namespace, consumer and subject). */
   void saveBinding(Binding binding);
 
   boolean deleteBinding(String namespace, String consumer, String key);
 
+  /** Every binding of the consumer, to keys and to secrets. */
   List<Binding> bindingsOf(String namespace, String consumer);
 
   /** Bindings of a key, ordered by consumer, after {@code afterConsumer} (null for the first page). */

@@ -10,7 +10,7 @@ class BindingMovesTest {
   private static final Instant LATER = T.plusSeconds(60);
 
   private static Binding pending(BindingMode mode, int version, int target, BindingState state) {
-    return new Binding("default", "app", "orders", BindingOrigin.EXPLICIT, mode, version, T, 0, target, state,
+    return new Binding("default", "app", BindingSubject.key("orders"), BindingOrigin.EXPLICIT, mode, version, T, 0, target, state,
         T.plusSeconds(3600), null, Binding.HookState.PENDING, 1, "HTTP 500", T);
   }
 

@@ -10,7 +10,7 @@ class ConsumerNotifierTest {
   private static final Instant T = Instant.parse("2026-05-01T10:00:00Z");
 
   private static Binding binding(int target) {
-    return new Binding("default", "billing-db", "orders", BindingOrigin.EXPLICIT, BindingMode.LATEST, 1, T, 0, target,
+    return new Binding("default", "billing-db", BindingSubject.key("orders"), BindingOrigin.EXPLICIT, BindingMode.LATEST, 1, T, 0, target,
         BindingState.PENDING_UPDATE, T.plusSeconds(3600), null, Binding.HookState.PENDING, 0, null, T);
   }
 

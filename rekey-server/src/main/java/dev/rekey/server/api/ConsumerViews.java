@@ -28,7 +28,8 @@ final class ConsumerViews {
   static BindingView binding(Binding b) {
     return new BindingView(b.consumer(), b.key(), b.mode().wireName(), b.origin().wireName(), b.version(),
         Views.time(b.since()), b.targetVersion(), b.state().name(), Views.time(b.deadline()),
-        Views.time(b.lastSeenAt()), b.hookState().name(), b.hookAttempts(), b.hookError());
+        Views.time(b.lastSeenAt()), b.hookState().name(), b.hookAttempts(), b.hookError(),
+        b.subject().kind().wireName());
   }
 
   static PropagationPolicyView policy(PropagationPolicy p) {
