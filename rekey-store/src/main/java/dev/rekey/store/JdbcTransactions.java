@@ -4,6 +4,7 @@ import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.port.Transactions;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +34,12 @@ public final class JdbcTransactions implements Transactions {
   private final DataSource pool;
   private final ReentrantLock writer;
   private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+  private final boolean cachedSavepoints;
 
   JdbcTransactions(DataSource pool, Dialect dialect) {
     this.pool = pool;
     this.writer = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
+    this.cachedSavepoints = dialect == Dialect.SQLITE;
   }
 
   @Override
@@ -111,17 +114,24 @@ public final class JdbcTransactions implements Transactions {
     }
   }
 
-  private static <T> T inSavepoint(Connection c, String what, SqlWork<T> work) {
+  private <T> T inSavepoint(Connection c, String what, SqlWork<T> work) {
     Savepoint savepoint;
     try {
-      savepoint = c.setSavepoint();
+      savepoint = cachedSavepoints ? null : c.setSavepoint();
+      if (cachedSavepoints) {
+        execute(c, "SAVEPOINT " + NESTED);
+      }
     } catch (SQLException e) {
       throw failure(what, e);
     }
     boolean done = false;
     try {
       T result = work.run(c);
-      c.releaseSavepoint(savepoint);
+      if (cachedSavepoints) {
+        execute(c, "RELEASE " + NESTED);
+      } else {
+        c.releaseSavepoint(savepoint);
+      }
       done = true;
       return result;
     } catch (SQLException e) {
@@ -129,11 +139,30 @@ public final class JdbcTransactions implements Transactions {
     } finally {
       if (!done) {
         try {
-          c.rollback(savepoint);
+          if (cachedSavepoints) {
+            execute(c, "ROLLBACK TO " + NESTED);
+            execute(c, "RELEASE " + NESTED);
+          } else {
+            c.rollback(savepoint);
+          }
         } catch (SQLException ignored) {
           // the outer transaction fails on its own when its connection is broken
         }
       }
+    }
+  }
+
+  /**
+   * SQLite: nested savepoints all share one name, so their three statements are prepared once per
+   * connection ({@link StatementCache}) instead of per savepoint as JDBC's unique names require.
+   * SQLite resolves a name to the innermost savepoint that has it; {@code ROLLBACK TO} keeps the
+   * savepoint open, so a rollback is followed by a {@code RELEASE} that pops it.
+   */
+  private static final String NESTED = "rekey_nested";
+
+  private static void execute(Connection c, String sql) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.executeUpdate();
     }
   }
 

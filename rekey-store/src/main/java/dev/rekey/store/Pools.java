@@ -23,7 +23,8 @@ final class Pools {
     hc.setConnectionTimeout(10_000);
     hc.setAutoCommit(true);
     if (config.dialect() == Dialect.SQLITE) {
-      hc.setDataSource(sqlite(config));
+      // sqlite-jdbc compiles every prepareStatement afresh; keep them per connection instead
+      hc.setDataSource(StatementCache.dataSource(sqlite(config), StatementCache.DEFAULT_CAPACITY));
     } else {
       hc.setJdbcUrl(config.jdbcUrl());
       hc.setUsername(config.user());

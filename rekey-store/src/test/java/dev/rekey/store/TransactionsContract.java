@@ -81,6 +81,37 @@ abstract class TransactionsContract extends StoreContract {
   }
 
   @Test
+  void inTransaction_innerRollbackThenMiddleRollback_undoesExactlyTheMiddleLevel() {
+    store.transactions().run(() -> {
+      store.keys().insert(simple("default", "outer"));
+      try {
+        store.transactions().run(() -> {
+          store.keys().insert(simple("default", "middle-before"));
+          try {
+            store.transactions().run(() -> {
+              store.keys().insert(simple("default", "inner"));
+              throw new IllegalStateException("inner fails");
+            });
+          } catch (IllegalStateException expected) {
+            // inner undone, middle goes on
+          }
+          store.keys().insert(simple("default", "middle-after"));
+          throw new IllegalStateException("middle fails");
+        });
+      } catch (IllegalStateException expected) {
+        // the whole middle level is undone, the outer transaction goes on
+      }
+      store.keys().insert(simple("default", "outer-after"));
+    });
+
+    assertThat(store.keys().find("default", "outer")).isPresent();
+    assertThat(store.keys().find("default", "outer-after")).isPresent();
+    assertThat(store.keys().find("default", "middle-before")).isEmpty();
+    assertThat(store.keys().find("default", "inner")).isEmpty();
+    assertThat(store.keys().find("default", "middle-after")).isEmpty();
+  }
+
+  @Test
   void inTransaction_failedRepositoryCallCaught_transactionStaysUsable() {
     Key existing = simple("default", "dup");
     store.keys().insert(existing);
