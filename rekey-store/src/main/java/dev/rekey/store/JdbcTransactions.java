@@ -36,6 +36,15 @@ public final class JdbcTransactions implements Transactions {
   private final ThreadLocal<Connection> bound = new ThreadLocal<>();
   private final boolean cachedSavepoints;
 
+  /**
+   * SQLite: every write transaction runs on one connection, kept while the store is open. A
+   * connection drops its page cache whenever another connection has written, so writers that
+   * alternate between connections (group commits of secrets, the audit log) re-read every page
+   * they touch; one writer connection keeps its cache and its prepared statements warm.
+   * Replaced after a storage failure, like a connection the pool would discard.
+   */
+  private Connection writerConnection;
+
   JdbcTransactions(DataSource pool, Dialect dialect) {
     this.pool = pool;
     this.writer = dialect == Dialect.SQLITE ? new ReentrantLock(true) : null;
@@ -85,15 +94,49 @@ public final class JdbcTransactions implements Transactions {
   }
 
   private <T> T outermost(String what, SqlWork<T> work) {
+    if (writer == null) {
+      try (Connection c = pool.getConnection()) {
+        return commitOrRollback(c, work);
+      } catch (SQLException e) {
+        throw failure(what, e);
+      }
+    }
     lockWriter(what);
-    try (Connection c = pool.getConnection()) {
-      return commitOrRollback(c, work);
+    try {
+      if (writerConnection == null) {
+        writerConnection = pool.getConnection();
+      }
+      return commitOrRollback(writerConnection, work);
     } catch (SQLException e) {
+      releaseWriterConnection();
       throw failure(what, e);
     } finally {
-      if (writer != null) {
-        writer.unlock();
+      writer.unlock();
+    }
+  }
+
+  private void releaseWriterConnection() {
+    Connection c = writerConnection;
+    writerConnection = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the pool discards a broken connection
       }
+    }
+  }
+
+  /** Returns the writer connection to the pool (before the pool closes). */
+  void close() {
+    if (writer == null) {
+      return;
+    }
+    lockWriter("closing the store");
+    try {
+      releaseWriterConnection();
+    } finally {
+      writer.unlock();
     }
   }
 

@@ -174,6 +174,7 @@ public final class Store implements AutoCloseable {
 
   @Override
   public void close() {
+    transactions.close();
     pool.close();
   }
 
