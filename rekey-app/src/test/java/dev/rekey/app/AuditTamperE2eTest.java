@@ -3,12 +3,17 @@ package dev.rekey.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rekey.client.RekeyClient;
+import dev.rekey.core.audit.AuditEvent;
+import dev.rekey.core.audit.AuditRecord;
 import dev.rekey.server.RekeyServer;
+import dev.rekey.store.AuditBlock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,18 +31,39 @@ class AuditTamperE2eTest {
       E2e.Run intact = E2e.cli(server.url(), E2e.ROOT_TOKEN, null, "audit", "verify");
       assertThat(intact.exit()).as(intact.toString()).isZero();
 
-      long target;
+      long target = -1;
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("rekey.db"));
           Statement st = c.createStatement()) {
         st.execute("PRAGMA busy_timeout = 10000");
-        try (var rs = st.executeQuery("SELECT seq FROM audit_records WHERE action LIKE '%encrypt%' ORDER BY seq LIMIT 1 OFFSET 5")) {
-          assertThat(rs.next()).isTrue();
-          target = rs.getLong(1);
+        // the 6th encrypt record, in whichever group commit (block) holds it
+        long blockSeq = -1;
+        List<AuditRecord> block = null;
+        int seen = 0;
+        try (var rs = st.executeQuery("SELECT first_seq, records FROM audit_blocks ORDER BY first_seq")) {
+          while (target < 0 && rs.next()) {
+            List<AuditRecord> records = AuditBlock.decode(rs.getLong(1), rs.getBytes(2));
+            for (AuditRecord r : records) {
+              if (r.event().action().contains("encrypt") && seen++ == 5) {
+                target = r.seq();
+                blockSeq = rs.getLong(1);
+                block = records;
+                break;
+              }
+            }
+          }
         }
+        assertThat(target).isPositive();
         // an insider hides who did it: a plausible edit that leaves the stored hashes as they were
-        try (PreparedStatement ps = c.prepareStatement("UPDATE audit_records SET principal = ? WHERE seq = ?")) {
-          ps.setString(1, "nobody");
-          ps.setLong(2, target);
+        List<AuditRecord> edited = new ArrayList<>();
+        for (AuditRecord r : block) {
+          AuditEvent e = r.event();
+          edited.add(r.seq() != target ? r : new AuditRecord(r.seq(), new AuditEvent(e.time(), e.requestId(), "nobody",
+              e.tokenId(), e.action(), e.namespace(), e.keyName(), e.version(), e.outcome(), e.errorCode(),
+              e.clientAddress(), e.details()), r.prevHash(), r.hash()));
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE audit_blocks SET records = ? WHERE first_seq = ?")) {
+          ps.setBytes(1, AuditBlock.encode(edited));
+          ps.setLong(2, blockSeq);
           assertThat(ps.executeUpdate()).isEqualTo(1);
         }
       }

@@ -50,7 +50,7 @@ class AuditFailClosedTest {
   @Test
   void auditWriteFailure_refusesEveryRequest_withoutPlaintextOrCiphertext_andRecovers() throws Exception {
     String ct = s.post("/v1/keys/fc/encrypt", ROOT, "{\"plaintext\":\"" + PLAIN_B64 + "\"}").json().get("ciphertext").asText();
-    sql("CREATE TRIGGER audit_down BEFORE INSERT ON audit_records BEGIN SELECT RAISE(ABORT, 'audit storage down'); END");
+    sql("CREATE TRIGGER audit_down BEFORE INSERT ON audit_blocks BEGIN SELECT RAISE(ABORT, 'audit storage down'); END");
     try {
       assertRefused(s.post("/v1/keys/fc/encrypt", ROOT, "{\"plaintext\":\"" + PLAIN_B64 + "\"}"), "encrypt");
       assertRefused(s.post("/v1/keys/fc/decrypt", ROOT, "{\"ciphertext\":\"" + ct + "\"}"), "decrypt");

@@ -13,31 +13,29 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The audit chain in {@code audit_records}, its head in the single row of {@code audit_head}.
- * {@link #append} is the group commit: one transaction locks the head row (FOR UPDATE on
- * PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock already), chains the events,
- * checks that the chainer's records continue the head exactly, inserts them as one JDBC batch,
- * moves the head and commits. Any failure rolls all of it back.
+ * The audit chain: one row of {@code audit_blocks} per group commit ({@link AuditBlock}), after
+ * the one-row-per-record {@code audit_records} of databases created before V16; its head in the
+ * single row of {@code audit_head}. {@link #append} is the group commit: one transaction locks the
+ * head row (FOR UPDATE on PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock
+ * already), chains the events, checks that the chainer's records continue the head exactly,
+ * inserts them as one block, moves the head and commits. Any failure rolls all of it back.
  */
 final class JdbcAuditRepository implements AuditRepository {
   private static final String RECORD_COLUMNS = "seq, event_time, request_id, principal, token_id, action,"
       + " namespace, key_name, key_version, outcome, error_code, client_address, details, prev_hash, hash";
 
-  /** 15 parameters a row: 50 rows stay far below every driver's parameter limit. */
-  static final int ROWS_PER_STATEMENT = 50;
+  /** Blocks fetched per query while reading (a block holds one group commit, often dozens of records). */
+  static final int BLOCKS_PER_QUERY = 8;
 
   private final JdbcTransactions tx;
   private final String lockHead;
-  private final Dialect dialect;
 
   JdbcAuditRepository(JdbcTransactions tx, Dialect dialect) {
     this.tx = tx;
-    this.dialect = dialect;
     this.lockHead = "SELECT seq, hash FROM audit_head WHERE id = 1"
         + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
   }
@@ -54,14 +52,17 @@ final class JdbcAuditRepository implements AuditRepository {
     }
     return tx.write("appending audit records", c -> {
       ChainHead head = head(c, lockHead);
-      List<AuditRecord> records = List.copyOf(chainer.chain(head, batch));
+      AuditChainer.Encoded chained = chainer.chainEncoded(head, batch);
+      List<AuditRecord> records = List.copyOf(chained.records());
       verifyContinues(head, batch, records);
-      if (dialect == Dialect.SQLITE) {
-        insertRowByRow(c, records);
-      } else {
-        insertRecords(c, records);
-      }
       AuditRecord last = records.get(records.size() - 1);
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO audit_blocks (first_seq, last_seq, records) VALUES (?, ?, ?)")) {
+        ps.setLong(1, records.get(0).seq());
+        ps.setLong(2, last.seq());
+        ps.setBytes(3, AuditBlock.encode(records, chained.canonical()));
+        ps.executeUpdate();
+      }
       try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
         ps.setLong(1, last.seq());
         ps.setString(2, last.hash());
@@ -80,19 +81,60 @@ final class JdbcAuditRepository implements AuditRepository {
   public List<AuditRecord> read(long fromSeq, int limit) {
     JdbcKeyRepository.checkLimit(limit);
     return tx.read("reading audit records", c -> {
+      List<AuditRecord> out = new ArrayList<>(Math.min(limit, 1024));
       try (PreparedStatement ps = c.prepareStatement("SELECT " + RECORD_COLUMNS
           + " FROM audit_records WHERE seq >= ? ORDER BY seq LIMIT ?")) {
         ps.setLong(1, fromSeq);
         ps.setInt(2, limit);
-        List<AuditRecord> out = new ArrayList<>(Math.min(limit, 1024));
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.add(record(rs));
           }
         }
-        return out;
       }
+      readBlocks(c, fromSeq, limit, out);
+      return out;
     });
+  }
+
+  /**
+   * Appends records with {@code seq >= fromSeq} from {@code audit_blocks} until {@code out} holds
+   * {@code limit}: from the block holding {@code fromSeq} on, a few blocks per query. Rows of
+   * {@code audit_records} (written before V16) all precede the blocks.
+   */
+  private static void readBlocks(Connection c, long fromSeq, int limit, List<AuditRecord> out) throws SQLException {
+    long after = -1;
+    try (PreparedStatement first = c.prepareStatement(
+        "SELECT COALESCE(MAX(first_seq), 0) FROM audit_blocks WHERE first_seq <= ?")) {
+      first.setLong(1, fromSeq);
+      try (ResultSet rs = first.executeQuery()) {
+        if (rs.next()) {
+          after = rs.getLong(1) - 1;
+        }
+      }
+    }
+    while (out.size() < limit) {
+      int found = 0;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT first_seq, records FROM audit_blocks WHERE first_seq > ? ORDER BY first_seq LIMIT ?")) {
+        ps.setLong(1, after);
+        ps.setInt(2, BLOCKS_PER_QUERY);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next() && out.size() < limit) {
+            found++;
+            after = rs.getLong(1);
+            for (AuditRecord r : AuditBlock.decode(after, rs.getBytes(2))) {
+              if (r.seq() >= fromSeq && out.size() < limit) {
+                out.add(r);
+              }
+            }
+          }
+        }
+      }
+      if (found < BLOCKS_PER_QUERY) {
+        return;
+      }
+    }
   }
 
   @Override
@@ -149,73 +191,8 @@ final class JdbcAuditRepository implements AuditRepository {
     }
   }
 
-  /**
-   * Inserts the records as multi-row INSERTs of up to {@link #ROWS_PER_STATEMENT} rows, executed as
-   * one JDBC batch: far fewer statement executions than one row per statement on either dialect.
-   */
-  private static void insertRecords(Connection c, List<AuditRecord> records) throws SQLException {
-    int full = records.size() / ROWS_PER_STATEMENT;
-    int rest = records.size() % ROWS_PER_STATEMENT;
-    if (full > 0) {
-      try (PreparedStatement ps = c.prepareStatement(insertSql(ROWS_PER_STATEMENT))) {
-        for (int i = 0; i < full; i++) {
-          bindRows(ps, records.subList(i * ROWS_PER_STATEMENT, (i + 1) * ROWS_PER_STATEMENT));
-          ps.addBatch();
-        }
-        ps.executeBatch();
-      }
-    }
-    if (rest > 0) {
-      try (PreparedStatement ps = c.prepareStatement(insertSql(rest))) {
-        bindRows(ps, records.subList(full * ROWS_PER_STATEMENT, records.size()));
-        ps.executeUpdate();
-      }
-    }
-  }
-
-  /**
-   * SQLite runs in-process, so there is no round trip to save: one small statement compiled once
-   * per batch and stepped per row beats compiling a statement of up to 750 parameters each time.
-   */
-  private static void insertRowByRow(Connection c, List<AuditRecord> records) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(insertSql(1))) {
-      for (AuditRecord r : records) {
-        bindRows(ps, List.of(r));
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
-  }
-
-  private static String insertSql(int rows) {
-    String row = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    return "INSERT INTO audit_records (" + RECORD_COLUMNS + ") VALUES " + String.join(", ", Collections.nCopies(rows, row));
-  }
-
-  private static void bindRows(PreparedStatement ps, List<AuditRecord> rows) throws SQLException {
-    int i = 0;
-    for (AuditRecord r : rows) {
-      AuditEvent e = r.event();
-      ps.setLong(++i, r.seq());
-      ps.setLong(++i, Columns.nanos(e.time()));
-      Columns.setNullableString(ps, ++i, e.requestId());
-      Columns.setNullableString(ps, ++i, e.principal());
-      Columns.setNullableString(ps, ++i, e.tokenId());
-      ps.setString(++i, e.action());
-      Columns.setNullableString(ps, ++i, e.namespace());
-      Columns.setNullableString(ps, ++i, e.keyName());
-      ps.setInt(++i, e.version());
-      ps.setString(++i, e.outcome());
-      Columns.setNullableString(ps, ++i, e.errorCode());
-      Columns.setNullableString(ps, ++i, e.clientAddress());
-      Columns.setNullableString(ps, ++i, e.details());
-      ps.setString(++i, r.prevHash());
-      ps.setString(++i, r.hash());
-    }
-  }
-
   private static ChainHead head(Connection c, String sql) throws SQLException {
-    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
       if (!rs.next()) {
         throw new IllegalStateException("the audit head row is missing: the schema was not migrated");
       }

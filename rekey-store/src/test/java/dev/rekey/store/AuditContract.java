@@ -128,6 +128,59 @@ abstract class AuditContract extends StoreContract {
   }
 
   @Test
+  void read_windowAcrossSeveralGroupCommits_returnsExactlyThatWindow() {
+    for (int b = 0; b < 5; b++) {
+      store.audit().append(events("a", b * 4, 4), chainer);
+    }
+
+    assertThat(store.audit().read(3, 7)).extracting(AuditRecord::seq).containsExactly(3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    assertThat(store.audit().read(6, 2)).extracting(AuditRecord::seq).containsExactly(6L, 7L);
+    assertThat(store.audit().read(17, 10)).extracting(AuditRecord::seq).containsExactly(17L, 18L, 19L, 20L);
+    assertThatChainIsIntact(store, 20);
+  }
+
+  /** Databases created before V16 hold one row per record; the chain continues after them in blocks. */
+  @Test
+  void read_legacyRowsThenBlocks_giveOneChain() {
+    List<AuditRecord> legacy = chainer.chain(ChainHead.EMPTY, events("old", 0, 3));
+    ((JdbcTransactions) store.transactions()).write("inserting legacy audit rows", c -> {
+      try (var ps = c.prepareStatement("INSERT INTO audit_records (seq, event_time, request_id, principal, token_id,"
+          + " action, namespace, key_name, key_version, outcome, error_code, client_address, details, prev_hash, hash)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        for (AuditRecord r : legacy) {
+          AuditEvent e = r.event();
+          ps.setLong(1, r.seq());
+          ps.setLong(2, Columns.nanos(e.time()));
+          ps.setString(3, e.requestId());
+          ps.setString(4, e.principal());
+          ps.setString(5, e.tokenId());
+          ps.setString(6, e.action());
+          ps.setString(7, e.namespace());
+          ps.setString(8, e.keyName());
+          ps.setInt(9, e.version());
+          ps.setString(10, e.outcome());
+          ps.setString(11, e.errorCode());
+          ps.setString(12, e.clientAddress());
+          ps.setString(13, e.details());
+          ps.setString(14, r.prevHash());
+          ps.setString(15, r.hash());
+          ps.executeUpdate();
+        }
+      }
+      try (var ps = c.prepareStatement("UPDATE audit_head SET seq = 3, hash = ? WHERE id = 1")) {
+        ps.setString(1, legacy.get(2).hash());
+        ps.executeUpdate();
+      }
+      return null;
+    });
+
+    store.audit().append(events("new", 0, 4), chainer);
+
+    assertThat(store.audit().read(2, 3)).extracting(r -> r.event().action()).containsExactly("old", "old", "new");
+    assertThatChainIsIntact(store, 7);
+  }
+
+  @Test
   void checkpoints_inserted_returnInSeqOrder() {
     AuditCheckpoint late = new AuditCheckpoint(20, "h20", t(2), "audit-key-1", "c2ln");
     AuditCheckpoint early = new AuditCheckpoint(10, "h10", t(1), "audit-key-1", "c2lnMQ==");

@@ -6,4 +6,16 @@ import java.util.List;
 @FunctionalInterface
 public interface AuditChainer {
   List<AuditRecord> chain(ChainHead head, List<AuditEvent> events);
+
+  /** Chained records with each one's canonical bytes ({@link AuditChain#canonical}), in the same order. */
+  record Encoded(List<AuditRecord> records, List<byte[]> canonical) {}
+
+  /**
+   * {@link #chain} plus each record's canonical bytes, which storage keeps. A chainer that computes
+   * them anyway hands them over instead of having them encoded a second time.
+   */
+  default Encoded chainEncoded(ChainHead head, List<AuditEvent> events) {
+    List<AuditRecord> records = chain(head, events);
+    return new Encoded(records, records.stream().map(r -> AuditChain.canonical(r.seq(), r.event())).toList());
+  }
 }

@@ -117,6 +117,55 @@ class AuditChainTest {
   }
 
   @Test
+  void decodeCanonical_knownAnswer_givesBackSeqAndEvent() {
+    byte[] bytes = Hex.decode(CANONICAL_7);
+
+    assertThat(AuditChain.decodeCanonical(bytes, 0, bytes.length)).isEqualTo(new AuditChain.Decoded(7, E7));
+  }
+
+  @Test
+  void decodeCanonical_atAnOffset_readsOnlyThatRange() {
+    byte[] record = AuditChain.canonical(8, E8);
+    byte[] framed = new byte[record.length + 10];
+    System.arraycopy(record, 0, framed, 3, record.length);
+
+    assertThat(AuditChain.decodeCanonical(framed, 3, record.length)).isEqualTo(new AuditChain.Decoded(8, E8));
+  }
+
+  @Test
+  void decodeCanonical_damagedBytes_throwOnlyIllegalArgument() {
+    byte[] good = AuditChain.canonical(7, E7);
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 20_000; i++) {
+      byte[] damaged = java.util.Arrays.copyOf(good, random.nextInt(good.length + 4));
+      int flips = 1 + random.nextInt(3);
+      for (int f = 0; f < flips && damaged.length > 0; f++) {
+        damaged[random.nextInt(damaged.length)] ^= (byte) (1 << random.nextInt(8));
+      }
+      try {
+        AuditChain.Decoded d = AuditChain.decodeCanonical(damaged, 0, damaged.length);
+        // what still decodes must be what the bytes say: encoding it again gives the same bytes
+        assertThat(AuditChain.canonical(d.seq(), d.event())).isEqualTo(damaged);
+      } catch (IllegalArgumentException expected) {
+        // refused, as it should be
+      }
+    }
+  }
+
+  @Test
+  void decodeCanonical_truncatedOrTrailing_throws() {
+    byte[] good = AuditChain.canonical(7, E7);
+
+    assertThatThrownBy(() -> AuditChain.decodeCanonical(good, 0, good.length - 1))
+        .isInstanceOf(IllegalArgumentException.class);
+    byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
+    assertThatThrownBy(() -> AuditChain.decodeCanonical(longer, 0, longer.length))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AuditChain.decodeCanonical(good, 5, good.length))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void hash_malformedPrevHash_throws() {
     assertThatThrownBy(() -> AuditChain.hash("abc", 1, E7)).isInstanceOf(IllegalArgumentException.class);
   }
