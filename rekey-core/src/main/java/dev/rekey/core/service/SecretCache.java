@@ -54,6 +54,15 @@ public final class SecretCache {
     return e.secret;
   }
 
+  /**
+   * This node's copy, however old, without touching the store: a base for a write that the store
+   * checks by revision (a stale copy only costs that write a retry).
+   */
+  public java.util.Optional<Secret> peek(String namespace, String name) {
+    Entry e = entries.get(new Id(namespace, name));
+    return e == null ? java.util.Optional.empty() : java.util.Optional.of(e.secret);
+  }
+
   /** Reloads now: a version or label was asked for that this node's copy does not have yet. */
   public Secret refresh(String namespace, String name) {
     Id id = new Id(namespace, name);

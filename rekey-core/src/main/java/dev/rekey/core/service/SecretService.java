@@ -95,7 +95,13 @@ public final class SecretService {
     Instant expiresAt = expiry(options, now);
     guardrail(namespace).check(expiresAt, now);
     for (int attempt = 1; ; attempt++) {
-      Secret current = secrets.find(namespace, name).orElse(null);
+      // First from this node's copy: the update is conditional on the revision, so a stale copy
+      // fails as a concurrent modification and the next attempt reads the store. A check-and-set
+      // is only ever refused on what the store says.
+      Secret current = attempt == 1 ? cache.peek(namespace, name).orElse(null) : null;
+      if (current == null || !casHolds(current, options.cas())) {
+        current = secrets.find(namespace, name).orElse(null);
+      }
       checkCas(name, current, options.cas());
       try {
         if (current == null) {
@@ -279,6 +285,10 @@ public final class SecretService {
   /** Drops cached secrets and values (on seal and root key rotation). */
   public void clearCache() {
     cache.clear();
+  }
+
+  private static boolean casHolds(Secret current, Integer cas) {
+    return cas == null || cas == (current == null ? 0 : current.current().number());
   }
 
   private static void checkCas(String name, Secret current, Integer cas) {

@@ -46,6 +46,29 @@ class SecretServiceTest {
     });
   }
 
+  /** Puts start from the node's cached copy; a copy made stale by another node never loses or refuses a write. */
+  @Test
+  void put_onANodeWhoseCopyIsStale_checksAndSetsAgainstTheStore() {
+    SecretService nodeA = new SecretService(repo, Transactions.direct(), events, () -> s.ring, s.clock,
+        Duration.ofDays(7), new SecretCache(repo, () -> s.ring, Duration.ofHours(1)));
+    SecretService nodeB = new SecretService(repo, Transactions.direct(), events, () -> s.ring, s.clock,
+        Duration.ofDays(7), new SecretCache(repo, () -> s.ring, Duration.ofHours(1)));
+    nodeA.put(NS, "db", utf8("one"), PutOptions.DEFAULT); // node A caches version 1
+    nodeB.put(NS, "db", utf8("two"), PutOptions.DEFAULT); // the store moves on to version 2
+
+    Secret third = nodeA.put(NS, "db", utf8("three"), new PutOptions(2, null, null, false, null));
+    Secret fourth = nodeA.put(NS, "db", utf8("four"), PutOptions.DEFAULT);
+    nodeB.put(NS, "db", utf8("five"), PutOptions.DEFAULT);
+    Secret sixth = nodeA.put(NS, "db", utf8("six"), PutOptions.DEFAULT);
+
+    assertThat(third.current().number()).isEqualTo(3);
+    assertThat(fourth.current().number()).isEqualTo(4);
+    assertThat(sixth.current().number()).isEqualTo(6);
+    assertThat(repo.find(NS, "db").orElseThrow().versions()).hasSize(6);
+    assertCode(() -> nodeA.put(NS, "db", utf8("x"), new PutOptions(5, null, null, false, null)),
+        ErrorCode.CONCURRENT_MODIFICATION, "expected current version 5, found version 6");
+  }
+
   @Test
   void put_thenPut_movesCurrentAndPrevious_andRetiresTheOlderOne() {
     secrets.put(NS, "db", utf8("one"), PutOptions.DEFAULT);
