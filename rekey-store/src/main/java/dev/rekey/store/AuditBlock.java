@@ -35,13 +35,14 @@ public final class AuditBlock {
 
   /** Encodes consecutive, chained records (each linking to the hash of the one before). */
   public static byte[] encode(List<AuditRecord> records) {
-    return encode(records, records.stream().map(r -> AuditChain.canonical(r.seq(), r.event())).toList());
+    return encode(records, records.stream().map(r -> AuditChain.canonical(r.seq(), r.event())).toList(),
+        records.stream().map(r -> Hex.decode(r.hash())).toList());
   }
 
-  /** Same, with each record's canonical bytes already at hand (from {@code AuditChainer.chainEncoded}). */
-  static byte[] encode(List<AuditRecord> records, List<byte[]> canonical) {
-    if (records.isEmpty() || canonical.size() != records.size()) {
-      throw new IllegalArgumentException("an audit block holds at least one record, each with its encoding");
+  /** Same, with each record's canonical bytes and raw hash at hand (from {@code AuditChainer.chainEncoded}). */
+  static byte[] encode(List<AuditRecord> records, List<byte[]> canonical, List<byte[]> rawHashes) {
+    if (records.isEmpty() || canonical.size() != records.size() || rawHashes.size() != records.size()) {
+      throw new IllegalArgumentException("an audit block holds at least one record, each with its encoding and hash");
     }
     int size = 1 + HASH_BYTES;
     for (byte[] c : canonical) {
@@ -49,7 +50,7 @@ public final class AuditBlock {
     }
     byte[] out = new byte[size];
     out[0] = FORMAT;
-    int pos = hash(out, 1, records.get(0).prevHash());
+    int pos = hash(out, 1, Hex.decode(records.get(0).prevHash()));
     for (int i = 0; i < records.size(); i++) {
       byte[] c = canonical.get(i);
       out[pos] = (byte) (c.length >>> 24);
@@ -57,7 +58,7 @@ public final class AuditBlock {
       out[pos + 2] = (byte) (c.length >>> 8);
       out[pos + 3] = (byte) c.length;
       System.arraycopy(c, 0, out, pos + 4, c.length);
-      pos = hash(out, pos + 4 + c.length, records.get(i).hash());
+      pos = hash(out, pos + 4 + c.length, rawHashes.get(i));
     }
     return out;
   }
@@ -108,8 +109,7 @@ public final class AuditBlock {
     return new AuditEvent(Instant.EPOCH, null, null, null, UNREADABLE, null, null, 0, UNREADABLE, null, null, null);
   }
 
-  private static int hash(byte[] out, int pos, String hex) {
-    byte[] raw = Hex.decode(hex);
+  private static int hash(byte[] out, int pos, byte[] raw) {
     if (raw.length != HASH_BYTES) {
       throw new IllegalArgumentException("an audit hash is 32 bytes");
     }

@@ -60,7 +60,7 @@ final class JdbcAuditRepository implements AuditRepository {
           "INSERT INTO audit_blocks (first_seq, last_seq, records) VALUES (?, ?, ?)")) {
         ps.setLong(1, records.get(0).seq());
         ps.setLong(2, last.seq());
-        ps.setBytes(3, AuditBlock.encode(records, chained.canonical()));
+        ps.setBytes(3, AuditBlock.encode(records, chained.canonical(), chained.rawHashes()));
         ps.executeUpdate();
       }
       try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {

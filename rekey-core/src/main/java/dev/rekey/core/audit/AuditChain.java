@@ -50,6 +50,7 @@ public final class AuditChain implements AuditChainer {
     Objects.requireNonNull(head, "head");
     List<AuditRecord> out = new ArrayList<>(events.size());
     List<byte[]> canonical = new ArrayList<>(events.size());
+    List<byte[]> rawHashes = new ArrayList<>(events.size());
     long seq = head.seq();
     String prev = head.hash();
     byte[] prevRaw = decodeHash(prev);
@@ -59,11 +60,12 @@ public final class AuditChain implements AuditChainer {
       byte[] bytes = encode(seq, event, false);
       canonical.add(bytes);
       prevRaw = digest(prevRaw, bytes);
+      rawHashes.add(prevRaw);
       String hash = Hex.encode(prevRaw);
       out.add(new AuditRecord(seq, event, prev, hash));
       prev = hash;
     }
-    return new Encoded(out, canonical);
+    return new Encoded(out, canonical, rawHashes);
   }
 
   /** {@code hex(SHA-256(rawBytes(prevHash) || canonical(seq, event)))}; {@code prevHash} is 64 hex digits. */

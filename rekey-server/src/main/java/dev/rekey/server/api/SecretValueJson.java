@@ -2,6 +2,7 @@ package dev.rekey.server.api;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.rekey.api.SecretValueResponse;
 import java.io.IOException;
@@ -15,6 +16,15 @@ import java.io.UncheckedIOException;
  */
 final class SecretValueJson {
   private static final JsonFactory FACTORY = new JsonFactory();
+  // Field names encoded once: the generator copies their bytes instead of escaping char by char.
+  private static final SerializedString NAME = new SerializedString("name");
+  private static final SerializedString VERSION = new SerializedString("version");
+  private static final SerializedString LABELS = new SerializedString("labels");
+  private static final SerializedString VALUE = new SerializedString("value");
+  private static final SerializedString VALUE_BASE64 = new SerializedString("value_base64");
+  private static final SerializedString CREATED_AT = new SerializedString("created_at");
+  private static final SerializedString EXPIRES_AT = new SerializedString("expires_at");
+  private static final SerializedString EXPIRED = new SerializedString("expired");
 
   private SecretValueJson() {}
 
@@ -22,20 +32,24 @@ final class SecretValueJson {
     try (ByteArrayBuilder out = new ByteArrayBuilder(256);
         JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
-      g.writeStringField("name", r.name());
-      g.writeNumberField("version", r.version());
+      g.writeFieldName(NAME);
+      g.writeString(r.name());
+      g.writeFieldName(VERSION);
+      g.writeNumber(r.version());
       if (r.labels() != null) {
-        g.writeArrayFieldStart("labels");
+        g.writeFieldName(LABELS);
+        g.writeStartArray();
         for (String label : r.labels()) {
           g.writeString(label);
         }
         g.writeEndArray();
       }
-      optional(g, "value", r.value());
-      optional(g, "value_base64", r.valueBase64());
-      optional(g, "created_at", r.createdAt());
-      optional(g, "expires_at", r.expiresAt());
-      g.writeBooleanField("expired", r.expired());
+      optional(g, VALUE, r.value());
+      optional(g, VALUE_BASE64, r.valueBase64());
+      optional(g, CREATED_AT, r.createdAt());
+      optional(g, EXPIRES_AT, r.expiresAt());
+      g.writeFieldName(EXPIRED);
+      g.writeBoolean(r.expired());
       g.writeEndObject();
       g.flush();
       return out.toByteArray();
@@ -44,9 +58,10 @@ final class SecretValueJson {
     }
   }
 
-  private static void optional(JsonGenerator g, String name, String value) throws IOException {
+  private static void optional(JsonGenerator g, SerializedString name, String value) throws IOException {
     if (value != null) {
-      g.writeStringField(name, value);
+      g.writeFieldName(name);
+      g.writeString(value);
     }
   }
 }
