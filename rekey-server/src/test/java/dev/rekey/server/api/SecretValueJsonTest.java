@@ -22,4 +22,25 @@ class SecretValueJsonTest {
           .isEqualTo(new String(json.write(r), StandardCharsets.UTF_8));
     }
   }
+
+  /** Any text, including every control character, quotes, backslashes, non-BMP and unpaired surrogates. */
+  @Test
+  void randomTexts_writeTheMapperBytes() {
+    java.util.Random random = new java.util.Random(22);
+    char[] interesting = {'"', '\\', '/', '\n', '\t', '\r', '\b', '\f', '\u0000', '\u001f', '\u007f', '\u0080',
+        '\u00e9', '\u07ff', '\u0800', '\u2028', '\u20ac', '\ud83d', '\ude00', '\uffff', 'a', '<', '&'};
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder text = new StringBuilder();
+      int n = random.nextInt(12);
+      for (int j = 0; j < n; j++) {
+        text.append(random.nextBoolean() ? interesting[random.nextInt(interesting.length)] : (char) random.nextInt(0x10000));
+      }
+      String t = text.toString();
+      SecretValueResponse r = new SecretValueResponse(t, random.nextInt(Integer.MAX_VALUE),
+          random.nextBoolean() ? null : List.of(t, "CURRENT"), random.nextBoolean() ? null : t, "cHc=",
+          "2026-11-22T10:00:00Z", random.nextBoolean() ? null : t, random.nextBoolean());
+      assertThat(SecretValueJson.write(r)).as("text %s", t.chars().mapToObj(Integer::toHexString).toList())
+          .isEqualTo(json.write(r));
+    }
+  }
 }
