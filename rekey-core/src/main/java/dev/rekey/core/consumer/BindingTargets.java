@@ -19,6 +19,11 @@ public final class BindingTargets {
     this.secrets = secrets;
   }
 
+  /** Keys only (tools and benchmarks without secrets): every secret is NOT_FOUND. */
+  public static BindingTargets keysOnly(KeyRepository keys) {
+    return new BindingTargets(keys, null);
+  }
+
   KeyRepository keys() {
     return keys;
   }
@@ -44,7 +49,7 @@ public final class BindingTargets {
   }
 
   private Secret secret(String namespace, String name) {
-    return secrets.find(namespace, name).orElseThrow(() ->
+    return (secrets == null ? java.util.Optional.<Secret>empty() : secrets.find(namespace, name)).orElseThrow(() ->
         RekeyException.notFound("no secret '" + name + "' in namespace '" + namespace + "'"));
   }
 }

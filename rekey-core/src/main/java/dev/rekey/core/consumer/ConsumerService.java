@@ -7,6 +7,7 @@ import dev.rekey.core.key.Names;
 import dev.rekey.core.key.WrappedKey;
 import dev.rekey.core.port.ConsumerRepository;
 import dev.rekey.core.port.EventOutbox;
+import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.Transactions;
 import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
@@ -33,6 +34,12 @@ public final class ConsumerService {
   private final EventOutbox outbox;
   private final Supplier<RootKeyring> keyring;
   private final Clock clock;
+
+  /** Bindings to keys only (every secret is NOT_FOUND): for tools and benchmarks without secrets. */
+  public ConsumerService(ConsumerRepository consumers, KeyRepository keys, Transactions transactions,
+      EventOutbox outbox, Supplier<RootKeyring> keyring, Clock clock) {
+    this(consumers, BindingTargets.keysOnly(keys), transactions, outbox, keyring, clock);
+  }
 
   public ConsumerService(ConsumerRepository consumers, BindingTargets targets, Transactions transactions,
       EventOutbox outbox, Supplier<RootKeyring> keyring, Clock clock) {
