@@ -6,20 +6,12 @@ import dev.rekey.core.consumer.BindingMode;
 import dev.rekey.core.consumer.BindingOrigin;
 import dev.rekey.core.consumer.BindingState;
 import dev.rekey.core.consumer.BindingSubject;
-import dev.rekey.core.consumer.Consumer;
-import dev.rekey.core.consumer.PropagationPolicy;
-import dev.rekey.core.consumer.RotationUpdate;
-import dev.rekey.core.consumer.Selector;
-import dev.rekey.core.key.WrappedKey;
-import dev.rekey.core.port.ConsumerRepository;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**

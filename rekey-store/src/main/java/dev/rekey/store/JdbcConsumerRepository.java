@@ -3,7 +3,6 @@ package dev.rekey.store;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.consumer.Binding;
 import dev.rekey.core.consumer.BindingMode;
-import dev.rekey.core.consumer.BindingOrigin;
 import dev.rekey.core.consumer.BindingState;
 import dev.rekey.core.consumer.BindingSubject;
 import dev.rekey.core.consumer.Consumer;
