@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code rekey consumer ...}: the systems that use keys, their bindings and confirmations. Only
+ * {@code rekey consumer ...}: the systems that use keys and secrets, their bindings and
+ * confirmations; {@code --secret NAME} addresses a secret where a key would be named. Only
  * {@code register} and {@code update} (when they generate one) print a hook signing secret.
  */
-@Command(name = "consumer", description = "Manage consumers (systems that use keys) and their bindings.",
+@Command(name = "consumer", description = "Manage consumers (systems that use keys and secrets) and their bindings.",
     mixinStandardHelpOptions = true)
 final class ConsumerCommands extends CliCommand {
 
@@ -94,19 +95,31 @@ final class ConsumerCommands extends CliCommand {
     return 0;
   }
 
-  @Command(name = "bind", description = "Bind a consumer to a key, or with --selector to every key with these tags.")
+  @Command(name = "bind", description = "Bind a consumer to a key, with --secret to a secret, or with --selector to"
+      + " every key with these tags.")
   int bind(
       @Parameters(index = "0", paramLabel = "NAME") String name,
       @Parameters(index = "1", paramLabel = "KEY", arity = "0..1") String key,
+      @Option(names = "--secret", paramLabel = "SECRET", description = "Bind to this secret (its CURRENT version"
+          + " by default).") String secret,
       @Option(names = "--selector", paramLabel = "K=V", description = "Bind by key tags (repeatable; all must"
           + " match).") Map<String, String> selector,
       @Option(names = "--pinned", description = "Pin the version: it moves only when the consumer confirms.")
           boolean pinned,
       @Option(names = "--version", paramLabel = "N", description = "The version it uses now (default: the"
-          + " primary; required with --pinned).") Integer version,
+          + " primary or CURRENT version; required with --pinned).") Integer version,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    if ((key == null) == (selector == null)) {
-      throw usage("give either KEY or --selector");
+    if ((key == null ? 0 : 1) + (secret == null ? 0 : 1) + (selector == null ? 0 : 1) != 1) {
+      throw usage("give exactly one of KEY, --secret or --selector");
+    }
+    if (secret != null) {
+      BindingView b = consumers().bindSecret(name, secret, pinned ? "pinned" : "latest", version);
+      if (json) {
+        printJson(b);
+        return 0;
+      }
+      printBindings(List.of(b));
+      return 0;
     }
     if (key == null) {
       BindingList all = consumers().bindSelector(name, selector);
@@ -126,35 +139,68 @@ final class ConsumerCommands extends CliCommand {
     return 0;
   }
 
-  @Command(name = "unbind", description = "Remove a binding (or with --selector a tag selector).")
+  @Command(name = "unbind", description = "Remove a binding to a key (or with --secret to a secret, with"
+      + " --selector a tag selector).")
   int unbind(
       @Parameters(index = "0", paramLabel = "NAME") String name,
       @Parameters(index = "1", paramLabel = "KEY", arity = "0..1") String key,
+      @Option(names = "--secret", paramLabel = "SECRET") String secret,
       @Option(names = "--selector", paramLabel = "K=V") Map<String, String> selector) {
-    if ((key == null) == (selector == null)) {
-      throw usage("give either KEY or --selector");
+    if ((key == null ? 0 : 1) + (secret == null ? 0 : 1) + (selector == null ? 0 : 1) != 1) {
+      throw usage("give exactly one of KEY, --secret or --selector");
     }
     if (key != null) {
       consumers().unbind(name, key);
+    } else if (secret != null) {
+      consumers().unbindSecret(name, secret);
     } else {
       consumers().unbindSelector(name, selector);
     }
-    out().println("Unbound " + name + " from " + (key != null ? key : WebhookCommands.tags(selector)));
+    out().println("Unbound " + name + " from " + (key != null ? key : secret != null ? "secret " + secret
+        : WebhookCommands.tags(selector)));
     return 0;
   }
 
-  @Command(name = "confirm", description = "Report that the consumer now uses VERSION of KEY.")
+  @Command(name = "confirm", description = "Report that the consumer now uses VERSION of KEY (confirm NAME KEY"
+      + " VERSION) or of a secret (confirm NAME --secret SECRET VERSION).")
   int confirm(
       @Parameters(index = "0", paramLabel = "NAME") String name,
-      @Parameters(index = "1", paramLabel = "KEY") String key,
-      @Parameters(index = "2", paramLabel = "VERSION") int version,
+      @Parameters(index = "1..2", paramLabel = "KEY VERSION", arity = "1..2") List<String> rest,
+      @Option(names = "--secret", paramLabel = "SECRET") String secret,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    BindingView b = consumers().confirm(name, key, version);
+    if (rest.size() != (secret == null ? 2 : 1)) {
+      throw usage(secret == null ? "give KEY and VERSION" : "with --secret give only VERSION");
+    }
+    int version;
+    try {
+      version = Integer.parseInt(rest.get(rest.size() - 1));
+    } catch (NumberFormatException e) {
+      throw usage("VERSION must be a number, got '" + rest.get(rest.size() - 1) + "'");
+    }
+    BindingView b = secret != null ? consumers().confirmSecret(name, secret, version)
+        : consumers().confirm(name, rest.get(0), version);
     if (json) {
       printJson(b);
       return 0;
     }
     printBindings(List.of(b));
+    return 0;
+  }
+
+  @Command(name = "bindings", description = "List the consumers bound to a key (--key) or a secret (--secret).")
+  int bindings(
+      @Option(names = "--key", paramLabel = "KEY") String key,
+      @Option(names = "--secret", paramLabel = "SECRET") String secret,
+      @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
+    if ((key == null) == (secret == null)) {
+      throw usage("give either --key or --secret");
+    }
+    BindingList list = key != null ? consumers().bindingsOfKey(key) : consumers().bindingsOfSecret(secret);
+    if (json) {
+      printJson(list);
+      return 0;
+    }
+    printBindings(list.bindings());
     return 0;
   }
 

@@ -137,10 +137,13 @@ final class SecretCommands extends CliCommand {
       @Parameters(index = "0", paramLabel = "ACTION") String action,
       @Parameters(index = "1", paramLabel = "NAME") String name,
       @Parameters(index = "2", paramLabel = "VERSION") int version,
-      @Option(names = "--pending-days", paramLabel = "DAYS", description = "For schedule-destroy.") Integer pendingDays) {
+      @Option(names = "--pending-days", paramLabel = "DAYS", description = "For schedule-destroy.") Integer pendingDays,
+      @Option(names = "--force", description = "Retire, disable or destroy even though bound consumers still use"
+          + " the version (the override is audited).") boolean force) {
     VersionAction a = VersionAction.fromWire(action);
-    SecretView s = secrets().versionAction(name, version, a, pendingDays);
-    out().println("Secret " + name + " v" + version + ": " + s.versions().get(version - 1).state());
+    SecretView s = secrets().versionAction(name, version, a, pendingDays, force);
+    out().println("Secret " + name + " v" + version + ": " + s.versions().get(version - 1).state()
+        + (force ? " (forced)" : ""));
     return 0;
   }
 

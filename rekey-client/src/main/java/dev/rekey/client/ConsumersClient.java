@@ -15,8 +15,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The consumers part of the SDK ({@code client.consumers()}): register the systems that use keys,
- * bind them, confirm the version in use, list stale bindings and read the rotation drift report.
+ * The consumers part of the SDK ({@code client.consumers()}): register the systems that use keys
+ * and secrets, bind them, confirm the version in use, list stale bindings and read the rotation drift report.
  * Shares the connection, token and namespace of the {@link RekeyClient} it came from.
  */
 public final class ConsumersClient {
@@ -56,6 +56,33 @@ public final class ConsumersClient {
     return send("POST", path(name) + "/bindings", new BindRequest(key, null, mode, version), BindingView.class);
   }
 
+  /** Binds to one secret; {@code mode} latest or pinned (null: latest); {@code version} null: its CURRENT one. */
+  public BindingView bindSecret(String name, String secret, String mode, Integer version) {
+    return send("POST", path(name) + "/bindings", new BindRequest(null, null, mode, version, secret),
+        BindingView.class);
+  }
+
+  public void unbindSecret(String name, String secret) {
+    transport.send("DELETE", path(name) + "/secret-bindings/" + ApiPaths.segment(secret), namespace, null);
+  }
+
+  /** The consumer reports that it now uses {@code version} of the secret. */
+  public BindingView confirmSecret(String name, String secret, int version) {
+    return send("PUT", path(name) + "/secret-bindings/" + ApiPaths.segment(secret), new ConfirmRequest(version),
+        BindingView.class);
+  }
+
+  /** The bindings of one secret. */
+  public BindingList bindingsOfSecret(String secret) {
+    return send("GET", RekeyClient.pathWithQuery("/v1/bindings", "secret", secret), null, BindingList.class);
+  }
+
+  /** Per rotation of one secret (a new CURRENT version), who moved and who did not. */
+  public RotationDriftReport driftOfSecret(String secret) {
+    return send("GET", RekeyClient.pathWithQuery("/v1/reports/rotation-drift", "secret", secret), null,
+        RotationDriftReport.class);
+  }
+
   /** Binds to every key whose tags include {@code selector}; returns all the consumer's bindings. */
   public BindingList bindSelector(String name, Map<String, String> selector) {
     return send("POST", path(name) + "/bindings", new BindRequest(null, selector, null, null), BindingList.class);
@@ -88,7 +115,7 @@ public final class ConsumersClient {
     return send("GET", RekeyClient.pathWithQuery("/v1/bindings", "key", key), null, BindingList.class);
   }
 
-  /** Per rotation, who moved and who did not; {@code key} null for every key. */
+  /** Per rotation, who moved and who did not; {@code key} null for every key and secret. */
   public RotationDriftReport drift(String key) {
     return send("GET", RekeyClient.pathWithQuery("/v1/reports/rotation-drift", "key", key), null,
         RotationDriftReport.class);

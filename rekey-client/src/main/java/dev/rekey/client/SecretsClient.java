@@ -91,8 +91,18 @@ public final class SecretsClient {
 
   /** A lifecycle action on a version other than CURRENT (disable, enable, retire, revoke, destruction). */
   public SecretView versionAction(String name, int version, VersionAction action, Integer pendingDays) {
+    return versionAction(name, version, action, pendingDays, false);
+  }
+
+  /**
+   * As above; with {@code force} a retire, disable or destruction goes ahead even though bound
+   * consumers still use the version (otherwise 409 {@code version_in_use}); the override is audited.
+   */
+  public SecretView versionAction(String name, int version, VersionAction action, Integer pendingDays, boolean force) {
     Object body = action == VersionAction.SCHEDULE_DESTROY ? new ScheduleDestroyRequest(pendingDays) : null;
-    return send("POST", ApiPaths.secret(name) + "/versions/" + version + "/" + action.wire(), body, SecretView.class);
+    String path = RekeyClient.pathWithQuery(ApiPaths.secret(name) + "/versions/" + version + "/" + action.wire(),
+        "force", force ? "true" : null);
+    return send("POST", path, body, SecretView.class);
   }
 
   /** Sets how the secret rotates: rotator, parameters, optional period and lead time before expiry. */

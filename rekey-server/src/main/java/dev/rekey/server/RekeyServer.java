@@ -219,6 +219,7 @@ public final class RekeyServer implements AutoCloseable {
           rootOfTrust::keyring, clock, config.minimumDestroyWait(),
           new SecretCache(store.secrets(), rootOfTrust::keyring, config.cacheTtl()));
       root.alsoClear(secrets::clearCache);
+      consumers.guard(secrets);
       SecretRotationService secretRotations = new SecretRotationService(secrets, store.secretRotations(),
           store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),
           new WebhookHmacRotator(), new PostgresRotator(), new ExternalHookRotator(hookTransport, clock)), clock,

@@ -114,4 +114,72 @@ class ConsumerEndpointsTest {
     assertThat(s.post("/v1/keys/payments/versions/1/retire?force=true", TestServer.ROOT, "{}").status())
         .isEqualTo(200);
   }
+
+  private static void putSecret(String name, String value) {
+    TestServer.Resp r = s.req("PUT", "/v1/secrets/" + name).token(TestServer.ROOT).json("{\"value\":\"" + value + "\"}")
+        .send();
+    assertThat(r.status()).as(r.body()).isIn(200, 201);
+  }
+
+  @Test
+  void secretBindings_bindConfirmListAndUnbind_authorizedOnTheSecret() {
+    putSecret("smtp-pass", "one");
+    s.post("/v1/consumers", TestServer.ROOT, "{\"name\":\"mailer\"}");
+    TestServer.Resp bound = s.post("/v1/consumers/mailer/bindings", TestServer.ROOT, "{\"secret\":\"smtp-pass\"}");
+    assertThat(bound.status()).as(bound.body()).isEqualTo(201);
+    assertThat(bound.json().get("subject_kind").asText()).isEqualTo("secret");
+    assertThat(bound.json().get("key").asText()).isEqualTo("smtp-pass");
+    assertThat(bound.json().get("version").asInt()).isEqualTo(1);
+
+    assertThat(s.post("/v1/consumers/mailer/bindings", TestServer.ROOT, "{\"secret\":\"nope\"}").status())
+        .isEqualTo(404);
+    TestServer.Resp both = s.post("/v1/consumers/mailer/bindings", TestServer.ROOT,
+        "{\"key\":\"orders\",\"secret\":\"smtp-pass\"}");
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.json().get("error").get("message").asText()).contains("exactly one of key, secret or selector");
+    assertThat(s.get("/v1/bindings?key=orders&secret=smtp-pass", TestServer.ROOT).status()).isEqualTo(400);
+
+    putSecret("smtp-pass", "two");
+    String onSecret = s.token("mailer", "crypto-user", "default", "smtp-pass", null)[0];
+    String onOther = s.token("mailer-other", "crypto-user", "default", "orders", null)[0];
+    assertThat(s.req("PUT", "/v1/consumers/mailer/secret-bindings/smtp-pass").token(onOther)
+        .json("{\"version\":2}").send().status()).isEqualTo(403);
+    assertThat(s.req("PUT", "/v1/consumers/mailer/secret-bindings/smtp-pass").token(onSecret)
+        .json("{\"version\":7}").send().status()).isEqualTo(404);
+    TestServer.Resp confirmed = s.req("PUT", "/v1/consumers/mailer/secret-bindings/smtp-pass").token(onSecret)
+        .json("{\"version\":2}").send();
+    assertThat(confirmed.status()).as(confirmed.body()).isEqualTo(200);
+    assertThat(confirmed.json().get("version").asInt()).isEqualTo(2);
+
+    JsonNode list = s.get("/v1/bindings?secret=smtp-pass", TestServer.ROOT).json().get("bindings");
+    assertThat(list).hasSize(1);
+    assertThat(list.get(0).get("consumer").asText()).isEqualTo("mailer");
+    assertThat(s.get("/v1/bindings?key=smtp-pass", TestServer.ROOT).json().get("bindings")).isEmpty();
+
+    assertThat(s.req("DELETE", "/v1/consumers/mailer/secret-bindings/smtp-pass").token(onSecret).send().status())
+        .isEqualTo(403);
+    assertThat(s.req("DELETE", "/v1/consumers/mailer/secret-bindings/smtp-pass").token(TestServer.ROOT).send()
+        .status()).isEqualTo(204);
+    assertThat(s.req("DELETE", "/v1/consumers/mailer/secret-bindings/smtp-pass").token(TestServer.ROOT).send()
+        .status()).isEqualTo(404);
+  }
+
+  @Test
+  void secretVersionInUse_is409NamingTheConsumer_andForceOverridesWithAnAuditRecord() {
+    putSecret("api-token", "one");
+    s.post("/v1/consumers", TestServer.ROOT, "{\"name\":\"edge\"}");
+    s.post("/v1/consumers/edge/bindings", TestServer.ROOT, "{\"secret\":\"api-token\"}");
+    putSecret("api-token", "two");
+    long before = s.lastAuditSeq();
+    for (String action : new String[] {"retire", "disable"}) {
+      TestServer.Resp refused = s.post("/v1/secrets/api-token/versions/1/" + action, TestServer.ROOT, "{}");
+      assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+      assertThat(refused.errorCode()).isEqualTo("version_in_use");
+      assertThat(refused.json().get("error").get("message").asText()).contains("edge");
+    }
+    TestServer.Resp forced = s.post("/v1/secrets/api-token/versions/1/retire?force=true", TestServer.ROOT, "{}");
+    assertThat(forced.status()).as(forced.body()).isEqualTo(200);
+    assertThat(s.auditAfter(before).stream().map(JsonNode::toString).filter(r -> r.contains("forced")))
+        .singleElement().asString().contains("edge");
+  }
 }

@@ -3,7 +3,6 @@ package dev.rekey.store;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.consumer.Binding;
 import dev.rekey.core.consumer.BindingMode;
-import dev.rekey.core.consumer.BindingOrigin;
 import dev.rekey.core.consumer.BindingState;
 import dev.rekey.core.consumer.BindingSubject;
 import dev.rekey.core.consumer.Consumer;
@@ -24,22 +23,26 @@ import java.util.Optional;
 
 /**
  * Consumers and bindings in tables {@code consumers}, {@code consumer_selectors},
- * {@code consumer_bindings}, {@code consumer_updates} and {@code propagation_policies}. States are
+ * {@code consumer_bindings}, {@code consumer_updates} and {@code propagation_policies}. Bindings
+ * ({@link JdbcBindings}) and rotations on them ({@link JdbcBindingRotations}) live in their own
+ * classes behind this port. States are
  * stored by enum name and written as literals in queries on partial indexes, so the planner uses
  * them (a bound parameter would not match the index predicate).
  */
 final class JdbcConsumerRepository implements ConsumerRepository {
   private static final String CONSUMER_COLUMNS = "namespace, name, kind, tags, owner, principal, hook_url,"
       + " hook_secret, hook_secret_root_key_id, created_at, updated_at";
-  private static final String BINDING_COLUMNS = "namespace, key_name, consumer, origin, mode, version, since,"
-      + " previous_version, target_version, state, deadline, last_seen_at, hook_state, hook_attempts, hook_next_at,"
-      + " hook_error, updated_at, subject_kind";
   private static final String NAMESPACE_DEFAULT = "*";
 
   private final JdbcTransactions tx;
 
+  private final JdbcBindings bindings;
+  private final JdbcBindingRotations rotations;
+
   JdbcConsumerRepository(JdbcTransactions tx) {
     this.tx = tx;
+    this.bindings = new JdbcBindings(tx);
+    this.rotations = new JdbcBindingRotations(tx);
   }
 
   @Override
@@ -225,333 +228,6 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   }
 
   @Override
-  public Optional<Binding> findBinding(String namespace, String consumer, String key) {
-    return tx.read("reading a binding", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + BINDING_COLUMNS
-          + " FROM consumer_bindings WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND consumer = ?")) {
-        ps.setString(1, namespace);
-        ps.setString(2, key);
-        ps.setString(3, consumer);
-        List<Binding> found = bindings(ps);
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
-      }
-    });
-  }
-
-  @Override
-  public boolean insertBinding(Binding b) {
-    return tx.write("storing a binding", c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO consumer_bindings (" + BINDING_COLUMNS + ")"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-        ps.setString(1, b.namespace());
-        ps.setString(2, b.key());
-        ps.setString(3, b.consumer());
-        ps.setString(4, b.origin().name());
-        setBindingState(ps, 5, b);
-        ps.setString(18, b.subject().kind().name());
-        return ps.executeUpdate() == 1;
-      }
-    });
-  }
-
-  /** Sets mode .. updated_at (13 parameters) from {@code first}. */
-  private static void setBindingState(PreparedStatement ps, int first, Binding b) throws SQLException {
-    int i = first;
-    ps.setString(i++, b.mode().name());
-    ps.setInt(i++, b.version());
-    Columns.setInstant(ps, i++, b.since());
-    ps.setInt(i++, b.previousVersion());
-    ps.setInt(i++, b.targetVersion());
-    ps.setString(i++, b.state().name());
-    Columns.setInstant(ps, i++, b.deadline());
-    Columns.setInstant(ps, i++, b.lastSeenAt());
-    ps.setString(i++, b.hookState().name());
-    ps.setInt(i++, b.hookAttempts());
-    Columns.setInstant(ps, i++, b.hookState() == Binding.HookState.PENDING ? b.updatedAt() : null);
-    Columns.setNullableString(ps, i++, b.hookError());
-    ps.setLong(i, Columns.nanos(b.updatedAt()));
-  }
-
-  @Override
-  public void saveBinding(Binding b) {
-    tx.write("updating a binding", c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_bindings SET mode = ?, version = ?, since = ?,"
-          + " previous_version = ?, target_version = ?, state = ?, deadline = ?, last_seen_at = ?, hook_state = ?,"
-          + " hook_attempts = ?, hook_next_at = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(hook_next_at, ?) END,"
-          + " hook_error = ?, updated_at = ?, origin = ? WHERE namespace = ? AND key_name = ? AND consumer = ?"
-          + " AND subject_kind = ?")) {
-        int i = 1;
-        ps.setString(i++, b.mode().name());
-        ps.setInt(i++, b.version());
-        Columns.setInstant(ps, i++, b.since());
-        ps.setInt(i++, b.previousVersion());
-        ps.setInt(i++, b.targetVersion());
-        ps.setString(i++, b.state().name());
-        Columns.setInstant(ps, i++, b.deadline());
-        Columns.setInstant(ps, i++, b.lastSeenAt());
-        ps.setString(i++, b.hookState().name());
-        ps.setInt(i++, b.hookAttempts());
-        Instant next = b.hookState() == Binding.HookState.PENDING ? b.updatedAt() : null;
-        Columns.setInstant(ps, i++, next);
-        Columns.setInstant(ps, i++, next);
-        Columns.setNullableString(ps, i++, b.hookError());
-        ps.setLong(i++, Columns.nanos(b.updatedAt()));
-        ps.setString(i++, b.origin().name());
-        ps.setString(i++, b.namespace());
-        ps.setString(i++, b.key());
-        ps.setString(i++, b.consumer());
-        ps.setString(i, b.subject().kind().name());
-        if (ps.executeUpdate() == 0) {
-          throw RekeyException.notFound("consumer '" + b.consumer() + "' has no binding to "
-              + b.subject().kind().wireName() + " '" + b.key() + "'");
-        }
-      }
-      return null;
-    });
-  }
-
-  @Override
-  public boolean deleteBinding(String namespace, String consumer, String key) {
-    return tx.write("removing a binding", c -> {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM consumer_bindings"
-          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND consumer = ?")) {
-        ps.setString(1, namespace);
-        ps.setString(2, key);
-        ps.setString(3, consumer);
-        return ps.executeUpdate() == 1;
-      }
-    });
-  }
-
-  @Override
-  public List<Binding> bindingsOf(String namespace, String consumer) {
-    return tx.read("reading a consumer's bindings", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + BINDING_COLUMNS
-          + " FROM consumer_bindings WHERE namespace = ? AND consumer = ? ORDER BY key_name")) {
-        ps.setString(1, namespace);
-        ps.setString(2, consumer);
-        return bindings(ps);
-      }
-    });
-  }
-
-  @Override
-  public List<Binding> bindingsOfKey(String namespace, String key, String afterConsumer, int limit) {
-    return tx.read("reading a key's bindings", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + BINDING_COLUMNS + " FROM consumer_bindings"
-          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND consumer > ? ORDER BY consumer LIMIT ?")) {
-        ps.setString(1, namespace);
-        ps.setString(2, key);
-        ps.setString(3, afterConsumer == null ? "" : afterConsumer);
-        ps.setInt(4, limit);
-        return bindings(ps);
-      }
-    });
-  }
-
-  @Override
-  public List<Binding> bindingsInState(String namespace, BindingState state, int limit) {
-    String literal = "'" + state.name() + "'"; // an enum name: a literal, so the partial index applies
-    return tx.read("reading bindings by state", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + BINDING_COLUMNS + " FROM consumer_bindings"
-          + " WHERE state = " + literal + (namespace == null ? "" : " AND namespace = ?")
-          + " ORDER BY deadline, namespace, key_name, consumer LIMIT ?")) {
-        int i = 1;
-        if (namespace != null) {
-          ps.setString(i++, namespace);
-        }
-        ps.setInt(i, limit);
-        return bindings(ps);
-      }
-    });
-  }
-
-  @Override
-  public int startRotation(String namespace, String key, int version, Instant now, Instant deadline) {
-    return tx.write("starting a rotation on bindings", c -> {
-      int moved;
-      try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_bindings SET"
-          + " state = CASE WHEN state = 'STALE' THEN 'STALE' ELSE 'PENDING_UPDATE' END,"
-          + " target_version = ?, deadline = ?,"
-          + " hook_state = CASE WHEN EXISTS (SELECT 1 FROM consumers WHERE consumers.namespace = consumer_bindings.namespace"
-          + " AND consumers.name = consumer_bindings.consumer AND consumers.hook_url IS NOT NULL) THEN 'PENDING' ELSE 'NONE' END,"
-          + " hook_attempts = 0, hook_next_at = ?, hook_error = NULL, updated_at = ?"
-          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND version < ?")) {
-        ps.setInt(1, version);
-        ps.setLong(2, Columns.nanos(deadline));
-        ps.setLong(3, Columns.nanos(now));
-        ps.setLong(4, Columns.nanos(now));
-        ps.setString(5, namespace);
-        ps.setString(6, key);
-        ps.setInt(7, version);
-        moved = ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_bindings SET target_version = ?, updated_at = ?"
-          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND version >= ? AND target_version < ?")) {
-        ps.setInt(1, version);
-        ps.setLong(2, Columns.nanos(now));
-        ps.setString(3, namespace);
-        ps.setString(4, key);
-        ps.setInt(5, version);
-        ps.setInt(6, version);
-        ps.executeUpdate();
-      }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO consumer_updates (namespace, key_name, version,"
-          + " consumer, requested_at, deadline, confirmed_at, stale_at) SELECT namespace, key_name, ?, consumer, ?, ?,"
-          + " CASE WHEN version >= ? THEN ? ELSE NULL END, NULL FROM consumer_bindings"
-          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? ON CONFLICT DO NOTHING")) {
-        ps.setInt(1, version);
-        ps.setLong(2, Columns.nanos(now));
-        ps.setLong(3, Columns.nanos(deadline));
-        ps.setInt(4, version);
-        ps.setLong(5, Columns.nanos(now));
-        ps.setString(6, namespace);
-        ps.setString(7, key);
-        ps.executeUpdate();
-      }
-      return moved;
-    });
-  }
-
-  @Override
-  public List<Binding> dueDeadlines(Instant now, int limit) {
-    return tx.read("finding bindings past their deadline", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + BINDING_COLUMNS + " FROM consumer_bindings"
-          + " WHERE state = 'PENDING_UPDATE' AND deadline <= ? ORDER BY deadline LIMIT ?")) {
-        ps.setLong(1, Columns.nanos(now));
-        ps.setInt(2, limit);
-        return bindings(ps);
-      }
-    });
-  }
-
-  @Override
-  public boolean markStale(Binding b, Instant now) {
-    return tx.write("marking a binding stale", c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_bindings SET state = 'STALE', updated_at = ?"
-          + " WHERE namespace = ? AND key_name = ? AND consumer = ? AND state = 'PENDING_UPDATE' AND target_version = ?"
-          + " AND subject_kind = ?")) {
-        ps.setLong(1, Columns.nanos(now));
-        ps.setString(2, b.namespace());
-        ps.setString(3, b.key());
-        ps.setString(4, b.consumer());
-        ps.setInt(5, b.targetVersion());
-        ps.setString(6, b.subject().kind().name());
-        if (ps.executeUpdate() == 0) {
-          return false;
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_updates SET stale_at = ?"
-          + " WHERE namespace = ? AND key_name = ? AND version = ? AND consumer = ? AND stale_at IS NULL"
-          + " AND subject_kind = ?")) {
-        ps.setLong(1, Columns.nanos(now));
-        ps.setString(2, b.namespace());
-        ps.setString(3, b.key());
-        ps.setInt(4, b.targetVersion());
-        ps.setString(5, b.consumer());
-        ps.setString(6, b.subject().kind().name());
-        ps.executeUpdate();
-      }
-      return true;
-    });
-  }
-
-  @Override
-  public List<Binding> claimHooks(Instant now, Instant leaseUntil, int limit) {
-    return tx.write("claiming consumer hook calls", c -> {
-      List<Binding> due;
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + BINDING_COLUMNS + " FROM consumer_bindings"
-          + " WHERE hook_state = 'PENDING' AND hook_next_at <= ? ORDER BY hook_next_at LIMIT ?")) {
-        ps.setLong(1, Columns.nanos(now));
-        ps.setInt(2, limit);
-        due = bindingsWithNext(ps);
-      }
-      List<Binding> claimed = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_bindings SET hook_next_at = ?"
-          + " WHERE namespace = ? AND key_name = ? AND consumer = ? AND hook_state = 'PENDING' AND hook_next_at = ?"
-          + " AND target_version = ? AND subject_kind = ?")) {
-        for (Binding b : due) {
-          ps.setLong(1, Columns.nanos(leaseUntil));
-          ps.setString(2, b.namespace());
-          ps.setString(3, b.key());
-          ps.setString(4, b.consumer());
-          ps.setLong(5, Columns.nanos(b.updatedAt()));
-          ps.setInt(6, b.targetVersion());
-          ps.setString(7, b.subject().kind().name());
-          if (ps.executeUpdate() == 1) {
-            claimed.add(b);
-          }
-        }
-      }
-      return claimed;
-    });
-  }
-
-  @Override
-  public void hookResult(Binding b, Binding.HookState state, int attempts, Instant nextAt, String error, Instant now) {
-    tx.write("recording a consumer hook call", c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_bindings SET hook_state = ?, hook_attempts = ?,"
-          + " hook_next_at = ?, hook_error = ?, updated_at = ? WHERE namespace = ? AND key_name = ? AND consumer = ?"
-          + " AND hook_state = 'PENDING' AND target_version = ? AND subject_kind = ?")) {
-        ps.setString(1, state.name());
-        ps.setInt(2, attempts);
-        Columns.setInstant(ps, 3, state == Binding.HookState.PENDING ? nextAt : null);
-        Columns.setNullableString(ps, 4, error);
-        ps.setLong(5, Columns.nanos(now));
-        ps.setString(6, b.namespace());
-        ps.setString(7, b.key());
-        ps.setString(8, b.consumer());
-        ps.setInt(9, b.targetVersion());
-        ps.setString(10, b.subject().kind().name());
-        ps.executeUpdate();
-      }
-      return null;
-    });
-  }
-
-  @Override
-  public void confirmUpdates(String namespace, String key, String consumer, int version, Instant at) {
-    tx.write("confirming rotation updates", c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE consumer_updates SET confirmed_at = ?"
-          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND consumer = ? AND version <= ? AND confirmed_at IS NULL")) {
-        ps.setLong(1, Columns.nanos(at));
-        ps.setString(2, namespace);
-        ps.setString(3, key);
-        ps.setString(4, consumer);
-        ps.setInt(5, version);
-        ps.executeUpdate();
-      }
-      return null;
-    });
-  }
-
-  @Override
-  public List<RotationUpdate> updates(String namespace, String key, int limit) {
-    return tx.read("reading rotation updates", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT namespace, key_name, version, consumer, requested_at,"
-          + " deadline, confirmed_at, stale_at FROM consumer_updates WHERE namespace = ?"
-          + (key == null ? "" : " AND subject_kind = 'KEY' AND key_name = ?")
-          + " ORDER BY requested_at DESC, key_name, version DESC, consumer LIMIT ?")) {
-        int i = 1;
-        ps.setString(i++, namespace);
-        if (key != null) {
-          ps.setString(i++, key);
-        }
-        ps.setInt(i, limit);
-        List<RotationUpdate> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(new RotationUpdate(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                Columns.getInstant(rs, "requested_at"), Columns.getInstant(rs, "deadline"),
-                Columns.getInstant(rs, "confirmed_at"), Columns.getInstant(rs, "stale_at")));
-          }
-        }
-        return out;
-      }
-    });
-  }
-
-  @Override
   public Optional<PropagationPolicy> policy(String namespace, String key) {
     return tx.read("reading a propagation policy", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT deadline_millis, quiet_period_millis,"
@@ -588,28 +264,6 @@ final class JdbcConsumerRepository implements ConsumerRepository {
     });
   }
 
-  @Override
-  public List<String> consumersUsing(String namespace, String key, int version, Instant leftSince) {
-    return tx.read("finding the consumers of a key version", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT consumer FROM consumer_bindings"
-          + " WHERE namespace = ? AND subject_kind = 'KEY' AND key_name = ? AND (version = ? OR (previous_version = ? AND since >= ?))"
-          + " ORDER BY consumer")) {
-        ps.setString(1, namespace);
-        ps.setString(2, key);
-        ps.setInt(3, version);
-        ps.setInt(4, version);
-        ps.setLong(5, Columns.nanos(leftSince));
-        List<String> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(rs.getString(1));
-          }
-        }
-        return out;
-      }
-    });
-  }
-
   private static List<Consumer> consumers(PreparedStatement ps) throws SQLException {
     List<Consumer> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
@@ -624,30 +278,80 @@ final class JdbcConsumerRepository implements ConsumerRepository {
     return out;
   }
 
-  private static List<Binding> bindings(PreparedStatement ps) throws SQLException {
-    return read(ps, false);
+
+  @Override
+  public Optional<Binding> findBinding(String namespace, String consumer, BindingSubject subject) {
+    return bindings.findBinding(namespace, consumer, subject);
   }
 
-  /** As {@link #bindings}, but {@code updatedAt} carries hook_next_at: the claim compares it. */
-  private static List<Binding> bindingsWithNext(PreparedStatement ps) throws SQLException {
-    return read(ps, true);
+  @Override
+  public boolean insertBinding(Binding binding) {
+    return bindings.insertBinding(binding);
   }
 
-  private static List<Binding> read(PreparedStatement ps, boolean nextAsUpdated) throws SQLException {
-    List<Binding> out = new ArrayList<>();
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        out.add(new Binding(rs.getString("namespace"), rs.getString("consumer"),
-            new BindingSubject(BindingSubject.Kind.valueOf(rs.getString("subject_kind")), rs.getString("key_name")),
-            BindingOrigin.valueOf(rs.getString("origin")), BindingMode.valueOf(rs.getString("mode")),
-            rs.getInt("version"), Columns.getInstant(rs, "since"), rs.getInt("previous_version"),
-            rs.getInt("target_version"), BindingState.valueOf(rs.getString("state")),
-            Columns.getInstant(rs, "deadline"), Columns.getInstant(rs, "last_seen_at"),
-            Binding.HookState.valueOf(rs.getString("hook_state")), rs.getInt("hook_attempts"),
-            rs.getString("hook_error"),
-            Columns.getInstant(rs, nextAsUpdated ? "hook_next_at" : "updated_at")));
-      }
-    }
-    return out;
+  @Override
+  public void saveBinding(Binding binding) {
+    bindings.saveBinding(binding);
+  }
+
+  @Override
+  public boolean deleteBinding(String namespace, String consumer, BindingSubject subject) {
+    return bindings.deleteBinding(namespace, consumer, subject);
+  }
+
+  @Override
+  public List<Binding> bindingsOf(String namespace, String consumer) {
+    return bindings.bindingsOf(namespace, consumer);
+  }
+
+  @Override
+  public List<Binding> bindingsOfSubject(String namespace, BindingSubject subject, String afterConsumer, int limit) {
+    return bindings.bindingsOfSubject(namespace, subject, afterConsumer, limit);
+  }
+
+  @Override
+  public List<Binding> bindingsInState(String namespace, BindingState state, int limit) {
+    return bindings.bindingsInState(namespace, state, limit);
+  }
+
+  @Override
+  public List<String> consumersUsing(String namespace, BindingSubject subject, int version, Instant leftSince) {
+    return bindings.consumersUsing(namespace, subject, version, leftSince);
+  }
+
+  @Override
+  public int startRotation(String namespace, BindingSubject subject, int version, Instant now, Instant deadline) {
+    return rotations.startRotation(namespace, subject, version, now, deadline);
+  }
+
+  @Override
+  public List<Binding> dueDeadlines(Instant now, int limit) {
+    return rotations.dueDeadlines(now, limit);
+  }
+
+  @Override
+  public boolean markStale(Binding binding, Instant now) {
+    return rotations.markStale(binding, now);
+  }
+
+  @Override
+  public List<Binding> claimHooks(Instant now, Instant leaseUntil, int limit) {
+    return rotations.claimHooks(now, leaseUntil, limit);
+  }
+
+  @Override
+  public void hookResult(Binding binding, Binding.HookState state, int attempts, Instant nextAt, String error,
+      Instant now) {
+    rotations.hookResult(binding, state, attempts, nextAt, error, now);
+  }
+
+  @Override
+  public void confirmUpdates(String namespace, BindingSubject subject, String consumer, int version, Instant at) {
+    rotations.confirmUpdates(namespace, subject, consumer, version, at);
+  }
+
+  @Override
+  public List<RotationUpdate> updates(String namespace, BindingSubject subject, int limit) {
+    return rotations.updates(namespace, subject, limit);
   }
 }

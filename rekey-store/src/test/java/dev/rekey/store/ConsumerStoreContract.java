@@ -313,4 +313,81 @@ abstract class ConsumerStoreContract extends StoreContract {
     assertThat(repo().bindingsOf("default", "billing")).extracting(b -> b.subject().toString())
         .containsExactly("secret:db-url");
   }
+
+  private Binding boundToSecret(String consumer, String secret, int version) {
+    Binding b = Binding.create("default", consumer, BindingSubject.secret(secret), BindingOrigin.EXPLICIT,
+        BindingMode.LATEST, version, T);
+    assertThat(repo().insertBinding(b)).isTrue();
+    return b;
+  }
+
+  /**
+   * A secret's rotation moves, confirms, reports and guards only the secret's bindings, never those
+   * of a key with the same name; its hook calls, deadlines and update rows carry the SECRET kind.
+   */
+  @Test
+  void secretRotation_touchesOnlyTheSecretsBindings_andItsUpdatesCarryTheSecretKind() {
+    BindingSubject secret = BindingSubject.secret("db-url");
+    repo().insert(consumer("a", null, true));
+    repo().insert(consumer("b", null, false));
+    boundToSecret("a", "db-url", 1);
+    boundToSecret("b", "db-url", 2);
+    bound("a", "db-url", 1);
+
+    assertThat(repo().startRotation("default", secret, 2, T, T.plusSeconds(10))).isEqualTo(1);
+
+    Binding a = repo().findBinding("default", "a", secret).orElseThrow();
+    assertThat(a.state()).isEqualTo(BindingState.PENDING_UPDATE);
+    assertThat(a.hookState()).isEqualTo(Binding.HookState.PENDING);
+    assertThat(repo().findBinding("default", "a", "db-url").orElseThrow().state()).isEqualTo(BindingState.CURRENT);
+    assertThat(repo().bindingsOfSubject("default", secret, null, 10)).extracting(Binding::consumer)
+        .containsExactly("a", "b");
+    assertThat(repo().bindingsOfSubject("default", secret, "a", 10)).extracting(Binding::consumer)
+        .containsExactly("b");
+    assertThat(repo().bindingsOfKey("default", "db-url", null, 10)).extracting(Binding::consumer)
+        .containsExactly("a");
+
+    List<RotationUpdate> updates = repo().updates("default", secret, 10);
+    assertThat(updates).extracting(RotationUpdate::consumer).containsExactly("a", "b");
+    assertThat(updates).allMatch(u -> u.subjectKind() == BindingSubject.Kind.SECRET && u.version() == 2);
+    assertThat(repo().updates("default", "db-url", 10)).isEmpty();
+    assertThat(repo().updates("default", (BindingSubject) null, 10)).hasSize(2);
+
+    assertThat(repo().claimHooks(T, T.plusSeconds(30), 10)).singleElement()
+        .satisfies(b -> assertThat(b.subject()).isEqualTo(secret));
+    List<Binding> due = repo().dueDeadlines(T.plusSeconds(10), 10);
+    assertThat(due).singleElement().satisfies(b -> assertThat(b.subject()).isEqualTo(secret));
+    assertThat(repo().markStale(due.get(0), T.plusSeconds(11))).isTrue();
+    assertThat(repo().updates("default", secret, 10)).filteredOn(u -> u.consumer().equals("a"))
+        .extracting(RotationUpdate::staleAt).containsExactly(T.plusSeconds(11));
+
+    assertThat(repo().consumersUsing("default", secret, 1, T)).containsExactly("a");
+    assertThat(repo().consumersUsing("default", secret, 2, T)).containsExactly("b");
+    assertThat(repo().consumersUsing("default", "db-url", 2, T)).isEmpty();
+
+    repo().confirmUpdates("default", secret, "a", 2, T.plusSeconds(12));
+    assertThat(repo().updates("default", secret, 10)).filteredOn(u -> u.consumer().equals("a"))
+        .extracting(RotationUpdate::confirmedAt).containsExactly(T.plusSeconds(12));
+
+    assertThat(repo().deleteBinding("default", "a", secret)).isTrue();
+    assertThat(repo().deleteBinding("default", "a", secret)).isFalse();
+    assertThat(repo().findBinding("default", "a", "db-url")).isPresent();
+  }
+
+  /** Propagating a secret's rotation uses the namespace default policy, not a key policy of the same name. */
+  @Test
+  void propagate_secretRotation_usesTheNamespaceDefaultDeadline() {
+    repo().insert(consumer("a", null, false));
+    boundToSecret("a", "db-url", 1);
+    repo().putPolicy("default", null, new PropagationPolicy(Duration.ofMinutes(5), Duration.ZERO, false));
+    repo().putPolicy("default", "db-url", new PropagationPolicy(Duration.ofHours(9), Duration.ZERO, false));
+    ConsumerPropagation propagation = new ConsumerPropagation(repo(), store.transactions(), store.events(),
+        Clock.fixed(T, ZoneOffset.UTC));
+
+    assertThat(propagation.propagate(new ConsumerPropagation.Rotation("default", BindingSubject.secret("db-url"), 2,
+        Map.of()), T)).isEqualTo(1);
+
+    assertThat(repo().findBinding("default", "a", BindingSubject.secret("db-url")).orElseThrow().deadline())
+        .isEqualTo(T.plus(Duration.ofMinutes(5)));
+  }
 }

@@ -38,7 +38,9 @@ public enum Action {
   /** Read consumers, bindings, their state and the rotation drift report. */
   CONSUMER_READ(false),
   /** A consumer reports the key version it uses (on the key in the path). */
-  CONSUMER_CONFIRM(true);
+  CONSUMER_CONFIRM(true),
+  /** A consumer reports the secret version it uses (on the secret in the path). */
+  CONSUMER_CONFIRM_SECRET(true);
 
   private final boolean onKey;
 

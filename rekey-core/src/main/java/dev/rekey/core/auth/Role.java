@@ -19,7 +19,7 @@ public enum Role {
       Action.CONSUMER_READ)),
   CRYPTO_USER(EnumSet.of(Action.KEY_READ, Action.ENCRYPT, Action.DECRYPT, Action.REWRAP, Action.DATAKEY,
       Action.MAC, Action.SIGN, Action.VERIFY, Action.SECRET_LIST, Action.SECRET_READ, Action.DEK_READ,
-      Action.DEK_FETCH, Action.CONSUMER_CONFIRM)),
+      Action.DEK_FETCH, Action.CONSUMER_CONFIRM, Action.CONSUMER_CONFIRM_SECRET)),
   AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.SECRET_LIST, Action.METRICS_READ, Action.DEK_READ,
       Action.REWRAP_CAMPAIGN_READ, Action.CONSUMER_READ)),
   APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ));

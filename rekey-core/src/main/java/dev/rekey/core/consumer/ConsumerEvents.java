@@ -27,13 +27,19 @@ public final class ConsumerEvents {
   private static Map<String, Object> data(Binding b) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("consumer", b.consumer());
-    data.put("key", b.key());
+    if (b.subject().kind() == BindingSubject.Kind.SECRET) {
+      data.put("secret", b.key());
+      data.put("subject_kind", "secret");
+    } else {
+      data.put("key", b.key());
+    }
     data.put("version_in_use", b.version());
     data.put("expected_version", b.targetVersion());
     return data;
   }
 
   static String subject(Binding b) {
-    return "consumers/" + b.consumer() + "/bindings/" + b.key();
+    return "consumers/" + b.consumer() + (b.subject().kind() == BindingSubject.Kind.SECRET ? "/secret-bindings/"
+        : "/bindings/") + b.key();
   }
 }

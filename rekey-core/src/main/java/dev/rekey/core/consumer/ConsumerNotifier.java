@@ -87,8 +87,13 @@ public final class ConsumerNotifier {
 
   /** The idempotency key: one per binding and target version, the same on every retry. */
   public static String messageId(Binding b) {
-    return "cu_" + UUID.nameUUIDFromBytes((b.namespace() + "\0" + b.consumer() + "\0" + b.key() + "\0"
+    String subject = secret(b) ? "secret:" + b.key() : b.key(); // keys keep the ids they always had
+    return "cu_" + UUID.nameUUIDFromBytes((b.namespace() + "\0" + b.consumer() + "\0" + subject + "\0"
         + b.targetVersion()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean secret(Binding b) {
+    return b.subject().kind() == BindingSubject.Kind.SECRET;
   }
 
   private Map<String, String> headers(Consumer c, Binding b, byte[] body) {
@@ -115,17 +120,26 @@ public final class ConsumerNotifier {
     return h;
   }
 
-  /** The request: which key moved to which version, by when, and where to confirm. */
+  /**
+   * The request: which key (field {@code key}) or secret (field {@code secret}, with
+   * {@code subject_kind} secret) moved to which version, by when, and where to confirm.
+   */
   static byte[] body(Binding b) {
     StringBuilder s = new StringBuilder(256).append('{');
     field(s, "type", EVENT_TYPE).append(',');
     field(s, "namespace", b.namespace()).append(',');
     field(s, "consumer", b.consumer()).append(',');
-    field(s, "key", b.key()).append(',');
+    if (secret(b)) {
+      field(s, "subject_kind", "secret").append(',');
+      field(s, "secret", b.key()).append(',');
+    } else {
+      field(s, "key", b.key()).append(',');
+    }
     s.append("\"version\":").append(b.targetVersion()).append(',');
     s.append("\"version_in_use\":").append(b.version()).append(',');
     field(s, "deadline", b.deadline() == null ? null : b.deadline().toString()).append(',');
-    field(s, "confirm_path", "/v1/consumers/" + b.consumer() + "/bindings/" + b.key());
+    field(s, "confirm_path", "/v1/consumers/" + b.consumer() + (secret(b) ? "/secret-bindings/" : "/bindings/")
+        + b.key());
     return s.append('}').toString().getBytes(StandardCharsets.UTF_8);
   }
 

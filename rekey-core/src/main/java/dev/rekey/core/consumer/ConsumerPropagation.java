@@ -37,11 +37,24 @@ public final class ConsumerPropagation {
     this.clock = clock;
   }
 
-  /** A key's new primary, read from a lifecycle event. */
-  public record Rotation(String namespace, String key, int version, Map<String, String> tags) {}
+  /** A key's new primary or a secret's new CURRENT version, read from a lifecycle event. */
+  public record Rotation(String namespace, BindingSubject subject, int version, Map<String, String> tags) {
+    /** A key's rotation. */
+    public Rotation(String namespace, String key, int version, Map<String, String> tags) {
+      this(namespace, BindingSubject.key(key), version, tags);
+    }
+  }
 
-  /** A consumer principal's successful use of a key version (from the audit stream). */
-  public record Observation(String namespace, String principal, String key, int version, Instant at) {}
+  /**
+   * A consumer principal's successful use of a version: of a key (from the audit stream of
+   * encrypt, sign and the like) or of a secret (from the audit stream of secret reads).
+   */
+  public record Observation(String namespace, String principal, BindingSubject subject, int version, Instant at) {
+    /** A key's observed use. */
+    public Observation(String namespace, String principal, String key, int version, Instant at) {
+      this(namespace, principal, BindingSubject.key(key), version, at);
+    }
+  }
 
   /** Propagates the rotations among {@code entries}; returns how many bindings became PENDING_UPDATE. */
   public int onDispatched(List<? extends EventLog.Entry> entries, Instant now) {
@@ -55,29 +68,52 @@ public final class ConsumerPropagation {
     return moved;
   }
 
-  /** The rotation an event describes: a version created as PRIMARY or changed to PRIMARY. */
+  /**
+   * The rotation an event describes: a key version created as PRIMARY or changed to PRIMARY, or a
+   * secret version created as CURRENT (PRIMARY) or promoted to CURRENT (a put, a label move, a
+   * rotator's finish step). The first version of a new key or secret is no rotation.
+   */
   public static Optional<Rotation> rotation(Event e) {
-    boolean toPrimary = "PRIMARY".equals(e.data().get("state"))
-        && (e.type() == EventType.KEY_NEW_VERSION_CREATED || e.type() == EventType.KEY_VERSION_STATE_CHANGED);
-    if (!toPrimary || !(e.data().get("key") instanceof String key) || !(e.data().get("version") instanceof Number v)) {
+    if (!"PRIMARY".equals(e.data().get("state")) || !(e.data().get("version") instanceof Number v)) {
       return Optional.empty();
     }
-    return v.intValue() > 1 || e.type() == EventType.KEY_VERSION_STATE_CHANGED
-        ? Optional.of(new Rotation(e.namespace(), key, v.intValue(), e.tags())) : Optional.empty();
+    BindingSubject subject;
+    boolean changed;
+    if ((e.type() == EventType.KEY_NEW_VERSION_CREATED || e.type() == EventType.KEY_VERSION_STATE_CHANGED)
+        && e.data().get("key") instanceof String key) {
+      subject = BindingSubject.key(key);
+      changed = e.type() == EventType.KEY_VERSION_STATE_CHANGED;
+    } else if ((e.type() == EventType.SECRET_NEW_VERSION_CREATED || e.type() == EventType.SECRET_VERSION_STATE_CHANGED)
+        && e.data().get("secret") instanceof String secret) {
+      subject = BindingSubject.secret(secret);
+      changed = e.type() == EventType.SECRET_VERSION_STATE_CHANGED;
+    } else {
+      return Optional.empty();
+    }
+    return v.intValue() > 1 || changed
+        ? Optional.of(new Rotation(e.namespace(), subject, v.intValue(), e.tags())) : Optional.empty();
   }
 
-  /** Binds selector consumers to the key, then starts the rotation on every binding of the key. */
+  /**
+   * Binds selector consumers to a rotated key, then starts the rotation on every binding of the key
+   * or secret. Selectors match keys only; a secret's deadline is the namespace's default policy.
+   */
   public int propagate(Rotation r, Instant now) {
+    BindingSubject subject = r.subject();
+    boolean key = subject.kind() == BindingSubject.Kind.KEY;
     return transactions.inTransaction(() -> {
-      for (Selector s : consumers.selectors(r.namespace())) {
-        if (s.matches(r.tags())) {
-          // Unknown version: a consumer bound through its selector must move like everybody else.
-          consumers.insertBinding(Binding.create(r.namespace(), s.consumer(), r.key(), BindingOrigin.SELECTOR,
-              s.mode(), 0, now));
+      if (key) {
+        for (Selector s : consumers.selectors(r.namespace())) {
+          if (s.matches(r.tags())) {
+            // Unknown version: a consumer bound through its selector must move like everybody else.
+            consumers.insertBinding(Binding.create(r.namespace(), s.consumer(), subject, BindingOrigin.SELECTOR,
+                s.mode(), 0, now));
+          }
         }
       }
-      PropagationPolicy policy = consumers.policy(r.namespace(), r.key()).orElse(PropagationPolicy.DEFAULT);
-      return consumers.startRotation(r.namespace(), r.key(), r.version(), now, now.plus(policy.deadline()));
+      PropagationPolicy policy = consumers.policy(r.namespace(), key ? subject.name() : null)
+          .orElse(PropagationPolicy.DEFAULT);
+      return consumers.startRotation(r.namespace(), subject, r.version(), now, now.plus(policy.deadline()));
     });
   }
 
@@ -103,7 +139,7 @@ public final class ConsumerPropagation {
 
   /**
    * Applies a batch of observed uses in one transaction: each moves the bindings of the consumers
-   * linked to the principal (creating OBSERVED bindings for keys they were not bound to).
+   * linked to the principal (creating OBSERVED bindings for keys and secrets they were not bound to).
    */
   public int observe(Collection<Observation> observations) {
     if (observations.isEmpty()) {
@@ -118,9 +154,9 @@ public final class ConsumerPropagation {
         List<dev.rekey.core.consumer.Consumer> cs = linked.computeIfAbsent(o.namespace() + "\0" + o.principal(),
             k -> consumers.byPrincipal(o.namespace(), o.principal()));
         for (dev.rekey.core.consumer.Consumer c : cs) {
-          Optional<Binding> found = consumers.findBinding(o.namespace(), c.name(), o.key());
+          Optional<Binding> found = consumers.findBinding(o.namespace(), c.name(), o.subject());
           if (found.isEmpty()) {
-            consumers.insertBinding(Binding.create(o.namespace(), c.name(), o.key(), BindingOrigin.OBSERVED,
+            consumers.insertBinding(Binding.create(o.namespace(), c.name(), o.subject(), BindingOrigin.OBSERVED,
                 BindingMode.LATEST, o.version(), o.at()));
             changed++;
             continue;
@@ -133,7 +169,7 @@ public final class ConsumerPropagation {
           consumers.saveBinding(after);
           changed++;
           if (after.version() >= after.targetVersion()) {
-            consumers.confirmUpdates(o.namespace(), o.key(), c.name(), after.version(), now);
+            consumers.confirmUpdates(o.namespace(), o.subject(), c.name(), after.version(), now);
           }
           if (BindingMoves.completes(before, after)) {
             events.add(ConsumerEvents.completed(after, before.state() == BindingState.STALE, c.tags(), now));
@@ -150,11 +186,11 @@ public final class ConsumerPropagation {
         consumers.find(namespace, consumer).map(dev.rekey.core.consumer.Consumer::tags).orElse(Map.of()));
   }
 
-  /** Keeps, per principal, key and namespace, only the highest version seen: what a flush needs. */
+  /** Keeps, per principal, key or secret and namespace, only the highest version seen: what a flush needs. */
   public static Collection<Observation> latest(Collection<Observation> raw) {
     Map<String, Observation> best = new LinkedHashMap<>();
     for (Observation o : raw) {
-      best.merge(o.namespace() + "\0" + o.principal() + "\0" + o.key(), o,
+      best.merge(o.namespace() + "\0" + o.principal() + "\0" + o.subject(), o,
           (a, b) -> b.version() > a.version() || (b.version() == a.version() && b.at().isAfter(a.at())) ? b : a);
     }
     return best.values();

@@ -21,23 +21,30 @@ import java.util.function.Supplier;
 
 /**
  * The consumer registry and bindings: register consumers, bind them to keys (by name or by a tag
- * selector), take their confirmations, and answer who is stale and who followed which rotation.
+ * selector) and to secrets (by name), take their confirmations, and answer who is stale and who
+ * followed which rotation.
  */
 public final class ConsumerService {
   public static final int MAX_PAGE = 1000;
   private static final int KEY_PAGE = 500;
 
   private final ConsumerRepository consumers;
-  private final KeyRepository keys;
+  private final BindingTargets targets;
   private final Transactions transactions;
   private final EventOutbox outbox;
   private final Supplier<RootKeyring> keyring;
   private final Clock clock;
 
+  /** Bindings to keys only (every secret is NOT_FOUND): for tools and benchmarks without secrets. */
   public ConsumerService(ConsumerRepository consumers, KeyRepository keys, Transactions transactions,
       EventOutbox outbox, Supplier<RootKeyring> keyring, Clock clock) {
+    this(consumers, BindingTargets.keysOnly(keys), transactions, outbox, keyring, clock);
+  }
+
+  public ConsumerService(ConsumerRepository consumers, BindingTargets targets, Transactions transactions,
+      EventOutbox outbox, Supplier<RootKeyring> keyring, Clock clock) {
     this.consumers = consumers;
-    this.keys = keys;
+    this.targets = targets;
     this.transactions = transactions;
     this.outbox = outbox;
     this.keyring = keyring;
@@ -122,19 +129,27 @@ public final class ConsumerService {
    * binding assumes the key's primary. A PINNED binding needs an explicit version.
    */
   public Binding bind(String namespace, String consumer, String keyName, BindingMode mode, Integer version) {
+    return bind(namespace, consumer, BindingSubject.key(keyName), mode, version);
+  }
+
+  /**
+   * Binds a consumer to a key or a secret. {@code version} is the version it uses now; when null, a
+   * LATEST binding assumes the key's primary or the secret's CURRENT version.
+   */
+  public Binding bind(String namespace, String consumer, BindingSubject subject, BindingMode mode, Integer version) {
     get(namespace, consumer);
-    Key key = key(namespace, keyName);
+    int current = targets.current(namespace, subject);
     if (mode == BindingMode.PINNED && version == null) {
       throw RekeyException.invalid("a pinned binding needs a version");
     }
-    int v = version == null ? key.primary().number() : version;
-    key.requireVersion(v);
-    Binding b = Binding.create(namespace, consumer, keyName, BindingOrigin.EXPLICIT, mode, v, clock.instant());
+    int v = version == null ? current : version;
+    targets.requireVersion(namespace, subject, v);
+    Binding b = Binding.create(namespace, consumer, subject, BindingOrigin.EXPLICIT, mode, v, clock.instant());
     b = new Binding(b.namespace(), b.consumer(), b.subject(), b.origin(), b.mode(), v, b.since(), 0,
-        key.primary().number(), BindingState.CURRENT, null, null, Binding.HookState.NONE, 0, null, b.updatedAt());
+        current, BindingState.CURRENT, null, null, Binding.HookState.NONE, 0, null, b.updatedAt());
     Binding fresh = b;
     if (!consumers.insertBinding(fresh)) {
-      Binding existing = consumers.findBinding(namespace, consumer, keyName).orElseThrow();
+      Binding existing = consumers.findBinding(namespace, consumer, subject).orElseThrow();
       Binding changed = new Binding(namespace, consumer, existing.subject(), BindingOrigin.EXPLICIT, mode,
           existing.version(), existing.since(), existing.previousVersion(), existing.targetVersion(), existing.state(),
           existing.deadline(), existing.lastSeenAt(), existing.hookState(), existing.hookAttempts(), existing.hookError(), clock.instant());
@@ -162,7 +177,7 @@ public final class ConsumerService {
     String after = null;
     Instant now = clock.instant();
     while (true) {
-      List<Key> page = keys.list(namespace, after, KEY_PAGE);
+      List<Key> page = targets.keys().list(namespace, after, KEY_PAGE);
       for (Key k : page) {
         if (s.matches(k.tags())) {
           int primary = k.primary().number();
@@ -180,9 +195,14 @@ public final class ConsumerService {
   }
 
   public void unbind(String namespace, String consumer, String key) {
+    unbind(namespace, consumer, BindingSubject.key(key));
+  }
+
+  public void unbind(String namespace, String consumer, BindingSubject subject) {
     get(namespace, consumer);
-    if (!consumers.deleteBinding(namespace, consumer, key)) {
-      throw RekeyException.notFound("consumer '" + consumer + "' has no binding to key '" + key + "'");
+    if (!consumers.deleteBinding(namespace, consumer, subject)) {
+      throw RekeyException.notFound("consumer '" + consumer + "' has no binding to " + subject.kind().wireName()
+          + " '" + subject.name() + "'");
     }
   }
 
@@ -199,16 +219,21 @@ public final class ConsumerService {
    * state and emits {@code ConsumerRotationCompleted}.
    */
   public Binding confirm(String namespace, String consumer, String keyName, int version) {
+    return confirm(namespace, consumer, BindingSubject.key(keyName), version);
+  }
+
+  /** As {@link #confirm(String, String, String, int)}, for a key or a secret. */
+  public Binding confirm(String namespace, String consumer, BindingSubject subject, int version) {
     Consumer c = get(namespace, consumer);
-    Key key = key(namespace, keyName);
-    key.requireVersion(version);
+    int current = targets.current(namespace, subject);
+    targets.requireVersion(namespace, subject, version);
     Instant now = clock.instant();
     return transactions.inTransaction(() -> {
-      Binding before = consumers.findBinding(namespace, consumer, keyName).orElse(null);
+      Binding before = consumers.findBinding(namespace, consumer, subject).orElse(null);
       if (before == null) {
-        Binding b = Binding.create(namespace, consumer, keyName, BindingOrigin.EXPLICIT, BindingMode.LATEST, version, now);
-        b = new Binding(namespace, consumer, BindingSubject.key(keyName), b.origin(), b.mode(), version, now, 0,
-            key.primary().number(), BindingState.CURRENT, null, now,
+        Binding b = Binding.create(namespace, consumer, subject, BindingOrigin.EXPLICIT, BindingMode.LATEST, version, now);
+        b = new Binding(namespace, consumer, subject, b.origin(), b.mode(), version, now, 0,
+            current, BindingState.CURRENT, null, now,
             Binding.HookState.NONE, 0, null, now);
         consumers.insertBinding(b);
         return b;
@@ -216,7 +241,7 @@ public final class ConsumerService {
       Binding after = BindingMoves.moved(before, version, true, now);
       consumers.saveBinding(after);
       if (after.version() >= after.targetVersion()) {
-        consumers.confirmUpdates(namespace, keyName, consumer, after.version(), now);
+        consumers.confirmUpdates(namespace, subject, consumer, after.version(), now);
       }
       if (BindingMoves.completes(before, after)) {
         outbox.append(List.of(ConsumerEvents.completed(after, before.state() == BindingState.STALE, c.tags(), now)));
@@ -235,8 +260,13 @@ public final class ConsumerService {
   }
 
   public List<Binding> bindingsOfKey(String namespace, String key, String afterConsumer, int limit) {
+    return bindingsOf(namespace, BindingSubject.key(key), afterConsumer, limit);
+  }
+
+  /** The bindings of one key or secret, by consumer name, after {@code afterConsumer}. */
+  public List<Binding> bindingsOf(String namespace, BindingSubject subject, String afterConsumer, int limit) {
     checkLimit(limit);
-    return consumers.bindingsOfKey(namespace, key, afterConsumer, limit);
+    return consumers.bindingsOfSubject(namespace, subject, afterConsumer, limit);
   }
 
   /** Bindings in a state (STALE for {@code rekey status}), in one namespace or all (null). */
@@ -247,8 +277,13 @@ public final class ConsumerService {
 
   /** The rotation updates (who moved, who did not), newest rotation first. */
   public List<RotationUpdate> drift(String namespace, String key, int limit) {
+    return drift(namespace, key == null ? null : BindingSubject.key(key), limit);
+  }
+
+  /** The rotation updates of one key or secret, or of all of them ({@code subject} null). */
+  public List<RotationUpdate> drift(String namespace, BindingSubject subject, int limit) {
     checkLimit(limit);
-    return consumers.updates(namespace, key, limit);
+    return consumers.updates(namespace, subject, limit);
   }
 
   public PropagationPolicy policy(String namespace, String key) {
@@ -258,15 +293,10 @@ public final class ConsumerService {
   /** Sets the policy of a key, or of the namespace when {@code key} is null. */
   public PropagationPolicy setPolicy(String namespace, String key, PropagationPolicy policy) {
     if (key != null) {
-      key(namespace, key);
+      targets.key(namespace, key);
     }
     consumers.putPolicy(namespace, key, policy);
     return policy;
-  }
-
-  private Key key(String namespace, String name) {
-    return keys.find(namespace, name).orElseThrow(() ->
-        RekeyException.notFound("no key '" + name + "' in namespace '" + namespace + "'"));
   }
 
   private record Hook(String url, WrappedKey wrapped, String text) {}

@@ -2,6 +2,7 @@ package dev.rekey.core.port;
 
 import dev.rekey.core.consumer.Binding;
 import dev.rekey.core.consumer.BindingState;
+import dev.rekey.core.consumer.BindingSubject;
 import dev.rekey.core.consumer.Consumer;
 import dev.rekey.core.consumer.PropagationPolicy;
 import dev.rekey.core.consumer.RotationUpdate;
@@ -49,11 +50,13 @@ public interface ConsumerRepository {
   /** Every selector of the namespace (few per consumer: matched in memory against a key's tags). */
   List<Selector> selectors(String namespace);
 
-  /**
-   * The consumer's binding to the key {@code key}. Methods that take a key name address KEY subjects;
-   * methods that take a {@link Binding} address that binding's subject, key or secret.
-   */
-  Optional<Binding> findBinding(String namespace, String consumer, String key);
+  /** The consumer's binding to {@code subject}, a key or a secret. */
+  Optional<Binding> findBinding(String namespace, String consumer, BindingSubject subject);
+
+  /** The consumer's binding to the key {@code key} (a KEY subject). */
+  default Optional<Binding> findBinding(String namespace, String consumer, String key) {
+    return findBinding(namespace, consumer, BindingSubject.key(key));
+  }
 
   /** Inserts the binding unless one exists for the same consumer and subject; returns whether it did. */
   boolean insertBinding(Binding binding);
@@ -61,23 +64,37 @@ public interface ConsumerRepository {
   /** Replaces the stored binding (same namespace, consumer and subject). */
   void saveBinding(Binding binding);
 
-  boolean deleteBinding(String namespace, String consumer, String key);
+  boolean deleteBinding(String namespace, String consumer, BindingSubject subject);
+
+  default boolean deleteBinding(String namespace, String consumer, String key) {
+    return deleteBinding(namespace, consumer, BindingSubject.key(key));
+  }
 
   /** Every binding of the consumer, to keys and to secrets. */
   List<Binding> bindingsOf(String namespace, String consumer);
 
+  /** Bindings of a key or secret, ordered by consumer, after {@code afterConsumer} (null for the first page). */
+  List<Binding> bindingsOfSubject(String namespace, BindingSubject subject, String afterConsumer, int limit);
+
   /** Bindings of a key, ordered by consumer, after {@code afterConsumer} (null for the first page). */
-  List<Binding> bindingsOfKey(String namespace, String key, String afterConsumer, int limit);
+  default List<Binding> bindingsOfKey(String namespace, String key, String afterConsumer, int limit) {
+    return bindingsOfSubject(namespace, BindingSubject.key(key), afterConsumer, limit);
+  }
 
   /** Bindings in {@code state} in the namespace (null for all), oldest deadline first. */
   List<Binding> bindingsInState(String namespace, BindingState state, int limit);
 
   /**
-   * A rotation of {@code key} to {@code version}: every binding of the key on an older version
-   * becomes PENDING_UPDATE with {@code deadline} (with a hook call due at once when its consumer has a
-   * hook), and gets a {@link RotationUpdate} row. Set-based; returns how many bindings it moved.
+   * A rotation of {@code subject} (a key's new primary, a secret's new CURRENT) to {@code version}:
+   * every binding of the subject on an older version becomes PENDING_UPDATE with {@code deadline}
+   * (with a hook call due at once when its consumer has a hook), and gets a {@link RotationUpdate}
+   * row. Set-based; returns how many bindings it moved.
    */
-  int startRotation(String namespace, String key, int version, Instant now, Instant deadline);
+  int startRotation(String namespace, BindingSubject subject, int version, Instant now, Instant deadline);
+
+  default int startRotation(String namespace, String key, int version, Instant now, Instant deadline) {
+    return startRotation(namespace, BindingSubject.key(key), version, now, deadline);
+  }
 
   /** PENDING_UPDATE bindings whose deadline is at or before {@code now}, oldest first (index-driven). */
   List<Binding> dueDeadlines(Instant now, int limit);
@@ -94,11 +111,20 @@ public interface ConsumerRepository {
   /** Stores the outcome of one hook call, unless the binding moved on to another target meanwhile. */
   void hookResult(Binding binding, Binding.HookState state, int attempts, Instant nextAt, String error, Instant now);
 
-  /** Marks the open rotation updates of a consumer on a key up to {@code version} as confirmed. */
-  void confirmUpdates(String namespace, String key, String consumer, int version, Instant at);
+  /** Marks the open rotation updates of a consumer on a key or secret up to {@code version} as confirmed. */
+  void confirmUpdates(String namespace, BindingSubject subject, String consumer, int version, Instant at);
 
-  /** Rotation updates, newest rotation first, optionally of one key. */
-  List<RotationUpdate> updates(String namespace, String key, int limit);
+  default void confirmUpdates(String namespace, String key, String consumer, int version, Instant at) {
+    confirmUpdates(namespace, BindingSubject.key(key), consumer, version, at);
+  }
+
+  /** Rotation updates of keys and secrets, newest rotation first, optionally of one subject (null: all). */
+  List<RotationUpdate> updates(String namespace, BindingSubject subject, int limit);
+
+  /** Rotation updates, newest rotation first, optionally of one key (null: of every key and secret). */
+  default List<RotationUpdate> updates(String namespace, String key, int limit) {
+    return updates(namespace, key == null ? null : BindingSubject.key(key), limit);
+  }
 
   /** The policy of the key, or else the namespace default, or else none. */
   Optional<PropagationPolicy> policy(String namespace, String key);
@@ -107,8 +133,12 @@ public interface ConsumerRepository {
   void putPolicy(String namespace, String key, PropagationPolicy policy);
 
   /**
-   * Consumers whose binding uses {@code version} of the key now, or left it at or after
+   * Consumers whose binding uses {@code version} of the key or secret now, or left it at or after
    * {@code leftSince} (the quiet period).
    */
-  List<String> consumersUsing(String namespace, String key, int version, Instant leftSince);
+  List<String> consumersUsing(String namespace, BindingSubject subject, int version, Instant leftSince);
+
+  default List<String> consumersUsing(String namespace, String key, int version, Instant leftSince) {
+    return consumersUsing(namespace, BindingSubject.key(key), version, leftSince);
+  }
 }

@@ -332,7 +332,8 @@ public final class SecretRotationService {
   private void disablePending(SecretRotation r) {
     Secret s = secrets.get(r.namespace(), r.secret());
     if (s.requireVersion(r.pendingVersion()).state() == dev.rekey.core.key.VersionState.PENDING) {
-      secrets.changeVersion(r.namespace(), r.secret(), r.pendingVersion(), VersionAction.DISABLE, null);
+      // Cleanup of a failed rotation's own PENDING version: never blocked by consumers (forced).
+      secrets.changeVersion(r.namespace(), r.secret(), r.pendingVersion(), VersionAction.DISABLE, null, true);
     }
   }
 

@@ -11,6 +11,7 @@ import dev.rekey.core.key.WrappedKey;
 import dev.rekey.core.port.EventOutbox;
 import dev.rekey.core.port.SecretRepository;
 import dev.rekey.core.port.Transactions;
+import dev.rekey.core.port.VersionUsers;
 import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
 import dev.rekey.core.secret.Secret;
@@ -41,6 +42,7 @@ public final class SecretService {
   private final Clock clock;
   private final Duration minimumDestroyWait;
   private final SecretCache cache;
+  private volatile VersionUsers versionUsers = VersionUsers.NONE;
 
   /** Without a cache: every read goes to the store (tests, tools). */
   public SecretService(SecretRepository secrets, Transactions transactions, EventOutbox outbox,
@@ -191,8 +193,40 @@ public final class SecretService {
     return change(namespace, name, s -> s.withTags(Names.tags(tags)));
   }
 
-  /** Lifecycle of a version other than CURRENT: disable, enable, retire, revoke, destruction. */
+  /** Who is asked before a secret version in use is retired, disabled or destroyed (the bound consumers). */
+  public void guardVersions(VersionUsers users) {
+    this.versionUsers = users;
+  }
+
+  /** Lifecycle of a version other than CURRENT, guarded by the version's users (never forced). */
   public Secret changeVersion(String namespace, String name, int version, VersionAction action, Integer pendingDays) {
+    return changeVersion(namespace, name, version, action, pendingDays, false).secret();
+  }
+
+  /** A lifecycle change and the consumers of the version it overrode with force (usually none). */
+  public record GuardedChange(Secret secret, List<String> overriddenConsumers) {}
+
+  /**
+   * Lifecycle of a version other than CURRENT: disable, enable, retire, revoke, destruction.
+   * Retiring (moving PREVIOUS away), disabling, scheduling destruction of or destroying a version
+   * that consumers still use is refused (VERSION_IN_USE, naming them) unless {@code force}, as for keys.
+   */
+  public GuardedChange changeVersion(String namespace, String name, int version, VersionAction action,
+      Integer pendingDays, boolean force) {
+    List<String> users = List.of();
+    if (action == VersionAction.RETIRE || action == VersionAction.DISABLE || action == VersionAction.SCHEDULE_DESTROY
+        || action == VersionAction.DESTROY) {
+      users = versionUsers.using(namespace, name, version);
+      if (!users.isEmpty() && !force) {
+        throw new RekeyException(ErrorCode.VERSION_IN_USE, "version " + version + " of secret '" + name
+            + "' is still used by consumer" + (users.size() == 1 ? " " : "s ") + String.join(", ", users)
+            + "; wait until they move to the new version, or use force to override");
+      }
+    }
+    return new GuardedChange(lifecycle(namespace, name, version, action, pendingDays), users);
+  }
+
+  private Secret lifecycle(String namespace, String name, int version, VersionAction action, Integer pendingDays) {
     return change(namespace, name, s -> {
       Instant now = clock.instant();
       return switch (action) {

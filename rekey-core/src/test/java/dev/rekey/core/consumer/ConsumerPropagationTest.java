@@ -30,6 +30,21 @@ class ConsumerPropagationTest {
     assertThat(ConsumerPropagation.rotation(event(EventType.KEY_NEW_VERSION_CREATED, 1, "PRIMARY"))).isEmpty();
     assertThat(ConsumerPropagation.rotation(event(EventType.KEY_NEW_VERSION_CREATED, 2, "PENDING"))).isEmpty();
     assertThat(ConsumerPropagation.rotation(event(EventType.KEY_VERSION_STATE_CHANGED, 1, "ACTIVE"))).isEmpty();
+  }
+
+  @Test
+  void rotation_secretNewCurrentOrPromotion_isARotationOfTheSecret() {
+    Event created = Event.of(EventType.SECRET_NEW_VERSION_CREATED, T, "default", "secrets/db-url/versions/2", Map.of(),
+        Map.of("secret", "db-url", "version", 2, "state", "PRIMARY"));
+    assertThat(ConsumerPropagation.rotation(created)).map(ConsumerPropagation.Rotation::subject)
+        .contains(BindingSubject.secret("db-url"));
+    Event promoted = Event.of(EventType.SECRET_VERSION_STATE_CHANGED, T, "default", "secrets/db-url/versions/3",
+        Map.of(), Map.of("secret", "db-url", "version", 3, "state", "PRIMARY"));
+    assertThat(ConsumerPropagation.rotation(promoted)).map(ConsumerPropagation.Rotation::version).contains(3);
+    Event first = Event.of(EventType.SECRET_NEW_VERSION_CREATED, T, "default", "secrets/db-url/versions/1", Map.of(),
+        Map.of("secret", "db-url", "version", 1, "state", "PRIMARY"));
+    assertThat(ConsumerPropagation.rotation(first)).isEmpty();
+    // a secret event naming a key (or a key event naming a secret) is not mistaken for the other kind
     assertThat(ConsumerPropagation.rotation(event(EventType.SECRET_NEW_VERSION_CREATED, 2, "PRIMARY"))).isEmpty();
   }
 

@@ -13,9 +13,11 @@ import dev.rekey.core.auth.Action;
 import dev.rekey.core.consumer.Binding;
 import dev.rekey.core.consumer.BindingMode;
 import dev.rekey.core.consumer.BindingState;
+import dev.rekey.core.consumer.BindingSubject;
 import dev.rekey.core.consumer.Consumer;
 import dev.rekey.core.consumer.ConsumerService;
 import dev.rekey.core.consumer.PropagationPolicy;
+import dev.rekey.core.key.Names;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.Reply;
@@ -27,8 +29,9 @@ import java.util.TreeMap;
 
 /**
  * Consumers, their bindings, confirmations, stale bindings, propagation policies and the rotation
- * drift report. A confirmation is authorized on the key (a consumer needs only its own key grant);
- * the hook signing secret appears only in the answer that generated it.
+ * drift report, for bindings to keys and to secrets. A confirmation is authorized on the key or
+ * secret in the path (a consumer needs only its own grant on it); the hook signing secret appears
+ * only in the answer that generated it.
  */
 public final class ConsumerEndpoints {
   private final ConsumerService consumers;
@@ -47,9 +50,16 @@ public final class ConsumerEndpoints {
       return Reply.noContent();
     });
     r.route(HttpMethod.POST, "/v1/consumers/:consumer/bindings", Action.CONSUMER_MANAGE, BLOCKING, this::bind);
-    r.route(HttpMethod.PUT, "/v1/consumers/:consumer/bindings/:name", Action.CONSUMER_CONFIRM, BLOCKING, this::confirm);
+    r.route(HttpMethod.PUT, "/v1/consumers/:consumer/bindings/:name", Action.CONSUMER_CONFIRM, BLOCKING,
+        c -> confirm(c, BindingSubject.Kind.KEY));
     r.route(HttpMethod.DELETE, "/v1/consumers/:consumer/bindings/:name", Action.CONSUMER_MANAGE, BLOCKING, c -> {
       consumers.unbind(c.namespace(), c.pathParam("consumer"), c.keyName());
+      return Reply.noContent();
+    });
+    r.route(HttpMethod.PUT, "/v1/consumers/:consumer/secret-bindings/:name", Action.CONSUMER_CONFIRM_SECRET, BLOCKING,
+        c -> confirm(c, BindingSubject.Kind.SECRET));
+    r.route(HttpMethod.DELETE, "/v1/consumers/:consumer/secret-bindings/:name", Action.CONSUMER_MANAGE, BLOCKING, c -> {
+      consumers.unbind(c.namespace(), c.pathParam("consumer"), BindingSubject.secret(c.keyName()));
       return Reply.noContent();
     });
     r.route(HttpMethod.DELETE, "/v1/consumers/:consumer/selectors", Action.CONSUMER_MANAGE, BLOCKING, c -> {
@@ -58,7 +68,7 @@ public final class ConsumerEndpoints {
     });
     r.route(HttpMethod.GET, "/v1/bindings", Action.CONSUMER_READ, BLOCKING, this::bindings);
     r.route(HttpMethod.GET, "/v1/reports/rotation-drift", Action.CONSUMER_READ, BLOCKING, c -> ConsumerViews.drift(
-        consumers.drift(c.namespace(), c.query("key"), c.intQuery("limit", 1000, 1, ConsumerService.MAX_PAGE))));
+        consumers.drift(c.namespace(), subject(c), c.intQuery("limit", 1000, 1, ConsumerService.MAX_PAGE))));
     r.route(HttpMethod.GET, "/v1/keys/:name/propagation", Action.CONSUMER_READ, BLOCKING,
         c -> ConsumerViews.policy(consumers.policy(c.namespace(), c.keyName())));
     r.route(HttpMethod.PUT, "/v1/keys/:name/propagation", Action.CONSUMER_MANAGE, BLOCKING,
@@ -104,34 +114,39 @@ public final class ConsumerEndpoints {
     BindRequest req = c.body(BindRequest.class);
     String name = c.pathParam("consumer");
     BindingMode mode = BindingMode.fromWire(req.mode());
-    if ((req.key() == null) == (req.selector() == null || req.selector().isEmpty())) {
-      throw RekeyException.invalid("give either key or selector");
+    int given = (req.key() == null ? 0 : 1) + (req.secret() == null ? 0 : 1)
+        + (req.selector() == null || req.selector().isEmpty() ? 0 : 1);
+    if (given != 1) {
+      throw RekeyException.invalid("give exactly one of key, secret or selector");
     }
-    if (req.key() != null) {
-      c.auditKey(req.key());
-      return Reply.created(ConsumerViews.binding(consumers.bind(c.namespace(), name, req.key(), mode, req.version())));
+    if (req.key() != null || req.secret() != null) {
+      BindingSubject subject = req.key() != null ? BindingSubject.key(Names.keyName(req.key()))
+          : BindingSubject.secret(Names.keyName(req.secret()));
+      c.auditKey(subject.name());
+      return Reply.created(ConsumerViews.binding(consumers.bind(c.namespace(), name, subject, mode, req.version())));
     }
     consumers.bindSelector(c.namespace(), name, req.selector(), mode);
     return Reply.created(new BindingList(consumers.bindings(c.namespace(), name).stream()
         .map(ConsumerViews::binding).toList()));
   }
 
-  private Object confirm(Call c) {
+  private Object confirm(Call c, BindingSubject.Kind kind) {
     ConfirmRequest req = c.body(ConfirmRequest.class);
     if (req.version() == null || req.version() < 1) {
       throw RekeyException.invalid("version must be a positive version number");
     }
     c.auditVersion(req.version());
-    Binding b = consumers.confirm(c.namespace(), c.pathParam("consumer"), c.keyName(), req.version());
+    BindingSubject subject = new BindingSubject(kind, c.keyName());
+    Binding b = consumers.confirm(c.namespace(), c.pathParam("consumer"), subject, req.version());
     return ConsumerViews.binding(b);
   }
 
   private Object bindings(Call c) {
     String state = c.query("state");
-    String key = c.query("key");
+    BindingSubject subject = subject(c);
     int limit = c.intQuery("limit", 1000, 1, ConsumerService.MAX_PAGE);
-    if (key != null) {
-      List<Binding> page = consumers.bindingsOfKey(c.namespace(), key, c.query("after"), limit);
+    if (subject != null) {
+      List<Binding> page = consumers.bindingsOf(c.namespace(), subject, c.query("after"), limit);
       return new BindingList(page.stream().filter(b -> state == null || b.state().name().equals(state))
           .map(ConsumerViews::binding).toList());
     }
@@ -147,6 +162,17 @@ public final class ConsumerEndpoints {
     }
     return new BindingList(consumers.inState(everywhere ? null : c.namespace(), s, limit).stream()
         .map(ConsumerViews::binding).toList());
+  }
+
+  /** The key ({@code ?key=}) or secret ({@code ?secret=}) a list is limited to; null for every one. */
+  private static BindingSubject subject(Call c) {
+    String key = c.query("key");
+    String secret = c.query("secret");
+    if (key != null && secret != null) {
+      throw RekeyException.invalid("give key or secret, not both");
+    }
+    return key != null ? BindingSubject.key(Names.keyName(key))
+        : secret != null ? BindingSubject.secret(Names.keyName(secret)) : null;
   }
 
   /** The stored policy (or the default) with the request's non-null fields applied. */

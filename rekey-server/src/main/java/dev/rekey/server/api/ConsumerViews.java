@@ -40,7 +40,7 @@ final class ConsumerViews {
   static RotationDriftReport drift(List<RotationUpdate> updates) {
     Map<String, List<RotationUpdate>> byRotation = new LinkedHashMap<>();
     for (RotationUpdate u : updates) {
-      byRotation.computeIfAbsent(u.key() + "\0" + u.version(), k -> new ArrayList<>()).add(u);
+      byRotation.computeIfAbsent(u.subject() + "\0" + u.version(), k -> new ArrayList<>()).add(u);
     }
     List<RotationDriftReport.Rotation> rotations = new ArrayList<>();
     for (List<RotationUpdate> group : byRotation.values()) {
@@ -53,7 +53,7 @@ final class ConsumerViews {
         (u.confirmedAt() != null ? moved : notMoved).add(e);
       }
       rotations.add(new RotationDriftReport.Rotation(first.key(), first.version(), Views.time(first.requestedAt()),
-          Views.time(first.deadline()), moved, notMoved));
+          Views.time(first.deadline()), moved, notMoved, first.subjectKind().wireName()));
     }
     return new RotationDriftReport(rotations);
   }

@@ -190,7 +190,15 @@ public final class SecretEndpoints {
       dev.rekey.api.ScheduleDestroyRequest req = c.optionalBody(dev.rekey.api.ScheduleDestroyRequest.class);
       pendingDays = req == null ? null : req.pendingDays();
     }
-    return Views.secret(secrets.changeVersion(c.namespace(), c.keyName(), version, action, pendingDays));
+    boolean force = "true".equals(c.query("force"));
+    SecretService.GuardedChange done = secrets.changeVersion(c.namespace(), c.keyName(), version, action, pendingDays,
+        force);
+    if (!done.overriddenConsumers().isEmpty()) {
+      // A forced override of consumers still on the version: the audit record names them.
+      c.auditDetails("{\"action\":\"" + action.wireName() + "\",\"forced\":true,\"consumers\":[\""
+          + String.join("\",\"", done.overriddenConsumers()) + "\"]}");
+    }
+    return Views.secret(done.secret());
   }
 
   private Object setGuardrail(Call c) {

@@ -2,6 +2,8 @@ package dev.rekey.server.consumer;
 
 import dev.rekey.core.audit.AuditEvent;
 import dev.rekey.core.auth.Action;
+import dev.rekey.core.consumer.BindingSubject;
+import dev.rekey.core.consumer.BindingTargets;
 import dev.rekey.core.consumer.ConsumerHookSecretRewrap;
 import dev.rekey.core.consumer.ConsumerNotifier;
 import dev.rekey.core.consumer.ConsumerPropagation;
@@ -11,6 +13,7 @@ import dev.rekey.core.consumer.ConsumerVersionUsers;
 import dev.rekey.core.consumer.ObservationBuffer;
 import dev.rekey.core.root.RootOfTrust;
 import dev.rekey.core.service.KeyService;
+import dev.rekey.core.service.SecretService;
 import dev.rekey.server.api.ConsumerEndpoints;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.AuditSink;
@@ -24,22 +27,27 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Consumers on one server: the registry, propagation of rotations (hung off the webhook dispatcher,
- * inside its fan-out transaction), observation of key uses from the audit stream, the guard that
- * keeps versions in use from being retired, hook calls (same retry and timeout settings as webhooks)
+ * inside its fan-out transaction), observation of key uses and secret reads from the audit stream,
+ * the guard that keeps key and secret versions in use from being retired, hook calls (same retry and timeout settings as webhooks)
  * and the background worker. {@link #close()} stops the worker and the HTTP client.
  */
 public final class Consumers implements AutoCloseable {
   /** Operations whose audited version is the one the caller uses now (decrypt and verify read old data). */
   private static final Set<String> OBSERVED = Set.of(Action.ENCRYPT.wireName(), Action.DATAKEY.wireName(),
       Action.REWRAP.wireName(), Action.SIGN.wireName(), Action.MAC.wireName());
+  private static final String SECRET_READ = Action.SECRET_READ.wireName();
 
   private final ConsumerService service;
   private final ObservationBuffer observations;
   private final ConsumerWorker worker;
   private final JdkWebhookTransport transport;
+  private final Store store;
+  private final Clock clock;
 
   private Consumers(ConsumerService service, ObservationBuffer observations, ConsumerWorker worker,
-      JdkWebhookTransport transport) {
+      JdkWebhookTransport transport, Store store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
     this.service = service;
     this.observations = observations;
     this.worker = worker;
@@ -50,7 +58,8 @@ public final class Consumers implements AutoCloseable {
   public static Consumers start(Store store, RootOfTrust root, KeyService keys, Webhooks webhooks,
       BooleanSupplier ready, Clock clock, WebhookSettings settings) {
     root.alsoRewrap(new ConsumerHookSecretRewrap(store.consumers()));
-    ConsumerService service = new ConsumerService(store.consumers(), store.keys(), store.transactions(),
+    ConsumerService service = new ConsumerService(store.consumers(),
+        new BindingTargets(store.keys(), store.secrets()), store.transactions(),
         store.events(), root::keyring, clock);
     ConsumerPropagation propagation = new ConsumerPropagation(store.consumers(), store.transactions(), store.events(),
         clock);
@@ -63,14 +72,19 @@ public final class Consumers implements AutoCloseable {
     ObservationBuffer observations = new ObservationBuffer();
     ConsumerWorker worker = new ConsumerWorker(propagation, notifier, observations, ready, settings.senders())
         .start(settings.poll());
-    return new Consumers(service, observations, worker, transport);
+    return new Consumers(service, observations, worker, transport, store, clock);
+  }
+
+  /** Guards secret versions: retiring, disabling or destroying one that bound consumers use needs force. */
+  public void guard(SecretService secrets) {
+    secrets.guardVersions(new ConsumerVersionUsers(store.consumers(), clock, BindingSubject.Kind.SECRET));
   }
 
   public void register(ApiRouter router) {
     new ConsumerEndpoints(service).register(router);
   }
 
-  /** An audit sink that also notes which key version each caller used, then passes the event on. */
+  /** An audit sink that also notes which key or secret version each caller used, then passes the event on. */
   public AuditSink observing(AuditSink next) {
     return event -> {
       note(event);
@@ -79,8 +93,14 @@ public final class Consumers implements AutoCloseable {
   }
 
   private void note(AuditEvent e) {
-    if ("allowed".equals(e.outcome()) && e.version() > 0 && OBSERVED.contains(e.action())) {
+    if (!"allowed".equals(e.outcome()) || e.version() <= 0 || e.keyName() == null) {
+      return;
+    }
+    if (OBSERVED.contains(e.action())) {
       observations.offer(e.namespace(), e.principal(), e.keyName(), e.version(), e.time());
+    } else if (SECRET_READ.equals(e.action())) {
+      // The version a secret read returned: what the caller's consumer holds now (no write per read).
+      observations.offer(e.namespace(), e.principal(), BindingSubject.secret(e.keyName()), e.version(), e.time());
     }
   }
 
