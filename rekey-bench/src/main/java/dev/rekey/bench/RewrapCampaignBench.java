@@ -88,6 +88,7 @@ public final class RewrapCampaignBench {
     RewrapCampaign c = campaigns.start("default", "tenants", null, batch, 0L, "api");
     runner.claim();
     runner.runToEnd(c.id());
+    runner.close();
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpu = (processCpuNanos() - cpuStart) / 1e9;
     RewrapCampaign done = store.campaigns().find(c.id()).orElseThrow();
