@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A re-wrap campaign survives SIGKILL: the dev server runs as its own JVM, a throttled campaign is
- * killed half-way, and after a restart on the same data directory it resumes from its checkpoint
+ * A re-wrap campaign survives SIGKILL: the dev server runs as its own JVM, a campaign (throttled,
+ * or unthrottled with its next page prepared ahead) is killed part-way, and after a restart on the same data directory it resumes from its checkpoint
  * and completes. Afterwards every DEK decrypts to the key it was created with, and each stored row
  * was re-wrapped exactly once (row version 1, KEK version 2, marked by that campaign).
  */
@@ -29,6 +29,20 @@ class RewrapCrashE2eTest {
 
   @Test
   void campaignKilledMidway_resumesAfterRestart_noDekLostOrDoubleWrapped(@TempDir Path dir) throws Exception {
+    killMidwayAndResume(dir, 10, 100L);
+  }
+
+  /**
+   * Unthrottled, batches of one: every batch's page was read and re-wrapped ahead by the prefetch
+   * thread while the previous batch committed, so the kill lands with a prepared page in memory.
+   */
+  @Test
+  void unthrottledCampaignKilledMidway_withPagesPreparedAhead_resumes_noDekLostOrDoubleWrapped(@TempDir Path dir)
+      throws Exception {
+    killMidwayAndResume(dir, 1, 0L);
+  }
+
+  private void killMidwayAndResume(Path dir, int batchSize, long delayMillis) throws Exception {
     Path data = Files.createDirectories(dir.resolve("data"));
     Path log = dir.resolve("server.log");
     int port = E2e.freePort();
@@ -47,7 +61,7 @@ class RewrapCrashE2eTest {
         keys.put("tenant-" + i, client.fetchDek("tenants", "tenant-" + i, null).plaintext());
       }
       client.rotateKey("tenants", true);
-      CampaignView started = client.startRewrapCampaign("tenants", null, 10, 100L);
+      CampaignView started = client.startRewrapCampaign("tenants", null, batchSize, delayMillis);
       campaignId = started.id();
       assertThat(started.total()).isEqualTo(DEKS);
       long id = campaignId;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * each after its own throttle delay, so a slow campaign does not hold up another. While a campaign
  * waits, the worker looks at it once per poll interval, so a shorter delay, a pause or a lost lease
  * takes effect within a second. Does nothing while sealed. {@link #close()} stops it after
- * the batch in flight and gives the leases back.
+ * the batch in flight, gives the leases back and stops the runner's prefetch thread.
  */
 final class RewrapWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RewrapWorker.class);
@@ -164,5 +164,6 @@ final class RewrapWorker implements AutoCloseable {
         LOG.warn("could not release the lease of re-wrap campaign {}: {}", id, e.getMessage());
       }
     }
+    runner.close();
   }
 }

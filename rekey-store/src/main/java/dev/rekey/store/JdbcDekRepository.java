@@ -200,7 +200,10 @@ final class JdbcDekRepository implements DekRepository, StoredDekVersions {
     try (PreparedStatement ps = c.prepareStatement("UPDATE deks AS d SET wrapped = u.w, kek_version = ?,"
         + " row_version = d.row_version + 1, rewrap_campaign = ?"
         + " FROM unnest(?::bigint[], ?::bigint[], ?::bytea[]) AS u(id, rv, w)"
-        + " WHERE d.id = u.id AND d.row_version = u.rv AND d.namespace = ? AND d.kek = ? AND d.kek_version = ?")) {
+        // '|| ''': not an index condition, so each row is found by its primary key (an int8 B-tree)
+        // rather than through deks_by_kek (namespace, kek, id), whose wider keys cost a third more per row
+        + " WHERE d.id = u.id AND d.row_version = u.rv AND d.namespace || '' = ? AND d.kek || '' = ?"
+        + " AND d.kek_version = ?")) {
       ps.setInt(1, t.to());
       setNullableLong(ps, 2, t.campaign());
       ps.setArray(3, idArray);

@@ -278,6 +278,35 @@ abstract class RewrapCampaignContract extends StoreContract {
   }
 
   @Test
+  void aRowChangedAfterTheNextPageWasReadAhead_isNotOverwritten_andEveryDekIsRewrappedOnce() {
+    createDeks(30);
+    node.keys.rotate(NS, KEK, true);
+    RewrapCampaign c = node.campaigns.start(NS, KEK, null, null, null, "api");
+    node.runner.claim();
+    // The first batch starts reading and re-wrapping the second page ahead, outside its transaction.
+    assertThat(node.runner.batch(c.id(), 0).step()).isEqualTo(Step.BATCH);
+    StoredDek inNextPage = store.deks().latest(NS, KEK, "t14").orElseThrow();
+    assertThat(inNextPage.kekVersion()).isEqualTo(1);
+    // Another writer changes a row of that page (same KEK version, new row version).
+    assertThat(store.transactions().inTransaction(() -> store.deks().rewrap(NS, KEK, 1, List.of(
+        new dev.rekey.core.port.DekRepository.Rewrapped(inNextPage.id(), inNextPage.rowVersion(),
+            inNextPage.wrapped())), 1, null))).isEqualTo(1);
+
+    node.runner.runToEnd(c.id());
+
+    RewrapCampaign finished = campaign(c.id());
+    assertThat(finished.state()).isEqualTo(CampaignState.COMPLETED);
+    assertThat(finished.done()).isEqualTo(30);
+    assertThat(all()).allSatisfy(d -> {
+      assertThat(d.kekVersion()).isEqualTo(2);
+      assertThat(d.rowVersion()).isEqualTo(d.tenant().equals("t14") ? 2 : 1);
+      assertThat(d.rewrapCampaign()).isEqualTo(c.id());
+    });
+    assertThat(store.deks().countWrapped(NS, KEK, 1, 2)).isZero();
+    assertEveryDekDecryptsToItsOriginal();
+  }
+
+  @Test
   void aDekThatDoesNotUnwrap_failsTheCampaign_naming_itsRow() {
     createDeks(3);
     node.keys.rotate(NS, KEK, true);

@@ -31,8 +31,14 @@ import java.util.Optional;
  * at any point leaves either the whole batch with its checkpoint or neither, and no DEK is
  * skipped or re-wrapped twice. The last forward batch completes the campaign and appends its
  * {@code RewrapCampaignCompleted} event in the same transaction.
+ *
+ * <p>Forward batches of an unthrottled campaign are pipelined: while a batch is written and
+ * committed, a {@link BatchPrefetcher} thread reads the next page and re-wraps it. The next batch
+ * takes that page only if the campaign's checkpoint still equals the position it was read after,
+ * and writes it with the same conditional update; otherwise it reads the page itself as before.
+ * {@link #close()} stops that thread.
  */
-public final class RewrapCampaignRunner {
+public final class RewrapCampaignRunner implements AutoCloseable {
   private final CampaignRepository campaigns;
   private final DekRepository deks;
   private final Transactions transactions;
@@ -43,6 +49,7 @@ public final class RewrapCampaignRunner {
   private final Duration lease;
   private final String owner;
   private static final int PARALLEL_THRESHOLD = 2000;
+  private final BatchPrefetcher prefetcher = new BatchPrefetcher();
 
   /** What a call to {@link #step} did. */
   public enum Step {
@@ -97,28 +104,36 @@ public final class RewrapCampaignRunner {
    */
   public Result batch(long id, long waitedNanos) {
     long t0 = System.nanoTime();
+    // waited for before the transaction begins: on SQLite it would otherwise hold the write slot
+    BatchPrefetcher.Prepared ahead = prefetcher.take(id);
+    Result result = null;
     try {
-      return transactions.inTransaction(() -> {
+      result = transactions.inTransaction(() -> {
         Instant now = clock.instant();
         RewrapCampaign c = campaigns.holdForBatch(id, owner, now.plus(lease)).orElse(null);
         if (c == null) {
           return new Result(Step.STOPPED, id, 0);
         }
-        RewrapCampaign next = c.state() == CampaignState.RUNNING ? forward(c, waitedNanos, t0, now)
+        RewrapCampaign next = c.state() == CampaignState.RUNNING ? forward(c, ahead, waitedNanos, t0, now)
             : rollback(c, waitedNanos, t0, now);
         if (!campaigns.saveProgress(next, owner)) {
           throw RekeyException.concurrentModification("lost the lease of campaign " + id);
         }
         return new Result(next.state().runnable() ? Step.BATCH : Step.STOPPED, id, next.delayMillis());
       });
+      return result;
     } catch (CampaignFailure f) {
       fail(id, f.getMessage());
-      return new Result(Step.STOPPED, id, 0);
+      return result = new Result(Step.STOPPED, id, 0);
     } catch (RekeyException e) {
       if (e.code() == ErrorCode.CONCURRENT_MODIFICATION) {
-        return new Result(Step.BATCH, id, 0);
+        return result = new Result(Step.BATCH, id, 0);
       }
       throw e;
+    } finally {
+      if (result == null || result.step() != Step.BATCH) {
+        prefetcher.discard(id);
+      }
     }
   }
 
@@ -136,10 +151,18 @@ public final class RewrapCampaignRunner {
 
   /** Gives up this node's lease on {@code id} (on shutdown). */
   public void release(long id) {
+    prefetcher.discard(id);
     campaigns.release(id, owner);
   }
 
-  private RewrapCampaign forward(RewrapCampaign c, long waited, long t0, Instant now) {
+  /** Stops the thread that prepares pages ahead; batches still run, reading their pages themselves. */
+  @Override
+  public void close() {
+    prefetcher.close();
+  }
+
+  private RewrapCampaign forward(RewrapCampaign c, BatchPrefetcher.Prepared ahead, long waited, long t0,
+      Instant now) {
     Key key = cache.refresh(c.namespace(), c.kek()).key();
     KeyVersion from = key.version(c.fromVersion()).orElseThrow();
     KeyVersion to = key.version(c.toVersion()).orElseThrow();
@@ -151,8 +174,16 @@ public final class RewrapCampaignRunner {
       throw new CampaignFailure("target version " + to.number() + " of key '" + c.kek() + "' became "
           + to.state().wireName());
     }
-    List<StoredDek> page = deks.page(c.namespace(), c.kek(), c.fromVersion(), null, c.checkpoint(), c.batchSize());
-    long lastId = rewrap(c, page, c.fromVersion(), to, c.id());
+    BatchPrefetcher.Request request = new BatchPrefetcher.Request(c.id(), c.fromVersion(), to.number(),
+        c.checkpoint(), c.batchSize());
+    boolean usable = ahead != null && ahead.request().equals(request);
+    List<StoredDek> page = usable ? ahead.page()
+        : deks.page(c.namespace(), c.kek(), c.fromVersion(), null, c.checkpoint(), c.batchSize());
+    if (page.size() == c.batchSize() && c.delayMillis() == 0) {
+      prepareNext(c, new BatchPrefetcher.Request(c.id(), c.fromVersion(), to.number(), lastId(page), c.batchSize()));
+    }
+    Rewrapped[] rows = usable ? ahead.rows() : rewrapAll(c, page, to, true);
+    long lastId = write(c, page, rows, c.fromVersion(), to, c.id());
     RewrapCampaign next = c.afterForwardBatch(lastId, page.size(), waited + System.nanoTime() - t0, now);
     if (page.size() < c.batchSize()) {
       long stragglers = deks.countWrapped(c.namespace(), c.kek(), c.fromVersion(), c.fromVersion() + 1);
@@ -174,7 +205,7 @@ public final class RewrapCampaignRunner {
     KeyVersion from = key.version(c.fromVersion()).orElseThrow();
     List<StoredDek> page = deks.page(c.namespace(), c.kek(), c.toVersion(), c.id(), c.rollbackCheckpoint(),
         c.batchSize());
-    long lastId = rewrap(c, page, c.toVersion(), from, null);
+    long lastId = write(c, page, rewrapAll(c, page, from, true), c.toVersion(), from, null);
     RewrapCampaign next = c.afterRollbackBatch(lastId, page.size(), waited + System.nanoTime() - t0, now);
     if (page.size() < c.batchSize()) {
       next = next.moveTo(CampaignState.CANCELLED, now, null);
@@ -182,19 +213,42 @@ public final class RewrapCampaignRunner {
     return next;
   }
 
-  /** Re-wraps {@code page} to {@code target}; returns the last row id. Every row must still be as read. */
-  private long rewrap(RewrapCampaign c, List<StoredDek> page, int source, KeyVersion target, Long marker) {
-    if (page.isEmpty()) {
-      return 0;
-    }
-    KeyCache.Entry kek = cipher.kekWithVersion(c.namespace(), c.kek(), Math.max(c.fromVersion(), c.toVersion()));
-    // All unwraps first, then all wraps: each AES key schedule is computed once per thread and
-    // batch, not per DEK. Large batches use the common pool too (the database waits meanwhile).
+  /**
+   * Reads and re-wraps the page {@code next} names on the prefetch thread, outside any transaction,
+   * with sequential crypto: the other core is busy writing the current batch meanwhile.
+   */
+  private void prepareNext(RewrapCampaign c, BatchPrefetcher.Request next) {
+    String namespace = c.namespace();
+    String kek = c.kek();
+    int keyVersion = Math.max(c.fromVersion(), c.toVersion());
+    prefetcher.start(next, () -> {
+      List<StoredDek> page = deks.page(namespace, kek, next.source(), null, next.afterId(), next.limit());
+      KeyVersion target = cipher.kekWithVersion(namespace, kek, keyVersion).key().version(next.target()).orElseThrow();
+      return new BatchPrefetcher.Prepared(next, page, rewrapAll(namespace, kek, keyVersion, page, target, false));
+    });
+  }
+
+  private Rewrapped[] rewrapAll(RewrapCampaign c, List<StoredDek> page, KeyVersion target, boolean parallel) {
+    return rewrapAll(c.namespace(), c.kek(), Math.max(c.fromVersion(), c.toVersion()), page, target, parallel);
+  }
+
+  /**
+   * Unwraps every row of {@code page} and wraps it again with {@code target}: all unwraps first,
+   * then all wraps, so each AES key schedule is computed once per thread and batch, not per DEK.
+   * With {@code parallel}, large pages use the common pool too. The plaintexts are zeroed before
+   * this returns.
+   */
+  private Rewrapped[] rewrapAll(String namespace, String kekName, int keyVersion, List<StoredDek> page,
+      KeyVersion target, boolean parallel) {
     int n = page.size();
-    byte[][] plain = new byte[n][];
     Rewrapped[] out = new Rewrapped[n];
+    if (n == 0) {
+      return out;
+    }
+    KeyCache.Entry kek = cipher.kekWithVersion(namespace, kekName, keyVersion);
+    byte[][] plain = new byte[n][];
     try {
-      each(n, i -> {
+      each(n, parallel, i -> {
         StoredDek d = page.get(i);
         try {
           plain[i] = cipher.unwrap(kek, d);
@@ -203,7 +257,7 @@ public final class RewrapCampaignRunner {
               + d.version() + ") does not unwrap with version " + d.kekVersion());
         }
       });
-      each(n, i -> {
+      each(n, parallel, i -> {
         StoredDek d = page.get(i);
         out[i] = new Rewrapped(d.id(), d.rowVersion(), cipher.wrap(kek, target, d.tenant(), d.version(), plain[i]));
       });
@@ -214,17 +268,34 @@ public final class RewrapCampaignRunner {
         }
       }
     }
-    int updated = deks.rewrap(c.namespace(), c.kek(), source, Arrays.asList(out), target.number(), marker);
-    if (updated != n) {
+    return out;
+  }
+
+  /**
+   * Writes re-wrapped {@code rows} (of {@code page}, wrapped by {@code source}) as wrapped by
+   * {@code target}; returns the last row id. Every row must still be as read, or the batch fails
+   * with a concurrent modification (and is retried).
+   */
+  private long write(RewrapCampaign c, List<StoredDek> page, Rewrapped[] rows, int source, KeyVersion target,
+      Long marker) {
+    if (page.isEmpty()) {
+      return 0;
+    }
+    int updated = deks.rewrap(c.namespace(), c.kek(), source, Arrays.asList(rows), target.number(), marker);
+    if (updated != rows.length) {
       throw RekeyException.concurrentModification("data keys changed during a batch of campaign " + c.id());
     }
-    return page.get(page.size() - 1).id();
+    return lastId(page);
+  }
+
+  private static long lastId(List<StoredDek> page) {
+    return page.isEmpty() ? 0 : page.get(page.size() - 1).id();
   }
 
   /** Runs {@code work} for 0..n-1, in parallel when there is enough of it to pay for the hand-off. */
-  private static void each(int n, java.util.function.IntConsumer work) {
+  private static void each(int n, boolean parallel, java.util.function.IntConsumer work) {
     java.util.stream.IntStream range = java.util.stream.IntStream.range(0, n);
-    (n >= PARALLEL_THRESHOLD ? range.parallel() : range).forEach(work);
+    (parallel && n >= PARALLEL_THRESHOLD ? range.parallel() : range).forEach(work);
   }
 
   private void fail(long id, String message) {
