@@ -31,16 +31,19 @@ final class Shutdown implements AutoCloseable {
   /** Stops everything recorded, newest first; safe to call twice (the second call does nothing). */
   @Override
   public void close() {
+    boolean interrupted = false;
     while (!started.isEmpty()) {
       Started s = started.pop();
       try {
         s.stop().run();
       } catch (Exception e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
+        // Interrupted while waiting for one step: still stop the others, then restore the flag.
+        interrupted |= e instanceof InterruptedException;
         LOG.warn("{} did not close cleanly: {}", s.name(), e.toString());
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }
