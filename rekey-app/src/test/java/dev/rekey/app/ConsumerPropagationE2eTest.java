@@ -148,7 +148,7 @@ class ConsumerPropagationE2eTest {
       events.add(r);
       return 204;
     }, Executors.newSingleThreadExecutor());
-    client.createWebhook(subscriber, List.of("ConsumerRotationOverdue", "ConsumerRotationCompleted"), null, null);
+    client.webhooks().create(subscriber, List.of("ConsumerRotationOverdue", "ConsumerRotationCompleted"), null, null);
 
     rekey("key", "create", "orders", "--tag", "team=payments");
     rekey("consumer", "policy", "orders", "--deadline", "PT5S");
@@ -310,7 +310,7 @@ class ConsumerPropagationE2eTest {
     assertThat(client.getKey("payments").versions()).extracting(v -> v.state()).containsExactly("primary", "pending");
     assertThat(validated).contains("good dev.rekey.ConsumerValidationRequested");
     assertThat(rekey("events", "list", "--type", "RotationFailed").out()).contains("keys/payments/versions/2");
-    assertThat(client.events("RotationFailed", null, 10).events().get(0).data()).containsEntry("consumers", "bad");
+    assertThat(client.webhooks().events("RotationFailed", null, 10).events().get(0).data()).containsEntry("consumers", "bad");
 
     failValidation.set(0);
     rekey("key", "rotate", "payments");

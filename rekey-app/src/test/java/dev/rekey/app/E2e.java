@@ -30,8 +30,8 @@ final class E2e {
   /** A production-mode server (not dev) on a free port with the given storage and seal. */
   static ServerConfig config(Path dataDir, ServerConfig.StorageSettings storage, ServerConfig.SealSettings seal,
       Duration cacheTtl) {
-    return new ServerConfig("127.0.0.1", 0, dataDir, storage, seal, null, false, null, cacheTtl, Duration.ofDays(1),
-        ServerConfig.DEFAULT_MAX_REQUEST_BYTES, 2, ServerConfig.DEFAULT_JWKS_OVERLAP);
+    return ServerConfig.builder().host("127.0.0.1").port(0).dataDir(dataDir).storage(storage).seal(seal)
+        .cacheTtl(cacheTtl).eventLoops(2).build();
   }
 
   static ServerConfig.StorageSettings sqlite(Path dataDir) {

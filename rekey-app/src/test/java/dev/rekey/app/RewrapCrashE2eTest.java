@@ -57,17 +57,17 @@ class RewrapCrashE2eTest {
       RekeyClient client = E2e.client(url, E2e.ROOT_TOKEN);
       client.createKey("tenants", null, null);
       for (int i = 0; i < DEKS; i++) {
-        client.createDek("tenants", "tenant-" + i);
-        keys.put("tenant-" + i, client.fetchDek("tenants", "tenant-" + i, null).plaintext());
+        client.deks().create("tenants", "tenant-" + i);
+        keys.put("tenant-" + i, client.deks().fetch("tenants", "tenant-" + i, null).plaintext());
       }
       client.rotateKey("tenants", true);
-      CampaignView started = client.startRewrapCampaign("tenants", null, batchSize, delayMillis);
+      CampaignView started = client.rewrapCampaigns().start("tenants", null, batchSize, delayMillis);
       campaignId = started.id();
       assertThat(started.total()).isEqualTo(DEKS);
       long id = campaignId;
       E2e.await("the campaign is a quarter done", Duration.ofSeconds(60),
-          () -> client.rewrapCampaign(id).done() >= DEKS / 4);
-      doneBeforeKill = client.rewrapCampaign(id).done();
+          () -> client.rewrapCampaigns().get(id).done() >= DEKS / 4);
+      doneBeforeKill = client.rewrapCampaigns().get(id).done();
     } finally {
       process.destroyForcibly();
       assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -78,12 +78,12 @@ class RewrapCrashE2eTest {
       RekeyClient client = E2e.client(restarted, E2e.ROOT_TOKEN);
       long id = campaignId;
       E2e.await("the campaign completes after the restart", Duration.ofSeconds(60),
-          () -> "completed".equals(client.rewrapCampaign(id).state()));
-      CampaignView done = client.rewrapCampaign(id);
+          () -> "completed".equals(client.rewrapCampaigns().get(id).state()));
+      CampaignView done = client.rewrapCampaigns().get(id);
       assertThat(done.done()).isEqualTo(DEKS);
       assertThat(done.remaining()).isZero();
       for (Map.Entry<String, String> e : keys.entrySet()) {
-        var dek = client.fetchDek("tenants", e.getKey(), null);
+        var dek = client.deks().fetch("tenants", e.getKey(), null);
         assertThat(dek.kekVersion()).isEqualTo(2);
         assertThat(dek.plaintext()).as(e.getKey()).isEqualTo(e.getValue());
       }

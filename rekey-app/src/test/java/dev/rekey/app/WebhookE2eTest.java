@@ -121,9 +121,9 @@ class WebhookE2eTest {
     E2e.Run events = rekey("events", "list", "--type", "KeyNewVersionCreated");
     assertThat(events.out()).contains("keys/other/versions/2", "keys/orders/versions/2");
     RekeyClient client = E2e.client(server, ROOT_TOKEN);
-    E2e.await("deliveries recorded", Duration.ofSeconds(10), () -> client.webhookDeliveries(hookId, null, null)
+    E2e.await("deliveries recorded", Duration.ofSeconds(10), () -> client.webhooks().deliveries(hookId, null, null)
         .deliveries().stream().allMatch(d -> d.status().equals("delivered")));
-    List<DeliveryView> deliveries = client.webhookDeliveries(hookId, null, null).deliveries();
+    List<DeliveryView> deliveries = client.webhooks().deliveries(hookId, null, null).deliveries();
     assertThat(deliveries).hasSize(2).allSatisfy(d -> {
       assertThat(d.attempts()).isEqualTo(1);
       assertThat(d.lastStatus()).isEqualTo(204);
@@ -145,7 +145,7 @@ class WebhookE2eTest {
     assertThat(signatureValid(secret, received.get(3))).isFalse();
 
     rekey("webhook", "delete", hookId);
-    assertThat(client.listWebhooks(null, null).webhooks()).isEmpty();
+    assertThat(client.webhooks().list(null, null).webhooks()).isEmpty();
   }
 
   @Test
@@ -153,13 +153,13 @@ class WebhookE2eTest {
     RekeyClient root = E2e.client(server, ROOT_TOKEN);
     String limited = root.createToken("ns-admin", List.of(new GrantView("admin", "default", "*")), null).token();
     RekeyClient client = E2e.client(server, limited);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.listWebhooks(null, null))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.webhooks().list(null, null))
         .isInstanceOf(RekeyClientException.class).hasMessageContaining("every namespace");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.createWebhook("ftp://x/", null, null, null))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.webhooks().create("ftp://x/", null, null, null))
         .isInstanceOf(RekeyClientException.class).hasMessageContaining("every namespace");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> root.createWebhook("ftp://x/", null, null, null))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> root.webhooks().create("ftp://x/", null, null, null))
         .isInstanceOf(RekeyClientException.class).hasMessageContaining("http:// or https://");
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> root.createWebhook("https://x.test/",
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> root.webhooks().create("https://x.test/",
         List.of("KeyDeleted"), null, null)).isInstanceOf(RekeyClientException.class)
         .hasMessageContaining("unknown event type 'KeyDeleted'");
   }

@@ -67,7 +67,7 @@ class WebhookTwoNodePostgresE2eTest {
         RekeyClient nodeA = E2e.client(a, rootToken);
         RekeyClient nodeB = E2e.client(b, rootToken);
         String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
-        String secret = nodeA.createWebhook(url, List.of("KeyNewVersionCreated"), null, null).secret();
+        String secret = nodeA.webhooks().create(url, List.of("KeyNewVersionCreated"), null, null).secret();
 
         for (int i = 0; i < KEYS; i++) {
           (i % 2 == 0 ? nodeA : nodeB).createKey("k" + i, null, Map.of());

@@ -18,7 +18,7 @@ final class CampaignCommands extends CliCommand {
       @Option(names = "--active", description = "Only campaigns in progress.") boolean active,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
     if (id != null) {
-      CampaignView c = client().rewrapCampaign(id);
+      CampaignView c = client().rewrapCampaigns().get(id);
       if (json) {
         printJson(c);
       } else {
@@ -29,7 +29,7 @@ final class CampaignCommands extends CliCommand {
     List<CampaignView> all = new ArrayList<>();
     long after = 0;
     while (true) {
-      CampaignList page = client().rewrapCampaigns(after, active, null);
+      CampaignList page = client().rewrapCampaigns().list(after, active, null);
       all.addAll(page.campaigns());
       if (page.nextAfter() == null || page.campaigns().isEmpty()) {
         break;
@@ -58,25 +58,25 @@ final class CampaignCommands extends CliCommand {
           Integer batchSize,
       @Option(names = "--delay-ms", paramLabel = "MS", description = "Pause between batches (default 0).") Long delay,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    return done(json, client().startRewrapCampaign(key, from, batchSize, delay), "Started");
+    return done(json, client().rewrapCampaigns().start(key, from, batchSize, delay), "Started");
   }
 
   @Command(name = "pause", description = "Pause a running campaign.")
   int pause(@Parameters(paramLabel = "ID") long id,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    return done(json, client().pauseRewrapCampaign(id), "Paused");
+    return done(json, client().rewrapCampaigns().pause(id), "Paused");
   }
 
   @Command(name = "resume", description = "Resume a paused campaign.")
   int resume(@Parameters(paramLabel = "ID") long id,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    return done(json, client().resumeRewrapCampaign(id), "Resumed");
+    return done(json, client().rewrapCampaigns().resume(id), "Resumed");
   }
 
   @Command(name = "cancel", description = "Cancel a campaign and roll back what it re-wrapped.")
   int cancel(@Parameters(paramLabel = "ID") long id,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    return done(json, client().cancelRewrapCampaign(id), "Cancelling");
+    return done(json, client().rewrapCampaigns().cancel(id), "Cancelling");
   }
 
   @Command(name = "throttle", description = "Change a campaign's batch size or pace.")
@@ -91,7 +91,7 @@ final class CampaignCommands extends CliCommand {
     if (delay != null && rate != null) {
       throw usage("--delay-ms and --batches-per-second are exclusive");
     }
-    return done(json, client().throttleRewrapCampaign(id, batchSize, delay, rate), "Throttled");
+    return done(json, client().rewrapCampaigns().throttle(id, batchSize, delay, rate), "Throttled");
   }
 
   private int done(boolean json, CampaignView c, String verb) {

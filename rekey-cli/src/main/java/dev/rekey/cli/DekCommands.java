@@ -18,7 +18,7 @@ final class DekCommands extends CliCommand {
   int create(@Parameters(index = "0", paramLabel = "KEY") String key,
       @Parameters(index = "1", paramLabel = "TENANT") String tenant,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    DekView d = client().createDek(key, tenant);
+    DekView d = client().deks().create(key, tenant);
     return print(json, d, "Created");
   }
 
@@ -26,7 +26,7 @@ final class DekCommands extends CliCommand {
   int rotate(@Parameters(index = "0", paramLabel = "KEY") String key,
       @Parameters(index = "1", paramLabel = "TENANT") String tenant,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    return print(json, client().rotateDek(key, tenant), "Rotated");
+    return print(json, client().deks().rotate(key, tenant), "Rotated");
   }
 
   @Command(name = "get", description = "Print a tenant's data key in the clear (base64).")
@@ -35,7 +35,7 @@ final class DekCommands extends CliCommand {
       @Option(names = "--version", paramLabel = "N", description = "The DEK version (default: the latest).")
           Integer version,
       @Option(names = "--json", description = "Print the server's JSON (with versions).") boolean json) {
-    DekPlaintext d = client().fetchDek(key, tenant, version);
+    DekPlaintext d = client().deks().fetch(key, tenant, version);
     if (json) {
       printJson(d);
     } else {
@@ -48,7 +48,7 @@ final class DekCommands extends CliCommand {
   int show(@Parameters(index = "0", paramLabel = "KEY") String key,
       @Parameters(index = "1", paramLabel = "TENANT") String tenant,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    return print(json, client().getDek(key, tenant), null);
+    return print(json, client().deks().get(key, tenant), null);
   }
 
   @Command(name = "list", description = "List the tenants' data keys under KEY (metadata only).")
@@ -58,7 +58,7 @@ final class DekCommands extends CliCommand {
     List<DekView> all = new java.util.ArrayList<>();
     String after = null;
     do {
-      DekList page = client.listDeks(key, after, null);
+      DekList page = client.deks().list(key, after, null);
       all.addAll(page.deks());
       after = page.deks().isEmpty() ? null : page.nextAfter();
     } while (after != null);

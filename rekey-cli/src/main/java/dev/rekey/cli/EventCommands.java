@@ -17,7 +17,7 @@ final class EventCommands extends CliCommand {
       @Option(names = "--before", paramLabel = "SEQ", description = "Only events before this seq (paging).") Long before,
       @Option(names = "--limit", paramLabel = "N", description = "At most N (default 100).") Integer limit,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    EventList page = client().events(type, before, limit);
+    EventList page = client().webhooks().events(type, before, limit);
     if (json) {
       printJson(page);
       return 0;

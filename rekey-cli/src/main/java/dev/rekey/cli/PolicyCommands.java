@@ -26,7 +26,7 @@ final class PolicyCommands extends CliCommand {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    PolicyDiff diff = client().applyPolicies(policies, dryRun);
+    PolicyDiff diff = client().policies().apply(policies, dryRun);
     if (json) {
       printJson(diff);
       return 0;
@@ -64,7 +64,7 @@ final class PolicyCommands extends CliCommand {
       return 0;
     }
     Table table = new Table("SCOPE", "SCHEDULE", "LIFETIME", "DUAL-RUNNING", "AUTO-RETIRE", "KEEP");
-    for (PolicySpec p : client().listPolicies().policies()) {
+    for (PolicySpec p : client().policies().list().policies()) {
       table.row(p.scope(), schedule(p), orDash(p.versionLifetime()), orDash(p.dualRunning()),
           orDash(p.autoRetire()), orDash(p.retiredToKeep()));
     }
@@ -75,7 +75,7 @@ final class PolicyCommands extends CliCommand {
   @Command(name = "show", description = "Show one policy: SCOPE is key:NS/NAME, namespace:NS or type:TYPE.")
   int show(@Parameters(paramLabel = "SCOPE") String scope,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    PolicySpec p = client().getPolicy(scope);
+    PolicySpec p = client().policies().get(scope);
     if (json) {
       printJson(p);
       return 0;
@@ -95,7 +95,7 @@ final class PolicyCommands extends CliCommand {
 
   @Command(name = "delete", description = "Delete one policy.")
   int delete(@Parameters(paramLabel = "SCOPE") String scope) {
-    client().deletePolicy(scope);
+    client().policies().delete(scope);
     out().println("Deleted policy " + scope);
     return 0;
   }

@@ -16,7 +16,7 @@ final class RotationCommands extends CliCommand {
       printJson(client().requestJson("GET", PolicyPaths.ROTATION_STATUS, null));
       return 0;
     }
-    RotationStatus s = client().rotationStatus();
+    RotationStatus s = client().policies().rotationStatus();
     out().println("now: " + s.now());
     section("Due", s.due());
     section("Overdue", s.overdue());

@@ -27,7 +27,7 @@ final class WebhookCommands extends CliCommand {
       @Option(names = "--tag", paramLabel = "K=V", description = "Only events of keys with this tag (repeatable;"
           + " all must match).") Map<String, String> tags,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    WebhookView w = client().createWebhook(url, eventTypes, namespace, tags);
+    WebhookView w = client().webhooks().create(url, eventTypes, namespace, tags);
     if (json) {
       printJson(w);
       return 0;
@@ -42,7 +42,7 @@ final class WebhookCommands extends CliCommand {
     List<WebhookView> all = new ArrayList<>();
     String after = null;
     do {
-      WebhookList page = client().listWebhooks(after, null);
+      WebhookList page = client().webhooks().list(after, null);
       List<WebhookView> hooks = page.webhooks() == null ? List.of() : page.webhooks();
       all.addAll(hooks);
       after = hooks.isEmpty() ? null : page.nextAfter();
@@ -62,7 +62,7 @@ final class WebhookCommands extends CliCommand {
   @Command(name = "show", description = "Show one subscription (never its secret).")
   int show(@Parameters(paramLabel = "ID") String id,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    WebhookView w = client().getWebhook(id);
+    WebhookView w = client().webhooks().get(id);
     if (json) {
       printJson(w);
       return 0;
@@ -73,7 +73,7 @@ final class WebhookCommands extends CliCommand {
 
   @Command(name = "delete", description = "Delete a subscription and its deliveries.")
   int delete(@Parameters(paramLabel = "ID") String id) {
-    client().deleteWebhook(id);
+    client().webhooks().delete(id);
     out().println("Deleted webhook " + id);
     return 0;
   }
@@ -81,7 +81,7 @@ final class WebhookCommands extends CliCommand {
   @Command(name = "rotate-secret", description = "Replace the signing secret; prints the new one (shown only once).")
   int rotateSecret(@Parameters(paramLabel = "ID") String id,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    WebhookView w = client().rotateWebhookSecret(id);
+    WebhookView w = client().webhooks().rotateSecret(id);
     if (json) {
       printJson(w);
       return 0;
@@ -93,14 +93,14 @@ final class WebhookCommands extends CliCommand {
 
   @Command(name = "enable", description = "Enable a subscription.")
   int enable(@Parameters(paramLabel = "ID") String id) {
-    client().setWebhookEnabled(id, true);
+    client().webhooks().setEnabled(id, true);
     out().println("Enabled webhook " + id);
     return 0;
   }
 
   @Command(name = "disable", description = "Disable a subscription: no new deliveries, pending ones are dead-lettered.")
   int disable(@Parameters(paramLabel = "ID") String id) {
-    client().setWebhookEnabled(id, false);
+    client().webhooks().setEnabled(id, false);
     out().println("Disabled webhook " + id);
     return 0;
   }
@@ -110,7 +110,7 @@ final class WebhookCommands extends CliCommand {
   int deliveries(@Parameters(paramLabel = "ID") String id,
       @Option(names = "--limit", paramLabel = "N", description = "At most N (default 100).") Integer limit,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    DeliveryList page = client().webhookDeliveries(id, null, limit);
+    DeliveryList page = client().webhooks().deliveries(id, null, limit);
     if (json) {
       printJson(page);
       return 0;
@@ -128,7 +128,7 @@ final class WebhookCommands extends CliCommand {
   @Command(name = "redeliver", description = "Send a delivered or dead-lettered delivery again.")
   int redeliver(@Parameters(index = "0", paramLabel = "ID") String id,
       @Parameters(index = "1", paramLabel = "DELIVERY") String delivery) {
-    DeliveryView d = client().redeliver(id, delivery);
+    DeliveryView d = client().webhooks().redeliver(id, delivery);
     out().println("Redelivering " + d.id() + " (" + d.status() + ")");
     return 0;
   }

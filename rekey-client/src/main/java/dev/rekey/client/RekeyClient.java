@@ -2,26 +2,6 @@ package dev.rekey.client;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.rekey.api.DeliveryList;
-import dev.rekey.api.DeliveryView;
-import dev.rekey.api.EventList;
-import dev.rekey.api.WebhookCreateRequest;
-import dev.rekey.api.WebhookList;
-import dev.rekey.api.WebhookView;
-import dev.rekey.api.PolicyDiff;
-import dev.rekey.api.PolicyFile;
-import dev.rekey.api.PolicyList;
-import dev.rekey.api.PolicyPaths;
-import dev.rekey.api.PolicySpec;
-import dev.rekey.api.RotationStatus;
-import dev.rekey.api.CampaignList;
-import dev.rekey.api.CampaignView;
-import dev.rekey.api.CreateDekRequest;
-import dev.rekey.api.DekList;
-import dev.rekey.api.DekPlaintext;
-import dev.rekey.api.DekView;
-import dev.rekey.api.StartCampaignRequest;
-import dev.rekey.api.ThrottleCampaignRequest;
 import dev.rekey.api.ApiPaths;
 import dev.rekey.api.AuditRecordList;
 import dev.rekey.api.AuditVerifyResponse;
@@ -78,18 +58,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Java SDK for the Rekey REST API v1 (docs/api.md): one method per endpoint. Thread-safe;
- * build one and share it. Binary values are byte arrays here and base64 on the wire. Every
+ * The Java SDK for the Rekey REST API v1 (docs/api.md): one method per endpoint. Keys, their
+ * cryptography, tokens, audit and the seal are here; other areas have a client of their own,
+ * reached from this one and sharing its connection, token and namespace: {@link #secrets()},
+ * {@link #consumers()}, {@link #webhooks()}, {@link #policies()}, {@link #deks()} and
+ * {@link #rewrapCampaigns()}. Thread-safe; build one and share it. Binary values are byte arrays here and base64 on the wire. Every
  * failure is a {@link RekeyClientException} (a {@link RekeyConnectionException} when there was no
  * answer). {@link #toString()} never shows the token.
  */
 public final class RekeyClient {
   private final Transport transport;
   private final String namespace;
+  private final ApiCalls calls;
 
   RekeyClient(Transport transport, String namespace) {
     this.transport = transport;
     this.namespace = namespace;
+    this.calls = new ApiCalls(transport, namespace);
   }
 
   public static RekeyClientBuilder builder() {
@@ -118,6 +103,26 @@ public final class RekeyClient {
   /** Consumers of keys, their bindings and propagation, in this client's namespace. */
   public ConsumersClient consumers() {
     return new ConsumersClient(transport, namespace);
+  }
+
+  /** Webhook subscriptions, their deliveries and the lifecycle events, in this client's namespace. */
+  public WebhooksClient webhooks() {
+    return new WebhooksClient(calls);
+  }
+
+  /** Rotation policies and the rotation scheduler's status. */
+  public PoliciesClient policies() {
+    return new PoliciesClient(calls);
+  }
+
+  /** Tenants' data keys held by the server, in this client's namespace. */
+  public DeksClient deks() {
+    return new DeksClient(calls);
+  }
+
+  /** Re-wrap campaigns of stored data keys, in this client's namespace. */
+  public RewrapCampaignsClient rewrapCampaigns() {
+    return new RewrapCampaignsClient(calls);
   }
 
   public String address() {
@@ -308,18 +313,18 @@ public final class RekeyClient {
 
   /** Encrypts up to 1000 items; results in order, a failed item carries {@code error}. */
   public List<EncryptResult> encryptBatch(String name, List<EncryptItem> items) {
-    return batch(ApiPaths.keyOperation(name, "encrypt"), EncryptRequest.ofBatch(items),
+    return calls.batch(ApiPaths.keyOperation(name, "encrypt"), EncryptRequest.ofBatch(items),
         new TypeReference<BatchResponse<EncryptResult>>() {});
   }
 
   /** Decrypts up to 1000 items; decode a result's plaintext with {@link #plaintextOf}. */
   public List<DecryptResult> decryptBatch(String name, List<CiphertextItem> items) {
-    return batch(ApiPaths.keyOperation(name, "decrypt"), DecryptRequest.ofBatch(items),
+    return calls.batch(ApiPaths.keyOperation(name, "decrypt"), DecryptRequest.ofBatch(items),
         new TypeReference<BatchResponse<DecryptResult>>() {});
   }
 
   public List<EncryptResult> rewrapBatch(String name, List<CiphertextItem> items) {
-    return batch(ApiPaths.keyOperation(name, "rewrap"), RewrapRequest.ofBatch(items),
+    return calls.batch(ApiPaths.keyOperation(name, "rewrap"), RewrapRequest.ofBatch(items),
         new TypeReference<BatchResponse<EncryptResult>>() {});
   }
 
@@ -432,12 +437,12 @@ public final class RekeyClient {
 
   /** The JWKS of one signing key of {@code namespace}; sent without the token (a public endpoint). */
   public Jwks jwks(String namespace, String name) {
-    return publicGet(ApiPaths.jwks(RekeyClientBuilder.requireNamespace(namespace), name), Jwks.class);
+    return calls.publicGet(ApiPaths.jwks(RekeyClientBuilder.requireNamespace(namespace), name), Jwks.class);
   }
 
   /** The JWKS of every signing key of {@code namespace}; sent without the token (a public endpoint). */
   public Jwks jwks(String namespace) {
-    return publicGet(ApiPaths.jwks(RekeyClientBuilder.requireNamespace(namespace)), Jwks.class);
+    return calls.publicGet(ApiPaths.jwks(RekeyClientBuilder.requireNamespace(namespace)), Jwks.class);
   }
 
   // ---- audit ----
@@ -456,59 +461,6 @@ public final class RekeyClient {
     return pathWithQuery(ApiPaths.AUDIT_RECORDS, "from", from, "limit", limit);
   }
 
-  // ---- webhooks and events ----
-
-  /** Creates a webhook subscription; the answer's {@code secret} ({@code whsec_...}) is shown only this once. */
-  public WebhookView createWebhook(WebhookCreateRequest request) {
-    return post(ApiPaths.WEBHOOKS, request, WebhookView.class);
-  }
-
-  /**
-   * Creates a webhook subscription: {@code eventTypes} (null or empty: all) such as
-   * {@code KeyNewVersionCreated}, {@code namespace} (null: all), {@code tags} (null: no tag filter).
-   */
-  public WebhookView createWebhook(String url, List<String> eventTypes, String namespace, Map<String, String> tags) {
-    return createWebhook(new WebhookCreateRequest(url, eventTypes, namespace, tags));
-  }
-
-  public WebhookView getWebhook(String id) {
-    return get(ApiPaths.webhook(id), WebhookView.class);
-  }
-
-  /** One page of subscriptions after the id {@code after} (null: from the start). */
-  public WebhookList listWebhooks(String after, Integer limit) {
-    return get(pathWithQuery(ApiPaths.WEBHOOKS, "after", after, "limit", limit), WebhookList.class);
-  }
-
-  public void deleteWebhook(String id) {
-    transport.send("DELETE", ApiPaths.webhook(id), namespace, null);
-  }
-
-  /** A new signing secret at once; the answer's {@code secret} is the only place it is shown. */
-  public WebhookView rotateWebhookSecret(String id) {
-    return post(ApiPaths.webhookAction(id, "rotate-secret"), null, WebhookView.class);
-  }
-
-  public WebhookView setWebhookEnabled(String id, boolean enabled) {
-    return post(ApiPaths.webhookAction(id, enabled ? "enable" : "disable"), null, WebhookView.class);
-  }
-
-  /** A subscription's deliveries, newest first, before the delivery id {@code before} (null: the newest). */
-  public DeliveryList webhookDeliveries(String id, String before, Integer limit) {
-    return get(pathWithQuery(ApiPaths.webhookAction(id, "deliveries"), "before", before, "limit", limit),
-        DeliveryList.class);
-  }
-
-  /** Sends a delivered or dead-lettered delivery again. */
-  public DeliveryView redeliver(String webhookId, String deliveryId) {
-    return post(ApiPaths.redeliver(webhookId, deliveryId), null, DeliveryView.class);
-  }
-
-  /** Recent lifecycle events, newest first; {@code type} (null: all) such as {@code KeyNewVersionCreated}. */
-  public EventList events(String type, Long before, Integer limit) {
-    return get(pathWithQuery(ApiPaths.EVENTS, "type", type, "before", before, "limit", limit), EventList.class);
-  }
-
   /** {@code base} with the non-null {@code name, value} pairs as a query string. */
   static String pathWithQuery(String base, Object... pairs) {
     StringBuilder path = new StringBuilder(base);
@@ -520,112 +472,6 @@ public final class RekeyClient {
       }
     }
     return path.toString();
-  }
-
-  // ---- rotation policies and the scheduler ----
-
-  /** Applies policies (policies as code); with {@code dryRun} only returns what would change. */
-  public PolicyDiff applyPolicies(List<PolicySpec> policies, boolean dryRun) {
-    return send("PUT", PolicyPaths.POLICIES, new PolicyFile(policies, dryRun), PolicyDiff.class);
-  }
-
-  public PolicyList listPolicies() {
-    return get(PolicyPaths.POLICIES, PolicyList.class);
-  }
-
-  /** The policy of {@code scope} ({@code key:ns/name}, {@code namespace:ns} or {@code type:aes256-gcm}). */
-  public PolicySpec getPolicy(String scope) {
-    return get(PolicyPaths.policy(scope), PolicySpec.class);
-  }
-
-  public void deletePolicy(String scope) {
-    transport.send("DELETE", PolicyPaths.policy(scope), namespace, null);
-  }
-
-  /** Rotations due, overdue and failed, and the calendar of the next 30 days. */
-  public RotationStatus rotationStatus() {
-    return get(PolicyPaths.ROTATION_STATUS, RotationStatus.class);
-  }
-
-  // ---- raw access ----
-
-  // ---- tenant data keys (server-held) ----
-
-  /** Creates version 1 of {@code tenant}'s data key under the key {@code name} (metadata only in the answer). */
-  public DekView createDek(String name, String tenant) {
-    return post(ApiPaths.deks(name), new CreateDekRequest(tenant), DekView.class);
-  }
-
-  /** Every version of the tenant's data key (metadata). */
-  public DekView getDek(String name, String tenant) {
-    return get(ApiPaths.dek(name, tenant), DekView.class);
-  }
-
-  /** Adds a new version of the tenant's data key; it becomes the one fetched by default. */
-  public DekView rotateDek(String name, String tenant) {
-    return post(ApiPaths.dek(name, tenant) + "/rotate", null, DekView.class);
-  }
-
-  /** One page of tenants' data keys under the key, after tenant {@code after} (null: from the start). */
-  public DekList listDeks(String name, String after, Integer limit) {
-    StringBuilder path = new StringBuilder(ApiPaths.deks(name));
-    char sep = '?';
-    if (after != null) {
-      path.append(sep).append("after=").append(ApiPaths.segment(after));
-      sep = '&';
-    }
-    if (limit != null) {
-      path.append(sep).append("limit=").append(limit);
-    }
-    return get(path.toString(), DekList.class);
-  }
-
-  /** The tenant's data key in the clear: the latest version, or {@code version}. */
-  public DekPlaintext fetchDek(String name, String tenant, Integer version) {
-    return get(ApiPaths.dek(name, tenant) + "/plaintext" + (version == null ? "" : "?version=" + version),
-        DekPlaintext.class);
-  }
-
-  /** The key bytes of a fetched data key; the caller owns (and should wipe) the array. */
-  public static byte[] dekBytes(DekPlaintext dek) {
-    return unb64(dek.plaintext());
-  }
-
-  // ---- re-wrap campaigns ----
-
-  /** Starts re-wrapping the stored data keys of key {@code name} to its primary; nulls take the server's defaults. */
-  public CampaignView startRewrapCampaign(String name, Integer fromVersion, Integer batchSize, Long delayMs) {
-    return post(ApiPaths.REWRAP_CAMPAIGNS, new StartCampaignRequest(name, fromVersion, batchSize, delayMs),
-        CampaignView.class);
-  }
-
-  public CampaignView rewrapCampaign(long id) {
-    return get(ApiPaths.campaign(id), CampaignView.class);
-  }
-
-  /** Campaigns of the namespace by id after {@code after} (0: from the start); {@code activeOnly}: not final ones. */
-  public CampaignList rewrapCampaigns(long after, boolean activeOnly, Integer limit) {
-    return get(ApiPaths.REWRAP_CAMPAIGNS + "?after=" + after + (activeOnly ? "&active=true" : "")
-        + (limit == null ? "" : "&limit=" + limit), CampaignList.class);
-  }
-
-  public CampaignView pauseRewrapCampaign(long id) {
-    return post(ApiPaths.campaign(id) + "/pause", null, CampaignView.class);
-  }
-
-  public CampaignView resumeRewrapCampaign(long id) {
-    return post(ApiPaths.campaign(id) + "/resume", null, CampaignView.class);
-  }
-
-  /** Cancels and rolls back what the campaign re-wrapped (refused once the old version may no longer decrypt). */
-  public CampaignView cancelRewrapCampaign(long id) {
-    return post(ApiPaths.campaign(id) + "/cancel", null, CampaignView.class);
-  }
-
-  /** Changes the batch size and throttle (delay between batches, or batches per second); nulls leave them. */
-  public CampaignView throttleRewrapCampaign(long id, Integer batchSize, Long delayMs, Double batchesPerSecond) {
-    return send("PATCH", ApiPaths.campaign(id), new ThrottleCampaignRequest(batchSize, delayMs, batchesPerSecond),
-        CampaignView.class);
   }
 
   /**
@@ -641,38 +487,22 @@ public final class RekeyClient {
     return "RekeyClient[address=" + transport.base() + ", namespace=" + namespace + ", token=redacted]";
   }
 
-  private <T> T get(String path, Class<T> type) {
-    return send("GET", path, null, type);
-  }
-
-  /** A GET of a public endpoint: neither token nor namespace header. */
-  private <T> T publicGet(String path, Class<T> type) {
-    return transport.read(transport.send("GET", path, namespace, null, false), type);
-  }
-
   private static void requireBytes(byte[] value, String what) {
     if (value == null) {
       throw new IllegalArgumentException(what + " must not be null");
     }
   }
 
+  private <T> T get(String path, Class<T> type) {
+    return calls.get(path, type);
+  }
+
   private <T> T post(String path, Object body, Class<T> type) {
-    return send("POST", path, body, type);
+    return calls.post(path, body, type);
   }
 
   private <T> T send(String method, String path, Object body, Class<T> type) {
-    return transport.read(transport.send(method, path, namespace, body), type);
-  }
-
-  private <T> List<T> batch(String path, Object body, TypeReference<BatchResponse<T>> type) {
-    String json = transport.send("POST", path, namespace, body);
-    try {
-      BatchResponse<T> response = transport.mapper().readValue(json, type);
-      return response.batchResults() == null ? List.of() : response.batchResults();
-    } catch (IOException e) {
-      throw new RekeyClientException(ErrorCode.INTERNAL, ErrorCode.INTERNAL.wire(), 0,
-          "unreadable batch answer from the server", null);
-    }
+    return calls.send(method, path, body, type);
   }
 
   static String b64(byte[] bytes) {

@@ -99,9 +99,7 @@ public final class ServerCommand implements Callable<Integer> {
     }
     ServerConfig cfg = new ConfigLoader().load(file);
     if (hostPort != null) {
-      cfg = new ServerConfig(hostPort[0], Integer.parseInt(hostPort[1]), cfg.dataDir(), cfg.storage(), cfg.seal(),
-          cfg.tls(), false, null, cfg.cacheTtl(), cfg.minimumDestroyWait(), cfg.maxRequestBytes(), cfg.eventLoops(), cfg.jwksOverlap(),
-          cfg.usage(), cfg.keyExportEnabled(), cfg.schedulerInterval());
+      cfg = cfg.toBuilder().host(hostPort[0]).port(Integer.parseInt(hostPort[1])).build();
     }
     return cfg;
   }

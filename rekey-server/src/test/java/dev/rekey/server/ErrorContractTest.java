@@ -36,9 +36,8 @@ class ErrorContractTest {
 
   @BeforeAll
   static void start() {
-    ServerConfig dev = ServerConfig.dev("127.0.0.1", 0, dir, ROOT).withCacheTtl(Duration.ZERO);
-    s = TestServer.start(new ServerConfig(dev.host(), 0, dev.dataDir(), dev.storage(), dev.seal(), null, true, ROOT,
-        dev.cacheTtl(), dev.minimumDestroyWait(), MAX_BYTES, 2, dev.jwksOverlap()));
+    s = TestServer.start(ServerConfig.dev("127.0.0.1", 0, dir, ROOT).toBuilder().cacheTtl(Duration.ZERO)
+        .maxRequestBytes(MAX_BYTES).eventLoops(2).build());
     s.createKey("aes-k", null);
     s.createKey("mac-k", "hmac-sha256");
     s.createKey("sd-k", null);

@@ -183,10 +183,11 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new InvalidConfigException("config " + file + " is not usable:\n  - " + String.join("\n  - ", problems));
     }
-    return new ServerConfig(host, port, dataDir, storage, seal, tls, false, null, cacheTtl,
-        Duration.ofDays(destroyDays), maxBytes, loops, jwksOverlap,
-        new ServerConfig.UsageSettings(flushInterval, metricsOpen),
-        raw.keyExport() != null && Boolean.TRUE.equals(raw.keyExport().enabled()), schedulerInterval);
+    return ServerConfig.builder().host(host).port(port).dataDir(dataDir).storage(storage).seal(seal).tls(tls)
+        .cacheTtl(cacheTtl).minimumDestroyWait(Duration.ofDays(destroyDays)).maxRequestBytes(maxBytes)
+        .eventLoops(loops).jwksOverlap(jwksOverlap).usage(new ServerConfig.UsageSettings(flushInterval, metricsOpen))
+        .keyExportEnabled(raw.keyExport() != null && Boolean.TRUE.equals(raw.keyExport().enabled()))
+        .schedulerInterval(schedulerInterval).build();
   }
 
   private ServerConfig.SealSettings seal(ConfigFile.Seal s, List<String> problems) {

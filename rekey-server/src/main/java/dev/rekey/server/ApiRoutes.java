@@ -1,0 +1,64 @@
+package dev.rekey.server;
+
+import dev.rekey.core.dek.DekService;
+import dev.rekey.core.service.CryptoService;
+import dev.rekey.core.service.JwtService;
+import dev.rekey.core.service.KeyExportService;
+import dev.rekey.core.service.GroupCommit;
+import dev.rekey.core.service.SigningService;
+import dev.rekey.core.root.RootOfTrust;
+import dev.rekey.server.api.AuditEndpoints;
+import dev.rekey.server.api.CampaignEndpoints;
+import dev.rekey.server.api.CryptoEndpoints;
+import dev.rekey.server.api.DekEndpoints;
+import dev.rekey.server.api.JwtEndpoints;
+import dev.rekey.server.api.KeyEndpoints;
+import dev.rekey.server.api.MetricsEndpoints;
+import dev.rekey.server.api.OpenApiDocument;
+import dev.rekey.server.api.PolicyEndpoints;
+import dev.rekey.server.api.SecretEndpoints;
+import dev.rekey.server.api.SigningEndpoints;
+import dev.rekey.server.api.SystemEndpoints;
+import dev.rekey.server.api.TokenEndpoints;
+import dev.rekey.server.config.ServerConfig;
+import dev.rekey.server.consumer.Consumers;
+import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.Json;
+import dev.rekey.server.metrics.Metrics;
+import dev.rekey.server.webhook.Webhooks;
+import dev.rekey.store.Store;
+import java.time.Clock;
+
+/**
+ * Registers every endpoint of the HTTP API on the router. The router tries routes in the order
+ * they are registered: the hot cryptographic ones come first.
+ */
+final class ApiRoutes {
+  private ApiRoutes() {}
+
+  /** What the endpoints need besides the core services. */
+  record Parts(Store store, RootOfTrust rootOfTrust, Webhooks webhooks, Consumers consumers,
+      GroupCommit secretWrites, Metrics metrics, Json json) {}
+
+  static void register(ApiRouter router, ServerServices services, Parts parts, ServerConfig config, Clock clock) {
+    Store store = parts.store();
+    new CryptoEndpoints(new CryptoService(services.cache())).register(router);
+    new SigningEndpoints(new SigningService(services.cache(), clock, config.jwksOverlap()), services.keys(),
+        parts.json()).register(router);
+    new JwtEndpoints(new JwtService(new SigningService(services.cache(), clock, config.jwksOverlap()), clock))
+        .register(router);
+    new SystemEndpoints(services.root()).register(router);
+    new TokenEndpoints(services.tokens()).register(router);
+    new KeyEndpoints(services.keys(), new KeyExportService(store.keys(), parts.rootOfTrust()::keyring,
+        config.keyExportEnabled()), services.usage()).register(router);
+    new SecretEndpoints(services.secrets(), services.secretRotations(), clock, parts.secretWrites()).register(router);
+    new AuditEndpoints(store.audit(), store.system(), parts.json()).register(router);
+    parts.webhooks().register(router);
+    new PolicyEndpoints(services.policies()).register(router);
+    new DekEndpoints(new DekService(store.deks(), services.cache(), clock)).register(router);
+    new CampaignEndpoints(services.campaigns()).register(router);
+    parts.consumers().register(router);
+    router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
+    new MetricsEndpoints(parts.metrics(), config.usage().metricsUnauthenticated()).register(router);
+  }
+}

@@ -1,0 +1,89 @@
+package dev.rekey.server;
+
+import dev.rekey.core.campaign.RewrapCampaign;
+import dev.rekey.core.campaign.RewrapCampaignService;
+import dev.rekey.core.policy.PolicyService;
+import dev.rekey.core.policy.RotationScheduler;
+import dev.rekey.core.policy.SchedulerConfig;
+import dev.rekey.core.root.RootOfTrust;
+import dev.rekey.core.secret.rotation.DualKeyRotator;
+import dev.rekey.core.secret.rotation.GeneratedRotator;
+import dev.rekey.core.secret.rotation.WebhookHmacRotator;
+import dev.rekey.core.service.KeyCache;
+import dev.rekey.core.service.KeyService;
+import dev.rekey.core.service.SecretCache;
+import dev.rekey.core.service.SecretRotationService;
+import dev.rekey.core.service.SecretService;
+import dev.rekey.core.service.TokenService;
+import dev.rekey.core.usage.UsageCounter;
+import dev.rekey.core.usage.UsageTracker;
+import dev.rekey.server.config.ServerConfig;
+import dev.rekey.server.rotators.ExternalHookRotator;
+import dev.rekey.server.rotators.PostgresRotator;
+import dev.rekey.server.webhook.JdkWebhookTransport;
+import dev.rekey.store.Store;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The core services of one server, wired over its store and root of trust. Nothing here runs on
+ * its own: background work and HTTP routes are started from these by {@link RekeyServer}.
+ */
+record ServerServices(
+    UsageCounter usageCounter,
+    UsageTracker usage,
+    KeyCache cache,
+    KeyService keys,
+    TokenService tokens,
+    RootLifecycle root,
+    SecretService secrets,
+    SecretRotationService secretRotations,
+    PolicyService policies,
+    RotationScheduler scheduler,
+    RewrapCampaignService campaigns) {
+
+  static ServerServices create(ServerConfig config, Store store, RootOfTrust rootOfTrust,
+      JdkWebhookTransport hookTransport, Clock clock) {
+    UsageCounter usageCounter = new UsageCounter(clock);
+    KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh,
+        usageCounter);
+    UsageTracker usage = new UsageTracker(usageCounter, store.usage());
+    KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache,
+        clock, config.minimumDestroyWait(), store.storedDekVersions());
+    TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
+    RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
+    SecretService secrets = new SecretService(store.secrets(), store.transactions(), store.events(),
+        rootOfTrust::keyring, clock, config.minimumDestroyWait(),
+        new SecretCache(store.secrets(), rootOfTrust::keyring, config.cacheTtl()));
+    root.alsoClear(secrets::clearCache);
+    SecretRotationService secretRotations = new SecretRotationService(secrets, store.secretRotations(),
+        store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),
+        new WebhookHmacRotator(), new PostgresRotator(), new ExternalHookRotator(hookTransport, clock)), clock,
+        nodeId(config));
+    SchedulerConfig schedulerConfig = SchedulerConfig.defaults(nodeId(config));
+    PolicyService policies = new PolicyService(store.policies(), store.schedules(), store.transactions(), clock,
+        schedulerConfig.overdueAfter());
+    RotationScheduler scheduler = new RotationScheduler(keys, new RotationScheduler.Stores(store.schedules(),
+        store.policies(), store.transactions(), store.events()), usage, clock, schedulerConfig);
+    RewrapCampaignService campaigns = new RewrapCampaignService(store.campaigns(), store.deks(), cache, clock,
+        RewrapCampaign.DEFAULT_BATCH_SIZE);
+    return new ServerServices(usageCounter, usage, cache, keys, tokens, root, secrets, secretRotations, policies,
+        scheduler, campaigns);
+  }
+
+  /**
+   * Names this node in leases: its host and data directory, stable across restarts, so a node
+   * restarted after a crash releases its own leftover leases at once (see
+   * SecretRotationService.recover); other nodes wait for a dead node's leases to expire.
+   */
+  private static String nodeId(ServerConfig config) {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown-host";
+    }
+    return host + ":" + (config.dataDir() == null ? config.address() : config.dataDir().toAbsolutePath().normalize());
+  }
+}
