@@ -76,7 +76,11 @@ final class HttpListeners {
         // No WebSockets here: without compression support Vert.x leaves the WebSocket extension
         // handler out of every connection's pipeline (one handler less per request and response).
         .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
-        .setHandle100ContinueAutomatically(true);
+        // 100 Continue is sent by the router once the declared size is acceptable, not before a 413.
+        .setHandle100ContinueAutomatically(false)
+        // HTTP/1.1 only: no cleartext HTTP/2 upgrade (the SDK and CLI speak HTTP/1.1, and a refused
+        // body closes the connection, which over HTTP/2 would abort other clients' streams).
+        .setHttp2ClearTextEnabled(false);
     if (config.tls() != null) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(config.tls().certFile().toString()).setKeyPath(config.tls().keyFile().toString()));

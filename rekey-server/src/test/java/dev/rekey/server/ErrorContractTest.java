@@ -87,6 +87,50 @@ class ErrorContractTest {
     }
   }
 
+  /** Percent-encoding the JDK's URI class would refuse, so it goes over a raw socket. */
+  @Test
+  void malformedQueryString_isInvalidRequest_notInternal() throws Exception {
+    java.net.URI base = java.net.URI.create(s.base);
+    for (String target : List.of("/v1/keys?limit=%zz", "/v1/keys?limit=%", "/v1/keys?x=%zz", "/v1/audit/records?from=%zz")) {
+      try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+        socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ROOT
+            + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(answer).as(target).startsWith("HTTP/1.1 400").contains("\"invalid_request\"");
+      }
+    }
+  }
+
+  /** {@code Expect: 100-continue}: a body over the limit is refused before the client uploads it; one within it is invited. */
+  @Test
+  void expectContinue_tooLargeGets413WithoutContinue_acceptableGetsContinueThenTheAnswer() throws Exception {
+    java.net.URI base = java.net.URI.create(s.base);
+    String head = "POST /v1/keys/aes-k/encrypt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ROOT
+        + "\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nConnection: close\r\n";
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.getOutputStream().write((head + "Content-Length: 2000000\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 413").doesNotContain("100 Continue");
+    }
+    byte[] body = "{\"plaintext\":\"aGVsbG8=\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.getOutputStream().write((head + "Content-Length: " + body.length + "\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] interim = new byte[25];
+      int read = 0;
+      while (read < interim.length) {
+        int n = socket.getInputStream().read(interim, read, interim.length - read);
+        assertThat(n).isPositive();
+        read += n;
+      }
+      assertThat(new String(interim, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+      socket.getOutputStream().write(body);
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 200").contains("\"ciphertext\"");
+    }
+  }
+
   @Test
   void malformedJson_isInvalidRequest_onEveryEndpoint() {
     for (BodyEndpoint e : bodyEndpoints) {

@@ -180,6 +180,24 @@ abstract class AuditContract extends StoreContract {
     assertThatChainIsIntact(store, 7);
   }
 
+  /** A NUL (from a request path, say) is normalized away: PostgreSQL cannot store it, and it must not fail a batch. */
+  @Test
+  void append_controlCharactersInText_areStoredReplaced_andTheBatchCommits() {
+    AuditEvent bystander = events("key.encrypt", 0, 1).get(0);
+    AuditEvent hostile = new AuditEvent(bystander.time(), "req-\u0000", null, null, "key.encrypt", "default",
+        "\u0000\n", 0, "denied", "unauthenticated", "10.0.0.1", null);
+
+    // as the audit log does: events are normalized before they are handed to the store
+    store.audit().append(List.of(dev.rekey.core.audit.AuditChain.normalize(bystander),
+        dev.rekey.core.audit.AuditChain.normalize(hostile)), dev.rekey.core.audit.AuditChain.INSTANCE);
+
+    List<AuditRecord> stored = store.audit().read(1, 10);
+    assertThat(stored).hasSize(2);
+    assertThat(stored.get(1).event().keyName()).isEqualTo("\uFFFD\uFFFD");
+    assertThat(stored.get(1).event().requestId()).isEqualTo("req-\uFFFD");
+    assertThat(dev.rekey.core.audit.AuditChain.recompute(stored.get(1))).isEqualTo(stored.get(1).hash());
+  }
+
   @Test
   void checkpoints_inserted_returnInSeqOrder() {
     AuditCheckpoint late = new AuditCheckpoint(20, "h20", t(2), "audit-key-1", "c2ln");

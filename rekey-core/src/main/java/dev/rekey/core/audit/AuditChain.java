@@ -23,8 +23,9 @@ import java.util.Objects;
  * length and the UTF-8 bytes, so null, empty and shifted values never collide.
  *
  * <p>Events are {@linkplain #normalize normalized} before chaining: times are truncated to whole
- * microseconds (what PostgreSQL and SQLite adapters can store exactly) and unpaired UTF-16
- * surrogates become U+FFFD (so the UTF-8 encoding is injective). A store must round-trip every
+ * microseconds (what PostgreSQL and SQLite adapters can store exactly), and unpaired UTF-16
+ * surrogates (so the UTF-8 encoding is injective) and C0 control characters (NUL cannot be stored
+ * in PostgreSQL text; none belongs in a log) become U+FFFD. A store must round-trip every
  * field of a normalized event exactly.
  *
  * <p>Stateless and thread-safe; {@link #INSTANCE} is the chainer to hand to
@@ -180,10 +181,10 @@ public final class AuditChain implements AuditChainer {
    */
   public static AuditEvent normalize(AuditEvent e) {
     Instant t = e.time().truncatedTo(ChronoUnit.MICROS);
-    boolean textOk = wellFormed(e.requestId()) && wellFormed(e.principal()) && wellFormed(e.tokenId())
-        && wellFormed(e.action()) && wellFormed(e.namespace()) && wellFormed(e.keyName())
-        && wellFormed(e.outcome()) && wellFormed(e.errorCode()) && wellFormed(e.clientAddress())
-        && wellFormed(e.details());
+    boolean textOk = normal(e.requestId()) && normal(e.principal()) && normal(e.tokenId())
+        && normal(e.action()) && normal(e.namespace()) && normal(e.keyName())
+        && normal(e.outcome()) && normal(e.errorCode()) && normal(e.clientAddress())
+        && normal(e.details());
     if (textOk) {
       return t.equals(e.time()) ? e : new AuditEvent(t, e.requestId(), e.principal(), e.tokenId(), e.action(),
           e.namespace(), e.keyName(), e.version(), e.outcome(), e.errorCode(), e.clientAddress(), e.details());
@@ -216,8 +217,21 @@ public final class AuditChain implements AuditChainer {
     return true;
   }
 
+  /** Well-formed and free of C0 control characters (a NUL, say, which PostgreSQL cannot store in text). */
+  private static boolean normal(String s) {
+    if (s == null) {
+      return true;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < 0x20) {
+        return false;
+      }
+    }
+    return wellFormed(s);
+  }
+
   private static String fix(String s) {
-    if (wellFormed(s)) {
+    if (normal(s)) {
       return s;
     }
     StringBuilder b = new StringBuilder(s.length());
@@ -225,7 +239,7 @@ public final class AuditChain implements AuditChainer {
       char c = s.charAt(i);
       if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
         b.append(c).append(s.charAt(++i));
-      } else if (Character.isSurrogate(c)) {
+      } else if (Character.isSurrogate(c) || c < 0x20) {
         b.append('\uFFFD');
       } else {
         b.append(c);

@@ -150,10 +150,15 @@ public final class SecretEndpoints {
     SecretService.Value v = secrets.read(c.namespace(), c.keyName(), label, number);
     c.auditVersion(v.version().number());
     try {
-      return RawJson.serialized(SecretValueJson.write(new SecretValueResponse(c.keyName(),
+      byte[] json = SecretValueJson.write(new SecretValueResponse(c.keyName(),
           v.version().number(), v.secret().labelsOf(v.version().number()), text(v.value()), Call.encode(v.value()),
           Views.time(v.version().lifecycle().createdAt()), Views.time(v.version().expiresAt()),
-          v.version().expiredAt(clock.instant()))));
+          v.version().expiredAt(clock.instant())));
+      try {
+        return RawJson.serialized(json);
+      } finally {
+        java.util.Arrays.fill(json, (byte) 0); // the answer holds its own copy
+      }
     } finally {
       java.util.Arrays.fill(v.value(), (byte) 0);
     }

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
@@ -80,8 +81,12 @@ public final class ApiRouter {
         match instanceof RouteTable.Found<Handler> found ? found.params() : java.util.Map.of());
     String declared = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (declared != null && tooLarge(declared)) {
-      refuseTooLarge(exchange);
+      refuseTooLarge(exchange); // before any 100 Continue: the client never uploads the body
       return;
+    }
+    String expect = request.getHeader(HttpHeaders.EXPECT);
+    if (expect != null && expect.equalsIgnoreCase("100-continue") && request.version() == HttpVersion.HTTP_1_1) {
+      request.response().writeContinue();
     }
     request.handler(chunk -> {
       if (exchange.refused) {
@@ -235,7 +240,7 @@ public final class ApiRouter {
         : error == ErrorCode.FORBIDDEN || error == ErrorCode.UNAUTHENTICATED ? "denied" : "failed";
     AuditEvent event = new AuditEvent(clock.instant(), requestId, principal == null ? null : principal.name(),
         principal == null ? null : principal.tokenId(), auditName, namespace,
-        call != null && call.auditedKey() != null ? call.auditedKey() : ctx.pathParam("name"),
+        call != null && call.auditedKey() != null ? call.auditedKey() : validNameOrNull(ctx.pathParam("name")),
         call == null ? 0 : call.auditedVersion(), outcome, error == null ? null : error.wire(),
         clientAddress(ctx), call == null ? null : call.auditedDetails());
     int finalStatus = status;
@@ -269,6 +274,23 @@ public final class ApiRouter {
   private void unrouted(Exchange ctx, RekeyException e) {
     Context context = vertx.getOrCreateContext();
     finish(ctx, context, requestId(ctx), "unrouted", true, null, safeNamespace(ctx), null, null, e);
+  }
+
+  /**
+   * The key name of the path as the audit record names it: only a valid name. Anything else (a NUL,
+   * control characters, {@code ../k}) was refused or never reached a key, and is not copied into
+   * the trail (log injection, and PostgreSQL cannot store a NUL: one such request would fail the
+   * whole audit batch).
+   */
+  private static String validNameOrNull(String name) {
+    if (name == null) {
+      return null;
+    }
+    try {
+      return dev.rekey.core.key.Names.keyName(name);
+    } catch (RekeyException invalid) {
+      return null;
+    }
   }
 
   private RekeyException asRekeyException(Throwable t, Exchange ctx) {

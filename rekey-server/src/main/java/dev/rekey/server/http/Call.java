@@ -66,8 +66,13 @@ public final class Call {
     ctx.response().putHeader(name, value);
   }
 
+  /** A query parameter; a query string that is not valid percent-encoding is a 400, not a 500. */
   public String query(String name) {
-    return ctx.request().getParam(name);
+    try {
+      return ctx.request().getParam(name);
+    } catch (IllegalArgumentException malformed) {
+      throw RekeyException.invalid("the query string is not valid percent-encoding");
+    }
   }
 
   public int intQuery(String name, int defaultValue, int min, int max) {

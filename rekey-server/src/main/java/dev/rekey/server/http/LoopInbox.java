@@ -45,7 +45,12 @@ final class LoopInbox {
   void post(Runnable task) {
     tasks.offer(task);
     if (scheduled.compareAndSet(false, true)) {
-      context.runOnContext(v -> drain());
+      try {
+        context.runOnContext(v -> drain());
+      } catch (RuntimeException e) {
+        scheduled.set(false); // never wedge the inbox: the next post tries again
+        throw e;
+      }
     }
   }
 
