@@ -36,7 +36,9 @@ final class LoopInbox {
     }
     LoopInbox inbox = PER_LOOP.get();
     if (inbox == null) {
-      inbox = new LoopInbox(context);
+      // the event loop's own context, not this request's duplicate (which later drains would inherit)
+      inbox = new LoopInbox(context instanceof io.vertx.core.internal.ContextInternal internal ? internal.unwrap()
+          : context);
       PER_LOOP.set(inbox);
     }
     return inbox;
