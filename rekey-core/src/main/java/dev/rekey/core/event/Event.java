@@ -38,7 +38,20 @@ public record Event(UUID id, EventType type, Instant time, String namespace, Str
 
   public static Event of(EventType type, Instant time, String namespace, String subject,
       Map<String, String> tags, Map<String, Object> data) {
-    return new Event(UUID.randomUUID(), type, time, namespace, subject, tags, data);
+    return new Event(timeOrderedId(time), type, time, namespace, subject, tags, data);
+  }
+
+  /**
+   * A version 7 UUID (RFC 9562): the event time's milliseconds in the top 48 bits, then 74 random
+   * bits from {@link UUID#randomUUID()} (a SecureRandom). Ids of later events sort after earlier
+   * ones, so the outbox's unique index on the id grows at its end instead of taking a write to a
+   * random page for every event.
+   */
+  static UUID timeOrderedId(Instant time) {
+    UUID random = UUID.randomUUID();
+    long millis = time.toEpochMilli() & 0xFFFF_FFFF_FFFFL;
+    long msb = (millis << 16) | 0x7000L | (random.getMostSignificantBits() & 0x0FFFL);
+    return new UUID(msb, random.getLeastSignificantBits()); // the random UUID's variant bits stay
   }
 
   /** The CloudEvents {@code source} of events about a namespace. */
