@@ -174,7 +174,7 @@ final class JdbcSecretRepository implements SecretRepository {
     }
     return tx.read("finding secrets wrapped by another root key", c -> {
       try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE s.id IN (SELECT DISTINCT secret_id"
-          + " FROM secret_versions WHERE material IS NOT NULL AND root_key_id <> ? ORDER BY secret_id LIMIT ?)"
+          + " FROM secret_versions WHERE material IS NOT NULL AND root_key_id <> ? LIMIT ?)"
           + " ORDER BY s.id, v.number")) {
         ps.setString(1, rootKeyId);
         ps.setInt(2, limit);
