@@ -5,7 +5,6 @@ import dev.rekey.core.audit.AuditLog;
 import dev.rekey.core.audit.AuditLogConfig;
 import dev.rekey.core.audit.AuditSigningKey;
 import dev.rekey.core.root.RootKeyring;
-import dev.rekey.core.service.GroupCommit;
 import dev.rekey.core.service.SecretCache;
 import dev.rekey.core.service.SecretRotationService;
 import dev.rekey.core.service.SecretService;
@@ -30,10 +29,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Durable secret writes in process, without HTTP: what the server does for {@code PUT
  * /v1/secrets/NAME}, on SQLite (WAL, synchronous=FULL). {@code clients} threads each put a new
- * version of one of {@code secrets} secrets (chosen at random) through the secrets group commit
- * (the put and the rotation-schedule check, as the endpoint submits them), wait for it, then
- * submit and wait for the request's audit record, as the router does. Prints puts per second and
- * the CPU time per put of the group-commit and audit-writer threads.
+ * version of one of {@code secrets} secrets (chosen at random) through the audit writer's group
+ * commit with the request's audit record (the put and the rotation-schedule check, as the endpoint
+ * submits them) and wait for it. Prints puts per second and the CPU time per put of the writer.
  *
  * <pre>java -cp rekey-bench/target/benchmarks.jar dev.rekey.bench.SecretWriteBench [seconds] [clients] [secrets]</pre>
  */
@@ -53,15 +51,14 @@ public final class SecretWriteBench {
       SecretRotationService rotations = new SecretRotationService(secrets, store.secretRotations(),
           store.transactions(), store.events(), List.of(), clock, "bench");
       AuditSigningKey signing = AuditSigningKey.generate();
-      AuditLog audit = AuditLog.start(store.audit(), () -> signing, AuditLogConfig.DEFAULTS, clock);
-      GroupCommit writes = GroupCommit.start(store.transactions(), "secrets");
+      AuditLog audit = AuditLog.start(store.audit(), store.transactions(), () -> signing, AuditLogConfig.DEFAULTS,
+          clock);
       try {
         byte[] value = "postgres://app:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx@db.internal:5432/app"
             .getBytes(StandardCharsets.UTF_8);
-        run(secrets, rotations, audit, writes, value, clients, secretCount, 5, false); // warm-up
-        run(secrets, rotations, audit, writes, value, clients, secretCount, seconds, true);
+        run(secrets, rotations, audit, value, clients, secretCount, 5, false); // warm-up
+        run(secrets, rotations, audit, value, clients, secretCount, seconds, true);
       } finally {
-        writes.close();
         audit.close();
       }
     } finally {
@@ -71,8 +68,7 @@ public final class SecretWriteBench {
     }
   }
 
-  private static void run(SecretService secrets, SecretRotationService rotations, AuditLog audit, GroupCommit writes,
-      byte[] value, int clients, int secretCount, int seconds, boolean report) throws InterruptedException {
+  private static void run(SecretService secrets, SecretRotationService rotations, AuditLog audit, byte[] value, int clients, int secretCount, int seconds, boolean report) throws InterruptedException {
     AtomicBoolean stop = new AtomicBoolean();
     LongAdder done = new LongAdder();
     List<Thread> threads = new ArrayList<>();
@@ -81,13 +77,16 @@ public final class SecretWriteBench {
         while (!stop.get()) {
           String name = "bench-" + ThreadLocalRandom.current().nextInt(secretCount);
           byte[] copy = value.clone();
-          var stored = writes.submit(() -> {
+          var outcome = audit.submitWrite(() -> {
             var s = secrets.put("default", name, copy, SecretService.PutOptions.DEFAULT);
             rotations.reschedule("default", name);
             return s;
-          }, secrets::publish).join();
-          audit.submit(new AuditEvent(Instant.now(), "req-" + Thread.currentThread().getId(), "root", "tok_bench",
-              "secret.write", "default", name, stored.latestVersion(), "allowed", null, "127.0.0.1", null)).join();
+          }, secrets::publish, (stored, failure) -> new AuditEvent(Instant.now(), "req-" + Thread.currentThread().getId(),
+              "root", "tok_bench", "secret.write", "default", name, stored == null ? 0 : stored.latestVersion(),
+              failure == null ? "allowed" : "failed", null, "127.0.0.1", null)).join();
+          if (outcome.failure() != null) {
+            throw new IllegalStateException("a put failed", outcome.failure());
+          }
           done.increment();
         }
       }, "client-" + i);
@@ -107,9 +106,10 @@ public final class SecretWriteBench {
       return;
     }
     long n = done.sum();
+    var stats = audit.stats();
     System.out.printf("puts=%d seconds=%.2f puts_per_s=%.0f clients=%d batches=%d mean_batch=%.1f%n", n, elapsed,
-        n / elapsed, clients, writes.batches(), (double) writes.units() / Math.max(1, writes.batches()));
-    for (String thread : List.of("rekey-group-commit-secrets", "rekey-audit-writer")) {
+        n / elapsed, clients, stats.batchesWritten(), (double) stats.recordsWritten() / Math.max(1, stats.batchesWritten()));
+    for (String thread : List.of("rekey-audit-writer")) {
       long used = cpu1.getOrDefault(thread, 0L) - cpu0.getOrDefault(thread, 0L);
       System.out.printf("  %s: %.1f us CPU per put (%.0f%% busy)%n", thread, used / 1e3 / n, 100.0 * used / 1e9 / elapsed);
     }

@@ -1,10 +1,10 @@
 package dev.rekey.server;
 
+import dev.rekey.core.audit.AuditLog;
 import dev.rekey.core.dek.DekService;
 import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.JwtService;
 import dev.rekey.core.service.KeyExportService;
-import dev.rekey.core.service.GroupCommit;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.root.RootOfTrust;
 import dev.rekey.server.api.AuditEndpoints;
@@ -38,7 +38,7 @@ final class ApiRoutes {
 
   /** What the endpoints need besides the core services. */
   record Parts(Store store, RootOfTrust rootOfTrust, Webhooks webhooks, Consumers consumers,
-      GroupCommit secretWrites, Metrics metrics, Json json) {}
+      AuditLog secretWrites, Metrics metrics, Json json) {}
 
   static void register(ApiRouter router, ServerServices services, Parts parts, ServerConfig config, Clock clock) {
     Store store = parts.store();

@@ -4,7 +4,6 @@ import dev.rekey.core.audit.AuditLog;
 import dev.rekey.core.audit.AuditLogConfig;
 import dev.rekey.core.audit.AuditSigningKey;
 import dev.rekey.core.root.RootOfTrust;
-import dev.rekey.core.service.GroupCommit;
 import dev.rekey.core.usage.UsageTracker;
 import dev.rekey.server.config.ServerConfig;
 import dev.rekey.server.consumer.Consumers;
@@ -99,16 +98,15 @@ public final class RekeyServer implements AutoCloseable {
 
       Vertx vertx = startVertx(config);
       shutdown.onClose("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-      AuditLog audit = AuditLog.start(store.audit(), () -> signingKey(store, rootOfTrust), AuditLogConfig.DEFAULTS,
-          clock);
+      // the audit writer also group-commits secret puts, each with its request's record
+      AuditLog audit = AuditLog.start(store.audit(), store.transactions(), () -> signingKey(store, rootOfTrust),
+          AuditLogConfig.DEFAULTS, clock);
       shutdown.onClose("audit log", audit::close);
-      GroupCommit secretWrites = GroupCommit.start(store.transactions(), "secrets");
-      shutdown.onClose("secret writes", secretWrites::close);
       Json json = new Json();
       ApiRouter router = new ApiRouter(vertx, json, services.tokens(), consumers.observing(audit::submit),
           services.root()::requireUnsealed, config.maxRequestBytes(), clock);
       ApiRoutes.register(router, services,
-          new ApiRoutes.Parts(store, rootOfTrust, webhooks, consumers, secretWrites, metrics, json), config, clock);
+          new ApiRoutes.Parts(store, rootOfTrust, webhooks, consumers, audit, metrics, json), config, clock);
       EngineMetrics.register(metrics, services.policies(), services.campaigns(), store.consumers(), clock);
       AuditMetrics.register(metrics, audit);
 

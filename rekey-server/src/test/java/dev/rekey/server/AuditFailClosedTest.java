@@ -63,6 +63,9 @@ class AuditFailClosedTest {
       assertRefused(s.get("/v1/keys", "rk_wrong"), "unauthenticated");
       assertRefused(s.get("/v1/nowhere", ROOT), "unrouted");
       assertRefused(s.post("/v1/keys", ROOT, "{\"name\":\"during-outage\",\"type\":\"nope\"}"), "bad create");
+      // a secret put commits with its own audit record: refused, and not stored either
+      assertRefused(s.req("PUT", "/v1/secrets/during-outage").token(ROOT).json("{\"value\":\"v1\"}").send(),
+          "secret put");
       // health is not audited and stays available
       assertThat(s.get("/v1/health", null).status()).isEqualTo(200);
     } finally {
@@ -70,6 +73,9 @@ class AuditFailClosedTest {
     }
     assertThat(s.post("/v1/keys/fc/decrypt", ROOT, "{\"ciphertext\":\"" + ct + "\"}").json().get("plaintext").asText())
         .isEqualTo(PLAIN_B64);
+    assertThat(s.get("/v1/secrets/during-outage", ROOT).status()).isEqualTo(404);
+    assertThat(s.req("PUT", "/v1/secrets/during-outage").token(ROOT).json("{\"value\":\"v1\"}").send().status())
+        .isEqualTo(201);
     TestServer.Resp verify = s.get("/v1/audit/verify", ROOT);
     assertThat(verify.status()).isEqualTo(200);
     assertThat(verify.json().get("valid").asBoolean()).as(verify.body()).isTrue();

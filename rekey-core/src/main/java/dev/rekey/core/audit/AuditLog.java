@@ -3,6 +3,7 @@ package dev.rekey.core.audit;
 import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.port.AuditRepository;
+import dev.rekey.core.port.Transactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +15,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * <p>Futures complete on the writer thread: dependent stages must not block and should hop to
  * their own executor (for Vert.x, {@code Future.fromCompletionStage(stage, context)}).
  *
+ * <p>{@link #submitWrite} queues a write together with the audit record of its request: the writer
+ * runs it in the batch's transaction (in a savepoint of its own, so a write that throws rolls back
+ * alone) and appends its record, saying how it ended, in the same commit. The request is then
+ * answered after one durable commit instead of two, and concurrent writes share their commits.
+ *
  * <p>The writer also stores a signed {@link AuditCheckpoint} of the last record it wrote every
  * {@code checkpointEveryRecords} records, when {@code checkpointInterval} has passed with unsigned
  * records (measured on the injected clock), and on {@link #close()}. A checkpoint that cannot be
@@ -49,6 +57,7 @@ public final class AuditLog implements AutoCloseable {
   private static final Pending WAKE_UP = new Pending(null, null);
 
   private final AuditRepository repository;
+  private final Transactions transactions;
   private final Supplier<AuditSigningKey> signingKeySource;
   private volatile AuditSigningKey signingKey;
   private final AuditLogConfig config;
@@ -72,19 +81,91 @@ public final class AuditLog implements AutoCloseable {
   private Instant lastCheckpointAt;
 
   /** One submission: identity equality, so the queue can remove exactly this one. */
-  private static final class Pending {
-    final AuditEvent event;
+  private static class Pending {
+    AuditEvent event;
     final CompletableFuture<AuditRecord> future;
 
     Pending(AuditEvent event, CompletableFuture<AuditRecord> future) {
       this.event = event;
       this.future = future;
     }
+
+    /** Runs the write this submission carries, if any, inside the batch's transaction. */
+    void runIn(Transactions transactions) {}
+
+    void committed(AuditRecord record) {
+      future.complete(record);
+    }
+
+    void failed(Throwable failure) {
+      future.completeExceptionally(failure);
+    }
   }
 
-  private AuditLog(AuditRepository repository, Supplier<AuditSigningKey> signingKeySource, AuditLogConfig config,
-      Clock clock) {
+  /** A write and its request's audit record, committed together. */
+  private static final class WritePending<T> extends Pending {
+    private final Supplier<T> work;
+    private final Consumer<? super T> afterCommit;
+    private final BiFunction<? super T, Throwable, AuditEvent> recordFor;
+    private final CompletableFuture<Audited<T>> outcome = new CompletableFuture<>();
+    private T result;
+    private Throwable failure;
+
+    WritePending(Supplier<T> work, Consumer<? super T> afterCommit,
+        BiFunction<? super T, Throwable, AuditEvent> recordFor) {
+      super(null, null);
+      this.work = work;
+      this.afterCommit = afterCommit;
+      this.recordFor = recordFor;
+    }
+
+    @Override
+    void runIn(Transactions transactions) {
+      result = null;
+      failure = null;
+      event = null;
+      try {
+        // the record is made inside the write's savepoint: a write without its record never commits
+        result = transactions.inTransaction(() -> {
+          T r = work.get();
+          event = Objects.requireNonNull(recordFor.apply(r, null), "audit record");
+          return r;
+        });
+      } catch (Throwable t) {
+        result = null;
+        failure = t;
+        try {
+          event = Objects.requireNonNull(recordFor.apply(null, t), "audit record");
+        } catch (RuntimeException e) {
+          event = null; // left out of the batch: failed below without a record
+          LOG.error("no audit record for a refused write; the request is refused", e);
+        }
+      }
+    }
+
+    @Override
+    void committed(AuditRecord record) {
+      if (failure == null) {
+        try {
+          afterCommit.accept(result);
+        } catch (RuntimeException e) {
+          // the write is durable; a cache that missed it reloads from the store
+          LOG.warn("after-commit step failed: {}", e.toString());
+        }
+      }
+      outcome.complete(new Audited<>(result, failure));
+    }
+
+    @Override
+    void failed(Throwable batchFailure) {
+      outcome.completeExceptionally(batchFailure);
+    }
+  }
+
+  private AuditLog(AuditRepository repository, Transactions transactions, Supplier<AuditSigningKey> signingKeySource,
+      AuditLogConfig config, Clock clock) {
     this.repository = Objects.requireNonNull(repository, "repository");
+    this.transactions = transactions;
     this.signingKeySource = Objects.requireNonNull(signingKeySource, "signingKeySource");
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -96,7 +177,7 @@ public final class AuditLog implements AutoCloseable {
   /** Starts the writer thread. Close the log to drain it, sign the tail and stop. */
   public static AuditLog start(AuditRepository repository, AuditSigningKey signingKey, AuditLogConfig config, Clock clock) {
     Objects.requireNonNull(signingKey, "signingKey");
-    AuditLog log = new AuditLog(repository, () -> signingKey, config, clock);
+    AuditLog log = new AuditLog(repository, null, () -> signingKey, config, clock);
     log.signingKey = signingKey;
     log.writer.start();
     return log;
@@ -110,7 +191,17 @@ public final class AuditLog implements AutoCloseable {
    */
   public static AuditLog start(AuditRepository repository, Supplier<AuditSigningKey> signingKeySource,
       AuditLogConfig config, Clock clock) {
-    AuditLog log = new AuditLog(repository, signingKeySource, config, clock);
+    return start(repository, null, signingKeySource, config, clock);
+  }
+
+  /**
+   * As {@link #start(AuditRepository, Supplier, AuditLogConfig, Clock)}, able to commit writes with
+   * their audit records ({@link #submitWrite}) in transactions of {@code transactions}, the store
+   * the repository belongs to.
+   */
+  public static AuditLog start(AuditRepository repository, Transactions transactions,
+      Supplier<AuditSigningKey> signingKeySource, AuditLogConfig config, Clock clock) {
+    AuditLog log = new AuditLog(repository, transactions, signingKeySource, config, clock);
     log.writer.start();
     return log;
   }
@@ -134,6 +225,39 @@ public final class AuditLog implements AutoCloseable {
       p.future.completeExceptionally(closedException());
     }
     return p.future;
+  }
+
+  /**
+   * Queues a write whose request's audit record commits with it; never blocks. The writer runs
+   * {@code work} in its own savepoint of the next batch's transaction and asks {@code recordFor}
+   * for the record: with the result when the write succeeded, with the exception when it threw
+   * (its changes are then rolled back). After the commit, {@code afterCommit} runs with a
+   * successful result on the writer thread (to publish it to caches), then the future completes
+   * with the {@link Audited} outcome. If the batch cannot commit, nothing of it is stored and the
+   * future fails with {@code AUDIT_UNAVAILABLE}; so does a full queue or a closed log.
+   *
+   * <p>{@code work} runs on the writer thread: it must be short and must not wait for this log.
+   */
+  public <T> CompletableFuture<Audited<T>> submitWrite(Supplier<T> work, Consumer<? super T> afterCommit,
+      BiFunction<? super T, Throwable, AuditEvent> recordFor) {
+    if (transactions == null) {
+      throw new IllegalStateException("this audit log was started without the store's transactions");
+    }
+    WritePending<T> p = new WritePending<>(Objects.requireNonNull(work, "work"),
+        Objects.requireNonNull(afterCommit, "afterCommit"), Objects.requireNonNull(recordFor, "recordFor"));
+    if (closing) {
+      rejected.increment();
+      return CompletableFuture.failedFuture(closedException());
+    }
+    if (!queue.offer(p)) {
+      rejected.increment();
+      return CompletableFuture.failedFuture(unavailable("the audit queue is full; the write was refused"));
+    }
+    if (terminated && queue.remove(p)) {
+      rejected.increment();
+      p.failed(closedException());
+    }
+    return p.outcome;
   }
 
   public AuditLogStats stats() {
@@ -197,27 +321,22 @@ public final class AuditLog implements AutoCloseable {
       for (Pending p; (p = queue.poll()) != null; ) {
         if (p != WAKE_UP) {
           rejected.increment();
-          p.future.completeExceptionally(closedException());
+          p.failed(closedException());
         }
       }
     }
   }
 
   private void write(List<Pending> batch, List<AuditEvent> events) {
-    events.clear();
     batch.removeIf(p -> p == WAKE_UP);
-    for (Pending p : batch) {
-      events.add(AuditChain.normalize(p.event)); // here, off the callers' threads
-    }
-    if (events.isEmpty()) {
+    if (batch.isEmpty()) {
       return;
     }
     List<AuditRecord> records;
     try {
-      records = repository.append(events, AuditChain.INSTANCE);
-      if (records.size() != events.size()) {
-        throw new IllegalStateException("append returned " + records.size() + " records for " + events.size() + " events");
-      }
+      records = batch.stream().anyMatch(p -> p instanceof WritePending<?>)
+          ? transactions.inTransaction(() -> runAndAppend(batch, events))
+          : append(batch, events);
     } catch (Throwable t) {
       failedBatches.incrementAndGet();
       failedRecords.addAndGet(batch.size());
@@ -225,18 +344,50 @@ public final class AuditLog implements AutoCloseable {
       RekeyException failure = new RekeyException(
           ErrorCode.AUDIT_UNAVAILABLE, "the audit record could not be written; the request was refused", t);
       for (Pending p : batch) {
-        p.future.completeExceptionally(failure);
+        p.failed(failure);
       }
       return;
     }
-    AuditRecord last = records.get(records.size() - 1);
-    unsignedHead = new ChainHead(last.seq(), last.hash());
-    unsignedRecords += records.size();
-    recordsWritten.addAndGet(records.size());
-    batchesWritten.incrementAndGet();
-    for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).future.complete(records.get(i));
+    if (!records.isEmpty()) {
+      AuditRecord last = records.get(records.size() - 1);
+      unsignedHead = new ChainHead(last.seq(), last.hash());
+      unsignedRecords += records.size();
+      recordsWritten.addAndGet(records.size());
     }
+    batchesWritten.incrementAndGet();
+    int next = 0;
+    for (Pending p : batch) {
+      if (p.event == null) {
+        p.failed(unavailable("the audit record could not be made; the request was refused"));
+      } else {
+        p.committed(records.get(next++));
+      }
+    }
+  }
+
+  /** In the batch's transaction: the writes, each in a savepoint, then every record in one append. */
+  private List<AuditRecord> runAndAppend(List<Pending> batch, List<AuditEvent> events) {
+    for (Pending p : batch) {
+      p.runIn(transactions);
+    }
+    return append(batch, events);
+  }
+
+  private List<AuditRecord> append(List<Pending> batch, List<AuditEvent> events) {
+    events.clear();
+    for (Pending p : batch) {
+      if (p.event != null) {
+        events.add(AuditChain.normalize(p.event)); // here, off the callers' threads
+      }
+    }
+    if (events.isEmpty()) {
+      return List.of();
+    }
+    List<AuditRecord> records = repository.append(events, AuditChain.INSTANCE);
+    if (records.size() != events.size()) {
+      throw new IllegalStateException("append returned " + records.size() + " records for " + events.size() + " events");
+    }
+    return records;
   }
 
   /** Records left unsigned by an earlier run (a crash) are covered by this log's first checkpoint. */

@@ -15,10 +15,10 @@ import dev.rekey.api.WebhookVerifyRequest;
 import dev.rekey.api.WebhookVerifyResponse;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Action;
+import dev.rekey.core.audit.AuditLog;
 import dev.rekey.core.secret.Secret;
 import dev.rekey.core.secret.SecretGuardrail;
 import dev.rekey.core.secret.SecretLabel;
-import dev.rekey.core.service.GroupCommit;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SecretRotationService;
 import dev.rekey.core.service.SecretService;
@@ -45,10 +45,13 @@ public final class SecretEndpoints {
   private final SecretService secrets;
   private final SecretRotationService rotations;
   private final Clock clock;
-  private final GroupCommit writes;
+  private final AuditLog writes;
 
-  /** Puts are group-committed by {@code writes}: acknowledged once their batch is durable. */
-  public SecretEndpoints(SecretService secrets, SecretRotationService rotations, Clock clock, GroupCommit writes) {
+  /**
+   * Puts are group-committed by the audit writer {@code writes}, each with its request's audit
+   * record: acknowledged once their batch is durable.
+   */
+  public SecretEndpoints(SecretService secrets, SecretRotationService rotations, Clock clock, AuditLog writes) {
     this.secrets = secrets;
     this.rotations = rotations;
     this.clock = clock;
@@ -121,8 +124,9 @@ public final class SecretEndpoints {
   }
 
   /**
-   * Queues the put (and the rotation schedule it may move) for the next group commit; the answer
-   * follows once the batch is durable. The worker thread does not wait for it.
+   * Queues the put (and the rotation schedule it may move) for the audit writer's next group
+   * commit, together with the request's audit record; the answer follows once the batch is
+   * durable. The worker thread does not wait for it.
    */
   private Object put(Call c) {
     SecretPutRequest req = c.body(SecretPutRequest.class);
@@ -131,16 +135,19 @@ public final class SecretEndpoints {
         duration("ttl", req.ttl()), Boolean.TRUE.equals(req.pending()), req.tags());
     String namespace = c.namespace();
     String name = c.keyName();
-    return writes.submit(() -> {
+    return writes.submitWrite(() -> {
       Secret stored = secrets.put(namespace, name, value, options);
       rotations.reschedule(namespace, name);
       return stored;
-    }, secrets::publish).whenComplete((stored, failure) -> java.util.Arrays.fill(value, (byte) 0))
-        .thenApply(stored -> {
-          c.auditVersion(stored.latestVersion());
-          // Version 1 only exists once: the put created the secret.
-          return stored.latestVersion() == 1 ? Reply.created(Views.secret(stored)) : Views.secret(stored);
-        });
+    }, secrets::publish, (stored, failure) -> {
+      if (stored != null) {
+        c.auditVersion(stored.latestVersion());
+      }
+      return c.auditRecord(failure);
+    }).whenComplete((done, failure) -> java.util.Arrays.fill(value, (byte) 0))
+        // Version 1 only exists once: the put created the secret.
+        .thenApply(done -> done.map(stored -> stored.latestVersion() == 1 ? Reply.created(Views.secret(stored))
+            : Views.secret(stored)));
   }
 
   private Object read(Call c) {

@@ -5,6 +5,7 @@ import dev.rekey.api.ErrorCode;
 import dev.rekey.api.ErrorDetail;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.audit.AuditEvent;
+import dev.rekey.core.audit.Audited;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.auth.Principal;
 import dev.rekey.core.key.Names;
@@ -182,10 +183,11 @@ public final class ApiRouter {
               + (action.onKey() ? " on " + namespace + "/" + (key == null ? "*" : key) : ""));
         }
       }
-      call = new Call(ctx, json, namespace, principal);
-      Call running = call;
       Principal who = principal;
       String ns = namespace;
+      call = new Call(ctx, json, namespace, principal, (self, failure) -> auditEvent(ctx, requestId, auditName, who, ns,
+          self, failure == null ? null : errorCode(failure)));
+      Call running = call;
       if (mode == Mode.BLOCKING) {
         vertx.executeBlocking(() -> endpoint.handle(running), false).onComplete(ar ->
             settle(ctx, context, requestId, auditName, audited, who, ns, running, ar.result(), ar.cause()));
@@ -213,6 +215,12 @@ public final class ApiRouter {
 
   private void finish(Exchange ctx, Context context, String requestId, String auditName, boolean audited,
       Principal principal, String namespace, Call call, Object result, Throwable failure) {
+    if (failure == null && result instanceof Audited<?> done) {
+      // a write whose audit record committed with it (AuditLog.submitWrite): answer, audit nothing more
+      audited = false;
+      result = done.value();
+      failure = done.failure();
+    }
     int status;
     byte[] body;
     String contentType = JSON;
@@ -236,13 +244,7 @@ public final class ApiRouter {
       send(ctx, requestId, status, body, contentType);
       return;
     }
-    String outcome = error == null ? "allowed"
-        : error == ErrorCode.FORBIDDEN || error == ErrorCode.UNAUTHENTICATED ? "denied" : "failed";
-    AuditEvent event = new AuditEvent(clock.instant(), requestId, principal == null ? null : principal.name(),
-        principal == null ? null : principal.tokenId(), auditName, namespace,
-        call != null && call.auditedKey() != null ? call.auditedKey() : validNameOrNull(ctx.pathParam("name")),
-        call == null ? 0 : call.auditedVersion(), outcome, error == null ? null : error.wire(),
-        clientAddress(ctx), call == null ? null : call.auditedDetails());
+    AuditEvent event = auditEvent(ctx, requestId, auditName, principal, namespace, call, error);
     int finalStatus = status;
     byte[] finalBody = body;
     String finalType = contentType;
@@ -271,6 +273,18 @@ public final class ApiRouter {
     }
   }
 
+  /** The request's audit record: who, what, on which key and version, and how it ended ({@code error} null: allowed). */
+  private AuditEvent auditEvent(Exchange ctx, String requestId, String auditName, Principal principal, String namespace,
+      Call call, ErrorCode error) {
+    String outcome = error == null ? "allowed"
+        : error == ErrorCode.FORBIDDEN || error == ErrorCode.UNAUTHENTICATED ? "denied" : "failed";
+    return new AuditEvent(clock.instant(), requestId, principal == null ? null : principal.name(),
+        principal == null ? null : principal.tokenId(), auditName, namespace,
+        call != null && call.auditedKey() != null ? call.auditedKey() : validNameOrNull(ctx.pathParam("name")),
+        call == null ? 0 : call.auditedVersion(), outcome, error == null ? null : error.wire(),
+        clientAddress(ctx), call == null ? null : call.auditedDetails());
+  }
+
   private void unrouted(Exchange ctx, RekeyException e) {
     Context context = vertx.getOrCreateContext();
     finish(ctx, context, requestId(ctx), "unrouted", true, null, safeNamespace(ctx), null, null, e);
@@ -291,6 +305,12 @@ public final class ApiRouter {
     } catch (RekeyException invalid) {
       return null;
     }
+  }
+
+  /** The wire error of a failure, as {@link #asRekeyException} answers it (without logging). */
+  private static ErrorCode errorCode(Throwable t) {
+    return t instanceof RekeyException e ? e.code()
+        : t.getCause() instanceof RekeyException e ? e.code() : ErrorCode.INTERNAL;
   }
 
   private RekeyException asRekeyException(Throwable t, Exchange ctx) {

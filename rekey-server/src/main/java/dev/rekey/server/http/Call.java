@@ -1,9 +1,11 @@
 package dev.rekey.server.http;
 
 import dev.rekey.core.RekeyException;
+import dev.rekey.core.audit.AuditEvent;
 import dev.rekey.core.auth.Principal;
 import dev.rekey.core.key.Names;
 import java.util.Base64;
+import java.util.function.BiFunction;
 
 /**
  * One API call as a handler sees it: path and query parameters, the parsed body, the caller, and
@@ -18,12 +20,15 @@ public final class Call {
   private String details;
   private String key;
   private byte[] bodyBytes;
+  private final BiFunction<Call, Throwable, AuditEvent> auditRecords;
 
-  Call(Exchange ctx, Json json, String namespace, Principal principal) {
+  Call(Exchange ctx, Json json, String namespace, Principal principal,
+      BiFunction<Call, Throwable, AuditEvent> auditRecords) {
     this.ctx = ctx;
     this.json = json;
     this.namespace = namespace;
     this.principal = principal;
+    this.auditRecords = auditRecords;
   }
 
   public String namespace() {
@@ -154,6 +159,15 @@ public final class Call {
   /** Non-sensitive facts for the audit trail (for example a batch size). */
   public void auditDetails(String d) {
     this.details = d;
+  }
+
+  /**
+   * This request's audit record as it stands now, allowed ({@code failure} null) or refused with
+   * {@code failure}: for a write that commits its own record ({@code AuditLog.submitWrite}), whose
+   * answer (an {@code Audited}) the router then sends without auditing again.
+   */
+  public AuditEvent auditRecord(Throwable failure) {
+    return auditRecords.apply(this, failure);
   }
 
   int auditedVersion() {
