@@ -120,19 +120,30 @@ public final class JdbcEventOutbox implements EventOutbox, EventLog {
   public List<Long> markDispatched(List<Long> seqs, Instant at) {
     return tx.write("marking events dispatched", c -> {
       List<Long> marked = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE events SET dispatched_at = ? WHERE seq = ? AND dispatched_at IS NULL")) {
-        for (long seq : seqs) {
+      // One statement per chunk; a short last chunk repeats its last number (IN ignores duplicates),
+      // so every call prepares the same SQL.
+      try (PreparedStatement ps = c.prepareStatement(MARK_DISPATCHED)) {
+        for (int from = 0; from < seqs.size(); from += MARK_CHUNK) {
           ps.setLong(1, Columns.nanos(at));
-          ps.setLong(2, seq);
-          if (ps.executeUpdate() == 1) {
-            marked.add(seq);
+          for (int i = 0; i < MARK_CHUNK; i++) {
+            ps.setLong(2 + i, seqs.get(Math.min(from + i, seqs.size() - 1)));
+          }
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              marked.add(rs.getLong(1));
+            }
           }
         }
       }
+      marked.sort(null); // RETURNING gives no order
       return marked;
     });
   }
+
+  /** Events marked per statement by {@link #markDispatched}. */
+  static final int MARK_CHUNK = 64;
+  private static final String MARK_DISPATCHED = "UPDATE events SET dispatched_at = ? WHERE dispatched_at IS NULL AND seq IN ("
+      + String.join(", ", java.util.Collections.nCopies(MARK_CHUNK, "?")) + ") RETURNING seq";
 
   private static List<StoredEvent> readAll(PreparedStatement ps) throws SQLException {
     List<StoredEvent> out = new ArrayList<>();

@@ -61,4 +61,23 @@ abstract class EventOutboxContract extends StoreContract {
     assertThat(store.events().undispatched(10)).isEmpty();
     assertThat(store.events().after(seqs.get(0), 10)).hasSize(2);
   }
+
+  @Test
+  void markDispatched_acrossSeveralStatements_marksExactlyTheUnmarkedOnes() {
+    int n = JdbcEventOutbox.MARK_CHUNK * 2 + 7;
+    List<Event> events = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      events.add(event("e" + i));
+    }
+    store.events().append(events);
+    List<Long> seqs = store.events().undispatched(n).stream().map(StoredEvent::seq).toList();
+    List<Long> someAlready = List.of(seqs.get(0), seqs.get(JdbcEventOutbox.MARK_CHUNK), seqs.get(n - 1));
+    assertThat(store.events().markDispatched(someAlready, T)).containsExactlyElementsOf(someAlready);
+
+    List<Long> rest = seqs.stream().filter(s -> !someAlready.contains(s)).toList();
+    assertThat(store.events().markDispatched(seqs, T)).containsExactlyElementsOf(rest);
+    assertThat(store.events().markDispatched(seqs, T)).isEmpty();
+    assertThat(store.events().markDispatched(List.of(), T)).isEmpty();
+    assertThat(store.events().undispatched(n)).isEmpty();
+  }
 }

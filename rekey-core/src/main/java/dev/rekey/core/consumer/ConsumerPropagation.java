@@ -102,14 +102,19 @@ public final class ConsumerPropagation {
     BindingSubject subject = r.subject();
     boolean key = subject.kind() == BindingSubject.Kind.KEY;
     return transactions.inTransaction(() -> {
+      boolean selected = false;
       if (key) {
         for (Selector s : consumers.selectors(r.namespace())) {
           if (s.matches(r.tags())) {
             // Unknown version: a consumer bound through its selector must move like everybody else.
             consumers.insertBinding(Binding.create(r.namespace(), s.consumer(), subject, BindingOrigin.SELECTOR,
                 s.mode(), 0, now));
+            selected = true;
           }
         }
+      }
+      if (!selected && consumers.bindingsOfSubject(r.namespace(), subject, null, 1).isEmpty()) {
+        return 0; // nobody to move: most rotations, and every put of an unbound secret
       }
       PropagationPolicy policy = consumers.policy(r.namespace(), key ? subject.name() : null)
           .orElse(PropagationPolicy.DEFAULT);
