@@ -64,14 +64,19 @@ final class Migrator {
   private static boolean apply(Connection c, Migration m) throws SQLException {
     c.setAutoCommit(false);
     try {
+      boolean done;
       try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM schema_version WHERE version = ?")) {
         ps.setInt(1, m.version());
         try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            c.commit();
-            return false;
-          }
+          done = rs.next();
         }
+      }
+      // Commit only once the query is closed: sqlite-jdbc begins the next transaction inside
+      // commit(), and a SELECT still open there holds a read snapshot that cannot take the write
+      // lock once another node has migrated meanwhile (SQLITE_BUSY at once, no busy wait).
+      if (done) {
+        c.commit();
+        return false;
       }
       try (Statement st = c.createStatement()) {
         for (String sql : statements(m.sql())) {
