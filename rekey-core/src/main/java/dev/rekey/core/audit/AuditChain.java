@@ -184,17 +184,24 @@ public final class AuditChain implements AuditChainer {
     return true;
   }
 
-  /** Well-formed and free of C0 control characters (a NUL, say, which PostgreSQL cannot store in text). */
+  /** Well-formed and free of C0 control characters (a NUL, say, which PostgreSQL cannot store in text); one pass. */
   private static boolean normal(String s) {
     if (s == null) {
       return true;
     }
     for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) < 0x20) {
+      char c = s.charAt(i);
+      if (c < 0x20) {
         return false;
       }
+      if (Character.isSurrogate(c)) {
+        if (!Character.isHighSurrogate(c) || i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      }
     }
-    return wellFormed(s);
+    return true;
   }
 
   private static String fix(String s) {

@@ -377,7 +377,7 @@ public final class AuditLog implements AutoCloseable {
     events.clear();
     for (Pending p : batch) {
       if (p.event != null) {
-        events.add(AuditChain.normalize(p.event)); // here, off the callers' threads
+        events.add(p.event); // normalized by the chainer, here, off the callers' threads
       }
     }
     if (events.isEmpty()) {

@@ -73,8 +73,15 @@ public record Key(
         1, 1, tags, exportable, now, 0);
   }
 
+  /** The one PRIMARY version (on every encrypt and sign: a plain loop from the newest, no stream). */
   public KeyVersion primary() {
-    return versions.stream().filter(v -> v.state() == VersionState.PRIMARY).findFirst().orElseThrow();
+    for (int i = versions.size() - 1; i >= 0; i--) {
+      KeyVersion v = versions.get(i);
+      if (v.state() == VersionState.PRIMARY) {
+        return v;
+      }
+    }
+    throw new IllegalStateException("no primary version"); // the constructor guarantees one
   }
 
   public int latestVersion() {
