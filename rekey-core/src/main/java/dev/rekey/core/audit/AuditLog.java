@@ -377,7 +377,9 @@ public final class AuditLog implements AutoCloseable {
     events.clear();
     for (Pending p : batch) {
       if (p.event != null) {
-        events.add(p.event); // normalized by the chainer, here, off the callers' threads
+        // normalized here, off the callers' threads: the repository checks that the chainer's
+        // records carry exactly the events it was given (the chainer's own pass is then a scan)
+        events.add(AuditChain.normalize(p.event));
       }
     }
     if (events.isEmpty()) {
