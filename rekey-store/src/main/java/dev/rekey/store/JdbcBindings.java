@@ -152,6 +152,20 @@ final class JdbcBindings {
     });
   }
 
+  boolean hasBindings(String namespace, BindingSubject subject) {
+    return tx.read("checking for bindings of a key or secret", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM consumer_bindings"
+          + " WHERE namespace = ? AND subject_kind = ? AND key_name = ? LIMIT 1")) {
+        ps.setString(1, namespace);
+        ps.setString(2, subject.kind().name());
+        ps.setString(3, subject.name());
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
+      }
+    });
+  }
+
   List<Binding> bindingsInState(String namespace, BindingState state, int limit) {
     String literal = "'" + state.name() + "'"; // an enum name: a literal, so the partial index applies
     return tx.read("reading bindings by state", c -> {

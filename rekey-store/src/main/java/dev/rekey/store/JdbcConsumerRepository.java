@@ -305,6 +305,11 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   }
 
   @Override
+  public boolean hasBindings(String namespace, BindingSubject subject) {
+    return bindings.hasBindings(namespace, subject);
+  }
+
+  @Override
   public List<Binding> bindingsOfSubject(String namespace, BindingSubject subject, String afterConsumer, int limit) {
     return bindings.bindingsOfSubject(namespace, subject, afterConsumer, limit);
   }

@@ -81,6 +81,17 @@ abstract class ConsumerStoreContract extends StoreContract {
   }
 
   @Test
+  void hasBindings_isTrueOnlyForTheBoundKindAndName() {
+    repo().insert(consumer("billing", null, false));
+    assertThat(repo().hasBindings("default", BindingSubject.key("orders"))).isFalse();
+    bound("billing", "orders", 1);
+    assertThat(repo().hasBindings("default", BindingSubject.key("orders"))).isTrue();
+    assertThat(repo().hasBindings("default", BindingSubject.secret("orders"))).isFalse();
+    assertThat(repo().hasBindings("default", BindingSubject.key("order"))).isFalse();
+    assertThat(repo().hasBindings("other", BindingSubject.key("orders"))).isFalse();
+  }
+
+  @Test
   void hookSecret_rewrapIsCompareAndSet() {
     repo().insert(consumer("a", null, true));
     repo().insert(consumer("b", null, false));

@@ -113,7 +113,7 @@ public final class ConsumerPropagation {
           }
         }
       }
-      if (!selected && consumers.bindingsOfSubject(r.namespace(), subject, null, 1).isEmpty()) {
+      if (!selected && !consumers.hasBindings(r.namespace(), subject)) {
         return 0; // nobody to move: most rotations, and every put of an unbound secret
       }
       PropagationPolicy policy = consumers.policy(r.namespace(), key ? subject.name() : null)

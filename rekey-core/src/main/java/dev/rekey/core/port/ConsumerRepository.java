@@ -76,6 +76,11 @@ public interface ConsumerRepository {
   /** Bindings of a key or secret, ordered by consumer, after {@code afterConsumer} (null for the first page). */
   List<Binding> bindingsOfSubject(String namespace, BindingSubject subject, String afterConsumer, int limit);
 
+  /** Is any consumer bound to the key or secret? (Most are not: their rotations move nobody.) */
+  default boolean hasBindings(String namespace, BindingSubject subject) {
+    return !bindingsOfSubject(namespace, subject, null, 1).isEmpty();
+  }
+
   /** Bindings of a key, ordered by consumer, after {@code afterConsumer} (null for the first page). */
   default List<Binding> bindingsOfKey(String namespace, String key, String afterConsumer, int limit) {
     return bindingsOfSubject(namespace, BindingSubject.key(key), afterConsumer, limit);
