@@ -304,8 +304,8 @@ public final class SecretService {
   }
 
   /**
-   * Publishes a secret written inside an enclosing transaction (a {@link GroupCommit} batch) to
-   * this node's cache, once that transaction committed.
+   * Publishes a secret written inside an enclosing transaction (a batch of the audit writer,
+   * {@code AuditLog.submitWrite}) to this node's cache, once that transaction committed.
    */
   public void publish(Secret committed) {
     cache.offer(committed);

@@ -2,9 +2,9 @@ package dev.rekey.store;
 
 import java.nio.file.Path;
 
-class PostgresGroupCommitTest extends GroupCommitContract {
+class SqliteAuditedWritesTest extends AuditedWritesContract {
   @Override
   protected StoreConfig newDatabase(Path tempDir) {
-    return Backends.postgres();
+    return Backends.sqlite(tempDir);
   }
 }

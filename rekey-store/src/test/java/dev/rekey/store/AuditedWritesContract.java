@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
+import dev.rekey.core.audit.AuditEvent;
+import dev.rekey.core.audit.AuditLog;
+import dev.rekey.core.audit.AuditLogConfig;
+import dev.rekey.core.audit.AuditRecord;
+import dev.rekey.core.audit.AuditSigningKey;
+import dev.rekey.core.audit.AuditVerifier;
+import dev.rekey.core.audit.Audited;
 import dev.rekey.core.event.EventType;
 import dev.rekey.core.root.RootKeyring;
 import dev.rekey.core.secret.Secret;
 import dev.rekey.core.secret.SecretGuardrail;
-import dev.rekey.core.service.GroupCommit;
 import dev.rekey.core.service.SecretService;
 import dev.rekey.core.service.SecretService.PutOptions;
 import java.nio.charset.StandardCharsets;
@@ -21,36 +27,70 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Group-committed secret puts on a real database: every acknowledged put lands exactly once. */
-abstract class GroupCommitContract extends StoreContract {
+/**
+ * Secret puts group-committed by the audit writer ({@link AuditLog#submitWrite}) on a real
+ * database: every acknowledged put lands exactly once with its audit record, and a put that fails
+ * in a batch rolls back alone (with its events) and is audited as failed.
+ */
+abstract class AuditedWritesContract extends StoreContract {
   private static final String NS = "default";
+  private final AuditSigningKey signing = AuditSigningKey.generate();
   private SecretService secrets;
-  private GroupCommit group;
+  private AuditLog group;
 
   @BeforeEach
-  void startGroupCommit() {
+  void startWriter() {
     RootKeyring keyring = RootKeyring.generate(Instant.now());
     secrets = new SecretService(store.secrets(), store.transactions(), store.events(), () -> keyring,
         Clock.systemUTC(), Duration.ofDays(1));
-    group = GroupCommit.start(store.transactions(), "test");
+    group = AuditLog.start(store.audit(), store.transactions(), () -> signing, AuditLogConfig.DEFAULTS,
+        Clock.systemUTC());
   }
 
   @AfterEach
-  void stopGroupCommit() {
+  void stopWriter() {
     group.close();
   }
 
+  /** The record a put's request gets: its secret and version, allowed or failed with the error. */
+  private static AuditEvent record(String ns, String name, Secret stored, Throwable failure) {
+    return new AuditEvent(Instant.now(), "req-" + name, "root", "tok-1", "secret.write", ns, name,
+        stored == null ? 0 : stored.latestVersion(), failure == null ? "allowed" : "failed",
+        failure == null ? null : failure instanceof RekeyException e ? e.code().wire() : "internal", "127.0.0.1",
+        null);
+  }
+
+  private <T> CompletableFuture<T> submit(String ns, String name, Supplier<T> work) {
+    return group.submitWrite(work, r -> { }, (r, failure) -> record(ns, name, r instanceof Secret s ? s : null,
+        failure)).thenApply(AuditedWritesContract::valueOrThrow);
+  }
+
+  private static <T> T valueOrThrow(Audited<T> done) {
+    if (done.failure() != null) {
+      throw new CompletionException(done.failure());
+    }
+    return done.value();
+  }
+
   private CompletableFuture<Secret> put(String name, String value, PutOptions options) {
-    return group.submit(() -> secrets.put(NS, name, value.getBytes(StandardCharsets.UTF_8), options),
-        secrets::publish);
+    return group.submitWrite(() -> secrets.put(NS, name, value.getBytes(StandardCharsets.UTF_8), options),
+        secrets::publish, (stored, failure) -> record(NS, name, stored, failure))
+        .thenApply(AuditedWritesContract::valueOrThrow);
+  }
+
+  private List<AuditRecord> auditTrail() {
+    return store.audit().read(1, 100_000);
   }
 
   private Set<String> values(String name) {
@@ -65,7 +105,7 @@ abstract class GroupCommitContract extends StoreContract {
   private CountDownLatch holdWriter() throws InterruptedException {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    group.submit(() -> {
+    group.submitWrite(() -> {
       started.countDown();
       try {
         release.await(30, TimeUnit.SECONDS);
@@ -73,7 +113,7 @@ abstract class GroupCommitContract extends StoreContract {
         Thread.currentThread().interrupt();
       }
       return null;
-    });
+    }, r -> { }, (r, failure) -> record(NS, "gate", null, failure));
     assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     return release;
   }
@@ -125,6 +165,13 @@ abstract class GroupCommitContract extends StoreContract {
     }
     assertThat(store.events().recent(null, EventType.SECRET_NEW_VERSION_CREATED, 10_000))
         .hasSize(2 * clients * perClient);
+    // one allowed record per put, naming the version it wrote; the chain verifies
+    List<AuditRecord> trail = auditTrail();
+    assertThat(trail).hasSize(2 * clients * perClient);
+    assertThat(trail).allSatisfy(r -> assertThat(r.event().outcome()).isEqualTo("allowed"));
+    assertThat(trail.stream().filter(r -> r.event().keyName().equals("shared")).map(r -> r.event().version()))
+        .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, clients * perClient).boxed().toList());
+    assertThat(new AuditVerifier(store.audit(), signing.publicKey()).verify().valid()).isTrue();
   }
 
   @Test
@@ -136,9 +183,9 @@ abstract class GroupCommitContract extends StoreContract {
     CountDownLatch release = holdWriter();
     CompletableFuture<Secret> first = put("same", "a", PutOptions.DEFAULT);
     CompletableFuture<Secret> staleCas = put("cas", "lost", new PutOptions(7, null, null, false, null));
-    CompletableFuture<Secret> noExpiry = group.submit(() -> secrets.put("strict", "db", "x".getBytes(StandardCharsets.UTF_8),
-        PutOptions.DEFAULT));
-    CompletableFuture<Secret> halfWritten = group.submit(() -> {
+    CompletableFuture<Secret> noExpiry = submit("strict", "db", () -> secrets.put("strict", "db",
+        "x".getBytes(StandardCharsets.UTF_8), PutOptions.DEFAULT));
+    CompletableFuture<Secret> halfWritten = submit(NS, "half", () -> {
       secrets.put(NS, "half", "h".getBytes(StandardCharsets.UTF_8), PutOptions.DEFAULT);
       throw new IllegalStateException("failed after writing");
     });
@@ -162,5 +209,11 @@ abstract class GroupCommitContract extends StoreContract {
     assertThat(store.events().recent(null, EventType.SECRET_NEW_VERSION_CREATED, 10_000)).hasSize(eventsBefore + 3);
     assertThat(store.events().recent(null, null, 10_000)).extracting(e -> e.event())
         .noneMatch(e -> e.namespace().equals("strict") || e.subject().contains("half"));
+    // every put of the batch is audited, the refused ones as failed with their error
+    List<AuditRecord> trail = auditTrail();
+    assertThat(trail.stream().filter(r -> r.event().outcome().equals("failed")).map(r -> r.event().keyName()
+        + ":" + r.event().errorCode())).containsExactlyInAnyOrder("cas:" + ErrorCode.CONCURRENT_MODIFICATION.wire(),
+            "db:" + ErrorCode.INVALID_REQUEST.wire(), "half:internal");
+    assertThat(new AuditVerifier(store.audit(), signing.publicKey()).verify().valid()).isTrue();
   }
 }

@@ -2,9 +2,9 @@ package dev.rekey.store;
 
 import java.nio.file.Path;
 
-class SqliteGroupCommitTest extends GroupCommitContract {
+class PostgresAuditedWritesTest extends AuditedWritesContract {
   @Override
   protected StoreConfig newDatabase(Path tempDir) {
-    return Backends.sqlite(tempDir);
+    return Backends.postgres();
   }
 }
