@@ -328,8 +328,13 @@ class ErrorContractTest {
         {"GET", "/v1/keys/aes-k/rotate"}, {"POST", "/v1/auth/tokens/self"}, {"PATCH", "/v1/keys/aes-k/versions/1/enable"},
     };
     for (String[] c : cases) {
-      assertError(s.req(c[0], c[1]).token(ROOT).send(), 405, "method_not_allowed", c[0] + " " + c[1]);
+      TestServer.Resp r = s.req(c[0], c[1]).token(ROOT).send();
+      assertError(r, 405, "method_not_allowed", c[0] + " " + c[1]);
+      assertThat(r.header("Allow")).as("Allow of " + c[0] + " " + c[1]).isNotBlank().doesNotContain(c[0]);
     }
+    // RFC 9110: Allow lists the methods the path has
+    assertThat(s.req("DELETE", "/v1/keys").token(ROOT).send().header("Allow")).isEqualTo("GET, POST");
+    assertThat(s.req("GET", "/v1/keys/aes-k/encrypt").token(ROOT).send().header("Allow")).isEqualTo("POST");
   }
 
   @Test

@@ -114,8 +114,10 @@ public final class ApiRouter {
   private void dispatch(Exchange exchange, RouteTable.Match<Handler> match) {
     if (match instanceof RouteTable.Found<Handler> found) {
       found.handler().handle(exchange);
-    } else if (match instanceof RouteTable.MethodNotAllowed<Handler>) {
-      unrouted(exchange, new RekeyException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this endpoint"));
+    } else if (match instanceof RouteTable.MethodNotAllowed<Handler> notAllowed) {
+      exchange.response().putHeader("Allow", String.join(", ", notAllowed.allowed()));
+      unrouted(exchange, new RekeyException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this endpoint; it allows "
+          + String.join(", ", notAllowed.allowed())));
     } else if (match instanceof RouteTable.BadPath<Handler>) {
       unrouted(exchange, RekeyException.invalid("the path is not valid percent-encoding"));
     } else {

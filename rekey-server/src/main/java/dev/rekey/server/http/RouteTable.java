@@ -29,8 +29,8 @@ final class RouteTable<H> {
 
   record Found<H>(H handler, Map<String, String> params) implements Match<H> {}
 
-  /** The path exists, not with this method. */
-  record MethodNotAllowed<H>() implements Match<H> {}
+  /** The path exists, not with this method; {@code allowed} are the methods it has (for {@code Allow}). */
+  record MethodNotAllowed<H>(List<String> allowed) implements Match<H> {}
 
   record NotFound<H>() implements Match<H> {}
 
@@ -133,7 +133,7 @@ final class RouteTable<H> {
     Search<H> search = new Search<>(method, path, bounds, count);
     Node<H> found = search.find(root, 0);
     if (found == null) {
-      return search.pathExists ? new MethodNotAllowed<>() : new NotFound<>();
+      return search.allowed.isEmpty() ? new NotFound<>() : new MethodNotAllowed<>(List.copyOf(search.allowed));
     }
     Map<String, String> params = new HashMap<>(4);
     for (int i = 0; i < count; i++) {
@@ -155,7 +155,8 @@ final class RouteTable<H> {
     final int[] bounds;
     final int count;
     final String[] paramAt;
-    boolean pathExists;
+    /** The methods of every route whose template the path matched (none: no such path). */
+    final java.util.TreeSet<String> allowed = new java.util.TreeSet<>();
 
     Search(HttpMethod method, String path, int[] bounds, int count) {
       this.method = method;
@@ -170,7 +171,7 @@ final class RouteTable<H> {
         if (node.handlers.isEmpty()) {
           return null;
         }
-        pathExists = true;
+        node.handlers.keySet().forEach(m -> allowed.add(m.name()));
         return node.handlers.containsKey(method) ? node : null;
       }
       int from = bounds[2 * depth];

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.http.HttpMethod;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,8 @@ class RouteTableTest {
     assertThat(handler(HttpMethod.GET, "/v1/auth/tokens/self")).isEqualTo("self");
     assertThat(table.match(HttpMethod.DELETE, "/v1/auth/tokens/self"))
         .isEqualTo(new RouteTable.Found<>("revoke", Map.of("id", "self")));
-    assertThat(table.match(HttpMethod.GET, "/v1/auth/tokens/tok_1")).isInstanceOf(RouteTable.MethodNotAllowed.class);
+    assertThat(table.match(HttpMethod.GET, "/v1/auth/tokens/tok_1"))
+        .isEqualTo(new RouteTable.MethodNotAllowed<>(List.of("DELETE")));
   }
 
   @Test
@@ -54,7 +56,7 @@ class RouteTableTest {
     }
     assertThat(table.match(HttpMethod.GET, "/v1/keys/orders/encrypt")).isInstanceOf(RouteTable.MethodNotAllowed.class);
     assertThat(table.match(HttpMethod.GET, "/v1/keys" + "/x".repeat(40))).isInstanceOf(RouteTable.NotFound.class);
-    assertThat(table.match(HttpMethod.DELETE, "/v1/keys")).isInstanceOf(RouteTable.MethodNotAllowed.class);
+    assertThat(table.match(HttpMethod.DELETE, "/v1/keys")).isEqualTo(new RouteTable.MethodNotAllowed<>(List.of("GET", "POST")));
   }
 
   @Test
