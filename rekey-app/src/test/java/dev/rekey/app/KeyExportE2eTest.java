@@ -48,7 +48,7 @@ class KeyExportE2eTest {
           Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "")))));
       jdk.update(MESSAGE);
       String signature = "rekey:v1:" + Base64.getEncoder().encodeToString(jdk.sign());
-      assertThat(admin.verify("portable", MESSAGE, signature).valid()).isTrue();
+      assertThat(admin.signing().verify("portable", MESSAGE, signature).valid()).isTrue();
 
       // A crypto user may sign with the key but not take it away.
       String user = admin.createToken("app", List.of(new GrantView("crypto-user", "*", "*")), Duration.ofHours(1))

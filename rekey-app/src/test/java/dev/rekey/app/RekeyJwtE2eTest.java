@@ -111,12 +111,12 @@ class RekeyJwtE2eTest {
     String forged = p[0] + "." + forgedPayload + "." + p[2];
     assertThatThrownBy(() -> jose4j(jwksOf(name), alg).process(forged)).isInstanceOf(InvalidJwtException.class);
 
-    JwtVerifyResponse viaSdk = sdk.verifyJwt(name, jwt);
+    JwtVerifyResponse viaSdk = sdk.signing().verifyJwt(name, jwt);
     assertThat(viaSdk.valid()).isTrue();
     assertThat(viaSdk.kid()).isEqualTo(name + "-v2");
     assertThat(viaSdk.version()).isEqualTo(2);
     assertThat(viaSdk.claims()).containsEntry("sub", "alice").containsEntry("aud", "billing");
-    assertThat(sdk.verifyJwt(name, forged).reason()).isEqualTo("invalid_signature");
+    assertThat(sdk.signing().verifyJwt(name, forged).reason()).isEqualTo("invalid_signature");
 
     E2e.Run verify = cli(url, ROOT_TOKEN, jwt + "\n", "jwt", "verify", name);
     assertThat(verify.exit()).as(verify.toString()).isZero();
@@ -132,10 +132,10 @@ class RekeyJwtE2eTest {
   void tokenOfAnotherKey_failsInJose4jWithThisKeysJwks_andIsWrongKeyInRekey() throws Exception {
     sdk.createKey("jwt-a", "ecdsa-p256", Map.of());
     sdk.createKey("jwt-b", "ecdsa-p256", Map.of());
-    String fromB = sdk.issueJwt("jwt-b", Map.of("iss", "rekey-e2e", "aud", "billing"), Duration.ofMinutes(5)).jwt();
+    String fromB = sdk.signing().issueJwt("jwt-b", Map.of("iss", "rekey-e2e", "aud", "billing"), Duration.ofMinutes(5)).jwt();
     assertThat(jose4j(jwksOf("jwt-b"), "ES256").processToClaims(fromB).getIssuer()).isEqualTo("rekey-e2e");
     assertThatThrownBy(() -> jose4j(jwksOf("jwt-a"), "ES256").process(fromB)).isInstanceOf(InvalidJwtException.class);
-    JwtVerifyResponse r = sdk.verifyJwt("jwt-a", fromB);
+    JwtVerifyResponse r = sdk.signing().verifyJwt("jwt-a", fromB);
     assertThat(r.valid()).isFalse();
     assertThat(r.reason()).isEqualTo("wrong_key");
   }
@@ -143,17 +143,17 @@ class RekeyJwtE2eTest {
   @Test
   void v1Token_verifiesAfterRotations_andFailsRevokedAfterV1IsRevoked() throws Exception {
     sdk.createKey("jwt-rotating", "ed25519", Map.of());
-    JwtIssueResponse v1 = sdk.issueJwt("jwt-rotating", Map.of("sub", "svc", "iss", "rekey-e2e", "aud", "billing"),
+    JwtIssueResponse v1 = sdk.signing().issueJwt("jwt-rotating", Map.of("sub", "svc", "iss", "rekey-e2e", "aud", "billing"),
         Duration.ofHours(1));
     assertThat(v1.kid()).isEqualTo("jwt-rotating-v1");
     for (int i = 0; i < 3; i++) {
       sdk.rotateKey("jwt-rotating", true);
     }
-    JwtIssueResponse v4 = sdk.issueJwt("jwt-rotating", Map.of("iss", "rekey-e2e", "aud", "billing"), Duration.ofHours(1));
+    JwtIssueResponse v4 = sdk.signing().issueJwt("jwt-rotating", Map.of("iss", "rekey-e2e", "aud", "billing"), Duration.ofHours(1));
     assertThat(v4.version()).isEqualTo(4);
     assertThat(v4.kid()).isEqualTo("jwt-rotating-v4");
 
-    JwtVerifyResponse old = sdk.verifyJwt("jwt-rotating", v1.jwt());
+    JwtVerifyResponse old = sdk.signing().verifyJwt("jwt-rotating", v1.jwt());
     assertThat(old.valid()).isTrue();
     assertThat(old.version()).isEqualTo(1);
     E2e.Run ok = cli(url, ROOT_TOKEN, null, "jwt", "verify", "jwt-rotating", "--jwt", v1.jwt());
@@ -163,7 +163,7 @@ class RekeyJwtE2eTest {
 
     E2e.Run revoke = cli(url, ROOT_TOKEN, null, "key", "version", "revoke", "jwt-rotating", "1");
     assertThat(revoke.exit()).as(revoke.toString()).isZero();
-    JwtVerifyResponse revoked = sdk.verifyJwt("jwt-rotating", v1.jwt());
+    JwtVerifyResponse revoked = sdk.signing().verifyJwt("jwt-rotating", v1.jwt());
     assertThat(revoked.valid()).isFalse();
     assertThat(revoked.reason()).isEqualTo("revoked");
     assertThat(revoked.version()).isEqualTo(1);
@@ -171,7 +171,7 @@ class RekeyJwtE2eTest {
     E2e.Run bad = cli(url, ROOT_TOKEN, v1.jwt(), "jwt", "verify", "jwt-rotating");
     assertThat(bad.exit()).as(bad.toString()).isEqualTo(1);
     assertThat(bad.out()).isEqualTo("invalid: revoked\n");
-    assertThat(sdk.verifyJwt("jwt-rotating", v4.jwt()).valid()).isTrue();
+    assertThat(sdk.signing().verifyJwt("jwt-rotating", v4.jwt()).valid()).isTrue();
     // the revoked version leaves the JWKS, so independent verifiers reject it as well
     List<Object> kids = new JsonWebKeySet(jwksOf("jwt-rotating")).getJsonWebKeys().stream()
         .map(k -> (Object) k.getKeyId()).toList();

@@ -73,7 +73,7 @@ class SigningE2eTest {
     assertThat(bad.out() + bad.err()).contains("invalid_signature");
 
     // An independent implementation (the JDK's) verifies Rekey's signature from the exported PEM.
-    PublicKeyView pub = sdk.publicKey(name, 1);
+    PublicKeyView pub = sdk.signing().publicKey(name, 1);
     String b64 = pub.pem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     PublicKey key = KeyFactory.getInstance(keyAlg).generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
     Signature jdk = Signature.getInstance(jdkAlg);
@@ -85,17 +85,17 @@ class SigningE2eTest {
   @Test
   void revokedVersion_failsWithItsReason_othersStillVerify() {
     sdk.createKey("sig-revoke", "ed25519", Map.of());
-    String v1 = sdk.sign("sig-revoke", new byte[] {1}).signature();
+    String v1 = sdk.signing().sign("sig-revoke", new byte[] {1}).signature();
     sdk.rotateKey("sig-revoke", true);
-    String v2 = sdk.sign("sig-revoke", new byte[] {1}).signature();
+    String v2 = sdk.signing().sign("sig-revoke", new byte[] {1}).signature();
     sdk.rotateKey("sig-revoke", true);
     E2e.Run revoke = cli(url, ROOT_TOKEN, null, "key", "version", "revoke", "sig-revoke", "1");
     assertThat(revoke.exit()).as(revoke.toString()).isZero();
 
-    VerifyResponse r1 = sdk.verify("sig-revoke", new byte[] {1}, v1);
+    VerifyResponse r1 = sdk.signing().verify("sig-revoke", new byte[] {1}, v1);
     assertThat(r1.valid()).isFalse();
     assertThat(r1.reason()).isEqualTo("revoked");
-    assertThat(sdk.verify("sig-revoke", new byte[] {1}, v2).valid()).isTrue();
+    assertThat(sdk.signing().verify("sig-revoke", new byte[] {1}, v2).valid()).isTrue();
   }
 
   @Test
@@ -103,7 +103,7 @@ class SigningE2eTest {
     sdk.createKey("sig-jwks", "ecdsa-p256", Map.of());
     sdk.rotateKey("sig-jwks", false); // v2 pending: published before it signs
     RekeyClient anonymous = E2e.client(server, null);
-    Jwks jwks = anonymous.jwks("default", "sig-jwks");
+    Jwks jwks = anonymous.signing().jwks("default", "sig-jwks");
     List<Object> kids = jwks.keys().stream().map(k -> k.get("kid")).map(Object.class::cast).toList();
     assertThat(kids).containsExactly("sig-jwks-v2", "sig-jwks-v1");
     assertThat(jwks.keys().get(0)).containsEntry("alg", "ES256").containsEntry("kty", "EC").containsEntry("use", "sig");
@@ -125,7 +125,7 @@ class SigningE2eTest {
     assertThat(changed.statusCode()).isEqualTo(200);
     assertThat(changed.body()).contains("sig-jwks-v3");
 
-    assertThat(anonymous.jwks("default").keys()).extracting(k -> k.get("kid")).contains("sig-jwks-v3");
+    assertThat(anonymous.signing().jwks("default").keys()).extracting(k -> k.get("kid")).contains("sig-jwks-v3");
     assertThat(sdk.getKey("sig-jwks").jwksUrl()).isEqualTo("/v1/jwks/default/sig-jwks");
   }
 }

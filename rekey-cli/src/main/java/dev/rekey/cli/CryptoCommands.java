@@ -113,7 +113,7 @@ final class CryptoCommands {
 
     @Override
     public Integer call() {
-      out().println(client().mac(name, stdin()).mac());
+      out().println(client().signing().mac(name, stdin()).mac());
       return 0;
     }
   }
@@ -129,7 +129,7 @@ final class CryptoCommands {
 
     @Override
     public Integer call() {
-      boolean valid = client().verifyMac(name, stdin(), mac.trim());
+      boolean valid = client().signing().verifyMac(name, stdin(), mac.trim());
       out().println(valid ? "valid" : "invalid");
       return valid ? 0 : 1;
     }

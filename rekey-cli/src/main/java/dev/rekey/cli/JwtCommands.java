@@ -56,7 +56,7 @@ final class JwtCommands extends CliCommand {
         throw usage("--ttl must be an ISO-8601 duration such as PT1H, got '" + ttl + "'");
       }
     }
-    out().println(client().issueJwt(name, claims, duration).jwt());
+    out().println(client().signing().issueJwt(name, claims, duration).jwt());
     return 0;
   }
 
@@ -66,7 +66,7 @@ final class JwtCommands extends CliCommand {
       @Parameters(paramLabel = "NAME", description = "The signing key.") String name,
       @Option(names = "--jwt", paramLabel = "JWT", description = "The token (default: read from stdin).") String jwt) {
     String token = jwt != null ? jwt.trim() : stdinText("a JWT");
-    JwtVerifyResponse response = client().verifyJwt(name, token);
+    JwtVerifyResponse response = client().signing().verifyJwt(name, token);
     if (response.valid()) {
       printJson(response.claims());
       return 0;

@@ -82,7 +82,7 @@ final class KeyCommands extends CliCommand {
       printJson(client().requestJson("GET", ApiPaths.publicKey(name, version), null));
       return 0;
     }
-    PublicKeyView view = client().publicKey(name, version);
+    PublicKeyView view = client().signing().publicKey(name, version);
     if (jwk) {
       printJson(view.jwk());
       return 0;

@@ -54,8 +54,8 @@ final class SigningCommands {
     public Integer call() {
       byte[] digest = digest();
       String signature = digest != null
-          ? client().signDigest(name, digest).signature()
-          : client().sign(name, stdin()).signature();
+          ? client().signing().signDigest(name, digest).signature()
+          : client().signing().sign(name, stdin()).signature();
       out().println(signature);
       return 0;
     }
@@ -84,8 +84,8 @@ final class SigningCommands {
         return answer != null && answer.path("valid").asBoolean(false) ? 0 : 1;
       }
       VerifyResponse response = digest != null
-          ? client().verifyDigest(name, digest, sig)
-          : client().verify(name, stdin(), sig);
+          ? client().signing().verifyDigest(name, digest, sig)
+          : client().signing().verify(name, stdin(), sig);
       if (response.valid()) {
         out().println(response.version() == null ? "valid" : "valid (v" + response.version() + ")");
         return 0;
@@ -105,7 +105,7 @@ final class SigningCommands {
     @Override
     public Integer call() {
       String namespace = client().namespace();
-      printJson(name == null ? client().jwks(namespace) : client().jwks(namespace, name));
+      printJson(name == null ? client().signing().jwks(namespace) : client().signing().jwks(namespace, name));
       return 0;
     }
   }

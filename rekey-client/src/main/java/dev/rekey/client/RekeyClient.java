@@ -120,6 +120,11 @@ public final class RekeyClient {
     return new DeksClient(calls);
   }
 
+  /** Signatures, MACs, JWTs and public keys (JWKS) of this client's keys. */
+  public SigningClient signing() {
+    return new SigningClient(calls);
+  }
+
   /** Re-wrap campaigns of stored data keys, in this client's namespace. */
   public RewrapCampaignsClient rewrapCampaigns() {
     return new RewrapCampaignsClient(calls);
@@ -364,87 +369,6 @@ public final class RekeyClient {
     return new EncryptResponse(response.ciphertext(), response.version());
   }
 
-  public MacResponse mac(String name, byte[] message) {
-    return post(ApiPaths.keyOperation(name, "mac"), new MacRequest(b64(message)), MacResponse.class);
-  }
-
-  /** True when {@code mac} is a valid tag of {@code message} under the key. */
-  public boolean verifyMac(String name, byte[] message, String mac) {
-    return post(ApiPaths.keyOperation(name, "mac/verify"), new MacVerifyRequest(b64(message), mac),
-        MacVerifyResponse.class).valid();
-  }
-
-  // ---- signing ----
-
-  /** Signs {@code message} with the key's primary version; the signature is {@code rekey:v<n>:<base64>}. */
-  public SignResponse sign(String name, byte[] message) {
-    requireBytes(message, "message");
-    return post(ApiPaths.keyOperation(name, "sign"), SignRequest.ofMessage(b64(message)), SignResponse.class);
-  }
-
-  /**
-   * Signs a pre-hashed digest (SHA-256/384/512, the hash of the key's algorithm; not for
-   * ed25519 keys, which sign whole messages).
-   */
-  public SignResponse signDigest(String name, byte[] digest) {
-    requireBytes(digest, "digest");
-    return post(ApiPaths.keyOperation(name, "sign"), SignRequest.ofDigest(b64(digest)), SignResponse.class);
-  }
-
-  /**
-   * Verifies a signature of {@code message}. A bad signature, or one of a revoked, destroyed or
-   * disabled version, is {@code valid=false} with a {@code reason}, not an exception.
-   */
-  public VerifyResponse verify(String name, byte[] message, String signature) {
-    requireBytes(message, "message");
-    return post(ApiPaths.keyOperation(name, "verify"), VerifyRequest.ofMessage(b64(message), signature),
-        VerifyResponse.class);
-  }
-
-  /** Verifies a signature of a pre-hashed digest; see {@link #verify} and {@link #signDigest}. */
-  public VerifyResponse verifyDigest(String name, byte[] digest, String signature) {
-    requireBytes(digest, "digest");
-    return post(ApiPaths.keyOperation(name, "verify"), VerifyRequest.ofDigest(b64(digest), signature),
-        VerifyResponse.class);
-  }
-
-  /**
-   * Issues a JWT signed by the key's primary version, with {@code claims} (may be null) and, when
-   * {@code ttl} is not null, {@code exp} = now + ttl. Rekey sets {@code iat}; {@code iat} and
-   * {@code exp} in {@code claims} are refused.
-   */
-  public JwtIssueResponse issueJwt(String name, Map<String, Object> claims, Duration ttl) {
-    return post(ApiPaths.keyOperation(name, "jwt"), new JwtIssueRequest(claims, ttl == null ? null : ttl.toString()),
-        JwtIssueResponse.class);
-  }
-
-  /**
-   * Verifies a JWT with the version its {@code kid} names. An invalid token (bad signature,
-   * expired, revoked version, another key's token, ...) is {@code valid=false} with a
-   * {@code reason}, not an exception; when valid the answer carries the claims.
-   */
-  public JwtVerifyResponse verifyJwt(String name, String jwt) {
-    if (jwt == null) {
-      throw new IllegalArgumentException("jwt must not be null");
-    }
-    return post(ApiPaths.keyOperation(name, "jwt/verify"), new JwtVerifyRequest(jwt), JwtVerifyResponse.class);
-  }
-
-  /** The public key of one version ({@code version} null: the primary), as PEM and JWK. */
-  public PublicKeyView publicKey(String name, Integer version) {
-    return get(ApiPaths.publicKey(name, version), PublicKeyView.class);
-  }
-
-  /** The JWKS of one signing key of {@code namespace}; sent without the token (a public endpoint). */
-  public Jwks jwks(String namespace, String name) {
-    return calls.publicGet(ApiPaths.jwks(RekeyClientBuilder.requireNamespace(namespace), name), Jwks.class);
-  }
-
-  /** The JWKS of every signing key of {@code namespace}; sent without the token (a public endpoint). */
-  public Jwks jwks(String namespace) {
-    return calls.publicGet(ApiPaths.jwks(RekeyClientBuilder.requireNamespace(namespace)), Jwks.class);
-  }
-
   // ---- audit ----
 
   public AuditVerifyResponse verifyAudit() {
@@ -487,7 +411,7 @@ public final class RekeyClient {
     return "RekeyClient[address=" + transport.base() + ", namespace=" + namespace + ", token=redacted]";
   }
 
-  private static void requireBytes(byte[] value, String what) {
+  static void requireBytes(byte[] value, String what) {
     if (value == null) {
       throw new IllegalArgumentException(what + " must not be null");
     }

@@ -232,8 +232,8 @@ class RekeyClientTest {
     server.on("POST", "/v1/keys/sig/mac", 200, "{\"mac\":\"rekey:v1:t\",\"version\":1}");
     server.on("POST", "/v1/keys/sig/mac/verify", 200, "{\"valid\":false}");
 
-    assertThat(client.mac("sig", new byte[] {1}).mac()).isEqualTo("rekey:v1:t");
-    assertThat(client.verifyMac("sig", new byte[] {1}, "rekey:v1:t")).isFalse();
+    assertThat(client.signing().mac("sig", new byte[] {1}).mac()).isEqualTo("rekey:v1:t");
+    assertThat(client.signing().verifyMac("sig", new byte[] {1}, "rekey:v1:t")).isFalse();
     assertThat(sentBody()).isEqualTo(json.readTree("{\"message\":\"AQ==\",\"mac\":\"rekey:v1:t\"}"));
   }
 
@@ -244,12 +244,12 @@ class RekeyClientTest {
     java.util.Map<String, Object> claims = new java.util.LinkedHashMap<>();
     claims.put("sub", "alice");
     claims.put("n", 2);
-    JwtIssueResponse r = client.issueJwt("sig", claims, java.time.Duration.ofHours(1));
+    JwtIssueResponse r = client.signing().issueJwt("sig", claims, java.time.Duration.ofHours(1));
     assertThat(r).isEqualTo(new JwtIssueResponse("h.p.s", "sig-v3", 3));
     assertThat(r.toString()).doesNotContain("h.p.s");
     assertThat(sentBody()).isEqualTo(json.readTree("{\"claims\":{\"sub\":\"alice\",\"n\":2},\"ttl\":\"PT1H\"}"));
 
-    client.issueJwt("sig", null, null);
+    client.signing().issueJwt("sig", null, null);
     assertThat(sentBody()).isEqualTo(json.readTree("{}"));
   }
 
@@ -257,7 +257,7 @@ class RekeyClientTest {
   void verifyJwt_sendsTheToken_returnsValidityClaimsOrReason() throws IOException {
     server.on("POST", "/v1/keys/sig/jwt/verify", 200,
         "{\"valid\":true,\"kid\":\"sig-v1\",\"version\":1,\"claims\":{\"sub\":\"alice\",\"iat\":5}}");
-    JwtVerifyResponse ok = client.verifyJwt("sig", "h.p.s");
+    JwtVerifyResponse ok = client.signing().verifyJwt("sig", "h.p.s");
     assertThat(ok.valid()).isTrue();
     assertThat(ok.kid()).isEqualTo("sig-v1");
     assertThat(ok.version()).isEqualTo(1);
@@ -265,11 +265,11 @@ class RekeyClientTest {
     assertThat(sentBody()).isEqualTo(json.readTree("{\"jwt\":\"h.p.s\"}"));
 
     server.on("POST", "/v1/keys/sig/jwt/verify", 200, "{\"valid\":false,\"kid\":\"sig-v1\",\"version\":1,\"reason\":\"revoked\"}");
-    JwtVerifyResponse no = client.verifyJwt("sig", "h.p.s");
+    JwtVerifyResponse no = client.signing().verifyJwt("sig", "h.p.s");
     assertThat(no.valid()).isFalse();
     assertThat(no.reason()).isEqualTo(JwtVerifyResponse.REVOKED);
     assertThat(no.claims()).isNull();
-    assertThatThrownBy(() -> client.verifyJwt("sig", null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.signing().verifyJwt("sig", null)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -483,7 +483,7 @@ class RekeyClientTest {
   void sign_message_sendsBase64MessageOnly_returnsSignatureAndVersion() throws IOException {
     server.on("POST", "/v1/keys/jwt/sign", 200, "{\"signature\":\"rekey:v2:c2ln\",\"version\":2}");
 
-    SignResponse response = client.sign("jwt", "hello".getBytes(StandardCharsets.UTF_8));
+    SignResponse response = client.signing().sign("jwt", "hello".getBytes(StandardCharsets.UTF_8));
 
     assertThat(sentBody()).isEqualTo(json.readTree("{\"message\":\"" + b64("hello") + "\"}"));
     assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer rk_secret");
@@ -495,7 +495,7 @@ class RekeyClientTest {
   void sign_emptyMessage_sentAsEmptyBase64() throws IOException {
     server.on("POST", "/v1/keys/jwt/sign", 200, "{\"signature\":\"rekey:v1:c2ln\",\"version\":1}");
 
-    client.sign("jwt", new byte[0]);
+    client.signing().sign("jwt", new byte[0]);
 
     assertThat(sentBody()).isEqualTo(json.readTree("{\"message\":\"\"}"));
   }
@@ -506,14 +506,14 @@ class RekeyClientTest {
     byte[] digest = new byte[32];
     digest[0] = 1;
 
-    assertThat(client.signDigest("es", digest).signature()).isEqualTo("rekey:v1:c2ln");
+    assertThat(client.signing().signDigest("es", digest).signature()).isEqualTo("rekey:v1:c2ln");
     assertThat(sentBody()).isEqualTo(json.readTree("{\"digest\":\"" + Base64.getEncoder().encodeToString(digest) + "\"}"));
   }
 
   @Test
   void sign_nullMessage_illegalArgument_nothingSent() {
-    assertThatThrownBy(() -> client.sign("jwt", null)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> client.verifyDigest("jwt", null, "rekey:v1:s")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.signing().sign("jwt", null)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> client.signing().verifyDigest("jwt", null, "rekey:v1:s")).isInstanceOf(IllegalArgumentException.class);
     assertThat(server.requests()).isEmpty();
   }
 
@@ -521,7 +521,7 @@ class RekeyClientTest {
   void verify_valid_sendsMessageAndSignature_returnsVersion() throws IOException {
     server.on("POST", "/v1/keys/jwt/verify", 200, "{\"valid\":true,\"version\":1}");
 
-    VerifyResponse response = client.verify("jwt", "hello".getBytes(StandardCharsets.UTF_8), "rekey:v1:c2ln");
+    VerifyResponse response = client.signing().verify("jwt", "hello".getBytes(StandardCharsets.UTF_8), "rekey:v1:c2ln");
 
     assertThat(sentBody()).isEqualTo(json.readTree(
         "{\"message\":\"" + b64("hello") + "\",\"signature\":\"rekey:v1:c2ln\"}"));
@@ -532,7 +532,7 @@ class RekeyClientTest {
   void verify_revokedVersion_validFalseWithReason_notAnException() {
     server.on("POST", "/v1/keys/jwt/verify", 200, "{\"valid\":false,\"version\":1,\"reason\":\"revoked\"}");
 
-    VerifyResponse response = client.verify("jwt", new byte[] {1}, "rekey:v1:c2ln");
+    VerifyResponse response = client.signing().verify("jwt", new byte[] {1}, "rekey:v1:c2ln");
 
     assertThat(response.valid()).isFalse();
     assertThat(response.reason()).isEqualTo(VerifyResponse.REVOKED);
@@ -543,7 +543,7 @@ class RekeyClientTest {
   void verify_unknownVersion_versionMayBeAbsent() {
     server.on("POST", "/v1/keys/jwt/verify", 200, "{\"valid\":false,\"reason\":\"unknown_version\"}");
 
-    assertThat(client.verify("jwt", new byte[] {1}, "rekey:v9:c2ln"))
+    assertThat(client.signing().verify("jwt", new byte[] {1}, "rekey:v9:c2ln"))
         .isEqualTo(new VerifyResponse(false, null, VerifyResponse.UNKNOWN_VERSION));
   }
 
@@ -551,7 +551,7 @@ class RekeyClientTest {
   void verifyDigest_sendsDigestAndSignature() throws IOException {
     server.on("POST", "/v1/keys/es/verify", 200, "{\"valid\":true,\"version\":3}");
 
-    assertThat(client.verifyDigest("es", new byte[] {1, 2}, "rekey:v3:s").version()).isEqualTo(3);
+    assertThat(client.signing().verifyDigest("es", new byte[] {1, 2}, "rekey:v3:s").version()).isEqualTo(3);
     assertThat(sentBody()).isEqualTo(json.readTree("{\"digest\":\"AQI=\",\"signature\":\"rekey:v3:s\"}"));
   }
 
@@ -562,10 +562,10 @@ class RekeyClientTest {
     server.on("GET", "/v1/keys/jwt/public-key", 200, body);
     server.on("GET", "/v1/keys/jwt/public-key?version=1", 200, body.replace("\"version\":2", "\"version\":1"));
 
-    PublicKeyView primary = client.publicKey("jwt", null);
+    PublicKeyView primary = client.signing().publicKey("jwt", null);
     assertThat(server.lastRequest().method()).isEqualTo("GET");
     assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer rk_secret");
-    PublicKeyView v1 = client.publicKey("jwt", 1);
+    PublicKeyView v1 = client.signing().publicKey("jwt", 1);
 
     assertThat(primary.version()).isEqualTo(2);
     assertThat(primary.algorithm()).isEqualTo("EdDSA");
@@ -579,9 +579,9 @@ class RekeyClientTest {
     server.on("GET", "/v1/jwks/other/jwt", 200, "{\"keys\":[" + JWK + "]}");
     server.on("GET", "/v1/jwks/other", 200, "{\"keys\":[" + JWK + "," + JWK.replace("jwt-v1", "jwt-v2") + "]}");
 
-    Jwks one = client.jwks("other", "jwt");
+    Jwks one = client.signing().jwks("other", "jwt");
     FakeRekeyServer.Request first = server.lastRequest();
-    Jwks all = client.jwks("other");
+    Jwks all = client.signing().jwks("other");
     FakeRekeyServer.Request second = server.lastRequest();
 
     for (FakeRekeyServer.Request request : List.of(first, second)) {
@@ -598,7 +598,7 @@ class RekeyClientTest {
   void jwks_clientWithoutToken_works_andReservedCharactersEncoded() {
     server.on("GET", "/v1/jwks/a%20b/x%2Fy", 200, "{\"keys\":[]}");
 
-    Jwks jwks = RekeyClient.builder().address(server.address()).build().jwks("a b", "x/y");
+    Jwks jwks = RekeyClient.builder().address(server.address()).build().signing().jwks("a b", "x/y");
 
     assertThat(jwks.keys()).isEmpty();
     assertThat(server.lastRequest().header("Authorization")).isNull();
@@ -606,7 +606,7 @@ class RekeyClientTest {
 
   @Test
   void jwks_unknownKey_throwsNotFound() {
-    assertThatThrownBy(() -> client.jwks("other", "missing")).isInstanceOfSatisfying(RekeyClientException.class,
+    assertThatThrownBy(() -> client.signing().jwks("other", "missing")).isInstanceOfSatisfying(RekeyClientException.class,
         e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }
 }
