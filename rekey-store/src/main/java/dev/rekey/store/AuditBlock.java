@@ -81,7 +81,7 @@ public final class AuditBlock {
       int length = ((block[pos] & 0xff) << 24) | ((block[pos + 1] & 0xff) << 16) | ((block[pos + 2] & 0xff) << 8)
           | (block[pos + 3] & 0xff);
       pos += 4;
-      if (length < 0 || block.length - pos < length + HASH_BYTES) {
+      if (length < 0 || length > block.length - pos - HASH_BYTES) {
         out.add(unreadable(expected, prev));
         return out;
       }

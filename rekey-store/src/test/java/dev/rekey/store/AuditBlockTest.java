@@ -78,6 +78,19 @@ class AuditBlockTest {
   }
 
   @Test
+  void lengthNearIntMax_isUnreadable_notAnOverflow() {
+    byte[] block = AuditBlock.encode(chain(0, 2));
+    int first = 1 + 32;
+    block[first] = 0x7f; // length 0x7fffffe0..: length + 32 would overflow int
+    block[first + 1] = (byte) 0xff;
+    block[first + 2] = (byte) 0xff;
+    block[first + 3] = (byte) 0xf0;
+
+    assertThat(AuditBlock.decode(1, block)).singleElement()
+        .satisfies(r -> assertThat(r.event().action()).isEqualTo(AuditBlock.UNREADABLE));
+  }
+
+  @Test
   void randomDamage_neverThrows_andDamagedRecordsNeverVerify() {
     List<AuditRecord> records = chain(0, 4);
     byte[] good = AuditBlock.encode(records);
