@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rekey.core.RekeyException;
+import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.port.SecretRepository;
 import dev.rekey.core.secret.Secret;
 import dev.rekey.core.secret.SecretExpiry;
@@ -39,6 +40,10 @@ final class JdbcSecretRepository implements SecretRepository {
   private static final String UPSERT_VERSION = "INSERT INTO secret_versions (secret_id, " + VersionColumns.NAMES
       + ", expires_at, next_notice_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (secret_id, number)"
       + " DO UPDATE SET " + VersionColumns.UPDATE_FROM_EXCLUDED + ", expires_at = excluded.expires_at";
+
+  /** The lifecycle columns only: no indexed column is assigned, so no index entry moves. */
+  private static final String MOVE_VERSION = "UPDATE secret_versions SET state = ?, state_changed_at = ?,"
+      + " revoked_at = ?, destroy_after = ? WHERE secret_id = ? AND number = ?";
 
   private final JdbcTransactions tx;
 
@@ -122,16 +127,33 @@ final class JdbcSecretRepository implements SecretRepository {
       before.put(v.number(), v);
     }
     List<SecretVersion> changed = new ArrayList<>(4);
+    List<SecretVersion> moved = new ArrayList<>(4);
     for (SecretVersion v : updated.versions()) {
       SecretVersion old = before.get(v.number());
       if (old == null || !old.equals(v)) {
-        changed.add(v);
+        (old != null && onlyStateChanged(old, v) ? moved : changed).add(v);
       }
     }
-    write(updated, current.revision(), changed);
+    write(updated, current.revision(), changed, moved);
+  }
+
+  /**
+   * True when a version kept its material, creation time and expiry: its indexed columns stay, so
+   * the row is updated in place ({@link #MOVE_VERSION}) instead of through the upsert, which
+   * assigns every column and so rewrites the version's entries in the root-key and expiry indexes
+   * (a scattered index page per old version of a put, a quarter of a put's page writes).
+   */
+  private static boolean onlyStateChanged(SecretVersion before, SecretVersion after) {
+    return Objects.equals(before.lifecycle().material(), after.lifecycle().material())
+        && before.lifecycle().createdAt().equals(after.lifecycle().createdAt())
+        && Objects.equals(before.expiresAt(), after.expiresAt());
   }
 
   private void write(Secret updated, long expectedRevision, List<SecretVersion> versions) {
+    write(updated, expectedRevision, versions, List.of());
+  }
+
+  private void write(Secret updated, long expectedRevision, List<SecretVersion> versions, List<SecretVersion> moved) {
     Objects.requireNonNull(updated, "updated");
     if (updated.revision() <= expectedRevision) {
       throw RekeyException.invalid("the updated secret must have a revision above " + expectedRevision);
@@ -160,6 +182,9 @@ final class JdbcSecretRepository implements SecretRepository {
       }
       if (!versions.isEmpty()) {
         upsertVersions(c, id, versions);
+      }
+      if (!moved.isEmpty()) {
+        moveVersions(c, id, moved);
       }
       return null;
     });
@@ -266,6 +291,27 @@ final class JdbcSecretRepository implements SecretRepository {
         }
         return RekeyException.concurrentModification("secret '" + s.name() + "' was changed concurrently (revision "
             + rs.getLong(1) + ", expected " + expected + "); reload it and retry");
+      }
+    }
+  }
+
+  private static void moveVersions(Connection c, long id, List<SecretVersion> versions) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(MOVE_VERSION)) {
+      for (SecretVersion v : versions) {
+        KeyVersion l = v.lifecycle();
+        ps.setString(1, l.state().name());
+        Columns.setInstant(ps, 2, l.stateChangedAt());
+        Columns.setInstant(ps, 3, l.revokedAt());
+        Columns.setInstant(ps, 4, l.destroyAfter());
+        ps.setLong(5, id);
+        ps.setInt(6, l.number());
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int n : counts) {
+        if (n == 0) {
+          throw new IllegalStateException("a changed secret version was not found (secret id " + id + ")");
+        }
       }
     }
   }
