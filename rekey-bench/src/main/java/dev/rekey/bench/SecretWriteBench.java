@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.LongAdder;
  * Durable secret writes in process, without HTTP: what the server does for {@code PUT
  * /v1/secrets/NAME}, on SQLite (WAL, synchronous=FULL). {@code clients} threads each put a new
  * version of one of {@code secrets} secrets (chosen at random) through the audit writer's group
- * commit with the request's audit record (the put and the rotation-schedule check, as the endpoint
- * submits them) and wait for it. Prints puts per second and the CPU time per put of the writer.
+ * commit with the request's audit record (prepared on the client thread, then the commit and the
+ * rotation-schedule check on the writer, as the endpoint submits them) and wait for it.
+ * Prints puts per second and the CPU time per put of the writer.
  *
  * <pre>java -cp rekey-bench/target/benchmarks.jar dev.rekey.bench.SecretWriteBench [seconds] [clients] [secrets]</pre>
  */
@@ -42,7 +43,8 @@ public final class SecretWriteBench {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     int clients = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     int secretCount = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-    Path dir = Files.createTempDirectory("rekey-secret-write-bench");
+    String keep = System.getProperty("bench.dir"); // a directory to keep the database in, for inspection
+    Path dir = keep != null ? Files.createDirectories(Path.of(keep)) : Files.createTempDirectory("rekey-secret-write-bench");
     Clock clock = Clock.systemUTC();
     RootKeyring ring = RootKeyring.generate(Instant.now());
     try (Store store = Store.open(StoreConfig.sqlite(dir.resolve("rekey.db")))) {
@@ -62,9 +64,15 @@ public final class SecretWriteBench {
         audit.close();
       }
     } finally {
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      if (keep == null) {
+        deleteTree(dir);
       }
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
@@ -77,8 +85,9 @@ public final class SecretWriteBench {
         while (!stop.get()) {
           String name = "bench-" + ThreadLocalRandom.current().nextInt(secretCount);
           byte[] copy = value.clone();
+          var prepared = secrets.prepare("default", name, copy, SecretService.PutOptions.DEFAULT);
           var outcome = audit.submitWrite(() -> {
-            var s = secrets.put("default", name, copy, SecretService.PutOptions.DEFAULT);
+            var s = secrets.commit(prepared);
             rotations.reschedule("default", name);
             return s;
           }, secrets::publish, (stored, failure) -> new AuditEvent(Instant.now(), "req-" + Thread.currentThread().getId(),

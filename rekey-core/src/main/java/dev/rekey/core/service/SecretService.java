@@ -4,6 +4,7 @@ import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.crypto.SecretAccess;
 import dev.rekey.core.crypto.SecretBytes;
+import dev.rekey.core.event.Event;
 import dev.rekey.core.event.SecretEvents;
 import dev.rekey.core.key.Names;
 import dev.rekey.core.key.VersionState;
@@ -81,7 +82,54 @@ public final class SecretService {
     }
   }
 
+  /**
+   * A put worked out before its transaction: the secret as this node last saw it, the secret with
+   * the new (already wrapped) version, and the events between them. {@link #commit} stores it in
+   * the caller's transaction, so the work that needs no lock (validation, the guardrail, wrapping,
+   * the new state and its events) stays off the single writer that commits it. Holds the value to
+   * redo the put when the secret moved on meanwhile; the caller owns and clears it.
+   */
+  public static final class PreparedPut {
+    private final String namespace;
+    private final String name;
+    private final byte[] value;
+    private final PutOptions options;
+    private final Secret current;
+    private final Secret updated;
+    private final List<Event> events;
+
+    private PreparedPut(String namespace, String name, byte[] value, PutOptions options, Secret current,
+        Secret updated, List<Event> events) {
+      this.namespace = namespace;
+      this.name = name;
+      this.value = value;
+      this.options = options;
+      this.current = current;
+      this.updated = updated;
+      this.events = events;
+    }
+
+    /** The secret as it is once this put commits (unless it had to be redone on a newer copy). */
+    public Secret updated() {
+      return updated;
+    }
+
+    @Override
+    public String toString() {
+      return "PreparedPut[" + namespace + "/" + name + " v" + updated.latestVersion() + ", value redacted]";
+    }
+  }
+
   public Secret put(String namespace, String name, byte[] value, PutOptions options) {
+    return commit(prepare(namespace, name, value, options));
+  }
+
+  /**
+   * Checks a put and works out its result from this node's copy of the secret (the store's when
+   * there is none, or when the copy fails the check-and-set): nothing is written. Refuses what
+   * {@link #put} refuses: bad input, the guardrail, a check-and-set the store does not match.
+   */
+  public PreparedPut prepare(String namespace, String name, byte[] value, PutOptions options) {
     Names.namespace(namespace);
     Names.keyName(name);
     if (value == null) {
@@ -96,44 +144,70 @@ public final class SecretService {
     Instant now = clock.instant();
     Instant expiresAt = expiry(options, now);
     guardrail(namespace).check(expiresAt, now);
-    for (int attempt = 1; ; attempt++) {
-      // First from this node's copy: the update is conditional on the revision, so a stale copy
-      // fails as a concurrent modification and the next attempt reads the store. A check-and-set
-      // is only ever refused on what the store says.
-      Secret current = attempt == 1 ? cache.peek(namespace, name).orElse(null) : null;
-      if (current == null || !casHolds(current, options.cas())) {
-        current = secrets.find(namespace, name).orElse(null);
+    // First from this node's copy: the update is conditional on the revision, so a stale copy
+    // fails as a concurrent modification and the put is redone on the store's copy. A
+    // check-and-set is only ever refused on what the store says.
+    Secret current = cache.peek(namespace, name).orElse(null);
+    if (current == null || !casHolds(current, options.cas())) {
+      current = secrets.find(namespace, name).orElse(null);
+    }
+    return prepare(namespace, name, value, options, current, expiresAt, now);
+  }
+
+  private PreparedPut prepare(String namespace, String name, byte[] value, PutOptions options, Secret current,
+      Instant expiresAt, Instant now) {
+    checkCas(name, current, options.cas());
+    if (current == null) {
+      if (options.pending()) {
+        throw RekeyException.invalid("secret '" + name + "' does not exist; its first version cannot be pending");
       }
-      checkCas(name, current, options.cas());
+      Secret created = Secret.create(namespace, name, options.tags(), wrap(namespace, name, 1, value), expiresAt, now);
+      return new PreparedPut(namespace, name, value, options, null, created, SecretEvents.between(null, created, now));
+    }
+    WrappedKey wrapped = wrap(namespace, name, current.latestVersion() + 1, value);
+    Secret updated = current.addVersion(wrapped, expiresAt, options.pending(), now);
+    if (options.tags() != null) {
+      updated = updated.withTags(options.tags());
+    }
+    return new PreparedPut(namespace, name, value, options, current, updated, SecretEvents.between(current, updated,
+        now));
+  }
+
+  /**
+   * Stores a prepared put (in the caller's transaction, if any). When the secret changed since
+   * it was prepared (another put, another node), the put is redone on the store's copy, up to a
+   * few times; a check-and-set is then checked again against that copy.
+   */
+  public Secret commit(PreparedPut put) {
+    PreparedPut attempt = put;
+    for (int n = 1; ; n++) {
       try {
-        if (current == null) {
-          if (options.pending()) {
-            throw RekeyException.invalid("secret '" + name + "' does not exist; its first version cannot be pending");
-          }
-          Secret created = Secret.create(namespace, name, options.tags(), wrap(namespace, name, 1, value),
-              expiresAt, now);
-          transactions.run(() -> {
-            secrets.insert(created);
-            outbox.append(SecretEvents.between(null, created, now));
-          });
-          offerUnlessInTransaction(created);
-          return created;
-        }
-        WrappedKey wrapped = wrap(namespace, name, current.latestVersion() + 1, value);
-        Secret updated = current.addVersion(wrapped, expiresAt, options.pending(), now);
-        if (options.tags() != null) {
-          updated = updated.withTags(options.tags());
-        }
-        store(current, updated, now);
-        return updated;
+        return store(attempt);
       } catch (RekeyException e) {
         boolean raced = e.code() == ErrorCode.CONCURRENT_MODIFICATION
-            || (current == null && e.code() == ErrorCode.ALREADY_EXISTS && options.cas() == null);
-        if (!raced || attempt >= MAX_ATTEMPTS) {
+            || (attempt.current == null && e.code() == ErrorCode.ALREADY_EXISTS && put.options.cas() == null);
+        if (!raced || n >= MAX_ATTEMPTS) {
           throw e;
         }
       }
+      Instant now = clock.instant();
+      Instant expiresAt = expiry(put.options, now);
+      attempt = prepare(put.namespace, put.name, put.value, put.options,
+          secrets.find(put.namespace, put.name).orElse(null), expiresAt, now);
     }
+  }
+
+  private Secret store(PreparedPut put) {
+    transactions.run(() -> {
+      if (put.current == null) {
+        secrets.insert(put.updated);
+      } else {
+        secrets.update(put.current, put.updated);
+      }
+      outbox.append(put.events);
+    });
+    offerUnlessInTransaction(put.updated);
+    return put.updated;
   }
 
   /** The value of the version a label names (CURRENT when both are null) or of a version number. */

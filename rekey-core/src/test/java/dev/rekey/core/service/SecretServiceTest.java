@@ -69,6 +69,26 @@ class SecretServiceTest {
         ErrorCode.CONCURRENT_MODIFICATION, "expected current version 5, found version 6");
   }
 
+  /** A put prepared off the writer and committed after another put landed is redone on the newer copy. */
+  @Test
+  void preparedPut_committedAfterTheSecretMovedOn_isRedoneOnTheStoresCopy() {
+    secrets.put(NS, "db", utf8("one"), PutOptions.DEFAULT);
+    SecretService.PreparedPut late = secrets.prepare(NS, "db", utf8("three"), PutOptions.DEFAULT);
+    SecretService.PreparedPut guarded = secrets.prepare(NS, "db", utf8("x"), new PutOptions(1, null, null, false, null));
+    assertThat(late.updated().latestVersion()).isEqualTo(2);
+    secrets.put(NS, "db", utf8("two"), PutOptions.DEFAULT);
+
+    Secret stored = secrets.commit(late);
+
+    assertThat(stored.current().number()).isEqualTo(3);
+    assertThat(read("CURRENT")).isEqualTo("three");
+    assertThat(read("PREVIOUS")).isEqualTo("two");
+    assertThat(repo.find(NS, "db").orElseThrow().versions()).hasSize(3);
+    assertThat(late.toString()).doesNotContain("three").contains("redacted");
+    assertCode(() -> secrets.commit(guarded), ErrorCode.CONCURRENT_MODIFICATION, "expected current version 1, found version 3");
+    assertThat(repo.find(NS, "db").orElseThrow().versions()).hasSize(3);
+  }
+
   @Test
   void put_thenPut_movesCurrentAndPrevious_andRetiresTheOlderOne() {
     secrets.put(NS, "db", utf8("one"), PutOptions.DEFAULT);

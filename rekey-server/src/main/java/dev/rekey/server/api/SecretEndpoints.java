@@ -28,6 +28,7 @@ import dev.rekey.core.service.VersionAction;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.RawJson;
+import dev.rekey.server.http.Rendered;
 import dev.rekey.server.http.Reply;
 import io.vertx.core.http.HttpMethod;
 import java.nio.ByteBuffer;
@@ -124,9 +125,11 @@ public final class SecretEndpoints {
   }
 
   /**
-   * Queues the put (and the rotation schedule it may move) for the audit writer's next group
-   * commit, together with the request's audit record; the answer follows once the batch is
-   * durable. The worker thread does not wait for it.
+   * Prepares the put here (checks, guardrail, wrapping, the new state and its events), then queues
+   * its commit (and the rotation schedule it may move) for the audit writer's next group commit,
+   * together with the request's audit record; the answer follows once the batch is durable. The
+   * worker thread does not wait for it. A refused preparation is answered and audited like any
+   * refused request.
    */
   private Object put(Call c) {
     SecretPutRequest req = c.body(SecretPutRequest.class);
@@ -135,8 +138,15 @@ public final class SecretEndpoints {
         duration("ttl", req.ttl()), Boolean.TRUE.equals(req.pending()), req.tags());
     String namespace = c.namespace();
     String name = c.keyName();
+    SecretService.PreparedPut prepared;
+    try {
+      prepared = secrets.prepare(namespace, name, value, options); // here, not on the writer
+    } catch (RuntimeException e) {
+      java.util.Arrays.fill(value, (byte) 0);
+      throw e;
+    }
     return writes.submitWrite(() -> {
-      Secret stored = secrets.put(namespace, name, value, options);
+      Secret stored = secrets.commit(prepared);
       rotations.reschedule(namespace, name);
       return stored;
     }, secrets::publish, (stored, failure) -> {
@@ -145,9 +155,10 @@ public final class SecretEndpoints {
       }
       return c.auditRecord(failure);
     }).whenComplete((done, failure) -> java.util.Arrays.fill(value, (byte) 0))
-        // Version 1 only exists once: the put created the secret.
-        .thenApply(done -> done.map(stored -> stored.latestVersion() == 1 ? Reply.created(Views.secret(stored))
-            : Views.secret(stored)));
+        // Version 1 only exists once: the put created the secret. The view is built when the answer
+        // is sent, off the audit writer's thread that completes this future.
+        .thenApply(done -> done.map(stored -> (Rendered) () -> stored.latestVersion() == 1
+            ? Reply.created(Views.secret(stored)) : Views.secret(stored)));
   }
 
   private Object read(Call c) {

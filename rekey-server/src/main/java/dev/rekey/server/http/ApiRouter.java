@@ -223,6 +223,14 @@ public final class ApiRouter {
       result = done.value();
       failure = done.failure();
     }
+    if (failure == null && result instanceof Rendered later) {
+      try {
+        result = later.render();
+      } catch (RuntimeException e) {
+        result = null;
+        failure = e;
+      }
+    }
     int status;
     byte[] body;
     String contentType = JSON;
