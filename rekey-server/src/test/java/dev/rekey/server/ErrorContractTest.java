@@ -131,6 +131,33 @@ class ErrorContractTest {
     }
   }
 
+  /**
+   * A client that uploads a body far over the limit without {@code Expect: 100-continue} still
+   * reads the 413: the server drains what it goes on sending (up to a bound) before it closes,
+   * instead of resetting the connection under the client's upload.
+   */
+  @Test
+  void tooLargeUpload_withoutExpectContinue_clientReadsThe413() throws Exception {
+    java.net.URI base = java.net.URI.create(s.base);
+    int total = 4 << 20;
+    String head = "POST /v1/keys/aes-k/encrypt HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ROOT
+        + "\r\nContent-Type: application/json\r\nContent-Length: " + total + "\r\n\r\n";
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+        socket.setSoTimeout(10_000);
+        java.io.OutputStream out = socket.getOutputStream();
+        out.write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'A');
+        for (int sent = 0; sent < total; sent += chunk.length) {
+          out.write(chunk); // a reset under the upload fails here
+        }
+        String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("payload_too_large");
+      }
+    }
+  }
+
   @Test
   void malformedJson_isInvalidRequest_onEveryEndpoint() {
     for (BodyEndpoint e : bodyEndpoints) {

@@ -133,7 +133,7 @@ public final class ApiRouter {
     }
   }
 
-  /** 413, audited, then the connection is closed so the rest of the body is never read. */
+  /** 413, audited, then the connection is closed once the client stops sending (a lingering close). */
   private void refuseTooLarge(Exchange exchange) {
     exchange.refused = true;
     exchange.closeAfterResponse = true;
@@ -355,7 +355,7 @@ public final class ApiRouter {
         : response.putHeader(HttpHeaders.CONTENT_TYPE, JSON.equals(contentType) ? JSON_VALUE : contentType)
             .end(Buffer.buffer(body));
     if (ctx.closeAfterResponse) {
-      written.onComplete(ar -> ctx.request().connection().close());
+      written.onComplete(ar -> LingeringClose.after(ctx.request()));
     }
   }
 
