@@ -22,6 +22,11 @@ import java.util.UUID;
  * The outbox in table {@code events}. {@link #append} joins the caller's transaction; delivery
  * reads undispatched events with {@link #undispatched} and marks them with {@link #markDispatched}
  * in the transaction that fans them out.
+ *
+ * <p>What "dispatched" is depends on the dialect. SQLite has one writer at a time, so events
+ * commit in position order and a cursor (the last dispatched position, V18) says it: marking moves
+ * one row. PostgreSQL's concurrent transactions can commit a lower position after a higher one,
+ * so there each event carries its own {@code dispatched_at}, and a late commit is never skipped.
  */
 public final class JdbcEventOutbox implements EventOutbox, EventLog {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,9 +37,11 @@ public final class JdbcEventOutbox implements EventOutbox, EventLog {
   public record StoredEvent(long seq, Event event) implements EventLog.Entry {}
 
   private final JdbcTransactions tx;
+  private final boolean cursor;
 
-  JdbcEventOutbox(JdbcTransactions tx) {
+  JdbcEventOutbox(JdbcTransactions tx, Dialect dialect) {
     this.tx = tx;
+    this.cursor = dialect == Dialect.SQLITE;
   }
 
   @Override
@@ -92,8 +99,9 @@ public final class JdbcEventOutbox implements EventOutbox, EventLog {
   @Override
   public List<StoredEvent> undispatched(int limit) {
     return tx.read("reading undispatched events", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-          + " FROM events WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?")) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM events WHERE "
+          + (cursor ? "seq > (SELECT seq FROM event_dispatch_cursor)" : "dispatched_at IS NULL")
+          + " ORDER BY seq LIMIT ?")) {
         ps.setInt(1, limit);
         return readAll(ps);
       }
@@ -118,6 +126,9 @@ public final class JdbcEventOutbox implements EventOutbox, EventLog {
    */
   @Override
   public List<Long> markDispatched(List<Long> seqs, Instant at) {
+    if (cursor) {
+      return moveCursor(seqs);
+    }
     return tx.write("marking events dispatched", c -> {
       List<Long> marked = new ArrayList<>();
       // One statement per chunk; a short last chunk repeats its last number (IN ignores duplicates),
@@ -136,6 +147,41 @@ public final class JdbcEventOutbox implements EventOutbox, EventLog {
         }
       }
       marked.sort(null); // RETURNING gives no order
+      return marked;
+    });
+  }
+
+  /**
+   * SQLite: the positions after the cursor are this call's; the cursor moves to the last of them
+   * (never back). {@code seqs} come from {@link #undispatched}, in order, so no event is passed over.
+   */
+  private List<Long> moveCursor(List<Long> seqs) {
+    if (seqs.isEmpty()) {
+      return List.of();
+    }
+    return tx.write("marking events dispatched", c -> {
+      long last;
+      try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM event_dispatch_cursor WHERE id = 1");
+          ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("the event dispatch cursor is missing");
+        }
+        last = rs.getLong(1);
+      }
+      List<Long> marked = new ArrayList<>();
+      for (long seq : seqs) {
+        if (seq > last) {
+          marked.add(seq);
+        }
+      }
+      if (marked.isEmpty()) {
+        return marked;
+      }
+      marked.sort(null);
+      try (PreparedStatement ps = c.prepareStatement("UPDATE event_dispatch_cursor SET seq = ? WHERE id = 1")) {
+        ps.setLong(1, marked.get(marked.size() - 1));
+        ps.executeUpdate();
+      }
       return marked;
     });
   }

@@ -61,7 +61,7 @@ public final class Store implements AutoCloseable {
     this.tokens = new JdbcTokenRepository(transactions);
     this.audit = new JdbcAuditRepository(transactions, dialect);
     this.system = new JdbcSystemRepository(transactions);
-    this.events = new JdbcEventOutbox(transactions);
+    this.events = new JdbcEventOutbox(transactions, dialect);
     this.secrets = new JdbcSecretRepository(transactions);
     this.secretRotations = new JdbcSecretRotationRepository(transactions, dialect);
     this.webhooks = new JdbcWebhookRepository(transactions);

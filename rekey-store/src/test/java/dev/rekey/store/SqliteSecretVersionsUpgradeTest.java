@@ -56,7 +56,7 @@ class SqliteSecretVersionsUpgradeTest {
   }
 
   /** What {@link Migrator#migrate} does, up to (not including) {@code version}. */
-  private static void migrateBelow(Connection c, int version) throws SQLException {
+  static void migrateBelow(Connection c, int version) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
           + " applied_at BIGINT NOT NULL)");

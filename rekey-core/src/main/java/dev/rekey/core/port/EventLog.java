@@ -20,7 +20,9 @@ public interface EventLog {
 
   /**
    * Marks events as dispatched unless another node already did; returns the positions this call
-   * marked. Joins the caller's transaction, so fan-out rows commit together with the mark.
+   * marked. {@code seqs} are positions {@link #undispatched} returned, in its order (a store may
+   * keep "dispatched" as the last position marked). Joins the caller's transaction, so fan-out
+   * rows commit together with the mark.
    */
   List<Long> markDispatched(List<Long> seqs, Instant at);
 
