@@ -65,7 +65,11 @@ public enum VersionState {
     return this != DESTROYED;
   }
 
+  /** The lower-case name used on the wire (built once: views list it for every version). */
   public String wireName() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return WIRE_NAMES[ordinal()];
   }
+
+  private static final String[] WIRE_NAMES = java.util.Arrays.stream(values())
+      .map(s -> s.name().toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new);
 }

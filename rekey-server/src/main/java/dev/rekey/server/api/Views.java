@@ -103,6 +103,6 @@ public final class Views {
   }
 
   public static String time(Instant t) {
-    return t == null ? null : t.toString();
+    return t == null ? null : IsoTime.format(t);
   }
 }
