@@ -80,6 +80,23 @@ class SecretsE2eTest {
     assertThat(promoted.pendingVersion()).isNull();
   }
 
+  /** A put's answer stays small however long the history: the new version and the labelled ones. */
+  @Test
+  void putAnswer_listsTheNewAndLabelledVersions_metadataListsAll() {
+    SecretsClient s = admin.secrets();
+    for (int i = 1; i <= 6; i++) {
+      s.put("history", "value-" + i);
+    }
+    s.label("history", "blue", 2);
+
+    SecretView written = s.put("history", "value-7");
+
+    assertThat(written.latestVersion()).isEqualTo(7);
+    assertThat(written.currentVersion()).isEqualTo(7);
+    assertThat(written.versions()).extracting(v -> v.version()).containsExactly(2, 6, 7);
+    assertThat(s.metadata("history").versions()).hasSize(7);
+  }
+
   @Test
   void guardrail_deniesSecretsWithoutExpiry_inItsNamespaceOnly() {
     SecretsClient strict = admin.withNamespace("strict").secrets();

@@ -158,7 +158,7 @@ public final class SecretEndpoints {
         // Version 1 only exists once: the put created the secret. The view is built when the answer
         // is sent, off the audit writer's thread that completes this future.
         .thenApply(done -> done.map(stored -> (Rendered) () -> stored.latestVersion() == 1
-            ? Reply.created(Views.secret(stored)) : Views.secret(stored)));
+            ? Reply.created(Views.secretWritten(stored)) : Views.secretWritten(stored)));
   }
 
   private Object read(Call c) {

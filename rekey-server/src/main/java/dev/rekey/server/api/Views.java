@@ -58,7 +58,21 @@ public final class Views {
   }
 
   public static SecretView secret(Secret s) {
-    List<SecretVersionView> versions = s.versions().stream().map(v -> new SecretVersionView(v.number(),
+    return secret(s, s.versions());
+  }
+
+  /**
+   * The answer to a put: the secret with its new version and the versions that carry a label
+   * (CURRENT, PREVIOUS, PENDING, custom ones), so its size does not grow with the history;
+   * {@code GET /v1/secrets/NAME/metadata} lists every version.
+   */
+  public static SecretView secretWritten(Secret s) {
+    return secret(s, s.versions().stream()
+        .filter(v -> v.number() == s.latestVersion() || !s.labelsOf(v.number()).isEmpty()).toList());
+  }
+
+  private static SecretView secret(Secret s, List<SecretVersion> listed) {
+    List<SecretVersionView> versions = listed.stream().map(v -> new SecretVersionView(v.number(),
         v.state().wireName(), s.labelsOf(v.number()), time(v.lifecycle().createdAt()),
         time(v.lifecycle().stateChangedAt()), time(v.expiresAt()), time(v.lifecycle().destroyAfter()))).toList();
     return new SecretView(s.namespace(), s.name(), s.tags(), s.current().number(),
