@@ -18,7 +18,6 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -122,15 +121,14 @@ final class JdbcSecretRepository implements SecretRepository {
   /** Writes the row and only the versions that are new or changed since {@code current}. */
   @Override
   public void update(Secret current, Secret updated) {
-    Map<Integer, SecretVersion> before = new HashMap<>();
-    for (SecretVersion v : current.versions()) {
-      before.put(v.number(), v);
-    }
+    // versions are numbered from 1 in list order; a change keeps the unchanged ones as they are,
+    // so most of a long history is skipped by identity
+    List<SecretVersion> before = current.versions();
     List<SecretVersion> changed = new ArrayList<>(4);
     List<SecretVersion> moved = new ArrayList<>(4);
     for (SecretVersion v : updated.versions()) {
-      SecretVersion old = before.get(v.number());
-      if (old == null || !old.equals(v)) {
+      SecretVersion old = v.number() <= before.size() ? before.get(v.number() - 1) : null;
+      if (old != v && (old == null || !old.equals(v))) {
         (old != null && onlyStateChanged(old, v) ? moved : changed).add(v);
       }
     }
@@ -158,7 +156,8 @@ final class JdbcSecretRepository implements SecretRepository {
     if (updated.revision() <= expectedRevision) {
       throw RekeyException.invalid("the updated secret must have a revision above " + expectedRevision);
     }
-    checkTimes(updated);
+    checkTimes(versions); // the versions written; the others were checked when they were
+    checkTimes(moved);
     String tags = Columns.tags(updated.tags());
     String labels = labels(updated.labels());
     tx.write("updating a secret", c -> {
@@ -378,7 +377,11 @@ final class JdbcSecretRepository implements SecretRepository {
   }
 
   private static void checkTimes(Secret s) {
-    for (SecretVersion v : s.versions()) {
+    checkTimes(s.versions());
+  }
+
+  private static void checkTimes(List<SecretVersion> versions) {
+    for (SecretVersion v : versions) {
       VersionColumns.checkTimes(v.lifecycle());
       if (v.expiresAt() != null) {
         Columns.nanos(v.expiresAt());

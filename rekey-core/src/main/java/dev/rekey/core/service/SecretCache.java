@@ -106,10 +106,12 @@ public final class SecretCache {
   private Entry store(Id id, Secret secret, Entry previous) {
     Map<Integer, Plain> values = new ConcurrentHashMap<>();
     if (previous != null) {
-      for (SecretVersion v : secret.versions()) {
-        Plain p = previous.values.get(v.number());
-        if (p != null && p.wrapped.equals(v.lifecycle().material())) {
-          values.put(v.number(), p);
+      // the few values read so far, not the whole history: a put offers every version
+      for (Map.Entry<Integer, Plain> e : previous.values.entrySet()) {
+        int number = e.getKey();
+        if (number <= secret.latestVersion()
+            && e.getValue().wrapped.equals(secret.requireVersion(number).lifecycle().material())) {
+          values.put(number, e.getValue());
         }
       }
     }
