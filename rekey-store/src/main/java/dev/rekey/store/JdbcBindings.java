@@ -61,6 +61,14 @@ final class JdbcBindings {
 
   /** Sets mode .. updated_at (13 parameters) from {@code first}. */
   private static void setBindingState(PreparedStatement ps, int first, Binding b) throws SQLException {
+    int i = setBindingProgress(ps, first, b);
+    Columns.setInstant(ps, i++, hookNextAt(b));
+    Columns.setNullableString(ps, i++, b.hookError());
+    ps.setLong(i, Columns.nanos(b.updatedAt()));
+  }
+
+  /** Sets mode .. hook_attempts (10 parameters) from {@code first}; returns the next index. */
+  private static int setBindingProgress(PreparedStatement ps, int first, Binding b) throws SQLException {
     int i = first;
     ps.setString(i++, b.mode().name());
     ps.setInt(i++, b.version());
@@ -72,9 +80,12 @@ final class JdbcBindings {
     Columns.setInstant(ps, i++, b.lastSeenAt());
     ps.setString(i++, b.hookState().name());
     ps.setInt(i++, b.hookAttempts());
-    Columns.setInstant(ps, i++, b.hookState() == Binding.HookState.PENDING ? b.updatedAt() : null);
-    Columns.setNullableString(ps, i++, b.hookError());
-    ps.setLong(i, Columns.nanos(b.updatedAt()));
+    return i;
+  }
+
+  /** When a pending hook call is next due: now for a newly pending one (an earlier time is kept on update). */
+  private static Instant hookNextAt(Binding b) {
+    return b.hookState() == Binding.HookState.PENDING ? b.updatedAt() : null;
   }
 
   void saveBinding(Binding b) {
@@ -84,18 +95,8 @@ final class JdbcBindings {
           + " hook_attempts = ?, hook_next_at = CASE WHEN ? IS NULL THEN NULL ELSE COALESCE(hook_next_at, ?) END,"
           + " hook_error = ?, updated_at = ?, origin = ? WHERE namespace = ? AND key_name = ? AND consumer = ?"
           + " AND subject_kind = ?")) {
-        int i = 1;
-        ps.setString(i++, b.mode().name());
-        ps.setInt(i++, b.version());
-        Columns.setInstant(ps, i++, b.since());
-        ps.setInt(i++, b.previousVersion());
-        ps.setInt(i++, b.targetVersion());
-        ps.setString(i++, b.state().name());
-        Columns.setInstant(ps, i++, b.deadline());
-        Columns.setInstant(ps, i++, b.lastSeenAt());
-        ps.setString(i++, b.hookState().name());
-        ps.setInt(i++, b.hookAttempts());
-        Instant next = b.hookState() == Binding.HookState.PENDING ? b.updatedAt() : null;
+        int i = setBindingProgress(ps, 1, b);
+        Instant next = hookNextAt(b);
         Columns.setInstant(ps, i++, next);
         Columns.setInstant(ps, i++, next);
         Columns.setNullableString(ps, i++, b.hookError());
