@@ -4,6 +4,8 @@
 #   write: PUT /v1/secrets/bench-N (a new CURRENT version of one of 1,000 secrets), 32 connections
 # Usage: scripts/bench-secrets.sh [-d SECONDS] [-c READ_CONNECTIONS]
 # Environment: JAVA_HOME picks the server's JDK (as for ./rekey).
+# Output: one RESULT line per operation with the server's CPU per request (all threads) and the
+# audit writer's (the one thread every durable write waits for).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 DURATION=15
@@ -27,9 +29,31 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/v1/health" >/dev/null && break; sleep 0.2; done
 
+# CPU time in clock ticks: of the server process (all threads), and of its audit writer thread
+# (the single thread that commits every write); steadier than requests/s on a shared machine.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+writer_ticks() {
+  local t
+  for t in /proc/"$SERVER"/task/*; do
+    if grep -q '^rekey-audit-wri' "$t/comm" 2>/dev/null; then sed 's/^.*) //' "$t/stat" | awk '{print $12 + $13}'; return; fi
+  done
+  echo 0
+}
+# measure LABEL WRK_ARGS...: runs wrk, prints its RESULT line with server and writer CPU per request
+measure() {
+  local label=$1; shift
+  local c0 w0 result c1 w1
+  c0=$(cpu_ticks); w0=$(writer_ticks)
+  result=$(wrk "$@" | grep RESULT)
+  c1=$(cpu_ticks); w1=$(writer_ticks)
+  echo "$label $result $(echo "$result" | awk -v c=$((c1 - c0)) -v w=$((w1 - w0)) -v t="$(getconf CLK_TCK)" '{
+    for (i = 1; i <= NF; i++) if ($i ~ /^requests=/) { split($i, kv, "="); n = kv[2] }
+    printf "server_cpu_us_per_req=%.1f writer_cpu_us_per_req=%.1f", c * 1e6 / t / n, w * 1e6 / t / n }')"
+}
+
 export REKEY_ADDR="http://127.0.0.1:$PORT" REKEY_TOKEN="$TOKEN"
 "$ROOT/rekey" secret put bench-read --value "$(head -c 48 /dev/urandom | base64)" >/dev/null
 wrk -t1 -c"$READERS" -d15s -s "$ROOT/scripts/bench-get.lua" "$REKEY_ADDR/v1/secrets/bench-read" >/dev/null
-echo "read:  $(wrk -t1 -c"$READERS" -d"${DURATION}s" -s "$ROOT/scripts/bench-get.lua" "$REKEY_ADDR/v1/secrets/bench-read" | grep RESULT)"
+measure "read: " -t1 -c"$READERS" -d"${DURATION}s" -s "$ROOT/scripts/bench-get.lua" "$REKEY_ADDR/v1/secrets/bench-read"
 wrk -t1 -c32 -d5s -s "$ROOT/scripts/bench-secret-put.lua" "$REKEY_ADDR" >/dev/null
-echo "write: $(wrk -t1 -c32 -d"${DURATION}s" -s "$ROOT/scripts/bench-secret-put.lua" "$REKEY_ADDR" | grep RESULT)"
+measure "write:" -t1 -c32 -d"${DURATION}s" -s "$ROOT/scripts/bench-secret-put.lua" "$REKEY_ADDR"
