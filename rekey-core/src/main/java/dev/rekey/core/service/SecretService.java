@@ -182,6 +182,11 @@ public final class SecretService {
     PreparedPut attempt = put;
     for (int n = 1; ; n++) {
       try {
+        if (!wrappedByCurrentRoot(attempt)) {
+          // The root key rotated after the value was wrapped: a new secret would be missed by the
+          // rotation's re-wrap and become unreadable once the old root is dropped. Wrap it again.
+          throw RekeyException.concurrentModification("the root key changed while the put waited; it is redone");
+        }
         return store(attempt);
       } catch (RekeyException e) {
         boolean raced = e.code() == ErrorCode.CONCURRENT_MODIFICATION
@@ -195,6 +200,11 @@ public final class SecretService {
       attempt = prepare(put.namespace, put.name, put.value, put.options,
           secrets.find(put.namespace, put.name).orElse(null), expiresAt, now);
     }
+  }
+
+  private boolean wrappedByCurrentRoot(PreparedPut put) {
+    WrappedKey material = put.updated.requireVersion(put.updated.latestVersion()).lifecycle().material();
+    return material.rootKeyId().equals(keyring.get().currentId());
   }
 
   private Secret store(PreparedPut put) {

@@ -89,6 +89,28 @@ class SecretServiceTest {
     assertThat(repo.find(NS, "db").orElseThrow().versions()).hasSize(3);
   }
 
+  /** A put prepared under a root key that was rotated (and dropped) before it committed is wrapped again. */
+  @Test
+  void preparedPut_committedAfterARootRotation_isWrappedUnderTheNewRoot() {
+    java.util.concurrent.atomic.AtomicReference<dev.rekey.core.root.RootKeyring> ring =
+        new java.util.concurrent.atomic.AtomicReference<>(s.ring);
+    SecretService node = new SecretService(repo, Transactions.direct(), events, ring::get, s.clock, Duration.ofDays(7));
+    node.put(NS, "old", utf8("existing"), PutOptions.DEFAULT);
+    SecretService.PreparedPut created = node.prepare(NS, "fresh", utf8("new-secret"), PutOptions.DEFAULT);
+    SecretService.PreparedPut updated = node.prepare(NS, "old", utf8("second"), PutOptions.DEFAULT);
+    ring.set(ring.get().withNewGeneration(T0.plusSeconds(60)));
+    // a rotation re-wraps what is stored (not the puts still queued), then drops the old root
+    ring.set(ring.get().withoutOldGenerations());
+
+    node.commit(created);
+    node.commit(updated);
+
+    assertThat(new String(node.read(NS, "fresh", null, null).value(), StandardCharsets.UTF_8)).isEqualTo("new-secret");
+    assertThat(new String(node.read(NS, "old", null, null).value(), StandardCharsets.UTF_8)).isEqualTo("second");
+    assertThat(repo.find(NS, "fresh").orElseThrow().current().lifecycle().material().rootKeyId())
+        .isEqualTo(ring.get().currentId());
+  }
+
   @Test
   void put_thenPut_movesCurrentAndPrevious_andRetiresTheOlderOne() {
     secrets.put(NS, "db", utf8("one"), PutOptions.DEFAULT);

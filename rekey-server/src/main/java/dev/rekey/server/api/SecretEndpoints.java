@@ -133,9 +133,9 @@ public final class SecretEndpoints {
    */
   private Object put(Call c) {
     SecretPutRequest req = c.body(SecretPutRequest.class);
-    byte[] value = value(req);
     SecretService.PutOptions options = new SecretService.PutOptions(req.cas(), instant("expires_at", req.expiresAt()),
         duration("ttl", req.ttl()), Boolean.TRUE.equals(req.pending()), req.tags());
+    byte[] value = value(req); // after the options: a refused option leaves no copy of the value behind
     String namespace = c.namespace();
     String name = c.keyName();
     SecretService.PreparedPut prepared;
