@@ -18,6 +18,9 @@ import java.util.List;
 
 /** Opens the configured seal and root of trust, and unseals at startup where that is possible. */
 final class RootOfTrustSetup {
+  /** Far longer than a group commit takes (milliseconds), short for an operator. */
+  static final java.time.Duration IN_FLIGHT_WRITES = java.time.Duration.ofMillis(250);
+
   private RootOfTrustSetup() {}
 
   /** The root of trust over the configured seal; still sealed. */
@@ -26,6 +29,11 @@ final class RootOfTrustSetup {
     if (store.dialect() == Dialect.POSTGRESQL) {
       // Several nodes may share this database: let them all see a new root generation first.
       rootOfTrust.propagationDelay(BackgroundTasks.KEYRING_REFRESH.multipliedBy(3));
+    } else {
+      // One node, but writes wrapped under the old generation may still wait in the audit
+      // writer's queue (secret puts wrap before their group commit): let them commit before the
+      // re-wrap scan, so none is missed when the old generation is dropped.
+      rootOfTrust.propagationDelay(IN_FLIGHT_WRITES);
     }
     return rootOfTrust;
   }
