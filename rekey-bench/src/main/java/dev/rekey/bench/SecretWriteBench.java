@@ -88,7 +88,7 @@ public final class SecretWriteBench {
           var prepared = secrets.prepare("default", name, copy, SecretService.PutOptions.DEFAULT);
           var outcome = audit.submitWrite(() -> {
             var s = secrets.commit(prepared);
-            rotations.reschedule("default", name);
+            rotations.reschedule(s);
             return s;
           }, secrets::publish, (stored, failure) -> new AuditEvent(Instant.now(), "req-" + Thread.currentThread().getId(),
               "root", "tok_bench", "secret.write", "default", name, stored == null ? 0 : stored.latestVersion(),

@@ -109,12 +109,25 @@ public final class SecretRotationService {
    * version expires before it (rotation before expiry). Does nothing for secrets without a configuration.
    */
   public void reschedule(String namespace, String secret) {
-    rotations.config(namespace, secret).ifPresent(c -> {
-      Instant next = earliest(c.nextDueAt(), expiryDue(c, secrets.get(namespace, secret)));
-      if (!java.util.Objects.equals(next, c.nextDueAt())) {
-        rotations.putConfig(c.withNextDueAt(next));
-      }
-    });
+    rotations.config(namespace, secret).ifPresent(c -> moveEarlier(c, secrets.get(namespace, secret)));
+  }
+
+  /**
+   * The same, from the secret as it was just written (in the caller's transaction): a CURRENT
+   * without an expiry moves nothing, so most puts skip the configuration lookup.
+   */
+  public void reschedule(Secret written) {
+    if (written.current().expiresAt() == null) {
+      return;
+    }
+    rotations.config(written.namespace(), written.name()).ifPresent(c -> moveEarlier(c, written));
+  }
+
+  private void moveEarlier(RotationConfig c, Secret secret) {
+    Instant next = earliest(c.nextDueAt(), expiryDue(c, secret));
+    if (!java.util.Objects.equals(next, c.nextDueAt())) {
+      rotations.putConfig(c.withNextDueAt(next));
+    }
   }
 
   /** After a rotation finished: the next start is a period from now, or earlier when the new value expires. */

@@ -22,6 +22,7 @@ import dev.rekey.core.testing.InMemorySecretRepository;
 import dev.rekey.core.testing.InMemorySecretRotationRepository;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,28 @@ class SecretRotationServiceTest {
 
   private void configure(String name, String rotator, Map<String, String> params, Duration period) {
     rotation.configure(new RotationConfig(NS, name, rotator, params, period, null, null));
+  }
+
+  /** A put whose CURRENT expires before the next scheduled start moves the start to "before expiry". */
+  @Test
+  void reschedule_afterAPut_movesTheNextStartBeforeTheNewExpiry_andNeverLater() {
+    secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    rotation.configure(new RotationConfig(NS, "db", "target", Map.of(), Duration.ofDays(30), Duration.ofDays(7), null));
+    Instant scheduled = rotation.config(NS, "db").nextDueAt();
+
+    Secret noExpiry = secrets.put(NS, "db", "two".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    rotation.reschedule(noExpiry);
+    assertThat(rotation.config(NS, "db").nextDueAt()).isEqualTo(scheduled);
+
+    Secret expiring = secrets.put(NS, "db", "three".getBytes(StandardCharsets.UTF_8),
+        new SecretService.PutOptions(null, null, Duration.ofDays(10), false, null));
+    rotation.reschedule(expiring);
+    assertThat(rotation.config(NS, "db").nextDueAt()).isEqualTo(s.clock.instant().plus(Duration.ofDays(3)));
+
+    Secret later = secrets.put(NS, "db", "four".getBytes(StandardCharsets.UTF_8),
+        new SecretService.PutOptions(null, null, Duration.ofDays(20), false, null));
+    rotation.reschedule(later);
+    assertThat(rotation.config(NS, "db").nextDueAt()).isEqualTo(s.clock.instant().plus(Duration.ofDays(3)));
   }
 
   @Test

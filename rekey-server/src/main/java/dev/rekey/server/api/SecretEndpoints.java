@@ -147,7 +147,7 @@ public final class SecretEndpoints {
     }
     return writes.submitWrite(() -> {
       Secret stored = secrets.commit(prepared);
-      rotations.reschedule(namespace, name);
+      rotations.reschedule(stored);
       return stored;
     }, secrets::publish, (stored, failure) -> {
       if (stored != null) {
