@@ -4,7 +4,6 @@ import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.crypto.SecretAccess;
 import dev.rekey.core.crypto.SecretBytes;
-import dev.rekey.core.event.Event;
 import dev.rekey.core.event.SecretEvents;
 import dev.rekey.core.key.Names;
 import dev.rekey.core.key.VersionState;
@@ -79,44 +78,6 @@ public final class SecretService {
     @Override
     public String toString() {
       return "Secret.Value[" + secret.namespace() + "/" + secret.name() + " v" + version.number() + ", redacted]";
-    }
-  }
-
-  /**
-   * A put worked out before its transaction: the secret as this node last saw it, the secret with
-   * the new (already wrapped) version, and the events between them. {@link #commit} stores it in
-   * the caller's transaction, so the work that needs no lock (validation, the guardrail, wrapping,
-   * the new state and its events) stays off the single writer that commits it. Holds the value to
-   * redo the put when the secret moved on meanwhile; the caller owns and clears it.
-   */
-  public static final class PreparedPut {
-    private final String namespace;
-    private final String name;
-    private final byte[] value;
-    private final PutOptions options;
-    private final Secret current;
-    private final Secret updated;
-    private final List<Event> events;
-
-    private PreparedPut(String namespace, String name, byte[] value, PutOptions options, Secret current,
-        Secret updated, List<Event> events) {
-      this.namespace = namespace;
-      this.name = name;
-      this.value = value;
-      this.options = options;
-      this.current = current;
-      this.updated = updated;
-      this.events = events;
-    }
-
-    /** The secret as it is once this put commits (unless it had to be redone on a newer copy). */
-    public Secret updated() {
-      return updated;
-    }
-
-    @Override
-    public String toString() {
-      return "PreparedPut[" + namespace + "/" + name + " v" + updated.latestVersion() + ", value redacted]";
     }
   }
 

@@ -73,8 +73,8 @@ class SecretServiceTest {
   @Test
   void preparedPut_committedAfterTheSecretMovedOn_isRedoneOnTheStoresCopy() {
     secrets.put(NS, "db", utf8("one"), PutOptions.DEFAULT);
-    SecretService.PreparedPut late = secrets.prepare(NS, "db", utf8("three"), PutOptions.DEFAULT);
-    SecretService.PreparedPut guarded = secrets.prepare(NS, "db", utf8("x"), new PutOptions(1, null, null, false, null));
+    PreparedPut late = secrets.prepare(NS, "db", utf8("three"), PutOptions.DEFAULT);
+    PreparedPut guarded = secrets.prepare(NS, "db", utf8("x"), new PutOptions(1, null, null, false, null));
     assertThat(late.updated().latestVersion()).isEqualTo(2);
     secrets.put(NS, "db", utf8("two"), PutOptions.DEFAULT);
 
@@ -96,8 +96,8 @@ class SecretServiceTest {
         new java.util.concurrent.atomic.AtomicReference<>(s.ring);
     SecretService node = new SecretService(repo, Transactions.direct(), events, ring::get, s.clock, Duration.ofDays(7));
     node.put(NS, "old", utf8("existing"), PutOptions.DEFAULT);
-    SecretService.PreparedPut created = node.prepare(NS, "fresh", utf8("new-secret"), PutOptions.DEFAULT);
-    SecretService.PreparedPut updated = node.prepare(NS, "old", utf8("second"), PutOptions.DEFAULT);
+    PreparedPut created = node.prepare(NS, "fresh", utf8("new-secret"), PutOptions.DEFAULT);
+    PreparedPut updated = node.prepare(NS, "old", utf8("second"), PutOptions.DEFAULT);
     ring.set(ring.get().withNewGeneration(T0.plusSeconds(60)));
     // a rotation re-wraps what is stored (not the puts still queued), then drops the old root
     ring.set(ring.get().withoutOldGenerations());

@@ -21,6 +21,7 @@ import dev.rekey.core.secret.SecretGuardrail;
 import dev.rekey.core.secret.SecretLabel;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SecretRotationService;
+import dev.rekey.core.service.PreparedPut;
 import dev.rekey.core.service.SecretService;
 import dev.rekey.core.secret.rotation.RotationConfig;
 import dev.rekey.core.secret.rotation.SecretRotation;
@@ -138,7 +139,7 @@ public final class SecretEndpoints {
     byte[] value = value(req); // after the options: a refused option leaves no copy of the value behind
     String namespace = c.namespace();
     String name = c.keyName();
-    SecretService.PreparedPut prepared;
+    PreparedPut prepared;
     try {
       prepared = secrets.prepare(namespace, name, value, options); // here, not on the writer
     } catch (RuntimeException e) {
