@@ -36,17 +36,17 @@ class WebhookTwoNodePostgresE2eTest {
   @Test
   void twoNodes_deliverEachEventOnce_andSecretsSurviveRootRotation(@TempDir Path dir) throws Exception {
     Map<String, AtomicInteger> perEvent = new ConcurrentHashMap<>();
-    List<byte[]> bodies = new CopyOnWriteArrayList<>();
-    List<String[]> headers = new CopyOnWriteArrayList<>();
+    // one list of (headers, body) pairs: two lists appended separately by 8 receiver threads
+    // could pair one delivery's signature with another's body
+    List<Received> received = new CopyOnWriteArrayList<>();
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     receiver.setExecutor(Executors.newFixedThreadPool(8));
     receiver.createContext("/", exchange -> {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String id = exchange.getRequestHeaders().getFirst("webhook-id");
       perEvent.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-      bodies.add(body);
-      headers.add(new String[] {id, exchange.getRequestHeaders().getFirst("webhook-timestamp"),
-          exchange.getRequestHeaders().getFirst("webhook-signature")});
+      received.add(new Received(new String[] {id, exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+          exchange.getRequestHeaders().getFirst("webhook-signature")}, body));
       try {
         Thread.sleep(50); // a receiver that takes a moment keeps several attempts in flight
       } catch (InterruptedException e) {
@@ -76,8 +76,8 @@ class WebhookTwoNodePostgresE2eTest {
         Thread.sleep(2_500); // more than two poll intervals on both nodes: a duplicate would show now
         assertThat(perEvent).hasSize(KEYS);
         assertThat(perEvent.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
-        for (int i = 0; i < bodies.size(); i++) {
-          assertThat(sign(secret, headers.get(i), bodies.get(i))).isEqualTo(headers.get(i)[2]);
+        for (Received r : received) {
+          assertThat(sign(secret, r.headers(), r.body())).isEqualTo(r.headers()[2]);
         }
 
         // the root key rotates: the stored secret is re-wrapped, deliveries keep using the same secret
@@ -85,15 +85,18 @@ class WebhookTwoNodePostgresE2eTest {
         assertThat(rotateRoot.exit()).as(rotateRoot.toString()).isZero();
         nodeB.rotateKey("k1", true);
         E2e.await("the event after the root rotation", Duration.ofSeconds(60), () -> perEvent.size() >= KEYS + 1);
-        int last = bodies.size() - 1;
-        assertThat(new String(bodies.get(last), StandardCharsets.UTF_8)).contains("keys/k1/versions/2");
-        assertThat(sign(secret, headers.get(last), bodies.get(last))).isEqualTo(headers.get(last)[2]);
+        Received last = received.get(received.size() - 1);
+        assertThat(new String(last.body(), StandardCharsets.UTF_8)).contains("keys/k1/versions/2");
+        assertThat(sign(secret, last.headers(), last.body())).isEqualTo(last.headers()[2]);
       }
     } finally {
       receiver.stop(0);
       ((java.util.concurrent.ExecutorService) receiver.getExecutor()).shutdownNow();
     }
   }
+
+  /** One delivery as the receiver saw it: webhook-id, webhook-timestamp, webhook-signature; the body. */
+  private record Received(String[] headers, byte[] body) {}
 
   private static String sign(String whsec, String[] h, byte[] body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
