@@ -1,6 +1,7 @@
 package dev.rekey.server;
 
 import dev.rekey.core.audit.AuditLog;
+import dev.rekey.core.crypto.NativeCrypto;
 import dev.rekey.core.audit.AuditLogConfig;
 import dev.rekey.core.audit.AuditSigningKey;
 import dev.rekey.core.root.RootOfTrust;
@@ -71,6 +72,7 @@ public final class RekeyServer implements AutoCloseable {
   /** Starts with explicit webhook delivery settings (retry bounds, timeout) instead of the environment's. */
   public static RekeyServer start(ServerConfig config, WebhookSettings webhookSettings) {
     Clock clock = Clock.systemUTC();
+    LOG.info("native crypto: {}", NativeCrypto.status()); // refuses a bad REKEY_NATIVE_CRYPTO before anything opens
     Store store = Store.open(StoreConfig.of(config.storage().url(), config.storage().user(), config.storage().password()));
     Shutdown shutdown = new Shutdown();
     shutdown.onClose("storage", store::close);

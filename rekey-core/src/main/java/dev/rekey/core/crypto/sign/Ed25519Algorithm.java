@@ -1,6 +1,7 @@
 package dev.rekey.core.crypto.sign;
 
 import dev.rekey.core.RekeyException;
+import dev.rekey.core.crypto.NativeCrypto;
 import dev.rekey.core.crypto.Randomness;
 import dev.rekey.core.crypto.SecretAccess;
 import dev.rekey.core.crypto.SecretBytes;
@@ -12,16 +13,32 @@ import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /**
- * Ed25519 (RFC 8032, pure) with BouncyCastle's lightweight API: here it signs about 20 times
- * faster than the JDK's. Material is the 32-byte private seed. Pre-hashed input is not offered:
+ * Ed25519 (RFC 8032, pure). Signing uses the native provider when it is in use ({@link
+ * NativeCrypto}: AWS-LC, about three times faster than BouncyCastle here), otherwise
+ * BouncyCastle's lightweight API (about 20 times faster than the JDK's). Ed25519 is
+ * deterministic, so both give the same signature, byte for byte. Verification, public keys and
+ * export use BouncyCastle. Material is the 32-byte private seed. Pre-hashed input is not offered:
  * pure Ed25519 signs the message itself.
  */
 final class Ed25519Algorithm implements SignatureAlgorithm {
-  static final Ed25519Algorithm INSTANCE = new Ed25519Algorithm();
+  /** BouncyCastle only. */
+  static final Ed25519Algorithm PORTABLE = new Ed25519Algorithm(null);
+  /** Native signing when it is available, else the same as {@link #PORTABLE}. */
+  static final Ed25519Algorithm INSTANCE =
+      NativeCrypto.provider().map(p -> new Ed25519Algorithm(new NativeEd25519(p))).orElse(PORTABLE);
   /** DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112), followed by the 32-byte key. */
   private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
 
-  private Ed25519Algorithm() {}
+  private final NativeEd25519 nativeSigner;
+
+  private Ed25519Algorithm(NativeEd25519 nativeSigner) {
+    this.nativeSigner = nativeSigner;
+  }
+
+  /** Whether signatures are made by the native provider. */
+  boolean isNative() {
+    return nativeSigner != null;
+  }
 
   @Override
   public SecretBytes generate() {
@@ -30,13 +47,14 @@ final class Ed25519Algorithm implements SignatureAlgorithm {
 
   @Override
   public SigningKey load(SecretBytes material) {
-    Ed25519PrivateKeyParameters priv = new Ed25519PrivateKeyParameters(material.reveal(SecretAccess.get()), 0);
+    byte[] seed = material.reveal(SecretAccess.get());
+    Ed25519PrivateKeyParameters priv = new Ed25519PrivateKeyParameters(seed, 0);
     Ed25519PublicKeyParameters pub = priv.generatePublicKey();
     byte[] raw = pub.getEncoded();
     byte[] der = new byte[SPKI_PREFIX.length + raw.length];
     System.arraycopy(SPKI_PREFIX, 0, der, 0, SPKI_PREFIX.length);
     System.arraycopy(raw, 0, der, SPKI_PREFIX.length, raw.length);
-    return new SigningKey(priv, pub, der);
+    return new SigningKey(priv, pub, der, nativeSigner == null ? null : nativeSigner.load(seed));
   }
 
   @Override
@@ -51,6 +69,9 @@ final class Ed25519Algorithm implements SignatureAlgorithm {
 
   @Override
   public byte[] sign(SigningKey key, byte[] message) {
+    if (nativeSigner != null && key.nativePrivateKey() != null) {
+      return nativeSigner.sign(key.nativePrivateKey(), message);
+    }
     Ed25519Signer s = new Ed25519Signer();
     s.init(true, (Ed25519PrivateKeyParameters) key.privateKey());
     s.update(message, 0, message.length);

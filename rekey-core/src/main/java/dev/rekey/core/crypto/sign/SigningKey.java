@@ -1,5 +1,6 @@
 package dev.rekey.core.crypto.sign;
 
+import java.security.PrivateKey;
 import java.util.Arrays;
 
 /**
@@ -10,11 +11,22 @@ public final class SigningKey {
   private final Object privateKey;
   private final Object publicKey;
   private final byte[] publicDer;
+  private final PrivateKey nativePrivateKey;
 
   SigningKey(Object privateKey, Object publicKey, byte[] publicDer) {
+    this(privateKey, publicKey, publicDer, null);
+  }
+
+  SigningKey(Object privateKey, Object publicKey, byte[] publicDer, PrivateKey nativePrivateKey) {
     this.privateKey = privateKey;
     this.publicKey = publicKey;
     this.publicDer = publicDer;
+    this.nativePrivateKey = nativePrivateKey;
+  }
+
+  /** The private key loaded into the native provider, or null (see {@code NativeCrypto}). */
+  PrivateKey nativePrivateKey() {
+    return nativePrivateKey;
   }
 
   Object privateKey() {

@@ -14,8 +14,10 @@ import java.util.stream.Collectors;
  * generation takes seconds, so all keys are generated in parallel on first use).
  */
 final class SignTestKeys {
-  static final List<SignatureAlgorithm> ALL = List.of(Ed25519Algorithm.INSTANCE, EcdsaAlgorithm.P256,
-      EcdsaAlgorithm.P384, RsaPssAlgorithm.RSA_2048, RsaPssAlgorithm.RSA_3072, RsaPssAlgorithm.RSA_4096);
+  /** Every algorithm; Ed25519 twice where native signing is in use (native and portable). */
+  static final List<SignatureAlgorithm> ALL = java.util.stream.Stream.of(Ed25519Algorithm.INSTANCE,
+      Ed25519Algorithm.PORTABLE, EcdsaAlgorithm.P256, EcdsaAlgorithm.P384, RsaPssAlgorithm.RSA_2048,
+      RsaPssAlgorithm.RSA_3072, RsaPssAlgorithm.RSA_4096).distinct().toList();
 
   /** Material of a key pair, kept so tests can decode it into JCA keys too. */
   record Generated(SecretBytes material, SigningKey key) {}
@@ -42,6 +44,12 @@ final class SignTestKeys {
 
   static SecretBytes firstMaterial(SignatureAlgorithm alg) {
     return KEYS.get(alg).get(0).join().material();
+  }
+
+  /** A test's display name: the JWS name, and for Ed25519 which implementation signs. */
+  static String name(SignatureAlgorithm alg) {
+    return alg instanceof Ed25519Algorithm ed ? "EdDSA (" + (ed.isNative() ? "native" : "BouncyCastle") + ")"
+        : alg.jwsAlgorithm();
   }
 
   /** The hash each algorithm pairs with (null for Ed25519, which takes no digest). */
