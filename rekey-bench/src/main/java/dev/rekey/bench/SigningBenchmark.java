@@ -1,5 +1,6 @@
 package dev.rekey.bench;
 
+import dev.rekey.core.crypto.NativeCrypto;
 import dev.rekey.core.key.KeyType;
 import dev.rekey.core.key.Names;
 import dev.rekey.core.root.RootKeyring;
@@ -39,8 +40,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * the algorithm is built on: BouncyCastle's {@code Ed25519Signer}, the JDK's
  * {@code SHA256withECDSA}/{@code SHA384withECDSA} (DER output) and {@code RSASSA-PSS}. The
  * difference is the service's own cost: cache lookup, algorithm dispatch, P1363 form, base64 and
- * the {@code rekey:vN:} text. One operation signs a 256-byte message; results are operations per
- * second on one thread.
+ * the {@code rekey:vN:} text. {@code nativeRawSign} is the same bare call through the native
+ * provider (AWS-LC through ACCP), which the service uses for Ed25519 and ECDSA when it is
+ * available ({@code NativeCrypto}). One operation signs a 256-byte message; results are
+ * operations per second on one thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -61,6 +64,8 @@ public class SigningBenchmark {
   private Ed25519PrivateKeyParameters edKey;
   private KeyPair jcaPair;
   private Signature jcaSignature;
+  private KeyPair nativePair;
+  private Signature nativeSignature;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -93,6 +98,35 @@ public class SigningBenchmark {
       }
       default -> throw new IllegalArgumentException(type);
     }
+    java.security.Provider accp = NativeCrypto.provider().orElseThrow(
+        () -> new IllegalStateException("native crypto is " + NativeCrypto.status()));
+    switch (type) {
+      case "ed25519" -> {
+        nativePair = KeyPairGenerator.getInstance("Ed25519", accp).generateKeyPair();
+        nativeSignature = Signature.getInstance("Ed25519", accp);
+      }
+      case "ecdsa-p256", "ecdsa-p384" -> {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC", accp);
+        g.initialize(new ECGenParameterSpec(type.equals("ecdsa-p256") ? "secp256r1" : "secp384r1"));
+        nativePair = g.generateKeyPair();
+        nativeSignature = Signature.getInstance(type.equals("ecdsa-p256") ? "SHA256withECDSA" : "SHA384withECDSA", accp);
+      }
+      default -> {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA", accp);
+        g.initialize(2048);
+        nativePair = g.generateKeyPair();
+        nativeSignature = Signature.getInstance("RSASSA-PSS", accp);
+        nativeSignature.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
+      }
+    }
+  }
+
+  /** The native provider's bare call, with a key already loaded into it. */
+  @Benchmark
+  public byte[] nativeRawSign() throws Exception {
+    nativeSignature.initSign(nativePair.getPrivate());
+    nativeSignature.update(message);
+    return nativeSignature.sign();
   }
 
   /** The service: cache lookup, sign with the primary, text form {@code rekey:v1:<base64>}. */

@@ -1,6 +1,7 @@
 package dev.rekey.core.crypto.sign;
 
 import dev.rekey.core.RekeyException;
+import dev.rekey.core.crypto.NativeCrypto;
 import dev.rekey.core.crypto.SecretBytes;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -24,14 +25,24 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 
 /**
  * ECDSA on P-256 with SHA-256 and on P-384 with SHA-384, with signatures in the fixed-length
- * {@code r || s} form that JWS uses. Keys are generated and signatures verified by the JDK (SunEC);
- * signing uses BouncyCastle's curve-specific arithmetic with a precomputed table for the base
- * point, measured here at about twice the JDK's speed on P-256 (BENCHMARKS.md section 4), with
- * deterministic nonces (RFC 6979), so a signature never depends on the quality of a random number.
+ * {@code r || s} form that JWS uses. Keys are generated and signatures verified by the JDK (SunEC).
+ * Signing uses the native provider when it is in use ({@link NativeCrypto}: AWS-LC, several times
+ * faster; hedged nonces, see {@link NativeEcdsa}), otherwise BouncyCastle's curve-specific
+ * arithmetic with a precomputed table for the base point, about twice the JDK's speed on P-256
+ * (BENCHMARKS.md section 4), with deterministic nonces (RFC 6979). Either way a signature never
+ * depends on the quality of a random number alone.
  */
 final class EcdsaAlgorithm implements SignatureAlgorithm {
-  static final EcdsaAlgorithm P256 = new EcdsaAlgorithm("secp256r1", "P-256", "SHA256", 32, "ES256");
-  static final EcdsaAlgorithm P384 = new EcdsaAlgorithm("secp384r1", "P-384", "SHA384", 48, "ES384");
+  /** BouncyCastle signing only. */
+  static final EcdsaAlgorithm PORTABLE_P256 = new EcdsaAlgorithm("secp256r1", "P-256", "SHA256", 32, "ES256", null);
+  static final EcdsaAlgorithm PORTABLE_P384 = new EcdsaAlgorithm("secp384r1", "P-384", "SHA384", 48, "ES384", null);
+  /** Native signing when it is available, else the same as the portable ones. */
+  static final EcdsaAlgorithm P256 = NativeCrypto.provider()
+      .map(p -> new EcdsaAlgorithm("secp256r1", "P-256", "SHA256", 32, "ES256", new NativeEcdsa(p, "SHA256", 32)))
+      .orElse(PORTABLE_P256);
+  static final EcdsaAlgorithm P384 = NativeCrypto.provider()
+      .map(p -> new EcdsaAlgorithm("secp384r1", "P-384", "SHA384", 48, "ES384", new NativeEcdsa(p, "SHA384", 48)))
+      .orElse(PORTABLE_P384);
 
   private final String curve;
   private final String jwkCurve;
@@ -39,8 +50,10 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
   private final int size;
   private final String jws;
   private final ECDomainParameters domain;
+  private final NativeEcdsa nativeSigner;
 
-  private EcdsaAlgorithm(String curve, String jwkCurve, String hash, int size, String jws) {
+  private EcdsaAlgorithm(String curve, String jwkCurve, String hash, int size, String jws, NativeEcdsa nativeSigner) {
+    this.nativeSigner = nativeSigner;
     this.curve = curve;
     this.jwkCurve = jwkCurve;
     this.hash = hash;
@@ -55,9 +68,16 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
     return KeyPairMaterial.generate("EC", new ECGenParameterSpec(curve));
   }
 
+  /** Whether signatures are made by the native provider. */
+  boolean isNative() {
+    return nativeSigner != null;
+  }
+
   @Override
   public SigningKey load(SecretBytes material) {
-    return KeyPairMaterial.load(material, "EC");
+    KeyPairMaterial.Decoded d = KeyPairMaterial.decode(material, "EC");
+    return new SigningKey(d.privateKey(), d.publicKey(), d.publicDer(),
+        nativeSigner == null ? null : nativeSigner.load(d.privateKey()));
   }
 
   @Override
@@ -67,6 +87,9 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
 
   @Override
   public byte[] sign(SigningKey key, byte[] message) {
+    if (nativeSigner != null && key.nativePrivateKey() != null) {
+      return nativeSigner.sign(key.nativePrivateKey(), message);
+    }
     Digest d = digest();
     d.update(message, 0, message.length);
     byte[] h = new byte[d.getDigestSize()];
@@ -77,6 +100,9 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
   @Override
   public byte[] signDigest(SigningKey key, byte[] digest) {
     requireDigestLength(digest);
+    if (nativeSigner != null && key.nativePrivateKey() != null) {
+      return nativeSigner.signDigest(key.nativePrivateKey(), digest);
+    }
     return signHash(key, digest);
   }
 

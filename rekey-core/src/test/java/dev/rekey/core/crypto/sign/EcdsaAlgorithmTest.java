@@ -63,7 +63,7 @@ class EcdsaAlgorithmTest {
           + " 99EF4AEB15F178CEA1FE40DB2603138F130E740A19624526203B6351D0A3A94FA329C145786E679E7B82C71A38628AC8"})
   void rfc6979Sample_signsToTheRfcSignature_andVerifies(String crv, String curve, String hash, int size,
       String x, String ux, String uy, String r, String s) throws Exception {
-    EcdsaAlgorithm alg = crv.equals("P-256") ? EcdsaAlgorithm.P256 : EcdsaAlgorithm.P384;
+    EcdsaAlgorithm alg = crv.equals("P-256") ? EcdsaAlgorithm.PORTABLE_P256 : EcdsaAlgorithm.PORTABLE_P384;
     SigningKey key = rfcKey(alg, curve, x, ux, uy);
     byte[] sig = rs(r, s, size);
 
@@ -85,6 +85,51 @@ class EcdsaAlgorithmTest {
     assertThat(HEX.formatHex(alg.signDigest(key, SignTestKeys.digest(hash, SAMPLE)))).isEqualTo(HEX.formatHex(sig));
     assertThat(alg.verify(key, "test".getBytes(StandardCharsets.US_ASCII),
         alg.sign(key, "test".getBytes(StandardCharsets.US_ASCII)))).isTrue();
+
+    // native signing (hedged nonces, so not the RFC's bytes) on the same key: the portable code and
+    // the JDK verify its signatures, from the message and from the digest, and it signs fresh each time
+    EcdsaAlgorithm fast = crv.equals("P-256") ? EcdsaAlgorithm.P256 : EcdsaAlgorithm.P384;
+    SigningKey fastKey = rfcKey(fast, curve, x, ux, uy);
+    byte[] nativeSig = fast.sign(fastKey, SAMPLE);
+    assertThat(nativeSig).hasSize(2 * size);
+    assertThat(alg.verify(key, SAMPLE, nativeSig)).isTrue();
+    assertThat(alg.verify(key, SAMPLE, fast.signDigest(fastKey, SignTestKeys.digest(hash, SAMPLE)))).isTrue();
+    java.security.Signature jdk = java.security.Signature.getInstance(hash.replace("-", "") + "withECDSAinP1363Format");
+    jdk.initVerify((java.security.PublicKey) key.publicKey());
+    jdk.update(SAMPLE);
+    assertThat(jdk.verify(nativeSig)).isTrue();
+    if (fast.isNative()) {
+      assertThat(fast.sign(fastKey, SAMPLE)).isNotEqualTo(nativeSig);
+    }
+  }
+
+  @Test
+  void instances_linuxX86_64_signNatively() {
+    boolean linuxX64 = System.getProperty("os.name").equals("Linux")
+        && System.getProperty("os.arch").matches("amd64|x86_64");
+    boolean turnedOff = "off".equalsIgnoreCase(System.getenv("REKEY_NATIVE_CRYPTO"));
+    assertThat(EcdsaAlgorithm.P256.isNative()).isEqualTo(linuxX64 && !turnedOff);
+    assertThat(EcdsaAlgorithm.P384.isNative()).isEqualTo(linuxX64 && !turnedOff);
+    assertThat(EcdsaAlgorithm.PORTABLE_P256.isNative()).isFalse();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"P-256, 32", "P-384, 48"})
+  void sign_nativeManyMessages_portableVerifiesEach(String crv, int size) {
+    EcdsaAlgorithm fast = crv.equals("P-256") ? EcdsaAlgorithm.P256 : EcdsaAlgorithm.P384;
+    EcdsaAlgorithm portable = crv.equals("P-256") ? EcdsaAlgorithm.PORTABLE_P256 : EcdsaAlgorithm.PORTABLE_P384;
+    SecretBytes material = fast.generate();
+    SigningKey key = fast.load(material);
+    SigningKey portableKey = portable.load(material);
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 200; i++) {
+      byte[] msg = new byte[random.nextInt(300)];
+      random.nextBytes(msg);
+      byte[] sig = fast.sign(key, msg);
+      assertThat(sig).hasSize(2 * size);
+      assertThat(portable.verify(portableKey, msg, sig)).isTrue();
+      assertThat(fast.verify(key, msg, portable.sign(portableKey, msg))).isTrue();
+    }
   }
 
   @Test

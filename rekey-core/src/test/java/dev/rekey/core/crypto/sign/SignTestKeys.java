@@ -14,10 +14,11 @@ import java.util.stream.Collectors;
  * generation takes seconds, so all keys are generated in parallel on first use).
  */
 final class SignTestKeys {
-  /** Every algorithm; Ed25519 twice where native signing is in use (native and portable). */
+  /** Every algorithm; Ed25519 and ECDSA twice where native signing is in use (native and portable). */
   static final List<SignatureAlgorithm> ALL = java.util.stream.Stream.of(Ed25519Algorithm.INSTANCE,
-      Ed25519Algorithm.PORTABLE, EcdsaAlgorithm.P256, EcdsaAlgorithm.P384, RsaPssAlgorithm.RSA_2048,
-      RsaPssAlgorithm.RSA_3072, RsaPssAlgorithm.RSA_4096).distinct().toList();
+      Ed25519Algorithm.PORTABLE, EcdsaAlgorithm.P256, EcdsaAlgorithm.PORTABLE_P256, EcdsaAlgorithm.P384,
+      EcdsaAlgorithm.PORTABLE_P384, RsaPssAlgorithm.RSA_2048, RsaPssAlgorithm.RSA_3072,
+      RsaPssAlgorithm.RSA_4096).distinct().toList();
 
   /** Material of a key pair, kept so tests can decode it into JCA keys too. */
   record Generated(SecretBytes material, SigningKey key) {}
@@ -46,18 +47,20 @@ final class SignTestKeys {
     return KEYS.get(alg).get(0).join().material();
   }
 
-  /** A test's display name: the JWS name, and for Ed25519 which implementation signs. */
+  /** A test's display name: the JWS name, and for Ed25519 and ECDSA which implementation signs. */
   static String name(SignatureAlgorithm alg) {
-    return alg instanceof Ed25519Algorithm ed ? "EdDSA (" + (ed.isNative() ? "native" : "BouncyCastle") + ")"
-        : alg.jwsAlgorithm();
+    boolean nativeSigning = alg instanceof Ed25519Algorithm ed ? ed.isNative()
+        : alg instanceof EcdsaAlgorithm ec && ec.isNative();
+    return alg instanceof RsaPssAlgorithm ? alg.jwsAlgorithm()
+        : alg.jwsAlgorithm() + (nativeSigning ? " (native)" : " (BouncyCastle)");
   }
 
   /** The hash each algorithm pairs with (null for Ed25519, which takes no digest). */
   static String hashOf(SignatureAlgorithm alg) {
-    if (alg == EcdsaAlgorithm.P256 || alg == RsaPssAlgorithm.RSA_2048) {
+    if (alg == EcdsaAlgorithm.P256 || alg == EcdsaAlgorithm.PORTABLE_P256 || alg == RsaPssAlgorithm.RSA_2048) {
       return "SHA-256";
     }
-    if (alg == EcdsaAlgorithm.P384 || alg == RsaPssAlgorithm.RSA_3072) {
+    if (alg == EcdsaAlgorithm.P384 || alg == EcdsaAlgorithm.PORTABLE_P384 || alg == RsaPssAlgorithm.RSA_3072) {
       return "SHA-384";
     }
     if (alg == RsaPssAlgorithm.RSA_4096) {
