@@ -3,6 +3,7 @@
 # P-256, and GET /v1/jwks/<ns>/<key> (public, cached document), with wrk against a fresh dev server.
 # Usage: scripts/bench-signing.sh [-d SECONDS] [-w WARMUP_SECONDS (20)] [-c CONNECTIONS]
 # Environment: JAVA_HOME picks the server's JDK (as for ./rekey).
+# Output: a RESULT line per key type with the server's and the audit writer's CPU per request.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 DURATION=15
@@ -27,6 +28,8 @@ TOKEN="bench-signing-token"
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/v1/health" >/dev/null && break; sleep 0.2; done
+# shellcheck source=scripts/bench-measure.sh
+source "$ROOT/scripts/bench-measure.sh"
 
 export REKEY_ADDR="http://127.0.0.1:$PORT" REKEY_TOKEN="$TOKEN"
 python3 -c 'import base64,json,os; print(json.dumps({"message": base64.b64encode(os.urandom(64)).decode()}))' \
@@ -37,8 +40,8 @@ for type in ed25519 ecdsa-p256; do
   # BouncyCastle's field arithmetic is compiled by C2 only after several seconds of signing: warm up
   # until that is done (a shorter warm-up measures the JIT, not the server).
   wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" -s "$ROOT/scripts/bench-encrypt.lua" "$REKEY_ADDR/v1/keys/bench-$type/sign" >/dev/null
-  echo "sign $type: $(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$ROOT/scripts/bench-encrypt.lua" \
-    "$REKEY_ADDR/v1/keys/bench-$type/sign" | grep RESULT)"
+  measure "sign $type:" -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$ROOT/scripts/bench-encrypt.lua" \
+    "$REKEY_ADDR/v1/keys/bench-$type/sign"
 done
 wrk -t1 -c"$CONNECTIONS" -d5s "$REKEY_ADDR/v1/jwks/default/bench-ed25519" >/dev/null
 echo "jwks: $(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$REKEY_ADDR/v1/jwks/default/bench-ed25519" \

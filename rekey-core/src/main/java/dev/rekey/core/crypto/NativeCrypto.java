@@ -43,7 +43,7 @@ public final class NativeCrypto {
         AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
         accp.assertHealthy();
         found = accp;
-        status = "AWS-LC " + accp.getAwsLcVersionStr() + " through ACCP " + accp.getVersionStr();
+        status = accp.getAwsLcVersionStr() + " through ACCP " + accp.getVersionStr();
       } catch (Throwable e) { // a missing or foreign-platform native library surfaces as a LinkageError
         status = "unavailable (" + e.getClass().getSimpleName() + "): portable BouncyCastle and JDK code";
       }
