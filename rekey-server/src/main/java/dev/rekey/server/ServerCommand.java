@@ -1,5 +1,6 @@
 package dev.rekey.server;
 
+import dev.rekey.core.crypto.NativeCrypto;
 import dev.rekey.server.config.ConfigLoader;
 import dev.rekey.server.config.ServerConfig;
 import java.io.IOException;
@@ -71,6 +72,7 @@ public final class ServerCommand implements Callable<Integer> {
   }
 
   private ServerConfig configure() throws IOException {
+    NativeCrypto.status(); // an unknown REKEY_NATIVE_CRYPTO, or "required" without the provider, is refused here
     String[] hostPort = address == null ? null : parseAddress(address);
     if (dev) {
       if (config != null) {

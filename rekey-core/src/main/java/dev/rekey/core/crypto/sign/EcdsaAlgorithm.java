@@ -5,6 +5,8 @@ import dev.rekey.core.crypto.NativeCrypto;
 import dev.rekey.core.crypto.SecretBytes;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.SignatureException;
@@ -13,6 +15,8 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
@@ -27,7 +31,8 @@ import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
  * ECDSA on P-256 with SHA-256 and on P-384 with SHA-384, with signatures in the fixed-length
  * {@code r || s} form that JWS uses. Keys are generated and signatures verified by the JDK (SunEC).
  * Signing uses the native provider when it is in use ({@link NativeCrypto}: AWS-LC, several times
- * faster; hedged nonces, see {@link NativeEcdsa}), otherwise BouncyCastle's curve-specific
+ * faster; its nonces are random with the private key and the digest mixed into the generator
+ * (hedged), so a weak random source alone does not expose the key), otherwise BouncyCastle's curve-specific
  * arithmetic with a precomputed table for the base point, about twice the JDK's speed on P-256
  * (BENCHMARKS.md section 4), with deterministic nonces (RFC 6979). Either way a signature never
  * depends on the quality of a random number alone.
@@ -38,11 +43,9 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
   static final EcdsaAlgorithm PORTABLE_P384 = new EcdsaAlgorithm("secp384r1", "P-384", "SHA384", 48, "ES384", null);
   /** Native signing when it is available, else the same as the portable ones. */
   static final EcdsaAlgorithm P256 = NativeCrypto.provider()
-      .map(p -> new EcdsaAlgorithm("secp256r1", "P-256", "SHA256", 32, "ES256", new NativeEcdsa(p, "SHA256", 32)))
-      .orElse(PORTABLE_P256);
+      .map(p -> new EcdsaAlgorithm("secp256r1", "P-256", "SHA256", 32, "ES256", p)).orElse(PORTABLE_P256);
   static final EcdsaAlgorithm P384 = NativeCrypto.provider()
-      .map(p -> new EcdsaAlgorithm("secp384r1", "P-384", "SHA384", 48, "ES384", new NativeEcdsa(p, "SHA384", 48)))
-      .orElse(PORTABLE_P384);
+      .map(p -> new EcdsaAlgorithm("secp384r1", "P-384", "SHA384", 48, "ES384", p)).orElse(PORTABLE_P384);
 
   private final String curve;
   private final String jwkCurve;
@@ -50,10 +53,10 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
   private final int size;
   private final String jws;
   private final ECDomainParameters domain;
-  private final NativeEcdsa nativeSigner;
+  private final Provider nativeProvider;
 
-  private EcdsaAlgorithm(String curve, String jwkCurve, String hash, int size, String jws, NativeEcdsa nativeSigner) {
-    this.nativeSigner = nativeSigner;
+  private EcdsaAlgorithm(String curve, String jwkCurve, String hash, int size, String jws, Provider nativeProvider) {
+    this.nativeProvider = nativeProvider;
     this.curve = curve;
     this.jwkCurve = jwkCurve;
     this.hash = hash;
@@ -68,16 +71,17 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
     return KeyPairMaterial.generate("EC", new ECGenParameterSpec(curve));
   }
 
-  /** Whether signatures are made by the native provider. */
+  /** Whether keys this instance loads sign in the native provider. */
   boolean isNative() {
-    return nativeSigner != null;
+    return nativeProvider != null;
   }
 
   @Override
   public SigningKey load(SecretBytes material) {
     KeyPairMaterial.Decoded d = KeyPairMaterial.decode(material, "EC");
-    return new SigningKey(d.privateKey(), d.publicKey(), d.publicDer(),
-        nativeSigner == null ? null : nativeSigner.load(d.privateKey()));
+    PrivateKey priv = d.privateKey();
+    return new SigningKey(priv, d.publicKey(), d.publicDer(),
+        nativeProvider == null ? null : new NativeKey(nativeProvider, "EC", priv::getEncoded));
   }
 
   @Override
@@ -87,8 +91,8 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
 
   @Override
   public byte[] sign(SigningKey key, byte[] message) {
-    if (nativeSigner != null && key.nativePrivateKey() != null) {
-      return nativeSigner.sign(key.nativePrivateKey(), message);
+    if (key.nativeKey() != null) {
+      return concatenated(key.nativeKey().sign(hash + "withECDSA", message), size);
     }
     Digest d = digest();
     d.update(message, 0, message.length);
@@ -100,8 +104,8 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
   @Override
   public byte[] signDigest(SigningKey key, byte[] digest) {
     requireDigestLength(digest);
-    if (nativeSigner != null && key.nativePrivateKey() != null) {
-      return nativeSigner.signDigest(key.nativePrivateKey(), digest);
+    if (key.nativeKey() != null) {
+      return concatenated(key.nativeKey().sign("NONEwithECDSA", digest), size);
     }
     return signHash(key, digest);
   }
@@ -168,6 +172,18 @@ final class EcdsaAlgorithm implements SignatureAlgorithm {
   @Override
   public String jwsAlgorithm() {
     return jws;
+  }
+
+  /** A DER {@code SEQUENCE { r INTEGER, s INTEGER }} (the JCA's form) as {@code r || s}, each {@code size} bytes. */
+  static byte[] concatenated(byte[] der, int size) {
+    ASN1Sequence seq = ASN1Sequence.getInstance(der);
+    if (seq.size() != 2) {
+      throw new IllegalStateException("an ECDSA signature is two integers, not " + seq.size());
+    }
+    byte[] out = new byte[2 * size];
+    System.arraycopy(fixed(ASN1Integer.getInstance(seq.getObjectAt(0)).getPositiveValue(), size), 0, out, 0, size);
+    System.arraycopy(fixed(ASN1Integer.getInstance(seq.getObjectAt(1)).getPositiveValue(), size), 0, out, size, size);
+    return out;
   }
 
   /** An unsigned big-endian integer in exactly {@code length} bytes. */

@@ -5,6 +5,8 @@ import dev.rekey.core.crypto.NativeCrypto;
 import dev.rekey.core.crypto.Randomness;
 import dev.rekey.core.crypto.SecretAccess;
 import dev.rekey.core.crypto.SecretBytes;
+import java.security.Provider;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,23 +23,30 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
  * pure Ed25519 signs the message itself.
  */
 final class Ed25519Algorithm implements SignatureAlgorithm {
+  /** DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112), followed by the 32-byte key. */
+  private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+  /** DER prefix of a PKCS#8 PrivateKeyInfo for Ed25519 (RFC 8410), followed by the 32-byte seed. */
+  private static final byte[] PKCS8_PREFIX = HexFormat.of().parseHex("302e020100300506032b657004220420");
+  /**
+   * Longer messages are signed by BouncyCastle: the native provider buffers a whole Ed25519 message
+   * (pure Ed25519 hashes it twice) and refuses more than 1 MiB.
+   */
+  static final int NATIVE_MAX_MESSAGE = 64 * 1024;
+
   /** BouncyCastle only. */
   static final Ed25519Algorithm PORTABLE = new Ed25519Algorithm(null);
   /** Native signing when it is available, else the same as {@link #PORTABLE}. */
-  static final Ed25519Algorithm INSTANCE =
-      NativeCrypto.provider().map(p -> new Ed25519Algorithm(new NativeEd25519(p))).orElse(PORTABLE);
-  /** DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112), followed by the 32-byte key. */
-  private static final byte[] SPKI_PREFIX = HexFormat.of().parseHex("302a300506032b6570032100");
+  static final Ed25519Algorithm INSTANCE = NativeCrypto.provider().map(Ed25519Algorithm::new).orElse(PORTABLE);
 
-  private final NativeEd25519 nativeSigner;
+  private final Provider nativeProvider;
 
-  private Ed25519Algorithm(NativeEd25519 nativeSigner) {
-    this.nativeSigner = nativeSigner;
+  private Ed25519Algorithm(Provider nativeProvider) {
+    this.nativeProvider = nativeProvider;
   }
 
-  /** Whether signatures are made by the native provider. */
+  /** Whether keys this instance loads sign in the native provider. */
   boolean isNative() {
-    return nativeSigner != null;
+    return nativeProvider != null;
   }
 
   @Override
@@ -47,14 +56,23 @@ final class Ed25519Algorithm implements SignatureAlgorithm {
 
   @Override
   public SigningKey load(SecretBytes material) {
-    byte[] seed = material.reveal(SecretAccess.get());
-    Ed25519PrivateKeyParameters priv = new Ed25519PrivateKeyParameters(seed, 0);
+    Ed25519PrivateKeyParameters priv = new Ed25519PrivateKeyParameters(material.reveal(SecretAccess.get()), 0);
     Ed25519PublicKeyParameters pub = priv.generatePublicKey();
     byte[] raw = pub.getEncoded();
     byte[] der = new byte[SPKI_PREFIX.length + raw.length];
     System.arraycopy(SPKI_PREFIX, 0, der, 0, SPKI_PREFIX.length);
     System.arraycopy(raw, 0, der, SPKI_PREFIX.length, raw.length);
-    return new SigningKey(priv, pub, der, nativeSigner == null ? null : nativeSigner.load(seed));
+    return new SigningKey(priv, pub, der,
+        nativeProvider == null ? null : new NativeKey(nativeProvider, "EdDSA", () -> pkcs8(priv)));
+  }
+
+  /** PKCS#8 DER of the key (RFC 8410); the seed copy is zeroed. */
+  private static byte[] pkcs8(Ed25519PrivateKeyParameters priv) {
+    byte[] seed = priv.getEncoded();
+    byte[] der = Arrays.copyOf(PKCS8_PREFIX, PKCS8_PREFIX.length + seed.length);
+    System.arraycopy(seed, 0, der, PKCS8_PREFIX.length, seed.length);
+    Arrays.fill(seed, (byte) 0);
+    return der;
   }
 
   @Override
@@ -69,8 +87,8 @@ final class Ed25519Algorithm implements SignatureAlgorithm {
 
   @Override
   public byte[] sign(SigningKey key, byte[] message) {
-    if (nativeSigner != null && key.nativePrivateKey() != null) {
-      return nativeSigner.sign(key.nativePrivateKey(), message);
+    if (key.nativeKey() != null && message.length <= NATIVE_MAX_MESSAGE) {
+      return key.nativeKey().sign("Ed25519", message);
     }
     Ed25519Signer s = new Ed25519Signer();
     s.init(true, (Ed25519PrivateKeyParameters) key.privateKey());

@@ -1,6 +1,5 @@
 package dev.rekey.core.crypto.sign;
 
-import java.security.PrivateKey;
 import java.util.Arrays;
 
 /**
@@ -11,22 +10,22 @@ public final class SigningKey {
   private final Object privateKey;
   private final Object publicKey;
   private final byte[] publicDer;
-  private final PrivateKey nativePrivateKey;
+  private final NativeKey nativeKey;
 
   SigningKey(Object privateKey, Object publicKey, byte[] publicDer) {
     this(privateKey, publicKey, publicDer, null);
   }
 
-  SigningKey(Object privateKey, Object publicKey, byte[] publicDer, PrivateKey nativePrivateKey) {
+  SigningKey(Object privateKey, Object publicKey, byte[] publicDer, NativeKey nativeKey) {
     this.privateKey = privateKey;
     this.publicKey = publicKey;
     this.publicDer = publicDer;
-    this.nativePrivateKey = nativePrivateKey;
+    this.nativeKey = nativeKey;
   }
 
-  /** The private key loaded into the native provider, or null (see {@code NativeCrypto}). */
-  PrivateKey nativePrivateKey() {
-    return nativePrivateKey;
+  /** The private half for the native provider, or null (see {@code NativeCrypto}). */
+  NativeKey nativeKey() {
+    return nativeKey;
   }
 
   Object privateKey() {

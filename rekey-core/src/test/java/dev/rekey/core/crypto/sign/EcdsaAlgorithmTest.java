@@ -105,12 +105,39 @@ class EcdsaAlgorithmTest {
 
   @Test
   void instances_linuxX86_64_signNatively() {
-    boolean linuxX64 = System.getProperty("os.name").equals("Linux")
-        && System.getProperty("os.arch").matches("amd64|x86_64");
-    boolean turnedOff = "off".equalsIgnoreCase(System.getenv("REKEY_NATIVE_CRYPTO"));
-    assertThat(EcdsaAlgorithm.P256.isNative()).isEqualTo(linuxX64 && !turnedOff);
-    assertThat(EcdsaAlgorithm.P384.isNative()).isEqualTo(linuxX64 && !turnedOff);
+    for (EcdsaAlgorithm alg : new EcdsaAlgorithm[] {EcdsaAlgorithm.P256, EcdsaAlgorithm.P384}) {
+      assertThat(alg.isNative()).isEqualTo(NativeSigning.expected());
+      SigningKey key = alg.load(alg.generate());
+      if (alg.isNative()) {
+        assertThat(key.nativeKey().loaded()).as("loaded on the first signature, not before").isFalse();
+        alg.signDigest(key, new byte[alg == EcdsaAlgorithm.P256 ? 32 : 48]);
+        assertThat(key.nativeKey().loadedKeyClass()).startsWith("com.amazon.corretto.crypto.provider.");
+      } else {
+        assertThat(key.nativeKey()).isNull();
+      }
+    }
     assertThat(EcdsaAlgorithm.PORTABLE_P256.isNative()).isFalse();
+    assertThat(EcdsaAlgorithm.PORTABLE_P384.load(EcdsaAlgorithm.PORTABLE_P384.generate()).nativeKey()).isNull();
+  }
+
+  @Test
+  void concatenated_derWithShortAndSignPaddedIntegers_fixedLengthRAndS() {
+    // r = 0x01 (one byte), s = 0x80 00 .. 00 (32 bytes, DER-encoded with a leading 0x00)
+    byte[] sBytes = new byte[32];
+    sBytes[0] = (byte) 0x80;
+    byte[] der = HEX.parseHex("3026" + "020101" + "022100" + HEX.formatHex(sBytes));
+    byte[] out = EcdsaAlgorithm.concatenated(der, 32);
+    assertThat(out).hasSize(64);
+    assertThat(new BigInteger(1, java.util.Arrays.copyOfRange(out, 0, 32))).isEqualTo(BigInteger.ONE);
+    assertThat(java.util.Arrays.copyOfRange(out, 32, 64)).isEqualTo(sBytes);
+    // a P-384 signature whose r has leading zero bytes keeps r's place
+    byte[] r = new byte[48];
+    r[47] = 7;
+    r[5] = 1;
+    byte[] der384 = HEX.parseHex("3030" + "022b" + HEX.formatHex(java.util.Arrays.copyOfRange(r, 5, 48)) + "020109");
+    byte[] out384 = EcdsaAlgorithm.concatenated(der384, 48);
+    assertThat(java.util.Arrays.copyOfRange(out384, 0, 48)).isEqualTo(r);
+    assertThat(out384[95]).isEqualTo((byte) 9);
   }
 
   @ParameterizedTest(name = "{0}")

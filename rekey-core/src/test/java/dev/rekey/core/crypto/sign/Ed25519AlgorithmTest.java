@@ -22,7 +22,7 @@ class Ed25519AlgorithmTest {
   private static final HexFormat HEX = HexFormat.of();
   private static final Ed25519Algorithm ED = Ed25519Algorithm.INSTANCE;
 
-  /** RFC 8032 section 7.1, TEST 1 (empty message) and TEST 3 (two bytes): seed, public key, message, signature. */
+  /** RFC 8032 section 7.1, TEST 1 and TEST 3, on the BouncyCastle code alone. */
   @ParameterizedTest(name = "{0}")
   @CsvSource({
       "TEST 1, 9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60,"
@@ -41,12 +41,62 @@ class Ed25519AlgorithmTest {
 
   @Test
   void instance_linuxX86_64_signsNatively() {
-    boolean linuxX64 = System.getProperty("os.name").equals("Linux")
-        && System.getProperty("os.arch").matches("amd64|x86_64");
-    boolean turnedOff = "off".equalsIgnoreCase(System.getenv("REKEY_NATIVE_CRYPTO"));
-    assertThat(ED.isNative()).isEqualTo(linuxX64 && !turnedOff);
+    assertThat(ED.isNative()).isEqualTo(NativeSigning.expected());
     assertThat(NativeCrypto.status()).isNotBlank();
     assertThat(Ed25519Algorithm.PORTABLE.isNative()).isFalse();
+    SigningKey key = ED.load(ED.generate());
+    if (ED.isNative()) {
+      assertThat(key.nativeKey().loaded()).as("loaded on the first signature, not before").isFalse();
+      ED.sign(key, new byte[] {1});
+      assertThat(key.nativeKey().loadedKeyClass()).startsWith("com.amazon.corretto.crypto.provider.");
+    } else {
+      assertThat(key.nativeKey()).isNull();
+    }
+    assertThat(Ed25519Algorithm.PORTABLE.load(ED.generate()).nativeKey()).isNull();
+  }
+
+  @Test
+  void sign_messagesAroundTheNativeLimitAndOver1MiB_sameAsPortableAndVerify() {
+    SecretBytes material = ED.generate();
+    SigningKey key = ED.load(material);
+    SigningKey portable = Ed25519Algorithm.PORTABLE.load(SecretBytes.copyOf(material.reveal(SecretAccess.get())));
+    java.util.Random random = new java.util.Random(3);
+    for (int length : new int[] {Ed25519Algorithm.NATIVE_MAX_MESSAGE, Ed25519Algorithm.NATIVE_MAX_MESSAGE + 1,
+        (1 << 20) + 1, 3 << 20}) {
+      byte[] msg = new byte[length];
+      random.nextBytes(msg);
+      byte[] sig = ED.sign(key, msg);
+      assertThat(sig).as("%d bytes", length).isEqualTo(Ed25519Algorithm.PORTABLE.sign(portable, msg));
+      assertThat(ED.verify(key, msg, sig)).isTrue();
+    }
+  }
+
+  @Test
+  void sign_manyThreadsOneKey_everySignatureValid() throws Exception {
+    SigningKey key = SignTestKeys.first(ED);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var futures = new java.util.ArrayList<java.util.concurrent.Future<Boolean>>();
+      for (int t = 0; t < 8; t++) {
+        int seed = t;
+        futures.add(pool.submit(() -> {
+          java.util.Random random = new java.util.Random(seed);
+          for (int i = 0; i < 300; i++) {
+            byte[] msg = new byte[1 + random.nextInt(100)];
+            random.nextBytes(msg);
+            if (!Ed25519Algorithm.PORTABLE.verify(key, msg, ED.sign(key, msg))) {
+              return false;
+            }
+          }
+          return true;
+        }));
+      }
+      for (var f : futures) {
+        assertThat(f.get()).isTrue();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
@@ -66,6 +116,10 @@ class Ed25519AlgorithmTest {
     }
   }
 
+  /**
+   * RFC 8032 section 7.1, TEST 1 (empty message) and TEST 3 (two bytes): seed, public key, message,
+   * signature; signed natively where native signing is in use.
+   */
   @ParameterizedTest(name = "{0}")
   @CsvSource({
       "TEST 1, 9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60,"
