@@ -43,6 +43,6 @@ for type in ed25519 ecdsa-p256; do
   measure "sign $type:" -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s "$ROOT/scripts/bench-encrypt.lua" \
     "$REKEY_ADDR/v1/keys/bench-$type/sign"
 done
-wrk -t1 -c"$CONNECTIONS" -d5s "$REKEY_ADDR/v1/jwks/default/bench-ed25519" >/dev/null
+wrk -t1 -c"$CONNECTIONS" -d"${WARMUP}s" "$REKEY_ADDR/v1/jwks/default/bench-ed25519" >/dev/null
 echo "jwks: $(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$REKEY_ADDR/v1/jwks/default/bench-ed25519" \
   | grep -E 'Requests/sec|99%' | tr -s ' ' | tr '\n' ' ')"
