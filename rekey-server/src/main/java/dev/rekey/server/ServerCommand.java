@@ -55,7 +55,7 @@ public final class ServerCommand implements Callable<Integer> {
     RekeyServer server;
     try {
       server = RekeyServer.start(cfg);
-    } catch (dev.rekey.core.RekeyException e) {
+    } catch (dev.rekey.core.RekeyException | IllegalArgumentException e) { // the latter: REKEY_NATIVE_CRYPTO=required unmet
       err.println("Error: " + e.getMessage());
       return 2;
     }
@@ -72,7 +72,7 @@ public final class ServerCommand implements Callable<Integer> {
   }
 
   private ServerConfig configure() throws IOException {
-    NativeCrypto.status(); // an unknown REKEY_NATIVE_CRYPTO, or "required" without the provider, is refused here
+    NativeCrypto.checkSetting(); // an unknown REKEY_NATIVE_CRYPTO is refused before anything starts
     String[] hostPort = address == null ? null : parseAddress(address);
     if (dev) {
       if (config != null) {

@@ -61,7 +61,21 @@ public final class NativeCrypto {
   }
 
   /**
-   * One line for the start-up log: what is in use and why.
+   * Refuses an unknown setting, without loading the provider (the server checks this before it
+   * starts anything, and loads the provider beside its other start-up work).
+   *
+   * @throws IllegalArgumentException when the setting is not {@code auto}, {@code off} or {@code required}
+   */
+  public static void checkSetting() {
+    String setting = setting();
+    if (mode(setting) == null) {
+      throw new IllegalArgumentException(source() + " must be auto, off or required, not '" + setting + "'");
+    }
+  }
+
+  /**
+   * One line for the start-up log: what is in use and why. The first call loads the provider
+   * (about 0.4 s: its library is unpacked and self-tested).
    *
    * @throws IllegalArgumentException when the setting is not a known mode, or is {@code required}
    *     and the native provider is not usable: the server refuses to start
