@@ -1,5 +1,6 @@
 package dev.rekey.server;
 
+import dev.rekey.core.RekeyException;
 import dev.rekey.core.audit.AuditLog;
 import dev.rekey.core.crypto.NativeCrypto;
 import dev.rekey.core.audit.AuditLogConfig;
@@ -66,13 +67,13 @@ public final class RekeyServer implements AutoCloseable {
     this.shutdown = shutdown;
   }
 
-  /** The native crypto status line; its refusal ({@code required} but unavailable) as thrown. */
+  /** The native crypto status line; its refusal ({@code required} but unavailable) as an invalid configuration. */
   private static String nativeStatus(CompletableFuture<String> loading) {
     try {
       return loading.join();
     } catch (java.util.concurrent.CompletionException e) {
-      if (e.getCause() instanceof RuntimeException re) {
-        throw re;
+      if (e.getCause() instanceof IllegalArgumentException refused) {
+        throw RekeyException.invalid(refused.getMessage());
       }
       throw e;
     }
@@ -85,12 +86,15 @@ public final class RekeyServer implements AutoCloseable {
   /** Starts with explicit webhook delivery settings (retry bounds, timeout) instead of the environment's. */
   public static RekeyServer start(ServerConfig config, WebhookSettings webhookSettings) {
     Clock clock = Clock.systemUTC();
+    NativeCrypto.checkSetting();
     // the native provider loads (about 0.4 s) while the store opens and migrates
     CompletableFuture<String> nativeCrypto = CompletableFuture.supplyAsync(NativeCrypto::status);
     Store store = Store.open(StoreConfig.of(config.storage().url(), config.storage().user(), config.storage().password()));
     Shutdown shutdown = new Shutdown();
     shutdown.onClose("storage", store::close);
     try {
+      // before anything unseals or resumes: REKEY_NATIVE_CRYPTO=required without the provider stops here
+      LOG.info("native crypto: {}", nativeStatus(nativeCrypto));
       // Root of trust and services: nothing runs yet.
       RootOfTrust rootOfTrust = RootOfTrustSetup.open(store, config, clock);
       shutdown.onClose("root of trust", rootOfTrust::seal);
@@ -129,7 +133,6 @@ public final class RekeyServer implements AutoCloseable {
       BackgroundTasks.startTimers(vertx, services);
       BackgroundTasks.startSecretRotation(vertx, store, services, clock, shutdown);
       BackgroundTasks.startRewrap(store, services, clock, shutdown);
-      LOG.info("native crypto: {}", nativeStatus(nativeCrypto));
       HttpListeners listeners = HttpListeners.listen(vertx, router, config);
       shutdown.onClose("HTTP listeners", listeners::close);
       LOG.info("Rekey listening on {}://{}:{} ({} storage, {} seal, {} event loops on {}; ready {} ms after JVM start)",

@@ -55,7 +55,7 @@ public final class ServerCommand implements Callable<Integer> {
     RekeyServer server;
     try {
       server = RekeyServer.start(cfg);
-    } catch (dev.rekey.core.RekeyException | IllegalArgumentException e) { // the latter: REKEY_NATIVE_CRYPTO=required unmet
+    } catch (dev.rekey.core.RekeyException e) {
       err.println("Error: " + e.getMessage());
       return 2;
     }

@@ -23,41 +23,11 @@ public final class NativeCrypto {
   static final String ENV = "REKEY_NATIVE_CRYPTO";
   static final String PROPERTY = "rekey.crypto.native";
 
-  private static final Optional<Provider> PROVIDER;
-  private static final String STATUS;
-  /** Why the configured mode cannot be honoured, or null. */
-  private static final String PROBLEM;
-
-  static {
-    String setting = setting();
-    String mode = mode(setting);
-    Provider found = null;
-    String status;
-    if (mode == null) {
-      status = "not used";
-    } else if (mode.equals("off")) {
-      status = "off (" + source() + "=off): portable BouncyCastle and JDK code";
-    } else {
-      try {
-        found = Accp.load(); // the only reference to ACCP's classes: a missing jar fails here, inside the try
-        status = Accp.describe(found);
-      } catch (Throwable e) { // a missing or foreign-platform library surfaces as a LinkageError
-        status = "unavailable (" + e.getClass().getSimpleName() + ": " + e.getMessage()
-            + "): portable BouncyCastle and JDK code";
-      }
-    }
-    PROVIDER = Optional.ofNullable(found);
-    STATUS = status;
-    PROBLEM = mode == null ? source() + " must be auto, off or required, not '" + setting + "'"
-        : found == null && mode.equals("required") ? source() + "=required but the native provider is " + status
-        : null;
-  }
-
   private NativeCrypto() {}
 
   /** The native provider when it is in use. */
   public static Optional<Provider> provider() {
-    return PROVIDER;
+    return Loaded.PROVIDER;
   }
 
   /**
@@ -81,10 +51,10 @@ public final class NativeCrypto {
    *     and the native provider is not usable: the server refuses to start
    */
   public static String status() {
-    if (PROBLEM != null) {
-      throw new IllegalArgumentException(PROBLEM);
+    if (Loaded.PROBLEM != null) {
+      throw new IllegalArgumentException(Loaded.PROBLEM);
     }
-    return STATUS;
+    return Loaded.STATUS;
   }
 
   private static String setting() {
@@ -100,6 +70,42 @@ public final class NativeCrypto {
   static String mode(String setting) {
     String v = setting == null || setting.isBlank() ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
     return v.equals("auto") || v.equals("off") || v.equals("required") ? v : null;
+  }
+
+  /**
+   * The provider and its status, loaded when first asked for: {@link #checkSetting} and
+   * {@link #mode} do not load it (class initialisation of this holder does).
+   */
+  private static final class Loaded {
+    private static final Optional<Provider> PROVIDER;
+    private static final String STATUS;
+    /** Why the configured mode cannot be honoured, or null. */
+    private static final String PROBLEM;
+
+    static {
+      String setting = setting();
+      String mode = mode(setting);
+      Provider found = null;
+      String status;
+      if (mode == null) {
+        status = "not used";
+      } else if (mode.equals("off")) {
+        status = "off (" + source() + "=off): portable BouncyCastle and JDK code";
+      } else {
+        try {
+          found = Accp.load(); // the only reference to ACCP's classes: a missing jar fails here, inside the try
+          status = Accp.describe(found);
+        } catch (Throwable e) { // a missing or foreign-platform library surfaces as a LinkageError
+          status = "unavailable (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+              + "): portable BouncyCastle and JDK code";
+        }
+      }
+      PROVIDER = Optional.ofNullable(found);
+      STATUS = status;
+      PROBLEM = mode == null ? source() + " must be auto, off or required, not '" + setting + "'"
+          : found == null && mode.equals("required") ? source() + "=required but the native provider is " + status
+          : null;
+    }
   }
 
   /** Everything that names ACCP's classes, so that they are loaded only inside the try above. */
