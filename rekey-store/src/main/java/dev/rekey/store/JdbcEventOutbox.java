@@ -49,23 +49,54 @@ public final class JdbcEventOutbox implements EventOutbox, EventLog {
     if (events.isEmpty()) {
       return;
     }
+    if (cursor && events.size() <= MAX_ROWS_PER_INSERT) {
+      // SQLite: one multi-row INSERT, atomic by itself, so no savepoint of its own (writeOne)
+      tx.writeOne("storing events", c -> {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_ROWS[events.size()])) {
+          int i = 1;
+          for (Event e : events) {
+            i = bind(ps, i, e);
+          }
+          ps.executeUpdate();
+        }
+        return null;
+      });
+      return;
+    }
     tx.write("storing events", c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO events (id, type, event_time, namespace,"
-          + " subject, tags, data) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+      try (PreparedStatement ps = c.prepareStatement(INSERT_ROWS[1])) {
         for (Event e : events) {
-          ps.setString(1, e.id().toString());
-          ps.setString(2, e.type().shortName());
-          ps.setLong(3, Columns.nanos(e.time()));
-          ps.setString(4, e.namespace());
-          ps.setString(5, e.subject());
-          ps.setString(6, Columns.tags(e.tags()));
-          ps.setString(7, write(e.data()));
+          bind(ps, 1, e);
           ps.addBatch();
         }
         ps.executeBatch();
       }
       return null;
     });
+  }
+
+  /** Events stored by one statement on SQLite; a larger list is inserted row by row in a savepoint. */
+  private static final int MAX_ROWS_PER_INSERT = 8;
+  /** {@code INSERT_ROWS[n]} inserts n events. */
+  private static final String[] INSERT_ROWS = new String[MAX_ROWS_PER_INSERT + 1];
+
+  static {
+    for (int n = 1; n <= MAX_ROWS_PER_INSERT; n++) {
+      INSERT_ROWS[n] = "INSERT INTO events (id, type, event_time, namespace, subject, tags, data) VALUES "
+          + String.join(", ", java.util.Collections.nCopies(n, "(?, ?, ?, ?, ?, ?, ?)"));
+    }
+  }
+
+  /** Binds one event's seven columns from parameter {@code first}; returns the next parameter. */
+  private static int bind(PreparedStatement ps, int first, Event e) throws SQLException {
+    ps.setString(first, e.id().toString());
+    ps.setString(first + 1, e.type().shortName());
+    ps.setLong(first + 2, Columns.nanos(e.time()));
+    ps.setString(first + 3, e.namespace());
+    ps.setString(first + 4, e.subject());
+    ps.setString(first + 5, Columns.tags(e.tags()));
+    ps.setString(first + 6, write(e.data()));
+    return first + 7;
   }
 
   @Override

@@ -97,6 +97,9 @@ final class Pools {
     // batch's journal passed 64 KiB SQLite spilled it to a temporary file, a page write per page
     // a write touched. They never need to survive a crash (the WAL keeps the transaction atomic).
     sc.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    // Nothing reads generated keys (ids come from RETURNING); fetching them ran a second statement
+    // after every INSERT.
+    sc.setGetGeneratedKeys(false);
     SQLiteDataSource ds = new SQLiteDataSource(sc);
     ds.setUrl(config.jdbcUrl());
     return ds;

@@ -51,6 +51,23 @@ abstract class EventOutboxContract extends StoreContract {
     assertThat(store.events().after(0, 10)).isEmpty();
   }
 
+  /** A refused append inside a transaction stores none of its events, and the transaction goes on. */
+  @Test
+  void aFailedAppend_storesNoneOfItsEvents_andTheTransactionGoesOn() {
+    Event stored = event("a");
+    store.events().append(List.of(stored));
+    store.transactions().run(() -> {
+      store.keys().insert(simple("default", "k"));
+      // the second event repeats an id: the unique index refuses it, after the first row went in
+      assertThatThrownBy(() -> store.events().append(List.of(event("b"), stored)))
+          .isInstanceOf(dev.rekey.core.RekeyException.class);
+      store.events().append(List.of(event("c")));
+    });
+
+    assertThat(store.keys().find("default", "k")).isPresent();
+    assertThat(store.events().after(0, 10)).extracting(e -> e.event().subject()).containsExactly("a", "c");
+  }
+
   @Test
   void markDispatched_marksEachEventOnce_andHidesItFromUndispatched() {
     store.events().append(List.of(event("a"), event("b"), event("c")));

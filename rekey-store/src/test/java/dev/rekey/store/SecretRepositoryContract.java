@@ -137,4 +137,22 @@ abstract class SecretRepositoryContract extends StoreContract {
     assertThat(secrets().dueNotices(t(24 * 29), 10)).extracting(SecretRepository.NoticeDue::noticeAt)
         .containsExactly(t(24 * 29));
   }
+
+  @Test
+  void aLongRunOfUpdates_isSeenByEveryRead() {
+    Secret s = secret("default", "db");
+    secrets().insert(s);
+    Secret other = secret("default", "other");
+    secrets().insert(other);
+    for (int i = 2; i <= 30; i++) {
+      Secret updated = s.addVersion(material("v" + i, i == 30 ? "root-2" : "root-1"), t(24 * 60 + i), false, t(i));
+      secrets().update(s, updated);
+      s = updated;
+      assertThat(secrets().find("default", "db")).contains(s);
+    }
+    assertThat(secrets().list("default", null, 10)).containsExactly(s, other);
+    assertThat(secrets().findWrappedByOtherRoot("root-1", 10)).containsExactly(s);
+    java.time.Instant notice = dev.rekey.core.secret.SecretExpiry.firstNotice(t(24 * 60 + 30), t(30));
+    assertThat(secrets().dueNotices(notice, 100)).extracting(SecretRepository.NoticeDue::version).contains(30);
+  }
 }
