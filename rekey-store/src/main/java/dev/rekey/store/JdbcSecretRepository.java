@@ -25,10 +25,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Secrets in {@code secrets} and {@code secret_versions}, written under a revision check like keys
- * (see {@link JdbcKeyRepository}); guardrails in {@code secret_guardrails}. On SQLite a change of an
- * existing secret is appended to {@code secret_changes} and folded into the tables later
- * ({@link SecretChangeLog}); reads apply the changes not folded yet.
+ * Secrets in {@code secrets} and {@code secret_versions}, written whole under a revision check
+ * like keys (see {@link JdbcKeyRepository}); guardrails in {@code secret_guardrails}.
  */
 final class JdbcSecretRepository implements SecretRepository {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,33 +36,18 @@ final class JdbcSecretRepository implements SecretRepository {
       + " v.state_changed_at, v.revoked_at, v.destroy_after, v.expires_at"
       + " FROM secrets s JOIN secret_versions v ON v.secret_id = s.id ";
   /** A new version gets its first expiry notice; an existing one keeps its notice schedule. */
-  static final String UPSERT_VERSION = "INSERT INTO secret_versions (secret_id, " + VersionColumns.NAMES
+  private static final String UPSERT_VERSION = "INSERT INTO secret_versions (secret_id, " + VersionColumns.NAMES
       + ", expires_at, next_notice_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (secret_id, number)"
       + " DO UPDATE SET " + VersionColumns.UPDATE_FROM_EXCLUDED + ", expires_at = excluded.expires_at";
 
   /** The lifecycle columns only: no indexed column is assigned, so no index entry moves. */
-  static final String MOVE_VERSION = "UPDATE secret_versions SET state = ?, state_changed_at = ?,"
+  private static final String MOVE_VERSION = "UPDATE secret_versions SET state = ?, state_changed_at = ?,"
       + " revoked_at = ?, destroy_after = ? WHERE secret_id = ? AND number = ?";
 
   private final JdbcTransactions tx;
-  /** SQLite: where changes of existing secrets go; null on PostgreSQL, which updates the tables. */
-  private final SecretChangeLog changes;
 
-  JdbcSecretRepository(JdbcTransactions tx, Dialect dialect) {
-    this(tx, dialect, SecretChangeLog.FOLD_EVERY);
-  }
-
-  /** {@code foldEvery}: changes appended before they are folded (SQLite; tests use small values). */
-  JdbcSecretRepository(JdbcTransactions tx, Dialect dialect, int foldEvery) {
+  JdbcSecretRepository(JdbcTransactions tx) {
     this.tx = tx;
-    this.changes = dialect == Dialect.SQLITE ? new SecretChangeLog(tx, foldEvery) : null;
-  }
-
-  /** SQLite: folds every change not folded yet into the tables (at start, and in tests). */
-  void foldChanges() {
-    if (changes != null) {
-      changes.foldAll();
-    }
   }
 
   @Override
@@ -99,18 +82,11 @@ final class JdbcSecretRepository implements SecretRepository {
   @Override
   public Optional<Secret> find(String namespace, String name) {
     return tx.read("reading a secret", c -> {
-      // the changes first, then the tables (see SecretChangeLog)
-      List<SecretChangeLog.Change> pending = changes == null ? List.of() : SecretChangeLog.pending(c, namespace, name);
       try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE s.namespace = ? AND s.name = ? ORDER BY v.number")) {
         ps.setString(1, namespace);
         ps.setString(2, name);
-        List<Row> found = readRows(ps);
-        if (found.isEmpty()) {
-          return Optional.empty();
-        }
-        Row row = found.get(0);
-        row.apply(pending);
-        return Optional.of(row.toSecret());
+        List<Secret> found = readSecrets(ps);
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
       }
     });
   }
@@ -125,8 +101,6 @@ final class JdbcSecretRepository implements SecretRepository {
         ? "SELECT id FROM secrets WHERE namespace = ? ORDER BY name LIMIT ?"
         : "SELECT id FROM secrets WHERE namespace = ? AND name > ? ORDER BY name LIMIT ?";
     return tx.read("listing secrets", c -> {
-      Map<Long, List<SecretChangeLog.Change>> pending = changes == null ? Map.of()
-          : SecretChangeLog.pendingIn(c, namespace);
       try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE s.id IN (" + page + ") ORDER BY s.name, v.number")) {
         int i = 1;
         ps.setString(i++, namespace);
@@ -134,7 +108,7 @@ final class JdbcSecretRepository implements SecretRepository {
           ps.setString(i++, afterName);
         }
         ps.setInt(i, limit);
-        return readSecrets(ps, pending);
+        return readSecrets(ps);
       }
     });
   }
@@ -186,17 +160,6 @@ final class JdbcSecretRepository implements SecretRepository {
     checkTimes(moved);
     String tags = Columns.tags(updated.tags());
     String labels = labels(updated.labels());
-    if (changes != null) {
-      SecretChangeLog.Change change = new SecretChangeLog.Change(updated.revision(), tags, labels, versions, moved);
-      tx.writeOne("updating a secret", c -> {
-        if (!changes.append(c, updated.namespace(), updated.name(), expectedRevision, change)) {
-          throw staleOrMissing(c, updated, expectedRevision);
-        }
-        return null;
-      });
-      changes.appended();
-      return;
-    }
     tx.write("updating a secret", c -> {
       Long id = null;
       try (PreparedStatement ps = c.prepareStatement("UPDATE secrets SET tags = ?, labels = ?, revision = ?"
@@ -233,22 +196,19 @@ final class JdbcSecretRepository implements SecretRepository {
     if (limit == 0) {
       return List.of();
     }
-    foldChanges(); // the query selects by version columns
     return tx.read("finding secrets wrapped by another root key", c -> {
-      Map<Long, List<SecretChangeLog.Change>> pending = changes == null ? Map.of() : SecretChangeLog.pendingIn(c, null);
       try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE s.id IN (SELECT DISTINCT secret_id"
           + " FROM secret_versions WHERE material IS NOT NULL AND root_key_id <> ? LIMIT ?)"
           + " ORDER BY s.id, v.number")) {
         ps.setString(1, rootKeyId);
         ps.setInt(2, limit);
-        return readSecrets(ps, pending);
+        return readSecrets(ps);
       }
     });
   }
 
   @Override
   public List<NoticeDue> dueNotices(Instant now, int limit) {
-    foldChanges(); // the query selects by version columns
     return tx.read("finding due secret expiry notices", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT s.namespace, s.name, v.number, v.expires_at,"
           + " v.next_notice_at FROM secret_versions v JOIN secrets s ON s.id = v.secret_id"
@@ -269,7 +229,6 @@ final class JdbcSecretRepository implements SecretRepository {
 
   @Override
   public boolean advanceNotice(String namespace, String secret, int version, Instant expected, Instant next) {
-    foldChanges(); // the version's row must hold its last change
     return tx.write("advancing a secret expiry notice", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE secret_versions SET next_notice_at = ?"
           + " WHERE number = ? AND next_notice_at = ?"
@@ -321,28 +280,30 @@ final class JdbcSecretRepository implements SecretRepository {
     });
   }
 
-  private RekeyException staleOrMissing(Connection c, Secret s, long expected) throws SQLException {
-    long id;
-    long revision;
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, revision FROM secrets WHERE namespace = ? AND name = ?")) {
+  private static RekeyException staleOrMissing(Connection c, Secret s, long expected) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT revision FROM secrets WHERE namespace = ? AND name = ?")) {
       ps.setString(1, s.namespace());
       ps.setString(2, s.name());
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return RekeyException.notFound("secret '" + s.name() + "' does not exist in namespace '" + s.namespace() + "'");
         }
-        id = rs.getLong(1);
-        revision = rs.getLong(2);
+        return RekeyException.concurrentModification("secret '" + s.name() + "' was changed concurrently (revision "
+            + rs.getLong(1) + ", expected " + expected + "); reload it and retry");
       }
     }
-    return RekeyException.concurrentModification("secret '" + s.name() + "' was changed concurrently (revision "
-        + (changes == null ? revision : SecretChangeLog.latestRevision(c, id, revision)) + ", expected " + expected + "); reload it and retry");
   }
 
   private static void moveVersions(Connection c, long id, List<SecretVersion> versions) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(MOVE_VERSION)) {
       for (SecretVersion v : versions) {
-        bindMove(ps, id, v);
+        KeyVersion l = v.lifecycle();
+        ps.setString(1, l.state().name());
+        Columns.setInstant(ps, 2, l.stateChangedAt());
+        Columns.setInstant(ps, 3, l.revokedAt());
+        Columns.setInstant(ps, 4, l.destroyAfter());
+        ps.setLong(5, id);
+        ps.setInt(6, l.number());
         ps.addBatch();
       }
       int[] counts = ps.executeBatch();
@@ -357,106 +318,56 @@ final class JdbcSecretRepository implements SecretRepository {
   private static void upsertVersions(Connection c, long id, List<SecretVersion> versions) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(UPSERT_VERSION)) {
       for (SecretVersion v : versions) {
-        bindUpsert(ps, id, v);
+        ps.setLong(1, id);
+        VersionColumns.bind(ps, 2, v.lifecycle());
+        Columns.setInstant(ps, 2 + VersionColumns.COUNT, v.expiresAt());
+        Columns.setInstant(ps, 3 + VersionColumns.COUNT,
+            SecretExpiry.firstNotice(v.expiresAt(), v.lifecycle().createdAt()));
         ps.addBatch();
       }
       ps.executeBatch();
     }
   }
 
-  /** Binds {@link #UPSERT_VERSION} for version {@code v} of secret {@code id}. */
-  static void bindUpsert(PreparedStatement ps, long id, SecretVersion v) throws SQLException {
-    ps.setLong(1, id);
-    VersionColumns.bind(ps, 2, v.lifecycle());
-    Columns.setInstant(ps, 2 + VersionColumns.COUNT, v.expiresAt());
-    Columns.setInstant(ps, 3 + VersionColumns.COUNT, SecretExpiry.firstNotice(v.expiresAt(), v.lifecycle().createdAt()));
-  }
-
-  /** Binds {@link #MOVE_VERSION} (the lifecycle columns) for version {@code v} of secret {@code id}. */
-  static void bindMove(PreparedStatement ps, long id, SecretVersion v) throws SQLException {
-    KeyVersion l = v.lifecycle();
-    ps.setString(1, l.state().name());
-    Columns.setInstant(ps, 2, l.stateChangedAt());
-    Columns.setInstant(ps, 3, l.revokedAt());
-    Columns.setInstant(ps, 4, l.destroyAfter());
-    ps.setLong(5, id);
-    ps.setInt(6, l.number());
-  }
-
-  /** The secrets of a joined SELECT, with their changes not folded yet (by secret id) applied. */
-  private static List<Secret> readSecrets(PreparedStatement ps, Map<Long, List<SecretChangeLog.Change>> pending)
-      throws SQLException {
-    List<Row> rows = readRows(ps);
-    List<Secret> out = new ArrayList<>(rows.size());
-    for (Row row : rows) {
-      row.apply(pending.getOrDefault(row.id, List.of()));
-      out.add(row.toSecret());
-    }
-    return out;
-  }
-
-  private static List<Row> readRows(PreparedStatement ps) throws SQLException {
-    List<Row> out = new ArrayList<>();
+  private static List<Secret> readSecrets(PreparedStatement ps) throws SQLException {
+    List<Secret> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
+      long currentId = Long.MIN_VALUE;
       Row row = null;
       while (rs.next()) {
         long id = rs.getLong("id");
-        if (row == null || id != row.id) {
+        if (row == null || id != currentId) {
+          if (row != null) {
+            out.add(row.toSecret());
+          }
+          currentId = id;
           row = new Row(rs);
-          out.add(row);
         }
         row.versions.add(new SecretVersion(VersionColumns.read(rs), Columns.getInstant(rs, "expires_at")));
+      }
+      if (row != null) {
+        out.add(row.toSecret());
       }
     }
     return out;
   }
 
-  /** A secret as its tables hold it, then with its pending changes applied. */
   private static final class Row {
-    final long id;
     final String namespace;
     final String name;
-    String tags;
-    String labels;
+    final String tags;
+    final String labels;
     final long createdAt;
-    long revision;
+    final long revision;
     final List<SecretVersion> versions = new ArrayList<>();
 
     Row(ResultSet rs) throws SQLException {
-      id = rs.getLong("id");
       namespace = rs.getString("namespace");
       name = rs.getString("name");
       tags = rs.getString("tags");
       labels = rs.getString("labels");
       createdAt = rs.getLong("created_at");
       revision = rs.getLong("revision");
-    }
-
-    /** Applies the changes above the row's revision, in order (see {@link SecretChangeLog}). */
-    void apply(List<SecretChangeLog.Change> changes) {
-      for (SecretChangeLog.Change change : changes) {
-        if (change.revision() <= revision) {
-          continue; // folded into the row since the changes were read
-        }
-        tags = change.tags();
-        labels = change.labels();
-        revision = change.revision();
-        put(change.written());
-        put(change.moved());
-      }
-    }
-
-    private void put(List<SecretVersion> changed) {
-      for (SecretVersion v : changed) {
-        int index = v.lifecycle().number() - 1; // versions are numbered from 1 in list order
-        if (index < versions.size()) {
-          versions.set(index, v);
-        } else if (index == versions.size()) {
-          versions.add(v);
-        } else {
-          throw new IllegalStateException("a stored secret change skips a version number");
-        }
-      }
     }
 
     Secret toSecret() {

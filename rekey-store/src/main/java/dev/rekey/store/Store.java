@@ -62,7 +62,7 @@ public final class Store implements AutoCloseable {
     this.audit = new JdbcAuditRepository(transactions, dialect);
     this.system = new JdbcSystemRepository(transactions);
     this.events = new JdbcEventOutbox(transactions, dialect);
-    this.secrets = new JdbcSecretRepository(transactions, dialect);
+    this.secrets = new JdbcSecretRepository(transactions);
     this.secretRotations = new JdbcSecretRotationRepository(transactions, dialect);
     this.webhooks = new JdbcWebhookRepository(transactions);
     this.deliveries = new JdbcDeliveryRepository(transactions, dialect);
