@@ -18,8 +18,22 @@ public final class SecretEvents {
     VersionEvents.Owner owner = new VersionEvents.Owner(EventType.SECRET_NEW_VERSION_CREATED,
         EventType.SECRET_VERSION_STATE_CHANGED, after.namespace(), "secrets/" + after.name(), after.tags(),
         Map.of("secret", after.name()));
-    List<dev.rekey.core.key.KeyVersion> old = before == null ? List.of()
-        : before.versions().stream().map(SecretVersion::lifecycle).toList();
-    return VersionEvents.between(owner, old, after.versions().stream().map(SecretVersion::lifecycle).toList(), now);
+    return VersionEvents.between(owner, before == null ? List.of() : lifecycles(before), lifecycles(after), now);
+  }
+
+  /** The versions' lifecycles as a view (no copy: a history can be hundreds of versions long). */
+  private static List<dev.rekey.core.key.KeyVersion> lifecycles(Secret s) {
+    List<SecretVersion> versions = s.versions();
+    return new java.util.AbstractList<>() {
+      @Override
+      public dev.rekey.core.key.KeyVersion get(int index) {
+        return versions.get(index).lifecycle();
+      }
+
+      @Override
+      public int size() {
+        return versions.size();
+      }
+    };
   }
 }

@@ -81,15 +81,30 @@ public record Secret(
   }
 
   public SecretVersion current() {
-    return versions.stream().filter(v -> v.state() == VersionState.PRIMARY).findFirst().orElseThrow();
+    return inState(VersionState.PRIMARY).orElseThrow();
   }
 
   public Optional<SecretVersion> previous() {
-    return versions.stream().filter(v -> v.state() == VersionState.ACTIVE).findFirst();
+    return inState(VersionState.ACTIVE);
   }
 
   public Optional<SecretVersion> pending() {
-    return versions.stream().filter(v -> v.state() == VersionState.PENDING).findFirst();
+    return inState(VersionState.PENDING);
+  }
+
+  /**
+   * The version in {@code state} (the constructor allows at most one of each staging state),
+   * searched from the newest: a put asks for them several times, and the staging versions are
+   * among the last of a history that can be hundreds long.
+   */
+  private Optional<SecretVersion> inState(VersionState state) {
+    for (int i = versions.size() - 1; i >= 0; i--) {
+      SecretVersion v = versions.get(i);
+      if (v.state() == state) {
+        return Optional.of(v);
+      }
+    }
+    return Optional.empty();
   }
 
   public int latestVersion() {

@@ -67,8 +67,12 @@ public final class Views {
    * {@code GET /v1/secrets/NAME/metadata} lists every version.
    */
   public static SecretView secretWritten(Secret s) {
-    return secret(s, s.versions().stream()
-        .filter(v -> v.number() == s.latestVersion() || !s.labelsOf(v.number()).isEmpty()).toList());
+    java.util.TreeSet<Integer> listed = new java.util.TreeSet<>(s.labels().values()); // the labelled ones
+    listed.add(s.latestVersion());
+    listed.add(s.current().number());
+    s.previous().ifPresent(v -> listed.add(v.number()));
+    s.pending().ifPresent(v -> listed.add(v.number()));
+    return secret(s, listed.stream().map(s::requireVersion).toList());
   }
 
   private static SecretView secret(Secret s, List<SecretVersion> listed) {
