@@ -1,0 +1,243 @@
+package dev.rekey.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What SQLite itself allows for durable secret puts on this machine, without any of Rekey's code:
+ * sqlite-jdbc with the store's settings (WAL, synchronous=FULL, savepoint journals in memory,
+ * memory-mapped reads), {@code clients} threads each waiting for its put, one writer thread that
+ * group-commits whatever is queued (up to 64) with one audit-block row per batch.
+ *
+ * <ul>
+ *   <li>{@code tables}: a put as Rekey stores it, in raw JDBC without savepoints: the secret's row
+ *       updated under its revision, its new version inserted in {@code secret_versions} (clustered
+ *       by secret, as V17), the previous version's state updated, and {@code events} rows (ids
+ *       time-ordered, as the outbox's).
+ *   <li>{@code append}: a put as one 600-byte row appended to a table.
+ * </ul>
+ *
+ * <pre>java -cp rekey-bench/target/benchmarks.jar dev.rekey.bench.SqliteWriteFloor tables|append [seconds] [clients] [events]</pre>
+ */
+public final class SqliteWriteFloor {
+  private static final int SECRETS = 1000;
+
+  private SqliteWriteFloor() {}
+
+  private record Put(int secret, CompletableFuture<Void> done) {}
+
+  public static void main(String[] args) throws Exception {
+    String mode = args.length > 0 ? args[0] : "tables";
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    int clients = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+    int events = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+    if (!mode.equals("tables") && !mode.equals("append")) {
+      throw new IllegalArgumentException("mode is tables or append");
+    }
+    Path dir = Files.createTempDirectory("rekey-sqlite-floor");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("floor.db"))) {
+      schema(c);
+      Writer writer = new Writer(c, mode.equals("tables"), events);
+      Thread thread = new Thread(writer::run, "floor-writer");
+      thread.start();
+      AtomicBoolean stop = new AtomicBoolean();
+      LongAdder done = new LongAdder();
+      for (int i = 0; i < clients; i++) {
+        Thread t = new Thread(() -> {
+          while (!stop.get()) {
+            Put p = new Put(ThreadLocalRandom.current().nextInt(SECRETS), new CompletableFuture<>());
+            writer.queue.add(p);
+            p.done.join();
+            done.increment();
+          }
+        });
+        t.setDaemon(true);
+        t.start();
+      }
+      Thread.sleep(5000); // warm-up
+      ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+      long n0 = done.sum();
+      long cpu0 = mx.getThreadCpuTime(thread.getId());
+      long t0 = System.nanoTime();
+      Thread.sleep(seconds * 1000L);
+      long n = done.sum() - n0;
+      long cpu = mx.getThreadCpuTime(thread.getId()) - cpu0;
+      double elapsed = (System.nanoTime() - t0) / 1e9;
+      stop.set(true);
+      writer.stop = true;
+      thread.join();
+      System.out.printf("mode=%s events=%d clients=%d puts_per_s=%.0f writer_us_per_put=%.1f writer_busy=%.0f%%"
+          + " mean_batch=%.1f%n", mode, events, clients, n / elapsed, cpu / 1e3 / n, 100.0 * cpu / 1e9 / elapsed,
+          (double) writer.puts / Math.max(1, writer.batches));
+    } finally {
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    System.exit(0); // clients may still wait for a put the stopped writer never takes
+  }
+
+  private static void schema(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA journal_mode=WAL");
+      s.execute("PRAGMA synchronous=FULL");
+      s.execute("PRAGMA temp_store=MEMORY");
+      s.execute("PRAGMA mmap_size=1073741824");
+      s.execute("CREATE TABLE secrets (id INTEGER PRIMARY KEY, namespace TEXT NOT NULL, name TEXT NOT NULL,"
+          + " tags TEXT NOT NULL, labels TEXT NOT NULL, created_at INTEGER NOT NULL, revision INTEGER NOT NULL,"
+          + " UNIQUE (namespace, name))");
+      s.execute("CREATE TABLE secret_versions (secret_id INTEGER NOT NULL, number INTEGER NOT NULL,"
+          + " state TEXT NOT NULL, material BLOB, root_key_id TEXT, created_at INTEGER NOT NULL,"
+          + " state_changed_at INTEGER NOT NULL, revoked_at INTEGER, destroy_after INTEGER, expires_at INTEGER,"
+          + " next_notice_at INTEGER, PRIMARY KEY (secret_id, number)) WITHOUT ROWID");
+      s.execute("CREATE INDEX secret_versions_root ON secret_versions (root_key_id, created_at)"
+          + " WHERE material IS NOT NULL");
+      s.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
+          + " event_time INTEGER NOT NULL, namespace TEXT NOT NULL, subject TEXT NOT NULL, tags TEXT NOT NULL,"
+          + " data TEXT NOT NULL, dispatched_at INTEGER)");
+      s.execute("CREATE TABLE audit_blocks (first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL,"
+          + " records BLOB NOT NULL)");
+      s.execute("CREATE TABLE appended (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL)");
+    }
+    c.setAutoCommit(false);
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO secrets (namespace, name, tags, labels, created_at,"
+        + " revision) VALUES ('default', ?, '{}', '{}', 0, 1)");
+        PreparedStatement v = c.prepareStatement("INSERT INTO secret_versions (secret_id, number, state, material,"
+            + " root_key_id, created_at, state_changed_at) VALUES (?, 1, 'PRIMARY', X'00', 'root', 0, 0)")) {
+      for (int i = 0; i < SECRETS; i++) {
+        ps.setString(1, "bench-" + i);
+        ps.executeUpdate();
+        v.setLong(1, i + 1);
+        v.executeUpdate();
+      }
+    }
+    c.commit();
+  }
+
+  /** The group-commit writer: one transaction per drained batch. */
+  private static final class Writer {
+    final BlockingQueue<Put> queue = new LinkedBlockingQueue<>();
+    final Connection c;
+    final boolean tables;
+    final int events;
+    final long[] revision = new long[SECRETS];
+    final byte[] material = new byte[120];
+    volatile boolean stop;
+    long puts;
+    long batches;
+    long auditSeq;
+
+    Writer(Connection c, boolean tables, int events) {
+      this.c = c;
+      this.tables = tables;
+      this.events = events;
+      java.util.Arrays.fill(revision, 1);
+      ThreadLocalRandom.current().nextBytes(material);
+    }
+
+    void run() {
+      List<Put> batch = new ArrayList<>();
+      try (PreparedStatement row = c.prepareStatement("UPDATE secrets SET labels = ?, revision = ?"
+          + " WHERE namespace = 'default' AND name = ? AND revision = ? RETURNING id");
+          PreparedStatement version = c.prepareStatement("INSERT INTO secret_versions (secret_id, number, state,"
+              + " material, root_key_id, created_at, state_changed_at) VALUES (?, ?, 'PRIMARY', ?, 'root', ?, ?)");
+          PreparedStatement previous = c.prepareStatement("UPDATE secret_versions SET state = 'ACTIVE',"
+              + " state_changed_at = ?, revoked_at = ?, destroy_after = ? WHERE secret_id = ? AND number = ?");
+          PreparedStatement event = c.prepareStatement("INSERT INTO events (id, type, event_time, namespace,"
+              + " subject, tags, data) VALUES (?, 'SecretVersionStateChanged', ?, 'default', ?, '{}', ?)");
+          PreparedStatement append = c.prepareStatement("INSERT INTO appended (payload) VALUES (?)");
+          PreparedStatement audit = c.prepareStatement("INSERT INTO audit_blocks (first_seq, last_seq, records)"
+              + " VALUES (?, ?, ?)")) {
+        while (!stop) {
+          Put first = queue.poll(10, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            continue;
+          }
+          batch.add(first);
+          queue.drainTo(batch, 63);
+          for (Put p : batch) {
+            if (tables) {
+              putAsTables(p.secret, row, version, previous, event);
+            } else {
+              append.setBytes(1, new byte[600]);
+              append.executeUpdate();
+            }
+          }
+          audit.setLong(1, auditSeq + 1);
+          audit.setLong(2, auditSeq + batch.size());
+          audit.setBytes(3, new byte[300 * batch.size()]);
+          audit.executeUpdate();
+          auditSeq += batch.size();
+          c.commit(); // synchronous=FULL: the WAL is on disk when this returns
+          puts += batch.size();
+          batches++;
+          for (Put p : batch) {
+            p.done.complete(null);
+          }
+          batch.clear();
+        }
+      } catch (SQLException | InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private void putAsTables(int secret, PreparedStatement row, PreparedStatement version,
+        PreparedStatement previous, PreparedStatement event) throws SQLException {
+      long r = revision[secret];
+      long now = System.nanoTime();
+      row.setString(1, "{\"CURRENT\":" + (r + 1) + "}");
+      row.setLong(2, r + 1);
+      row.setString(3, "bench-" + secret);
+      row.setLong(4, r);
+      long id;
+      try (ResultSet rs = row.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("stale revision");
+        }
+        id = rs.getLong(1);
+      }
+      version.setLong(1, id);
+      version.setLong(2, r + 1);
+      version.setBytes(3, material);
+      version.setLong(4, now);
+      version.setLong(5, now);
+      version.executeUpdate();
+      previous.setLong(1, now);
+      previous.setNull(2, Types.BIGINT);
+      previous.setNull(3, Types.BIGINT);
+      previous.setLong(4, id);
+      previous.setLong(5, r);
+      previous.executeUpdate();
+      for (int e = 0; e < events; e++) {
+        event.setString(1, String.format("%016x-%08x", System.nanoTime(), ThreadLocalRandom.current().nextInt()));
+        event.setLong(2, now);
+        event.setString(3, "secrets/bench-" + secret + "/versions/" + (r + 1));
+        event.setString(4, "{\"secret\":\"bench-" + secret + "\",\"version\":" + (r + 1)
+            + ",\"previous_state\":\"PENDING\",\"state\":\"PRIMARY\"}");
+        event.addBatch();
+      }
+      if (events > 0) {
+        event.executeBatch();
+      }
+      revision[secret] = r + 1;
+    }
+  }
+}
