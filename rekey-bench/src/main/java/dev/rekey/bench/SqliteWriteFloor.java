@@ -5,13 +5,14 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -20,18 +21,20 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import org.sqlite.SQLiteConfig;
 
 /**
  * What SQLite itself allows for durable secret puts on this machine, without any of Rekey's code:
- * sqlite-jdbc with the store's settings (WAL, synchronous=FULL, savepoint journals in memory,
- * memory-mapped reads), {@code clients} threads each waiting for its put, one writer thread that
- * group-commits whatever is queued (up to 64) with one audit-block row per batch.
+ * sqlite-jdbc with the store's settings (WAL, synchronous=FULL, IMMEDIATE transactions, foreign
+ * keys, savepoint journals in memory, memory-mapped reads, no generated keys), {@code clients}
+ * threads each waiting for its put, one writer thread that group-commits whatever is queued (up to
+ * 64) with one audit-block row per batch.
  *
  * <ul>
  *   <li>{@code tables}: a put as Rekey stores it, in raw JDBC without savepoints: the secret's row
  *       updated under its revision, its new version inserted in {@code secret_versions} (clustered
- *       by secret, as V17), the previous version's state updated, and {@code events} rows (ids
- *       time-ordered, as the outbox's).
+ *       by secret, as V17), the old CURRENT moved to PREVIOUS and the old PREVIOUS retired, and
+ *       {@code events} rows (ids time-ordered, as the outbox's).
  *   <li>{@code append}: a put as one 600-byte row appended to a table.
  * </ul>
  *
@@ -53,10 +56,11 @@ public final class SqliteWriteFloor {
       throw new IllegalArgumentException("mode is tables or append");
     }
     Path dir = Files.createTempDirectory("rekey-sqlite-floor");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("floor.db"))) {
+    try (Connection c = settings().createConnection("jdbc:sqlite:" + dir.resolve("floor.db"))) {
       schema(c);
       Writer writer = new Writer(c, mode.equals("tables"), events);
       Thread thread = new Thread(writer::run, "floor-writer");
+      thread.setDaemon(true);
       thread.start();
       AtomicBoolean stop = new AtomicBoolean();
       LongAdder done = new LongAdder();
@@ -75,41 +79,59 @@ public final class SqliteWriteFloor {
       Thread.sleep(5000); // warm-up
       ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       long n0 = done.sum();
+      long batches0 = writer.batches;
       long cpu0 = mx.getThreadCpuTime(thread.getId());
       long t0 = System.nanoTime();
       Thread.sleep(seconds * 1000L);
       long n = done.sum() - n0;
       long cpu = mx.getThreadCpuTime(thread.getId()) - cpu0;
+      long batches = writer.batches - batches0;
       double elapsed = (System.nanoTime() - t0) / 1e9;
       stop.set(true);
       writer.stop = true;
       thread.join();
+      if (writer.failure != null) {
+        throw new IllegalStateException("the writer failed; no result", writer.failure);
+      }
       System.out.printf("mode=%s events=%d clients=%d puts_per_s=%.0f writer_us_per_put=%.1f writer_busy=%.0f%%"
           + " mean_batch=%.1f%n", mode, events, clients, n / elapsed, cpu / 1e3 / n, 100.0 * cpu / 1e9 / elapsed,
-          (double) writer.puts / Math.max(1, writer.batches));
+          (double) n / Math.max(1, batches));
     } finally {
       try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
     System.exit(0); // clients may still wait for a put the stopped writer never takes
   }
 
+  /** As {@code Pools.sqlite} configures the store's connections. */
+  private static SQLiteConfig settings() {
+    SQLiteConfig sc = new SQLiteConfig();
+    sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sc.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    sc.enforceForeignKeys(true);
+    sc.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    sc.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, String.valueOf(1L << 30));
+    sc.setTempStore(SQLiteConfig.TempStore.MEMORY);
+    sc.setGetGeneratedKeys(false);
+    return sc;
+  }
+
   private static void schema(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("PRAGMA journal_mode=WAL");
-      s.execute("PRAGMA synchronous=FULL");
-      s.execute("PRAGMA temp_store=MEMORY");
-      s.execute("PRAGMA mmap_size=1073741824");
       s.execute("CREATE TABLE secrets (id INTEGER PRIMARY KEY, namespace TEXT NOT NULL, name TEXT NOT NULL,"
           + " tags TEXT NOT NULL, labels TEXT NOT NULL, created_at INTEGER NOT NULL, revision INTEGER NOT NULL,"
           + " UNIQUE (namespace, name))");
-      s.execute("CREATE TABLE secret_versions (secret_id INTEGER NOT NULL, number INTEGER NOT NULL,"
-          + " state TEXT NOT NULL, material BLOB, root_key_id TEXT, created_at INTEGER NOT NULL,"
-          + " state_changed_at INTEGER NOT NULL, revoked_at INTEGER, destroy_after INTEGER, expires_at INTEGER,"
-          + " next_notice_at INTEGER, PRIMARY KEY (secret_id, number)) WITHOUT ROWID");
+      s.execute("CREATE TABLE secret_versions (secret_id INTEGER NOT NULL REFERENCES secrets (id) ON DELETE CASCADE,"
+          + " number INTEGER NOT NULL, state TEXT NOT NULL, material BLOB, root_key_id TEXT,"
+          + " created_at INTEGER NOT NULL, state_changed_at INTEGER NOT NULL, revoked_at INTEGER,"
+          + " destroy_after INTEGER, expires_at INTEGER, next_notice_at INTEGER, PRIMARY KEY (secret_id, number),"
+          + " CHECK ((material IS NULL) = (root_key_id IS NULL))) WITHOUT ROWID");
       s.execute("CREATE INDEX secret_versions_root ON secret_versions (root_key_id, created_at)"
           + " WHERE material IS NOT NULL");
+      s.execute("CREATE INDEX secret_versions_expiry ON secret_versions (expires_at) WHERE expires_at IS NOT NULL");
+      s.execute("CREATE INDEX secret_versions_notice ON secret_versions (next_notice_at)"
+          + " WHERE next_notice_at IS NOT NULL");
       s.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL,"
           + " event_time INTEGER NOT NULL, namespace TEXT NOT NULL, subject TEXT NOT NULL, tags TEXT NOT NULL,"
           + " data TEXT NOT NULL, dispatched_at INTEGER)");
@@ -141,15 +163,15 @@ public final class SqliteWriteFloor {
     final long[] revision = new long[SECRETS];
     final byte[] material = new byte[120];
     volatile boolean stop;
-    long puts;
-    long batches;
+    volatile long batches;
+    volatile Exception failure;
     long auditSeq;
 
     Writer(Connection c, boolean tables, int events) {
       this.c = c;
       this.tables = tables;
       this.events = events;
-      java.util.Arrays.fill(revision, 1);
+      Arrays.fill(revision, 1);
       ThreadLocalRandom.current().nextBytes(material);
     }
 
@@ -159,7 +181,7 @@ public final class SqliteWriteFloor {
           + " WHERE namespace = 'default' AND name = ? AND revision = ? RETURNING id");
           PreparedStatement version = c.prepareStatement("INSERT INTO secret_versions (secret_id, number, state,"
               + " material, root_key_id, created_at, state_changed_at) VALUES (?, ?, 'PRIMARY', ?, 'root', ?, ?)");
-          PreparedStatement previous = c.prepareStatement("UPDATE secret_versions SET state = 'ACTIVE',"
+          PreparedStatement previous = c.prepareStatement("UPDATE secret_versions SET state = ?,"
               + " state_changed_at = ?, revoked_at = ?, destroy_after = ? WHERE secret_id = ? AND number = ?");
           PreparedStatement event = c.prepareStatement("INSERT INTO events (id, type, event_time, namespace,"
               + " subject, tags, data) VALUES (?, 'SecretVersionStateChanged', ?, 'default', ?, '{}', ?)");
@@ -187,15 +209,14 @@ public final class SqliteWriteFloor {
           audit.executeUpdate();
           auditSeq += batch.size();
           c.commit(); // synchronous=FULL: the WAL is on disk when this returns
-          puts += batch.size();
           batches++;
           for (Put p : batch) {
             p.done.complete(null);
           }
           batch.clear();
         }
-      } catch (SQLException | InterruptedException e) {
-        throw new IllegalStateException(e);
+      } catch (SQLException | InterruptedException | RuntimeException e) {
+        failure = e;
       }
     }
 
@@ -220,12 +241,10 @@ public final class SqliteWriteFloor {
       version.setLong(4, now);
       version.setLong(5, now);
       version.executeUpdate();
-      previous.setLong(1, now);
-      previous.setNull(2, Types.BIGINT);
-      previous.setNull(3, Types.BIGINT);
-      previous.setLong(4, id);
-      previous.setLong(5, r);
-      previous.executeUpdate();
+      move(previous, id, r, "ACTIVE", now); // the old CURRENT becomes PREVIOUS
+      if (r >= 2) {
+        move(previous, id, r - 1, "RETIRED", now); // and the old PREVIOUS is retired
+      }
       for (int e = 0; e < events; e++) {
         event.setString(1, String.format("%016x-%08x", System.nanoTime(), ThreadLocalRandom.current().nextInt()));
         event.setLong(2, now);
@@ -238,6 +257,16 @@ public final class SqliteWriteFloor {
         event.executeBatch();
       }
       revision[secret] = r + 1;
+    }
+
+    private static void move(PreparedStatement ps, long id, long number, String state, long now) throws SQLException {
+      ps.setString(1, state);
+      ps.setLong(2, now);
+      ps.setNull(3, Types.BIGINT);
+      ps.setNull(4, Types.BIGINT);
+      ps.setLong(5, id);
+      ps.setLong(6, number);
+      ps.executeUpdate();
     }
   }
 }

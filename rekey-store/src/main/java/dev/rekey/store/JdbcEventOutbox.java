@@ -75,8 +75,12 @@ public final class JdbcEventOutbox implements EventOutbox, EventLog {
     });
   }
 
-  /** Events stored by one statement on SQLite; a larger list is inserted row by row in a savepoint. */
-  private static final int MAX_ROWS_PER_INSERT = 8;
+  /**
+   * Events stored by one statement on SQLite (a put writes three, a rotation a few more; the limit
+   * bounds the statement variants each connection caches); a longer list is inserted row by row in
+   * a savepoint.
+   */
+  static final int MAX_ROWS_PER_INSERT = 8;
   /** {@code INSERT_ROWS[n]} inserts n events. */
   private static final String[] INSERT_ROWS = new String[MAX_ROWS_PER_INSERT + 1];
 

@@ -16,8 +16,9 @@ import javax.sql.DataSource;
  * Thread-bound transactions over a pool. {@link #inTransaction} binds one connection to the calling
  * thread; repository calls on that thread, and nested {@code inTransaction} calls, join it. Each
  * joined write runs inside a savepoint, so a write that fails (a duplicate, a stale revision) leaves
- * nothing behind and the outer transaction stays usable. Outside a transaction every write is its
- * own short transaction and every read a single auto-committed statement.
+ * nothing behind and the outer transaction stays usable; on SQLite a write of one statement needs
+ * none ({@link #writeOne}). Outside a transaction every write is its own short transaction and every
+ * read a single auto-committed statement.
  *
  * <p>On SQLite there is one writer at a time. Writers queue on a fair in-process lock instead of
  * spinning in SQLite's busy handler; the busy timeout still covers other processes on the same file.
@@ -35,7 +36,7 @@ public final class JdbcTransactions implements Transactions {
   private final ReentrantLock writer;
   private final ThreadLocal<Connection> bound = new ThreadLocal<>();
   private final boolean cachedSavepoints;
-  /** SQLite: a failed statement is undone whole and the transaction goes on. */
+  /** SQLite: a statement refused on its own terms is undone whole and the transaction goes on. */
   private final boolean atomicStatements;
 
   /**
@@ -82,10 +83,12 @@ public final class JdbcTransactions implements Transactions {
   }
 
   /**
-   * Runs a write of exactly one modifying statement. On SQLite a failed statement is undone whole
-   * and leaves the transaction usable, so a joined one needs no savepoint of its own (two
-   * statements fewer on the group-commit writer); on PostgreSQL a failure aborts the transaction,
-   * so this is {@link #write}.
+   * Runs a write of exactly one modifying statement, which must be the last thing {@code work}
+   * does (whatever fails after it leaves its rows in place). On SQLite a statement that fails on
+   * its own terms (a constraint, a bad value) is undone whole and the transaction goes on, so a
+   * joined one needs no savepoint (two statements fewer on the group-commit writer); failures that
+   * end the whole transaction (I/O, a full disk) end it with or without one. On PostgreSQL any
+   * failure aborts the transaction, so this is {@link #write}.
    */
   <T> T writeOne(String what, SqlWork<T> work) {
     Connection joined = bound.get();

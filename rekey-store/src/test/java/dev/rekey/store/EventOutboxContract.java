@@ -51,21 +51,44 @@ abstract class EventOutboxContract extends StoreContract {
     assertThat(store.events().after(0, 10)).isEmpty();
   }
 
-  /** A refused append inside a transaction stores none of its events, and the transaction goes on. */
-  @Test
-  void aFailedAppend_storesNoneOfItsEvents_andTheTransactionGoesOn() {
+  /**
+   * A refused append inside a transaction stores none of its events, and the transaction goes on:
+   * for a list stored by one statement (SQLite, no savepoint) and for a longer one.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {2, JdbcEventOutbox.MAX_ROWS_PER_INSERT + 1})
+  void aFailedAppend_storesNoneOfItsEvents_andTheTransactionGoesOn(int size) {
     Event stored = event("a");
     store.events().append(List.of(stored));
+    List<Event> refused = new java.util.ArrayList<>();
+    for (int i = 1; i < size; i++) {
+      refused.add(event("b" + i));
+    }
+    refused.add(stored); // the last repeats an id: the unique index refuses it, after the others went in
     store.transactions().run(() -> {
       store.keys().insert(simple("default", "k"));
-      // the second event repeats an id: the unique index refuses it, after the first row went in
-      assertThatThrownBy(() -> store.events().append(List.of(event("b"), stored)))
-          .isInstanceOf(dev.rekey.core.RekeyException.class);
+      assertThatThrownBy(() -> store.events().append(refused)).isInstanceOf(dev.rekey.core.RekeyException.class);
       store.events().append(List.of(event("c")));
     });
 
     assertThat(store.keys().find("default", "k")).isPresent();
-    assertThat(store.events().after(0, 10)).extracting(e -> e.event().subject()).containsExactly("a", "c");
+    assertThat(store.events().after(0, 100)).extracting(e -> e.event().subject()).containsExactly("a", "c");
+  }
+
+  /** Positions follow list order, whether a list is stored by one statement or row by row. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {1, JdbcEventOutbox.MAX_ROWS_PER_INSERT,
+      JdbcEventOutbox.MAX_ROWS_PER_INSERT + 1})
+  void append_keepsListOrder(int size) {
+    List<Event> events = new java.util.ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      events.add(event("e" + i));
+    }
+    store.events().append(events);
+
+    List<StoredEvent> read = store.events().after(0, 100);
+    assertThat(read).extracting(StoredEvent::event).containsExactlyElementsOf(events);
+    assertThat(read).extracting(StoredEvent::seq).isSorted();
   }
 
   @Test

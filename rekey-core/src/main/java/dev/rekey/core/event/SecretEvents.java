@@ -1,8 +1,10 @@
 package dev.rekey.core.event;
 
+import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.secret.Secret;
 import dev.rekey.core.secret.SecretVersion;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,11 +24,11 @@ public final class SecretEvents {
   }
 
   /** The versions' lifecycles as a view (no copy: a history can be hundreds of versions long). */
-  private static List<dev.rekey.core.key.KeyVersion> lifecycles(Secret s) {
+  private static List<KeyVersion> lifecycles(Secret s) {
     List<SecretVersion> versions = s.versions();
-    return new java.util.AbstractList<>() {
+    return new AbstractList<>() {
       @Override
-      public dev.rekey.core.key.KeyVersion get(int index) {
+      public KeyVersion get(int index) {
         return versions.get(index).lifecycle();
       }
 
