@@ -441,4 +441,33 @@ class ErrorContractTest {
     assertThat(s.post("/v1/keys", ROOT, "{\"name\":\"stable\",\"type\":\"hmac-sha256\"}").status()).isEqualTo(409);
     assertThat(s.get("/v1/keys/stable", ROOT).json()).isEqualTo(before);
   }
+
+  /**
+   * Amounts of time are bounded (a century): beyond it they overflowed when added to the current
+   * time, a 500, or were stored and broke every later request that used them.
+   */
+  @Test
+  void amountsOfTimeBeyondACentury_areRefusedWith400_andNothingIsStored() {
+    String huge = "P1000000000000D";
+    List<String[]> requests = List.of(
+        new String[] {"PUT", "/v1/secrets/too-long", "{\"value\":\"v\",\"ttl\":\"" + huge + "\"}"},
+        new String[] {"PUT", "/v1/secrets/too-long", "{\"value\":\"v\",\"ttl\":\"P36501D\"}"},
+        new String[] {"POST", "/v1/auth/tokens", "{\"principal\":\"p\",\"grants\":[{\"role\":\"auditor\"}],"
+            + "\"ttl\":\"" + huge + "\"}"},
+        new String[] {"PUT", "/v1/secret-guardrail", "{\"max_lifetime\":\"" + huge + "\"}"},
+        new String[] {"PUT", "/v1/policies", "{\"policies\":[{\"scope\":\"namespace:default\","
+            + "\"rotation_period\":\"P999999999Y\"}]}"},
+        new String[] {"PUT", "/v1/policies", "{\"policies\":[{\"scope\":\"namespace:default\","
+            + "\"rotation_period\":\"PT9223372036854775807S\"}]}"});
+    for (String[] r : requests) {
+      assertError(s.req(r[0], r[1]).token(ROOT).json(r[2]).send(), 400, "invalid_request", r[0] + " " + r[1] + " " + r[2]);
+    }
+    assertThat(s.get("/v1/secrets/too-long", ROOT).status()).isEqualTo(404);
+    assertThat(s.get("/v1/secret-guardrail", ROOT).body()).doesNotContain("1000000000000");
+    assertThat(s.get("/v1/policies", ROOT).body()).doesNotContain("999999999");
+
+    // a century itself is fine
+    TestServer.Resp ok = s.req("PUT", "/v1/secrets/a-century").token(ROOT).json("{\"value\":\"v\",\"ttl\":\"P36500D\"}").send();
+    assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+  }
 }

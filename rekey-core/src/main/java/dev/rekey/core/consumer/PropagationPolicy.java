@@ -30,10 +30,6 @@ public record PropagationPolicy(Duration deadline, Duration quietPeriod, boolean
     if (text == null) {
       return null;
     }
-    try {
-      return Duration.parse(text);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw RekeyException.invalid(field + " must be an ISO-8601 duration such as PT1H");
-    }
+    return dev.rekey.core.Durations.parse(field, text, "PT1H");
   }
 }

@@ -35,6 +35,9 @@ public final class Span {
       if (!s.isPositive()) {
         throw RekeyException.invalid(field + ": '" + text + "' must be a positive amount of time");
       }
+      if (s.longerThanMax()) {
+        throw RekeyException.invalid(field + ": '" + text + "' must be at most a century (P100Y, P36500D)");
+      }
       return s;
     } catch (DateTimeParseException e) {
       throw RekeyException.invalid(field + ": '" + text + "' is not an ISO-8601 period or duration"
@@ -48,6 +51,16 @@ public final class Span {
 
   public static Span ofPeriod(Period p) {
     return new Span(p.toString(), p, null);
+  }
+
+  /** Beyond a century ({@link dev.rekey.core.Durations#MAX}): added to a time, it could leave the storable range. */
+  private boolean longerThanMax() {
+    if (duration != null) {
+      return duration.compareTo(dev.rekey.core.Durations.MAX) > 0;
+    }
+    // a century of the calendar: 1,200 months of 30.44 days on average, or 36,525 days
+    double days = period.toTotalMonths() * (36_525.0 / 1_200) + period.getDays();
+    return days > 36_525;
   }
 
   private boolean isPositive() {

@@ -13,7 +13,6 @@ import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 
 /**
  * Issue and verify JWTs with a signing key. The audit records the version (and, for verify, the
@@ -52,13 +51,6 @@ public final class JwtEndpoints {
   }
 
   private static Duration ttl(String ttl) {
-    if (ttl == null) {
-      return null;
-    }
-    try {
-      return Duration.parse(ttl);
-    } catch (DateTimeParseException e) {
-      throw RekeyException.invalid("field 'ttl' must be an ISO-8601 duration such as PT1H or P1D");
-    }
+    return dev.rekey.core.Durations.parse("ttl", ttl, "PT1H or P1D");
   }
 }

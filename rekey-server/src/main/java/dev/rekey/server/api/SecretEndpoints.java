@@ -10,7 +10,6 @@ import dev.rekey.api.SecretPutRequest;
 import dev.rekey.api.SecretRotationConfigView;
 import dev.rekey.api.SecretRotationStatus;
 import dev.rekey.api.SecretValueResponse;
-import dev.rekey.api.SecretView;
 import dev.rekey.api.WebhookVerifyRequest;
 import dev.rekey.api.WebhookVerifyResponse;
 import dev.rekey.core.RekeyException;
@@ -265,13 +264,6 @@ public final class SecretEndpoints {
   }
 
   private static Duration duration(String field, String value) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Duration.parse(value);
-    } catch (DateTimeParseException e) {
-      throw RekeyException.invalid("'" + field + "' must be an ISO-8601 duration such as P30D or PT12H");
-    }
+    return dev.rekey.core.Durations.parse(field, value, "P30D or PT12H");
   }
 }

@@ -13,7 +13,6 @@ import dev.rekey.server.http.Call;
 import dev.rekey.server.http.Reply;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /** Token issue, inspection and revocation. The token itself is only ever in the create answer. */
@@ -41,14 +40,7 @@ public final class TokenEndpoints {
       throw RekeyException.invalid("field 'grants' is required");
     }
     List<Grant> grants = req.grants().stream().map(Views::grant).toList();
-    Duration ttl = null;
-    if (req.ttl() != null) {
-      try {
-        ttl = Duration.parse(req.ttl());
-      } catch (DateTimeParseException e) {
-        throw RekeyException.invalid("field 'ttl' must be an ISO-8601 duration such as PT24H");
-      }
-    }
+    Duration ttl = dev.rekey.core.Durations.parse("ttl", req.ttl(), "PT24H");
     TokenService.Issued issued = tokens.create(req.principal(), grants, ttl, c.principal().name());
     c.auditDetails("{\"issued_token_id\":\"" + issued.record().id() + "\"}");
     return Reply.created(Views.token(issued.record(), issued.token()));

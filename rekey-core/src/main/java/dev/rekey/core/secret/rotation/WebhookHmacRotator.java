@@ -4,7 +4,6 @@ import dev.rekey.core.RekeyException;
 import dev.rekey.core.crypto.Randomness;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Map;
 
@@ -39,15 +38,11 @@ public final class WebhookHmacRotator implements SecretRotator {
     if (v == null) {
       return DEFAULT_GRACE;
     }
-    try {
-      Duration d = Duration.parse(v);
-      if (!d.isNegative()) {
-        return d;
-      }
-    } catch (DateTimeParseException e) {
-      // reported below
+    Duration d = dev.rekey.core.Durations.parse("grace", v, "P1D");
+    if (d.isNegative()) {
+      throw RekeyException.invalid("rotation parameter 'grace' must not be negative");
     }
-    throw RekeyException.invalid("rotation parameter 'grace' must be an ISO-8601 duration such as P1D");
+    return d;
   }
 
   /** The HMAC key bytes of a {@code whsec_} value (base64 after the prefix), or the raw bytes otherwise. */
