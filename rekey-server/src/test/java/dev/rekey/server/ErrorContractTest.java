@@ -470,4 +470,19 @@ class ErrorContractTest {
     TestServer.Resp ok = s.req("PUT", "/v1/secrets/a-century").token(ROOT).json("{\"value\":\"v\",\"ttl\":\"P36500D\"}").send();
     assertThat(ok.status()).as(ok.body()).isEqualTo(201);
   }
+
+  /** Half a character (a JSON escape of a lone surrogate) is refused, not stored as '?'. */
+  @Test
+  void unpairedSurrogates_areRefused_andPairsRoundTrip() {
+    assertError(s.req("PUT", "/v1/secrets/half-char").token(ROOT).json("{\"value\":\"pw\\ud800\"}").send(), 400,
+        "invalid_request", "lone surrogate in a secret value");
+    assertThat(s.get("/v1/secrets/half-char", ROOT).status()).isEqualTo(404);
+    assertError(s.req("PATCH", "/v1/keys/aes-k").token(ROOT).json("{\"tags\":{\"team\":\"x\\udc00\"}}").send(), 400,
+        "invalid_request", "lone surrogate in a tag value");
+
+    TestServer.Resp put = s.req("PUT", "/v1/secrets/whole-char").token(ROOT)
+        .json("{\"value\":\"pw\\ud83d\\ude00\"}").send();
+    assertThat(put.status()).as(put.body()).isEqualTo(201);
+    assertThat(s.get("/v1/secrets/whole-char", ROOT).json().get("value").asText()).isEqualTo("pw\ud83d\ude00");
+  }
 }

@@ -61,6 +61,23 @@ public final class Names {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (upperToo && c >= 'A' && c <= 'Z');
   }
 
+  /**
+   * True when {@code s} has no unpaired surrogate, so it encodes to UTF-8 as it is: JSON allows
+   * escapes such as {@code "\ud800"} that decode to half a character, which encoding silently
+   * replaced with '?'.
+   */
+  public static boolean wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static Map<String, String> tags(Map<String, String> tags) {
     if (tags == null) {
       return Map.of();
@@ -74,6 +91,9 @@ public final class Names {
       }
       if (v == null || v.length() > MAX_TAG_VALUE) {
         throw RekeyException.invalid("tag '" + k + "' needs a value of at most " + MAX_TAG_VALUE + " characters");
+      }
+      if (!wellFormed(v)) {
+        throw RekeyException.invalid("tag '" + k + "' has a value that is not valid Unicode (an unpaired surrogate)");
       }
     });
     return Map.copyOf(tags);

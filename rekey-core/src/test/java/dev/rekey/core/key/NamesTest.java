@@ -42,4 +42,17 @@ class NamesTest {
     assertThatThrownBy(() -> Names.keyName(null)).isInstanceOf(RekeyException.class);
     assertThatThrownBy(() -> Names.namespace(null)).isInstanceOf(RekeyException.class);
   }
+
+  @org.junit.jupiter.api.Test
+  void wellFormed_refusesUnpairedSurrogates_only() {
+    assertThat(Names.wellFormed("")).isTrue();
+    assertThat(Names.wellFormed("pw é \ud83d\ude00 end")).isTrue(); // a pair: one character
+    assertThat(Names.wellFormed("pw\ud800")).isFalse();
+    assertThat(Names.wellFormed("\udc00pw")).isFalse();
+    assertThat(Names.wellFormed("\ud83d\ud83d\ude00")).isFalse();
+    assertThat(Names.wellFormed("\ude00\ud83d")).isFalse();
+
+    assertThatThrownBy(() -> Names.tags(java.util.Map.of("team", "a\ud800")))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
+  }
 }

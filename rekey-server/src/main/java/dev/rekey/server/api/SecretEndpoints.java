@@ -238,6 +238,11 @@ public final class SecretEndpoints {
     if ((req.value() == null) == (req.valueBase64() == null)) {
       throw RekeyException.invalid("give exactly one of 'value' (text) and 'value_base64' (bytes)");
     }
+    if (req.value() != null && !dev.rekey.core.key.Names.wellFormed(req.value())) {
+      // encoding would store '?' in its place: refuse rather than change the secret
+      throw RekeyException.invalid("field 'value' is not valid Unicode (an unpaired surrogate); send bytes as"
+          + " 'value_base64'");
+    }
     return req.value() != null ? req.value().getBytes(StandardCharsets.UTF_8)
         : Call.requiredBase64("value_base64", req.valueBase64());
   }
