@@ -140,6 +140,11 @@ public final class RootOfTrust {
     synchronized (lock) {
       KeyringRecord rec = requireRecord();
       if (!(seal instanceof ShamirSeal shamir)) {
+        if (keyring == null) {
+          // Sealed by an operator: the API (open to anyone) must not undo that emergency brake.
+          throw RekeyException.illegalState("the " + seal.type() + " seal opens the keyring when the server starts;"
+              + " after 'rekey operator seal', restart the server to unseal it");
+        }
         throw RekeyException.invalid("the " + seal.type() + " seal unseals automatically; it takes no shares");
       }
       if (keyring == null) {

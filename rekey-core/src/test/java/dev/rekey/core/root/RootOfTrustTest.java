@@ -190,10 +190,18 @@ class RootOfTrustTest {
   }
 
   @Test
-  void unseal_onFileSeal_isInvalid() {
+  void unseal_onFileSeal_isRefused_andAnOperatorsSealHoldsUntilRestart() {
     RootOfTrust root = fileRoot();
     root.init();
     assertThatThrownBy(() -> root.unseal("rekey-share-1-AAAA")).hasMessageContaining("unseals automatically");
+
+    // sealed by an operator: only a restart opens it again, and the answer says so
+    root.seal();
+    assertThatThrownBy(() -> root.unseal("rekey-share-1-AAAA"))
+        .matches(e -> code(e) == ErrorCode.ILLEGAL_STATE).hasMessageContaining("restart the server");
+    assertThat(root.status().sealed()).isTrue();
+    root.autoUnseal();
+    assertThat(root.status().sealed()).isFalse();
   }
 
   @Test
