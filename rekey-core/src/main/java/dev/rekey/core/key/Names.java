@@ -30,7 +30,7 @@ public final class Names {
   }
 
   /** {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}, checked without a regex: this runs on every request. */
-  static boolean validName(String name) {
+  public static boolean validName(String name) {
     if (name == null || name.isEmpty() || name.length() > 128 || !alnum(name.charAt(0), true)) {
       return false;
     }

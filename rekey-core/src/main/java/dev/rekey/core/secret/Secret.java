@@ -228,11 +228,7 @@ public record Secret(
 
   /** Points a custom label at a version (moving it if it pointed elsewhere). */
   public Secret withLabel(String label, int number) {
-    if (SecretLabel.reserved(label).isPresent()) {
-      throw RekeyException.invalid("label '" + label + "' is a staging label; CURRENT moves by promoting a"
-          + " version, PENDING and PREVIOUS follow the lifecycle");
-    }
-    Names.keyName(label);
+    checkCustomLabel(label);
     if (!requireVersion(number).readable()) {
       throw RekeyException.illegalState("version " + number + " is " + requireVersion(number).state().wireName()
           + " and cannot carry a label");
@@ -246,12 +242,25 @@ public record Secret(
   }
 
   public Secret withoutLabel(String label) {
+    checkCustomLabel(label);
     if (!labels.containsKey(label)) {
       throw RekeyException.notFound("secret '" + name + "' has no label '" + label + "'");
     }
     TreeMap<String, Integer> next = new TreeMap<>(labels);
     next.remove(label);
     return with(versions, next, tags);
+  }
+
+  /** A custom label's name: not a staging label (those follow the lifecycle), and a valid name. */
+  private static void checkCustomLabel(String label) {
+    if (SecretLabel.reserved(label).isPresent()) {
+      throw RekeyException.invalid("label '" + label + "' is a staging label; CURRENT moves by promoting a"
+          + " version, PENDING and PREVIOUS follow the lifecycle");
+    }
+    if (!Names.validName(label)) {
+      throw RekeyException.invalid("invalid label name: use 1 to 128 characters from A-Z a-z 0-9 . _ -,"
+          + " starting with a letter or digit");
+    }
   }
 
   public Secret withTags(Map<String, String> newTags) {

@@ -208,6 +208,9 @@ class SecretServiceTest {
     secrets.label(NS, "db", "blue", 1);
     assertThat(read("blue")).isEqualTo("one");
     assertCode(() -> secrets.label(NS, "db", "current", 1), ErrorCode.INVALID_REQUEST, "staging label");
+    assertCode(() -> secrets.label(NS, "db", "no spaces", 1), ErrorCode.INVALID_REQUEST, "invalid label name");
+    assertCode(() -> secrets.unlabel(NS, "db", "CURRENT"), ErrorCode.INVALID_REQUEST, "staging label");
+    assertCode(() -> secrets.unlabel(NS, "db", "green"), ErrorCode.NOT_FOUND, "no label 'green'");
     secrets.unlabel(NS, "db", "blue");
     assertCode(() -> secrets.read(NS, "db", "blue", null), ErrorCode.NOT_FOUND, "no label");
   }
