@@ -66,6 +66,7 @@ public final class RootOfTrust {
   /** Initializes with a file or PKCS#11 seal; the server is unsealed afterwards. Returns no shares. */
   public List<String> init() {
     if (seal instanceof ShamirSeal) {
+      refuseIfInitialized(); // the state first: a second init is a conflict whatever it asks for
       throw RekeyException.invalid("the shamir seal needs the number of shares and the threshold");
     }
     synchronized (lock) {
@@ -83,6 +84,7 @@ public final class RootOfTrust {
    */
   public List<String> init(int shares, int threshold) {
     if (!(seal instanceof ShamirSeal shamir)) {
+      refuseIfInitialized();
       throw RekeyException.invalid("shares and threshold apply only to the shamir seal; this server uses the "
           + seal.type() + " seal");
     }
@@ -98,6 +100,14 @@ public final class RootOfTrust {
         shamir.forget();
       }
       return out;
+    }
+  }
+
+  private void refuseIfInitialized() {
+    synchronized (lock) {
+      if (loadRecord() != null) {
+        throw alreadyInitialized();
+      }
     }
   }
 

@@ -195,6 +195,9 @@ class RootOfTrustTest {
     root.init();
     assertThatThrownBy(() -> root.unseal("rekey-share-1-AAAA")).hasMessageContaining("unseals automatically");
 
+    // a second init is a conflict, whatever it asks for
+    assertThatThrownBy(() -> root.init(5, 3)).matches(e -> code(e) == ErrorCode.ALREADY_INITIALIZED);
+
     // sealed by an operator: only a restart opens it again, and the answer says so
     root.seal();
     assertThatThrownBy(() -> root.unseal("rekey-share-1-AAAA"))
