@@ -14,6 +14,7 @@ public record JwtVerifyResponse(boolean valid, String kid, Integer version, Map<
   public static final String REVOKED = "revoked";
   public static final String DISABLED = "disabled";
   public static final String DESTROYED = "destroyed";
+  public static final String DESTROY_SCHEDULED = "destroy_scheduled";
   public static final String UNKNOWN_VERSION = "unknown_version";
   public static final String EXPIRED = "expired";
   public static final String NOT_YET_VALID = "not_yet_valid";

@@ -22,7 +22,7 @@ import java.util.Map;
  * SigningService makes (Ed25519 64 bytes, ECDSA {@code r || s}, RSA-PSS), so any JOSE library
  * verifies the token with the key's JWKS. Verification maps the {@code kid} to a version and
  * verifies through SigningService, so a token verifies for as long as its version does (revoked,
- * disabled and destroyed versions give their reason), then checks {@code exp} and {@code nbf}
+ * disabled, destroy-scheduled and destroyed versions give their reason), then checks {@code exp} and {@code nbf}
  * with {@link #CLOCK_SKEW}. Parsing uses Nimbus JOSE+JWT; nothing is trusted from the header
  * but {@code alg} (must be the key's) and {@code kid} (must name a version of this key).
  */
@@ -62,7 +62,7 @@ public final class JwtService {
   /**
    * The outcome of a verification. When valid, {@code claims} holds the payload; when not, a
    * stable {@code reason} ({@code malformed}, {@code wrong_key}, {@code invalid_signature},
-   * {@code revoked}, {@code disabled}, {@code destroyed}, {@code unknown_version},
+   * {@code revoked}, {@code disabled}, {@code destroy_scheduled}, {@code destroyed}, {@code unknown_version},
    * {@code expired}, {@code not_yet_valid}) and no claims. {@code kid} and {@code version} are
    * set when the token names a version of this key.
    */

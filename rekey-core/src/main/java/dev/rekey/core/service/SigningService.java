@@ -20,9 +20,9 @@ import java.util.Optional;
 
 /**
  * Signing and verification with the versions of a signing key. The primary signs; the signature's
- * text form names the version ({@code rekey:vN:<base64>}). A signature verifies for ever with any
- * version that is not REVOKED, DESTROYED or DISABLED, so old signatures survive every rotation;
- * the reason is returned when it does not. Signing and every verification that checked a signature
+ * text form names the version ({@code rekey:vN:<base64>}). A signature verifies for ever with a
+ * PENDING, PRIMARY, ACTIVE or RETIRED version, so old signatures survive every rotation; any other
+ * version refuses with a reason (see {@link #refusal}). Signing and every verification that checked a signature
  * (valid or not) are counted against their version (JWT issue and verify included).
  */
 public final class SigningService {
@@ -86,7 +86,7 @@ public final class SigningService {
       return Verification.no(parsed.version(), "unknown_version");
     }
     KeyVersion v = found.get();
-    String refused = refusal(v.state());
+    String refused = refusal(v);
     if (refused != null) {
       return Verification.no(v.number(), refused);
     }
@@ -148,12 +148,23 @@ public final class SigningService {
     return key.name() + "-v" + version;
   }
 
-  private static String refusal(VersionState state) {
-    return switch (state) {
+  /**
+   * Why {@code v} may not verify, or null when it may. A version that was ever revoked answers
+   * {@code revoked} in every later state (DESTROY_SCHEDULED, DESTROYED): it was compromised, so a
+   * signature by it proves nothing, and scheduling its destruction must not make it verify again.
+   * Other refused versions name their state. The switch has no default so that a new state cannot
+   * verify until it is decided here.
+   */
+  private static String refusal(KeyVersion v) {
+    if (v.revokedAt() != null) {
+      return "revoked";
+    }
+    return switch (v.state()) {
+      case PENDING, PRIMARY, ACTIVE, RETIRED -> null;
       case REVOKED -> "revoked";
-      case DESTROYED -> "destroyed";
       case DISABLED -> "disabled";
-      default -> null;
+      case DESTROY_SCHEDULED -> "destroy_scheduled";
+      case DESTROYED -> "destroyed";
     };
   }
 

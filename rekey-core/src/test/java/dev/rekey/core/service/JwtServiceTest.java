@@ -239,6 +239,31 @@ class JwtServiceTest {
   }
 
   @Test
+  void verify_emergencyRotatedThenScheduledForDestruction_staysRevoked() {
+    s.keys.create(NS, "doc", KeyType.ED25519, Map.of());
+    String v1 = issue(Map.of("sub", "a"), null);
+    s.keys.emergencyRotate(NS, "doc");
+    assertReason(v1, "revoked");
+    change(1, VersionAction.SCHEDULE_DESTROY);
+    assertReason(v1, "revoked");
+    assertThat(verify(v1).version()).isEqualTo(1);
+    assertThat(verify(issue(Map.of("sub", "b"), null)).valid()).isTrue();
+  }
+
+  @Test
+  void verify_retiredThenScheduledForDestruction_destroyScheduledUntilRestored() {
+    s.keys.create(NS, "doc", KeyType.ED25519, Map.of());
+    String v1 = issue(Map.of("sub", "a"), null);
+    s.keys.rotate(NS, "doc", true);
+    change(1, VersionAction.RETIRE);
+    assertThat(verify(v1).valid()).isTrue();
+    change(1, VersionAction.SCHEDULE_DESTROY);
+    assertReason(v1, "destroy_scheduled");
+    change(1, VersionAction.CANCEL_DESTROY); // restored to DISABLED
+    assertReason(v1, "disabled");
+  }
+
+  @Test
   void verify_kidOfAVersionThatDoesNotExist_unknownVersion() {
     s.keys.create(NS, "doc", KeyType.ED25519, Map.of());
     String good = issue(Map.of(), null);

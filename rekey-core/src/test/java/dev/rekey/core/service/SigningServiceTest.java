@@ -8,8 +8,11 @@ import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.crypto.SecretAccess;
 import dev.rekey.core.crypto.VersionedText;
+import dev.rekey.core.crypto.sign.SignatureAlgorithm;
+import dev.rekey.core.crypto.sign.SigningKey;
 import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyType;
+import dev.rekey.core.key.VersionState;
 import dev.rekey.core.root.MaterialBinding;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
@@ -17,15 +20,19 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * SigningService over the in-memory repository and a generated root keyring. The lifecycle tests
@@ -85,6 +92,89 @@ class SigningServiceTest {
 
   private void change(String name, int version, VersionAction action) {
     s.keys.changeVersion(NS, name, version, action, action == VersionAction.SCHEDULE_DESTROY ? 7 : null);
+  }
+
+  /** A signature by {@code version} made with its material directly: the service signs only with the primary. */
+  private String signWith(String name, int version) {
+    KeyCache.Entry e = s.cache.get(NS, name);
+    SignatureAlgorithm alg = SignatureAlgorithm.of(e.key().type());
+    SigningKey key = s.cache.loaded(e, e.key().requireVersion(version), SigningKey.class, alg::load);
+    return new VersionedText(version, alg.sign(key, MESSAGE)).render();
+  }
+
+  private static Arguments row(VersionState state, String reason, VersionAction... actions) {
+    return Arguments.of(state, reason, Arrays.asList(actions));
+  }
+
+  /**
+   * What verify answers in every state a version can reach (reason null: valid). Each row signs
+   * with version 1 while it is the primary, demotes it by a rotation, then applies the actions to
+   * it; the PENDING row instead signs with version 2 of a key rotated without promotion.
+   */
+  static Stream<Arguments> verifyByState() {
+    return Stream.of(
+        row(VersionState.PENDING, null),
+        row(VersionState.PRIMARY, null, VersionAction.PROMOTE),
+        row(VersionState.ACTIVE, null),
+        row(VersionState.RETIRED, null, VersionAction.RETIRE),
+        row(VersionState.DISABLED, "disabled", VersionAction.DISABLE),
+        row(VersionState.DISABLED, "disabled",
+            VersionAction.RETIRE, VersionAction.SCHEDULE_DESTROY, VersionAction.CANCEL_DESTROY),
+        row(VersionState.REVOKED, "revoked", VersionAction.REVOKE),
+        row(VersionState.REVOKED, "revoked",
+            VersionAction.REVOKE, VersionAction.SCHEDULE_DESTROY, VersionAction.CANCEL_DESTROY),
+        row(VersionState.DESTROY_SCHEDULED, "destroy_scheduled", VersionAction.RETIRE, VersionAction.SCHEDULE_DESTROY),
+        row(VersionState.DESTROY_SCHEDULED, "destroy_scheduled", VersionAction.DISABLE, VersionAction.SCHEDULE_DESTROY),
+        row(VersionState.DESTROY_SCHEDULED, "revoked", VersionAction.REVOKE, VersionAction.SCHEDULE_DESTROY),
+        row(VersionState.DESTROYED, "destroyed",
+            VersionAction.DISABLE, VersionAction.SCHEDULE_DESTROY, VersionAction.DESTROY),
+        row(VersionState.DESTROYED, "revoked",
+            VersionAction.REVOKE, VersionAction.SCHEDULE_DESTROY, VersionAction.DESTROY));
+  }
+
+  @ParameterizedTest(name = "{0} after {2}: {1}")
+  @MethodSource("verifyByState")
+  void verify_versionInEachState_validOnlyWhilePendingPrimaryActiveOrRetired(
+      VersionState state, String reason, List<VersionAction> actions) {
+    s.keys.create(NS, "doc", KeyType.ED25519, Map.of());
+    int version;
+    String signature;
+    if (state == VersionState.PENDING) {
+      s.keys.rotate(NS, "doc", false);
+      version = 2;
+      signature = signWith("doc", 2);
+    } else {
+      version = 1;
+      signature = sign("doc");
+      s.keys.rotate(NS, "doc", true);
+      for (VersionAction action : actions) {
+        if (action == VersionAction.DESTROY) {
+          s.clock.advance(Services.MIN_DESTROY_WAIT);
+        }
+        change("doc", 1, action);
+      }
+    }
+    assertThat(s.keys.get(NS, "doc").requireVersion(version).state()).isEqualTo(state);
+    assertThat(verify("doc", signature)).isEqualTo(new SigningService.Verification(reason == null, version, reason));
+  }
+
+  @Test
+  void verifyByState_everyVersionState_hasARow() {
+    assertThat(verifyByState().map(a -> a.get()[0])).containsAll(Arrays.asList(VersionState.values()));
+  }
+
+  @Test
+  void verify_emergencyRotatedThenScheduledForDestruction_staysRevoked() {
+    s.keys.create(NS, "doc", KeyType.ED25519, Map.of());
+    String v1 = sign("doc");
+    s.keys.emergencyRotate(NS, "doc");
+    assertInvalid("doc", v1, 1, "revoked");
+    change("doc", 1, VersionAction.SCHEDULE_DESTROY);
+    assertInvalid("doc", v1, 1, "revoked");
+    s.clock.advance(Services.MIN_DESTROY_WAIT);
+    change("doc", 1, VersionAction.DESTROY);
+    assertInvalid("doc", v1, 1, "revoked");
+    assertValid("doc", sign("doc"), 2);
   }
 
   @ParameterizedTest
