@@ -89,6 +89,23 @@ class JwtEndpointsTest {
   }
 
   @Test
+  void issue_numberBeyondDoubleInClaims_invalidRequestNamingTheClaim() {
+    // 1e309 parses as Infinity, which no JSON (and so no JWT payload) can carry
+    for (String[] c : new String[][] {
+        {"{\"claims\":{\"x\":1e309}}", "'x'"},
+        {"{\"claims\":{\"x\":-1e309}}", "'x'"},
+        {"{\"claims\":{\"nbf\":1e309}}", "'nbf'"},
+        {"{\"claims\":{\"exp\":1e309}}", "'exp'"},
+        {"{\"claims\":{\"a\":{\"b\":[1,-1e309]}}}", "'a.b[1]'"}}) {
+      TestServer.Resp r = s.post("/v1/keys/jwt-ed/jwt", TestServer.ROOT, c[0]);
+      assertThat(r.status()).as(c[0] + " -> " + r.body()).isEqualTo(400);
+      assertThat(r.errorCode()).isEqualTo("invalid_request");
+      assertThat(r.json().at("/error/message").asText()).contains("claim " + c[1]);
+    }
+    assertThat(issue("{\"claims\":{\"x\":1e308}}").get("jwt").asText()).isNotEmpty();
+  }
+
+  @Test
   void keyThatCannotSign_isRefused() {
     TestServer.Resp r = s.post("/v1/keys/jwt-aes/jwt", TestServer.ROOT, "{}");
     assertThat(r.status()).isGreaterThanOrEqualTo(400).isLessThan(500);

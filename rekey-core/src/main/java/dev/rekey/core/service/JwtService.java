@@ -80,7 +80,8 @@ public final class JwtService {
   /**
    * Issues a JWT with {@code claims} (may be null or empty) signed by the primary. Sets
    * {@code iat} to now and, when {@code ttl} is not null, {@code exp} to now + ttl; a caller's
-   * {@code iat} or {@code exp} claim is refused, as is an {@code nbf} that is not a number.
+   * {@code iat} or {@code exp} claim is refused, as is an {@code nbf} that is not a number, and any
+   * number that is not a finite double anywhere in the claims.
    */
   public Issued issue(String namespace, String name, Map<String, Object> claims, Duration ttl) {
     Map<String, Object> payload = new LinkedHashMap<>();
@@ -101,6 +102,7 @@ public final class JwtService {
     if (payload.containsKey("nbf") && !(payload.get("nbf") instanceof Number)) {
       throw RekeyException.invalid("claim 'nbf' must be a number (seconds since the epoch)");
     }
+    payload.forEach(JwtService::requireFiniteNumbers);
     if (ttl != null && (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0)) {
       throw RekeyException.invalid("'ttl' must be positive and at most " + MAX_TTL.toDays() + " days");
     }
@@ -184,6 +186,30 @@ public final class JwtService {
       return Verification.no(kid, version, NOT_YET_VALID);
     }
     return new Verification(true, claims, kid, version, null);
+  }
+
+  /**
+   * Refuses a number in {@code value} (a JSON tree: maps, lists and scalars) that is NaN, infinite
+   * or beyond the range of a double, naming the claim by its path ({@code a.b[2]}). JSON has no
+   * Infinity or NaN (a request's {@code 1e309} parses as Infinity, which the JSON serializer cannot
+   * write), and a huge integer serializes but no verifier that reads numbers as doubles (Nimbus,
+   * which {@link #verify} uses, included) can parse the token back.
+   */
+  private static void requireFiniteNumbers(String path, Object value) {
+    if (value instanceof Number n && !Double.isFinite(n.doubleValue())) {
+      throw RekeyException.invalid("claim '" + path + "' must be a finite number within the range of a double"
+          + " (not Infinity, NaN, or an overflowing value such as 1e309)");
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        requireFiniteNumbers(path + "." + e.getKey(), e.getValue());
+      }
+    } else if (value instanceof Iterable<?> items) {
+      int i = 0;
+      for (Object item : items) {
+        requireFiniteNumbers(path + "[" + i++ + "]", item);
+      }
+    }
   }
 
   /** The version a kid names when it is {@code <this key's name>-v<N>}, else null. */

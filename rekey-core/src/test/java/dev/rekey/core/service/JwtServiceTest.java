@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.key.KeyType;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -130,6 +131,34 @@ class JwtServiceTest {
     assertCode(() -> issue(Map.of(), Duration.ofDays(3651)), ErrorCode.INVALID_REQUEST);
     assertCode(() -> issue(Map.of("big", "x".repeat(JwtService.MAX_JWT_LENGTH)), null), ErrorCode.INVALID_REQUEST);
     assertThatThrownBy(() -> issue(Map.of("iat", 1), null)).hasMessageContaining("'iat'");
+  }
+
+  @Test
+  void issue_nonFiniteNumberAnywhereInClaims_invalidRequestNamingTheClaim() {
+    s.keys.create(NS, "doc", KeyType.ED25519, Map.of());
+    List<Object[]> cases = List.of(
+        new Object[] {Map.of("x", Double.POSITIVE_INFINITY), "claim 'x' must be a finite number"},
+        new Object[] {Map.of("x", Double.NEGATIVE_INFINITY), "claim 'x' must be a finite number"},
+        new Object[] {Map.of("x", Double.NaN), "claim 'x' must be a finite number"},
+        new Object[] {Map.of("x", Float.POSITIVE_INFINITY), "claim 'x' must be a finite number"},
+        new Object[] {Map.of("nbf", Double.POSITIVE_INFINITY), "claim 'nbf' must be a finite number"},
+        new Object[] {Map.of("nbf", Double.NEGATIVE_INFINITY), "claim 'nbf' must be a finite number"},
+        new Object[] {Map.of("exp", Double.POSITIVE_INFINITY), "claim 'exp' is set by Rekey"},
+        new Object[] {Map.of("a", Map.of("b", List.of(1, Double.NEGATIVE_INFINITY))), "claim 'a.b[1]' must be"},
+        // serializable, but beyond a double: Nimbus could not parse the token back
+        new Object[] {Map.of("big", new BigInteger("1" + "0".repeat(400))), "claim 'big' must be"});
+    for (Object[] c : cases) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> claims = (Map<String, Object>) c[0];
+      assertThatThrownBy(() -> issue(claims, null))
+          .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
+          .hasMessageContaining((String) c[1]);
+    }
+    // the largest finite numbers are fine and the token verifies with them
+    JwtService.Verification v = verify(issue(Map.of("max", Double.MAX_VALUE, "min", -Double.MAX_VALUE,
+        "list", List.of(1.5, Long.MAX_VALUE)), null));
+    assertThat(v.valid()).isTrue();
+    assertThat(v.claims()).containsEntry("max", Double.MAX_VALUE).containsEntry("min", -Double.MAX_VALUE);
   }
 
   @Test
