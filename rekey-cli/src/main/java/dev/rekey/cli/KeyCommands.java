@@ -143,14 +143,17 @@ final class KeyCommands extends CliCommand {
       @Option(names = "--tag", paramLabel = "K=V", description = "Tags (repeatable); replace the key's tags.")
           Map<String, String> tags,
       @Option(names = "--exportable", description = "Make the key exportable (one way).") boolean exportable,
+      @Option(names = "--force", description = "Raise the minimum decryption version even though consumers still"
+          + " use a version it retires (the override is audited).") boolean force,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
     if (minDecryption == null && minEncryption == null && tags == null && !exportable) {
       throw usage("nothing to update: give --min-decryption-version, --min-encryption-version, --tag or --exportable");
     }
     UpdateKeyRequest request = new UpdateKeyRequest(minDecryption, minEncryption,
         tags == null ? null : new LinkedHashMap<>(tags), exportable ? Boolean.TRUE : null);
-    return render(json, () -> client().requestJson("PATCH", ApiPaths.key(name), request),
-        () -> client().updateKey(name, request), "Updated");
+    String path = ApiPaths.key(name) + (force ? "?force=true" : "");
+    return render(json, () -> client().requestJson("PATCH", path, request),
+        () -> client().updateKey(name, request, force), force ? "Updated (forced)" : "Updated");
   }
 
   @Command(name = "version", description = "Apply a lifecycle action to one version: promote, retire, "

@@ -241,7 +241,15 @@ public final class RekeyClient {
   }
 
   public KeyView updateKey(String name, UpdateKeyRequest request) {
-    return send("PATCH", ApiPaths.key(name), request, KeyView.class);
+    return updateKey(name, request, false);
+  }
+
+  /**
+   * As {@link #updateKey(String, UpdateKeyRequest)}; with {@code force} a raise of the minimum
+   * decryption version proceeds even though consumers still use a version it retires (the server audits it).
+   */
+  public KeyView updateKey(String name, UpdateKeyRequest request, boolean force) {
+    return send("PATCH", pathWithQuery(ApiPaths.key(name), "force", force ? "true" : null), request, KeyView.class);
   }
 
   /** Rotates: a new primary version, or with {@code promote=false} a new pending version. */

@@ -115,6 +115,33 @@ class ConsumerEndpointsTest {
         .isEqualTo(200);
   }
 
+  @Test
+  void raiseMinDecryption_pastAPinnedVersion_is409LikeRetire_andForceOverridesWithAnAuditRecord() {
+    s.createKey("g1", null);
+    s.post("/v1/keys/g1/rotate", TestServer.ROOT, "{}");
+    s.post("/v1/consumers", TestServer.ROOT, "{\"name\":\"c-app\"}");
+    TestServer.Resp bound = s.post("/v1/consumers/c-app/bindings", TestServer.ROOT,
+        "{\"key\":\"g1\",\"mode\":\"pinned\",\"version\":1}");
+    assertThat(bound.status()).as(bound.body()).isEqualTo(201);
+
+    TestServer.Resp refused = s.req("PATCH", "/v1/keys/g1").token(TestServer.ROOT)
+        .json("{\"min_decryption_version\":2}").send();
+    assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+    assertThat(refused.errorCode()).isEqualTo("version_in_use");
+    assertThat(refused.json().get("error").get("message").asText()).contains("c-app");
+    JsonNode key = s.get("/v1/keys/g1", TestServer.ROOT).json();
+    assertThat(key.get("min_decryption_version").asInt()).isEqualTo(1);
+    assertThat(key.get("versions").get(0).get("state").asText()).isEqualTo("active");
+
+    long before = s.lastAuditSeq();
+    TestServer.Resp forced = s.req("PATCH", "/v1/keys/g1?force=true").token(TestServer.ROOT)
+        .json("{\"min_decryption_version\":2}").send();
+    assertThat(forced.status()).as(forced.body()).isEqualTo(200);
+    assertThat(forced.json().get("versions").get(0).get("state").asText()).isEqualTo("retired");
+    assertThat(s.auditAfter(before).stream().map(JsonNode::toString).filter(r -> r.contains("forced")))
+        .singleElement().asString().contains("c-app").contains("min_decryption_version");
+  }
+
   private static void putSecret(String name, String value) {
     TestServer.Resp r = s.req("PUT", "/v1/secrets/" + name).token(TestServer.ROOT).json("{\"value\":\"" + value + "\"}")
         .send();

@@ -157,6 +157,32 @@ class DekEndpointsTest {
     ok(s.req("PATCH", "/v1/keys/dek-camp").token(TestServer.ROOT).json("{\"min_decryption_version\":2}").send(), 200);
   }
 
+  /** Revoking a KEK version is an emergency action and proceeds; destroying the DEKs it wraps with it does not. */
+  @Test
+  void revokedKekVersion_wrappingDeks_refusesDestruction_untilACampaignMovesThem() throws Exception {
+    s.createKey("dek-rev", null);
+    Map<String, String> before = new HashMap<>();
+    for (int i = 0; i < 4; i++) {
+      ok(s.post("/v1/keys/dek-rev/deks", TestServer.ROOT, "{\"tenant\":\"t" + i + "\"}"), 201);
+      before.put("t" + i, plaintext("dek-rev", "t" + i, null));
+    }
+    ok(s.post("/v1/keys/dek-rev/rotate", TestServer.ROOT, "{}"), 200);
+    ok(s.post("/v1/keys/dek-rev/versions/1/revoke", TestServer.ROOT, "{}"), 200);
+    TestServer.Resp refused = s.post("/v1/keys/dek-rev/versions/1/schedule-destroy", TestServer.ROOT, "{}");
+    assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+    assertThat(refused.errorCode()).isEqualTo("illegal_state");
+    assertThat(refused.json().at("/error/message").asText()).contains("4 stored data keys")
+        .contains("re-wrap campaign");
+
+    JsonNode c = ok(s.post("/v1/rewrap-campaigns", TestServer.ROOT, "{\"key\":\"dek-rev\",\"from_version\":1}"), 201)
+        .json();
+    waitFor(c.get("id").asLong(), "completed");
+    ok(s.post("/v1/keys/dek-rev/versions/1/schedule-destroy", TestServer.ROOT, "{}"), 200);
+    for (Map.Entry<String, String> e : before.entrySet()) {
+      assertThat(plaintext("dek-rev", e.getKey(), null)).isEqualTo(e.getValue());
+    }
+  }
+
   @Test
   void throttledCampaign_pauses_resumes_andCancelsWithRollback() throws Exception {
     s.createKey("dek-ctl", null);

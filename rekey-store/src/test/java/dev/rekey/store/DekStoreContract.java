@@ -148,7 +148,7 @@ abstract class DekStoreContract extends StoreContract {
   void fetch_underAKekVersionThatMayNoLongerDecrypt_isTheGenericFailure() {
     node.deks.create(NS, "tenants", "acme");
     node.keys.rotate(NS, "tenants", true);
-    node.keys.changeVersion(NS, "tenants", 1, dev.rekey.core.service.VersionAction.DISABLE, null);
+    node.keys.changeVersion(NS, "tenants", 1, dev.rekey.core.service.VersionAction.REVOKE, null);
 
     assertThatThrownBy(() -> node.deks.fetch(NS, "tenants", "acme", null))
         .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.DECRYPTION_FAILED));

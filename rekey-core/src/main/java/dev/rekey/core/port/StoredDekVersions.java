@@ -1,8 +1,9 @@
 package dev.rekey.core.port;
 
 /**
- * How many stored data keys still need a KEK's versions: lets key management refuse to retire or
- * move the minimum decryption version past a version that stored DEKs are still wrapped by.
+ * How many stored data keys still need a KEK's versions: lets key management refuse to retire,
+ * disable, schedule for destruction or destroy a version that stored DEKs are still wrapped by, or to
+ * move the minimum decryption version past it.
  */
 @FunctionalInterface
 public interface StoredDekVersions {

@@ -6,7 +6,9 @@ import dev.rekey.core.key.Key;
 import dev.rekey.core.crypto.sign.SignatureAlgorithm;
 import dev.rekey.core.key.KeyPurpose;
 import dev.rekey.core.key.KeyType;
+import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.key.Names;
+import dev.rekey.core.key.VersionState;
 import dev.rekey.core.key.WrappedKey;
 import dev.rekey.core.event.Event;
 import dev.rekey.core.event.KeyEvents;
@@ -21,8 +23,12 @@ import dev.rekey.core.root.RootKeyring;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -54,7 +60,9 @@ public final class KeyService {
 
   /**
    * With {@code storedDeks}, a version that stored data keys are still wrapped by can be neither
-   * retired nor passed by the minimum decryption version (their re-wrap campaign must finish first).
+   * retired, passed by the minimum decryption version, disabled, scheduled for destruction nor
+   * destroyed (their re-wrap campaign must move them first). It can be revoked: a compromised
+   * version must be stoppable at once, and a campaign can still read a revoked version.
    */
   public KeyService(KeyRepository keys, Transactions transactions, EventOutbox outbox,
       Supplier<RootKeyring> keyring, KeyCache cache, Clock clock, Duration minimumDestroyWait,
@@ -161,13 +169,22 @@ public final class KeyService {
     List<String> users = List.of();
     if (action == VersionAction.RETIRE || action == VersionAction.DISABLE || action == VersionAction.SCHEDULE_DESTROY) {
       users = versionUsers.using(namespace, name, version);
-      if (!users.isEmpty() && !force) {
-        throw new RekeyException(dev.rekey.api.ErrorCode.VERSION_IN_USE, "version " + version + " of key '" + name
-            + "' is still used by consumer" + (users.size() == 1 ? " " : "s ") + String.join(", ", users)
-            + "; wait until they move to the new version, or use force to override");
-      }
+      requireUnused(name, List.of(version), users, force);
     }
     return new GuardedChange(change(namespace, name, k -> apply(k, version, action, pendingDays)), users);
+  }
+
+  /**
+   * Refuses (VERSION_IN_USE, naming them) taking {@code versions} of key {@code name} away from the
+   * consumers {@code users}, unless {@code force}.
+   */
+  private static void requireUnused(String name, List<Integer> versions, List<String> users, boolean force) {
+    if (!users.isEmpty() && !force) {
+      throw new RekeyException(dev.rekey.api.ErrorCode.VERSION_IN_USE, (versions.size() == 1 ? "version " : "versions ")
+          + String.join(", ", versions.stream().map(String::valueOf).toList()) + " of key '" + name + "' "
+          + (versions.size() == 1 ? "is" : "are") + " still used by consumer" + (users.size() == 1 ? " " : "s ")
+          + String.join(", ", users) + "; wait until they move to the new version, or use force to override");
+    }
   }
 
   /** A lifecycle change and the consumers of the version it overrode with force (usually none). */
@@ -182,14 +199,29 @@ public final class KeyService {
   /** As above; {@code exportable} true makes the key exportable (one way: false is refused). */
   public Key update(String namespace, String name, Integer minDecryption, Integer minEncryption,
       Map<String, String> tags, Boolean exportable) {
-    return change(namespace, name, k -> {
+    return update(namespace, name, minDecryption, minEncryption, tags, exportable, false).key();
+  }
+
+  /**
+   * As above. Raising the minimum decryption version retires the ACTIVE versions below it, so it is
+   * guarded as retiring each of them is: refused (VERSION_IN_USE, naming the consumers) while
+   * consumers still use one of them, unless {@code force}; the result names the consumers a forced
+   * raise overrode. Stored data keys wrapped by a version it passes refuse it even with force.
+   */
+  public GuardedChange update(String namespace, String name, Integer minDecryption, Integer minEncryption,
+      Map<String, String> tags, Boolean exportable, boolean force) {
+    // Set on every attempt: the versions a raise retires depend on the key as read by that attempt.
+    AtomicReference<List<String>> overridden = new AtomicReference<>(List.of());
+    Key updated = change(namespace, name, k -> {
       Key next = k;
-      if (minDecryption != null && minDecryption > k.minDecryptionVersion()) {
-        requireNoStoredDeks(k, k.minDecryptionVersion(), minDecryption, "raise the minimum decryption version to "
-            + minDecryption);
-      }
+      overridden.set(List.of());
       if (minDecryption != null) {
         next = next.withMinDecryptionVersion(minDecryption, clock.instant());
+        if (minDecryption > k.minDecryptionVersion()) {
+          overridden.set(requireRetiredVersionsUnused(k, next, force));
+          requireNoStoredDeks(k, k.minDecryptionVersion(), minDecryption, "raise the minimum decryption version to "
+              + minDecryption);
+        }
       }
       if (minEncryption != null) {
         next = next.withMinEncryptionVersion(minEncryption);
@@ -202,6 +234,28 @@ public final class KeyService {
       }
       return next;
     });
+    return new GuardedChange(updated, overridden.get());
+  }
+
+  /**
+   * The consumer guard of a raise of the minimum decryption version from {@code before} to
+   * {@code after}: the versions it retires must be unused, as {@code changeVersion} requires of a
+   * retire, unless {@code force}. Returns the consumers of those versions (empty when none).
+   */
+  private List<String> requireRetiredVersionsUnused(Key before, Key after, boolean force) {
+    List<Integer> inUse = new ArrayList<>();
+    Set<String> users = new LinkedHashSet<>();
+    for (KeyVersion v : before.versions()) {
+      boolean retired = v.state() != VersionState.RETIRED
+          && after.requireVersion(v.number()).state() == VersionState.RETIRED;
+      List<String> using = retired ? versionUsers.using(before.namespace(), before.name(), v.number()) : List.of();
+      if (!using.isEmpty()) {
+        inUse.add(v.number());
+        users.addAll(using);
+      }
+    }
+    requireUnused(before.name(), inUse, List.copyOf(users), force);
+    return List.copyOf(users);
   }
 
   private Key apply(Key k, int version, VersionAction action, Integer pendingDays) {
@@ -212,22 +266,50 @@ public final class KeyService {
         requireNoStoredDeks(k, version, version + 1, "retire version " + version);
         yield k.retire(version, now);
       }
-      case DISABLE -> k.disable(version, now);
+      case DISABLE -> {
+        requireDeksMovedAway(k, version, "disable");
+        yield k.disable(version, now);
+      }
       case ENABLE -> k.enable(version, now);
+      // Allowed with stored DEKs: a compromised version must be revocable at once, and a re-wrap
+      // campaign can still read a REVOKED version to move them away before it is destroyed.
       case REVOKE -> k.revoke(version, now);
-      case SCHEDULE_DESTROY -> k.scheduleDestruction(version, now.plus(destroyWait(pendingDays, minimumDestroyWait)), now);
+      case SCHEDULE_DESTROY -> {
+        requireDeksMovedAway(k, version, "schedule destruction of");
+        yield k.scheduleDestruction(version, now.plus(destroyWait(pendingDays, minimumDestroyWait)), now);
+      }
       case CANCEL_DESTROY -> k.cancelDestruction(version, now);
-      case DESTROY -> k.destroy(version, now);
+      case DESTROY -> {
+        requireDeksMovedAway(k, version, "destroy");
+        yield k.destroy(version, now);
+      }
     };
+  }
+
+  /**
+   * Refuses to {@code verb} a version that stored DEKs are still wrapped by: it would leave them
+   * unreadable even to a re-wrap campaign (DISABLED, DESTROY_SCHEDULED) or lose them (DESTROYED).
+   */
+  private void requireDeksMovedAway(Key k, int version, String verb) {
+    requireNoStoredDeks(k, version, version + 1, verb + " version " + version, "a re-wrap campaign must move them"
+        + " to another version first (rekey rewrap-campaign start " + k.name() + " --from-version " + version + ")");
   }
 
   /** Refuses {@code what} while stored DEKs are wrapped by versions from {@code from} to {@code toExclusive}. */
   private void requireNoStoredDeks(Key k, int from, int toExclusive, String what) {
+    requireNoStoredDeks(k, from, toExclusive, what, "let their re-wrap campaign finish first");
+  }
+
+  /**
+   * As above, {@code advice} saying what to do. ILLEGAL_STATE, and force does not override it: force
+   * overrides consumers, who can be told to move; stored DEKs would simply become unreadable.
+   */
+  private void requireNoStoredDeks(Key k, int from, int toExclusive, String what, String advice) {
     long count = storedDeks.countWrapped(k.namespace(), k.name(), from, toExclusive);
     if (count > 0) {
       String versions = toExclusive - from == 1 ? "version " + from : "versions " + from + " to " + (toExclusive - 1);
       throw RekeyException.illegalState("cannot " + what + " of key '" + k.name() + "': " + count
-          + " stored data keys are still wrapped by " + versions + "; let their re-wrap campaign finish first");
+          + " stored data keys are still wrapped by " + versions + "; " + advice);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.rekey.core.service;
 
 import dev.rekey.core.testing.MutableClock;
 
+import dev.rekey.core.port.StoredDekVersions;
 import dev.rekey.core.root.RootKeyring;
 import dev.rekey.core.testing.InMemoryEventOutbox;
 import dev.rekey.core.testing.InMemoryKeyRepository;
@@ -23,14 +24,24 @@ final class Services {
   final CryptoService crypto;
 
   Services() {
-    this(new InMemoryKeyRepository(), RootKeyring.generate(T0), Duration.ofMinutes(10));
+    this(StoredDekVersions.NONE);
+  }
+
+  /** With {@code storedDeks} counting the stored data keys that key versions wrap. */
+  Services(StoredDekVersions storedDeks) {
+    this(new InMemoryKeyRepository(), RootKeyring.generate(T0), Duration.ofMinutes(10), storedDeks);
   }
 
   Services(InMemoryKeyRepository repo, RootKeyring ring, Duration cacheTtl) {
+    this(repo, ring, cacheTtl, StoredDekVersions.NONE);
+  }
+
+  private Services(InMemoryKeyRepository repo, RootKeyring ring, Duration cacheTtl, StoredDekVersions storedDeks) {
     this.repo = repo;
     this.ring = ring;
     this.cache = new KeyCache(repo, () -> ring, cacheTtl);
-    this.keys = new KeyService(repo, dev.rekey.core.port.Transactions.direct(), events, () -> ring, cache, clock, MIN_DESTROY_WAIT);
+    this.keys = new KeyService(repo, dev.rekey.core.port.Transactions.direct(), events, () -> ring, cache, clock,
+        MIN_DESTROY_WAIT, storedDeks);
     this.crypto = new CryptoService(cache);
   }
 

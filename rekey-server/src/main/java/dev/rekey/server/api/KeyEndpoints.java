@@ -76,10 +76,18 @@ public final class KeyEndpoints {
         .map(Views::key).toList(), next);
   }
 
+  /** Raising min_decryption_version retires versions: guarded, forced and audited as a retire is. */
   private Object update(Call c) {
     UpdateKeyRequest req = c.body(UpdateKeyRequest.class);
-    return view(c, keys.update(c.namespace(), c.keyName(), req.minDecryptionVersion(), req.minEncryptionVersion(),
-        req.tags(), req.exportable()));
+    boolean force = "true".equals(c.query("force"));
+    KeyService.GuardedChange done = keys.update(c.namespace(), c.keyName(), req.minDecryptionVersion(),
+        req.minEncryptionVersion(), req.tags(), req.exportable(), force);
+    if (!done.overriddenConsumers().isEmpty()) {
+      // A forced override of consumers still on the versions it retired: the audit record names them.
+      c.auditDetails("{\"min_decryption_version\":" + req.minDecryptionVersion() + ",\"forced\":true,\"consumers\":[\""
+          + String.join("\",\"", done.overriddenConsumers()) + "\"]}");
+    }
+    return view(c, done.key());
   }
 
   private Object rotate(Call c) {
