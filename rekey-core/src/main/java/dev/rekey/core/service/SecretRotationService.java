@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -76,11 +77,32 @@ public final class SecretRotationService {
     return List.copyOf(rotators.keySet());
   }
 
-  /** Stores how a secret rotates; the first scheduled start is one period from now. */
-  public RotationConfig configure(RotationConfig config) {
+  /**
+   * Who stores a configuration: may it read the value of a secret of the namespace? (For an HTTP
+   * caller, the permission {@code GET /v1/secrets/<name>} needs.)
+   */
+  @FunctionalInterface
+  public interface SecretReadAccess {
+    boolean mayRead(String namespace, String secret);
+  }
+
+  /**
+   * Stores how a secret rotates; the first scheduled start is one period from now. Security: a
+   * rotation hands the secrets its parameters name (an administrator's password, a signing key)
+   * to a system its parameters also choose, so the caller must be allowed to read each of them
+   * ({@link SecretRotator#secretParams}); FORBIDDEN otherwise, and nothing is stored.
+   */
+  public RotationConfig configure(RotationConfig config, SecretReadAccess caller) {
     Names.namespace(config.namespace());
     secrets.get(config.namespace(), config.secret());
-    rotator(config.rotator()).validate(config.params());
+    SecretRotator rotator = rotator(config.rotator());
+    rotator.validate(config.params());
+    namedSecrets(rotator, config).forEach((param, name) -> {
+      if (!caller.mayRead(config.namespace(), name)) {
+        throw RekeyException.forbidden("rotation parameter '" + param + "' names secret '" + name + "', whose value"
+            + " the rotation uses: configuring it needs secret.read on " + config.namespace() + "/" + name);
+      }
+    });
     Instant now = clock.instant();
     RotationConfig stored = config.withNextDueAt(earliest(config.period() == null ? null : now.plus(config.period()),
         expiryDue(config, namespace(config))));
@@ -272,7 +294,7 @@ public final class SecretRotationService {
         case SET, TEST -> {
           byte[] pending = secrets.read(r.namespace(), r.secret(), null, requirePending(r)).value();
           try {
-            SecretRotator.Input in = input(r, config);
+            SecretRotator.Input in = input(r, rotator, config);
             if (r.step() == RotationStep.SET) {
               rotator.set(in, pending);
             } else {
@@ -297,7 +319,7 @@ public final class SecretRotationService {
   }
 
   private SecretRotation create(SecretRotation r, SecretRotator rotator, RotationConfig config) {
-    byte[] value = rotator.create(input(r, config));
+    byte[] value = rotator.create(input(r, rotator, config));
     try {
       return transactions.inTransaction(() -> {
         Secret written = secrets.put(r.namespace(), r.secret(), value,
@@ -379,9 +401,29 @@ public final class SecretRotationService {
     return reason.length() > 300 ? reason.substring(0, 300) : reason;
   }
 
-  private SecretRotator.Input input(SecretRotation r, RotationConfig config) {
+  /** The secrets a configuration's parameters name, by parameter, as its rotator declares them. */
+  private static Map<String, String> namedSecrets(SecretRotator rotator, RotationConfig config) {
+    Map<String, String> named = new TreeMap<>();
+    for (String param : rotator.secretParams()) {
+      String name = config.params().get(param);
+      if (name != null) {
+        named.put(param, name);
+      }
+    }
+    return named;
+  }
+
+  private SecretRotator.Input input(SecretRotation r, SecretRotator rotator, RotationConfig config) {
     byte[] current = secrets.read(r.namespace(), r.secret(), "CURRENT", null).value();
-    Function<String, byte[]> other = name -> secrets.read(r.namespace(), name, "CURRENT", null).value();
+    // Only the secrets the configuration names in declared parameters: those configure() authorized.
+    java.util.Collection<String> allowed = namedSecrets(rotator, config).values();
+    Function<String, byte[]> other = name -> {
+      if (!allowed.contains(name)) {
+        throw new IllegalStateException("rotator '" + rotator.type() + "' asked for secret '" + name
+            + "', which no parameter it declares names");
+      }
+      return secrets.read(r.namespace(), name, "CURRENT", null).value();
+    };
     return new SecretRotator.Input(r.id(), r.namespace(), r.secret(), config.params(), current, r.pendingVersion(),
         other);
   }

@@ -4,6 +4,8 @@ import static dev.rekey.core.service.Services.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
 import dev.rekey.core.event.Event;
 import dev.rekey.core.event.EventType;
 import dev.rekey.core.key.VersionState;
@@ -26,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,9 +43,43 @@ class SecretRotationServiceTest {
       Duration.ofDays(7));
   private final InMemorySecretRotationRepository runs = new InMemorySecretRotationRepository();
   private final Target target = new Target();
+  private final AdminUser adminUser = new AdminUser();
   private final SecretRotationService rotation = new SecretRotationService(secrets, runs, Transactions.direct(),
-      events, List.of(new GeneratedRotator(), new DualKeyRotator(), new WebhookHmacRotator(), target), s.clock,
-      "node-1");
+      events, List.of(new GeneratedRotator(), new DualKeyRotator(), new WebhookHmacRotator(), target, adminUser),
+      s.clock, "node-1");
+
+  /** A caller allowed to read every secret. */
+  static final SecretRotationService.SecretReadAccess ANYONE = (namespace, secret) -> true;
+
+  /**
+   * A rotator that, like the PostgreSQL one, reads the secret its {@code admin_secret} parameter
+   * names during SET; {@code read} is the name it actually asks for (the declared one by default).
+   */
+  static final class AdminUser implements SecretRotator {
+    final List<String> seen = new ArrayList<>();
+    String read;
+
+    @Override
+    public String type() {
+      return "admin-user";
+    }
+
+    @Override
+    public Set<String> secretParams() {
+      return Set.of("admin_secret");
+    }
+
+    @Override
+    public byte[] create(Input in) {
+      return "next".getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void set(Input in, byte[] pending) {
+      String name = read != null ? read : in.requiredParam("admin_secret");
+      seen.add(new String(in.otherSecret().apply(name), StandardCharsets.UTF_8));
+    }
+  }
 
   /** A target system for the engine: it records what it was given and can refuse a step a number of times. */
   static final class Target implements SecretRotator {
@@ -85,14 +122,15 @@ class SecretRotationServiceTest {
   }
 
   private void configure(String name, String rotator, Map<String, String> params, Duration period) {
-    rotation.configure(new RotationConfig(NS, name, rotator, params, period, null, null));
+    rotation.configure(new RotationConfig(NS, name, rotator, params, period, null, null), ANYONE);
   }
 
   /** A put whose CURRENT expires before the next scheduled start moves the start to "before expiry". */
   @Test
   void reschedule_afterAPut_movesTheNextStartBeforeTheNewExpiry_andNeverLater() {
     secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
-    rotation.configure(new RotationConfig(NS, "db", "target", Map.of(), Duration.ofDays(30), Duration.ofDays(7), null));
+    rotation.configure(new RotationConfig(NS, "db", "target", Map.of(), Duration.ofDays(30), Duration.ofDays(7), null),
+        ANYONE);
     Instant scheduled = rotation.config(NS, "db").nextDueAt();
 
     Secret noExpiry = secrets.put(NS, "db", "two".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
@@ -199,7 +237,7 @@ class SecretRotationServiceTest {
     secrets.put(NS, "token", "t0".getBytes(StandardCharsets.UTF_8),
         new SecretService.PutOptions(null, null, Duration.ofDays(30), false, null));
     rotation.configure(new RotationConfig(NS, "token", GeneratedRotator.TYPE, Map.of("ttl", "P30D"), null,
-        Duration.ofDays(7), null));
+        Duration.ofDays(7), null), ANYONE);
 
     s.clock.advance(Duration.ofDays(22));
     rotation.runDue(10);
@@ -252,5 +290,61 @@ class SecretRotationServiceTest {
         .hasMessageContaining("'length'");
     assertThatThrownBy(() -> configure("db", WebhookHmacRotator.TYPE, Map.of("grace", "soon"), null))
         .hasMessageContaining("'grace'");
+  }
+
+  @Test
+  void configure_paramNamesASecretTheCallerMayNotRead_isForbidden_andNothingIsStored() {
+    secrets.put(NS, "app-db", "x".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    secrets.put(NS, "prod-admin", "root-password".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    SecretRotationService.SecretReadAccess appOnly = (namespace, secret) -> secret.startsWith("app-");
+
+    assertThatThrownBy(() -> rotation.configure(new RotationConfig(NS, "app-db", "admin-user",
+        Map.of("admin_secret", "prod-admin"), null, null, null), appOnly))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN))
+        .hasMessageContaining("'admin_secret'").hasMessageContaining("secret.read on " + NS + "/prod-admin");
+    assertThat(runs.config(NS, "app-db")).isEmpty();
+  }
+
+  @Test
+  void configure_callerMayReadTheNamedSecret_isStored_andTheRotationReadsIt() {
+    secrets.put(NS, "app-db", "x".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    secrets.put(NS, "app-admin", "admin-password".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    SecretRotationService.SecretReadAccess appOnly = (namespace, secret) -> secret.startsWith("app-");
+
+    rotation.configure(new RotationConfig(NS, "app-db", "admin-user", Map.of("admin_secret", "app-admin"), null, null,
+        null), appOnly);
+    SecretRotation r = rotation.rotate(NS, "app-db", "manual");
+    rotation.runDue(10);
+
+    assertThat(rotation.rotation(r.id()).status()).isEqualTo(RotationStatus.SUCCEEDED);
+    assertThat(adminUser.seen).containsExactly("admin-password");
+  }
+
+  @Test
+  void configure_paramsARotatorDoesNotDeclare_needNoReadPermission() {
+    secrets.put(NS, "app-db", "x".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+
+    rotation.configure(new RotationConfig(NS, "app-db", GeneratedRotator.TYPE, Map.of("admin_secret", "prod-admin"),
+        null, null, null), (namespace, secret) -> false);
+
+    assertThat(runs.config(NS, "app-db")).isPresent();
+  }
+
+  @Test
+  void rotation_rotatorReadsASecretNoDeclaredParameterNames_failsTheStep_withoutReadingIt() {
+    secrets.put(NS, "app-db", "x".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    secrets.put(NS, "app-admin", "a".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    secrets.put(NS, "prod-admin", "root-password".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    rotation.configure(new RotationConfig(NS, "app-db", "admin-user", Map.of("admin_secret", "app-admin"), null, null,
+        null), ANYONE);
+    adminUser.read = "prod-admin";
+
+    SecretRotation r = rotation.rotate(NS, "app-db", "manual");
+    rotation.runDue(10);
+
+    SecretRotation failed = rotation.rotation(r.id());
+    assertThat(failed.step()).isEqualTo(RotationStep.SET);
+    assertThat(failed.lastError()).contains("'prod-admin'").doesNotContain("root-password");
+    assertThat(adminUser.seen).isEmpty();
   }
 }

@@ -114,7 +114,7 @@ public final class SecretEndpoints {
     SecretRotationConfigView req = c.body(SecretRotationConfigView.class);
     RotationConfig stored = rotations.configure(new RotationConfig(c.namespace(), c.keyName(), req.rotator(),
         req.params(), duration("period", req.period()), duration("rotate_before_expiry", req.rotateBeforeExpiry()),
-        null));
+        null), (namespace, secret) -> c.principal().may(Action.SECRET_READ, namespace, secret));
     return Views.rotationConfig(stored);
   }
 

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Calls the user's HTTP endpoint for the SET and TEST steps (the role of the rotation Lambda or
@@ -41,6 +42,12 @@ public final class ExternalHookRotator implements SecretRotator {
   @Override
   public String type() {
     return TYPE;
+  }
+
+  /** Whoever holds the signing secret can forge calls to the hook: the caller must be allowed to read it. */
+  @Override
+  public Set<String> secretParams() {
+    return Set.of("signing_secret");
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +37,12 @@ public final class PostgresRotator implements SecretRotator {
   @Override
   public String type() {
     return TYPE;
+  }
+
+  /** The administrator's credentials are sent to {@code url}: the caller must be allowed to read them. */
+  @Override
+  public Set<String> secretParams() {
+    return Set.of("admin_secret");
   }
 
   @Override

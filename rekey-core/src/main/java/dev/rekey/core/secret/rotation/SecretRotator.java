@@ -1,6 +1,7 @@
 package dev.rekey.core.secret.rotation;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One kind of secret rotation. The engine calls {@link #create} once per rotation (its result is
@@ -14,6 +15,16 @@ public interface SecretRotator {
 
   /** Checks the parameters when a configuration is stored; throws INVALID_REQUEST naming the field. */
   default void validate(Map<String, String> params) {}
+
+  /**
+   * The parameters whose value names another secret of the namespace that the rotation reads (an
+   * administrator's credentials, a signing key). Storing a configuration requires the caller to
+   * be allowed to read each secret so named: the rotation hands its value to a system the
+   * configuration chooses.
+   */
+  default Set<String> secretParams() {
+    return Set.of();
+  }
 
   /** The new value, given the current one. */
   byte[] create(Input in);

