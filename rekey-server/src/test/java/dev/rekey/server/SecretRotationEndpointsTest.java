@@ -103,4 +103,21 @@ class SecretRotationEndpointsTest {
     assertThat(byRoot.status()).as(byRoot.body()).isEqualTo(200);
     assertThat(generated.status()).as(generated.body()).isEqualTo(200);
   }
+
+  @Test
+  void configure_generatedWithABadOrOverflowingTtlOrPeriod_is400_andNothingIsStored() {
+    put("ttl-check", "v0");
+    for (String body : java.util.List.of(
+        "{\"rotator\":\"generated\",\"params\":{\"ttl\":\"bogus\"}}",
+        "{\"rotator\":\"generated\",\"params\":{\"ttl\":\"P1000000000000D\"}}",
+        "{\"rotator\":\"generated\",\"params\":{\"ttl\":\"-P1D\"}}",
+        "{\"rotator\":\"generated\",\"params\":{},\"period\":\"P1000000000000D\"}")) {
+      TestServer.Resp r = configure(ROOT, "ttl-check", body);
+      assertThat(r.status()).as(body + " -> " + r.body()).isEqualTo(400);
+      assertThat(r.errorCode()).isEqualTo("invalid_request");
+    }
+    assertThat(s.get("/v1/secrets/ttl-check/rotation", ROOT).status()).isEqualTo(404);
+    TestServer.Resp ok = configure(ROOT, "ttl-check", "{\"rotator\":\"generated\",\"params\":{\"ttl\":\"P30D\"}}");
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+  }
 }

@@ -97,6 +97,7 @@ public final class SecretRotationService {
     secrets.get(config.namespace(), config.secret());
     SecretRotator rotator = rotator(config.rotator());
     rotator.validate(config.params());
+    config.validateNew();
     namedSecrets(rotator, config).forEach((param, name) -> {
       if (!caller.mayRead(config.namespace(), name)) {
         throw RekeyException.forbidden("rotation parameter '" + param + "' names secret '" + name + "', whose value"
@@ -333,9 +334,9 @@ public final class SecretRotationService {
 
   /** New versions inherit a lifetime from the parameter {@code ttl} when the guardrail asks for one. */
   private Duration expiryOf(RotationConfig config, String namespace) {
-    String ttl = config.param("ttl", null);
+    Duration ttl = RotationConfig.ttl(config.params());
     if (ttl != null) {
-      return Duration.parse(ttl);
+      return ttl;
     }
     var g = secrets.guardrail(namespace);
     return g.maxLifetime() != null ? g.maxLifetime() : null;

@@ -347,4 +347,44 @@ class SecretRotationServiceTest {
     assertThat(failed.lastError()).contains("'prod-admin'").doesNotContain("root-password");
     assertThat(adminUser.seen).isEmpty();
   }
+
+  @Test
+  void configure_ttlNotAPositiveBoundedDuration_isInvalid_forEveryRotator_andNothingIsStored() {
+    secrets.put(NS, "db", "x".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    for (String rotator : List.of(GeneratedRotator.TYPE, DualKeyRotator.TYPE, WebhookHmacRotator.TYPE, "target")) {
+      for (String ttl : List.of("bogus", "P0D", "-P1D", "P1000000000000D", "P3651D")) {
+        assertThatThrownBy(() -> configure("db", rotator, Map.of("ttl", ttl), null))
+            .as(rotator + " ttl " + ttl)
+            .isInstanceOfSatisfying(RekeyException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
+            .hasMessageContaining("'ttl'");
+      }
+    }
+    assertThat(runs.config(NS, "db")).isEmpty();
+    configure("db", GeneratedRotator.TYPE, Map.of("ttl", "P3650D"), null);
+    assertThat(runs.config(NS, "db")).isPresent();
+  }
+
+  @Test
+  void generatedValidate_badTtl_isInvalid() {
+    assertThatThrownBy(() -> new GeneratedRotator().validate(Map.of("ttl", "bogus")))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
+        .hasMessageContaining("'ttl'").hasMessageContaining("bogus");
+    new GeneratedRotator().validate(Map.of("ttl", "PT12H"));
+  }
+
+  @Test
+  void configure_periodOrLeadTimeTooLongToSchedule_isInvalid_notAnOverflowLater() {
+    secrets.put(NS, "db", "x".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    Duration huge = Duration.parse("P1000000000000D");
+
+    assertThatThrownBy(() -> configure("db", GeneratedRotator.TYPE, Map.of(), huge))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
+        .hasMessageContaining("'period'");
+    assertThatThrownBy(() -> rotation.configure(new RotationConfig(NS, "db", GeneratedRotator.TYPE, Map.of(), null,
+        huge, null), ANYONE))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
+        .hasMessageContaining("'rotate_before_expiry'");
+    assertThat(runs.config(NS, "db")).isEmpty();
+  }
 }

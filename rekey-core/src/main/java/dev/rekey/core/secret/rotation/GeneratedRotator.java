@@ -9,8 +9,9 @@ import java.util.Map;
 /**
  * Passwords and API keys drawn uniformly from a charset with the JDK's SecureRandom. Parameters:
  * {@code length} (8 to 4096, default 32), {@code charset} ({@code alphanumeric} (default),
- * {@code printable}, {@code hex}, {@code base64url}) and an optional {@code prefix} such as
- * {@code sk_live_}. Nothing to set or test outside Rekey.
+ * {@code printable}, {@code hex}, {@code base64url}), an optional {@code prefix} such as
+ * {@code sk_live_} and an optional {@code ttl} (see {@link RotationConfig#ttl}). Nothing to set or
+ * test outside Rekey.
  */
 public final class GeneratedRotator implements SecretRotator {
   public static final String TYPE = "generated";
@@ -29,6 +30,7 @@ public final class GeneratedRotator implements SecretRotator {
   public void validate(Map<String, String> params) {
     length(params);
     charset(params);
+    RotationConfig.ttl(params);
   }
 
   @Override
