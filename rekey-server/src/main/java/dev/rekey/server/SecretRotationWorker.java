@@ -32,17 +32,24 @@ final class SecretRotationWorker implements AutoCloseable {
       vertx.executeBlocking(() -> {
         try {
           if (!closed) {
-            rotations.runDue(BATCH);
-            notices.runDue(BATCH);
+            // Each in its own guard: a failing rotation tick must not stop expiry notices, nor the reverse.
+            guarded("secret rotation", () -> rotations.runDue(BATCH));
+            guarded("secret expiry notice", () -> notices.runDue(BATCH));
           }
-        } catch (RuntimeException e) {
-          LOG.warn("secret rotation tick failed: {}", e.getMessage());
         } finally {
           running.set(false);
         }
         return null;
       }, false);
     });
+  }
+
+  private static void guarded(String what, Runnable tick) {
+    try {
+      tick.run();
+    } catch (RuntimeException e) {
+      LOG.warn("{} tick failed: {}", what, e.getMessage());
+    }
   }
 
   @Override

@@ -120,4 +120,31 @@ class SecretRotationEndpointsTest {
     TestServer.Resp ok = configure(ROOT, "ttl-check", "{\"rotator\":\"generated\",\"params\":{\"ttl\":\"P30D\"}}");
     assertThat(ok.status()).as(ok.body()).isEqualTo(200);
   }
+
+  @Test
+  void deleteRotation_whileARotationRuns_is409_andTheConfigurationStays() {
+    put("busy", "v0");
+    // the external hook cannot be reached, so the rotation stays running with its step retried
+    TestServer.Resp c = configure(ROOT, "busy", "{\"rotator\":\"external-hook\",\"params\":{"
+        + "\"url\":\"http://127.0.0.1:9/hook\",\"signing_secret\":\"app-signing\"}}");
+    assertThat(c.status()).as(c.body()).isEqualTo(200);
+    TestServer.Resp started = s.post("/v1/secrets/busy/rotate", ROOT, "{}");
+    assertThat(started.status()).as(started.body()).isIn(200, 202);
+
+    TestServer.Resp r = s.req("DELETE", "/v1/secrets/busy/rotation").token(ROOT).send();
+    assertThat(r.status()).as(r.body()).isEqualTo(409);
+    assertThat(r.errorCode()).isEqualTo("illegal_state");
+    assertThat(s.get("/v1/secrets/busy/rotation", ROOT).status()).isEqualTo(200);
+  }
+
+  @Test
+  void verifyWebhook_withAnEmptyWhsecKey_is400_not500() {
+    put("empty-hook", "whsec_");
+    long now = java.time.Instant.now().getEpochSecond();
+    TestServer.Resp r = s.post("/v1/secrets/empty-hook/verify-webhook", ROOT,
+        "{\"id\":\"msg_1\",\"timestamp\":" + now + ",\"signature\":\"v1,abc\",\"body\":\"{}\"}");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.errorCode()).isEqualTo("invalid_request");
+    assertThat(r.json().at("/error/message").asText()).contains("empty");
+  }
 }

@@ -29,6 +29,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the secret rotation protocol: CREATE (the new value stored PENDING), SET, TEST, FINISH
@@ -40,6 +42,7 @@ import java.util.function.Function;
  * period) and a lead time before CURRENT expires: both are folded into one indexed next-due time.
  */
 public final class SecretRotationService {
+  private static final Logger LOG = LoggerFactory.getLogger(SecretRotationService.class);
   public static final int MAX_FAILURES = 8;
   static final Duration FIRST_RETRY = Duration.ofSeconds(5);
   static final Duration MAX_RETRY = Duration.ofMinutes(30);
@@ -164,7 +167,17 @@ public final class SecretRotationService {
         + "' has no rotation configuration; set one with PUT /v1/secrets/" + secret + "/rotation"));
   }
 
+  /**
+   * Removes the rotation configuration. Refused (ILLEGAL_STATE) while a rotation of the secret is
+   * running: its remaining steps need the configuration, and a PENDING version would be left behind.
+   */
   public void removeConfig(String namespace, String secret) {
+    Optional<SecretRotation> running = rotations.running(namespace, secret);
+    if (running.isPresent()) {
+      throw RekeyException.illegalState("a rotation of secret '" + secret + "' is running (step "
+          + running.get().step().name().toLowerCase(java.util.Locale.ROOT) + "); remove the configuration once it"
+          + " has finished or been abandoned (GET /v1/secrets/" + secret + "/rotation shows it)");
+    }
     if (!rotations.deleteConfig(namespace, secret)) {
       throw RekeyException.notFound("secret '" + secret + "' has no rotation configuration");
     }
@@ -245,11 +258,19 @@ public final class SecretRotationService {
   public int runDue(int limit) {
     Instant now = clock.instant();
     for (RotationConfig due : rotations.dueConfigs(now, limit)) {
-      Instant expiryDue = expiryDue(due, secrets.get(due.namespace(), due.secret()));
-      boolean nearExpiry = expiryDue != null && !expiryDue.isAfter(now);
-      rotate(due.namespace(), due.secret(), nearExpiry ? "near-expiry" : "schedule");
-      // Until the rotation finishes (which reschedules from the new value), only the period counts.
-      rotations.putConfig(due.withNextDueAt(due.period() == null ? null : now.plus(due.period())));
+      try {
+        Instant expiryDue = expiryDue(due, secrets.get(due.namespace(), due.secret()));
+        boolean nearExpiry = expiryDue != null && !expiryDue.isAfter(now);
+        rotate(due.namespace(), due.secret(), nearExpiry ? "near-expiry" : "schedule");
+        // Until the rotation finishes (which reschedules from the new value), only the period counts.
+        rotations.putConfig(due.withNextDueAt(due.period() == null ? null : now.plus(due.period())));
+      } catch (RekeyException e) {
+        // One configuration that cannot start (its secret gone, say) must not hold back the others;
+        // it is tried again after the longest retry delay rather than on every tick.
+        LOG.warn("secret rotation of '{}' in namespace '{}' could not start: {}", due.secret(), due.namespace(),
+            e.getMessage());
+        rotations.putConfig(due.withNextDueAt(now.plus(MAX_RETRY)));
+      }
     }
     int steps = 0;
     for (SecretRotation r : rotations.claimDue(now, node, now.plus(LEASE), limit)) {
@@ -287,9 +308,11 @@ public final class SecretRotationService {
 
   /** Runs one step; returns the stored new state, or null when the lease was lost. */
   private SecretRotation runStep(SecretRotation r) {
-    SecretRotator rotator = rotator(r.rotator());
-    RotationConfig config = config(r.namespace(), r.secret());
     try {
+      // Inside the try: a rotator or configuration that is gone fails the step (retried, then
+      // abandoned) instead of aborting the whole tick on every run.
+      SecretRotator rotator = rotator(r.rotator());
+      RotationConfig config = config(r.namespace(), r.secret());
       return switch (r.step()) {
         case CREATE -> create(r, rotator, config);
         case SET, TEST -> {

@@ -387,4 +387,66 @@ class SecretRotationServiceTest {
         .hasMessageContaining("'rotate_before_expiry'");
     assertThat(runs.config(NS, "db")).isEmpty();
   }
+
+  @Test
+  void removeConfig_whileARotationRuns_isIllegalState_andAllowedOnceItFinished() {
+    secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    configure("db", "target", Map.of(), null);
+    rotation.rotate(NS, "db", "manual");
+
+    assertThatThrownBy(() -> rotation.removeConfig(NS, "db"))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ILLEGAL_STATE))
+        .hasMessageContaining("is running");
+    assertThat(runs.config(NS, "db")).isPresent();
+
+    rotation.runDue(10);
+    rotation.removeConfig(NS, "db");
+    assertThat(runs.config(NS, "db")).isEmpty();
+  }
+
+  @Test
+  void aRunningRotationWhoseConfigVanished_failsItsStep_andTheTickGoesOnWithTheOthers() {
+    secrets.put(NS, "a", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    secrets.put(NS, "b", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    configure("a", "target", Map.of(), null);
+    configure("b", GeneratedRotator.TYPE, Map.of(), null);
+    SecretRotation a = rotation.rotate(NS, "a", "manual");
+    SecretRotation b = rotation.rotate(NS, "b", "manual");
+    runs.deleteConfig(NS, "a"); // as a race with a removal on another node would leave it
+
+    rotation.runDue(10);
+
+    SecretRotation failedA = rotation.rotation(a.id());
+    assertThat(failedA.status()).isEqualTo(RotationStatus.RUNNING);
+    assertThat(failedA.failures()).isEqualTo(1);
+    assertThat(failedA.lastError()).contains("no rotation configuration");
+    assertThat(rotation.rotation(b.id()).status()).isEqualTo(RotationStatus.SUCCEEDED);
+  }
+
+  @Test
+  void aDueConfigThatCannotStart_doesNotHoldBackTheOthers_andWaitsBeforeItIsTriedAgain() {
+    secrets.put(NS, "ok", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    configure("ok", GeneratedRotator.TYPE, Map.of(), Duration.ofDays(30));
+    // a configuration left behind for a secret that no longer exists, due before the good one
+    runs.putConfig(new RotationConfig(NS, "gone", GeneratedRotator.TYPE, Map.of(), Duration.ofDays(30), null,
+        s.clock.instant().minusSeconds(60)));
+    s.clock.advance(Duration.ofDays(31));
+
+    rotation.runDue(10);
+
+    assertThat(rotation.history(NS, "ok", 10)).hasSize(1);
+    assertThat(rotation.history(NS, "ok", 10).get(0).status()).isEqualTo(RotationStatus.SUCCEEDED);
+    assertThat(runs.config(NS, "gone").orElseThrow().nextDueAt())
+        .isEqualTo(s.clock.instant().plus(SecretRotationService.MAX_RETRY));
+  }
+
+  @Test
+  void verifyWebhook_withAnEmptyKey_isInvalidRequest_notACryptoFailure() {
+    secrets.put(NS, "hook", "whsec_".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    long now = s.clock.instant().getEpochSecond();
+    assertThatThrownBy(() -> rotation.verifyWebhook(NS, "hook", "msg_1", now, "{}".getBytes(StandardCharsets.UTF_8),
+        "v1,abc"))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
+        .hasMessageContaining("empty");
+  }
 }

@@ -48,13 +48,20 @@ public final class WebhookHmacRotator implements SecretRotator {
   /** The HMAC key bytes of a {@code whsec_} value (base64 after the prefix), or the raw bytes otherwise. */
   public static byte[] keyBytes(byte[] value) {
     String text = new String(value, StandardCharsets.UTF_8);
+    byte[] key;
     if (text.startsWith(PREFIX)) {
       try {
-        return Base64.getDecoder().decode(text.substring(PREFIX.length()));
+        key = Base64.getDecoder().decode(text.substring(PREFIX.length()));
       } catch (IllegalArgumentException e) {
         throw RekeyException.invalid("the webhook secret is not valid base64 after whsec_");
       }
+    } else {
+      key = value.clone();
     }
-    return value.clone();
+    if (key.length == 0) {
+      throw RekeyException.invalid("the webhook secret is empty" + (text.startsWith(PREFIX) ? " after whsec_" : "")
+          + "; an HMAC key needs at least one byte");
+    }
+    return key;
   }
 }
