@@ -287,6 +287,9 @@ public final class ConsumerService {
   }
 
   public PropagationPolicy policy(String namespace, String key) {
+    if (key != null) {
+      targets.key(namespace, key); // a key that does not exist has no policy: 404, as PUT answers
+    }
     return consumers.policy(namespace, key).orElse(PropagationPolicy.DEFAULT);
   }
 
@@ -302,7 +305,7 @@ public final class ConsumerService {
   private record Hook(String url, WrappedKey wrapped, String text) {}
 
   private Hook newHook(String namespace, String name, String url) {
-    String checked = WebhookUrls.check(url);
+    String checked = WebhookUrls.check(url, "hook_url");
     SecretBytes secret = WebhookSecret.generate();
     try {
       WrappedKey wrapped = keyring.get().wrap(secret, MaterialBinding.consumerHookSecret(namespace, name));

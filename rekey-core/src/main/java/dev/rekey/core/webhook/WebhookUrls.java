@@ -13,30 +13,39 @@ public final class WebhookUrls {
 
   /** The URL when it is usable; INVALID_REQUEST naming field 'url' otherwise. */
   public static String check(String url) {
+    return check(url, "url");
+  }
+
+  /** The URL when it is usable; INVALID_REQUEST naming {@code field} otherwise. */
+  public static String check(String url, String field) {
+    String f = "field '" + field + "'";
     if (url == null || url.isBlank()) {
-      throw RekeyException.invalid("field 'url' is required");
+      throw RekeyException.invalid(f + " is required");
     }
     if (url.length() > MAX_LENGTH) {
-      throw RekeyException.invalid("field 'url' is longer than " + MAX_LENGTH + " characters");
+      throw RekeyException.invalid(f + " is longer than " + MAX_LENGTH + " characters");
     }
     URI uri;
     try {
       uri = new URI(url);
     } catch (URISyntaxException e) {
-      throw RekeyException.invalid("field 'url' is not a valid URL");
+      throw RekeyException.invalid(f + " is not a valid URL");
     }
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!scheme.equals("http") && !scheme.equals("https")) {
-      throw RekeyException.invalid("field 'url' must be an http:// or https:// URL");
+      throw RekeyException.invalid(f + " must be an http:// or https:// URL");
     }
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
-      throw RekeyException.invalid("field 'url' must name a host");
+      throw RekeyException.invalid(f + " must name a host");
+    }
+    if (uri.getPort() != -1 && (uri.getPort() < 1 || uri.getPort() > 65535)) {
+      throw RekeyException.invalid(f + " has port " + uri.getPort() + "; a port is from 1 to 65535");
     }
     if (uri.getRawUserInfo() != null) {
-      throw RekeyException.invalid("field 'url' must not contain credentials; authenticate receivers by the signature");
+      throw RekeyException.invalid(f + " must not contain credentials; authenticate receivers by the signature");
     }
     if (uri.getRawFragment() != null) {
-      throw RekeyException.invalid("field 'url' must not have a fragment");
+      throw RekeyException.invalid(f + " must not have a fragment");
     }
     return url;
   }
