@@ -63,7 +63,8 @@ class ConsumerEndpointsTest {
     String[][] cases = {
         {"/v1/consumers", "{}", "consumer name"},
         {"/v1/consumers", "{\"name\":\"bad name\"}", "consumer name"},
-        {"/v1/consumers", "{\"name\":\"x1\",\"hook_url\":\"ftp://x.test/\"}", "http:// or https://"},
+        {"/v1/consumers", "{\"name\":\"x1\",\"hook_url\":\"ftp://x.test/\"}", "field 'hook_url' must be an http://"},
+        {"/v1/consumers", "{\"name\":\"x4\",\"hook_url\":\"https://x.test:99999/\"}", "field 'hook_url' has port 99999"},
         {"/v1/consumers", "{\"name\":\"x2\",\"colour\":\"red\"}", ""},
         {"/v1/consumers", "{\"name\":\"x3\",\"owner\":\"" + "o".repeat(300) + "\"}", "owner"},
     };
@@ -85,6 +86,11 @@ class ConsumerEndpointsTest {
     assertThat(s.req("PUT", "/v1/keys/orders/propagation").token(TestServer.ROOT).json("{\"deadline\":\"soon\"}")
         .send().status()).isEqualTo(400);
     assertThat(s.get("/v1/bindings?state=LOST", TestServer.ROOT).status()).isEqualTo(400);
+    assertThat(s.get("/v1/bindings?key=orders&state=LOST", TestServer.ROOT).status()).isEqualTo(400);
+    assertThat(s.get("/v1/bindings?key=orders&state=STALE", TestServer.ROOT).status()).isEqualTo(200);
+    TestServer.Resp noKey = s.get("/v1/keys/no-such-key/propagation", TestServer.ROOT);
+    assertThat(noKey.status()).as(noKey.body()).isEqualTo(404);
+    assertThat(s.get("/v1/keys/orders/propagation", TestServer.ROOT).status()).isEqualTo(200);
   }
 
   @Test

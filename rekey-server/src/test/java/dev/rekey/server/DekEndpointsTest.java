@@ -203,6 +203,12 @@ class DekEndpointsTest {
     assertThat(throttled.get("delay_ms").asInt()).isEqualTo(250);
     assertThat(s.req("PATCH", "/v1/rewrap-campaigns/" + id).token(TestServer.ROOT)
         .json("{\"batches_per_second\":4,\"delay_ms\":5}").send().status()).isEqualTo(400);
+    TestServer.Resp tooSlow = s.req("PATCH", "/v1/rewrap-campaigns/" + id).token(TestServer.ROOT)
+        .json("{\"batches_per_second\":0.0001}").send();
+    assertThat(tooSlow.status()).isEqualTo(400);
+    assertThat(tooSlow.json().at("/error/message").asText()).startsWith("batches_per_second must be at least");
+    assertThat(ok(s.req("PATCH", "/v1/rewrap-campaigns/" + id).token(TestServer.ROOT)
+        .json("{\"batches_per_second\":4}").send(), 200).json().get("delay_ms").asInt()).isEqualTo(250);
     JsonNode listed = ok(s.get("/v1/rewrap-campaigns?active=true", TestServer.ROOT), 200).json();
     assertThat(listed.get("campaigns").findValuesAsText("id")).contains(String.valueOf(id));
 

@@ -69,8 +69,11 @@ public final class CampaignEndpoints {
         throw RekeyException.invalid("give either 'delay_ms' or 'batches_per_second', not both");
       }
       double bps = req.batchesPerSecond().doubleValue();
-      if (!(bps > 0) || bps > 10_000) {
-        throw RekeyException.invalid("batches_per_second must be above 0 and at most 10000");
+      // the slowest pace is one batch per the longest delay a campaign may wait between batches
+      double slowest = 1000.0 / RewrapCampaign.MAX_DELAY_MILLIS;
+      if (!(bps >= slowest) || bps > 10_000) {
+        throw RekeyException.invalid("batches_per_second must be at least 1/3600 (one batch an hour, the longest"
+            + " delay_ms of " + RewrapCampaign.MAX_DELAY_MILLIS + ") and at most 10000");
       }
       delay = Math.round(1000 / bps);
     }

@@ -142,26 +142,33 @@ public final class ConsumerEndpoints {
   }
 
   private Object bindings(Call c) {
-    String state = c.query("state");
+    BindingState state = bindingState(c.query("state"));
     BindingSubject subject = subject(c);
     int limit = c.intQuery("limit", 1000, 1, ConsumerService.MAX_PAGE);
     if (subject != null) {
       List<Binding> page = consumers.bindingsOf(c.namespace(), subject, c.query("after"), limit);
-      return new BindingList(page.stream().filter(b -> state == null || b.state().name().equals(state))
+      return new BindingList(page.stream().filter(b -> state == null || b.state() == state)
           .map(ConsumerViews::binding).toList());
     }
-    BindingState s;
-    try {
-      s = BindingState.valueOf(state == null ? "STALE" : state);
-    } catch (IllegalArgumentException e) {
-      throw RekeyException.invalid("state must be CURRENT, PENDING_UPDATE or STALE");
-    }
+    BindingState s = state == null ? BindingState.STALE : state;
     boolean everywhere = "true".equals(c.query("all_namespaces"));
     if (everywhere && !c.principal().may(Action.CONSUMER_READ, "*", null)) {
       throw RekeyException.forbidden("reading bindings of every namespace needs consumer.read on namespace '*'");
     }
     return new BindingList(consumers.inState(everywhere ? null : c.namespace(), s, limit).stream()
         .map(ConsumerViews::binding).toList());
+  }
+
+  /** The {@code ?state=} filter, or null when absent; any other value than a binding state is a 400. */
+  private static BindingState bindingState(String state) {
+    if (state == null) {
+      return null;
+    }
+    try {
+      return BindingState.valueOf(state);
+    } catch (IllegalArgumentException e) {
+      throw RekeyException.invalid("state must be CURRENT, PENDING_UPDATE or STALE");
+    }
   }
 
   /** The key ({@code ?key=}) or secret ({@code ?secret=}) a list is limited to; null for every one. */
