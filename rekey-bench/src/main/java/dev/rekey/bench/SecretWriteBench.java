@@ -51,7 +51,7 @@ public final class SecretWriteBench {
       SecretService secrets = new SecretService(store.secrets(), store.transactions(), store.events(), () -> ring,
           clock, Duration.ofDays(1), new SecretCache(store.secrets(), () -> ring, Duration.ofSeconds(5)));
       SecretRotationService rotations = new SecretRotationService(secrets, store.secretRotations(),
-          store.transactions(), store.events(), List.of(), clock, "bench");
+          store.transactions(), store.events(), List.of(), clock, "bench", Duration.ofHours(1));
       AuditSigningKey signing = AuditSigningKey.generate();
       AuditLog audit = AuditLog.start(store.audit(), store.transactions(), () -> signing, AuditLogConfig.DEFAULTS,
           clock);

@@ -60,10 +60,10 @@ record ServerServices(
     SecretRotationService secretRotations = new SecretRotationService(secrets, store.secretRotations(),
         store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),
         new WebhookHmacRotator(), new PostgresRotator(), new ExternalHookRotator(hookTransport, clock)), clock,
-        nodeId(config));
+        nodeId(config), config.minimumRotationPeriod());
     SchedulerConfig schedulerConfig = SchedulerConfig.defaults(nodeId(config));
     PolicyService policies = new PolicyService(store.policies(), store.schedules(), store.transactions(), clock,
-        schedulerConfig.overdueAfter());
+        schedulerConfig.overdueAfter(), config.minimumRotationPeriod());
     RotationScheduler scheduler = new RotationScheduler(keys, new RotationScheduler.Stores(store.schedules(),
         store.policies(), store.transactions(), store.events()), usage, clock, schedulerConfig);
     RewrapCampaignService campaigns = new RewrapCampaignService(store.campaigns(), store.deks(), cache, clock,

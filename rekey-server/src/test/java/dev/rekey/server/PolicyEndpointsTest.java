@@ -117,4 +117,24 @@ class PolicyEndpointsTest {
     String[] officer = s.token("officer", "key-officer", "*", "*", null);
     assertThat(s.get("/v1/rotation/status", officer[0]).status()).isEqualTo(200);
   }
+
+  @Test
+  void aScheduleShorterThanTheServersMinimumRotationPeriod_is400_andNothingIsStored(@TempDir Path own) {
+    try (TestServer strict = TestServer.start(dev.rekey.server.config.ServerConfig.dev("127.0.0.1", 0, own,
+        TestServer.ROOT).toBuilder().minimumRotationPeriod(Duration.ofHours(1)).build())) {
+      for (String[] c : new String[][] {
+          {"\"rotation_period\":\"PT30M\"", "policies[0].rotation_period: 'PT30M' rotates more often than"},
+          {"\"cron\":\"*/5 * * * *\"", "policies[0].cron: '*/5 * * * *' rotates more often than"}}) {
+        TestServer.Resp r = strict.req("PUT", "/v1/policies").token(TestServer.ROOT)
+            .json("{\"policies\":[{\"scope\":\"namespace:fast\"," + c[0] + "}]}").send();
+        assertThat(r.status()).as(r.body()).isEqualTo(400);
+        assertThat(r.errorCode()).isEqualTo("invalid_request");
+        assertThat(r.json().at("/error/message").asText()).startsWith(c[1]).contains("PT1H");
+      }
+      assertThat(strict.get("/v1/policies/namespace%3Afast", TestServer.ROOT).status()).isEqualTo(404);
+      TestServer.Resp ok = strict.req("PUT", "/v1/policies").token(TestServer.ROOT)
+          .json("{\"policies\":[{\"scope\":\"namespace:fast\",\"rotation_period\":\"PT1H\"}]}").send();
+      assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    }
+  }
 }

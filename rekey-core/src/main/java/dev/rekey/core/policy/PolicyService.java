@@ -34,14 +34,29 @@ public final class PolicyService {
   private final Transactions transactions;
   private final Clock clock;
   private final Duration overdueAfter;
+  private final Duration minimumPeriod;
 
+  /**
+   * @param minimumPeriod the shortest time a schedule may leave between two rotations (the server's
+   *     {@code minimum_rotation_period}): a shorter one is refused when applied, since each run adds a
+   *     version that is kept until it is destroyed
+   */
   public PolicyService(PolicyRepository policies, ScheduleRepository schedules, Transactions transactions, Clock clock,
-      Duration overdueAfter) {
+      Duration overdueAfter, Duration minimumPeriod) {
     this.policies = policies;
     this.schedules = schedules;
     this.transactions = transactions;
     this.clock = clock;
     this.overdueAfter = overdueAfter;
+    this.minimumPeriod = minimumPeriod;
+  }
+
+  private void requireMinimumPeriod(RotationPolicy p, String prefix) {
+    if (p.schedule() != null && p.schedule().shortestGap().compareTo(minimumPeriod) < 0) {
+      String field = p.schedule() instanceof Schedule.Every ? "rotation_period" : "cron";
+      throw RekeyException.invalid(prefix + "." + field + ": '" + p.schedule().text() + "' rotates more often than"
+          + " the server's minimum_rotation_period " + minimumPeriod + "; each rotation adds a version");
+    }
   }
 
   public PolicyDiff apply(List<PolicySpec> specs, boolean dryRun) {
@@ -55,6 +70,7 @@ public final class PolicyService {
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < specs.size(); i++) {
       RotationPolicy p = RotationPolicy.from(specs.get(i), "policies[" + i + "]");
+      requireMinimumPeriod(p, "policies[" + i + "]");
       if (!seen.add(p.scope().id())) {
         throw RekeyException.invalid("policies[" + i + "].scope: '" + p.scope().id() + "' appears twice in the file");
       }

@@ -5,8 +5,11 @@ import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
 import dev.rekey.core.RekeyException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 
 /**
  * When a key is rotated: every {@link Span} counted from an anchor (the primary version's creation
@@ -22,6 +25,12 @@ public sealed interface Schedule {
 
   /** The policy text of this schedule ({@code P3M} or {@code 0 3 1 * *}). */
   String text();
+
+  /**
+   * The shortest time between two runs: the period's length ({@code P1M} as about 30 days), or for
+   * a cron expression the shortest gap among its first {@value Cron#GAPS_CHECKED} runs from 2000.
+   */
+  Duration shortestGap();
 
   /** Every {@code span} from the anchor: anchor + k * span for k = 1, 2, ... (never drifts). */
   record Every(Span span) implements Schedule {
@@ -49,11 +58,17 @@ public sealed interface Schedule {
     public String text() {
       return span.text();
     }
+
+    @Override
+    public Duration shortestGap() {
+      return span.approximate();
+    }
   }
 
   /** A Unix five-field cron expression evaluated in UTC. */
   record Cron(String expression, ExecutionTime executionTime) implements Schedule {
     private static final CronParser PARSER = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+    private static final ZonedDateTime START = ZonedDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
 
     /** Parses {@code expression}; an invalid one is refused naming {@code field}. */
     public static Cron parse(String field, String expression) {
@@ -65,8 +80,7 @@ public sealed interface Schedule {
         throw RekeyException.invalid(field + ": '" + expression + "' is not a Unix five-field cron expression"
             + " (minute hour day-of-month month day-of-week, UTC): " + ex.getMessage());
       }
-      if (cron.executionTime.nextExecution(java.time.ZonedDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC))
-          .isEmpty()) {
+      if (cron.executionTime.nextExecution(START).isEmpty()) {
         throw RekeyException.invalid(field + ": '" + expression + "' never runs");
       }
       return cron;
@@ -82,6 +96,25 @@ public sealed interface Schedule {
     @Override
     public String text() {
       return expression;
+    }
+
+    /** Runs looked at by {@link #shortestGap}: enough to see the pattern of any five-field expression. */
+    static final int GAPS_CHECKED = 100;
+
+    @Override
+    public Duration shortestGap() {
+      ZonedDateTime t = executionTime.nextExecution(START).orElseThrow();
+      Duration shortest = null;
+      for (int i = 0; i < GAPS_CHECKED; i++) {
+        java.util.Optional<ZonedDateTime> next = executionTime.nextExecution(t);
+        if (next.isEmpty()) {
+          break;
+        }
+        Duration gap = Duration.between(t, next.get());
+        shortest = shortest == null || gap.compareTo(shortest) < 0 ? gap : shortest;
+        t = next.get();
+      }
+      return shortest == null ? ChronoUnit.FOREVER.getDuration() : shortest;
     }
 
     @Override

@@ -55,9 +55,14 @@ public final class SecretRotationService {
   private final Map<String, SecretRotator> rotators;
   private final Clock clock;
   private final String node;
+  private final Duration minimumPeriod;
 
+  /**
+   * @param minimumPeriod the shortest {@code period} a configuration may give (the server's
+   *     {@code minimum_rotation_period}); each rotation adds a version and changes the target system
+   */
   public SecretRotationService(SecretService secrets, SecretRotationRepository rotations, Transactions transactions,
-      EventOutbox outbox, List<SecretRotator> rotators, Clock clock, String node) {
+      EventOutbox outbox, List<SecretRotator> rotators, Clock clock, String node, Duration minimumPeriod) {
     this.secrets = secrets;
     this.rotations = rotations;
     this.transactions = transactions;
@@ -66,6 +71,7 @@ public final class SecretRotationService {
     rotators.forEach(r -> this.rotators.put(r.type(), r));
     this.clock = clock;
     this.node = node;
+    this.minimumPeriod = minimumPeriod;
   }
 
   /**
@@ -101,6 +107,10 @@ public final class SecretRotationService {
     SecretRotator rotator = rotator(config.rotator());
     rotator.validate(config.params());
     config.validateNew();
+    if (config.period() != null && config.period().compareTo(minimumPeriod) < 0) {
+      throw RekeyException.invalid("field 'period' must be at least the server's minimum_rotation_period "
+          + minimumPeriod + ", got " + config.period());
+    }
     namedSecrets(rotator, config).forEach((param, name) -> {
       if (!caller.mayRead(config.namespace(), name)) {
         throw RekeyException.forbidden("rotation parameter '" + param + "' names secret '" + name + "', whose value"

@@ -119,4 +119,18 @@ class ScheduleTest {
     assertThat(p.schedule()).isNull();
     assertThat(p.notifyBefore()).extracting(Span::text).containsExactly("P30D", "P7D", "P1D");
   }
+
+  @Test
+  void shortestGap_isThePeriod_orTheCronExpressionsClosestRuns() {
+    assertThat(every("PT12H").shortestGap()).isEqualTo(java.time.Duration.ofHours(12));
+    assertThat(every("P1D").shortestGap()).isEqualTo(java.time.Duration.ofDays(1));
+    assertThat(Schedule.Cron.parse("cron", "* * * * *").shortestGap()).isEqualTo(java.time.Duration.ofMinutes(1));
+    // two runs a minute apart once a day: the gap that matters is the short one
+    assertThat(Schedule.Cron.parse("cron", "0,1 3 * * *").shortestGap()).isEqualTo(java.time.Duration.ofMinutes(1));
+    assertThat(Schedule.Cron.parse("cron", "0 3 * * *").shortestGap()).isEqualTo(java.time.Duration.ofDays(1));
+    // monthly: February is the shortest month
+    assertThat(Schedule.Cron.parse("cron", "0 3 1 * *").shortestGap()).isEqualTo(java.time.Duration.ofDays(28));
+    // New Year's Eve and New Year's Day: a day apart once a year
+    assertThat(Schedule.Cron.parse("cron", "0 0 1,31 1,12 *").shortestGap()).isEqualTo(java.time.Duration.ofDays(1));
+  }
 }

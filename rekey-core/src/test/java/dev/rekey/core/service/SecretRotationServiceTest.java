@@ -46,7 +46,7 @@ class SecretRotationServiceTest {
   private final AdminUser adminUser = new AdminUser();
   private final SecretRotationService rotation = new SecretRotationService(secrets, runs, Transactions.direct(),
       events, List.of(new GeneratedRotator(), new DualKeyRotator(), new WebhookHmacRotator(), target, adminUser),
-      s.clock, "node-1");
+      s.clock, "node-1", Duration.ofHours(1));
 
   /** A caller allowed to read every secret. */
   static final SecretRotationService.SecretReadAccess ANYONE = (namespace, secret) -> true;
@@ -448,5 +448,16 @@ class SecretRotationServiceTest {
         "v1,abc"))
         .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
         .hasMessageContaining("empty");
+  }
+
+  @Test
+  void configure_periodShorterThanTheMinimumRotationPeriod_isInvalid_andNothingIsStored() {
+    secrets.put(NS, "db", "x".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    assertThatThrownBy(() -> configure("db", GeneratedRotator.TYPE, Map.of(), Duration.ofMinutes(59)))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
+        .hasMessageContaining("'period'").hasMessageContaining("minimum_rotation_period PT1H");
+    assertThat(runs.config(NS, "db")).isEmpty();
+    configure("db", GeneratedRotator.TYPE, Map.of(), Duration.ofHours(1));
+    assertThat(runs.config(NS, "db")).isPresent();
   }
 }

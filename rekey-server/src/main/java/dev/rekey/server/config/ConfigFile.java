@@ -21,7 +21,8 @@ record ConfigFile(
     Usage usage,
     MetricsAccess metrics,
     KeyExport keyExport,
-    String schedulerInterval) {
+    String schedulerInterval,
+    String minimumRotationPeriod) {
 
   /** {@code key_export: {enabled: true}} allows exporting keys marked exportable; off by default. */
   record KeyExport(Boolean enabled) {}

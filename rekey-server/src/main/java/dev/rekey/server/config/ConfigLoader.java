@@ -172,6 +172,18 @@ public final class ConfigLoader {
         problems.add("scheduler_interval: an ISO-8601 duration such as PT1S");
       }
     }
+    Duration minimumRotationPeriod = ServerConfig.DEFAULT_MINIMUM_ROTATION_PERIOD;
+    if (raw.minimumRotationPeriod() != null) {
+      try {
+        minimumRotationPeriod = Duration.parse(raw.minimumRotationPeriod());
+        if (minimumRotationPeriod.compareTo(Duration.ofSeconds(1)) < 0
+            || minimumRotationPeriod.compareTo(Duration.ofDays(365)) > 0) {
+          problems.add("minimum_rotation_period: between PT1S and P365D");
+        }
+      } catch (DateTimeParseException e) {
+        problems.add("minimum_rotation_period: an ISO-8601 duration such as PT1H");
+      }
+    }
     int maxBytes = raw.maxRequestBytes() == null ? ServerConfig.DEFAULT_MAX_REQUEST_BYTES : raw.maxRequestBytes();
     if (maxBytes < 1024 || maxBytes > 64 * 1024 * 1024) {
       problems.add("max_request_bytes: between 1024 and 67108864");
@@ -187,7 +199,7 @@ public final class ConfigLoader {
         .cacheTtl(cacheTtl).minimumDestroyWait(Duration.ofDays(destroyDays)).maxRequestBytes(maxBytes)
         .eventLoops(loops).jwksOverlap(jwksOverlap).usage(new ServerConfig.UsageSettings(flushInterval, metricsOpen))
         .keyExportEnabled(raw.keyExport() != null && Boolean.TRUE.equals(raw.keyExport().enabled()))
-        .schedulerInterval(schedulerInterval).build();
+        .schedulerInterval(schedulerInterval).minimumRotationPeriod(minimumRotationPeriod).build();
   }
 
   private ServerConfig.SealSettings seal(ConfigFile.Seal s, List<String> problems) {

@@ -13,6 +13,8 @@ import java.time.Duration;
  * @param usage how often usage counts are persisted, and who may read {@code /metrics}
  * @param keyExportEnabled whether exportable keys may be exported at all ({@code key_export.enabled}, off by default)
  * @param schedulerInterval how often the rotation scheduler ticks ({@code scheduler_interval})
+ * @param minimumRotationPeriod the shortest time a rotation policy or a secret's rotation may leave
+ *     between two rotations ({@code minimum_rotation_period}; one hour, one second in dev mode)
  */
 public record ServerConfig(
     String host,
@@ -30,7 +32,8 @@ public record ServerConfig(
     Duration jwksOverlap,
     UsageSettings usage,
     boolean keyExportEnabled,
-    Duration schedulerInterval) {
+    Duration schedulerInterval,
+    Duration minimumRotationPeriod) {
 
   public static final int DEFAULT_PORT = 8200;
   /** How often the rotation scheduler ticks. */
@@ -42,6 +45,10 @@ public record ServerConfig(
   public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(1);
   /** How long a disabled key version must wait before it may be destroyed, unless configured otherwise. */
   public static final Duration DEFAULT_MINIMUM_DESTROY_WAIT = Duration.ofDays(1);
+  /** The shortest rotation period allowed unless configured otherwise (as Vault's auto_rotate_period). */
+  public static final Duration DEFAULT_MINIMUM_ROTATION_PERIOD = Duration.ofHours(1);
+  /** In dev mode: short enough to watch the scheduler rotate. */
+  public static final Duration DEV_MINIMUM_ROTATION_PERIOD = Duration.ofSeconds(1);
 
   /** Where to keep data: a JDBC URL with optional credentials. */
   public record StorageSettings(String url, String user, String password) {
@@ -101,7 +108,7 @@ public record ServerConfig(
     return builder().host(host).port(port).dataDir(dataDir)
         .storage(new StorageSettings("jdbc:sqlite:" + dataDir.resolve("rekey.db"), null, null))
         .seal(new SealSettings("file", dataDir.resolve("root.key"), null, null, null, null))
-        .dev(true).devRootToken(devRootToken).build();
+        .dev(true).devRootToken(devRootToken).minimumRotationPeriod(DEV_MINIMUM_ROTATION_PERIOD).build();
   }
 
   public static int defaultEventLoops() {
@@ -158,6 +165,7 @@ public record ServerConfig(
     private UsageSettings usage = UsageSettings.DEFAULTS;
     private boolean keyExportEnabled;
     private Duration schedulerInterval = DEFAULT_SCHEDULER_INTERVAL;
+    private Duration minimumRotationPeriod = DEFAULT_MINIMUM_ROTATION_PERIOD;
 
     private Builder() {}
 
@@ -178,6 +186,7 @@ public record ServerConfig(
       usage = c.usage;
       keyExportEnabled = c.keyExportEnabled;
       schedulerInterval = c.schedulerInterval;
+      minimumRotationPeriod = c.minimumRotationPeriod;
     }
 
     public Builder host(String host) {
@@ -257,6 +266,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder minimumRotationPeriod(Duration minimumRotationPeriod) {
+      this.minimumRotationPeriod = minimumRotationPeriod;
+      return this;
+    }
+
     public Builder schedulerInterval(Duration schedulerInterval) {
       this.schedulerInterval = schedulerInterval;
       return this;
@@ -274,7 +288,8 @@ public record ServerConfig(
         throw new IllegalStateException("seal is required: set it with seal(new SealSettings(\"shamir\", ...))");
       }
       return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
-          minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled, schedulerInterval);
+          minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled, schedulerInterval,
+          minimumRotationPeriod);
     }
   }
 }

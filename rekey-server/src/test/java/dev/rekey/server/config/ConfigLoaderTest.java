@@ -140,4 +140,15 @@ class ConfigLoaderTest {
     assertInvalid(base() + "scheduler_interval: often\n", "scheduler_interval");
     assertInvalid(base() + "scheduler_interval: PT2H\n", "scheduler_interval");
   }
+
+  @Test
+  void minimumRotationPeriod_defaultsToAnHour_isRead_andValidated_andDevModeAllowsASecond() throws Exception {
+    assertThat(loader.load(write(base())).minimumRotationPeriod()).isEqualTo(Duration.ofHours(1));
+    assertThat(loader.load(write(base() + "minimum_rotation_period: P1D\n")).minimumRotationPeriod())
+        .isEqualTo(Duration.ofDays(1));
+    assertInvalid(base() + "minimum_rotation_period: hourly\n", "minimum_rotation_period");
+    assertInvalid(base() + "minimum_rotation_period: PT0S\n", "minimum_rotation_period");
+    assertInvalid(base() + "minimum_rotation_period: P400D\n", "minimum_rotation_period");
+    assertThat(ServerConfig.dev("127.0.0.1", 0, dir, null).minimumRotationPeriod()).isEqualTo(Duration.ofSeconds(1));
+  }
 }
