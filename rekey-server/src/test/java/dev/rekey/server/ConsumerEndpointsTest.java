@@ -215,4 +215,34 @@ class ConsumerEndpointsTest {
     assertThat(s.auditAfter(before).stream().map(JsonNode::toString).filter(r -> r.contains("forced")))
         .singleElement().asString().contains("edge");
   }
+
+  @Test
+  void bindingsOfAKey_filteredByState_skipPagesTheFilterEmpties() {
+    assertThat(s.post("/v1/keys", TestServer.ROOT, "{\"name\":\"paged\"}").status()).isEqualTo(201);
+    for (String consumer : new String[] {"pg-a", "pg-b", "pg-c"}) {
+      assertThat(s.post("/v1/consumers", TestServer.ROOT, "{\"name\":\"" + consumer + "\"}").status()).isEqualTo(201);
+      assertThat(s.post("/v1/consumers/" + consumer + "/bindings", TestServer.ROOT, "{\"key\":\"paged\"}").status())
+          .isEqualTo(201);
+    }
+    assertThat(s.post("/v1/keys/paged/rotate", TestServer.ROOT, "{}").status()).isEqualTo(200);
+    // the rotation reaches the bindings through the event outbox, in the background
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (!s.get("/v1/bindings?key=paged", TestServer.ROOT).json().get("bindings").findValuesAsText("state")
+        .equals(java.util.List.of("PENDING_UPDATE", "PENDING_UPDATE", "PENDING_UPDATE"))) {
+      assertThat(System.nanoTime()).as("bindings moved to PENDING_UPDATE in time").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+    TestServer.Resp confirmed = s.req("PUT", "/v1/consumers/pg-c/bindings/paged").token(TestServer.ROOT)
+        .json("{\"version\":2}").send();
+    assertThat(confirmed.status()).as(confirmed.body()).isEqualTo(200);
+
+    // pg-a and pg-b come first and are not CURRENT: a page of one must still find pg-c
+    JsonNode current = s.get("/v1/bindings?key=paged&state=CURRENT&limit=1", TestServer.ROOT).json().get("bindings");
+    assertThat(current.findValuesAsText("consumer")).containsExactly("pg-c");
+    JsonNode pending = s.get("/v1/bindings?key=paged&state=PENDING_UPDATE&limit=1", TestServer.ROOT).json()
+        .get("bindings");
+    assertThat(pending.findValuesAsText("consumer")).containsExactly("pg-a");
+    assertThat(s.get("/v1/bindings?key=paged&state=PENDING_UPDATE&limit=1&after=pg-a", TestServer.ROOT).json()
+        .get("bindings").findValuesAsText("consumer")).containsExactly("pg-b");
+  }
 }

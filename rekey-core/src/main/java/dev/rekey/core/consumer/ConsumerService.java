@@ -269,6 +269,33 @@ public final class ConsumerService {
     return consumers.bindingsOfSubject(namespace, subject, afterConsumer, limit);
   }
 
+  /**
+   * As above, only those in {@code state} (all when null): reads on past pages the filter empties,
+   * so a short answer means there are no more, as for an unfiltered list.
+   */
+  public List<Binding> bindingsOf(String namespace, BindingSubject subject, BindingState state, String afterConsumer,
+      int limit) {
+    if (state == null) {
+      return bindingsOf(namespace, subject, afterConsumer, limit);
+    }
+    checkLimit(limit);
+    List<Binding> found = new java.util.ArrayList<>();
+    String after = afterConsumer;
+    while (found.size() < limit) {
+      List<Binding> page = consumers.bindingsOfSubject(namespace, subject, after, limit);
+      for (Binding b : page) {
+        if (b.state() == state && found.size() < limit) {
+          found.add(b);
+        }
+      }
+      if (page.size() < limit) {
+        break;
+      }
+      after = page.get(page.size() - 1).consumer();
+    }
+    return found;
+  }
+
   /** Bindings in a state (STALE for {@code rekey status}), in one namespace or all (null). */
   public List<Binding> inState(String namespace, BindingState state, int limit) {
     checkLimit(limit);

@@ -146,8 +146,7 @@ public final class ConsumerEndpoints {
     BindingSubject subject = subject(c);
     int limit = c.intQuery("limit", 1000, 1, ConsumerService.MAX_PAGE);
     if (subject != null) {
-      List<Binding> page = consumers.bindingsOf(c.namespace(), subject, c.query("after"), limit);
-      return new BindingList(page.stream().filter(b -> state == null || b.state() == state)
+      return new BindingList(consumers.bindingsOf(c.namespace(), subject, state, c.query("after"), limit).stream()
           .map(ConsumerViews::binding).toList());
     }
     BindingState s = state == null ? BindingState.STALE : state;
