@@ -81,6 +81,31 @@ class SecretRotationEndpointsTest {
   }
 
   @Test
+  void configure_rotatorThatSendsTheValueOut_needsReadOnTheRotatedSecretItself() {
+    // may configure app-* rotations and read only the signing secret and the admin secret
+    TestServer.Resp t = s.post("/v1/auth/tokens", ROOT, "{\"principal\":\"hook-officer\",\"grants\":["
+        + "{\"role\":\"key-officer\",\"namespace\":\"default\",\"keys\":\"app-*\"},"
+        + "{\"role\":\"crypto-user\",\"namespace\":\"default\",\"keys\":\"app-signing\"},"
+        + "{\"role\":\"crypto-user\",\"namespace\":\"default\",\"keys\":\"app-admin\"}]}");
+    assertThat(t.status()).as(t.body()).isEqualTo(201);
+    String hookOfficer = t.json().get("token").asText();
+    put("app-victim", "the-value");
+    assertThat(s.get("/v1/secrets/app-victim", hookOfficer).status()).isEqualTo(403);
+
+    // either would deliver app-victim's next value to an endpoint of the caller's choosing
+    for (String body : java.util.List.of(hook("app-signing"), postgres("app-admin"))) {
+      TestServer.Resp r = configure(hookOfficer, "app-victim", body);
+      assertThat(r.status()).as(body + " -> " + r.body()).isEqualTo(403);
+      assertThat(r.errorCode()).isEqualTo("forbidden");
+      assertThat(r.json().at("/error/message").asText()).contains("secret.read on default/app-victim");
+    }
+    assertThat(s.get("/v1/secrets/app-victim/rotation", ROOT).status()).isEqualTo(404);
+    // a rotator that keeps the value inside Rekey needs no read
+    assertThat(configure(hookOfficer, "app-victim", "{\"rotator\":\"generated\",\"params\":{}}").status())
+        .isEqualTo(200);
+  }
+
+  @Test
   void configure_keyOfficerWithoutReadOnTheNamedSecret_isForbiddenEvenInsideItsOwnKeys() {
     TestServer.Resp r = configure(officer, "app-db", postgres("app-admin"));
 

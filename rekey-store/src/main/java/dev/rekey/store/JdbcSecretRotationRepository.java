@@ -88,6 +88,19 @@ final class JdbcSecretRotationRepository implements SecretRotationRepository {
   }
 
   @Override
+  public boolean rescheduleConfig(String namespace, String secret, Instant nextDueAt) {
+    return tx.writeOne("rescheduling a rotation configuration", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE secret_rotation_configs SET next_due_at = ? WHERE namespace = ? AND secret = ?")) {
+        Columns.setInstant(ps, 1, nextDueAt);
+        ps.setString(2, namespace);
+        ps.setString(3, secret);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
   public List<RotationConfig> dueConfigs(Instant now, int limit) {
     return tx.read("finding due secret rotations", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + CONFIG_COLUMNS + " FROM secret_rotation_configs"

@@ -50,6 +50,25 @@ abstract class SecretRotationRepositoryContract extends StoreContract {
   }
 
   @Test
+  void rescheduleConfig_setsOnlyTheDueTime_andNeverBringsBackADeletedConfig() {
+    RotationConfig a = new RotationConfig("default", "a", "generated", Map.of("length", "40"), Duration.ofDays(30),
+        null, t(5));
+    repo().putConfig(a);
+    // another writer replaced the configuration since the scheduler read it
+    RotationConfig replaced = new RotationConfig("default", "a", "dual-key", Map.of(), Duration.ofDays(7), null, t(5));
+    repo().putConfig(replaced);
+
+    assertThat(repo().rescheduleConfig("default", "a", t(50))).isTrue();
+    assertThat(repo().config("default", "a")).contains(replaced.withNextDueAt(t(50)));
+    assertThat(repo().rescheduleConfig("default", "a", null)).isTrue();
+    assertThat(repo().config("default", "a").orElseThrow().nextDueAt()).isNull();
+
+    assertThat(repo().deleteConfig("default", "a")).isTrue();
+    assertThat(repo().rescheduleConfig("default", "a", t(60))).isFalse();
+    assertThat(repo().config("default", "a")).isEmpty();
+  }
+
+  @Test
   void oneRunningRotationPerSecret_andANewOneAfterItEnds() {
     repo().insert(run("r1", "db"));
     assertThatThrownBy(() -> repo().insert(run("r2", "db")))

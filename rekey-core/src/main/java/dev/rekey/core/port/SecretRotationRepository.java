@@ -14,6 +14,13 @@ public interface SecretRotationRepository {
 
   boolean deleteConfig(String namespace, String secret);
 
+  /**
+   * Sets only the next due time of a stored configuration (null: not scheduled). False, and nothing
+   * stored, when there is none: a configuration deleted meanwhile is not brought back, and one
+   * replaced meanwhile keeps its new rotator and parameters.
+   */
+  boolean rescheduleConfig(String namespace, String secret, Instant nextDueAt);
+
   /** Configurations whose next due time has come, oldest first, at most {@code limit}. */
   List<RotationConfig> dueConfigs(Instant now, int limit);
 

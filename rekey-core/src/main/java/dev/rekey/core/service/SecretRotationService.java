@@ -117,6 +117,11 @@ public final class SecretRotationService {
             + " the rotation uses: configuring it needs secret.read on " + config.namespace() + "/" + name);
       }
     });
+    if (rotator.sendsValueToParams() && !caller.mayRead(config.namespace(), config.secret())) {
+      throw RekeyException.forbidden("rotator '" + rotator.type() + "' sends the new value of secret '"
+          + config.secret() + "' to the system its parameters name: configuring it needs secret.read on "
+          + config.namespace() + "/" + config.secret());
+    }
     Instant now = clock.instant();
     RotationConfig stored = config.withNextDueAt(earliest(config.period() == null ? null : now.plus(config.period()),
         expiryDue(config, namespace(config))));
@@ -162,14 +167,15 @@ public final class SecretRotationService {
   private void moveEarlier(RotationConfig c, Secret secret) {
     Instant next = earliest(c.nextDueAt(), expiryDue(c, secret));
     if (!java.util.Objects.equals(next, c.nextDueAt())) {
-      rotations.putConfig(c.withNextDueAt(next));
+      rotations.rescheduleConfig(c.namespace(), c.secret(), next);
     }
   }
 
   /** After a rotation finished: the next start is a period from now, or earlier when the new value expires. */
   private void scheduleAfterFinish(SecretRotation r) {
-    rotations.config(r.namespace(), r.secret()).ifPresent(c -> rotations.putConfig(c.withNextDueAt(earliest(
-        c.period() == null ? null : clock.instant().plus(c.period()), expiryDue(c, secrets.get(r.namespace(), r.secret()))))));
+    rotations.config(r.namespace(), r.secret()).ifPresent(c -> rotations.rescheduleConfig(c.namespace(), c.secret(),
+        earliest(c.period() == null ? null : clock.instant().plus(c.period()),
+            expiryDue(c, secrets.get(r.namespace(), r.secret())))));
   }
 
   public RotationConfig config(String namespace, String secret) {
@@ -182,15 +188,19 @@ public final class SecretRotationService {
    * running: its remaining steps need the configuration, and a PENDING version would be left behind.
    */
   public void removeConfig(String namespace, String secret) {
-    Optional<SecretRotation> running = rotations.running(namespace, secret);
-    if (running.isPresent()) {
-      throw RekeyException.illegalState("a rotation of secret '" + secret + "' is running (step "
-          + running.get().step().name().toLowerCase(java.util.Locale.ROOT) + "); remove the configuration once it"
-          + " has finished or been abandoned (GET /v1/secrets/" + secret + "/rotation shows it)");
-    }
-    if (!rotations.deleteConfig(namespace, secret)) {
-      throw RekeyException.notFound("secret '" + secret + "' has no rotation configuration");
-    }
+    // one transaction: a rotation starting meanwhile on another node either is seen here or finds no config
+    transactions.inTransaction(() -> {
+      Optional<SecretRotation> running = rotations.running(namespace, secret);
+      if (running.isPresent()) {
+        throw RekeyException.illegalState("a rotation of secret '" + secret + "' is running (step "
+            + running.get().step().name().toLowerCase(java.util.Locale.ROOT) + "); remove the configuration once"
+            + " it has finished or been abandoned (GET /v1/secrets/" + secret + "/rotation shows it)");
+      }
+      if (!rotations.deleteConfig(namespace, secret)) {
+        throw RekeyException.notFound("secret '" + secret + "' has no rotation configuration");
+      }
+      return null;
+    });
   }
 
   /**
@@ -273,13 +283,13 @@ public final class SecretRotationService {
         boolean nearExpiry = expiryDue != null && !expiryDue.isAfter(now);
         rotate(due.namespace(), due.secret(), nearExpiry ? "near-expiry" : "schedule");
         // Until the rotation finishes (which reschedules from the new value), only the period counts.
-        rotations.putConfig(due.withNextDueAt(due.period() == null ? null : now.plus(due.period())));
+        rotations.rescheduleConfig(due.namespace(), due.secret(), due.period() == null ? null : now.plus(due.period()));
       } catch (RekeyException e) {
         // One configuration that cannot start (its secret gone, say) must not hold back the others;
         // it is tried again after the longest retry delay rather than on every tick.
         LOG.warn("secret rotation of '{}' in namespace '{}' could not start: {}", due.secret(), due.namespace(),
             e.getMessage());
-        rotations.putConfig(due.withNextDueAt(now.plus(MAX_RETRY)));
+        rotations.rescheduleConfig(due.namespace(), due.secret(), now.plus(MAX_RETRY));
       }
     }
     int steps = 0;
@@ -367,7 +377,7 @@ public final class SecretRotationService {
 
   /** New versions inherit a lifetime from the parameter {@code ttl} when the guardrail asks for one. */
   private Duration expiryOf(RotationConfig config, String namespace) {
-    Duration ttl = RotationConfig.ttl(config.params());
+    Duration ttl = RotationConfig.storedTtl(config.params());
     if (ttl != null) {
       return ttl;
     }

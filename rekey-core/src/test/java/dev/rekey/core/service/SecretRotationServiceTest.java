@@ -460,4 +460,39 @@ class SecretRotationServiceTest {
     configure("db", GeneratedRotator.TYPE, Map.of(), Duration.ofHours(1));
     assertThat(runs.config(NS, "db")).isPresent();
   }
+
+  @Test
+  void aStoredConfigWhoseTtlIsBeyondTodaysLimit_stillRotates_withThatLifetime() {
+    secrets.put(NS, "old", "x".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    // stored before configure refused ttl over RotationConfig.MAX_DURATION
+    runs.putConfig(new RotationConfig(NS, "old", GeneratedRotator.TYPE, Map.of("ttl", "P5000D"), null, null, null));
+    SecretRotation r = rotation.rotate(NS, "old", "manual");
+    rotation.runDue(10);
+
+    assertThat(rotation.rotation(r.id()).status()).isEqualTo(RotationStatus.SUCCEEDED);
+    assertThat(secrets.get(NS, "old").current().expiresAt()).isEqualTo(s.clock.instant().plus(Duration.ofDays(5000)));
+  }
+
+  @Test
+  void aConfigRemovedWhileTheTickRuns_staysRemoved() {
+    secrets.put(NS, "db", "x".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    // the tick reads the due configuration, then it is removed (DELETE on another node) before the
+    // tick starts the rotation and reschedules
+    InMemorySecretRotationRepository racing = new InMemorySecretRotationRepository() {
+      @Override
+      public synchronized List<RotationConfig> dueConfigs(Instant now, int limit) {
+        List<RotationConfig> found = super.dueConfigs(now, limit);
+        found.forEach(c -> deleteConfig(c.namespace(), c.secret()));
+        return found;
+      }
+    };
+    racing.putConfig(new RotationConfig(NS, "db", GeneratedRotator.TYPE, Map.of(), Duration.ofDays(30), null,
+        s.clock.instant().minusSeconds(1)));
+    SecretRotationService onRacing = new SecretRotationService(secrets, racing, Transactions.direct(), events,
+        List.of(new GeneratedRotator()), s.clock, "node-1", Duration.ofHours(1));
+
+    onRacing.runDue(10);
+
+    assertThat(racing.config(NS, "db")).isEmpty();
+  }
 }

@@ -41,6 +41,16 @@ public class InMemorySecretRotationRepository implements SecretRotationRepositor
   }
 
   @Override
+  public synchronized boolean rescheduleConfig(String namespace, String secret, Instant nextDueAt) {
+    RotationConfig c = configs.get(key(namespace, secret));
+    if (c == null) {
+      return false;
+    }
+    configs.put(key(namespace, secret), c.withNextDueAt(nextDueAt));
+    return true;
+  }
+
+  @Override
   public synchronized List<RotationConfig> dueConfigs(Instant now, int limit) {
     return configs.values().stream().filter(c -> c.nextDueAt() != null && !c.nextDueAt().isAfter(now))
         .sorted(Comparator.comparing(RotationConfig::nextDueAt)).limit(limit).toList();

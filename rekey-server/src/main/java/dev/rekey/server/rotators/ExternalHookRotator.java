@@ -50,6 +50,12 @@ public final class ExternalHookRotator implements SecretRotator {
     return Set.of("signing_secret");
   }
 
+  /** It POSTs the value to the url it is given. */
+  @Override
+  public boolean sendsValueToParams() {
+    return true;
+  }
+
   @Override
   public void validate(Map<String, String> params) {
     WebhookUrls.check(params.get("url"));

@@ -45,6 +45,12 @@ public final class PostgresRotator implements SecretRotator {
     return Set.of("admin_secret");
   }
 
+  /** It sets the value as the password of a role on the database url it is given. */
+  @Override
+  public boolean sendsValueToParams() {
+    return true;
+  }
+
   @Override
   public void validate(Map<String, String> params) {
     String url = params.get("url");

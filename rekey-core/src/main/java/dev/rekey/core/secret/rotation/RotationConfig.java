@@ -53,20 +53,32 @@ public record RotationConfig(String namespace, String secret, String rotator, Ma
    * creates (a positive ISO-8601 duration up to {@link #MAX_DURATION}), or null when absent.
    */
   public static Duration ttl(Map<String, String> params) {
+    return ttl(params, MAX_DURATION);
+  }
+
+  /**
+   * The {@code ttl} of a stored configuration when a rotation runs: up to a century, so that one
+   * stored before the {@link #MAX_DURATION} limit keeps working as it did.
+   */
+  public static Duration storedTtl(Map<String, String> params) {
+    return ttl(params, dev.rekey.core.Durations.MAX);
+  }
+
+  private static Duration ttl(Map<String, String> params, Duration max) {
     String v = params.get("ttl");
     if (v == null) {
       return null;
     }
     try {
       Duration d = Duration.parse(v);
-      if (!d.isNegative() && !d.isZero() && d.compareTo(MAX_DURATION) <= 0) {
+      if (!d.isNegative() && !d.isZero() && d.compareTo(max) <= 0) {
         return d;
       }
     } catch (DateTimeParseException e) {
       // reported below
     }
     throw RekeyException.invalid("rotation parameter 'ttl' must be a positive ISO-8601 duration of at most "
-        + MAX_DURATION + " such as P30D, got '" + v + "'");
+        + max + " such as P30D, got '" + v + "'");
   }
 
   public String param(String name, String defaultValue) {

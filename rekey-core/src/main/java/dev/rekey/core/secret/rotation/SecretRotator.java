@@ -26,6 +26,15 @@ public interface SecretRotator {
     return Set.of();
   }
 
+  /**
+   * Whether the rotation sends the secret's new value to a system its parameters choose (a URL, a
+   * database): then storing a configuration requires the caller to be allowed to read the rotated
+   * secret itself, or it could point the rotation at its own endpoint and receive the value.
+   */
+  default boolean sendsValueToParams() {
+    return false;
+  }
+
   /** The new value, given the current one. */
   byte[] create(Input in);
 
