@@ -41,6 +41,7 @@ public final class RootLifecycle {
   }
 
   public Initialized init(Integer shares, Integer threshold) {
+    root.refuseIfInitialized(); // before the request's fields: a second init is 409 whatever it asks for
     List<String> issued;
     if ("shamir".equals(root.sealType())) {
       if (shares == null || threshold == null) {

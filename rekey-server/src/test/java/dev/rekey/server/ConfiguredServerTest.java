@@ -79,6 +79,10 @@ class ConfiguredServerTest {
       assertThat(s.get("/v1/health", null).status()).isEqualTo(200);
       assertThat(s.post("/v1/keys", root, "{\"name\":\"over-tls\"}").status()).isEqualTo(201);
       assertThat(s.post("/v1/sys/init", null, "").errorCode()).isEqualTo("already_initialized");
+      // whatever a second init asks for, the answer is the state: already initialized
+      TestServer.Resp shamirAsk = s.post("/v1/sys/init", null, "{\"shares\":5,\"threshold\":3}");
+      assertThat(shamirAsk.status()).as(shamirAsk.body()).isEqualTo(409);
+      assertThat(shamirAsk.errorCode()).isEqualTo("already_initialized");
     }
   }
 
@@ -101,6 +105,12 @@ class ConfiguredServerTest {
       JsonNode shares = init.json().get("shares");
       assertThat(shares).hasSize(3);
       String root = init.json().get("root_token").asText();
+      for (String again : new String[] {"", "{\"shares\":3,\"threshold\":5}", "{\"shares\":0,\"threshold\":0}",
+          "{\"shares\":3,\"threshold\":2}"}) {
+        TestServer.Resp r = s.post("/v1/sys/init", null, again);
+        assertThat(r.status()).as(again + " -> " + r.body()).isEqualTo(409);
+        assertThat(r.errorCode()).isEqualTo("already_initialized");
+      }
       assertThat(s.get("/v1/health", null).json().get("status").asText()).isEqualTo("sealed");
       assertThat(s.get("/v1/health", null).status()).isEqualTo(503);
       assertThat(s.get("/v1/keys", root).errorCode()).isEqualTo("sealed");

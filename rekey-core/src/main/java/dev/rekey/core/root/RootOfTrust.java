@@ -88,6 +88,7 @@ public final class RootOfTrust {
       throw RekeyException.invalid("shares and threshold apply only to the shamir seal; this server uses the "
           + seal.type() + " seal");
     }
+    refuseIfInitialized(); // the state first: a second init is a conflict whatever it asks for
     ShamirSeal.validate(shares, threshold);
     synchronized (lock) {
       if (loadRecord() != null) {
@@ -103,7 +104,8 @@ public final class RootOfTrust {
     }
   }
 
-  private void refuseIfInitialized() {
+  /** ALREADY_INITIALIZED (409) once initialized: checked before anything an init request asks for. */
+  public void refuseIfInitialized() {
     synchronized (lock) {
       if (loadRecord() != null) {
         throw alreadyInitialized();
