@@ -153,6 +153,29 @@ abstract class SchedulerContract extends SchedulerFixture {
   }
 
   @Test
+  void autoRetireAndPruning_holdBackVersionsThatConsumersOrStoredDataKeysStillNeed() {
+    node.put(new PolicySpec("namespace:default", "P30D", null, null, null, "P7D", 0, true, null, null, "P10D"), T0);
+    node.keys.create("default", "held", KeyType.AES256_GCM, Map.of());
+    node.keys.create("default", "used", KeyType.AES256_GCM, Map.of());
+    node.keys.create("default", "free", KeyType.AES256_GCM, Map.of());
+    // a stored data key wrapped by version 1 of "held"; a consumer still on version 1 of "used"
+    new dev.rekey.core.dek.DekService(store.deks(), node.cache, clock).create("default", "held", "acme");
+    node.keys.guardVersions((namespace, key, version) -> key.equals("used") && version == 1 ? List.of("billing")
+        : List.of());
+    node.scheduler.drain(10);
+
+    at(T0.plus(Duration.ofDays(30)));
+    node.scheduler.drain(10);
+    at(T0.plus(Duration.ofDays(38)));
+    node.scheduler.drain(10);
+
+    // with keep 0, a free version is retired and at once scheduled for destruction
+    assertThat(node.keys.get("default", "free").requireVersion(1).state()).isEqualTo(VersionState.DESTROY_SCHEDULED);
+    assertThat(node.keys.get("default", "held").requireVersion(1).state()).as("stored DEK").isEqualTo(VersionState.ACTIVE);
+    assertThat(node.keys.get("default", "used").requireVersion(1).state()).as("consumer").isEqualTo(VersionState.ACTIVE);
+  }
+
+  @Test
   void signingLead_publishesPendingAhead_thenPromotesAtTheDueTime() {
     node.put(new PolicySpec("namespace:default", "P30D", null, null, null, null, null, null, null, "P2D", null), T0);
     node.keys.create("default", "jwt", KeyType.ED25519, Map.of());

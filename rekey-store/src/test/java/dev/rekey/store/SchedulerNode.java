@@ -24,7 +24,7 @@ final class SchedulerNode {
     this.store = store;
     this.cache = new KeyCache(store.keys(), () -> ring, Duration.ofMinutes(10));
     this.keys = new KeyService(store.keys(), store.transactions(), store.events(), () -> ring, cache, clock,
-        MIN_DESTROY_WAIT);
+        MIN_DESTROY_WAIT, store.storedDekVersions());
     this.scheduler = new RotationScheduler(keys, new RotationScheduler.Stores(store.schedules(), store.policies(),
         store.transactions(), store.events()), usage, clock, config);
   }

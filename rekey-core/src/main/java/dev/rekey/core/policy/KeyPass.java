@@ -147,6 +147,10 @@ final class KeyPass {
         }
       }
     }
+    // consumers still on a version, or stored data keys wrapped by it, hold it back (it is looked at
+    // again at the next recheck), as they hold back a person's retire or schedule-destroy
+    toRetire.removeIf(v -> !keys.mayTakeAwayAutomatically(key.namespace(), key.name(), v));
+    toDestroy.removeIf(v -> !keys.mayTakeAwayAutomatically(key.namespace(), key.name(), v));
     if (toRetire.isEmpty() && toDestroy.isEmpty()) {
       return key;
     }

@@ -187,6 +187,16 @@ public final class KeyService {
     }
   }
 
+  /**
+   * Whether automation (a rotation policy's auto-retire and pruning) may retire or schedule the
+   * destruction of {@code version}: no consumer still uses it and no stored data key is wrapped by
+   * it, the guards a person's request meets (without force, which automation never has).
+   */
+  public boolean mayTakeAwayAutomatically(String namespace, String name, int version) {
+    return versionUsers.using(namespace, name, version).isEmpty()
+        && storedDeks.countWrapped(namespace, name, version, version + 1) == 0;
+  }
+
   /** A lifecycle change and the consumers of the version it overrode with force (usually none). */
   public record GuardedChange(Key key, List<String> overriddenConsumers) {}
 
