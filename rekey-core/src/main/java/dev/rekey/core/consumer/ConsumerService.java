@@ -282,13 +282,14 @@ public final class ConsumerService {
     List<Binding> found = new java.util.ArrayList<>();
     String after = afterConsumer;
     while (found.size() < limit) {
-      List<Binding> page = consumers.bindingsOfSubject(namespace, subject, after, limit);
+      // pages as large as allowed: the filter may skip many bindings between two matches
+      List<Binding> page = consumers.bindingsOfSubject(namespace, subject, after, MAX_PAGE);
       for (Binding b : page) {
         if (b.state() == state && found.size() < limit) {
           found.add(b);
         }
       }
-      if (page.size() < limit) {
+      if (page.size() < MAX_PAGE) {
         break;
       }
       after = page.get(page.size() - 1).consumer();
