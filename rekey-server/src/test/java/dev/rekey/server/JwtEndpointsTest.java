@@ -95,7 +95,7 @@ class JwtEndpointsTest {
         {"{\"claims\":{\"x\":1e309}}", "'x'"},
         {"{\"claims\":{\"x\":-1e309}}", "'x'"},
         {"{\"claims\":{\"nbf\":1e309}}", "'nbf'"},
-        {"{\"claims\":{\"exp\":1e309}}", "'exp'"},
+        {"{\"claims\":{\"a\":[{\"c\":1e309}]}}", "'a[0].c'"},
         {"{\"claims\":{\"a\":{\"b\":[1,-1e309]}}}", "'a.b[1]'"}}) {
       TestServer.Resp r = s.post("/v1/keys/jwt-ed/jwt", TestServer.ROOT, c[0]);
       assertThat(r.status()).as(c[0] + " -> " + r.body()).isEqualTo(400);
@@ -103,6 +103,21 @@ class JwtEndpointsTest {
       assertThat(r.json().at("/error/message").asText()).contains("claim " + c[1]);
     }
     assertThat(issue("{\"claims\":{\"x\":1e308}}").get("jwt").asText()).isNotEmpty();
+  }
+
+  @Test
+  void issue_halfACharacterInAClaim_invalidRequest_notSignedAsAQuestionMark() {
+    for (String[] c : new String[][] {
+        {"{\"claims\":{\"sub\":\"pw\\ud800x\"}}", "claim 'sub' contains half a character"},
+        {"{\"claims\":{\"a\":{\"b\":[\"\\udc00\"]}}}", "claim 'a.b[0]' contains half a character"},
+        {"{\"claims\":{\"x\\ud800\":1}}", "a claim name contains half a character"}}) {
+      TestServer.Resp r = s.post("/v1/keys/jwt-ed/jwt", TestServer.ROOT, c[0]);
+      assertThat(r.status()).as(c[0] + " -> " + r.body()).isEqualTo(400);
+      assertThat(r.errorCode()).isEqualTo("invalid_request");
+      assertThat(r.json().at("/error/message").asText()).contains(c[1]);
+    }
+    // a whole character outside the BMP (a surrogate pair) is fine
+    assertThat(issue("{\"claims\":{\"sub\":\"\\ud83d\\udd11\"}}").get("jwt").asText()).isNotEmpty();
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.rekey.core.RekeyException;
 import dev.rekey.core.crypto.VersionedText;
 import dev.rekey.core.crypto.sign.SignatureAlgorithm;
 import dev.rekey.core.key.Key;
+import dev.rekey.core.key.Names;
 import dev.rekey.core.key.KeyPurpose;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -102,7 +103,12 @@ public final class JwtService {
     if (payload.containsKey("nbf") && !(payload.get("nbf") instanceof Number)) {
       throw RekeyException.invalid("claim 'nbf' must be a number (seconds since the epoch)");
     }
-    payload.forEach(JwtService::requireFiniteNumbers);
+    for (Map.Entry<String, Object> claim : payload.entrySet()) {
+      if (!Names.wellFormed(claim.getKey())) {
+        throw RekeyException.invalid("a claim name contains half a character (an unpaired surrogate)");
+      }
+      requireWritable(claim.getKey(), claim.getValue());
+    }
     if (ttl != null && (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0)) {
       throw RekeyException.invalid("'ttl' must be positive and at most " + MAX_TTL.toDays() + " days");
     }
@@ -189,25 +195,34 @@ public final class JwtService {
   }
 
   /**
-   * Refuses a number in {@code value} (a JSON tree: maps, lists and scalars) that is NaN, infinite
-   * or beyond the range of a double, naming the claim by its path ({@code a.b[2]}). JSON has no
-   * Infinity or NaN (a request's {@code 1e309} parses as Infinity, which the JSON serializer cannot
-   * write), and a huge integer serializes but no verifier that reads numbers as doubles (Nimbus,
-   * which {@link #verify} uses, included) can parse the token back.
+   * Refuses what the token could not carry faithfully in {@code value} (a JSON tree: maps, lists and
+   * scalars), naming the claim by its path ({@code a.b[2]}): a number that is NaN, infinite or beyond
+   * the range of a double (a request's {@code 1e309} parses as Infinity, which the JSON serializer
+   * cannot write, and a huge integer serializes but no verifier that reads numbers as doubles, Nimbus
+   * included, can parse the token back), and a string or claim name with half a character (an
+   * unpaired surrogate), which UTF-8 would sign as '?' instead of what was asked.
    */
-  private static void requireFiniteNumbers(String path, Object value) {
+  private static void requireWritable(String path, Object value) {
     if (value instanceof Number n && !Double.isFinite(n.doubleValue())) {
       throw RekeyException.invalid("claim '" + path + "' must be a finite number within the range of a double"
           + " (not Infinity, NaN, or an overflowing value such as 1e309)");
     }
+    if (value instanceof String text && !Names.wellFormed(text)) {
+      throw RekeyException.invalid("claim '" + path + "' contains half a character (an unpaired surrogate)");
+    }
     if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        requireFiniteNumbers(path + "." + e.getKey(), e.getValue());
+        String name = String.valueOf(e.getKey());
+        if (!Names.wellFormed(name)) {
+          throw RekeyException.invalid("a claim name inside '" + path + "' contains half a character"
+              + " (an unpaired surrogate)");
+        }
+        requireWritable(path + "." + name, e.getValue());
       }
     } else if (value instanceof Iterable<?> items) {
       int i = 0;
       for (Object item : items) {
-        requireFiniteNumbers(path + "[" + i++ + "]", item);
+        requireWritable(path + "[" + i++ + "]", item);
       }
     }
   }
