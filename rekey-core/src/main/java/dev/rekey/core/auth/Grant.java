@@ -34,36 +34,57 @@ public record Grant(Role role, String namespacePattern, String keyPattern) {
       return false;
     }
     if (!action.onKey()) {
-      return namespacePattern.equals("*") || matches(namespacePattern, namespace);
+      return matchesEverything(namespacePattern) || matches(namespacePattern, namespace);
     }
-    return matches(namespacePattern, namespace) && (key == null ? keyPattern.equals("*") || action == Action.KEY_CREATE
+    return matches(namespacePattern, namespace) && (key == null ? matchesEverything(keyPattern) || action == Action.KEY_CREATE
         || action == Action.KEY_READ : matches(keyPattern, key));
   }
 
+  /**
+   * Does {@code glob} match {@code value}? A null value stands for "every name": only a glob of
+   * stars matches it. Where {@code value} is itself a glob, its stars are matched only by stars of
+   * {@code glob}, so {@code matches(a, b)} then means every name {@code b} matches, {@code a} matches.
+   *
+   * <p>Greedy with one backtracking point (the last star): at most {@code glob.length() *
+   * value.length()} steps. A recursive matcher tried every split of the value between stars, which
+   * is exponential in their number: a grant like {@code *a*a*a...*b} held a thread (an event loop)
+   * for ever on one request.
+   */
   static boolean matches(String glob, String value) {
     if (value == null) {
-      return glob.equals("*");
+      return matchesEverything(glob);
     }
-    return matchFrom(glob, 0, value, 0);
+    int g = 0;
+    int v = 0;
+    int star = -1;
+    int mark = 0;
+    while (v < value.length()) {
+      if (g < glob.length() && glob.charAt(g) == '*') {
+        star = g++;
+        mark = v;
+      } else if (g < glob.length() && glob.charAt(g) == value.charAt(v)) {
+        g++;
+        v++;
+      } else if (star >= 0) {
+        g = star + 1;
+        v = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (g < glob.length() && glob.charAt(g) == '*') {
+      g++;
+    }
+    return g == glob.length();
   }
 
-  private static boolean matchFrom(String g, int gi, String v, int vi) {
-    while (gi < g.length()) {
-      char c = g.charAt(gi);
-      if (c == '*') {
-        for (int k = vi; k <= v.length(); k++) {
-          if (matchFrom(g, gi + 1, v, k)) {
-            return true;
-          }
-        }
+  /** A glob of stars only ({@code *}, {@code **}): it matches every name. */
+  static boolean matchesEverything(String glob) {
+    for (int i = 0; i < glob.length(); i++) {
+      if (glob.charAt(i) != '*') {
         return false;
       }
-      if (vi >= v.length() || v.charAt(vi) != c) {
-        return false;
-      }
-      gi++;
-      vi++;
     }
-    return vi == v.length();
+    return true;
   }
 }

@@ -1,0 +1,40 @@
+package dev.rekey.core.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class GrantTest {
+  @Test
+  void globs_matchRunsOfCharacters() {
+    assertThat(Grant.matches("*", "orders")).isTrue();
+    assertThat(Grant.matches("billing-*", "billing-x")).isTrue();
+    assertThat(Grant.matches("billing-*", "billing-")).isTrue();
+    assertThat(Grant.matches("billing-*", "other-billing-x")).isFalse();
+    assertThat(Grant.matches("*-x", "billing-x")).isTrue();
+    assertThat(Grant.matches("a*b*c", "aXbYc")).isTrue();
+    assertThat(Grant.matches("a*b*c", "aXbYcd")).isFalse();
+    assertThat(Grant.matches("a*a", "a")).isFalse();
+    assertThat(Grant.matches("orders", "orders")).isTrue();
+    assertThat(Grant.matches("orders", "orders2")).isFalse();
+    assertThat(Grant.matches("**", "x")).isTrue();
+    assertThat(Grant.matches("*", null)).isTrue();
+    assertThat(Grant.matches("**", null)).isTrue();
+    assertThat(Grant.matches("a*", null)).isFalse();
+  }
+
+  @Test
+  void aPatternWithManyStars_isMatchedInPolynomialTime() {
+    // 26 stars against 63 characters: the recursive matcher tried every split (about 10^20)
+    String glob = "*a".repeat(26) + "*b";
+    Grant g = new Grant(Role.CRYPTO_USER, "default", glob);
+    String key = "a".repeat(63);
+    assertTimeoutPreemptively(Duration.ofSeconds(2), () -> {
+      assertThat(g.allows(Action.ENCRYPT, "default", key)).isFalse();
+      assertThat(g.allows(Action.ENCRYPT, "default", key + "b")).isTrue();
+      assertThat(Grant.matches("*".repeat(128), "x".repeat(128))).isTrue();
+    });
+  }
+}
