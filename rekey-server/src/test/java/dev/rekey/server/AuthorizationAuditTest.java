@@ -163,6 +163,28 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void namespaceAdmin_cannotIssueATokenWiderThanItsOwnGrants() {
+    String nsAdmin = s.token("pay-admin", "admin", "payments", "*", "PT1H")[0];
+    JsonNode denied = expect(s.req("POST", "/v1/auth/tokens").token(nsAdmin).namespace("payments").json(
+        "{\"principal\":\"root\",\"grants\":[{\"role\":\"admin\",\"namespace\":\"*\",\"keys\":\"*\"}]}"),
+        403, "denied", "token.create");
+    assertThat(denied.get("error_code").asText()).isEqualTo("forbidden");
+    expect(s.req("POST", "/v1/auth/tokens").token(nsAdmin).namespace("payments").json(
+        "{\"principal\":\"x\",\"grants\":[{\"role\":\"crypto-user\",\"namespace\":\"default\",\"keys\":\"*\"}]}"),
+        403, "denied", "token.create");
+    // omitted namespace and keys mean '*': wider than the creator's grant too
+    expect(s.req("POST", "/v1/auth/tokens").token(nsAdmin).namespace("payments").json(
+        "{\"principal\":\"x\",\"grants\":[{\"role\":\"auditor\"}]}"), 403, "denied", "token.create");
+    TestServer.Resp ok = s.req("POST", "/v1/auth/tokens").token(nsAdmin).namespace("payments").json(
+        "{\"principal\":\"pay-app\",\"grants\":[{\"role\":\"crypto-user\",\"namespace\":\"payments\",\"keys\":\"card-*\"}],"
+            + "\"ttl\":\"P30D\"}").send();
+    assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+    // it expires with the token that issued it
+    String own = s.get("/v1/auth/tokens/self", nsAdmin).json().get("expires_at").asText();
+    assertThat(ok.json().get("expires_at").asText()).isEqualTo(own);
+  }
+
+  @Test
   void everyRequest_allowedDeniedOrFailed_writesExactlyOneRecord() {
     expect(s.req("GET", "/v1/keys/billing-x").token(ROOT), 200, "allowed", "key.read");
     expect(s.req("GET", "/v1/keys/missing").token(ROOT), 404, "failed", "key.read");

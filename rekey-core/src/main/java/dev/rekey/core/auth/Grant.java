@@ -41,6 +41,15 @@ public record Grant(Role role, String namespacePattern, String keyPattern) {
   }
 
   /**
+   * Does this grant allow everything {@code other} allows: a role with at least its actions, on
+   * every namespace and key name its patterns can match? What a token may hand on to a new token.
+   */
+  public boolean covers(Grant other) {
+    return role.includes(other.role) && matches(namespacePattern, other.namespacePattern)
+        && matches(keyPattern, other.keyPattern);
+  }
+
+  /**
    * Does {@code glob} match {@code value}? A null value stands for "every name": only a glob of
    * stars matches it. Where {@code value} is itself a glob, its stars are matched only by stars of
    * {@code glob}, so {@code matches(a, b)} then means every name {@code b} matches, {@code a} matches.

@@ -16,4 +16,14 @@ public record Principal(String name, String tokenId, List<Grant> grants) {
     }
     return false;
   }
+
+  /** Does one of this principal's grants {@link Grant#covers cover} {@code grant}? */
+  public boolean holds(Grant grant) {
+    for (Grant g : grants) {
+      if (g.covers(grant)) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -34,6 +34,11 @@ public enum Role {
     return actions.contains(action);
   }
 
+  /** Does this role allow every action {@code other} allows? */
+  public boolean includes(Role other) {
+    return actions.containsAll(other.actions);
+  }
+
   public String wireName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }

@@ -51,6 +51,10 @@ public final class TokenService {
   }
 
   public Issued create(String principal, List<Grant> grants, Duration ttl, String createdBy) {
+    return create(principal, grants, ttl, createdBy, null);
+  }
+
+  private Issued create(String principal, List<Grant> grants, Duration ttl, String createdBy, Instant notAfter) {
     if (principal == null || !PRINCIPAL.matcher(principal).matches()) {
       throw RekeyException.invalid("invalid principal name: 1 to 128 characters from A-Z a-z 0-9 . _ @ -");
     }
@@ -61,7 +65,31 @@ public final class TokenService {
       throw RekeyException.invalid("ttl must be positive");
     }
     return issue(TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(Randomness.bytes(32)),
-        principal, grants, ttl, createdBy);
+        principal, grants, ttl, createdBy, notAfter);
+  }
+
+  /**
+   * Issues a token on behalf of {@code creator} (an API caller): a token never gets more than its
+   * creator holds. Each grant must be {@linkplain Principal#holds held} by the creator (a role with
+   * at least its actions, on namespace and key patterns at least as wide), else FORBIDDEN; and it
+   * expires no later than the creator's own token ({@code ttl} absent or longer: it expires with
+   * the creator's token).
+   */
+  public Issued create(Principal creator, String principal, List<Grant> grants, Duration ttl) {
+    if (grants != null) {
+      for (Grant g : grants) {
+        if (!creator.holds(g)) {
+          throw RekeyException.forbidden("'" + creator.name() + "' may not issue " + g.role().wireName() + " on "
+              + g.namespacePattern() + "/" + g.keyPattern() + ": a token can only be given grants its creator holds");
+        }
+      }
+    }
+    TokenRecord own = tokens.findById(creator.tokenId()).orElse(null);
+    if (own != null && own.revokedAt() != null) {
+      // revoked on another node since this node cached it: it issues nothing
+      throw new RekeyException(ErrorCode.UNAUTHENTICATED, "the token is invalid, expired or revoked");
+    }
+    return create(principal, grants, ttl, creator.name(), own == null ? null : own.expiresAt());
   }
 
   /**
@@ -72,13 +100,24 @@ public final class TokenService {
     if (token == null || token.length() < 8) {
       throw RekeyException.invalid("a token must have at least 8 characters");
     }
-    return tokens.findByHash(hash(token)).orElseGet(() -> issue(token, principal, grants, null, createdBy).record());
+    return tokens.findByHash(hash(token)).orElseGet(() -> issue(token, principal, grants, null, createdBy, null).record());
   }
 
-  private Issued issue(String token, String principal, List<Grant> grants, Duration ttl, String createdBy) {
+  /** {@code notAfter}: the latest expiry allowed (the creator's), or null. */
+  private Issued issue(String token, String principal, List<Grant> grants, Duration ttl, String createdBy,
+      Instant notAfter) {
     Instant now = clock.instant();
+    Instant expiresAt = ttl == null ? null : now.plus(ttl);
+    if (notAfter != null) {
+      if (!now.isBefore(notAfter)) {
+        throw new RekeyException(ErrorCode.UNAUTHENTICATED, "the token is invalid, expired or revoked");
+      }
+      if (expiresAt == null || expiresAt.isAfter(notAfter)) {
+        expiresAt = notAfter;
+      }
+    }
     TokenRecord record = new TokenRecord("tok_" + Hex.encode(Randomness.bytes(8)), hash(token), principal,
-        grants, now, ttl == null ? null : now.plus(ttl), null, createdBy);
+        grants, now, expiresAt, null, createdBy);
     tokens.insert(record);
     return new Issued(token, record);
   }

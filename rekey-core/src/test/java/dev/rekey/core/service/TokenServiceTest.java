@@ -92,6 +92,55 @@ class TokenServiceTest {
   }
 
   @Test
+  void createOnBehalf_grantsBeyondTheCreatorsAreForbidden() {
+    Principal nsAdmin = tokens.authenticate(tokens.create("pay-admin",
+        List.of(new Grant(Role.ADMIN, "payments", "*")), null, "root").token());
+    for (Grant wider : List.of(Grant.everywhere(Role.ADMIN), new Grant(Role.ADMIN, "pay*", "*"),
+        new Grant(Role.CRYPTO_USER, "default", "*"), new Grant(Role.AUDITOR, "*", "*"))) {
+      int before = repo.byId.size();
+      assertCode(() -> tokens.create(nsAdmin, "root", List.of(new Grant(Role.CRYPTO_USER, "payments", "a"), wider),
+          null), ErrorCode.FORBIDDEN);
+      assertThat(repo.byId).hasSize(before);
+    }
+    TokenService.Issued ok = tokens.create(nsAdmin, "billing",
+        List.of(new Grant(Role.CRYPTO_USER, "payments", "billing-*"), new Grant(Role.ADMIN, "payments", "*")), null);
+    assertThat(ok.record().createdBy()).isEqualTo("pay-admin");
+
+    Principal officer = tokens.authenticate(tokens.create("officer",
+        List.of(new Grant(Role.ADMIN, "default", "billing-*")), null, "root").token());
+    assertCode(() -> tokens.create(officer, "x", List.of(new Grant(Role.KEY_OFFICER, "default", "*")), null),
+        ErrorCode.FORBIDDEN);
+    assertCode(() -> tokens.create(officer, "x", List.of(new Grant(Role.KEY_OFFICER, "default", "billing*")), null),
+        ErrorCode.FORBIDDEN);
+    tokens.create(officer, "x", List.of(new Grant(Role.KEY_OFFICER, "default", "billing-*-eu")), null);
+
+    Principal cryptoUser = tokens.authenticate(tokens.create("cu", GRANTS, null, "root").token());
+    assertCode(() -> tokens.create(cryptoUser, "x", List.of(new Grant(Role.KEY_OFFICER, "*", "*")), null),
+        ErrorCode.FORBIDDEN);
+  }
+
+  @Test
+  void createOnBehalf_expiresNoLaterThanTheCreatorsToken() {
+    Principal admin = tokens.authenticate(tokens.create("admin", List.of(Grant.everywhere(Role.ADMIN)),
+        Duration.ofHours(1), "root").token());
+    assertThat(tokens.create(admin, "a", GRANTS, null).record().expiresAt()).isEqualTo(Services.T0.plus(Duration.ofHours(1)));
+    assertThat(tokens.create(admin, "b", GRANTS, Duration.ofDays(30)).record().expiresAt())
+        .isEqualTo(Services.T0.plus(Duration.ofHours(1)));
+    assertThat(tokens.create(admin, "c", GRANTS, Duration.ofMinutes(5)).record().expiresAt())
+        .isEqualTo(Services.T0.plus(Duration.ofMinutes(5)));
+    Principal root = tokens.authenticate(tokens.create("root", List.of(Grant.everywhere(Role.ADMIN)), null, "init").token());
+    assertThat(tokens.create(root, "d", GRANTS, null).record().expiresAt()).isNull();
+  }
+
+  @Test
+  void createOnBehalf_byATokenRevokedElsewhere_isUnauthenticated() {
+    TokenService.Issued issued = tokens.create("admin", List.of(Grant.everywhere(Role.ADMIN)), null, "root");
+    Principal admin = tokens.authenticate(issued.token());
+    repo.revoke(issued.record().id(), Services.T0); // another node: this node's cache still has it
+    assertCode(() -> tokens.create(admin, "a", GRANTS, null), ErrorCode.UNAUTHENTICATED);
+  }
+
+  @Test
   void authenticate_validToken_givesPrincipalWithTokenIdNotToken() {
     TokenService.Issued issued = tokens.create("alice", GRANTS, null, "root");
     Principal p = tokens.authenticate(issued.token());

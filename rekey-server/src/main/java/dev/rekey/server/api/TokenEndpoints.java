@@ -41,7 +41,7 @@ public final class TokenEndpoints {
     }
     List<Grant> grants = req.grants().stream().map(Views::grant).toList();
     Duration ttl = dev.rekey.core.Durations.parse("ttl", req.ttl(), "PT24H");
-    TokenService.Issued issued = tokens.create(req.principal(), grants, ttl, c.principal().name());
+    TokenService.Issued issued = tokens.create(c.principal(), req.principal(), grants, ttl);
     c.auditDetails("{\"issued_token_id\":\"" + issued.record().id() + "\"}");
     return Reply.created(Views.token(issued.record(), issued.token()));
   }
