@@ -185,6 +185,25 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void grantsOnOneNamespace_doNotAllowServerWideActions() {
+    String nsAdmin = s.token("ns-admin", "admin", "payments", "*", null)[0];
+    String nsAuditor = s.token("ns-auditor", "auditor", "payments", "*", null)[0];
+    expect(s.req("GET", "/v1/audit/records?limit=5").token(nsAuditor).namespace("payments"), 403, "denied", "audit.read");
+    expect(s.req("GET", "/v1/audit/verify").token(nsAuditor).namespace("payments"), 403, "denied", "audit.read");
+    expect(s.req("GET", "/v1/audit/records?limit=5").token(nsAdmin).namespace("payments"), 403, "denied", "audit.read");
+    expect(s.req("GET", "/metrics").token(nsAuditor).namespace("payments"), 403, "denied", "metrics.read");
+    expect(s.req("GET", "/v1/events").token(nsAdmin).namespace("payments"), 403, "denied", "event.read");
+    expect(s.req("POST", "/v1/sys/rotate-root").token(nsAdmin).namespace("payments"), 403, "denied", "system.rotate.root");
+    JsonNode sealed = expect(s.req("POST", "/v1/sys/seal").token(nsAdmin).namespace("payments"), 403, "denied",
+        "system.seal");
+    assertThat(sealed.get("error_code").asText()).isEqualTo("forbidden");
+    assertThat(s.get("/v1/health", null).json().get("sealed").asBoolean()).isFalse();
+    // still allowed in its namespace
+    expect(s.req("POST", "/v1/keys").token(nsAdmin).namespace("payments").json("{\"name\":\"pay-key\"}"), 201,
+        "allowed", "key.create");
+  }
+
+  @Test
   void everyRequest_allowedDeniedOrFailed_writesExactlyOneRecord() {
     expect(s.req("GET", "/v1/keys/billing-x").token(ROOT), 200, "allowed", "key.read");
     expect(s.req("GET", "/v1/keys/missing").token(ROOT), 404, "failed", "key.read");

@@ -20,13 +20,18 @@ public enum Action {
   /** Re-wrapping data away from a REVOKED version (the emergency path): admin only. */
   EMERGENCY_REWRAP(true),
   ENCRYPT(true), DECRYPT(true), REWRAP(true), DATAKEY(true), MAC(true), SIGN(true), VERIFY(true),
-  AUDIT_READ(false), TOKEN_CREATE(false), TOKEN_REVOKE(false), TOKEN_READ(false),
-  SYSTEM_ROTATE_ROOT(false), SYSTEM_SEAL(false), APPROVE(false),
+  /** The audit trail spans namespaces: only a grant on every namespace ({@code *}) allows reading it. */
+  AUDIT_READ(Scope.GLOBAL),
+  TOKEN_CREATE(false), TOKEN_REVOKE(false), TOKEN_READ(false),
+  /** The root keyring and the seal are the whole server's: only a grant on every namespace allows them. */
+  SYSTEM_ROTATE_ROOT(Scope.GLOBAL), SYSTEM_SEAL(Scope.GLOBAL),
+  APPROVE(false),
   /** Reading one's own token: allowed to every authenticated caller. */
   TOKEN_SELF(false),
-  WEBHOOK_MANAGE(false), WEBHOOK_READ(false), EVENT_READ(false),
-  /** Reading {@code /metrics} (unless the server serves it without a token). */
-  METRICS_READ(false),
+  /** Subscriptions and the event log span namespaces: only a grant on every namespace allows them. */
+  WEBHOOK_MANAGE(Scope.GLOBAL), WEBHOOK_READ(Scope.GLOBAL), EVENT_READ(Scope.GLOBAL),
+  /** Reading {@code /metrics} (unless the server serves it without a token): the whole server's, so global. */
+  METRICS_READ(Scope.GLOBAL),
   /** Rotation policies and the scheduler's status (not per key: a policy may cover a namespace or type). */
   POLICY_READ(false), POLICY_APPLY(false), ROTATION_STATUS(false),
   /** Server-held tenant data keys under a key: create and rotate, read metadata, fetch in the clear. */
@@ -42,15 +47,38 @@ public enum Action {
   /** A consumer reports the secret version it uses (on the secret in the path). */
   CONSUMER_CONFIRM_SECRET(true);
 
-  private final boolean onKey;
+  /** What grants are matched on. */
+  private enum Scope {
+    /** the namespace and the key name */
+    KEY,
+    /** the request's namespace */
+    NAMESPACE,
+    /** nothing narrower than every namespace: only a grant on namespace {@code *} allows it */
+    GLOBAL
+  }
+
+  private final Scope scope;
 
   Action(boolean onKey) {
-    this.onKey = onKey;
+    this(onKey ? Scope.KEY : Scope.NAMESPACE);
+  }
+
+  Action(Scope scope) {
+    this.scope = scope;
   }
 
   /** Does the action target a key (so grants are matched on namespace and key name)? */
   public boolean onKey() {
-    return onKey;
+    return scope == Scope.KEY;
+  }
+
+  /**
+   * Does the action concern the whole server (the seal, the root keyring, the audit trail,
+   * metrics, webhooks and events), so that only a grant on every namespace allows it, whatever
+   * namespace the request names?
+   */
+  public boolean global() {
+    return scope == Scope.GLOBAL;
   }
 
   public String wireName() {

@@ -33,6 +33,9 @@ public record Grant(Role role, String namespacePattern, String keyPattern) {
     if (!role.allows(action)) {
       return false;
     }
+    if (action.global()) {
+      return matchesEverything(namespacePattern);
+    }
     if (!action.onKey()) {
       return matchesEverything(namespacePattern) || matches(namespacePattern, namespace);
     }

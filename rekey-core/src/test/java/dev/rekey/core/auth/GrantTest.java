@@ -37,4 +37,22 @@ class GrantTest {
       assertThat(Grant.matches("*".repeat(128), "x".repeat(128))).isTrue();
     });
   }
+
+  @Test
+  void serverWideActions_needAGrantOnEveryNamespace() {
+    Grant nsAdmin = new Grant(Role.ADMIN, "payments", "*");
+    Grant admin = Grant.everywhere(Role.ADMIN);
+    for (Action a : java.util.List.of(Action.SYSTEM_SEAL, Action.SYSTEM_ROTATE_ROOT, Action.AUDIT_READ,
+        Action.METRICS_READ, Action.WEBHOOK_MANAGE, Action.WEBHOOK_READ, Action.EVENT_READ)) {
+      assertThat(a.global()).as(a.name()).isTrue();
+      assertThat(nsAdmin.allows(a, "payments", null)).as(a.name()).isFalse();
+      assertThat(admin.allows(a, "payments", null)).as(a.name()).isTrue();
+    }
+    assertThat(new Grant(Role.AUDITOR, "pay*", "*").allows(Action.AUDIT_READ, "payments", null)).isFalse();
+    assertThat(new Grant(Role.AUDITOR, "*", "*").allows(Action.AUDIT_READ, "payments", null)).isTrue();
+    // namespace actions stay per namespace
+    assertThat(nsAdmin.allows(Action.POLICY_APPLY, "payments", null)).isTrue();
+    assertThat(nsAdmin.allows(Action.POLICY_APPLY, "default", null)).isFalse();
+    assertThat(nsAdmin.allows(Action.KEY_CREATE, "payments", "k")).isTrue();
+  }
 }

@@ -182,7 +182,8 @@ public final class ApiRouter {
         String key = ctx.pathParam("name");
         if (!principal.may(action, namespace, key)) {
           throw RekeyException.forbidden("'" + principal.name() + "' may not " + action.wireName()
-              + (action.onKey() ? " on " + namespace + "/" + (key == null ? "*" : key) : ""));
+              + (action.onKey() ? " on " + namespace + "/" + (key == null ? "*" : key)
+              : action.global() ? " (it needs a grant on every namespace, '*')" : ""));
         }
       }
       Principal who = principal;
