@@ -185,6 +185,20 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void namespaceAdmin_cannotListOrRevokeTokensWiderThanItself() {
+    String[] nsAdmin = s.token("tok-admin", "admin", "payments", "*", null);
+    String rootId = s.get("/v1/auth/tokens/self", ROOT).json().get("id").asText();
+    expect(s.req("DELETE", "/v1/auth/tokens/" + rootId).token(nsAdmin[0]).namespace("payments"), 403, "denied",
+        "token.revoke");
+    assertThat(s.get("/v1/auth/tokens/self", ROOT).status()).isEqualTo(200);
+    TestServer.Resp listed = s.req("GET", "/v1/auth/tokens").token(nsAdmin[0]).namespace("payments").send();
+    assertThat(listed.status()).isEqualTo(200);
+    List<String> ids = new ArrayList<>();
+    listed.json().get("tokens").forEach(t -> ids.add(t.get("id").asText()));
+    assertThat(ids).contains(nsAdmin[1]).doesNotContain(rootId);
+  }
+
+  @Test
   void grantsOnOneNamespace_doNotAllowServerWideActions() {
     String nsAdmin = s.token("ns-admin", "admin", "payments", "*", null)[0];
     String nsAuditor = s.token("ns-auditor", "auditor", "payments", "*", null)[0];

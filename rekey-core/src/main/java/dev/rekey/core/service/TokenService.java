@@ -152,6 +152,29 @@ public final class TokenService {
     return tokens.list(limit);
   }
 
+  /** The tokens (up to {@code limit}) whose every grant {@code caller} {@linkplain Principal#holds holds}. */
+  public List<TokenRecord> list(Principal caller, int limit) {
+    return tokens.list(limit).stream().filter(t -> holdsAll(caller, t)).toList();
+  }
+
+  /**
+   * Revokes token {@code id} for {@code caller}, who must hold every grant of it (what it could
+   * have issued itself): a namespace admin cannot revoke the root token. NOT_FOUND when there is
+   * no such token, FORBIDDEN when it is wider than the caller.
+   */
+  public void revoke(Principal caller, String id) {
+    TokenRecord target = tokens.findById(id).orElseThrow(() -> RekeyException.notFound("no token with id '" + id + "'"));
+    if (!holdsAll(caller, target)) {
+      throw RekeyException.forbidden("'" + caller.name() + "' may not revoke token '" + id
+          + "': it has grants its caller does not hold");
+    }
+    revoke(id);
+  }
+
+  private static boolean holdsAll(Principal caller, TokenRecord token) {
+    return token.grants().stream().allMatch(caller::holds);
+  }
+
   public void revoke(String id) {
     if (!tokens.revoke(id, clock.instant())) {
       throw RekeyException.notFound("no token with id '" + id + "'");

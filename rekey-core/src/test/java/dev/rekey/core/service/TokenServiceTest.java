@@ -141,6 +141,32 @@ class TokenServiceTest {
   }
 
   @Test
+  void listAndRevokeOnBehalf_onlyReachTokensTheCallerCouldHaveIssued() {
+    TokenService.Issued root = tokens.create("root", List.of(Grant.everywhere(Role.ADMIN)), null, "init");
+    TokenService.Issued nsAdminToken = tokens.create("pay-admin", List.of(new Grant(Role.ADMIN, "payments", "*")), null,
+        "root");
+    Principal nsAdmin = tokens.authenticate(nsAdminToken.token());
+    TokenService.Issued app = tokens.create(nsAdmin, "pay-app", List.of(new Grant(Role.CRYPTO_USER, "payments", "a-*")),
+        null);
+    TokenService.Issued other = tokens.create("other", List.of(new Grant(Role.CRYPTO_USER, "default", "*")), null, "root");
+
+    assertThat(tokens.list(nsAdmin, 100)).extracting(TokenRecord::id)
+        .containsExactly(nsAdminToken.record().id(), app.record().id());
+    assertCode(() -> tokens.revoke(nsAdmin, root.record().id()), ErrorCode.FORBIDDEN);
+    assertCode(() -> tokens.revoke(nsAdmin, other.record().id()), ErrorCode.FORBIDDEN);
+    assertCode(() -> tokens.revoke(nsAdmin, "tok_missing"), ErrorCode.NOT_FOUND);
+    assertThat(repo.findById(root.record().id()).orElseThrow().revokedAt()).isNull();
+    tokens.authenticate(root.token());
+
+    tokens.revoke(nsAdmin, app.record().id());
+    assertCode(() -> tokens.authenticate(app.token()), ErrorCode.UNAUTHENTICATED);
+    Principal rootP = tokens.authenticate(root.token());
+    assertThat(tokens.list(rootP, 100)).hasSize(4);
+    tokens.revoke(rootP, other.record().id());
+    assertCode(() -> tokens.authenticate(other.token()), ErrorCode.UNAUTHENTICATED);
+  }
+
+  @Test
   void authenticate_validToken_givesPrincipalWithTokenIdNotToken() {
     TokenService.Issued issued = tokens.create("alice", GRANTS, null, "root");
     Principal p = tokens.authenticate(issued.token());

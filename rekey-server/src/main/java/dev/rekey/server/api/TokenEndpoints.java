@@ -26,10 +26,10 @@ public final class TokenEndpoints {
   public void register(ApiRouter r) {
     r.route(HttpMethod.POST, "/v1/auth/tokens", Action.TOKEN_CREATE, BLOCKING, this::create);
     r.route(HttpMethod.GET, "/v1/auth/tokens", Action.TOKEN_READ, BLOCKING,
-        c -> new TokenList(tokens.list(1000).stream().map(t -> Views.token(t, null)).toList()));
+        c -> new TokenList(tokens.list(c.principal(), 1000).stream().map(t -> Views.token(t, null)).toList()));
     r.route(HttpMethod.GET, "/v1/auth/tokens/self", Action.TOKEN_SELF, BLOCKING, this::self);
     r.route(HttpMethod.DELETE, "/v1/auth/tokens/:id", Action.TOKEN_REVOKE, BLOCKING, c -> {
-      tokens.revoke(c.pathParam("id"));
+      tokens.revoke(c.principal(), c.pathParam("id"));
       return Reply.noContent();
     });
   }
