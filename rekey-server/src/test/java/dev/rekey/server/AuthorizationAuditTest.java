@@ -199,6 +199,18 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void tokenRevocation_recordsWhichTokenWasRevoked() {
+    String[] victim = s.token("to-revoke", "crypto-user", "default", "*", null);
+    JsonNode rec = expect(s.req("DELETE", "/v1/auth/tokens/" + victim[1]).token(ROOT), 204, "allowed", "token.revoke");
+    assertThat(rec.path("details").path("revoked_token_id").asText()).isEqualTo(victim[1]);
+    JsonNode missing = expect(s.req("DELETE", "/v1/auth/tokens/tok_0000000000000000").token(ROOT), 404, "failed",
+        "token.revoke");
+    assertThat(missing.path("details").path("revoked_token_id").asText()).isEqualTo("tok_0000000000000000");
+    JsonNode odd = expect(s.req("DELETE", "/v1/auth/tokens/%22x%22").token(ROOT), 404, "failed", "token.revoke");
+    assertThat(odd.has("details")).as(odd.toString()).isFalse();
+  }
+
+  @Test
   void grantsOnOneNamespace_doNotAllowServerWideActions() {
     String nsAdmin = s.token("ns-admin", "admin", "payments", "*", null)[0];
     String nsAuditor = s.token("ns-auditor", "auditor", "payments", "*", null)[0];

@@ -17,6 +17,7 @@ import java.util.List;
 
 /** Token issue, inspection and revocation. The token itself is only ever in the create answer. */
 public final class TokenEndpoints {
+  private static final java.util.regex.Pattern TOKEN_ID = java.util.regex.Pattern.compile("tok_[0-9a-f]{16}");
   private final TokenService tokens;
 
   public TokenEndpoints(TokenService tokens) {
@@ -29,7 +30,12 @@ public final class TokenEndpoints {
         c -> new TokenList(tokens.list(c.principal(), 1000).stream().map(t -> Views.token(t, null)).toList()));
     r.route(HttpMethod.GET, "/v1/auth/tokens/self", Action.TOKEN_SELF, BLOCKING, this::self);
     r.route(HttpMethod.DELETE, "/v1/auth/tokens/:id", Action.TOKEN_REVOKE, BLOCKING, c -> {
-      tokens.revoke(c.principal(), c.pathParam("id"));
+      String id = c.pathParam("id");
+      if (id != null && TOKEN_ID.matcher(id).matches()) {
+        // which token, allowed or refused; an id of another shape names no token and is not copied into the trail
+        c.auditDetails("{\"revoked_token_id\":\"" + id + "\"}");
+      }
+      tokens.revoke(c.principal(), id);
       return Reply.noContent();
     });
   }
