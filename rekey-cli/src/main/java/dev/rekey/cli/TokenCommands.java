@@ -73,10 +73,10 @@ final class TokenCommands extends CliCommand {
       printJson(client().requestJson("GET", ApiPaths.TOKENS, null));
       return 0;
     }
-    Table table = new Table("ID", "PRINCIPAL", "GRANTS", "CREATED", "EXPIRES");
+    Table table = new Table("ID", "PRINCIPAL", "GRANTS", "CREATED", "EXPIRES", "REVOKED");
     List<TokenView> tokens = client().listTokens().tokens();
     for (TokenView t : tokens == null ? List.<TokenView>of() : tokens) {
-      table.row(t.id(), t.principal(), grants(t.grants()), t.createdAt(), t.expiresAt());
+      table.row(t.id(), t.principal(), grants(t.grants()), t.createdAt(), t.expiresAt(), t.revokedAt());
     }
     table.print(out());
     return 0;
@@ -88,6 +88,9 @@ final class TokenCommands extends CliCommand {
     out().println("grants:     " + grants(token.grants()));
     out().println("created:    " + orDash(token.createdAt()));
     out().println("expires:    " + orDash(token.expiresAt()));
+    if (token.revokedAt() != null) {
+      out().println("revoked:    " + token.revokedAt());
+    }
   }
 
   static String grants(List<GrantView> grants) {

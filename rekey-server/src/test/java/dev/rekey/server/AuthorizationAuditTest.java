@@ -211,6 +211,25 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void tokenList_showsWhichTokensAreRevoked() {
+    String[] gone = s.token("listed-revoked", "crypto-user", "default", "*", null);
+    String[] kept = s.token("listed-kept", "crypto-user", "default", "*", null);
+    assertThat(s.req("DELETE", "/v1/auth/tokens/" + gone[1]).token(ROOT).send().status()).isEqualTo(204);
+    JsonNode revoked = null;
+    JsonNode active = null;
+    for (JsonNode t : s.get("/v1/auth/tokens", ROOT).json().get("tokens")) {
+      if (t.get("id").asText().equals(gone[1])) {
+        revoked = t;
+      } else if (t.get("id").asText().equals(kept[1])) {
+        active = t;
+      }
+    }
+    assertThat(revoked).isNotNull();
+    assertThat(revoked.path("revoked_at").asText()).as(revoked.toString()).isNotBlank();
+    assertThat(active.has("revoked_at")).as(active.toString()).isFalse();
+  }
+
+  @Test
   void grantsOnOneNamespace_doNotAllowServerWideActions() {
     String nsAdmin = s.token("ns-admin", "admin", "payments", "*", null)[0];
     String nsAuditor = s.token("ns-auditor", "auditor", "payments", "*", null)[0];

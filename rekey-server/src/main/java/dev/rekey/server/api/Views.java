@@ -105,7 +105,7 @@ public final class Views {
 
   public static TokenView token(TokenRecord t, String token) {
     return new TokenView(token, t.id(), t.principal(), t.grants().stream().map(Views::grant).toList(),
-        time(t.createdAt()), time(t.expiresAt()));
+        time(t.createdAt()), time(t.expiresAt()), time(t.revokedAt()));
   }
 
   static GrantView grant(Grant g) {
