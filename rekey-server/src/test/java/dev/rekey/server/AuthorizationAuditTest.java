@@ -230,6 +230,26 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void tokenCreation_recordsWhatWasGranted_neverTheToken() {
+    JsonNode[] both = audited(s.req("POST", "/v1/auth/tokens").token(ROOT).json("{\"principal\":\"granted\","
+        + "\"grants\":[{\"role\":\"crypto-user\",\"namespace\":\"default\",\"keys\":\"billing-*\"}],\"ttl\":\"PT1H\"}"));
+    JsonNode answer = TestServer.JSON.valueToTree(both[0]);
+    JsonNode body;
+    try {
+      body = TestServer.JSON.readTree(answer.get("body").asText());
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    JsonNode details = both[1].get("details");
+    assertThat(details.get("issued_token_id").asText()).isEqualTo(body.get("id").asText());
+    assertThat(details.get("principal").asText()).isEqualTo("granted");
+    assertThat(details.get("grants").toString())
+        .isEqualTo("[{\"role\":\"crypto-user\",\"namespace\":\"default\",\"keys\":\"billing-*\"}]");
+    assertThat(details.get("expires_at").asText()).isEqualTo(body.get("expires_at").asText());
+    assertThat(both[1].toString()).doesNotContain(body.get("token").asText());
+  }
+
+  @Test
   void grantsOnOneNamespace_doNotAllowServerWideActions() {
     String nsAdmin = s.token("ns-admin", "admin", "payments", "*", null)[0];
     String nsAuditor = s.token("ns-auditor", "auditor", "payments", "*", null)[0];

@@ -48,8 +48,23 @@ public final class TokenEndpoints {
     List<Grant> grants = req.grants().stream().map(Views::grant).toList();
     Duration ttl = dev.rekey.core.Durations.parse("ttl", req.ttl(), "PT24H");
     TokenService.Issued issued = tokens.create(c.principal(), req.principal(), grants, ttl);
-    c.auditDetails("{\"issued_token_id\":\"" + issued.record().id() + "\"}");
+    c.auditDetails(issuedDetails(issued.record()));
     return Reply.created(Views.token(issued.record(), issued.token()));
+  }
+
+  /**
+   * What an auditor needs to judge an issue without token.read: the id, principal, grants and
+   * expiry of the new token (all validated names and patterns; never the token).
+   */
+  private static String issuedDetails(dev.rekey.core.auth.TokenRecord t) {
+    java.util.Map<String, Object> d = new java.util.LinkedHashMap<>();
+    d.put("issued_token_id", t.id());
+    d.put("principal", t.principal());
+    d.put("grants", t.grants().stream().map(Views::grant).toList());
+    if (t.expiresAt() != null) {
+      d.put("expires_at", Views.time(t.expiresAt()));
+    }
+    return io.vertx.core.json.Json.encode(d);
   }
 
   private Object self(Call c) {
