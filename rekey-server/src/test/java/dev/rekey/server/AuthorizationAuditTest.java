@@ -250,6 +250,17 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void auditRecords_fromTakesAnySequenceNumber_beyondTwoToThe31() {
+    TestServer.Resp far = s.get("/v1/audit/records?from=3000000000&limit=10", auditor);
+    assertThat(far.status()).as(far.body()).isEqualTo(200);
+    assertThat(far.json().get("records").size()).isZero();
+    assertThat(s.get("/v1/audit/records?from=0", auditor).errorCode()).isEqualTo("invalid_request");
+    assertThat(s.get("/v1/audit/records?from=9223372036854775808", auditor).errorCode()).isEqualTo("invalid_request");
+    assertThat(s.get("/v1/audit/records?from=2&limit=1", auditor).json().get("records").get(0).get("seq").asLong())
+        .isEqualTo(2);
+  }
+
+  @Test
   void grantsOnOneNamespace_doNotAllowServerWideActions() {
     String nsAdmin = s.token("ns-admin", "admin", "payments", "*", null)[0];
     String nsAuditor = s.token("ns-auditor", "auditor", "payments", "*", null)[0];

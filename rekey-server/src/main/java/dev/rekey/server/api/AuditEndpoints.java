@@ -42,7 +42,8 @@ public final class AuditEndpoints {
   }
 
   private Object records(Call c) {
-    int from = c.intQuery("from", 1, 1, Integer.MAX_VALUE);
+    // seqs are longs: at 1,000 requests a second the trail passes 2^31 records in under a month
+    long from = c.longQuery("from", 1, 1, Long.MAX_VALUE);
     int limit = c.intQuery("limit", 100, 1, 1000);
     List<AuditRecord> page = audit.read(from, limit);
     Long next = page.size() == limit ? page.get(page.size() - 1).seq() + 1 : null;

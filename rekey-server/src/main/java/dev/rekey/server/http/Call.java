@@ -96,6 +96,23 @@ public final class Call {
     }
   }
 
+  /** A long query parameter from {@code min} to {@code max}, or {@code defaultValue} when absent; else 400. */
+  public long longQuery(String name, long defaultValue, long min, long max) {
+    String raw = query(name);
+    if (raw == null) {
+      return defaultValue;
+    }
+    try {
+      long v = Long.parseLong(raw);
+      if (v < min || v > max) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw RekeyException.invalid("query parameter '" + name + "' must be an integer from " + min + " to " + max);
+    }
+  }
+
   public <T> T body(Class<T> type) {
     return json.read(bodyBytes(), type);
   }
