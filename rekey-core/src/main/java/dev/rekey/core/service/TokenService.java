@@ -33,6 +33,8 @@ public final class TokenService {
   private final Clock clock;
   private final long cacheTtlNanos;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  /** Bumped by every revocation on this node: a look-up that raced one does not cache what it read. */
+  private final java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
 
   private record Cached(TokenRecord record, long at) {}
 
@@ -133,8 +135,9 @@ public final class TokenService {
     if (c != null && System.nanoTime() - c.at < cacheTtlNanos) {
       record = c.record;
     } else {
+      long generation = revocations.get();
       record = tokens.findByHash(h).orElse(null);
-      if (record != null) {
+      if (record != null && revocations.get() == generation) {
         cache.put(h, new Cached(record, System.nanoTime()));
       }
     }
@@ -179,6 +182,9 @@ public final class TokenService {
     if (!tokens.revoke(id, clock.instant())) {
       throw RekeyException.notFound("no token with id '" + id + "'");
     }
+    // a look-up that read the token before this revocation committed must not cache it after the
+    // removal below: it sees the new generation and does not cache
+    revocations.incrementAndGet();
     cache.values().removeIf(c -> c.record.id().equals(id));
   }
 

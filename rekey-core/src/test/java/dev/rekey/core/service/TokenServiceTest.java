@@ -33,7 +33,7 @@ class TokenServiceTest {
   private final TokenService tokens = new TokenService(repo, clock, Duration.ofMinutes(1));
 
   /** A TokenRepository in memory, keyed by id; looks tokens up by hash only. */
-  static final class Tokens implements TokenRepository {
+  static class Tokens implements TokenRepository {
     final Map<String, TokenRecord> byId = Collections.synchronizedMap(new LinkedHashMap<>());
 
     @Override
@@ -201,6 +201,29 @@ class TokenServiceTest {
     tokens.revoke(issued.record().id());
     assertCode(() -> tokens.authenticate(issued.token()), ErrorCode.UNAUTHENTICATED);
     assertThat(tokens.find(issued.record().id()).orElseThrow().revokedAt()).isEqualTo(Services.T0);
+  }
+
+  @Test
+  void revoke_racingALookUp_doesNotLeaveTheTokenCachedOnThisNode() {
+    TokenService.Issued issued = tokens.create("alice", GRANTS, null, "root");
+    TokenService[] service = new TokenService[1];
+    boolean[] raced = {false};
+    // a look-up reads the token, then the revocation commits and clears the cache before the look-up caches it
+    Tokens racing = new Tokens() {
+      @Override
+      public Optional<TokenRecord> findByHash(String hash) {
+        Optional<TokenRecord> read = super.findByHash(hash);
+        if (!raced[0]) {
+          raced[0] = true;
+          service[0].revoke(issued.record().id());
+        }
+        return read;
+      }
+    };
+    racing.insert(issued.record());
+    service[0] = new TokenService(racing, clock, Duration.ofMinutes(1));
+    service[0].authenticate(issued.token()); // in flight when revoked: allowed
+    assertCode(() -> service[0].authenticate(issued.token()), ErrorCode.UNAUTHENTICATED);
   }
 
   @Test
