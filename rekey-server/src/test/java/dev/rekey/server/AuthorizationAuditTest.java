@@ -144,6 +144,17 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void listSecrets_grantOnPattern_showsOnlyMatchingSecrets() {
+    assertThat(s.req("PUT", "/v1/secrets/billing-db").token(ROOT).json("{\"value\":\"v\"}").send().status()).isEqualTo(201);
+    assertThat(s.req("PUT", "/v1/secrets/payroll-db").token(ROOT).json("{\"value\":\"v\"}").send().status()).isEqualTo(201);
+    TestServer.Resp r = s.get("/v1/secrets", billing);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<String> names = new ArrayList<>();
+    r.json().get("secrets").forEach(x -> names.add(x.get("name").asText()));
+    assertThat(names).contains("billing-db").doesNotContain("payroll-db");
+  }
+
+  @Test
   void keyOfficerLimitedToSomeKeys_cannotCreateOthers() {
     String narrow = s.token("narrow-officer", "key-officer", "default", "billing-*", null)[0];
     expect(s.req("POST", "/v1/keys").token(narrow).json("{\"name\":\"billing-officer\"}"), 201, "allowed", "key.create");

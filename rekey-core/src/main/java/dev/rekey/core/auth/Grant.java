@@ -39,8 +39,10 @@ public record Grant(Role role, String namespacePattern, String keyPattern) {
     if (!action.onKey()) {
       return matchesEverything(namespacePattern) || matches(namespacePattern, namespace);
     }
+    // without a name: creation (the handler checks the name in the body) and the listings (which
+    // show only the names the grants match) are allowed on a grant for some of the namespace's names
     return matches(namespacePattern, namespace) && (key == null ? matchesEverything(keyPattern) || action == Action.KEY_CREATE
-        || action == Action.KEY_READ : matches(keyPattern, key));
+        || action == Action.KEY_READ || action == Action.SECRET_LIST : matches(keyPattern, key));
   }
 
   /**

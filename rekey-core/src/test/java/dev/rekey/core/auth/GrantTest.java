@@ -55,4 +55,14 @@ class GrantTest {
     assertThat(nsAdmin.allows(Action.POLICY_APPLY, "default", null)).isFalse();
     assertThat(nsAdmin.allows(Action.KEY_CREATE, "payments", "k")).isTrue();
   }
+
+  @Test
+  void listings_areAllowedOnAGrantForSomeNames_andFilteredPerName() {
+    Grant billing = new Grant(Role.CRYPTO_USER, "default", "billing-*");
+    assertThat(billing.allows(Action.KEY_READ, "default", null)).isTrue();
+    assertThat(billing.allows(Action.SECRET_LIST, "default", null)).isTrue();
+    assertThat(billing.allows(Action.SECRET_LIST, "other", null)).isFalse();
+    assertThat(billing.allows(Action.SECRET_LIST, "default", "payroll-db")).isFalse();
+    assertThat(billing.allows(Action.SECRET_READ, "default", null)).isFalse();
+  }
 }
