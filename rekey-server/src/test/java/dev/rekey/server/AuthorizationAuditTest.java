@@ -180,6 +180,9 @@ class AuthorizationAuditTest {
         "{\"principal\":\"root\",\"grants\":[{\"role\":\"admin\",\"namespace\":\"*\",\"keys\":\"*\"}]}"),
         403, "denied", "token.create");
     assertThat(denied.get("error_code").asText()).isEqualTo("forbidden");
+    // the refused attempt says what it asked for
+    assertThat(denied.path("details").path("requested_grants").toString())
+        .isEqualTo("[{\"role\":\"admin\",\"namespace\":\"*\",\"keys\":\"*\"}]");
     expect(s.req("POST", "/v1/auth/tokens").token(nsAdmin).namespace("payments").json(
         "{\"principal\":\"x\",\"grants\":[{\"role\":\"crypto-user\",\"namespace\":\"default\",\"keys\":\"*\"}]}"),
         403, "denied", "token.create");

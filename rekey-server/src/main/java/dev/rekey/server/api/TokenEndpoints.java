@@ -46,6 +46,10 @@ public final class TokenEndpoints {
       throw RekeyException.invalid("field 'grants' is required");
     }
     List<Grant> grants = req.grants().stream().map(Views::grant).toList();
+    // a refused issue (a grant wider than the caller's, say) records what was asked for
+    java.util.Map<String, Object> requested = new java.util.LinkedHashMap<>();
+    requested.put("requested_grants", grants.stream().map(Views::grant).toList());
+    c.auditDetails(io.vertx.core.json.Json.encode(requested));
     Duration ttl = dev.rekey.core.Durations.parse("ttl", req.ttl(), "PT24H");
     TokenService.Issued issued = tokens.create(c.principal(), req.principal(), grants, ttl);
     c.auditDetails(issuedDetails(issued.record()));
