@@ -155,6 +155,24 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void keyOfficerLimitedToSomeKeys_cannotManageConsumersOrCampaignsOfOthers() {
+    String narrow = s.token("narrow-manager", "key-officer", "default", "billing-*", null)[0];
+    expect(s.req("PUT", "/v1/keys/other-x/propagation").token(narrow).json("{\"deadline\":\"PT1H\"}"), 403, "denied",
+        "consumer.manage");
+    expect(s.req("GET", "/v1/keys/other-x/propagation").token(narrow), 403, "denied", "consumer.read");
+    expect(s.req("PUT", "/v1/keys/billing-x/propagation").token(narrow).json("{\"deadline\":\"PT1H\"}"), 200, "allowed",
+        "consumer.manage");
+    expect(s.req("POST", "/v1/rewrap-campaigns").token(narrow).json("{\"key\":\"other-x\"}"), 403, "denied",
+        "rewrap.campaign.manage");
+    expect(s.req("POST", "/v1/consumers").token(narrow).json("{\"name\":\"narrow-app\",\"kind\":\"app\"}"), 201,
+        "allowed", "consumer.manage");
+    expect(s.req("POST", "/v1/consumers/narrow-app/bindings").token(narrow).json("{\"key\":\"other-x\"}"), 403,
+        "denied", "consumer.manage");
+    expect(s.req("POST", "/v1/consumers/narrow-app/bindings").token(narrow).json("{\"key\":\"billing-x\"}"), 201,
+        "allowed", "consumer.manage");
+  }
+
+  @Test
   void keyOfficerLimitedToSomeKeys_cannotCreateOthers() {
     String narrow = s.token("narrow-officer", "key-officer", "default", "billing-*", null)[0];
     expect(s.req("POST", "/v1/keys").token(narrow).json("{\"name\":\"billing-officer\"}"), 201, "allowed", "key.create");

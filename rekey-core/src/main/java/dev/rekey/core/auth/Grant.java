@@ -37,7 +37,10 @@ public record Grant(Role role, String namespacePattern, String keyPattern) {
       return matchesEverything(namespacePattern);
     }
     if (!action.onKey()) {
-      return matchesEverything(namespacePattern) || matches(namespacePattern, namespace);
+      // a namespace action about one key or secret (its propagation policy, a binding to it, a
+      // re-wrap campaign under it) stays within the grant's names too
+      return (matchesEverything(namespacePattern) || matches(namespacePattern, namespace))
+          && (key == null || matches(keyPattern, key));
     }
     // without a name: creation (the handler checks the name in the body) and the listings (which
     // show only the names the grants match) are allowed on a grant for some of the namespace's names

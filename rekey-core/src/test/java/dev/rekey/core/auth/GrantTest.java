@@ -65,4 +65,14 @@ class GrantTest {
     assertThat(billing.allows(Action.SECRET_LIST, "default", "payroll-db")).isFalse();
     assertThat(billing.allows(Action.SECRET_READ, "default", null)).isFalse();
   }
+
+  @Test
+  void namespaceActionsAboutOneKey_stayWithinTheKeyPattern() {
+    Grant officer = new Grant(Role.KEY_OFFICER, "default", "billing-*");
+    assertThat(officer.allows(Action.CONSUMER_MANAGE, "default", null)).isTrue();
+    assertThat(officer.allows(Action.CONSUMER_MANAGE, "default", "billing-x")).isTrue();
+    assertThat(officer.allows(Action.CONSUMER_MANAGE, "default", "orders")).isFalse();
+    assertThat(officer.allows(Action.REWRAP_CAMPAIGN_MANAGE, "default", "orders")).isFalse();
+    assertThat(Grant.everywhere(Role.KEY_OFFICER).allows(Action.CONSUMER_MANAGE, "default", "orders")).isTrue();
+  }
 }

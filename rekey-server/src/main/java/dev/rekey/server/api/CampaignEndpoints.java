@@ -56,6 +56,10 @@ public final class CampaignEndpoints {
       throw RekeyException.invalid("field 'key' is required");
     }
     c.auditKey(Names.keyName(req.key()));
+    if (!c.principal().may(Action.REWRAP_CAMPAIGN_MANAGE, c.namespace(), req.key())) {
+      throw RekeyException.forbidden("'" + c.principal().name() + "' may not rewrap.campaign.manage on "
+          + c.namespace() + "/" + req.key());
+    }
     RewrapCampaign started = campaigns.start(c.namespace(), req.key(), req.fromVersion(), req.batchSize(),
         req.delayMs(), "api");
     return Reply.created(view(c, started));

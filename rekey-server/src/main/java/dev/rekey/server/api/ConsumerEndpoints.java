@@ -122,6 +122,11 @@ public final class ConsumerEndpoints {
     if (req.key() != null || req.secret() != null) {
       BindingSubject subject = req.key() != null ? BindingSubject.key(Names.keyName(req.key()))
           : BindingSubject.secret(Names.keyName(req.secret()));
+      String bound = req.key() != null ? req.key() : req.secret();
+      if (!c.principal().may(Action.CONSUMER_MANAGE, c.namespace(), bound)) {
+        throw RekeyException.forbidden("'" + c.principal().name() + "' may not consumer.manage on "
+            + c.namespace() + "/" + bound);
+      }
       c.auditKey(subject.name());
       return Reply.created(ConsumerViews.binding(consumers.bind(c.namespace(), name, subject, mode, req.version())));
     }
