@@ -173,6 +173,26 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void keyOfficerLimitedToSomeKeys_cannotSeeOrSteerCampaignsOfOtherKeys() {
+    s.createKey("camp-other", null);
+    s.post("/v1/keys/camp-other/deks", ROOT, "{\"tenant\":\"acme\"}");
+    s.post("/v1/keys/camp-other/rotate", ROOT, "{}");
+    TestServer.Resp started = s.post("/v1/rewrap-campaigns", ROOT, "{\"key\":\"camp-other\",\"delay_ms\":60000,"
+        + "\"batch_size\":1}");
+    assertThat(started.status()).as(started.body()).isEqualTo(201);
+    long id = started.json().get("id").asLong();
+    String narrow = s.token("narrow-campaigner", "key-officer", "default", "billing-*", null)[0];
+    expect(s.req("GET", "/v1/rewrap-campaigns/" + id).token(narrow), 403, "denied", "rewrap.campaign.read");
+    expect(s.req("POST", "/v1/rewrap-campaigns/" + id + "/cancel").token(narrow), 403, "denied", "rewrap.campaign.manage");
+    expect(s.req("PATCH", "/v1/rewrap-campaigns/" + id).token(narrow).json("{\"batch_size\":5}"), 403, "denied",
+        "rewrap.campaign.manage");
+    List<Long> listed = new ArrayList<>();
+    s.get("/v1/rewrap-campaigns", narrow).json().get("campaigns").forEach(k -> listed.add(k.get("id").asLong()));
+    assertThat(listed).doesNotContain(id);
+    assertThat(s.get("/v1/rewrap-campaigns/" + id, ROOT).json().get("state").asText()).isNotEqualTo("cancelled");
+  }
+
+  @Test
   void keyOfficerLimitedToSomeKeys_cannotCreateOthers() {
     String narrow = s.token("narrow-officer", "key-officer", "default", "billing-*", null)[0];
     expect(s.req("POST", "/v1/keys").token(narrow).json("{\"name\":\"billing-officer\"}"), 201, "allowed", "key.create");

@@ -31,14 +31,14 @@ public final class CampaignEndpoints {
     r.route(HttpMethod.GET, PATH, Action.REWRAP_CAMPAIGN_READ, BLOCKING, this::list);
     r.route(HttpMethod.POST, PATH, Action.REWRAP_CAMPAIGN_MANAGE, BLOCKING, this::start);
     r.route(HttpMethod.GET, PATH + "/:id", Action.REWRAP_CAMPAIGN_READ, BLOCKING,
-        c -> view(c, campaigns.get(c.namespace(), id(c))));
+        c -> view(c, campaigns.get(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_READ))));
     r.route(HttpMethod.PATCH, PATH + "/:id", Action.REWRAP_CAMPAIGN_MANAGE, BLOCKING, this::throttle);
     r.route(HttpMethod.POST, PATH + "/:id/pause", Action.REWRAP_CAMPAIGN_MANAGE, BLOCKING,
-        c -> view(c, campaigns.pause(c.namespace(), id(c))));
+        c -> view(c, campaigns.pause(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_MANAGE))));
     r.route(HttpMethod.POST, PATH + "/:id/resume", Action.REWRAP_CAMPAIGN_MANAGE, BLOCKING,
-        c -> view(c, campaigns.resume(c.namespace(), id(c))));
+        c -> view(c, campaigns.resume(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_MANAGE))));
     r.route(HttpMethod.POST, PATH + "/:id/cancel", Action.REWRAP_CAMPAIGN_MANAGE, BLOCKING,
-        c -> view(c, campaigns.cancel(c.namespace(), id(c))));
+        c -> view(c, campaigns.cancel(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_MANAGE))));
   }
 
   private Object list(Call c) {
@@ -47,7 +47,9 @@ public final class CampaignEndpoints {
     boolean activeOnly = "true".equals(c.query("active"));
     List<RewrapCampaign> page = campaigns.list(c.namespace(), activeOnly, after, limit);
     Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
-    return new CampaignList(page.stream().map(CampaignEndpoints::view).toList(), next);
+    // only the campaigns under keys the caller's grants match, like the key listing
+    return new CampaignList(page.stream().filter(k -> c.principal().may(Action.REWRAP_CAMPAIGN_READ, k.namespace(), k.kek()))
+        .map(CampaignEndpoints::view).toList(), next);
   }
 
   private Object start(Call c) {
@@ -81,7 +83,19 @@ public final class CampaignEndpoints {
       }
       delay = Math.round(1000 / bps);
     }
-    return view(c, campaigns.throttle(c.namespace(), id(c), req.batchSize(), delay));
+    return view(c, campaigns.throttle(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_MANAGE), req.batchSize(), delay));
+  }
+
+  /** The campaign id of the path, once the caller's grants allow {@code action} on the campaign's key; else 403. */
+  private long granted(Call c, Action action) {
+    long id = id(c);
+    RewrapCampaign k = campaigns.get(c.namespace(), id);
+    if (!c.principal().may(action, c.namespace(), k.kek())) {
+      c.auditKey(k.kek());
+      throw RekeyException.forbidden("'" + c.principal().name() + "' may not " + action.wireName() + " on "
+          + c.namespace() + "/" + k.kek());
+    }
+    return id;
   }
 
   private static long id(Call c) {
