@@ -170,6 +170,8 @@ class AuthorizationAuditTest {
         "denied", "consumer.manage");
     expect(s.req("POST", "/v1/consumers/narrow-app/bindings").token(narrow).json("{\"key\":\"billing-x\"}"), 201,
         "allowed", "consumer.manage");
+    expect(s.req("POST", "/v1/consumers/narrow-app/bindings").token(narrow).json("{\"selector\":{\"team\":\"x\"}}"),
+        403, "denied", "consumer.manage");
   }
 
   @Test
@@ -190,6 +192,24 @@ class AuthorizationAuditTest {
     s.get("/v1/rewrap-campaigns", narrow).json().get("campaigns").forEach(k -> listed.add(k.get("id").asLong()));
     assertThat(listed).doesNotContain(id);
     assertThat(s.get("/v1/rewrap-campaigns/" + id, ROOT).json().get("state").asText()).isNotEqualTo("cancelled");
+  }
+
+  @Test
+  void keyOfficerLimitedToSomeKeys_seesOnlyBindingsOfItsKeys() {
+    s.createKey("bound-other", null);
+    s.createKey("billing-bound", null);
+    assertThat(s.post("/v1/consumers", ROOT, "{\"name\":\"seen-app\",\"kind\":\"app\"}").status()).isEqualTo(201);
+    assertThat(s.post("/v1/consumers/seen-app/bindings", ROOT, "{\"key\":\"bound-other\"}").status()).isEqualTo(201);
+    assertThat(s.post("/v1/consumers/seen-app/bindings", ROOT, "{\"key\":\"billing-bound\"}").status()).isEqualTo(201);
+    String narrow = s.token("narrow-reader", "key-officer", "default", "billing-*", null)[0];
+    assertThat(s.get("/v1/bindings?key=bound-other", narrow).json().get("bindings").size()).isZero();
+    assertThat(s.get("/v1/bindings?key=bound-other", ROOT).json().get("bindings").size()).isEqualTo(1);
+    List<String> keys = new ArrayList<>();
+    s.get("/v1/consumers/seen-app", narrow).json().get("bindings").forEach(b -> keys.add(b.get("key").asText()));
+    assertThat(keys).containsExactly("billing-bound");
+    s.post("/v1/keys/bound-other/rotate", ROOT, "{}");
+    JsonNode drift = s.get("/v1/reports/rotation-drift", narrow).json().get("rotations");
+    drift.forEach(r -> assertThat(r.get("key").asText()).startsWith("billing-"));
   }
 
   @Test

@@ -68,7 +68,8 @@ public final class ConsumerEndpoints {
     });
     r.route(HttpMethod.GET, "/v1/bindings", Action.CONSUMER_READ, BLOCKING, this::bindings);
     r.route(HttpMethod.GET, "/v1/reports/rotation-drift", Action.CONSUMER_READ, BLOCKING, c -> ConsumerViews.drift(
-        consumers.drift(c.namespace(), subject(c), c.intQuery("limit", 1000, 1, ConsumerService.MAX_PAGE))));
+        consumers.drift(c.namespace(), subject(c), c.intQuery("limit", 1000, 1, ConsumerService.MAX_PAGE)).stream()
+            .filter(u -> c.principal().may(Action.CONSUMER_READ, u.namespace(), u.key())).toList()));
     r.route(HttpMethod.GET, "/v1/keys/:name/propagation", Action.CONSUMER_READ, BLOCKING,
         c -> ConsumerViews.policy(consumers.policy(c.namespace(), c.keyName())));
     r.route(HttpMethod.PUT, "/v1/keys/:name/propagation", Action.CONSUMER_MANAGE, BLOCKING,
@@ -92,15 +93,21 @@ public final class ConsumerEndpoints {
     String name = c.pathParam("consumer");
     ConsumerService.Registered r = consumers.update(c.namespace(), name, req.kind(), req.tags(), req.owner(),
         req.principal(), req.hookUrl(), Boolean.TRUE.equals(req.rotateHookSecret()));
-    return ConsumerViews.consumer(r.consumer(), r.hookSecret(), consumers.bindings(c.namespace(), name),
+    return ConsumerViews.consumer(r.consumer(), r.hookSecret(), readable(c, consumers.bindings(c.namespace(), name)),
         consumers.selectors(c.namespace(), name));
   }
 
   private Object show(Call c) {
     String name = c.pathParam("consumer");
     Consumer consumer = consumers.get(c.namespace(), name);
-    return ConsumerViews.consumer(consumer, null, consumers.bindings(c.namespace(), name),
+    return ConsumerViews.consumer(consumer, null, readable(c, consumers.bindings(c.namespace(), name)),
         consumers.selectors(c.namespace(), name));
+  }
+
+  /** The bindings whose key or secret the caller's grants match (consumer.read on its name). */
+  private static List<Binding> readable(Call c, List<Binding> bindings) {
+    return bindings.stream().filter(b -> c.principal().may(Action.CONSUMER_READ, b.namespace(), b.subject().name()))
+        .toList();
   }
 
   private Object list(Call c) {
@@ -130,8 +137,14 @@ public final class ConsumerEndpoints {
       c.auditKey(subject.name());
       return Reply.created(ConsumerViews.binding(consumers.bind(c.namespace(), name, subject, mode, req.version())));
     }
+    // a selector binds every key its tags match, now and later: only a grant on every key name may
+    // (the name "*" is matched only by a pattern of stars)
+    if (!c.principal().may(Action.CONSUMER_MANAGE, c.namespace(), "*")) {
+      throw RekeyException.forbidden("'" + c.principal().name() + "' may not bind by selector: it binds any key of "
+          + c.namespace() + ", so it needs consumer.manage on every key ('*')");
+    }
     consumers.bindSelector(c.namespace(), name, req.selector(), mode);
-    return Reply.created(new BindingList(consumers.bindings(c.namespace(), name).stream()
+    return Reply.created(new BindingList(readable(c, consumers.bindings(c.namespace(), name)).stream()
         .map(ConsumerViews::binding).toList()));
   }
 
@@ -151,7 +164,8 @@ public final class ConsumerEndpoints {
     BindingSubject subject = subject(c);
     int limit = c.intQuery("limit", 1000, 1, ConsumerService.MAX_PAGE);
     if (subject != null) {
-      return new BindingList(consumers.bindingsOf(c.namespace(), subject, state, c.query("after"), limit).stream()
+      return new BindingList(readable(c, consumers.bindingsOf(c.namespace(), subject, state, c.query("after"), limit))
+          .stream()
           .map(ConsumerViews::binding).toList());
     }
     BindingState s = state == null ? BindingState.STALE : state;
@@ -159,7 +173,7 @@ public final class ConsumerEndpoints {
     if (everywhere && !c.principal().may(Action.CONSUMER_READ, "*", null)) {
       throw RekeyException.forbidden("reading bindings of every namespace needs consumer.read on namespace '*'");
     }
-    return new BindingList(consumers.inState(everywhere ? null : c.namespace(), s, limit).stream()
+    return new BindingList(readable(c, consumers.inState(everywhere ? null : c.namespace(), s, limit)).stream()
         .map(ConsumerViews::binding).toList());
   }
 
