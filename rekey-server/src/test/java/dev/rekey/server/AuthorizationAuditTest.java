@@ -172,6 +172,8 @@ class AuthorizationAuditTest {
         "allowed", "consumer.manage");
     expect(s.req("POST", "/v1/consumers/narrow-app/bindings").token(narrow).json("{\"selector\":{\"team\":\"x\"}}"),
         403, "denied", "consumer.manage");
+    expect(s.req("DELETE", "/v1/consumers/narrow-app/selectors?selector=team=x").token(narrow), 403, "denied",
+        "consumer.manage");
   }
 
   @Test

@@ -63,6 +63,7 @@ public final class ConsumerEndpoints {
       return Reply.noContent();
     });
     r.route(HttpMethod.DELETE, "/v1/consumers/:consumer/selectors", Action.CONSUMER_MANAGE, BLOCKING, c -> {
+      requireEveryKey(c);
       consumers.unbindSelector(c.namespace(), c.pathParam("consumer"), selector(c.query("selector")));
       return Reply.noContent();
     });
@@ -104,6 +105,15 @@ public final class ConsumerEndpoints {
         consumers.selectors(c.namespace(), name));
   }
 
+  /** Selector bindings concern any key their tags match: only consumer.manage on every key name may change them. */
+  private static void requireEveryKey(Call c) {
+    // the name "*" is matched only by a pattern of stars
+    if (!c.principal().may(Action.CONSUMER_MANAGE, c.namespace(), "*")) {
+      throw RekeyException.forbidden("'" + c.principal().name() + "' may not change selector bindings: they bind any"
+          + " key of " + c.namespace() + ", so they need consumer.manage on every key ('*')");
+    }
+  }
+
   /** The bindings whose key or secret the caller's grants match (consumer.read on its name). */
   private static List<Binding> readable(Call c, List<Binding> bindings) {
     return bindings.stream().filter(b -> c.principal().may(Action.CONSUMER_READ, b.namespace(), b.subject().name()))
@@ -137,12 +147,7 @@ public final class ConsumerEndpoints {
       c.auditKey(subject.name());
       return Reply.created(ConsumerViews.binding(consumers.bind(c.namespace(), name, subject, mode, req.version())));
     }
-    // a selector binds every key its tags match, now and later: only a grant on every key name may
-    // (the name "*" is matched only by a pattern of stars)
-    if (!c.principal().may(Action.CONSUMER_MANAGE, c.namespace(), "*")) {
-      throw RekeyException.forbidden("'" + c.principal().name() + "' may not bind by selector: it binds any key of "
-          + c.namespace() + ", so it needs consumer.manage on every key ('*')");
-    }
+    requireEveryKey(c);
     consumers.bindSelector(c.namespace(), name, req.selector(), mode);
     return Reply.created(new BindingList(readable(c, consumers.bindings(c.namespace(), name)).stream()
         .map(ConsumerViews::binding).toList()));
