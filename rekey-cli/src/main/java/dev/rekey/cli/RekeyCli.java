@@ -82,14 +82,25 @@ public final class RekeyCli {
     return newCommandLine(System.in, System.out, System.err);
   }
 
-  /** The {@code rekey} command on the given streams (stdout carries raw bytes for decrypt). */
+  /**
+   * The {@code rekey} command on the given streams (stdout carries raw bytes for decrypt). Text is
+   * written as UTF-8 whatever the streams' own charset (System.out has the locale's, US-ASCII under
+   * {@code LC_ALL=C}, which would turn every non-ASCII character of a JSON answer into '?').
+   */
   public static CommandLine newCommandLine(InputStream in, PrintStream out, PrintStream err) {
-    RekeyCli root = new RekeyCli(in, out, err);
+    PrintStream utf8Out = utf8(out);
+    PrintStream utf8Err = utf8(err);
+    RekeyCli root = new RekeyCli(in, utf8Out, utf8Err);
     CommandLine cl = new CommandLine(root);
-    cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
-    cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
-    cl.setExecutionExceptionHandler((e, command, parseResult) -> handle(e, err));
+    cl.setOut(new PrintWriter(new OutputStreamWriter(utf8Out, StandardCharsets.UTF_8), true));
+    cl.setErr(new PrintWriter(new OutputStreamWriter(utf8Err, StandardCharsets.UTF_8), true));
+    cl.setExecutionExceptionHandler((e, command, parseResult) -> handle(e, utf8Err));
     return cl;
+  }
+
+  /** A stream that encodes text as UTF-8 and passes bytes through unchanged to {@code stream}. */
+  private static PrintStream utf8(PrintStream stream) {
+    return new PrintStream(stream, true, StandardCharsets.UTF_8);
   }
 
   public static void main(String[] args) {

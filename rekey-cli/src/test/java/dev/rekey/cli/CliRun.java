@@ -3,6 +3,7 @@ package dev.rekey.cli;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the {@code rekey} command in-process with captured streams. */
@@ -22,10 +23,18 @@ final class CliRun {
   }
 
   static CliRun run(byte[] stdin, String... args) {
+    return run(StandardCharsets.UTF_8, stdin, args);
+  }
+
+  /**
+   * As {@link #run(byte[], String...)} with the given streams' own charset, as the process's
+   * System.out and System.err have the locale's (US-ASCII under LC_ALL=C); the output is read as UTF-8.
+   */
+  static CliRun run(Charset streamCharset, byte[] stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
-    PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
+    PrintStream outStream = new PrintStream(out, true, streamCharset);
+    PrintStream errStream = new PrintStream(err, true, streamCharset);
     int exit = RekeyCli.newCommandLine(new ByteArrayInputStream(stdin), outStream, errStream).execute(args);
     outStream.flush();
     errStream.flush();

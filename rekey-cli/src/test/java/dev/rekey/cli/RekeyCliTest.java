@@ -420,6 +420,29 @@ class RekeyCliTest {
   }
 
   @Test
+  void textAndJsonOutput_nonUtf8LocaleStreams_stillUtf8() throws IOException {
+    server.on("POST", "/v1/keys/jwt/jwt/verify", 200,
+        "{\"valid\":true,\"kid\":\"jwt-v1\",\"version\":1,\"claims\":{\"name\":\"J\u00fcrgen \u2713\"}}");
+    server.on("GET", "/v1/keys/orders", 404,
+        "{\"error\":{\"code\":\"not_found\",\"message\":\"no key 'orders' in namespace 'caf\u00e9'\"}}");
+    String[] common = {"--address", server.address(), "--token", TOKEN};
+
+    CliRun verify = CliRun.run(StandardCharsets.US_ASCII, "h.p.s".getBytes(StandardCharsets.UTF_8),
+        concat(new String[] {"jwt", "verify", "jwt"}, common));
+    CliRun show = CliRun.run(StandardCharsets.US_ASCII, new byte[0], concat(new String[] {"key", "show", "orders"}, common));
+
+    assertThat(verify.exit).as(verify.toString()).isZero();
+    assertThat(json.readTree(verify.out()).path("name").asText()).isEqualTo("J\u00fcrgen \u2713");
+    assertThat(show.err).isEqualTo("Error: no key 'orders' in namespace 'caf\u00e9' (not_found)\n");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void unknownCommand_usageErrorExit2() {
     assertThat(rekey("frobnicate").exit).isEqualTo(2);
   }
