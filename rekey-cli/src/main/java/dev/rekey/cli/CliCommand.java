@@ -26,7 +26,23 @@ abstract class CliCommand {
   }
 
   RekeyClient client() {
-    return root().client(spec.commandLine());
+    return root().client(commandLine());
+  }
+
+  /**
+   * The command line of the command being run. For a method subcommand ({@code key list}) that is
+   * not {@code spec}'s, which belongs to the class declaring it ({@code key}): usage errors must show
+   * the usage of the command that was given.
+   */
+  CommandLine commandLine() {
+    CommandLine.ParseResult parsed = spec.root().commandLine().getParseResult();
+    if (parsed == null) {
+      return spec.commandLine();
+    }
+    while (parsed.hasSubcommand()) {
+      parsed = parsed.subcommand();
+    }
+    return parsed.commandSpec().commandLine();
   }
 
   PrintStream out() {
@@ -61,7 +77,7 @@ abstract class CliCommand {
   }
 
   CommandLine.ParameterException usage(String message) {
-    return new CommandLine.ParameterException(spec.commandLine(), message);
+    return new CommandLine.ParameterException(commandLine(), message);
   }
 
   static byte[] utf8(String text) {

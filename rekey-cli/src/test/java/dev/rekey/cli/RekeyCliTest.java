@@ -187,6 +187,19 @@ class RekeyCliTest {
   }
 
   @Test
+  void usageErrorsOfMethodSubcommands_showThatCommandsUsage() {
+    CliRun version = rekey("key", "version", "explode", "orders", "1");
+    CliRun update = rekey("key", "update", "orders");
+    CliRun address = CliRun.run(new byte[0], "key", "list", "--address", "localhost:8200");
+
+    assertThat(version.exit).isEqualTo(2);
+    assertThat(version.err).contains("Usage: rekey key version ").doesNotContain("Usage: rekey key [");
+    assertThat(update.err).contains("Usage: rekey key update ").doesNotContain("Usage: rekey key [");
+    assertThat(address.exit).isEqualTo(2);
+    assertThat(address.err).contains("Usage: rekey key list ").doesNotContain("Usage: rekey key [");
+  }
+
+  @Test
   void keyEmergencyRotate_postsToEndpoint() {
     server.on("POST", "/v1/keys/orders/emergency-rotate", 200, KEY_VIEW);
 
