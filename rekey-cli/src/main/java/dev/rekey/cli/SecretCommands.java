@@ -140,7 +140,16 @@ final class SecretCommands extends CliCommand {
       @Option(names = "--pending-days", paramLabel = "DAYS", description = "For schedule-destroy.") Integer pendingDays,
       @Option(names = "--force", description = "Retire, disable or destroy even though bound consumers still use"
           + " the version (the override is audited).") boolean force) {
-    VersionAction a = VersionAction.fromWire(action);
+    VersionAction a;
+    try {
+      a = VersionAction.fromWire(action);
+    } catch (IllegalArgumentException e) {
+      throw usage("unknown action '" + action + "'; expected one of disable, enable, retire, revoke, "
+          + "schedule-destroy, cancel-destroy, destroy");
+    }
+    if (pendingDays != null && a != VersionAction.SCHEDULE_DESTROY) {
+      throw usage("--pending-days applies to schedule-destroy only");
+    }
     SecretView s = secrets().versionAction(name, version, a, pendingDays, force);
     out().println("Secret " + name + " v" + version + ": " + s.versions().get(version - 1).state()
         + (force ? " (forced)" : ""));

@@ -187,6 +187,19 @@ class RekeyCliTest {
   }
 
   @Test
+  void secretVersion_unknownActionOrMisplacedPendingDays_usageErrorExit2_nothingSent() {
+    CliRun unknown = rekey("secret", "version", "explode", "db-url", "1");
+    CliRun pendingDays = rekey("secret", "version", "disable", "db-url", "1", "--pending-days", "3");
+
+    assertThat(unknown.exit).as(unknown.toString()).isEqualTo(2);
+    assertThat(unknown.err).contains("unknown action 'explode'").contains("Usage: rekey secret version ")
+        .doesNotContain("internal").doesNotContain("Exception");
+    assertThat(pendingDays.exit).as(pendingDays.toString()).isEqualTo(2);
+    assertThat(pendingDays.err).contains("--pending-days applies to schedule-destroy only");
+    assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
   void usageErrorsOfMethodSubcommands_showThatCommandsUsage() {
     CliRun version = rekey("key", "version", "explode", "orders", "1");
     CliRun update = rekey("key", "update", "orders");
