@@ -217,15 +217,26 @@ final class SecretCommands extends CliCommand {
     return 0;
   }
 
-  @Command(name = "guardrail", description = "Show or set the namespace's rules for new secret versions.")
+  @Command(name = "guardrail", description = "Show or set the namespace's rules for new secret versions;"
+      + " a rule not given keeps its current setting.")
   int guardrail(
-      @Option(names = "--require-expiry", description = "Deny versions without an expiry.") Boolean requireExpiry,
-      @Option(names = "--max-lifetime", paramLabel = "DURATION", description = "Deny expiries further away, e.g. P90D.")
-          String maxLifetime,
+      @Option(names = "--require-expiry", description = "Deny versions without an expiry (--require-expiry=false"
+          + " allows them again).") Boolean requireExpiry,
+      @Option(names = "--max-lifetime", paramLabel = "DURATION", description = "Deny expiries further away, e.g. P90D;"
+          + " 'none' removes the maximum.") String maxLifetime,
       @Option(names = "--json", description = "Print JSON.") boolean json) {
-    SecretGuardrailView g = requireExpiry == null && maxLifetime == null ? secrets().guardrail()
-        : secrets().setGuardrail(Boolean.TRUE.equals(requireExpiry), maxLifetime == null ? null
-            : duration(maxLifetime));
+    SecretGuardrailView g;
+    if (requireExpiry == null && maxLifetime == null) {
+      g = secrets().guardrail();
+    } else {
+      Duration lifetime = maxLifetime == null || maxLifetime.equalsIgnoreCase("none") ? null : duration(maxLifetime);
+      SecretGuardrailView current = requireExpiry == null || maxLifetime == null ? secrets().guardrail() : null;
+      boolean require = requireExpiry != null ? requireExpiry : Boolean.TRUE.equals(current.requireExpiry());
+      if (maxLifetime == null && current.maxLifetime() != null) {
+        lifetime = duration(current.maxLifetime());
+      }
+      g = secrets().setGuardrail(require, lifetime);
+    }
     if (json) {
       printJson(g);
     } else {

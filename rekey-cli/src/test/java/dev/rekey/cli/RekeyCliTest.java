@@ -8,6 +8,7 @@ import dev.rekey.client.FakeRekeyServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -197,6 +198,30 @@ class RekeyCliTest {
     assertThat(pendingDays.exit).as(pendingDays.toString()).isEqualTo(2);
     assertThat(pendingDays.err).contains("--pending-days applies to schedule-destroy only");
     assertThat(server.requests()).isEmpty();
+  }
+
+  @Test
+  void secretGuardrail_oneRuleGiven_keepsTheOther() throws IOException {
+    server.on("GET", "/v1/secret-guardrail", 200,
+        "{\"namespace\":\"default\",\"require_expiry\":true,\"max_lifetime\":\"P90D\"}");
+    server.on("PUT", "/v1/secret-guardrail", r -> new FakeRekeyServer.Reply(200, r.body()));
+
+    CliRun lifetime = rekey("secret", "guardrail", "--max-lifetime", "P60D");
+    JsonNode lifetimeSent = sentBody();
+    CliRun require = rekey("secret", "guardrail", "--require-expiry=false");
+    JsonNode requireSent = sentBody();
+    CliRun none = rekey("secret", "guardrail", "--require-expiry", "--max-lifetime", "none");
+    JsonNode noneSent = sentBody();
+
+    assertThat(lifetime.exit).as(lifetime.toString()).isZero();
+    assertThat(lifetimeSent.path("require_expiry").asBoolean()).isTrue();
+    assertThat(Duration.parse(lifetimeSent.path("max_lifetime").asText())).isEqualTo(Duration.ofDays(60));
+    assertThat(require.exit).as(require.toString()).isZero();
+    assertThat(requireSent.path("require_expiry").asBoolean()).isFalse();
+    assertThat(Duration.parse(requireSent.path("max_lifetime").asText())).isEqualTo(Duration.ofDays(90));
+    assertThat(none.exit).as(none.toString()).isZero();
+    assertThat(noneSent.path("require_expiry").asBoolean()).isTrue();
+    assertThat(noneSent.path("max_lifetime").isMissingNode() || noneSent.path("max_lifetime").isNull()).isTrue();
   }
 
   @Test
