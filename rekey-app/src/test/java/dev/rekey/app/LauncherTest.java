@@ -1,0 +1,63 @@
+package dev.rekey.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The {@code ./rekey} launcher script, run from a copy whose distribution is marked built and whose
+ * "java" ($JAVA_HOME/bin/java) is a stub printing the locale it was started with.
+ */
+class LauncherTest {
+  @TempDir Path root;
+
+  private String launch(Map<String, String> env) throws IOException, InterruptedException {
+    Files.copy(Path.of("..", "rekey"), root.resolve("rekey"));
+    Files.createDirectories(root.resolve("rekey-app/target/dist/lib"));
+    Files.createFile(root.resolve("rekey-app/target/dist/.built"));
+    Path bin = Files.createDirectories(root.resolve("jdk/bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho \"LC_ALL=${LC_ALL:-} LC_CTYPE=${LC_CTYPE:-} LANG=${LANG:-}\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    ProcessBuilder builder = new ProcessBuilder(List.of("bash", root.resolve("rekey").toString(), "key", "list"))
+        .redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.startsWith("LC_") || k.equals("LANG"));
+    builder.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    return out.lines().filter(l -> l.startsWith("LC_ALL=")).reduce((a, b) -> b).orElse(out);
+  }
+
+  /**
+   * Under the C/POSIX locale the JVM decodes arguments as ASCII: {@code --value 'héllo'} would be
+   * stored as "h\uFFFD\uFFFDllo". The launcher runs Java in C.UTF-8 then; other locales are kept.
+   */
+  @ParameterizedTest
+  @CsvSource({
+      "LC_ALL, C, C.UTF-8",
+      "LC_ALL, POSIX, C.UTF-8",
+      "LANG, C, C.UTF-8",
+      "LC_CTYPE, POSIX, C.UTF-8",
+      "NONE, -, C.UTF-8",
+      "LANG, de_DE.ISO-8859-1, ''",
+      "LC_ALL, en_US.UTF-8, en_US.UTF-8"})
+  void asciiLocale_javaRunsInUtf8_otherLocalesKept(String variable, String value, String expectedLcAll)
+      throws IOException, InterruptedException {
+    String line = launch(variable.equals("NONE") ? Map.of() : Map.of(variable, value));
+
+    assertThat(line).startsWith("LC_ALL=" + expectedLcAll + " ");
+  }
+}
