@@ -494,6 +494,21 @@ class RekeyCliTest {
   }
 
   @Test
+  void token_lineEndDropped_controlCharacterUsageErrorWithoutTheToken() {
+    server.on("GET", "/v1/keys/orders", 200, KEY_VIEW);
+
+    CliRun crlf = CliRun.run(new byte[0], "key", "show", "orders", "--address", server.address(), "--token", "rk_cli\r\n");
+    String sentAuthorization = server.lastRequest().header("Authorization");
+    CliRun broken = CliRun.run(new byte[0], "key", "show", "orders", "--address", server.address(),
+        "--token", "rk_cli\nsecret");
+
+    assertThat(crlf.exit).as(crlf.toString()).isZero();
+    assertThat(sentAuthorization).isEqualTo("Bearer rk_cli");
+    assertThat(broken.exit).as(broken.toString()).isEqualTo(2);
+    assertThat(broken.err).contains("token contains").doesNotContain("rk_cli").doesNotContain("internal");
+  }
+
+  @Test
   void unknownCommand_usageErrorExit2() {
     assertThat(rekey("frobnicate").exit).isEqualTo(2);
   }

@@ -43,7 +43,11 @@ public final class RekeyClientBuilder {
     return this;
   }
 
-  /** Bearer token; null for the unauthenticated endpoints (health, seal-status, init, unseal). */
+  /**
+   * Bearer token; null for the unauthenticated endpoints (health, seal-status, init, unseal).
+   * Surrounding whitespace (a line end read from a file) is dropped; {@link #build()} refuses any
+   * other whitespace or non-printable-ASCII character, without showing the token.
+   */
   public RekeyClientBuilder token(String token) {
     this.token = token;
     return this;
@@ -85,15 +89,25 @@ public final class RekeyClientBuilder {
     if (timeout == null || timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive");
     }
+    String bearer = token == null ? null : token.strip();
+    if (bearer != null && !bearer.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      // the HTTP client's own error would quote the whole header, token included
+      throw new IllegalArgumentException("token contains whitespace or characters other than printable ASCII");
+    }
+    String checkedNamespace = requireNamespace(namespace);
     HttpClient http = httpClient != null ? httpClient
         : HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
-    Transport transport = new Transport(http, address.trim(), token, timeout, Json.newMapper());
-    return new RekeyClient(transport, requireNamespace(namespace));
+    Transport transport = new Transport(http, address.trim(), bearer, timeout, Json.newMapper());
+    return new RekeyClient(transport, checkedNamespace);
   }
 
+  /** A namespace that is not empty and can be sent as a header value (no control characters). */
   static String requireNamespace(String namespace) {
     if (namespace == null || namespace.isBlank()) {
       throw new IllegalArgumentException("namespace must not be empty");
+    }
+    if (namespace.chars().anyMatch(c -> c < 0x20 || c == 0x7f || c > 0xff)) {
+      throw new IllegalArgumentException("namespace must not contain control characters or characters beyond U+00FF");
     }
     return namespace;
   }

@@ -455,6 +455,28 @@ class RekeyClientTest {
   }
 
   @Test
+  void token_surroundingWhitespaceStripped_controlCharactersRefusedWithoutEchoingIt() {
+    server.on("GET", "/v1/keys/orders", 200, KEY_VIEW);
+
+    RekeyClient.builder().address(server.address()).token(" rk_secret\r\n").build().getKey("orders");
+
+    assertThat(server.lastRequest().header("Authorization")).isEqualTo("Bearer rk_secret");
+    assertThatThrownBy(() -> RekeyClient.builder().address(server.address()).token("rk_sec\nret").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("token")
+        .hasMessageNotContaining("rk_sec");
+    assertThatThrownBy(() -> RekeyClient.builder().address(server.address()).token("rk_s\u00e9cret").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("rk_s");
+  }
+
+  @Test
+  void namespace_withControlCharacters_refusedWhenBuilt() {
+    assertThatThrownBy(() -> RekeyClient.builder().address(server.address()).namespace("ns1\n").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace");
+    assertThatThrownBy(() -> client.withNamespace("ns1\r\nX-Evil: 1"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace");
+  }
+
+  @Test
   void builder_invalidAddress_throwsWithHint() {
     assertThatThrownBy(() -> RekeyClient.builder().address("127.0.0.1:8200").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://");
