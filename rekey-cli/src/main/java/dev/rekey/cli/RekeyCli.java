@@ -15,9 +15,9 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code rekey} command: a client of the REST API through {@link RekeyClient}. Exit codes:
- * 0 success, 1 error (one line {@code Error: <message> (<code>)} on stderr) or a negative answer
- * (invalid MAC or signature), 2 usage error, 3 audit trail broken. Tokens are printed only by
- * {@code token create} and {@code operator init}.
+ * 0 success, 1 error (one line {@code Error: <message> (<code>)} on stderr, also when stdout cannot
+ * be written) or a negative answer (invalid MAC or signature), 2 usage error, 3 audit trail broken.
+ * Tokens are printed only by {@code token create} and {@code operator init}.
  */
 @Command(
     name = "rekey",
@@ -95,6 +95,16 @@ public final class RekeyCli {
     cl.setOut(new PrintWriter(new OutputStreamWriter(utf8Out, StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new OutputStreamWriter(utf8Err, StandardCharsets.UTF_8), true));
     cl.setExecutionExceptionHandler((e, command, parseResult) -> handle(e, utf8Err));
+    cl.setExecutionStrategy(parseResult -> {
+      int exit = new CommandLine.RunLast().execute(parseResult);
+      // PrintStream swallows write errors: without this check a decrypt into a full disk or a
+      // closed pipe would end with exit 0 and a truncated plaintext
+      if (utf8Out.checkError()) {
+        utf8Err.println("Error: cannot write to standard output (io)");
+        return 1;
+      }
+      return exit;
+    });
     return cl;
   }
 

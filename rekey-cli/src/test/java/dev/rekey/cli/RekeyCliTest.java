@@ -509,6 +509,25 @@ class RekeyCliTest {
   }
 
   @Test
+  void decrypt_stdoutCannotBeWritten_errorLineExit1() {
+    server.on("POST", "/v1/keys/orders/decrypt", 200, "{\"plaintext\":\"" + b64("card 4111") + "\",\"version\":1}");
+    java.io.OutputStream full = new java.io.OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("No space left on device");
+      }
+    };
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+
+    int exit = RekeyCli.newCommandLine(new java.io.ByteArrayInputStream("rekey:v1:x".getBytes(StandardCharsets.UTF_8)),
+            new java.io.PrintStream(full, true), new java.io.PrintStream(err, true, StandardCharsets.UTF_8))
+        .execute("decrypt", "orders", "--address", server.address(), "--token", TOKEN);
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("Error: cannot write to standard output (io)\n");
+  }
+
+  @Test
   void unknownCommand_usageErrorExit2() {
     assertThat(rekey("frobnicate").exit).isEqualTo(2);
   }
