@@ -77,4 +77,30 @@ class AuditTamperE2eTest {
       assertThat(json.out()).contains("\"first_broken_seq\" : " + target).contains("\"valid\" : false");
     }
   }
+
+  /**
+   * Someone who can write the database replaces the clear public key beside the trail (the first
+   * step of re-signing a rewritten trail with a key of their own): verify trusts only the key the
+   * root keyring unwraps, so the trail is reported broken.
+   */
+  @Test
+  void replacedAuditPublicKeyIsFoundByTheCli(@TempDir Path dir) throws Exception {
+    try (RekeyServer server = E2e.devServer(dir)) {
+      RekeyClient client = E2e.client(server, E2e.ROOT_TOKEN);
+      client.createKey("ledger", null, null);
+      assertThat(E2e.cli(server.url(), E2e.ROOT_TOKEN, null, "audit", "verify").exit()).isZero();
+
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("rekey.db"));
+          PreparedStatement ps = c.prepareStatement("UPDATE system_values SET value = ? WHERE name = ?")) {
+        c.createStatement().execute("PRAGMA busy_timeout = 10000");
+        ps.setBytes(1, dev.rekey.core.audit.AuditSigningKey.generate().publicKey());
+        ps.setString(2, dev.rekey.core.audit.AuditSigningKey.PUBLIC_NAME);
+        assertThat(ps.executeUpdate()).isEqualTo(1);
+      }
+
+      E2e.Run broken = E2e.cli(server.url(), E2e.ROOT_TOKEN, null, "audit", "verify");
+      assertThat(broken.exit()).as(broken.toString()).isEqualTo(3);
+      assertThat(broken.out()).startsWith("Audit trail BROKEN at seq 1:").contains("root-wrapped signing key");
+    }
+  }
 }

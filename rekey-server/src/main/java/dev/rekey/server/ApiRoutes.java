@@ -1,6 +1,7 @@
 package dev.rekey.server;
 
 import dev.rekey.core.audit.AuditLog;
+import dev.rekey.core.audit.AuditSigningKey;
 import dev.rekey.core.dek.DekService;
 import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.JwtService;
@@ -52,7 +53,9 @@ final class ApiRoutes {
     new KeyEndpoints(services.keys(), new KeyExportService(store.keys(), parts.rootOfTrust()::keyring,
         config.keyExportEnabled()), services.usage()).register(router);
     new SecretEndpoints(services.secrets(), services.secretRotations(), clock, parts.secretWrites()).register(router);
-    new AuditEndpoints(store.audit(), store.system(), parts.json()).register(router);
+    new AuditEndpoints(store.audit(),
+        () -> AuditSigningKey.loadOrCreate(store.system(), parts.rootOfTrust().keyring()).publicKey(), parts.json())
+        .register(router);
     parts.webhooks().register(router);
     new PolicyEndpoints(services.policies()).register(router);
     new DekEndpoints(new DekService(store.deks(), services.cache(), clock)).register(router);

@@ -6,36 +6,54 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.rekey.api.AuditRecordList;
 import dev.rekey.api.AuditRecordView;
 import dev.rekey.api.AuditVerifyResponse;
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
 import dev.rekey.core.audit.AuditEvent;
 import dev.rekey.core.audit.AuditRecord;
 import dev.rekey.core.audit.AuditVerification;
 import dev.rekey.core.audit.AuditVerifier;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.port.AuditRepository;
-import dev.rekey.core.port.SystemRepository;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.Json;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** Reading and verifying the audit trail. */
 public final class AuditEndpoints {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private final AuditRepository audit;
-  private final SystemRepository system;
+  private final Supplier<byte[]> trustedPublicKey;
   private final Json json;
 
-  public AuditEndpoints(AuditRepository audit, SystemRepository system, Json json) {
+  /**
+   * @param trustedPublicKey the public key of the audit signing key as unwrapped with the root
+   *     keyring (not the public key stored in clear beside the trail, which anyone who can write
+   *     the database could replace together with re-signed checkpoints); throws ILLEGAL_STATE when
+   *     the stored public key does not match it
+   */
+  public AuditEndpoints(AuditRepository audit, Supplier<byte[]> trustedPublicKey, Json json) {
     this.audit = audit;
-    this.system = system;
+    this.trustedPublicKey = trustedPublicKey;
     this.json = json;
   }
 
   public void register(ApiRouter r) {
     r.route(HttpMethod.GET, "/v1/audit/verify", Action.AUDIT_READ, BLOCKING, c -> {
-      AuditVerification v = AuditVerifier.fromSystem(audit, system).verify();
+      byte[] publicKey;
+      try {
+        publicKey = trustedPublicKey.get();
+      } catch (RekeyException e) {
+        if (e.code() != ErrorCode.ILLEGAL_STATE) {
+          throw e;
+        }
+        return new AuditVerifyResponse(false, 0, 0, 1L, "the audit signing public key stored beside the trail"
+            + " does not match the root-wrapped signing key: the trail cannot be trusted");
+      }
+      AuditVerification v = new AuditVerifier(audit, publicKey).verify();
       return new AuditVerifyResponse(v.valid(), v.records(), v.checkpoints(), v.firstBrokenSeq(), v.reason());
     });
     r.route(HttpMethod.GET, "/v1/audit/records", Action.AUDIT_READ, BLOCKING, this::records);
