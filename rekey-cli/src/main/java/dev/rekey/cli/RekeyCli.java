@@ -52,8 +52,10 @@ import picocli.CommandLine.ScopeType;
         CommandLine.HelpCommand.class
     })
 public final class RekeyCli {
+  static final String DEFAULT_ADDRESS = "http://127.0.0.1:8200";
+
   @Option(names = "--address", scope = ScopeType.INHERIT, paramLabel = "URL",
-      defaultValue = "${env:REKEY_ADDR:-http://127.0.0.1:8200}",
+      defaultValue = "${env:REKEY_ADDR:-" + DEFAULT_ADDRESS + "}",
       description = "Server address (env REKEY_ADDR, default ${DEFAULT-VALUE}).")
   String address;
 
@@ -125,11 +127,17 @@ public final class RekeyCli {
       return client;
     }
     try {
-      client = RekeyClient.builder().address(address).token(token).namespace(namespace).build();
+      // an empty REKEY_ADDR, REKEY_TOKEN or REKEY_NAMESPACE counts as unset, as it does for Vault's CLI
+      client = RekeyClient.builder().address(blank(address) ? DEFAULT_ADDRESS : address)
+          .token(blank(token) ? null : token).namespace(blank(namespace) ? "default" : namespace).build();
       return client;
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine, e.getMessage());
     }
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
   }
 
   private static int handle(Exception e, PrintStream err) {

@@ -800,4 +800,14 @@ class RekeyCliTest {
     assertThat(run.exit).as(run.toString()).isEqualTo(2);
     assertThat(server.requests()).isEmpty();
   }
+
+  @Test
+  void emptyNamespace_countsAsUnset_andExtraTrailingSlashesOfTheAddressAreIgnored() {
+    server.on("GET", "/v1/keys", 200, "{\"keys\":[],\"next_after\":null}");
+    CliRun r = CliRun.run(new byte[0], "key", "list", "--address", server.address() + "//", "--token", TOKEN,
+        "--namespace", "");
+    assertThat(r.exit).as(r.toString()).isZero();
+    assertThat(server.lastRequest().path()).startsWith("/v1/keys");
+    assertThat(server.lastRequest().header("X-Rekey-Namespace")).isIn(null, "default");
+  }
 }

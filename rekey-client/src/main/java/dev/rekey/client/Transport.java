@@ -31,7 +31,11 @@ final class Transport {
 
   Transport(HttpClient http, String base, String token, Duration timeout, ObjectMapper mapper) {
     this.http = http;
-    this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    String b = base;
+    while (b.endsWith("/")) {
+      b = b.substring(0, b.length() - 1); // http://host:8200// is the server's root too
+    }
+    this.base = b;
     this.token = token;
     this.timeout = timeout;
     this.mapper = mapper;
