@@ -124,7 +124,29 @@ public final class TokenService {
     return new Issued(token, record);
   }
 
-  /** The principal a token stands for; UNAUTHENTICATED when missing, unknown, expired or revoked. */
+  /**
+   * The principal of a token this node has looked up within the cache TTL, without touching the
+   * store (so an event loop may call it); null when it must be looked up with {@link #authenticate}.
+   * UNAUTHENTICATED when the token is missing, or known and expired or revoked.
+   */
+  public Principal cachedPrincipal(String token) {
+    if (token == null || token.isEmpty()) {
+      throw new RekeyException(ErrorCode.UNAUTHENTICATED, "a token is required");
+    }
+    Cached c = cache.get(hash(token));
+    if (c == null || System.nanoTime() - c.at >= cacheTtlNanos) {
+      return null;
+    }
+    if (!c.record.usableAt(clock.instant())) {
+      throw new RekeyException(ErrorCode.UNAUTHENTICATED, "the token is invalid, expired or revoked");
+    }
+    return new Principal(c.record.principal(), c.record.id(), c.record.grants());
+  }
+
+  /**
+   * The principal a token stands for; UNAUTHENTICATED when missing, unknown, expired or revoked.
+   * May read the store: call it off the event loop when {@link #cachedPrincipal} answers null.
+   */
   public Principal authenticate(String token) {
     if (token == null || token.isEmpty()) {
       throw new RekeyException(ErrorCode.UNAUTHENTICATED, "a token is required");

@@ -269,4 +269,23 @@ class TokenServiceTest {
     tokens.create("bob", GRANTS, null, "root");
     assertThat(tokens.list(10)).extracting(TokenRecord::principal).containsExactly("alice", "bob");
   }
+
+  @Test
+  void cachedPrincipal_answersWithoutTheStore_onlyForATokenLookedUpWithinTheTtl() {
+    TokenService.Issued issued = tokens.create("alice", GRANTS, Duration.ofMinutes(30), "root");
+    assertThat(tokens.cachedPrincipal(issued.token())).as("not looked up yet").isNull();
+    assertThat(tokens.cachedPrincipal("rk_unknown")).as("unknown tokens are never cached").isNull();
+    assertCode(() -> tokens.cachedPrincipal(""), ErrorCode.UNAUTHENTICATED);
+    assertCode(() -> tokens.cachedPrincipal(null), ErrorCode.UNAUTHENTICATED);
+
+    Principal looked = tokens.authenticate(issued.token());
+    repo.byId.clear(); // the store is not read again while the entry is fresh
+    Principal cached = tokens.cachedPrincipal(issued.token());
+    assertThat(cached).isNotNull();
+    assertThat(cached.name()).isEqualTo(looked.name());
+    assertThat(cached.tokenId()).isEqualTo(issued.record().id());
+
+    clock.advance(Duration.ofMinutes(31)); // expired, though still within the cache entry's life
+    assertCode(() -> tokens.cachedPrincipal(issued.token()), ErrorCode.UNAUTHENTICATED);
+  }
 }

@@ -167,17 +167,43 @@ public final class ApiRouter {
       Mode mode, Endpoint endpoint) {
     Context context = vertx.getOrCreateContext();
     String requestId = requestId(ctx);
-    Principal principal = null;
-    String namespace = null;
-    Call call = null;
     try {
       if (!allowedSealed) {
         requireUnsealed.run();
       }
       if (action == null) {
+        proceed(ctx, context, requestId, auditName, action, audited, mode, endpoint, null);
+        return;
+      }
+      String token = token(ctx);
+      Principal cached = tokens.cachedPrincipal(token);
+      if (cached != null) {
+        proceed(ctx, context, requestId, auditName, action, audited, mode, endpoint, cached);
+        return;
+      }
+      // A token this node has not seen lately is looked up in the store on a worker, never on the
+      // event loop: on PostgreSQL that is a network round trip, and unknown tokens are never cached.
+      vertx.executeBlocking(() -> tokens.authenticate(token), false).onComplete(ar -> {
+        if (ar.failed()) {
+          finish(ctx, context, requestId, auditName, audited, null, null, null, null, ar.cause());
+        } else {
+          proceed(ctx, context, requestId, auditName, action, audited, mode, endpoint, ar.result());
+        }
+      });
+    } catch (Throwable t) {
+      finish(ctx, context, requestId, auditName, audited, null, null, null, null, t);
+    }
+  }
+
+  /** Authorizes {@code principal} (null on public routes) and runs the endpoint, on the event loop. */
+  private void proceed(Exchange ctx, Context context, String requestId, String auditName, Action action,
+      boolean audited, Mode mode, Endpoint endpoint, Principal principal) {
+    String namespace = null;
+    Call call = null;
+    try {
+      if (action == null) {
         namespace = safeNamespace(ctx);
       } else {
-        principal = tokens.authenticate(token(ctx));
         namespace = Names.namespace(headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
         String key = ctx.pathParam("name");
         if (!principal.may(action, namespace, key)) {
