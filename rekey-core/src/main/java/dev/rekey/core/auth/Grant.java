@@ -34,7 +34,9 @@ public record Grant(Role role, String namespacePattern, String keyPattern) {
       return false;
     }
     if (action.global()) {
-      return matchesEverything(namespacePattern);
+      // server-wide (seal, root rotation, the whole audit trail, events, webhooks, metrics): only a
+      // grant on every name of every namespace; "admin of billing-* everywhere" is not a server admin
+      return matchesEverything(namespacePattern) && matchesEverything(keyPattern);
     }
     if (!action.onKey()) {
       // a namespace action about one key or secret (its propagation policy, a binding to it, a

@@ -47,7 +47,10 @@ class GrantTest {
       assertThat(a.global()).as(a.name()).isTrue();
       assertThat(nsAdmin.allows(a, "payments", null)).as(a.name()).isFalse();
       assertThat(admin.allows(a, "payments", null)).as(a.name()).isTrue();
+      // every namespace but only some names: not a server admin either
+      assertThat(new Grant(Role.ADMIN, "*", "billing-*").allows(a, "payments", null)).as(a.name()).isFalse();
     }
+    assertThat(new Grant(Role.AUDITOR, "*", "billing-*").allows(Action.AUDIT_READ, "payments", null)).isFalse();
     assertThat(new Grant(Role.AUDITOR, "pay*", "*").allows(Action.AUDIT_READ, "payments", null)).isFalse();
     assertThat(new Grant(Role.AUDITOR, "*", "*").allows(Action.AUDIT_READ, "payments", null)).isTrue();
     // namespace actions stay per namespace

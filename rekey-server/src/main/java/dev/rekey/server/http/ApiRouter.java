@@ -209,7 +209,7 @@ public final class ApiRouter {
         if (!principal.may(action, namespace, key)) {
           throw RekeyException.forbidden("'" + principal.name() + "' may not " + action.wireName()
               + (action.onKey() ? " on " + namespace + "/" + (key == null ? "*" : key)
-              : action.global() ? " (it needs a grant on every namespace, '*')" : ""));
+              : action.global() ? " (it needs a grant on every namespace and name, '*'/'*')" : ""));
         }
       }
       Principal who = principal;
