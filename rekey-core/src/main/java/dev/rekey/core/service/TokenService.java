@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 public final class TokenService {
   public static final String TOKEN_PREFIX = "rk_";
   private static final Pattern PRINCIPAL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,127}");
-  private static final int MAX_GRANTS = 64;
+  public static final int MAX_GRANTS = 64;
 
   private final TokenRepository tokens;
   private final Clock clock;
@@ -159,8 +159,14 @@ public final class TokenService {
     } else {
       long generation = revocations.get();
       record = tokens.findByHash(h).orElse(null);
-      if (record != null && revocations.get() == generation) {
-        cache.put(h, new Cached(record, System.nanoTime()));
+      if (record != null) {
+        // put, then check: a revocation bumps the counter before it clears the cache, so either it
+        // sees this entry and removes it, or this look-up sees the bump and removes it itself
+        Cached entry = new Cached(record, System.nanoTime());
+        cache.put(h, entry);
+        if (revocations.get() != generation) {
+          cache.remove(h, entry);
+        }
       }
     }
     if (record == null || !record.usableAt(clock.instant())) {
@@ -205,7 +211,7 @@ public final class TokenService {
       throw RekeyException.notFound("no token with id '" + id + "'");
     }
     // a look-up that read the token before this revocation committed must not cache it after the
-    // removal below: it sees the new generation and does not cache
+    // removal below: it sees the new generation and removes its entry itself
     revocations.incrementAndGet();
     cache.values().removeIf(c -> c.record.id().equals(id));
   }

@@ -48,7 +48,11 @@ public final class TokenEndpoints {
     List<Grant> grants = req.grants().stream().map(Views::grant).toList();
     // a refused issue (a grant wider than the caller's, say) records what was asked for
     java.util.Map<String, Object> requested = new java.util.LinkedHashMap<>();
-    requested.put("requested_grants", grants.stream().map(Views::grant).toList());
+    // at most as many as an issue may carry, so a refused request cannot write a huge record
+    requested.put("requested_grants", grants.stream().limit(TokenService.MAX_GRANTS).map(Views::grant).toList());
+    if (grants.size() > TokenService.MAX_GRANTS) {
+      requested.put("requested_grant_count", grants.size());
+    }
     c.auditDetails(io.vertx.core.json.Json.encode(requested));
     Duration ttl = dev.rekey.core.Durations.parse("ttl", req.ttl(), "PT24H");
     TokenService.Issued issued = tokens.create(c.principal(), req.principal(), grants, ttl);
