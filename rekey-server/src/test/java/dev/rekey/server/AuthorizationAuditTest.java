@@ -215,6 +215,54 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void keyOfficerLimitedToSomeKeys_cannotChangeOrRemoveConsumersOfOtherKeys_norTheNamespacePolicy() {
+    String narrow = s.token("narrow-steward", "key-officer", "default", "billing-*", null)[0];
+    assertThat(s.post("/v1/consumers", ROOT, "{\"name\":\"others-app\"}").status()).isEqualTo(201);
+    assertThat(s.post("/v1/consumers/others-app/bindings", ROOT, "{\"key\":\"other-x\"}").status()).isEqualTo(201);
+
+    expect(s.req("DELETE", "/v1/consumers/others-app").token(narrow), 403, "denied", "consumer.manage");
+    expect(s.req("PATCH", "/v1/consumers/others-app").token(narrow)
+        .json("{\"hook_url\":\"https://attacker.example.test/\",\"rotate_hook_secret\":true}"), 403, "denied",
+        "consumer.manage");
+    expect(s.req("PUT", "/v1/propagation").token(narrow).json("{\"deadline\":\"PT1S\"}"), 403, "denied",
+        "consumer.manage");
+    assertThat(s.get("/v1/consumers/others-app", ROOT).json().get("bindings").toString()).contains("other-x");
+
+    // a consumer bound only to granted keys stays the officer's to change
+    assertThat(s.post("/v1/consumers", ROOT, "{\"name\":\"billing-app\"}").status()).isEqualTo(201);
+    assertThat(s.post("/v1/consumers/billing-app/bindings", ROOT, "{\"key\":\"billing-x\"}").status())
+        .isEqualTo(201);
+    expect(s.req("PATCH", "/v1/consumers/billing-app").token(narrow).json("{\"owner\":\"billing-team\"}"), 200,
+        "allowed", "consumer.manage");
+    expect(s.req("DELETE", "/v1/consumers/billing-app").token(narrow), 204, "allowed", "consumer.manage");
+  }
+
+  @Test
+  void policiesAndRotationStatus_showOnlyWhatTheGrantsCover() {
+    String narrow = s.token("policy-reader", "key-officer", "default", "billing-*", null)[0];
+    TestServer.Resp applied = s.req("PUT", "/v1/policies").token(ROOT).json("{\"policies\":["
+        + "{\"scope\":\"key:default/other-x\",\"rotation_period\":\"P1D\"},"
+        + "{\"scope\":\"key:default/billing-x\",\"rotation_period\":\"P1D\"}]}").send();
+    assertThat(applied.status()).as(applied.body()).isEqualTo(200);
+
+    String listed = s.get("/v1/policies", narrow).body();
+    assertThat(listed).contains("key:default/billing-x").doesNotContain("other-x");
+    expect(s.req("GET", "/v1/policies/key%3Adefault%2Fother-x").token(narrow), 403, "denied", "policy.read");
+    expect(s.req("GET", "/v1/policies/key%3Adefault%2Fbilling-x").token(narrow), 200, "allowed", "policy.read");
+    // the scope names its own namespace: the header does not widen anything
+    assertThat(s.req("GET", "/v1/policies/key%3Apayments%2Fbilling-x").token(narrow).namespace("payments").send()
+        .status()).isEqualTo(403);
+    // the scheduler puts both keys on the calendar at its next tick
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+    while (!s.get("/v1/rotation/status", ROOT).body().contains("\"other-x\"")) {
+      assertThat(System.nanoTime()).as("the calendar lists other-x in time").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+    String status = s.get("/v1/rotation/status", narrow).body();
+    assertThat(status).contains("\"billing-x\"").doesNotContain("other-x");
+  }
+
+  @Test
   void keyOfficerLimitedToSomeKeys_cannotCreateOthers() {
     String narrow = s.token("narrow-officer", "key-officer", "default", "billing-*", null)[0];
     expect(s.req("POST", "/v1/keys").token(narrow).json("{\"name\":\"billing-officer\"}"), 201, "allowed", "key.create");

@@ -46,6 +46,7 @@ public final class ConsumerEndpoints {
     r.route(HttpMethod.GET, "/v1/consumers/:consumer", Action.CONSUMER_READ, BLOCKING, this::show);
     r.route(HttpMethod.PATCH, "/v1/consumers/:consumer", Action.CONSUMER_MANAGE, BLOCKING, this::update);
     r.route(HttpMethod.DELETE, "/v1/consumers/:consumer", Action.CONSUMER_MANAGE, BLOCKING, c -> {
+      requireManagesWhatItHolds(c, c.pathParam("consumer"));
       consumers.remove(c.namespace(), c.pathParam("consumer"));
       return Reply.noContent();
     });
@@ -77,8 +78,10 @@ public final class ConsumerEndpoints {
         c -> ConsumerViews.policy(consumers.setPolicy(c.namespace(), c.keyName(), policy(c, c.keyName()))));
     r.route(HttpMethod.GET, "/v1/propagation", Action.CONSUMER_READ, BLOCKING,
         c -> ConsumerViews.policy(consumers.policy(c.namespace(), null)));
-    r.route(HttpMethod.PUT, "/v1/propagation", Action.CONSUMER_MANAGE, BLOCKING,
-        c -> ConsumerViews.policy(consumers.setPolicy(c.namespace(), null, policy(c, null))));
+    r.route(HttpMethod.PUT, "/v1/propagation", Action.CONSUMER_MANAGE, BLOCKING, c -> {
+      requireEveryKey(c, "set the namespace's propagation policy: it applies to every key without its own");
+      return ConsumerViews.policy(consumers.setPolicy(c.namespace(), null, policy(c, null)));
+    });
   }
 
   private Object register(Call c) {
@@ -92,6 +95,7 @@ public final class ConsumerEndpoints {
   private Object update(Call c) {
     ConsumerRequest req = c.body(ConsumerRequest.class);
     String name = c.pathParam("consumer");
+    requireManagesWhatItHolds(c, name);
     ConsumerService.Registered r = consumers.update(c.namespace(), name, req.kind(), req.tags(), req.owner(),
         req.principal(), req.hookUrl(), Boolean.TRUE.equals(req.rotateHookSecret()));
     return ConsumerViews.consumer(r.consumer(), r.hookSecret(), readable(c, consumers.bindings(c.namespace(), name)),
@@ -107,10 +111,31 @@ public final class ConsumerEndpoints {
 
   /** Selector bindings concern any key their tags match: only consumer.manage on every key name may change them. */
   private static void requireEveryKey(Call c) {
+    requireEveryKey(c, "change selector bindings: they bind any key of " + c.namespace());
+  }
+
+  private static void requireEveryKey(Call c, String what) {
     // the name "*" is matched only by a pattern of stars
     if (!c.principal().may(Action.CONSUMER_MANAGE, c.namespace(), "*")) {
-      throw RekeyException.forbidden("'" + c.principal().name() + "' may not change selector bindings: they bind any"
-          + " key of " + c.namespace() + ", so they need consumer.manage on every key ('*')");
+      throw RekeyException.forbidden("'" + c.principal().name() + "' may not " + what
+          + ", so it needs consumer.manage on every key ('*')");
+    }
+  }
+
+  /**
+   * Changing or removing a consumer changes it for every key and secret it is bound to (its hook,
+   * the bindings that hold back retirement): consumer.manage on each of them is needed, and on every
+   * key when it has selector bindings.
+   */
+  private void requireManagesWhatItHolds(Call c, String consumer) {
+    for (Binding b : consumers.bindings(c.namespace(), consumer)) {
+      if (!c.principal().may(Action.CONSUMER_MANAGE, c.namespace(), b.subject().name())) {
+        throw RekeyException.forbidden("'" + c.principal().name() + "' may not change consumer '" + consumer
+            + "': it is bound to '" + b.subject().name() + "', outside the caller's grants");
+      }
+    }
+    if (!consumers.selectors(c.namespace(), consumer).isEmpty()) {
+      requireEveryKey(c, "change consumer '" + consumer + "': its selector bindings bind any key of " + c.namespace());
     }
   }
 

@@ -4,6 +4,7 @@ import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
 
 import dev.rekey.api.PolicyFile;
 import dev.rekey.api.PolicyList;
+import dev.rekey.api.RotationStatus;
 import dev.rekey.api.PolicySpec;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Action;
@@ -28,15 +29,21 @@ public final class PolicyEndpoints {
 
   public void register(ApiRouter r) {
     r.route(HttpMethod.PUT, "/v1/policies", Action.POLICY_APPLY, BLOCKING, this::apply);
-    r.route(HttpMethod.GET, "/v1/policies", Action.POLICY_READ, BLOCKING, c -> new PolicyList(policies.list()));
-    r.route(HttpMethod.GET, "/v1/policies/:scope", Action.POLICY_READ, BLOCKING,
-        c -> policies.get(c.pathParam("scope")));
+    r.route(HttpMethod.GET, "/v1/policies", Action.POLICY_READ, BLOCKING, c -> new PolicyList(policies.list().stream()
+        .filter(p -> readable(c, PolicyScope.parse("scope", p.scope()))).toList()));
+    r.route(HttpMethod.GET, "/v1/policies/:scope", Action.POLICY_READ, BLOCKING, c -> {
+      PolicyScope scope = PolicyScope.parse("scope", c.pathParam("scope"));
+      if (!readable(c, scope)) {
+        throw RekeyException.forbidden("'" + c.principal().name() + "' may not read the policy of " + scope.id());
+      }
+      return policies.get(c.pathParam("scope"));
+    });
     r.route(HttpMethod.DELETE, "/v1/policies/:scope", Action.POLICY_APPLY, BLOCKING, c -> {
       authorize(c, PolicyScope.parse("scope", c.pathParam("scope")));
       policies.delete(c.pathParam("scope"));
       return Reply.noContent();
     });
-    r.route(HttpMethod.GET, "/v1/rotation/status", Action.ROTATION_STATUS, BLOCKING, c -> policies.status());
+    r.route(HttpMethod.GET, "/v1/rotation/status", Action.ROTATION_STATUS, BLOCKING, c -> visible(c, policies.status()));
   }
 
   private Object apply(Call c) {
@@ -51,6 +58,27 @@ public final class PolicyEndpoints {
       }
     }
     return policies.apply(specs, dryRun);
+  }
+
+  /**
+   * Who may read a policy: of a key, a grant on that key; of a namespace, a grant on that namespace;
+   * of a key type (every namespace), a grant on every namespace. The request's namespace header
+   * plays no part: the scope names its own.
+   */
+  private static boolean readable(Call c, PolicyScope scope) {
+    return switch (scope.kind()) {
+      case KEY -> c.principal().may(Action.POLICY_READ, scope.namespace(), scope.key());
+      case NAMESPACE -> c.principal().may(Action.POLICY_READ, scope.namespace(), null);
+      case TYPE -> c.principal().may(Action.POLICY_READ, "*", "*");
+    };
+  }
+
+  /** The status entries of the keys the caller may see the rotation status of. */
+  private static RotationStatus visible(Call c, RotationStatus all) {
+    java.util.function.Function<List<RotationStatus.Entry>, List<RotationStatus.Entry>> mine = entries -> entries.stream()
+        .filter(e -> c.principal().may(Action.ROTATION_STATUS, e.namespace(), e.key())).toList();
+    return new RotationStatus(all.now(), mine.apply(all.due()), mine.apply(all.overdue()), mine.apply(all.failed()),
+        mine.apply(all.calendar()));
   }
 
   /**
