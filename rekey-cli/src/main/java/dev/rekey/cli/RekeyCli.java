@@ -23,7 +23,7 @@ import picocli.CommandLine.ScopeType;
     name = "rekey",
     mixinStandardHelpOptions = true,
     version = "rekey 0.1.0",
-    description = "Key management and key rotation. Reads REKEY_ADDR, REKEY_TOKEN, REKEY_NAMESPACE.",
+    description = "Key management and key rotation. Reads REKEY_ADDR, REKEY_TOKEN, REKEY_NAMESPACE, REKEY_CACERT.",
     subcommands = {
         KeyCommands.class,
         SecretCommands.class,
@@ -63,6 +63,12 @@ public final class RekeyCli {
       defaultValue = "${env:REKEY_TOKEN}", showDefaultValue = CommandLine.Help.Visibility.NEVER,
       description = "Access token (env REKEY_TOKEN).")
   String token;
+
+  @Option(names = "--ca-cert", scope = ScopeType.INHERIT, paramLabel = "PEM",
+      defaultValue = "${env:REKEY_CACERT}", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+      description = "Trust the server certificates signed by the CA certificates in this PEM file (env"
+          + " REKEY_CACERT), for a server whose certificate a private CA signed.")
+  String caCert;
 
   @Option(names = "--namespace", scope = ScopeType.INHERIT, paramLabel = "NS",
       defaultValue = "${env:REKEY_NAMESPACE:-default}",
@@ -128,8 +134,12 @@ public final class RekeyCli {
     }
     try {
       // an empty REKEY_ADDR, REKEY_TOKEN or REKEY_NAMESPACE counts as unset, as it does for Vault's CLI
-      client = RekeyClient.builder().address(blank(address) ? DEFAULT_ADDRESS : address)
-          .token(blank(token) ? null : token).namespace(blank(namespace) ? "default" : namespace).build();
+      var builder = RekeyClient.builder().address(blank(address) ? DEFAULT_ADDRESS : address)
+          .token(blank(token) ? null : token).namespace(blank(namespace) ? "default" : namespace);
+      if (!blank(caCert)) {
+        builder.caCertificates(java.nio.file.Path.of(caCert.trim()));
+      }
+      client = builder.build();
       return client;
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine, e.getMessage());

@@ -1,10 +1,22 @@
 package dev.rekey.client;
 
 import dev.rekey.api.ApiPaths;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /** Configures a {@link RekeyClient}; every setting is checked once in {@link #build()}. */
 public final class RekeyClientBuilder {
@@ -16,10 +28,14 @@ public final class RekeyClientBuilder {
   private String namespace = ApiPaths.DEFAULT_NAMESPACE;
   private Duration timeout = DEFAULT_TIMEOUT;
   private HttpClient httpClient;
+  private Path caCertificates;
 
   RekeyClientBuilder() {}
 
-  /** A builder from REKEY_ADDR, REKEY_TOKEN and REKEY_NAMESPACE in {@code env}; unset ones keep defaults. */
+  /**
+   * A builder from REKEY_ADDR, REKEY_TOKEN, REKEY_NAMESPACE and REKEY_CACERT in {@code env}; unset
+   * (or empty) ones keep defaults.
+   */
   public static RekeyClientBuilder fromEnvironment(Map<String, String> env) {
     RekeyClientBuilder builder = new RekeyClientBuilder();
     String addr = env.get("REKEY_ADDR");
@@ -33,6 +49,10 @@ public final class RekeyClientBuilder {
     String ns = env.get("REKEY_NAMESPACE");
     if (ns != null && !ns.isBlank()) {
       builder.namespace(ns.trim());
+    }
+    String ca = env.get("REKEY_CACERT");
+    if (ca != null && !ca.isBlank()) {
+      builder.caCertificates(Path.of(ca.trim()));
     }
     return builder;
   }
@@ -70,6 +90,16 @@ public final class RekeyClientBuilder {
     return this;
   }
 
+  /**
+   * Trust the server certificates signed by the CA certificates in this PEM file (one or more
+   * {@code -----BEGIN CERTIFICATE-----} blocks) instead of the JDK's default trust store: for a
+   * server whose certificate a private CA signed (as Vault's VAULT_CACERT). Not with {@link #httpClient}.
+   */
+  public RekeyClientBuilder caCertificates(Path pemFile) {
+    this.caCertificates = pemFile;
+    return this;
+  }
+
   public RekeyClient build() {
     if (address == null || address.isBlank()) {
       throw new IllegalArgumentException("address is required, e.g. http://127.0.0.1:8200");
@@ -95,10 +125,47 @@ public final class RekeyClientBuilder {
       throw new IllegalArgumentException("token contains whitespace or characters other than printable ASCII");
     }
     String checkedNamespace = requireNamespace(namespace);
-    HttpClient http = httpClient != null ? httpClient
-        : HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+    if (httpClient != null && caCertificates != null) {
+      throw new IllegalArgumentException("give either an HttpClient or CA certificates, not both");
+    }
+    HttpClient http = httpClient;
+    if (http == null) {
+      HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1);
+      if (caCertificates != null) {
+        b.sslContext(trusting(caCertificates));
+      }
+      http = b.build();
+    }
     Transport transport = new Transport(http, address.trim(), bearer, timeout, Json.newMapper());
     return new RekeyClient(transport, checkedNamespace);
+  }
+
+  /** A TLS context that trusts exactly the certificates in {@code pemFile}. */
+  static SSLContext trusting(Path pemFile) {
+    Collection<? extends Certificate> certificates;
+    try (InputStream in = Files.newInputStream(pemFile)) {
+      certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+    } catch (IOException | CertificateException e) {
+      throw new IllegalArgumentException("cannot read CA certificates from " + pemFile + ": " + e.getMessage());
+    }
+    if (certificates.isEmpty()) {
+      throw new IllegalArgumentException("no certificate in " + pemFile + " (expected PEM: -----BEGIN CERTIFICATE-----)");
+    }
+    try {
+      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+      trust.load(null, null);
+      int i = 0;
+      for (Certificate c : certificates) {
+        trust.setCertificateEntry("ca-" + i++, c);
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("cannot set up TLS with the certificates in " + pemFile, e);
+    }
   }
 
   /** A namespace that is not empty and can be sent as a header value (no control characters). */
@@ -114,6 +181,7 @@ public final class RekeyClientBuilder {
 
   @Override
   public String toString() {
-    return "RekeyClientBuilder[address=" + address + ", namespace=" + namespace + ", token=redacted]";
+    return "RekeyClientBuilder[address=" + address + ", namespace=" + namespace + ", caCertificates=" + caCertificates
+        + ", token=redacted]";
   }
 }
