@@ -20,6 +20,8 @@ import dev.rekey.server.http.Json;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** Reading and verifying the audit trail. */
@@ -27,6 +29,7 @@ public final class AuditEndpoints {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
   private final AuditRepository audit;
   private final Supplier<byte[]> trustedPublicKey;
+  private final AtomicReference<CompletableFuture<AuditVerifyResponse>> inFlight = new AtomicReference<>();
   private final Json json;
 
   /**
@@ -42,22 +45,48 @@ public final class AuditEndpoints {
   }
 
   public void register(ApiRouter r) {
-    r.route(HttpMethod.GET, "/v1/audit/verify", Action.AUDIT_READ, BLOCKING, c -> {
-      byte[] publicKey;
-      try {
-        publicKey = trustedPublicKey.get();
-      } catch (RekeyException e) {
-        if (e.code() != ErrorCode.ILLEGAL_STATE) {
-          throw e;
-        }
-        return new AuditVerifyResponse(false, 0, 0, 1L, "the audit signing public key stored beside the trail"
-            + " does not match the root-wrapped signing key: the trail cannot be trusted");
-      }
-      AuditVerification v = new AuditVerifier(audit, publicKey).verify();
-      return new AuditVerifyResponse(v.valid(), v.records(), v.checkpoints(), v.firstBrokenSeq(), v.reason());
-    });
+    r.route(HttpMethod.GET, "/v1/audit/verify", Action.AUDIT_READ, BLOCKING, c -> verifyOnce());
     r.route(HttpMethod.GET, "/v1/audit/records", Action.AUDIT_READ, BLOCKING, this::records);
   }
+
+  /**
+   * One walk of the whole trail at a time: a verify asked for while one runs gets that one's
+   * answer (records appended after a walk read the chain head are never part of it anyway), so
+   * callers cannot pile up full reads of the trail.
+   */
+  private Object verifyOnce() {
+    CompletableFuture<AuditVerifyResponse> mine = new CompletableFuture<>();
+    CompletableFuture<AuditVerifyResponse> running = inFlight.compareAndExchange(null, mine);
+    if (running != null) {
+      return running;
+    }
+    try {
+      AuditVerifyResponse answer = verify();
+      mine.complete(answer);
+      return answer;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      inFlight.set(null);
+    }
+  }
+
+  private AuditVerifyResponse verify() {
+    byte[] publicKey;
+    try {
+      publicKey = trustedPublicKey.get();
+    } catch (RekeyException e) {
+      if (e.code() != ErrorCode.ILLEGAL_STATE) {
+        throw e;
+      }
+      return new AuditVerifyResponse(false, 0, 0, 1L, "the audit signing public key stored beside the trail"
+          + " does not match the root-wrapped signing key: the trail cannot be trusted");
+    }
+    AuditVerification v = new AuditVerifier(audit, publicKey).verify();
+    return new AuditVerifyResponse(v.valid(), v.records(), v.checkpoints(), v.firstBrokenSeq(), v.reason());
+  }
+
 
   private Object records(Call c) {
     // seqs are longs: at 1,000 requests a second the trail passes 2^31 records in under a month
