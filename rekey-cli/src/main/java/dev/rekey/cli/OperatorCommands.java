@@ -90,7 +90,8 @@ final class OperatorCommands extends CliCommand {
     out.println("initialized:  " + s.initialized());
     out.println("sealed:       " + s.sealed());
     out.println("seal type:    " + orDash(s.sealType()));
-    if (s.threshold() != null) {
+    // shares and threshold mean something only for the shamir seal (file and pkcs11 report 0)
+    if (s.threshold() != null && s.threshold() > 0) {
       out.println("shares:       " + orDash(s.shares()) + " (threshold " + s.threshold() + ")");
       if (s.sealed()) {
         out.println("progress:     " + orDash(s.progress()) + "/" + s.threshold());

@@ -437,6 +437,18 @@ class RekeyCliTest {
   }
 
   @Test
+  void status_fileSeal_showsNoSharesLine() {
+    server.on("GET", "/v1/health", 200, "{\"status\":\"ok\",\"initialized\":true,\"sealed\":false,\"version\":\"0.1.0\"}");
+    server.on("GET", "/v1/sys/seal-status", 200,
+        "{\"initialized\":true,\"sealed\":false,\"seal_type\":\"file\",\"shares\":0,\"threshold\":0,\"progress\":0}");
+
+    CliRun human = rekey("status");
+
+    assertThat(human.exit).isZero();
+    assertThat(human.out()).contains("seal type:    file").doesNotContain("shares:");
+  }
+
+  @Test
   void serverError_printsOneLineWithCode_exit1() {
     server.on("POST", "/v1/keys/orders/versions/2/destroy", 409,
         "{\"error\":{\"code\":\"illegal_state\",\"message\":\"version 2 is primary\"}}");
