@@ -195,8 +195,16 @@ public final class RekeyClient {
     return get(ApiPaths.TOKEN_SELF, TokenView.class);
   }
 
+  /** Every token the caller may see, all pages joined. */
   public TokenList listTokens() {
-    return get(ApiPaths.TOKENS, TokenList.class);
+    List<dev.rekey.api.TokenView> all = new ArrayList<>();
+    String after = null;
+    do {
+      TokenList page = get(pathWithQuery(ApiPaths.TOKENS, "after", after), TokenList.class);
+      all.addAll(page.tokens());
+      after = page.nextAfter();
+    } while (after != null);
+    return new TokenList(all);
   }
 
   public void revokeToken(String id) {

@@ -77,16 +77,27 @@ final class JdbcTokenRepository implements TokenRepository {
   }
 
   @Override
-  public List<TokenRecord> list(int limit) {
+  public List<TokenRecord> list(String afterId, int limit) {
     JdbcKeyRepository.checkLimit(limit);
     return tx.read("listing tokens", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-          + " FROM tokens ORDER BY created_at, id LIMIT ?")) {
-        ps.setInt(1, limit);
+      if (afterId == null) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+            + " FROM tokens ORDER BY created_at, id LIMIT ?")) {
+          ps.setInt(1, limit);
+          return readAll(ps);
+        }
+      }
+      // keyset paging on (created_at, id), written without row values for both dialects
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tokens t, (SELECT created_at AS a_at,"
+          + " id AS a_id FROM tokens WHERE id = ?) a WHERE t.created_at > a.a_at OR (t.created_at = a.a_at AND t.id > a.a_id)"
+          + " ORDER BY t.created_at, t.id LIMIT ?")) {
+        ps.setString(1, afterId);
+        ps.setInt(2, limit);
         return readAll(ps);
       }
     });
   }
+
 
   private Optional<TokenRecord> findOne(String column, String value) {
     if (value == null) {

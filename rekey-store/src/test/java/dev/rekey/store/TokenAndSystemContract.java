@@ -76,6 +76,21 @@ abstract class TokenAndSystemContract extends StoreContract {
   }
 
   @Test
+  void list_afterAToken_continuesInCreationOrderThenId() {
+    // two created at the same instant: id breaks the tie
+    store.tokens().insert(new TokenRecord("tok-b", "hb", "p", List.of(), t(1), null, null, "admin"));
+    store.tokens().insert(new TokenRecord("tok-a", "ha", "p", List.of(), t(1), null, null, "admin"));
+    store.tokens().insert(new TokenRecord("tok-c", "hc", "p", List.of(), t(2), null, null, "admin"));
+    store.tokens().insert(new TokenRecord("tok-0", "h0", "p", List.of(), t(3), null, null, "admin"));
+
+    assertThat(store.tokens().list(null, 2)).extracting(TokenRecord::id).containsExactly("tok-a", "tok-b");
+    assertThat(store.tokens().list("tok-b", 2)).extracting(TokenRecord::id).containsExactly("tok-c", "tok-0");
+    assertThat(store.tokens().list("tok-a", 10)).extracting(TokenRecord::id).containsExactly("tok-b", "tok-c", "tok-0");
+    assertThat(store.tokens().list("tok-0", 10)).isEmpty();
+    assertThat(store.tokens().list("no-such-token", 10)).isEmpty();
+  }
+
+  @Test
   void get_missingName_returnsEmpty() {
     assertThat(store.system().get("root-keyring")).isEmpty();
   }

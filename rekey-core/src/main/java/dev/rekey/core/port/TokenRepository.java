@@ -16,5 +16,14 @@ public interface TokenRepository {
   /** Marks the token revoked at {@code at}; returns false when there is no such token. */
   boolean revoke(String id, Instant at);
 
-  List<TokenRecord> list(int limit);
+  /** The first {@code limit} tokens in creation order (then id). */
+  default List<TokenRecord> list(int limit) {
+    return list(null, limit);
+  }
+
+  /**
+   * Up to {@code limit} tokens after the token {@code afterId} (null: from the first) in creation
+   * order, then id; empty when {@code afterId} names no token.
+   */
+  List<TokenRecord> list(String afterId, int limit);
 }

@@ -185,8 +185,33 @@ public final class TokenService {
 
   /** The tokens (up to {@code limit}) whose every grant {@code caller} {@linkplain Principal#holds holds}. */
   public List<TokenRecord> list(Principal caller, int limit) {
-    return tokens.list(limit).stream().filter(t -> holdsAll(caller, t)).toList();
+    return list(caller, null, limit);
   }
+
+  /**
+   * Up to {@code limit} tokens after {@code afterId} whose every grant {@code caller} holds, in
+   * creation order: reads on past pages the filter empties, so a short answer means no more.
+   */
+  public List<TokenRecord> list(Principal caller, String afterId, int limit) {
+    List<TokenRecord> found = new java.util.ArrayList<>();
+    String after = afterId;
+    while (found.size() < limit) {
+      List<TokenRecord> page = tokens.list(after, MAX_PAGE);
+      for (TokenRecord t : page) {
+        if (found.size() < limit && holdsAll(caller, t)) {
+          found.add(t);
+        }
+      }
+      if (page.size() < MAX_PAGE) {
+        break;
+      }
+      after = page.get(page.size() - 1).id();
+    }
+    return found;
+  }
+
+  /** The most tokens one listing answers (and reads from the store at once). */
+  public static final int MAX_PAGE = 1000;
 
   /**
    * Revokes token {@code id} for {@code caller}, who must hold every grant of it (what it could

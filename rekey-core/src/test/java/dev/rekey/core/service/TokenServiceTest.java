@@ -65,9 +65,17 @@ class TokenServiceTest {
     }
 
     @Override
-    public List<TokenRecord> list(int limit) {
+    public List<TokenRecord> list(String afterId, int limit) {
       synchronized (byId) {
-        return new ArrayList<>(byId.values()).subList(0, Math.min(limit, byId.size()));
+        List<TokenRecord> all = new ArrayList<>(byId.values());
+        int from = 0;
+        if (afterId != null) {
+          from = all.stream().map(TokenRecord::id).toList().indexOf(afterId) + 1;
+          if (from == 0) {
+            return List.of();
+          }
+        }
+        return all.subList(from, Math.min(all.size(), from + limit));
       }
     }
   }
@@ -287,5 +295,22 @@ class TokenServiceTest {
 
     clock.advance(Duration.ofMinutes(31)); // expired, though still within the cache entry's life
     assertCode(() -> tokens.cachedPrincipal(issued.token()), ErrorCode.UNAUTHENTICATED);
+  }
+
+  @Test
+  void list_pagesAfterAToken_andReadsPastTokensTheCallerMayNotSee() {
+    Principal root = new Principal("root", "tok_root", List.of(Grant.everywhere(Role.ADMIN)));
+    Principal payAdmin = new Principal("pay", "tok_pay", List.of(new Grant(Role.ADMIN, "payments", "*")));
+    for (int i = 0; i < TokenService.MAX_PAGE + 5; i++) {
+      tokens.create(root, "wide-" + i, GRANTS, null); // crypto-user everywhere: not the pay admin's
+    }
+    TokenRecord mine = tokens.create(root, "pay-app", List.of(new Grant(Role.CRYPTO_USER, "payments", "*")), null)
+        .record();
+
+    // the pay admin's only token comes after more than a page of others
+    assertThat(tokens.list(payAdmin, null, 10)).extracting(TokenRecord::id).containsExactly(mine.id());
+    List<TokenRecord> first = tokens.list(root, null, 3);
+    assertThat(first).hasSize(3);
+    assertThat(tokens.list(root, first.get(2).id(), 2).get(0).principal()).isEqualTo("wide-3");
   }
 }

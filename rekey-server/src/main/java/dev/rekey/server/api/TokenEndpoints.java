@@ -7,6 +7,7 @@ import dev.rekey.api.TokenList;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.auth.Grant;
+import dev.rekey.core.auth.TokenRecord;
 import dev.rekey.core.service.TokenService;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
@@ -26,8 +27,12 @@ public final class TokenEndpoints {
 
   public void register(ApiRouter r) {
     r.route(HttpMethod.POST, "/v1/auth/tokens", Action.TOKEN_CREATE, BLOCKING, this::create);
-    r.route(HttpMethod.GET, "/v1/auth/tokens", Action.TOKEN_READ, BLOCKING,
-        c -> new TokenList(tokens.list(c.principal(), 1000).stream().map(t -> Views.token(t, null)).toList()));
+    r.route(HttpMethod.GET, "/v1/auth/tokens", Action.TOKEN_READ, BLOCKING, c -> {
+      int limit = c.intQuery("limit", TokenService.MAX_PAGE, 1, TokenService.MAX_PAGE);
+      List<TokenRecord> page = tokens.list(c.principal(), c.query("after"), limit);
+      String next = page.size() == limit ? page.get(page.size() - 1).id() : null;
+      return new TokenList(page.stream().map(t -> Views.token(t, null)).toList(), next);
+    });
     r.route(HttpMethod.GET, "/v1/auth/tokens/self", Action.TOKEN_SELF, BLOCKING, this::self);
     r.route(HttpMethod.DELETE, "/v1/auth/tokens/:id", Action.TOKEN_REVOKE, BLOCKING, c -> {
       String id = c.pathParam("id");
