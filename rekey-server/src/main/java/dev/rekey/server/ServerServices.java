@@ -51,7 +51,7 @@ record ServerServices(
     UsageTracker usage = new UsageTracker(usageCounter, store.usage());
     KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache,
         clock, config.minimumDestroyWait(), store.storedDekVersions());
-    TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5));
+    TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5), config.tokenMaxTtl());
     RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
     SecretService secrets = new SecretService(store.secrets(), store.transactions(), store.events(),
         rootOfTrust::keyring, clock, config.minimumDestroyWait(),

@@ -32,6 +32,7 @@ public final class TokenService {
   private final TokenRepository tokens;
   private final Clock clock;
   private final long cacheTtlNanos;
+  private final Duration maxTtl;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
   /** Bumped by every revocation on this node: a look-up that raced one does not cache what it read. */
   private final java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
@@ -47,9 +48,19 @@ public final class TokenService {
   }
 
   public TokenService(TokenRepository tokens, Clock clock, Duration cacheTtl) {
+    this(tokens, clock, cacheTtl, null);
+  }
+
+  /**
+   * @param maxTtl the longest life of a token issued through the API (the server's
+   *     {@code token_max_ttl}): one asked for without a ttl gets it, a longer ttl is refused. Null:
+   *     no limit. Root tokens (init, dev) are not issued through the API and are not limited.
+   */
+  public TokenService(TokenRepository tokens, Clock clock, Duration cacheTtl, Duration maxTtl) {
     this.tokens = tokens;
     this.clock = clock;
     this.cacheTtlNanos = cacheTtl.toNanos();
+    this.maxTtl = maxTtl;
   }
 
   public Issued create(String principal, List<Grant> grants, Duration ttl, String createdBy) {
@@ -86,12 +97,21 @@ public final class TokenService {
         }
       }
     }
+    Duration life = ttl;
+    if (maxTtl != null) {
+      if (life == null) {
+        life = maxTtl;
+      } else if (life.compareTo(maxTtl) > 0) {
+        throw RekeyException.invalid("field 'ttl' must be at most the server's token_max_ttl " + text(maxTtl)
+            + ", got " + text(ttl));
+      }
+    }
     TokenRecord own = tokens.findById(creator.tokenId()).orElse(null);
     if (own != null && own.revokedAt() != null) {
       // revoked on another node since this node cached it: it issues nothing
       throw new RekeyException(ErrorCode.UNAUTHENTICATED, "the token is invalid, expired or revoked");
     }
-    return create(principal, grants, ttl, creator.name(), own == null ? null : own.expiresAt());
+    return create(principal, grants, life, creator.name(), own == null ? null : own.expiresAt());
   }
 
   /**
@@ -239,6 +259,11 @@ public final class TokenService {
     // removal below: it sees the new generation and removes its entry itself
     revocations.incrementAndGet();
     cache.values().removeIf(c -> c.record.id().equals(id));
+  }
+
+  /** {@code P32D} rather than {@code PT768H} when a duration is whole days. */
+  private static String text(Duration d) {
+    return d.toSeconds() % 86_400 == 0 && d.getNano() == 0 ? "P" + d.toDays() + "D" : d.toString();
   }
 
   static String hash(String token) {

@@ -313,4 +313,21 @@ class TokenServiceTest {
     assertThat(first).hasSize(3);
     assertThat(tokens.list(root, first.get(2).id(), 2).get(0).principal()).isEqualTo("wide-3");
   }
+
+  @Test
+  void maxTtl_givesTokensWithoutATtlThatLife_andRefusesLongerOnes_butNotRootTokens() {
+    TokenService limited = new TokenService(repo, clock, Duration.ofMinutes(1), Duration.ofDays(32));
+    Principal root = new Principal("root", "tok_root", List.of(Grant.everywhere(Role.ADMIN)));
+
+    assertThat(limited.create(root, "svc", GRANTS, null).record().expiresAt())
+        .isEqualTo(Services.T0.plus(Duration.ofDays(32)));
+    assertThat(limited.create(root, "svc", GRANTS, Duration.ofDays(1)).record().expiresAt())
+        .isEqualTo(Services.T0.plus(Duration.ofDays(1)));
+    assertThatThrownBy(() -> limited.create(root, "svc", GRANTS, Duration.ofDays(33)))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
+        .hasMessageContaining("token_max_ttl P32D");
+    // the init or dev root token is not issued through the API
+    assertThat(limited.create("root", List.of(Grant.everywhere(Role.ADMIN)), null, "init").record().expiresAt())
+        .isNull();
+  }
 }

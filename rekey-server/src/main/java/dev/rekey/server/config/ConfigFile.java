@@ -22,7 +22,8 @@ record ConfigFile(
     MetricsAccess metrics,
     KeyExport keyExport,
     String schedulerInterval,
-    String minimumRotationPeriod) {
+    String minimumRotationPeriod,
+    String tokenMaxTtl) {
 
   /** {@code key_export: {enabled: true}} allows exporting keys marked exportable; off by default. */
   record KeyExport(Boolean enabled) {}

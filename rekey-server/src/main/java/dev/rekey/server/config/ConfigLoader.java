@@ -184,6 +184,17 @@ public final class ConfigLoader {
         problems.add("minimum_rotation_period: an ISO-8601 duration such as PT1H");
       }
     }
+    Duration tokenMaxTtl = null;
+    if (raw.tokenMaxTtl() != null) {
+      try {
+        tokenMaxTtl = Duration.parse(raw.tokenMaxTtl());
+        if (tokenMaxTtl.compareTo(Duration.ofMinutes(1)) < 0 || tokenMaxTtl.compareTo(Duration.ofDays(36_500)) > 0) {
+          problems.add("token_max_ttl: between PT1M and P36500D");
+        }
+      } catch (DateTimeParseException e) {
+        problems.add("token_max_ttl: an ISO-8601 duration such as P32D");
+      }
+    }
     int maxBytes = raw.maxRequestBytes() == null ? ServerConfig.DEFAULT_MAX_REQUEST_BYTES : raw.maxRequestBytes();
     if (maxBytes < 1024 || maxBytes > 64 * 1024 * 1024) {
       problems.add("max_request_bytes: between 1024 and 67108864");
@@ -199,7 +210,8 @@ public final class ConfigLoader {
         .cacheTtl(cacheTtl).minimumDestroyWait(Duration.ofDays(destroyDays)).maxRequestBytes(maxBytes)
         .eventLoops(loops).jwksOverlap(jwksOverlap).usage(new ServerConfig.UsageSettings(flushInterval, metricsOpen))
         .keyExportEnabled(raw.keyExport() != null && Boolean.TRUE.equals(raw.keyExport().enabled()))
-        .schedulerInterval(schedulerInterval).minimumRotationPeriod(minimumRotationPeriod).build();
+        .schedulerInterval(schedulerInterval).minimumRotationPeriod(minimumRotationPeriod)
+        .tokenMaxTtl(tokenMaxTtl).build();
   }
 
   private ServerConfig.SealSettings seal(ConfigFile.Seal s, List<String> problems) {

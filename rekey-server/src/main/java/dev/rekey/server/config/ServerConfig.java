@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param usage how often usage counts are persisted, and who may read {@code /metrics}
  * @param keyExportEnabled whether exportable keys may be exported at all ({@code key_export.enabled}, off by default)
  * @param schedulerInterval how often the rotation scheduler ticks ({@code scheduler_interval})
+ * @param tokenMaxTtl the longest life of a token issued through the API ({@code token_max_ttl}); null for no limit
  * @param minimumRotationPeriod the shortest time a rotation policy or a secret's rotation may leave
  *     between two rotations ({@code minimum_rotation_period}; one hour, one second in dev mode)
  */
@@ -33,7 +34,8 @@ public record ServerConfig(
     UsageSettings usage,
     boolean keyExportEnabled,
     Duration schedulerInterval,
-    Duration minimumRotationPeriod) {
+    Duration minimumRotationPeriod,
+    Duration tokenMaxTtl) {
 
   public static final int DEFAULT_PORT = 8200;
   /** How often the rotation scheduler ticks. */
@@ -166,6 +168,7 @@ public record ServerConfig(
     private boolean keyExportEnabled;
     private Duration schedulerInterval = DEFAULT_SCHEDULER_INTERVAL;
     private Duration minimumRotationPeriod = DEFAULT_MINIMUM_ROTATION_PERIOD;
+    private Duration tokenMaxTtl;
 
     private Builder() {}
 
@@ -187,6 +190,7 @@ public record ServerConfig(
       keyExportEnabled = c.keyExportEnabled;
       schedulerInterval = c.schedulerInterval;
       minimumRotationPeriod = c.minimumRotationPeriod;
+      tokenMaxTtl = c.tokenMaxTtl;
     }
 
     public Builder host(String host) {
@@ -266,6 +270,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder tokenMaxTtl(Duration tokenMaxTtl) {
+      this.tokenMaxTtl = tokenMaxTtl;
+      return this;
+    }
+
     public Builder minimumRotationPeriod(Duration minimumRotationPeriod) {
       this.minimumRotationPeriod = minimumRotationPeriod;
       return this;
@@ -289,7 +298,7 @@ public record ServerConfig(
       }
       return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
           minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled, schedulerInterval,
-          minimumRotationPeriod);
+          minimumRotationPeriod, tokenMaxTtl);
     }
   }
 }

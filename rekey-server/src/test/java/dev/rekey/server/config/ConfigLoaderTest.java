@@ -151,4 +151,12 @@ class ConfigLoaderTest {
     assertInvalid(base() + "minimum_rotation_period: P400D\n", "minimum_rotation_period");
     assertThat(ServerConfig.dev("127.0.0.1", 0, dir, null).minimumRotationPeriod()).isEqualTo(Duration.ofSeconds(1));
   }
+
+  @Test
+  void tokenMaxTtl_isNoLimitByDefault_isRead_andValidated() throws Exception {
+    assertThat(loader.load(write(base())).tokenMaxTtl()).isNull();
+    assertThat(loader.load(write(base() + "token_max_ttl: P32D\n")).tokenMaxTtl()).isEqualTo(Duration.ofDays(32));
+    assertInvalid(base() + "token_max_ttl: monthly\n", "token_max_ttl");
+    assertInvalid(base() + "token_max_ttl: PT10S\n", "token_max_ttl");
+  }
 }
