@@ -87,12 +87,13 @@ final class JdbcTokenRepository implements TokenRepository {
           return readAll(ps);
         }
       }
-      // keyset paging on (created_at, id), written without row values for both dialects
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tokens t, (SELECT created_at AS a_at,"
-          + " id AS a_id FROM tokens WHERE id = ?) a WHERE t.created_at > a.a_at OR (t.created_at = a.a_at AND t.id > a.a_id)"
-          + " ORDER BY t.created_at, t.id LIMIT ?")) {
+      // keyset paging on (created_at, id) as a row-value comparison, which both dialects answer
+      // with a seek into the tokens_created index (an OR of the two columns scans it from the start)
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tokens WHERE (created_at, id) >"
+          + " ((SELECT created_at FROM tokens WHERE id = ?), ?) ORDER BY created_at, id LIMIT ?")) {
         ps.setString(1, afterId);
-        ps.setInt(2, limit);
+        ps.setString(2, afterId);
+        ps.setInt(3, limit);
         return readAll(ps);
       }
     });

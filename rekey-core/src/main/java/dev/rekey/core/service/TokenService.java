@@ -180,13 +180,12 @@ public final class TokenService {
       long generation = revocations.get();
       record = tokens.findByHash(h).orElse(null);
       if (record != null) {
-        // put, then check: a revocation bumps the counter before it clears the cache, so either it
-        // sees this entry and removes it, or this look-up sees the bump and removes it itself
+        // a revocation bumps the counter before it clears the cache: either it finds this entry and
+        // removes it, or this look-up sees the bump and does not store it
         Cached entry = new Cached(record, System.nanoTime());
-        cache.put(h, entry);
-        if (revocations.get() != generation) {
-          cache.remove(h, entry);
-        }
+        // atomic with the revocation's removeIf (same bin lock): no other request can see the entry
+        // between its put and the check
+        cache.compute(h, (k, old) -> revocations.get() == generation ? entry : old);
       }
     }
     if (record == null || !record.usableAt(clock.instant())) {

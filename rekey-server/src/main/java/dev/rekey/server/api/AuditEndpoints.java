@@ -64,7 +64,8 @@ public final class AuditEndpoints {
       AuditVerifyResponse answer = verify();
       mine.complete(answer);
       return answer;
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // an Error too: callers waiting on this walk must get an answer
       mine.completeExceptionally(e);
       throw e;
     } finally {
