@@ -5,13 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rekey.client.RekeyClient;
 import dev.rekey.server.RekeyServer;
 import dev.rekey.server.config.ServerConfig;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,35 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TlsCaCertE2eTest {
 
-  /** A self-signed certificate for 127.0.0.1 (made with the JDK's keytool) as PEM files: {cert, key}. */
-  private static Path[] selfSigned(Path dir) throws Exception {
-    Path p12 = dir.resolve("server.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "rekey", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-        "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", p12.toString(),
-        "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
-    try (InputStream out = keytool.getInputStream()) {
-      out.readAllBytes();
-    }
-    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(keytool.exitValue()).isZero();
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(p12)) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    Base64.Encoder pem = Base64.getMimeEncoder(64, "\n".getBytes());
-    Path cert = dir.resolve("cert.pem");
-    Path key = dir.resolve("key.pem");
-    Files.writeString(cert, "-----BEGIN CERTIFICATE-----\n" + pem.encodeToString(ks.getCertificate("rekey").getEncoded())
-        + "\n-----END CERTIFICATE-----\n");
-    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\n"
-        + pem.encodeToString(ks.getKey("rekey", "changeit".toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
-    return new Path[] {cert, key};
-  }
-
   @Test
   void privateCaCertificate_isTrustedOnlyWhenGiven(@TempDir Path dir) throws Exception {
-    Path[] pems = selfSigned(dir);
+    dev.rekey.core.testing.SelfSignedTls.Pems tls = dev.rekey.core.testing.SelfSignedTls.create(dir);
+    Path[] pems = {tls.certFile(), tls.keyFile()};
     Path data = Files.createDirectories(dir.resolve("data"));
     ServerConfig config = ServerConfig.dev("127.0.0.1", 0, data, E2e.ROOT_TOKEN).toBuilder()
         .tls(new ServerConfig.TlsSettings(pems[0], pems[1])).build();

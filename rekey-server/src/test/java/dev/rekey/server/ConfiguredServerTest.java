@@ -3,17 +3,15 @@ package dev.rekey.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.rekey.core.testing.SelfSignedTls;
 import dev.rekey.server.config.ConfigLoader;
-import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -31,28 +29,10 @@ class ConfiguredServerTest {
 
   @Test
   void tlsConfig_servesHttps() throws Exception {
-    Path p12 = dir.resolve("tls.p12");
-    Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "rekey", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-        "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", p12.toString(),
-        "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
-    try (InputStream out = keytool.getInputStream()) {
-      out.readAllBytes();
-    }
-    assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(keytool.exitValue()).isZero();
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(p12)) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    Certificate cert = ks.getCertificate("rekey");
-    Base64.Encoder pem = Base64.getMimeEncoder(64, "\n".getBytes());
-    Path certFile = dir.resolve("cert.pem");
-    Path keyFile = dir.resolve("key.pem");
-    Files.writeString(certFile, "-----BEGIN CERTIFICATE-----\n" + pem.encodeToString(cert.getEncoded())
-        + "\n-----END CERTIFICATE-----\n");
-    Files.writeString(keyFile, "-----BEGIN PRIVATE KEY-----\n"
-        + pem.encodeToString(ks.getKey("rekey", "changeit".toCharArray()).getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+    SelfSignedTls.Pems tls = SelfSignedTls.create(dir);
+    Certificate cert = tls.certificate();
+    Path certFile = tls.certFile();
+    Path keyFile = tls.keyFile();
 
     Path data = Files.createDirectories(dir.resolve("data"));
     var cfg = new ConfigLoader(Map.of()).load(config("listen: 127.0.0.1:0\ndata_dir: " + data
