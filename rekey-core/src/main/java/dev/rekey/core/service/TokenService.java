@@ -212,6 +212,10 @@ public final class TokenService {
    * creation order: reads on past pages the filter empties, so a short answer means no more.
    */
   public List<TokenRecord> list(Principal caller, String afterId, int limit) {
+    if (afterId != null && tokens.findById(afterId).isEmpty()) {
+      // an empty page would read as "the end of the list"
+      throw RekeyException.invalid("query parameter 'after' names no token; pass the next_after of the previous page");
+    }
     List<TokenRecord> found = new java.util.ArrayList<>();
     String after = afterId;
     while (found.size() < limit) {

@@ -312,6 +312,7 @@ class TokenServiceTest {
     List<TokenRecord> first = tokens.list(root, null, 3);
     assertThat(first).hasSize(3);
     assertThat(tokens.list(root, first.get(2).id(), 2).get(0).principal()).isEqualTo("wide-3");
+    assertCode(() -> tokens.list(root, "tok_nosuch", 2), ErrorCode.INVALID_REQUEST);
   }
 
   @Test
