@@ -122,79 +122,24 @@ public final class ConfigLoader {
           + " and tls.key_file, or tls.disable: true if a proxy terminates TLS");
     }
 
-    Duration cacheTtl = Duration.ofSeconds(1);
-    if (raw.cacheTtl() != null) {
-      try {
-        cacheTtl = Duration.parse(raw.cacheTtl());
-        if (cacheTtl.isNegative() || cacheTtl.compareTo(Duration.ofMinutes(5)) > 0) {
-          problems.add("cache_ttl: between PT0S and PT5M");
-        }
-      } catch (DateTimeParseException e) {
-        problems.add("cache_ttl: an ISO-8601 duration such as PT1S");
-      }
-    }
+    Duration cacheTtl = duration("cache_ttl", raw.cacheTtl(), Duration.ofSeconds(1), Duration.ZERO,
+        Duration.ofMinutes(5), "PT1S", problems);
     int destroyDays = raw.minimumDestroyDays() == null ? 7 : raw.minimumDestroyDays();
     if (destroyDays < 1 || destroyDays > 365) {
       problems.add("minimum_destroy_days: between 1 and 365");
     }
-    Duration jwksOverlap = ServerConfig.DEFAULT_JWKS_OVERLAP;
-    if (raw.jwksOverlap() != null) {
-      try {
-        jwksOverlap = Duration.parse(raw.jwksOverlap());
-        if (jwksOverlap.isNegative()) {
-          problems.add("jwks_overlap: a duration of zero or more, such as PT24H");
-        }
-      } catch (DateTimeParseException e) {
-        problems.add("jwks_overlap: an ISO-8601 duration such as PT24H");
-      }
-    }
-    Duration flushInterval = ServerConfig.UsageSettings.DEFAULTS.flushInterval();
-    if (raw.usage() != null && raw.usage().flushInterval() != null) {
-      try {
-        flushInterval = Duration.parse(raw.usage().flushInterval());
-        if (flushInterval.compareTo(Duration.ofMillis(100)) < 0 || flushInterval.compareTo(Duration.ofHours(1)) > 0) {
-          problems.add("usage.flush_interval: between PT0.1S and PT1H");
-          flushInterval = ServerConfig.UsageSettings.DEFAULTS.flushInterval();
-        }
-      } catch (DateTimeParseException e) {
-        problems.add("usage.flush_interval: an ISO-8601 duration such as PT10S");
-      }
-    }
+    Duration jwksOverlap = duration("jwks_overlap", raw.jwksOverlap(), ServerConfig.DEFAULT_JWKS_OVERLAP, Duration.ZERO,
+        null, "PT24H", problems);
+    Duration flushInterval = duration("usage.flush_interval", raw.usage() == null ? null : raw.usage().flushInterval(),
+        ServerConfig.UsageSettings.DEFAULTS.flushInterval(), Duration.ofMillis(100), Duration.ofHours(1), "PT10S",
+        problems);
     boolean metricsOpen = raw.metrics() != null && Boolean.TRUE.equals(raw.metrics().unauthenticated());
-    Duration schedulerInterval = ServerConfig.DEFAULT_SCHEDULER_INTERVAL;
-    if (raw.schedulerInterval() != null) {
-      try {
-        schedulerInterval = Duration.parse(raw.schedulerInterval());
-        if (schedulerInterval.compareTo(Duration.ofMillis(10)) < 0 || schedulerInterval.compareTo(Duration.ofHours(1)) > 0) {
-          problems.add("scheduler_interval: between PT0.01S and PT1H");
-        }
-      } catch (DateTimeParseException e) {
-        problems.add("scheduler_interval: an ISO-8601 duration such as PT1S");
-      }
-    }
-    Duration minimumRotationPeriod = ServerConfig.DEFAULT_MINIMUM_ROTATION_PERIOD;
-    if (raw.minimumRotationPeriod() != null) {
-      try {
-        minimumRotationPeriod = Duration.parse(raw.minimumRotationPeriod());
-        if (minimumRotationPeriod.compareTo(Duration.ofSeconds(1)) < 0
-            || minimumRotationPeriod.compareTo(Duration.ofDays(365)) > 0) {
-          problems.add("minimum_rotation_period: between PT1S and P365D");
-        }
-      } catch (DateTimeParseException e) {
-        problems.add("minimum_rotation_period: an ISO-8601 duration such as PT1H");
-      }
-    }
-    Duration tokenMaxTtl = null;
-    if (raw.tokenMaxTtl() != null) {
-      try {
-        tokenMaxTtl = Duration.parse(raw.tokenMaxTtl());
-        if (tokenMaxTtl.compareTo(Duration.ofMinutes(1)) < 0 || tokenMaxTtl.compareTo(Duration.ofDays(36_500)) > 0) {
-          problems.add("token_max_ttl: between PT1M and P36500D");
-        }
-      } catch (DateTimeParseException e) {
-        problems.add("token_max_ttl: an ISO-8601 duration such as P32D");
-      }
-    }
+    Duration schedulerInterval = duration("scheduler_interval", raw.schedulerInterval(),
+        ServerConfig.DEFAULT_SCHEDULER_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1), "PT1S", problems);
+    Duration minimumRotationPeriod = duration("minimum_rotation_period", raw.minimumRotationPeriod(),
+        ServerConfig.DEFAULT_MINIMUM_ROTATION_PERIOD, Duration.ofSeconds(1), Duration.ofDays(365), "PT1H", problems);
+    Duration tokenMaxTtl = duration("token_max_ttl", raw.tokenMaxTtl(), null, Duration.ofMinutes(1),
+        Duration.ofDays(36_500), "P32D", problems);
     int maxBytes = raw.maxRequestBytes() == null ? ServerConfig.DEFAULT_MAX_REQUEST_BYTES : raw.maxRequestBytes();
     if (maxBytes < 1024 || maxBytes > 64 * 1024 * 1024) {
       problems.add("max_request_bytes: between 1024 and 67108864");
@@ -212,6 +157,33 @@ public final class ConfigLoader {
         .keyExportEnabled(raw.keyExport() != null && Boolean.TRUE.equals(raw.keyExport().enabled()))
         .schedulerInterval(schedulerInterval).minimumRotationPeriod(minimumRotationPeriod)
         .tokenMaxTtl(tokenMaxTtl).build();
+  }
+
+  /**
+   * {@code text} as an ISO-8601 duration from {@code min} to {@code max} (null: no upper bound);
+   * {@code fallback} when absent, or when unusable, with the problem noted under {@code field}.
+   */
+  private static Duration duration(String field, String text, Duration fallback, Duration min, Duration max,
+      String example, List<String> problems) {
+    if (text == null) {
+      return fallback;
+    }
+    try {
+      Duration d = Duration.parse(text);
+      if (d.compareTo(min) >= 0 && (max == null || d.compareTo(max) <= 0)) {
+        return d;
+      }
+      problems.add(field + ": " + (max == null ? "at least " + text(min) : "between " + text(min) + " and " + text(max))
+          + ", such as " + example);
+    } catch (DateTimeParseException e) {
+      problems.add(field + ": an ISO-8601 duration such as " + example);
+    }
+    return fallback;
+  }
+
+  /** {@code P365D} rather than {@code PT8760H} for whole days. */
+  private static String text(Duration d) {
+    return !d.isZero() && d.toSeconds() % 86_400 == 0 && d.getNano() == 0 ? "P" + d.toDays() + "D" : d.toString();
   }
 
   private ServerConfig.SealSettings seal(ConfigFile.Seal s, List<String> problems) {
