@@ -39,4 +39,9 @@ public final class Durations {
     }
     return d;
   }
+
+  /** For messages: {@code P32D} rather than {@code PT768H} when {@code d} is whole days. */
+  public static String text(Duration d) {
+    return !d.isZero() && d.toSeconds() % 86_400 == 0 && d.getNano() == 0 ? "P" + d.toDays() + "D" : d.toString();
+  }
 }

@@ -40,4 +40,12 @@ class DurationsTest {
           .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST));
     }
   }
+
+  @Test
+  void text_printsWholeDaysAsDays() {
+    assertThat(Durations.text(java.time.Duration.ofDays(32))).isEqualTo("P32D");
+    assertThat(Durations.text(java.time.Duration.ofHours(1))).isEqualTo("PT1H");
+    assertThat(Durations.text(java.time.Duration.ZERO)).isEqualTo("PT0S");
+    assertThat(Durations.text(java.time.Duration.ofMillis(100))).isEqualTo("PT0.1S");
+  }
 }

@@ -102,8 +102,8 @@ public final class TokenService {
       if (life == null) {
         life = maxTtl;
       } else if (life.compareTo(maxTtl) > 0) {
-        throw RekeyException.invalid("field 'ttl' must be at most the server's token_max_ttl " + text(maxTtl)
-            + ", got " + text(ttl));
+        throw RekeyException.invalid("field 'ttl' must be at most the server's token_max_ttl "
+            + dev.rekey.core.Durations.text(maxTtl) + ", got " + dev.rekey.core.Durations.text(ttl));
       }
     }
     TokenRecord own = tokens.findById(creator.tokenId()).orElse(null);
@@ -262,11 +262,6 @@ public final class TokenService {
     // removal below: it sees the new generation and removes its entry itself
     revocations.incrementAndGet();
     cache.values().removeIf(c -> c.record.id().equals(id));
-  }
-
-  /** {@code P32D} rather than {@code PT768H} when a duration is whole days. */
-  private static String text(Duration d) {
-    return d.toSeconds() % 86_400 == 0 && d.getNano() == 0 ? "P" + d.toDays() + "D" : d.toString();
   }
 
   static String hash(String token) {

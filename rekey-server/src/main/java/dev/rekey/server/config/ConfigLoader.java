@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.rekey.core.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,17 +174,13 @@ public final class ConfigLoader {
       if (d.compareTo(min) >= 0 && (max == null || d.compareTo(max) <= 0)) {
         return d;
       }
-      problems.add(field + ": " + (max == null ? "at least " + text(min) : "between " + text(min) + " and " + text(max))
+      problems.add(field + ": " + (max == null ? "at least " + Durations.text(min)
+          : "between " + Durations.text(min) + " and " + Durations.text(max))
           + ", such as " + example);
     } catch (DateTimeParseException e) {
       problems.add(field + ": an ISO-8601 duration such as " + example);
     }
     return fallback;
-  }
-
-  /** {@code P365D} rather than {@code PT8760H} for whole days. */
-  private static String text(Duration d) {
-    return !d.isZero() && d.toSeconds() % 86_400 == 0 && d.getNano() == 0 ? "P" + d.toDays() + "D" : d.toString();
   }
 
   private ServerConfig.SealSettings seal(ConfigFile.Seal s, List<String> problems) {
