@@ -7,6 +7,7 @@ import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.JwtService;
 import dev.rekey.core.service.KeyExportService;
 import dev.rekey.core.service.SigningService;
+import dev.rekey.core.service.WebhookSecretVerifier;
 import dev.rekey.core.root.RootOfTrust;
 import dev.rekey.server.api.AuditEndpoints;
 import dev.rekey.server.api.CampaignEndpoints;
@@ -52,7 +53,9 @@ final class ApiRoutes {
     new TokenEndpoints(services.tokens()).register(router);
     new KeyEndpoints(services.keys(), new KeyExportService(store.keys(), parts.rootOfTrust()::keyring,
         config.keyExportEnabled()), services.usage()).register(router);
-    new SecretEndpoints(services.secrets(), services.secretRotations(), clock, parts.secretWrites()).register(router);
+    new SecretEndpoints(services.secrets(), services.secretRotations(),
+        new WebhookSecretVerifier(services.secrets(), store.secretRotations(), clock), clock, parts.secretWrites())
+        .register(router);
     new AuditEndpoints(store.audit(),
         () -> AuditSigningKey.loadOrCreate(store.system(), parts.rootOfTrust().keyring()).publicKey(), parts.json())
         .register(router);

@@ -8,11 +8,7 @@ import dev.rekey.core.key.Names;
 import dev.rekey.core.port.EventOutbox;
 import dev.rekey.core.port.SecretRotationRepository;
 import dev.rekey.core.port.Transactions;
-import dev.rekey.core.crypto.SecretBytes;
 import dev.rekey.core.secret.Secret;
-import dev.rekey.core.secret.SecretVersion;
-import dev.rekey.core.secret.rotation.WebhookHmacRotator;
-import dev.rekey.core.webhook.WebhookSignature;
 import dev.rekey.core.secret.rotation.RotationConfig;
 import dev.rekey.core.secret.rotation.RotationStatus;
 import dev.rekey.core.secret.rotation.RotationStep;
@@ -224,43 +220,6 @@ public final class SecretRotationService {
       }
       throw e;
     }
-  }
-
-  /** The outcome of checking a webhook signature: which version verified it, or why none did. */
-  public record WebhookCheck(boolean valid, Integer version, String reason) {}
-
-  /** How far a webhook timestamp may be from now (Standard Webhooks recommends five minutes). */
-  public static final Duration WEBHOOK_TOLERANCE = Duration.ofMinutes(5);
-
-  /**
-   * Checks a Standard Webhooks signature against every secret in grace: CURRENT, and PREVIOUS
-   * until {@code grace} (the rotation parameter, default P1D) after it stopped being current.
-   */
-  public WebhookCheck verifyWebhook(String namespace, String name, String messageId, long timestamp, byte[] body,
-      String signatureHeader) {
-    Instant now = clock.instant();
-    if (Math.abs(now.getEpochSecond() - timestamp) > WEBHOOK_TOLERANCE.getSeconds()) {
-      return new WebhookCheck(false, null, "timestamp outside the tolerance of " + WEBHOOK_TOLERANCE);
-    }
-    Secret secret = secrets.get(namespace, name);
-    Duration grace = rotations.config(namespace, name).map(c -> WebhookHmacRotator.grace(c.params()))
-        .orElse(WebhookHmacRotator.DEFAULT_GRACE);
-    List<SecretVersion> candidates = new java.util.ArrayList<>();
-    candidates.add(secret.current());
-    secret.previous().filter(p -> now.isBefore(p.lifecycle().stateChangedAt().plus(grace))).ifPresent(candidates::add);
-    for (SecretVersion v : candidates) {
-      byte[] value = secrets.read(namespace, name, null, v.number()).value();
-      SecretBytes key = SecretBytes.wrap(WebhookHmacRotator.keyBytes(value));
-      Arrays.fill(value, (byte) 0);
-      try {
-        if (WebhookSignature.verify(key, messageId, timestamp, body, signatureHeader)) {
-          return new WebhookCheck(true, v.number(), null);
-        }
-      } finally {
-        key.destroy();
-      }
-    }
-    return new WebhookCheck(false, null, "no secret in grace matches the signature");
   }
 
   public SecretRotation rotation(String id) {

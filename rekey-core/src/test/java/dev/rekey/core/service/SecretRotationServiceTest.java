@@ -444,8 +444,8 @@ class SecretRotationServiceTest {
   void verifyWebhook_withAnEmptyKey_isInvalidRequest_notACryptoFailure() {
     secrets.put(NS, "hook", "whsec_".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
     long now = s.clock.instant().getEpochSecond();
-    assertThatThrownBy(() -> rotation.verifyWebhook(NS, "hook", "msg_1", now, "{}".getBytes(StandardCharsets.UTF_8),
-        "v1,abc"))
+    WebhookSecretVerifier webhooks = new WebhookSecretVerifier(secrets, runs, s.clock);
+    assertThatThrownBy(() -> webhooks.verify(NS, "hook", "msg_1", now, "{}".getBytes(StandardCharsets.UTF_8), "v1,abc"))
         .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST))
         .hasMessageContaining("empty");
   }

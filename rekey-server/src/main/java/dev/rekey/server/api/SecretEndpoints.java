@@ -22,6 +22,7 @@ import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SecretRotationService;
 import dev.rekey.core.service.PreparedPut;
 import dev.rekey.core.service.SecretService;
+import dev.rekey.core.service.WebhookSecretVerifier;
 import dev.rekey.core.secret.rotation.RotationConfig;
 import dev.rekey.core.secret.rotation.SecretRotation;
 import dev.rekey.core.service.VersionAction;
@@ -44,6 +45,7 @@ import java.util.List;
 /** Versioned secrets: put, read by label or version, metadata and history, labels, lifecycle, guardrail. */
 public final class SecretEndpoints {
   private final SecretService secrets;
+  private final WebhookSecretVerifier webhooks;
   private final SecretRotationService rotations;
   private final Clock clock;
   private final AuditLog writes;
@@ -52,9 +54,11 @@ public final class SecretEndpoints {
    * Puts are group-committed by the audit writer {@code writes}, each with its request's audit
    * record: acknowledged once their batch is durable.
    */
-  public SecretEndpoints(SecretService secrets, SecretRotationService rotations, Clock clock, AuditLog writes) {
+  public SecretEndpoints(SecretService secrets, SecretRotationService rotations, WebhookSecretVerifier webhooks,
+      Clock clock, AuditLog writes) {
     this.secrets = secrets;
     this.rotations = rotations;
+    this.webhooks = webhooks;
     this.clock = clock;
     this.writes = writes;
   }
@@ -102,7 +106,7 @@ public final class SecretEndpoints {
     }
     byte[] body = req.body() != null ? req.body().getBytes(StandardCharsets.UTF_8)
         : Call.requiredBase64("body_base64", req.bodyBase64());
-    SecretRotationService.WebhookCheck check = rotations.verifyWebhook(c.namespace(), c.keyName(), req.id(),
+    WebhookSecretVerifier.WebhookCheck check = webhooks.verify(c.namespace(), c.keyName(), req.id(),
         req.timestamp(), body, req.signature());
     if (check.version() != null) {
       c.auditVersion(check.version());
