@@ -28,6 +28,8 @@ public enum ErrorCode {
   AUDIT_UNAVAILABLE("audit_unavailable"),
   /** A key version still used by consumers cannot be retired, disabled or destroyed without force. */
   VERSION_IN_USE("version_in_use"),
+  /** This node refuses more work of this kind for now (answered with {@code Retry-After}); retry later. */
+  TOO_MANY_REQUESTS("too_many_requests"),
   INTERNAL("internal");
 
   private final String wire;

@@ -22,7 +22,10 @@ import java.util.regex.Pattern;
 /**
  * Issues, authenticates and revokes tokens. A token is 256 random bits; only its SHA-256 is
  * stored. Successful look-ups are cached for {@code cacheTtl} (so revocation on another node takes
- * effect within that time; on this node at once).
+ * effect within that time; on this node at once). Unknown tokens are remembered for as long (up to
+ * {@link #MAX_UNKNOWN} of them), so a client retrying a wrong token does not reach the store on
+ * every request; a token issued on this node is forgotten there at once, and one issued on another
+ * node cannot be among them (its value is random and was never presented before it existed).
  */
 public final class TokenService {
   public static final String TOKEN_PREFIX = "rk_";
@@ -34,8 +37,14 @@ public final class TokenService {
   private final long cacheTtlNanos;
   private final Duration maxTtl;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  /** Hashes of tokens the store did not know, with the time of the look-up. */
+  private final Map<String, Long> unknown = new ConcurrentHashMap<>();
+  /** The most unknown tokens remembered; past it the memory starts over (a spray of fresh values gains nothing from it). */
+  public static final int MAX_UNKNOWN = 10_000;
   /** Bumped by every revocation on this node: a look-up that raced one does not cache what it read. */
   private final java.util.concurrent.atomic.AtomicLong revocations = new java.util.concurrent.atomic.AtomicLong();
+  /** Bumped by every token issued on this node: a look-up that raced one does not remember its token as unknown. */
+  private final java.util.concurrent.atomic.AtomicLong issues = new java.util.concurrent.atomic.AtomicLong();
 
   private record Cached(TokenRecord record, long at) {}
 
@@ -141,6 +150,8 @@ public final class TokenService {
     TokenRecord record = new TokenRecord("tok_" + Hex.encode(Randomness.bytes(8)), hash(token), principal,
         grants, now, expiresAt, null, createdBy);
     tokens.insert(record);
+    issues.incrementAndGet();
+    unknown.remove(record.hash());
     return new Issued(token, record);
   }
 
@@ -153,8 +164,10 @@ public final class TokenService {
     if (token == null || token.isEmpty()) {
       throw new RekeyException(ErrorCode.UNAUTHENTICATED, "a token is required");
     }
-    Cached c = cache.get(hash(token));
+    String h = hash(token);
+    Cached c = cache.get(h);
     if (c == null || System.nanoTime() - c.at >= cacheTtlNanos) {
+      refuseIfRecentlyUnknown(h);
       return null;
     }
     if (!c.record.usableAt(clock.instant())) {
@@ -177,7 +190,9 @@ public final class TokenService {
     if (c != null && System.nanoTime() - c.at < cacheTtlNanos) {
       record = c.record;
     } else {
+      refuseIfRecentlyUnknown(h);
       long generation = revocations.get();
+      long issued = issues.get();
       record = tokens.findByHash(h).orElse(null);
       if (record != null) {
         // a revocation bumps the counter before it clears the cache: either it finds this entry and
@@ -186,6 +201,11 @@ public final class TokenService {
         // atomic with the revocation's removeIf (same bin lock): no other request can see the entry
         // between its put and the check
         cache.compute(h, (k, old) -> revocations.get() == generation ? entry : old);
+      } else {
+        unknown.compute(h, (k, old) -> issues.get() == issued ? Long.valueOf(System.nanoTime()) : old);
+        if (unknown.size() > MAX_UNKNOWN) {
+          unknown.clear();
+        }
       }
     }
     if (record == null || !record.usableAt(clock.instant())) {
@@ -262,6 +282,13 @@ public final class TokenService {
     // removal below: it sees the new generation and removes its entry itself
     revocations.incrementAndGet();
     cache.values().removeIf(c -> c.record.id().equals(id));
+  }
+
+  private void refuseIfRecentlyUnknown(String h) {
+    Long missedAt = unknown.get(h);
+    if (missedAt != null && System.nanoTime() - missedAt < cacheTtlNanos) {
+      throw new RekeyException(ErrorCode.UNAUTHENTICATED, "the token is invalid, expired or revoked");
+    }
   }
 
   static String hash(String token) {

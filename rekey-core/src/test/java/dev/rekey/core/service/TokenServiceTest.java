@@ -279,10 +279,62 @@ class TokenServiceTest {
   }
 
   @Test
+  void unknownToken_isRefusedWithoutTheStore_withinTheTtl() {
+    int[] reads = {0};
+    Tokens counting = new Tokens() {
+      @Override
+      public Optional<TokenRecord> findByHash(String hash) {
+        reads[0]++;
+        return super.findByHash(hash);
+      }
+    };
+    TokenService service = new TokenService(counting, clock, Duration.ofMinutes(1));
+    assertThat(service.cachedPrincipal("rk_wrong")).as("never looked up").isNull();
+    assertCode(() -> service.authenticate("rk_wrong"), ErrorCode.UNAUTHENTICATED);
+    assertCode(() -> service.cachedPrincipal("rk_wrong"), ErrorCode.UNAUTHENTICATED);
+    assertCode(() -> service.authenticate("rk_wrong"), ErrorCode.UNAUTHENTICATED);
+    assertThat(reads[0]).as("one store read for the first look-up, none after").isEqualTo(1);
+
+    TokenService uncached = new TokenService(counting, clock, Duration.ZERO);
+    assertCode(() -> uncached.authenticate("rk_wrong"), ErrorCode.UNAUTHENTICATED);
+    assertThat(uncached.cachedPrincipal("rk_wrong")).as("a zero ttl remembers nothing").isNull();
+  }
+
+  @Test
+  void unknownToken_issuedLaterOnThisNode_isAcceptedAtOnce() {
+    assertCode(() -> tokens.authenticate("dev-root-token"), ErrorCode.UNAUTHENTICATED);
+    tokens.ensure("dev-root-token", "root", List.of(Grant.everywhere(Role.ADMIN)), "dev");
+    assertThat(tokens.cachedPrincipal("dev-root-token")).as("forgotten as unknown, not cached yet").isNull();
+    assertThat(tokens.authenticate("dev-root-token").name()).isEqualTo("root");
+  }
+
+  @Test
+  void unknownToken_issuedWhileALookUpRuns_isNotRememberedAsUnknown() {
+    TokenService[] service = new TokenService[1];
+    boolean[] raced = {false};
+    // the look-up misses the token, then it is issued, then the look-up would remember the miss
+    Tokens racing = new Tokens() {
+      @Override
+      public Optional<TokenRecord> findByHash(String hash) {
+        Optional<TokenRecord> read = super.findByHash(hash);
+        if (!raced[0]) {
+          raced[0] = true;
+          service[0].ensure("dev-root-token", "root", List.of(Grant.everywhere(Role.ADMIN)), "dev");
+        }
+        return read;
+      }
+    };
+    service[0] = new TokenService(racing, clock, Duration.ofMinutes(1));
+    assertCode(() -> service[0].authenticate("dev-root-token"), ErrorCode.UNAUTHENTICATED);
+    assertThat(service[0].cachedPrincipal("dev-root-token")).isNull();
+    assertThat(service[0].authenticate("dev-root-token").name()).isEqualTo("root");
+  }
+
+  @Test
   void cachedPrincipal_answersWithoutTheStore_onlyForATokenLookedUpWithinTheTtl() {
     TokenService.Issued issued = tokens.create("alice", GRANTS, Duration.ofMinutes(30), "root");
     assertThat(tokens.cachedPrincipal(issued.token())).as("not looked up yet").isNull();
-    assertThat(tokens.cachedPrincipal("rk_unknown")).as("unknown tokens are never cached").isNull();
+    assertThat(tokens.cachedPrincipal("rk_unknown")).as("not looked up yet").isNull();
     assertCode(() -> tokens.cachedPrincipal(""), ErrorCode.UNAUTHENTICATED);
     assertCode(() -> tokens.cachedPrincipal(null), ErrorCode.UNAUTHENTICATED);
 

@@ -51,6 +51,7 @@ public final class ApiRouter {
   private final RouteTable<Handler> routes = new RouteTable<>();
   private final Json json;
   private final TokenService tokens;
+  private final TokenLookups lookups;
   private final AuditSink audit;
   private final Runnable requireUnsealed;
   private final int maxBodyBytes;
@@ -69,6 +70,7 @@ public final class ApiRouter {
     this.vertx = vertx;
     this.json = json;
     this.tokens = tokens;
+    this.lookups = new TokenLookups(vertx, tokens);
     this.audit = audit;
     this.requireUnsealed = requireUnsealed;
     this.maxBodyBytes = maxBodyBytes;
@@ -181,9 +183,9 @@ public final class ApiRouter {
         proceed(ctx, context, requestId, auditName, action, audited, mode, endpoint, cached);
         return;
       }
-      // A token this node has not seen lately is looked up in the store on a worker, never on the
-      // event loop: on PostgreSQL that is a network round trip, and unknown tokens are never cached.
-      vertx.executeBlocking(() -> tokens.authenticate(token), false).onComplete(ar -> {
+      // A token this node has not seen lately is looked up in the store off the event loop (on
+      // PostgreSQL that is a network round trip), on a bounded pool of its own (TokenLookups).
+      lookups.authenticate(token).onComplete(ar -> {
         if (ar.failed()) {
           finish(ctx, context, requestId, auditName, audited, null, null, null, null, ar.cause());
         } else {
@@ -275,6 +277,9 @@ public final class ApiRouter {
       RekeyException e = asRekeyException(failure, ctx);
       error = e.code();
       status = HttpStatus.of(e.code());
+      if (error == ErrorCode.TOO_MANY_REQUESTS) {
+        ctx.response().putHeader("Retry-After", "1");
+      }
       body = errorBody(e);
     }
     if (!audited) {

@@ -16,6 +16,7 @@ public final class HttpStatus {
       case ALREADY_EXISTS, ILLEGAL_STATE, CONCURRENT_MODIFICATION, ALREADY_INITIALIZED -> 409;
       case VERSION_IN_USE -> 409;
       case PAYLOAD_TOO_LARGE -> 413;
+      case TOO_MANY_REQUESTS -> 429;
       case SEALED, NOT_INITIALIZED, AUDIT_UNAVAILABLE -> 503;
       case INTERNAL -> 500;
     };
