@@ -307,6 +307,27 @@ class AuthorizationAuditTest {
   }
 
   @Test
+  void namespaceAdmin_managesTokensWithoutNamingItsNamespace() {
+    String[] nsAdmin = s.token("hdr-admin", "admin", "payments", "*", null);
+    // no X-Rekey-Namespace header: the request's namespace is "default", which this admin has no grant on
+    TestServer.Resp issued = s.req("POST", "/v1/auth/tokens").token(nsAdmin[0]).json(
+        "{\"principal\":\"hdr-app\",\"grants\":[{\"role\":\"crypto-user\",\"namespace\":\"payments\",\"keys\":\"*\"}]}")
+        .send();
+    assertThat(issued.status()).as(issued.body()).isEqualTo(201);
+    String issuedId = issued.json().get("id").asText();
+    TestServer.Resp listed = s.req("GET", "/v1/auth/tokens").token(nsAdmin[0]).send();
+    assertThat(listed.status()).as(listed.body()).isEqualTo(200);
+    List<String> ids = new ArrayList<>();
+    listed.json().get("tokens").forEach(t -> ids.add(t.get("id").asText()));
+    assertThat(ids).contains(nsAdmin[1], issuedId);
+    expect(s.req("DELETE", "/v1/auth/tokens/" + issuedId).token(nsAdmin[0]), 204, "allowed", "token.revoke");
+    // still no wider than its own grants, whatever the header says
+    expect(s.req("POST", "/v1/auth/tokens").token(nsAdmin[0]).json(
+        "{\"principal\":\"x\",\"grants\":[{\"role\":\"crypto-user\",\"namespace\":\"default\",\"keys\":\"*\"}]}"),
+        403, "denied", "token.create");
+  }
+
+  @Test
   void namespaceAdmin_cannotListOrRevokeTokensWiderThanItself() {
     String[] nsAdmin = s.token("tok-admin", "admin", "payments", "*", null);
     String rootId = s.get("/v1/auth/tokens/self", ROOT).json().get("id").asText();

@@ -22,7 +22,12 @@ public enum Action {
   ENCRYPT(true), DECRYPT(true), REWRAP(true), DATAKEY(true), MAC(true), SIGN(true), VERIFY(true),
   /** The audit trail spans namespaces: only a grant on every namespace ({@code *}) allows reading it. */
   AUDIT_READ(Scope.GLOBAL),
-  TOKEN_CREATE(false), TOKEN_REVOKE(false), TOKEN_READ(false),
+  /**
+   * Tokens carry grants on any namespaces, so the request's namespace says nothing about them: any
+   * grant whose role has the action allows the request, and the token service then checks each
+   * token's grants against the caller's own (it issues, lists and revokes only what it holds).
+   */
+  TOKEN_CREATE(Scope.TOKENS), TOKEN_REVOKE(Scope.TOKENS), TOKEN_READ(Scope.TOKENS),
   /** The root keyring and the seal are the whole server's: only a grant on every namespace allows them. */
   SYSTEM_ROTATE_ROOT(Scope.GLOBAL), SYSTEM_SEAL(Scope.GLOBAL),
   APPROVE(false),
@@ -54,7 +59,9 @@ public enum Action {
     /** the request's namespace */
     NAMESPACE,
     /** nothing narrower than every namespace: only a grant on namespace {@code *} allows it */
-    GLOBAL
+    GLOBAL,
+    /** tokens: the role alone; the token service checks each token's grants against the caller's */
+    TOKENS
   }
 
   private final Scope scope;
@@ -79,6 +86,14 @@ public enum Action {
    */
   public boolean global() {
     return scope == Scope.GLOBAL;
+  }
+
+  /**
+   * Is the action about tokens, whose grants the token service checks against the caller's own, so
+   * that the request's namespace and key do not matter?
+   */
+  public boolean onTokens() {
+    return scope == Scope.TOKENS;
   }
 
   public String wireName() {

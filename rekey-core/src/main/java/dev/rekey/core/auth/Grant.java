@@ -33,6 +33,10 @@ public record Grant(Role role, String namespacePattern, String keyPattern) {
     if (!role.allows(action)) {
       return false;
     }
+    if (action.onTokens()) {
+      // whatever namespace the request names: TokenService checks the token's grants against the caller's
+      return true;
+    }
     if (action.global()) {
       // server-wide (seal, root rotation, the whole audit trail, events, webhooks, metrics): only a
       // grant on every name of every namespace; "admin of billing-* everywhere" is not a server admin

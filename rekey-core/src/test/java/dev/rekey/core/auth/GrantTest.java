@@ -39,6 +39,20 @@ class GrantTest {
   }
 
   @Test
+  void tokenActions_followTheRoleWhateverTheRequestsNamespace() {
+    Grant nsAdmin = new Grant(Role.ADMIN, "payments", "card-*");
+    for (Action a : java.util.List.of(Action.TOKEN_CREATE, Action.TOKEN_READ, Action.TOKEN_REVOKE)) {
+      assertThat(a.onTokens()).as(a.name()).isTrue();
+      // TokenService checks each token's grants against the caller's; the header namespace is irrelevant
+      assertThat(nsAdmin.allows(a, "default", null)).as(a.name()).isTrue();
+      assertThat(nsAdmin.allows(a, "payments", null)).as(a.name()).isTrue();
+      assertThat(new Grant(Role.CRYPTO_USER, "*", "*").allows(a, "payments", null)).as(a.name()).isFalse();
+    }
+    assertThat(Action.ENCRYPT.onTokens()).isFalse();
+    assertThat(Action.TOKEN_SELF.onTokens()).isFalse();
+  }
+
+  @Test
   void serverWideActions_needAGrantOnEveryNamespace() {
     Grant nsAdmin = new Grant(Role.ADMIN, "payments", "*");
     Grant admin = Grant.everywhere(Role.ADMIN);
