@@ -144,10 +144,29 @@ public final class KeyService {
     this.promotionGate = gate;
   }
 
-  /** A new primary at once and the old primary REVOKED. */
-  public Key emergencyRotate(String namespace, String name) {
-    return change(namespace, name, k -> k.emergencyRotate(
-        newMaterial(namespace, name, k.latestVersion() + 1, k.type()), clock.instant()));
+  /** What an emergency rotation did: the key after it and the version it revoked. */
+  public record EmergencyRotation(Key key, int revokedVersion) {}
+
+  /**
+   * The primary as it is when called is compromised: a new primary at once and that version
+   * REVOKED. It is that version, not whichever is primary when the write goes through, that gets
+   * revoked: if a concurrent rotation has made another version primary meanwhile (a scheduled
+   * rotation, another node), the compromised one is revoked where it now is and the newer primary
+   * stays; if a concurrent emergency rotation has revoked it already, nothing more changes.
+   */
+  public EmergencyRotation emergencyRotate(String namespace, String name) {
+    int compromised = get(namespace, name).primary().number();
+    Key key = change(namespace, name, k -> {
+      KeyVersion v = k.requireVersion(compromised);
+      if (v.state() == VersionState.PRIMARY) {
+        return k.emergencyRotate(newMaterial(namespace, name, k.latestVersion() + 1, k.type()), clock.instant());
+      }
+      if (v.revokedAt() != null || v.state() == VersionState.DESTROYED) {
+        return k;
+      }
+      return k.revoke(compromised, clock.instant());
+    });
+    return new EmergencyRotation(key, compromised);
   }
 
   public Key changeVersion(String namespace, String name, int version, VersionAction action, Integer pendingDays) {

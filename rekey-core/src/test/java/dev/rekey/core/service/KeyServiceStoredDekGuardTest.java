@@ -74,7 +74,7 @@ class KeyServiceStoredDekGuardTest {
   @Test
   void emergencyRotate_primaryWrappingStoredDeks_isAllowed() {
     wrapped.put(2, 3L);
-    assertThat(s.keys.emergencyRotate(NS, "tenants").requireVersion(2).state()).isEqualTo(VersionState.REVOKED);
+    assertThat(s.keys.emergencyRotate(NS, "tenants").key().requireVersion(2).state()).isEqualTo(VersionState.REVOKED);
   }
 
   /** A version scheduled for destruction while it wrapped no DEKs, and then found wrapping some, is not destroyed. */

@@ -93,8 +93,61 @@ class KeyServiceTest {
   @Test
   void emergencyRotate_revokesOldPrimary() {
     s.keys.create(NS, "orders", KeyType.AES256_GCM, Map.of());
-    Key k = s.keys.emergencyRotate(NS, "orders");
+    Key k = s.keys.emergencyRotate(NS, "orders").key();
     assertThat(states(k)).containsExactly(VersionState.REVOKED, VersionState.PRIMARY);
+  }
+
+  /**
+   * Another node rotates between the emergency rotation's read and its write: the retry must still
+   * revoke version 1 (the compromised primary), not the version 2 the other node just promoted,
+   * which would leave version 1 active and decrypting.
+   */
+  @Test
+  void emergencyRotate_concurrentRotation_stillRevokesTheCompromisedVersion() {
+    AtomicInteger interleave = new AtomicInteger(1);
+    Services[] other = new Services[1];
+    InMemoryKeyRepository racing = new InMemoryKeyRepository() {
+      @Override
+      public void update(Key updated, long expectedRevision) {
+        if (interleave.getAndDecrement() == 1) {
+          other[0].keys.rotate(NS, "orders", true); // commits first: this update then conflicts
+        }
+        super.update(updated, expectedRevision);
+      }
+    };
+    Services node = new Services(racing, s.ring, Duration.ofMinutes(1));
+    other[0] = node.otherNode(Duration.ofMinutes(1));
+    node.keys.create(NS, "orders", KeyType.AES256_GCM, Map.of());
+
+    KeyService.EmergencyRotation done = node.keys.emergencyRotate(NS, "orders");
+
+    assertThat(done.revokedVersion()).isEqualTo(1);
+    assertThat(states(done.key())).containsExactly(VersionState.REVOKED, VersionState.PRIMARY);
+    assertThat(node.keys.get(NS, "orders").canDecryptWith(1)).isFalse();
+  }
+
+  /** Two emergency rotations of the same compromised primary at once: one new primary, not two revocations. */
+  @Test
+  void emergencyRotate_concurrentEmergencyRotation_revokesOnceAndChangesNothingMore() {
+    AtomicInteger interleave = new AtomicInteger(1);
+    Services[] other = new Services[1];
+    InMemoryKeyRepository racing = new InMemoryKeyRepository() {
+      @Override
+      public void update(Key updated, long expectedRevision) {
+        if (interleave.getAndDecrement() == 1) {
+          other[0].keys.emergencyRotate(NS, "orders");
+        }
+        super.update(updated, expectedRevision);
+      }
+    };
+    Services node = new Services(racing, s.ring, Duration.ofMinutes(1));
+    other[0] = node.otherNode(Duration.ofMinutes(1));
+    node.keys.create(NS, "orders", KeyType.AES256_GCM, Map.of());
+
+    KeyService.EmergencyRotation done = node.keys.emergencyRotate(NS, "orders");
+
+    assertThat(done.revokedVersion()).isEqualTo(1);
+    assertThat(states(done.key())).containsExactly(VersionState.REVOKED, VersionState.PRIMARY);
   }
 
   @Test
