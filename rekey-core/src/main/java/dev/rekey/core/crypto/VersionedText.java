@@ -30,6 +30,16 @@ public record VersionedText(int version, byte[] bytes) {
   }
 
   public static VersionedText parse(String text) {
+    int version = version(text);
+    try {
+      return new VersionedText(version, Base64.getDecoder().decode(text.substring(text.indexOf(':', PREFIX.length()) + 1)));
+    } catch (IllegalArgumentException e) {
+      throw RekeyException.decryptionFailed();
+    }
+  }
+
+  /** The version the header of {@code text} names, without decoding the rest; the generic failure when malformed. */
+  public static int version(String text) {
     if (text == null || !text.startsWith(PREFIX)) {
       throw RekeyException.decryptionFailed();
     }
@@ -46,11 +56,7 @@ public record VersionedText(int version, byte[] bytes) {
       }
       version = version * 10 + (ch - '0');
     }
-    try {
-      return new VersionedText(version, Base64.getDecoder().decode(text.substring(colon + 1)));
-    } catch (IllegalArgumentException e) {
-      throw RekeyException.decryptionFailed();
-    }
+    return version;
   }
 
   @Override

@@ -19,6 +19,7 @@ import dev.rekey.api.MacVerifyResponse;
 import dev.rekey.api.RewrapRequest;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Action;
+import dev.rekey.core.crypto.VersionedText;
 import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.CryptoService.Decrypted;
 import dev.rekey.core.service.CryptoService.Produced;
@@ -114,7 +115,7 @@ public final class CryptoEndpoints {
     Rewrapper rewrapper = emergency ? crypto::emergencyRewrap : crypto::rewrap;
     FlatFields.Values flat = c.flatBody(DECRYPT);
     if (flat != null && flat.text(0) != null) {
-      return single(c, rewrapper.rewrap(ns, key, flat.text(0), flat.bytes(1)));
+      return rewrapped(c, rewrapper.rewrap(ns, key, flat.text(0), flat.bytes(1)), flat.text(0));
     }
     RewrapRequest req = c.body(RewrapRequest.class);
     if (req.batch() != null) {
@@ -125,8 +126,17 @@ public final class CryptoEndpoints {
         return new EncryptResult(p.text(), p.version(), null);
       }, e -> new EncryptResult(null, null, e));
     }
-    return single(c, rewrapper.rewrap(ns, key, required("ciphertext", req.ciphertext()),
-        Call.base64("context", req.context())));
+    return rewrapped(c, rewrapper.rewrap(ns, key, required("ciphertext", req.ciphertext()),
+        Call.base64("context", req.context())), req.ciphertext());
+  }
+
+  /**
+   * A rewrap's record names the version it wrote and, in its details, the version it read: the one
+   * a compromise assessment asks about (an emergency rewrap reads a revoked version).
+   */
+  private static RawJson rewrapped(Call c, Produced p, String ciphertext) {
+    c.auditDetails("{\"from_version\":" + VersionedText.version(ciphertext) + "}");
+    return single(c, p);
   }
 
   @FunctionalInterface

@@ -103,6 +103,7 @@ public final class KeyEndpoints {
    */
   private Object emergencyRotate(Call c) {
     KeyService.EmergencyRotation done = keys.emergencyRotate(c.namespace(), c.keyName());
+    c.auditDetails("{\"emergency\":true,\"revoked_version\":" + done.revokedVersion() + "}");
     return view(c, done.key());
   }
 

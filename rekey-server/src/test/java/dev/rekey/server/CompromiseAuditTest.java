@@ -1,0 +1,80 @@
+package dev.rekey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A compromise assessment works from the audit trail: it must tell an emergency rotation from a
+ * routine one, name the version revoked as compromised, and name the version each rewrap read.
+ */
+class CompromiseAuditTest {
+  static final String ROOT = TestServer.ROOT;
+  @TempDir static Path dir;
+  static TestServer s;
+
+  @BeforeAll
+  static void start() {
+    s = TestServer.dev(dir);
+  }
+
+  @AfterAll
+  static void stop() {
+    s.close();
+  }
+
+  /** The one audit record of the request sent with {@code requestId}. */
+  private static JsonNode record(String requestId) {
+    List<JsonNode> matching = s.auditAfter(0).stream().filter(r -> requestId.equals(r.path("request_id").asText())).toList();
+    assertThat(matching).as("records of " + requestId).hasSize(1);
+    return matching.get(0);
+  }
+
+  private static JsonNode send(String path, String body, String requestId) {
+    TestServer.Resp r = s.req("POST", path).token(ROOT).header("X-Request-Id", requestId).json(body).send();
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    return r.json();
+  }
+
+  @Test
+  void emergencyRotate_record_namesTheRevokedVersion_unlikeARoutineRotation() {
+    s.createKey("assessed", null);
+    send("/v1/keys/assessed/rotate", "{}", "routine-rotation");
+    send("/v1/keys/assessed/emergency-rotate", "{}", "emergency-rotation");
+
+    JsonNode routine = record("routine-rotation");
+    assertThat(routine.get("action").asText()).isEqualTo("key.rotate");
+    assertThat(routine.has("details")).as(routine.toString()).isFalse();
+
+    JsonNode emergency = record("emergency-rotation");
+    assertThat(emergency.get("action").asText()).isEqualTo("key.rotate");
+    assertThat(emergency.get("version").asInt()).isEqualTo(3);
+    assertThat(emergency.get("details").get("emergency").asBoolean()).as(emergency.toString()).isTrue();
+    assertThat(emergency.get("details").get("revoked_version").asInt()).as(emergency.toString()).isEqualTo(2);
+  }
+
+  @Test
+  void rewraps_record_theVersionTheyRead() {
+    s.createKey("moved", null);
+    String v1 = send("/v1/keys/moved/encrypt", "{\"plaintext\":\"aGVsbG8=\"}", "moved-encrypt").get("ciphertext").asText();
+    s.post("/v1/keys/moved/rotate", ROOT, "{}");
+    String v2 = send("/v1/keys/moved/encrypt", "{\"plaintext\":\"aGVsbG8=\"}", "moved-encrypt-2").get("ciphertext").asText();
+    send("/v1/keys/moved/rewrap", "{\"ciphertext\":\"" + v1 + "\"}", "moved-rewrap");
+    send("/v1/keys/moved/emergency-rotate", "{}", "moved-emergency");
+    send("/v1/keys/moved/emergency-rewrap", "{\"ciphertext\":\"" + v2 + "\"}", "moved-emergency-rewrap");
+
+    JsonNode rewrap = record("moved-rewrap");
+    assertThat(rewrap.get("version").asInt()).isEqualTo(2);
+    assertThat(rewrap.get("details").get("from_version").asInt()).as(rewrap.toString()).isEqualTo(1);
+    JsonNode emergency = record("moved-emergency-rewrap");
+    assertThat(emergency.get("action").asText()).isEqualTo("emergency.rewrap");
+    assertThat(emergency.get("version").asInt()).isEqualTo(3);
+    assertThat(emergency.get("details").get("from_version").asInt()).as(emergency.toString()).isEqualTo(2);
+  }
+}
