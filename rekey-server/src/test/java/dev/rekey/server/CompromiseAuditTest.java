@@ -77,4 +77,22 @@ class CompromiseAuditTest {
     assertThat(emergency.get("version").asInt()).isEqualTo(3);
     assertThat(emergency.get("details").get("from_version").asInt()).as(emergency.toString()).isEqualTo(2);
   }
+
+  @Test
+  void batchRewraps_record_theVersionsTheyRead() {
+    s.createKey("batched", null);
+    String v1 = send("/v1/keys/batched/encrypt", "{\"plaintext\":\"aGVsbG8=\"}", "batched-1").get("ciphertext").asText();
+    s.post("/v1/keys/batched/rotate", ROOT, "{}");
+    String v2 = send("/v1/keys/batched/encrypt", "{\"plaintext\":\"aGVsbG8=\"}", "batched-2").get("ciphertext").asText();
+    s.post("/v1/keys/batched/emergency-rotate", ROOT, "{}");
+    send("/v1/keys/batched/emergency-rewrap", "{\"batch\":[{\"ciphertext\":\"" + v1 + "\"},{\"ciphertext\":\"" + v2
+        + "\"},{\"ciphertext\":\"rekey:v9:AAAA\"}]}", "batched-rewrap");
+
+    JsonNode rec = record("batched-rewrap");
+    assertThat(rec.get("details").get("batch").asInt()).as(rec.toString()).isEqualTo(3);
+    assertThat(rec.get("details").get("errors").asInt()).as(rec.toString()).isEqualTo(1);
+    List<Integer> read = new java.util.ArrayList<>();
+    rec.get("details").get("from_versions").forEach(v -> read.add(v.asInt()));
+    assertThat(read).as(rec.toString()).containsExactly(1, 2);
+  }
 }

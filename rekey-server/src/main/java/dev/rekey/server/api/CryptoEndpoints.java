@@ -120,11 +120,15 @@ public final class CryptoEndpoints {
     RewrapRequest req = c.body(RewrapRequest.class);
     if (req.batch() != null) {
       requireOnlyBatch(req.ciphertext() != null || req.context() != null);
-      return batch(c, req.batch(), (CiphertextItem item) -> {
+      java.util.SortedSet<Integer> read = new java.util.TreeSet<>();
+      BatchResponse<EncryptResult> done = batch(c, req.batch(), (CiphertextItem item) -> {
         Produced p = rewrapper.rewrap(ns, key, required("ciphertext", item.ciphertext()),
             Call.base64("context", item.context()));
+        read.add(VersionedText.version(item.ciphertext()));
         return new EncryptResult(p.text(), p.version(), null);
       }, e -> new EncryptResult(null, null, e));
+      c.auditDetails(batchDetails(done.batchResults().size(), errors(done), ",\"from_versions\":" + read));
+      return done;
     }
     return rewrapped(c, rewrapper.rewrap(ns, key, required("ciphertext", req.ciphertext()),
         Call.base64("context", req.context())), req.ciphertext());
@@ -193,8 +197,16 @@ public final class CryptoEndpoints {
         errors++;
       }
     }
-    c.auditDetails("{\"batch\":" + items.size() + ",\"errors\":" + errors + "}");
+    c.auditDetails(batchDetails(items.size(), errors, ""));
     return new BatchResponse<>(results);
+  }
+
+  private static String batchDetails(int items, int errors, String more) {
+    return "{\"batch\":" + items + ",\"errors\":" + errors + more + "}";
+  }
+
+  private static int errors(BatchResponse<EncryptResult> done) {
+    return (int) done.batchResults().stream().filter(r -> r.error() != null).count();
   }
 
   private static void requireOnlyBatch(boolean singleFieldsToo) {
