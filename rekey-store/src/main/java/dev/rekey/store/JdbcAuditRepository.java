@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The audit chain: one row of {@code audit_blocks} per group commit ({@link AuditBlock}), after
@@ -27,6 +28,7 @@ import java.util.Objects;
 final class JdbcAuditRepository implements AuditRepository {
   private static final String RECORD_COLUMNS = "seq, event_time, request_id, principal, token_id, action,"
       + " namespace, key_name, key_version, outcome, error_code, client_address, details, prev_hash, hash";
+  private static final String CHECKPOINT_COLUMNS = "seq, hash, at, key_id, signature";
 
   /** Blocks fetched per query while reading (a block holds one group commit, often dozens of records). */
   static final int BLOCKS_PER_QUERY = 8;
@@ -162,14 +164,31 @@ final class JdbcAuditRepository implements AuditRepository {
     return tx.read("reading audit checkpoints", c -> {
       List<AuditCheckpoint> out = new ArrayList<>();
       try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT seq, hash, at, key_id, signature FROM audit_checkpoints ORDER BY seq")) {
+          ResultSet rs = st.executeQuery("SELECT " + CHECKPOINT_COLUMNS + " FROM audit_checkpoints ORDER BY seq")) {
         while (rs.next()) {
-          out.add(new AuditCheckpoint(rs.getLong(1), rs.getString(2), Columns.instant(rs.getLong(3)),
-              rs.getString(4), rs.getString(5)));
+          out.add(checkpoint(rs));
         }
       }
       return out;
     });
+  }
+
+  @Override
+  public Optional<AuditCheckpoint> checkpoint(long seq) {
+    return tx.read("reading an audit checkpoint", c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECKPOINT_COLUMNS
+          + " FROM audit_checkpoints WHERE seq = ?")) {
+        ps.setLong(1, seq);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(checkpoint(rs)) : Optional.<AuditCheckpoint>empty();
+        }
+      }
+    });
+  }
+
+  private static AuditCheckpoint checkpoint(ResultSet rs) throws SQLException {
+    return new AuditCheckpoint(rs.getLong(1), rs.getString(2), Columns.instant(rs.getLong(3)), rs.getString(4),
+        rs.getString(5));
   }
 
   /** The chainer must return one record per event, continuing the head without gaps or forks. */

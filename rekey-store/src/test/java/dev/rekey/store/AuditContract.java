@@ -210,6 +210,16 @@ abstract class AuditContract extends StoreContract {
   }
 
   @Test
+  void checkpoint_bySeq_isTheStoredOneOrEmpty() {
+    AuditCheckpoint stored = new AuditCheckpoint(10, "h10", t(1).plusNanos(123_000), "audit-key-1", "c2lnMQ==");
+    store.audit().insertCheckpoint(new AuditCheckpoint(20, "h20", t(2), "audit-key-1", "c2ln"));
+    store.audit().insertCheckpoint(stored);
+
+    assertThat(store.audit().checkpoint(10)).contains(stored);
+    assertThat(store.audit().checkpoint(11)).isEmpty();
+  }
+
+  @Test
   void insertCheckpoint_sameSeq_throwsAlreadyExists() {
     store.audit().insertCheckpoint(new AuditCheckpoint(10, "h", t(1), "k", "s"));
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,12 @@ import org.slf4j.LoggerFactory;
  * {@code checkpointEveryRecords} records, when {@code checkpointInterval} has passed with unsigned
  * records (measured on the injected clock), and on {@link #close()}. A checkpoint that cannot be
  * stored does not fail requests (their records are durable); it is counted and retried.
+ *
+ * <p>Before it signs a checkpoint the writer checks that the last one it stored is still in the
+ * trail as it was: otherwise whoever can write the database could delete it, rewrite or truncate
+ * the chain after the checkpoints left, and have the next checkpoint sign the result. A missing one
+ * is logged, counted and kept in {@link #storedCheckpoints()}, which verify takes as anchors, so
+ * the trail reads as broken for as long as this log runs.
  */
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -74,6 +81,10 @@ public final class AuditLog implements AutoCloseable {
   private final LongAdder rejected = new LongAdder();
   private final AtomicLong checkpointsWritten = new AtomicLong();
   private final AtomicLong checkpointFailures = new AtomicLong();
+  private final AtomicLong checkpointsMissing = new AtomicLong();
+  // Checkpoints this log stored, read by verify on other threads.
+  private volatile AuditCheckpoint lastStored;
+  private volatile AuditCheckpoint firstMissing;
 
   // Writer-thread state.
   private ChainHead unsignedHead;
@@ -262,7 +273,25 @@ public final class AuditLog implements AutoCloseable {
 
   public AuditLogStats stats() {
     return new AuditLogStats(recordsWritten.get(), batchesWritten.get(), failedBatches.get(), failedRecords.get(),
-        rejected.sum(), checkpointsWritten.get(), checkpointFailures.get(), queue.size());
+        rejected.sum(), checkpointsWritten.get(), checkpointFailures.get(), checkpointsMissing.get(), queue.size());
+  }
+
+  /**
+   * The checkpoints the trail must still hold as far as this log knows, oldest first, for
+   * {@link AuditVerifier} anchors: the first of its checkpoints it found gone from the trail, if
+   * any, and the last one it stored. Empty before its first checkpoint.
+   */
+  public List<AuditCheckpoint> storedCheckpoints() {
+    AuditCheckpoint missing = firstMissing;
+    AuditCheckpoint last = lastStored;
+    List<AuditCheckpoint> out = new ArrayList<>(2);
+    if (missing != null) {
+      out.add(missing);
+    }
+    if (last != null && last != missing) {
+      out.add(last);
+    }
+    return out;
   }
 
   /**
@@ -431,13 +460,35 @@ public final class AuditLog implements AutoCloseable {
       }
     }
     try {
-      repository.insertCheckpoint(key.sign(unsignedHead.seq(), unsignedHead.hash(), now));
+      checkLastStillStored();
+      AuditCheckpoint checkpoint = key.sign(unsignedHead.seq(), unsignedHead.hash(), now);
+      repository.insertCheckpoint(checkpoint);
+      lastStored = checkpoint;
       checkpointsWritten.incrementAndGet();
       unsignedRecords = 0;
     } catch (RuntimeException e) {
       checkpointFailures.incrementAndGet();
       LOG.warn("audit checkpoint at seq {} could not be stored; retrying at the next trigger", unsignedHead.seq(), e);
     }
+  }
+
+  /** Whether the last checkpoint this log stored is still stored as it was; a missing one is kept as evidence. */
+  private void checkLastStillStored() {
+    AuditCheckpoint last = lastStored;
+    if (last == null || last == firstMissing) {
+      return;
+    }
+    Optional<AuditCheckpoint> stored = repository.checkpoint(last.seq());
+    if (stored.isPresent() && stored.get().equals(last)) {
+      return;
+    }
+    checkpointsMissing.incrementAndGet();
+    if (firstMissing == null) {
+      firstMissing = last;
+    }
+    LOG.error("the audit checkpoint this node stored at seq {} (signed {}) is {}: checkpoints were deleted or"
+        + " the trail rewritten; 'rekey audit verify' on this node reports the trail broken until it restarts",
+        last.seq(), last.at(), stored.isPresent() ? "replaced by another" : "gone from the trail");
   }
 
   /** Until the next timed checkpoint is due (on the injected clock); no wait when closing. */

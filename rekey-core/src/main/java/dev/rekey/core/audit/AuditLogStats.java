@@ -11,6 +11,8 @@ package dev.rekey.core.audit;
  * @param rejected submissions refused at once (queue full or log closed)
  * @param checkpointsWritten signed checkpoints stored
  * @param checkpointFailures checkpoints that could not be stored (retried at the next trigger)
+ * @param checkpointsMissing times a checkpoint this log had stored was found gone from the trail
+ *     (or changed) when it went to store the next: tampering
  * @param queueDepth submissions waiting right now
  */
 public record AuditLogStats(
@@ -21,4 +23,5 @@ public record AuditLogStats(
     long rejected,
     long checkpointsWritten,
     long checkpointFailures,
+    long checkpointsMissing,
     int queueDepth) {}

@@ -91,12 +91,14 @@ public final class AuditSigningKey {
       return false;
     }
     byte[] signature;
+    byte[] message;
     try {
       signature = Base64.getDecoder().decode(checkpoint.signature());
+      // text that is not well-formed UTF-16 was never signed
+      message = AuditChain.checkpointBytes(checkpoint.seq(), checkpoint.hash(), checkpoint.at(), checkpoint.keyId());
     } catch (IllegalArgumentException e) {
       return false;
     }
-    byte[] message = AuditChain.checkpointBytes(checkpoint.seq(), checkpoint.hash(), checkpoint.at(), checkpoint.keyId());
     Ed25519Signer verifier = new Ed25519Signer();
     verifier.init(false, new Ed25519PublicKeyParameters(publicKey, 0));
     verifier.update(message, 0, message.length);

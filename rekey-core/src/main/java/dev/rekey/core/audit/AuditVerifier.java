@@ -26,13 +26,21 @@ import java.util.Objects;
  *       forged hash is indistinguishable from a real one, so that is the record after it);
  *   <li>reordered records: the first moved position;
  *   <li>a consistently rewritten stretch (all hashes recomputed): the first seq after the last
- *       checkpoint that still verified, found at the next signed checkpoint;
+ *       checkpoint that still verified, found at the next signed checkpoint or anchor;
  *   <li>a checkpoint with a bad signature: the checkpoint's seq;
  *   <li>records deleted from the end: the first missing seq.
  * </ul>
  *
- * Records appended after the chain head was read are not examined. Records after the last
- * checkpoint are protected only by the chain and head, not by a signature.
+ * <p>Whoever can write the database can also delete checkpoints and rewrite or truncate the chain
+ * consistently after the last one left, which the database alone cannot show. {@link Anchor}s close
+ * that gap: signed checkpoints kept elsewhere (by the operator, or in a running server's memory).
+ * Each must carry a valid signature by the trusted key, the trail must reach its seq, the record
+ * there must have its hash, and the trail's checkpoints must still hold it. A rewritten chain is
+ * then reported from the first seq after the last checkpoint that verified, a truncated one at the
+ * first missing seq, a deleted checkpoint at its seq, and an anchor signed by another key at seq 1.
+ *
+ * <p>Records appended after the chain head was read are not examined. Records after the last
+ * checkpoint or anchor are protected only by the chain and head, not by a signature.
  */
 public final class AuditVerifier {
   public static final int DEFAULT_PAGE_SIZE = 1_000;
@@ -40,6 +48,27 @@ public final class AuditVerifier {
   private final AuditRepository repository;
   private final byte[] publicKey;
   private final int pageSize;
+
+  /**
+   * A signed checkpoint kept outside the database that the trail must still hold.
+   *
+   * @param name how reports call it ("the anchor", "this server's checkpoint")
+   */
+  public record Anchor(AuditCheckpoint checkpoint, String name) {
+    public Anchor {
+      Objects.requireNonNull(checkpoint, "checkpoint");
+      Objects.requireNonNull(name, "name");
+    }
+
+    long seq() {
+      return checkpoint.seq();
+    }
+
+    /** For reports: "the anchor at seq 50 (signed 2026-...)". */
+    String describe() {
+      return name + " at seq " + checkpoint.seq() + " (signed " + checkpoint.at() + ")";
+    }
+  }
 
   /** @param publicKey the trusted 32-byte Ed25519 audit public key, or null if none is known */
   public AuditVerifier(AuditRepository repository, byte[] publicKey) {
@@ -62,8 +91,25 @@ public final class AuditVerifier {
 
   /** Reads and checks the whole trail; fails with {@code AUDIT_UNAVAILABLE} if it cannot be read. */
   public AuditVerification verify() {
+    return verify(List.of());
+  }
+
+  /**
+   * Reads and checks the whole trail and that it still holds every one of {@code anchors}; fails
+   * with {@code AUDIT_UNAVAILABLE} if it cannot be read. Anchors are checked before anything is
+   * read: one that is not signed by the trusted key costs no read of the trail.
+   */
+  public AuditVerification verify(List<Anchor> anchors) {
+    List<Anchor> sorted = new ArrayList<>(anchors);
+    sorted.sort(Comparator.comparingLong(Anchor::seq));
+    for (Anchor a : sorted) {
+      String problem = signatureProblem(a);
+      if (problem != null) {
+        return AuditVerification.broken(0, 0, 1, problem);
+      }
+    }
     try {
-      return walk();
+      return walk(sorted);
     } catch (RekeyException e) {
       throw e;
     } catch (RuntimeException e) {
@@ -71,7 +117,28 @@ public final class AuditVerifier {
     }
   }
 
-  private AuditVerification walk() {
+  /** Why {@code anchor} cannot vouch for this trail, or null when it is signed by the trusted key. */
+  private String signatureProblem(Anchor anchor) {
+    AuditCheckpoint cp = anchor.checkpoint();
+    if (cp.seq() < 1) {
+      return anchor.describe() + " names no record position";
+    }
+    if (publicKey == null) {
+      return anchor.describe() + " cannot be checked: no audit signing public key is known";
+    }
+    String trusted = AuditSigningKey.keyId(publicKey);
+    if (!trusted.equals(cp.keyId())) {
+      return anchor.describe() + " is signed by " + cp.keyId() + ", not by this trail's audit signing key " + trusted
+          + ": it belongs to another server, or this server's audit signing key was replaced";
+    }
+    if (!AuditSigningKey.verify(publicKey, cp)) {
+      return anchor.describe() + " does not carry a valid signature by this trail's audit signing key " + trusted
+          + " (it was altered)";
+    }
+    return null;
+  }
+
+  private AuditVerification walk(List<Anchor> anchors) {
     // Checkpoints before the head: every checkpoint is stored after its record committed.
     List<AuditCheckpoint> checkpoints = new ArrayList<>(repository.checkpoints());
     checkpoints.sort(Comparator.comparingLong(AuditCheckpoint::seq));
@@ -84,6 +151,7 @@ public final class AuditVerifier {
       return w.broken(1, "the chain head is malformed");
     }
     int nextCheckpoint = 0;
+    int nextAnchor = 0;
     while (w.expected <= head.seq()) {
       int limit = (int) Math.min(pageSize, head.seq() - w.expected + 1);
       List<AuditRecord> page = repository.read(w.expected, limit);
@@ -111,7 +179,20 @@ public final class AuditVerifier {
                 + (w.lastCheckpoint + 1) + " to " + r.seq() + " were rewritten");
           }
           w.lastCheckpoint = r.seq();
+          w.latest = cp;
           w.checkpoints++;
+        }
+        while (nextAnchor < anchors.size() && anchors.get(nextAnchor).seq() == r.seq()) {
+          Anchor a = anchors.get(nextAnchor++);
+          if (!a.checkpoint().hash().equals(r.hash())) {
+            return w.broken(w.lastCheckpoint + 1, "record " + r.seq() + " does not match " + a.describe() + ": records "
+                + (w.lastCheckpoint + 1) + " to " + r.seq() + " were rewritten");
+          }
+          if (!checkpoints.contains(a.checkpoint())) {
+            return w.broken(r.seq(), a.describe() + " is no longer among the trail's checkpoints: checkpoints were"
+                + " deleted (records 1 to " + r.seq() + " still match it)");
+          }
+          w.lastCheckpoint = r.seq();
         }
         w.accept(r);
       }
@@ -119,11 +200,16 @@ public final class AuditVerifier {
     if (!head.hash().equals(w.prev)) {
       return w.broken(Math.max(1, head.seq()), "the chain head does not match record " + head.seq());
     }
+    if (nextAnchor < anchors.size()) {
+      return w.broken(head.seq() + 1, anchors.get(anchors.size() - 1).describe() + " vouches for records up to seq "
+          + anchors.get(anchors.size() - 1).seq() + " but the trail ends at seq " + head.seq()
+          + ": records were deleted from the end");
+    }
     if (nextCheckpoint < checkpoints.size()) {
       return w.broken(head.seq() + 1, "a signed checkpoint names seq " + checkpoints.get(checkpoints.size() - 1).seq()
           + " but the trail ends at seq " + head.seq() + ": records were deleted from the end");
     }
-    return AuditVerification.ok(w.records, w.checkpoints);
+    return AuditVerification.ok(w.records, w.checkpoints, w.latest);
   }
 
   /** Progress of one verification. */
@@ -133,6 +219,7 @@ public final class AuditVerifier {
     long records;
     long checkpoints;
     long lastCheckpoint;
+    AuditCheckpoint latest;
 
     /** What is wrong with {@code r} as the next record, or null. */
     String check(AuditRecord r) {

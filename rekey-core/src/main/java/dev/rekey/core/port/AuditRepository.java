@@ -6,6 +6,7 @@ import dev.rekey.core.audit.AuditEvent;
 import dev.rekey.core.audit.AuditRecord;
 import dev.rekey.core.audit.ChainHead;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The audit trail's storage. {@link #append} is the only writer: in one transaction it locks the
@@ -25,4 +26,7 @@ public interface AuditRepository {
 
   /** All checkpoints in order of {@code seq}. */
   List<AuditCheckpoint> checkpoints();
+
+  /** The checkpoint at {@code seq}, if one is stored (one indexed read, not the whole list). */
+  Optional<AuditCheckpoint> checkpoint(long seq);
 }

@@ -47,6 +47,11 @@ class AuditLogTest {
     return new AuditVerifier(repo, key.publicKey()).verify();
   }
 
+  private AuditCheckpoint lastCheckpoint() {
+    List<AuditCheckpoint> all = repo.checkpoints();
+    return all.get(all.size() - 1);
+  }
+
   private static RekeyException failure(CompletableFuture<?> f) {
     try {
       f.join();
@@ -114,7 +119,7 @@ class AuditLogTest {
     assertThat(log.submit(event(3)).join().seq()).isEqualTo(2);
     log.close();
 
-    assertThat(verify()).isEqualTo(new AuditVerification(true, 2, 1, null, null));
+    assertThat(verify()).isEqualTo(new AuditVerification(true, 2, 1, null, null, lastCheckpoint()));
   }
 
   @Test
@@ -249,7 +254,7 @@ class AuditLogTest {
     for (int i = 1; i < cps.size(); i++) {
       assertThat(cps.get(i).seq() - cps.get(i - 1).seq()).isBetween(1L, 109L);
     }
-    assertThat(verify()).isEqualTo(new AuditVerification(true, 1_000, cps.size(), null, null));
+    assertThat(verify()).isEqualTo(new AuditVerification(true, 1_000, cps.size(), null, null, lastCheckpoint()));
   }
 
   @Test
@@ -287,7 +292,7 @@ class AuditLogTest {
     log.close();
 
     assertThat(repo.checkpoints()).extracting(AuditCheckpoint::seq).containsExactly(3L);
-    assertThat(verify()).isEqualTo(new AuditVerification(true, 3, 1, null, null));
+    assertThat(verify()).isEqualTo(new AuditVerification(true, 3, 1, null, null, lastCheckpoint()));
   }
 
   @Test
@@ -311,7 +316,121 @@ class AuditLogTest {
     // depending on when the writer wakes; the tail must be signed in any case.
     List<Long> seqs = repo.checkpoints().stream().map(AuditCheckpoint::seq).toList();
     assertThat(seqs).isNotEmpty().isSubsetOf(2L, 3L).endsWith(3L);
-    assertThat(verify()).isEqualTo(new AuditVerification(true, 3, seqs.size(), null, null));
+    assertThat(verify()).isEqualTo(new AuditVerification(true, 3, seqs.size(), null, null, lastCheckpoint()));
+  }
+
+  // ---- what this log stored, which verify checks the trail still holds ----
+
+  private AuditVerification verifyWithStoredCheckpoints() {
+    return new AuditVerifier(repo, key.publicKey()).verify(log.storedCheckpoints().stream()
+        .map(cp -> new AuditVerifier.Anchor(cp, "this server's checkpoint")).toList());
+  }
+
+  @Test
+  void storedCheckpoints_areEmptyUntilTheFirstAndThenTheLastStored() throws Exception {
+    start(AuditLogConfig.DEFAULTS.withCheckpointEveryRecords(2));
+    assertThat(log.storedCheckpoints()).isEmpty();
+    log.submit(event(1)).join();
+    log.submit(event(2)).join();
+    await(() -> log.stats().checkpointsWritten() == 1);
+    log.submit(event(3)).join();
+    log.submit(event(4)).join();
+    await(() -> log.stats().checkpointsWritten() == 2);
+
+    assertThat(log.storedCheckpoints()).containsExactly(lastCheckpoint());
+    assertThat(lastCheckpoint().seq()).isEqualTo(4);
+    assertThat(verifyWithStoredCheckpoints().valid()).isTrue();
+    assertThat(log.stats().checkpointsMissing()).isZero();
+  }
+
+  @Test
+  void writer_trailTruncatedUnderIt_verifyWithItsCheckpointsFindsIt() throws Exception {
+    start(AuditLogConfig.DEFAULTS.withCheckpointEveryRecords(2));
+    for (int i = 1; i <= 4; i++) {
+      log.submit(event(i)).join();
+    }
+    await(() -> log.stats().checkpointsWritten() == 2);
+    // cut back to the first checkpoint: a clean prefix as far as the database can tell
+    repo.truncateAfter(2, true);
+    repo.deleteCheckpointsAfter(2);
+    assertThat(verify().valid()).isTrue();
+
+    AuditVerification v = verifyWithStoredCheckpoints();
+    assertThat(v.valid()).isFalse();
+    assertThat(v.firstBrokenSeq()).isEqualTo(3);
+    assertThat(v.reason()).contains("this server's checkpoint at seq 4", "deleted from the end");
+  }
+
+  @Test
+  void writer_itsLastCheckpointDeleted_isFoundBeforeTheNextAndKeptForVerify() throws Exception {
+    start(AuditLogConfig.DEFAULTS.withCheckpointEveryRecords(2));
+    log.submit(event(1)).join();
+    log.submit(event(2)).join();
+    await(() -> log.stats().checkpointsWritten() == 1);
+    AuditCheckpoint first = lastCheckpoint();
+    repo.deleteCheckpoints();
+    log.submit(event(3)).join();
+    log.submit(event(4)).join();
+    await(() -> log.stats().checkpointsWritten() == 2);
+
+    // the next checkpoint signs the intact chain but does not hide the deletion
+    assertThat(log.stats().checkpointsMissing()).isEqualTo(1);
+    assertThat(log.storedCheckpoints()).containsExactly(first, lastCheckpoint());
+    assertThat(verify().valid()).isTrue();
+    AuditVerification v = verifyWithStoredCheckpoints();
+    assertThat(v.valid()).isFalse();
+    assertThat(v.firstBrokenSeq()).isEqualTo(2);
+    assertThat(v.reason()).contains("this server's checkpoint at seq 2", "no longer among the trail's checkpoints");
+
+    log.submit(event(5)).join();
+    log.submit(event(6)).join();
+    await(() -> log.stats().checkpointsWritten() == 3);
+    assertThat(log.stats().checkpointsMissing()).isEqualTo(1);
+    assertThat(log.storedCheckpoints()).containsExactly(first, lastCheckpoint());
+  }
+
+  @Test
+  void writer_chainRewrittenAndCheckpointsDeleted_verifyWithItsCheckpointsFindsIt() throws Exception {
+    start(AuditLogConfig.DEFAULTS.withCheckpointEveryRecords(2));
+    for (int i = 1; i <= 4; i++) {
+      log.submit(event(i)).join();
+    }
+    await(() -> log.stats().checkpointsWritten() == 2);
+    repo.deleteCheckpoints();
+    String prev = ChainHead.GENESIS_HASH;
+    for (long seq = 1; seq <= 4; seq++) {
+      AuditEvent e = seq == 1 ? event(999) : repo.record(seq).event();
+      String hash = AuditChain.hash(prev, seq, e);
+      repo.replace(seq, new AuditRecord(seq, e, prev, hash));
+      prev = hash;
+    }
+    repo.setHead(new ChainHead(4, prev));
+    // the writer goes on and signs what it finds, but keeps the checkpoint that vanished
+    log.submit(event(5)).join();
+    log.submit(event(6)).join();
+    await(() -> log.stats().checkpointsWritten() == 3);
+    assertThat(verify().valid()).isTrue();
+
+    AuditVerification v = verifyWithStoredCheckpoints();
+    assertThat(v.valid()).isFalse();
+    assertThat(v.firstBrokenSeq()).isEqualTo(1);
+    assertThat(v.reason()).contains("record 4 does not match this server's checkpoint at seq 4");
+  }
+
+  @Test
+  void writer_checkpointUnreadable_nothingSignedUntilItCanBeChecked() throws Exception {
+    start(AuditLogConfig.DEFAULTS.withCheckpointEveryRecords(1));
+    log.submit(event(1)).join();
+    await(() -> log.stats().checkpointsWritten() == 1);
+    repo.failReads(new IllegalStateException("disk busy"));
+    log.submit(event(2)).join();
+    await(() -> log.stats().checkpointFailures() >= 1);
+    assertThat(repo.checkpoints()).hasSize(1);
+    repo.failReads(null);
+    log.submit(event(3)).join();
+    await(() -> log.stats().checkpointsWritten() == 2);
+    assertThat(log.stats().checkpointsMissing()).isZero();
+    assertThat(verifyWithStoredCheckpoints().valid()).isTrue();
   }
 
   @Test

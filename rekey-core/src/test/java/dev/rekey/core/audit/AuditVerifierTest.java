@@ -45,13 +45,13 @@ class AuditVerifierTest {
 
   @Test
   void verify_untouchedChain_isValid() {
-    assertThat(verify()).isEqualTo(new AuditVerification(true, 100, 2, null, null));
+    assertThat(verify()).isEqualTo(new AuditVerification(true, 100, 2, null, null, repo.checkpoints().get(1)));
   }
 
   @Test
   void verify_emptyChain_isValid() {
     assertThat(new AuditVerifier(new InMemoryAuditRepository(), key.publicKey()).verify())
-        .isEqualTo(new AuditVerification(true, 0, 0, null, null));
+        .isEqualTo(new AuditVerification(true, 0, 0, null, null, null));
   }
 
   @Test
@@ -228,9 +228,177 @@ class AuditVerifierTest {
   @Test
   void verify_recordsAppendedAfterLastCheckpoint_areVerifiedByTheChain() {
     repo.append(List.of(event(101), event(102)), AuditChain.INSTANCE);
-    assertThat(verify()).isEqualTo(new AuditVerification(true, 102, 2, null, null));
+    assertThat(verify()).isEqualTo(new AuditVerification(true, 102, 2, null, null, repo.checkpoints().get(1)));
     repo.modifyEvent(102, e -> event(999));
     assertBrokenAt(verify(), 102);
+  }
+
+  // ---- anchors: signed checkpoints kept outside the database ----
+
+  private AuditVerification verify(AuditCheckpoint anchor) {
+    return new AuditVerifier(repo, key.publicKey()).verify(List.of(new AuditVerifier.Anchor(anchor, "the anchor")));
+  }
+
+  /** Records {@code from} to the head recomputed (event {@code from} replaced), as someone who can write the tables would. */
+  private void rewriteFrom(long from) {
+    String prev = from == 1 ? ChainHead.GENESIS_HASH : repo.record(from - 1).hash();
+    long last = repo.head().seq();
+    for (long seq = from; seq <= last; seq++) {
+      AuditEvent e = seq == from ? event(999) : repo.record(seq).event();
+      String hash = AuditChain.hash(prev, seq, e);
+      repo.replace(seq, new AuditRecord(seq, e, prev, hash));
+      prev = hash;
+    }
+    repo.setHead(new ChainHead(last, prev));
+  }
+
+  @Test
+  void verify_withAnchorOfThisTrail_isValidAndGivesTheNewestCheckpoint() {
+    AuditCheckpoint kept = repo.checkpoints().get(0);
+    AuditVerification v = verify(kept);
+    assertThat(v.valid()).as(v.reason()).isTrue();
+    assertThat(v.anchor()).isEqualTo(repo.checkpoints().get(1));
+    assertThat(verify(repo.checkpoints().get(1)).valid()).isTrue();
+  }
+
+  @Test
+  void verify_allCheckpointsDeletedAndChainRewritten_isOnlyFoundWithAnAnchor() {
+    AuditCheckpoint kept = repo.checkpoints().get(0);
+    repo.deleteCheckpoints();
+    rewriteFrom(10);
+    // the gap the anchor closes: the database alone holds a consistent, unsigned trail
+    assertThat(verify().valid()).isTrue();
+
+    AuditVerification v = verify(kept);
+    assertBrokenAt(v, 1);
+    assertThat(v.reason()).contains("record 50 does not match the anchor at seq 50", "records 1 to 50 were rewritten");
+    assertThat(v.anchor()).isNull();
+  }
+
+  @Test
+  void verify_rewrittenAfterTheAnchor_isFoundByTheCheckpointsStillThere() {
+    AuditCheckpoint kept = repo.checkpoints().get(0);
+    rewriteFrom(60);
+    AuditVerification v = verify(kept);
+    assertBrokenAt(v, 51);
+    assertThat(v.reason()).contains("51 to 100 were rewritten");
+  }
+
+  @Test
+  void verify_truncatedBackToAnEarlierCheckpoint_isOnlyFoundWithAnAnchor() {
+    AuditCheckpoint kept = repo.checkpoints().get(1);
+    repo.truncateAfter(50, true);
+    repo.deleteCheckpointsAfter(50);
+    assertThat(verify().valid()).isTrue();
+
+    AuditVerification v = verify(kept);
+    assertBrokenAt(v, 51);
+    assertThat(v.records()).isEqualTo(50);
+    assertThat(v.reason()).contains("the anchor at seq 100", "the trail ends at seq 50", "deleted from the end");
+  }
+
+  @Test
+  void verify_truncatedAndExtended_isFoundWithAnAnchor() {
+    // cut back to 50, then new records and a checkpoint take seqs 51 to 110 (the server signs them)
+    AuditCheckpoint kept = repo.checkpoints().get(1);
+    repo.truncateAfter(50, true);
+    repo.deleteCheckpointsAfter(50);
+    List<AuditEvent> later = new ArrayList<>();
+    for (int i = 1; i <= 60; i++) {
+      later.add(event(1_000 + i));
+    }
+    AuditRecord last = repo.append(later, AuditChain.INSTANCE).get(59);
+    repo.insertCheckpoint(key.sign(last.seq(), last.hash(), AuditFixtures.T0.plusSeconds(60)));
+    assertThat(verify().valid()).isTrue();
+
+    AuditVerification v = verify(kept);
+    assertBrokenAt(v, 51);
+    assertThat(v.reason()).contains("record 100 does not match the anchor");
+  }
+
+  @Test
+  void verify_anchorsCheckpointDeleted_recordsIntact_reportsItsSeq() {
+    AuditCheckpoint kept = repo.checkpoints().get(0);
+    repo.deleteCheckpoints();
+    AuditVerification v = verify(kept);
+    assertBrokenAt(v, 50);
+    assertThat(v.reason()).contains("no longer among the trail's checkpoints", "records 1 to 50 still match it");
+  }
+
+  @Test
+  void verify_anchorsCheckpointSignedAgainAtAnotherTime_reportsItsSeq() {
+    // the checkpoint at 100 deleted and the same head signed again (as a restart over a cut trail does)
+    AuditCheckpoint kept = repo.checkpoints().get(1);
+    repo.replaceCheckpoint(1, cp -> key.sign(cp.seq(), cp.hash(), cp.at().plusSeconds(60)));
+    assertThat(verify().valid()).isTrue();
+    assertBrokenAt(verify(kept), 100);
+  }
+
+  @Test
+  void verify_anchorFromAnotherServer_reportsSeqOneWithoutReadingTheTrail() {
+    AuditSigningKey otherServer = AuditSigningKey.generate();
+    AuditCheckpoint foreign = otherServer.sign(50, repo.record(50).hash(), AuditFixtures.T0);
+    repo.failReads(new IllegalStateException("must not be read"));
+    AuditVerification v = verify(foreign);
+    assertBrokenAt(v, 1);
+    assertThat(v.reason()).contains("signed by " + otherServer.keyId(), "not by this trail's audit signing key "
+        + key.keyId(), "another server");
+  }
+
+  @Test
+  void verify_signingKeyReplacedAndTrailResigned_isFoundWithAnAnchor() {
+    // delete the key rows, checkpoints and records: the server makes a new signing key and signs what it finds
+    AuditCheckpoint kept = repo.checkpoints().get(1);
+    AuditSigningKey replacement = AuditSigningKey.generate();
+    repo.deleteCheckpoints();
+    rewriteFrom(1);
+    ChainHead head = repo.head();
+    repo.insertCheckpoint(replacement.sign(head.seq(), head.hash(), AuditFixtures.T0.plusSeconds(3600)));
+    AuditVerifier resigned = new AuditVerifier(repo, replacement.publicKey());
+    assertThat(resigned.verify().valid()).isTrue();
+
+    AuditVerification v = resigned.verify(List.of(new AuditVerifier.Anchor(kept, "the anchor")));
+    assertBrokenAt(v, 1);
+    assertThat(v.reason()).contains("signing key was replaced");
+  }
+
+  @Test
+  void verify_anchorWithAlteredHash_reportsSeqOne() {
+    AuditCheckpoint cp = repo.checkpoints().get(0);
+    AuditVerification v = verify(new AuditCheckpoint(cp.seq(), "ab".repeat(32), cp.at(), cp.keyId(), cp.signature()));
+    assertBrokenAt(v, 1);
+    assertThat(v.reason()).contains("not carry a valid signature", "altered");
+  }
+
+  @Test
+  void verify_anchorWithMalformedText_isAlteredNotAnError() {
+    AuditCheckpoint cp = repo.checkpoints().get(0);
+    assertBrokenAt(verify(new AuditCheckpoint(cp.seq(), "\ud800", cp.at(), cp.keyId(), cp.signature())), 1);
+  }
+
+  @Test
+  void verify_anchorWithoutPublicKey_reportsSeqOne() {
+    AuditVerification v = new AuditVerifier(repo, null)
+        .verify(List.of(new AuditVerifier.Anchor(repo.checkpoints().get(0), "the anchor")));
+    assertBrokenAt(v, 1);
+    assertThat(v.reason()).contains("no audit signing public key");
+  }
+
+  @Test
+  void verify_severalAnchors_eachMustHold() {
+    List<AuditVerifier.Anchor> both = List.of(new AuditVerifier.Anchor(repo.checkpoints().get(1), "the anchor"),
+        new AuditVerifier.Anchor(repo.checkpoints().get(0), "this server's checkpoint"));
+    AuditVerifier verifier = new AuditVerifier(repo, key.publicKey(), 7);
+    assertThat(verifier.verify(both).valid()).isTrue();
+    repo.truncateAfter(80, true);
+    repo.deleteCheckpointsAfter(80);
+    assertBrokenAt(verifier.verify(both), 81);
+  }
+
+  @Test
+  void verify_brokenTrail_givesNoAnchor() {
+    repo.modifyEvent(70, e -> event(998));
+    assertThat(verify().anchor()).isNull();
   }
 
   @Test

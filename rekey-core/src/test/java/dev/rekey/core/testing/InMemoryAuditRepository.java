@@ -9,6 +9,7 @@ import dev.rekey.core.port.AuditRepository;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -100,6 +101,15 @@ public final class InMemoryAuditRepository implements AuditRepository {
   @Override
   public synchronized List<AuditCheckpoint> checkpoints() {
     return List.copyOf(checkpoints);
+  }
+
+  @Override
+  public synchronized Optional<AuditCheckpoint> checkpoint(long seq) {
+    RuntimeException failure = readFailure;
+    if (failure != null) {
+      throw failure;
+    }
+    return checkpoints.stream().filter(cp -> cp.seq() == seq).findFirst();
   }
 
   // ---- inspection ----
@@ -224,6 +234,11 @@ public final class InMemoryAuditRepository implements AuditRepository {
 
   public synchronized void deleteCheckpoints() {
     checkpoints.clear();
+  }
+
+  /** Deletes every checkpoint after {@code seq}. */
+  public synchronized void deleteCheckpointsAfter(long seq) {
+    checkpoints.removeIf(cp -> cp.seq() > seq);
   }
 
   private int indexOf(long seq) {

@@ -7,7 +7,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The audit writer's health, read from {@link AuditLog#stats()} at scrape time: records and
  * group commits written (their ratio is the mean batch size), failures (each refused its
- * requests: the trail is fail-closed), refusals, checkpoints, and the queue depth.
+ * requests: the trail is fail-closed), refusals, checkpoints (and any of them found gone from the
+ * trail), and the queue depth.
  */
 public final class AuditMetrics {
   private AuditMetrics() {}
@@ -21,6 +22,9 @@ public final class AuditMetrics {
         "Requests refused because the audit queue was full or closed", AuditLogStats::rejected);
     counter(metrics, audit, MetricNames.AUDIT_CHECKPOINTS, "Signed audit checkpoints stored",
         AuditLogStats::checkpointsWritten);
+    counter(metrics, audit, MetricNames.AUDIT_CHECKPOINTS_MISSING,
+        "Audit checkpoints this node had stored and then found gone from the trail (tampering)",
+        AuditLogStats::checkpointsMissing);
     metrics.gauge(MetricNames.AUDIT_QUEUE, "Audit records waiting for the writer", "records", audit,
         a -> a.stats().queueDepth());
   }

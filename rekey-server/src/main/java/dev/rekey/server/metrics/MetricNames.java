@@ -40,6 +40,8 @@ public final class MetricNames {
   public static final String AUDIT_REJECTED = "rekey.audit.rejected";
   /** Counter: signed audit checkpoints stored. */
   public static final String AUDIT_CHECKPOINTS = "rekey.audit.checkpoints";
+  /** Counter: checkpoints this node had stored and then found gone from the trail (tampering). */
+  public static final String AUDIT_CHECKPOINTS_MISSING = "rekey.audit.checkpoints.missing";
   /** Gauge (records): submissions waiting for the audit writer. */
   public static final String AUDIT_QUEUE = "rekey.audit.queue";
 
