@@ -3,7 +3,9 @@ package dev.rekey.client;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rekey.api.ApiPaths;
+import dev.rekey.api.AuditAnchor;
 import dev.rekey.api.AuditRecordList;
+import dev.rekey.api.AuditVerifyRequest;
 import dev.rekey.api.AuditVerifyResponse;
 import dev.rekey.api.BatchResponse;
 import dev.rekey.api.CiphertextItem;
@@ -387,8 +389,18 @@ public final class RekeyClient {
 
   // ---- audit ----
 
+  /** Verifies the whole trail; when intact the answer's {@code anchor} is its newest signed checkpoint, to keep. */
   public AuditVerifyResponse verifyAudit() {
     return get(ApiPaths.AUDIT_VERIFY, AuditVerifyResponse.class);
+  }
+
+  /**
+   * Verifies the whole trail and that it still holds {@code anchor}, a checkpoint kept from an
+   * earlier verify: a trail truncated before it, rewritten up to it, or whose checkpoint was
+   * deleted, and an anchor of another server, all answer {@code valid: false}.
+   */
+  public AuditVerifyResponse verifyAudit(AuditAnchor anchor) {
+    return post(ApiPaths.AUDIT_VERIFY, new AuditVerifyRequest(anchor), AuditVerifyResponse.class);
   }
 
   /** Records from sequence number {@code from} (null: the first), at most {@code limit} (null: server default). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rekey.api.AuditAnchor;
 import dev.rekey.api.AuditRecordList;
 import dev.rekey.api.AuditVerifyResponse;
 import dev.rekey.api.DecryptResult;
@@ -414,6 +415,22 @@ class RekeyClientTest {
     assertThat(records.records().get(0).clientAddress()).isEqualTo("127.0.0.1");
     assertThat(records.records().get(0).details()).containsEntry("n", 1);
     assertThat(records.nextFrom()).isEqualTo(2L);
+  }
+
+  @Test
+  void auditVerifyWithAnchor_postsTheAnchor_andReadsTheNewOne() throws Exception {
+    String anchor = "{\"seq\":50,\"hash\":\"" + "ab".repeat(32) + "\",\"at\":\"2026-11-22T10:00:00.123456Z\","
+        + "\"key_id\":\"ed25519:0123456789abcdef\",\"signature\":\"c2ln\"}";
+    server.on("POST", "/v1/audit/verify", 200, "{\"valid\":true,\"records\":60,\"checkpoints\":2,"
+        + "\"first_broken_seq\":null,\"reason\":null,\"anchor\":" + anchor.replace("50", "60") + "}");
+    AuditAnchor kept = new AuditAnchor(50, "ab".repeat(32), "2026-11-22T10:00:00.123456Z", "ed25519:0123456789abcdef",
+        "c2ln");
+
+    AuditVerifyResponse verify = client.verifyAudit(kept);
+
+    assertThat(verify.valid()).isTrue();
+    assertThat(verify.anchor().seq()).isEqualTo(60);
+    assertThat(json.readTree(server.lastRequest().body())).isEqualTo(json.readTree("{\"anchor\":" + anchor + "}"));
   }
 
   @Test

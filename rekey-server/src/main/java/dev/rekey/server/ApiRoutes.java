@@ -40,7 +40,7 @@ final class ApiRoutes {
 
   /** What the endpoints need besides the core services. */
   record Parts(Store store, RootOfTrust rootOfTrust, Webhooks webhooks, Consumers consumers,
-      AuditLog secretWrites, Metrics metrics, Json json) {}
+      AuditLog audit, Metrics metrics, Json json) {}
 
   static void register(ApiRouter router, ServerServices services, Parts parts, ServerConfig config, Clock clock) {
     Store store = parts.store();
@@ -54,11 +54,11 @@ final class ApiRoutes {
     new KeyEndpoints(services.keys(), new KeyExportService(store.keys(), parts.rootOfTrust()::keyring,
         config.keyExportEnabled()), services.usage()).register(router);
     new SecretEndpoints(services.secrets(), services.secretRotations(),
-        new WebhookSecretVerifier(services.secrets(), store.secretRotations(), clock), clock, parts.secretWrites())
+        new WebhookSecretVerifier(services.secrets(), store.secretRotations(), clock), clock, parts.audit())
         .register(router);
     new AuditEndpoints(store.audit(),
-        () -> AuditSigningKey.loadOrCreate(store.system(), parts.rootOfTrust().keyring()).publicKey(), parts.json())
-        .register(router);
+        () -> AuditSigningKey.loadOrCreate(store.system(), parts.rootOfTrust().keyring()).publicKey(),
+        parts.audit()::storedCheckpoints, parts.json()).register(router);
     parts.webhooks().register(router);
     new PolicyEndpoints(services.policies()).register(router);
     new DekEndpoints(new DekService(store.deks(), services.cache(), clock)).register(router);

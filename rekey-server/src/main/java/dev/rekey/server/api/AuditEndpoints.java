@@ -3,11 +3,14 @@ package dev.rekey.server.api;
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.rekey.api.AuditAnchor;
 import dev.rekey.api.AuditRecordList;
 import dev.rekey.api.AuditRecordView;
+import dev.rekey.api.AuditVerifyRequest;
 import dev.rekey.api.AuditVerifyResponse;
 import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
+import dev.rekey.core.audit.AuditCheckpoint;
 import dev.rekey.core.audit.AuditEvent;
 import dev.rekey.core.audit.AuditRecord;
 import dev.rekey.core.audit.AuditVerification;
@@ -18,18 +21,26 @@ import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.Json;
 import io.vertx.core.http.HttpMethod;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /** Reading and verifying the audit trail. */
 public final class AuditEndpoints {
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
   private final AuditRepository audit;
   private final Supplier<byte[]> trustedPublicKey;
-  private final AtomicReference<CompletableFuture<AuditVerifyResponse>> inFlight = new AtomicReference<>();
+  private final Supplier<List<AuditCheckpoint>> ownCheckpoints;
+  private final Map<Optional<AuditCheckpoint>, CompletableFuture<AuditVerifyResponse>> inFlight =
+      new ConcurrentHashMap<>();
   private final Json json;
 
   /**
@@ -37,31 +48,40 @@ public final class AuditEndpoints {
    *     keyring (not the public key stored in clear beside the trail, which anyone who can write
    *     the database could replace together with re-signed checkpoints); throws ILLEGAL_STATE when
    *     the stored public key does not match it
+   * @param ownCheckpoints the checkpoints this node's audit writer stored and remembers
+   *     ({@code AuditLog.storedCheckpoints}): every verify checks that the trail still holds them,
+   *     so a trail truncated or rewritten under a running node is reported without any anchor
    */
-  public AuditEndpoints(AuditRepository audit, Supplier<byte[]> trustedPublicKey, Json json) {
+  public AuditEndpoints(AuditRepository audit, Supplier<byte[]> trustedPublicKey,
+      Supplier<List<AuditCheckpoint>> ownCheckpoints, Json json) {
     this.audit = audit;
     this.trustedPublicKey = trustedPublicKey;
+    this.ownCheckpoints = ownCheckpoints;
     this.json = json;
   }
 
   public void register(ApiRouter r) {
-    r.route(HttpMethod.GET, "/v1/audit/verify", Action.AUDIT_READ, BLOCKING, c -> verifyOnce());
+    r.route(HttpMethod.GET, "/v1/audit/verify", Action.AUDIT_READ, BLOCKING, c -> verifyOnce(Optional.empty()));
+    r.route(HttpMethod.POST, "/v1/audit/verify", Action.AUDIT_READ, BLOCKING,
+        c -> verifyOnce(Optional.of(anchor(c.body(AuditVerifyRequest.class)))));
     r.route(HttpMethod.GET, "/v1/audit/records", Action.AUDIT_READ, BLOCKING, this::records);
   }
 
   /**
-   * One walk of the whole trail at a time: a verify asked for while one runs gets that one's
-   * answer (records appended after a walk read the chain head are never part of it anyway), so
-   * callers cannot pile up full reads of the trail.
+   * One walk of the whole trail at a time per anchor (or none): a verify asked for while one with
+   * the same anchor runs gets that one's answer (records appended after a walk read the chain head
+   * are never part of it anyway), so callers cannot pile up full reads of the trail. Walks with
+   * different anchors run side by side; an anchor not signed by this trail's key is refused before
+   * anything is read, so only real checkpoints of this trail start a walk.
    */
-  private Object verifyOnce() {
+  private Object verifyOnce(Optional<AuditCheckpoint> anchor) {
     CompletableFuture<AuditVerifyResponse> mine = new CompletableFuture<>();
-    CompletableFuture<AuditVerifyResponse> running = inFlight.compareAndExchange(null, mine);
+    CompletableFuture<AuditVerifyResponse> running = inFlight.putIfAbsent(anchor, mine);
     if (running != null) {
       return running;
     }
     try {
-      AuditVerifyResponse answer = verify();
+      AuditVerifyResponse answer = verify(anchor);
       mine.complete(answer);
       return answer;
     } catch (Throwable e) {
@@ -69,11 +89,41 @@ public final class AuditEndpoints {
       mine.completeExceptionally(e);
       throw e;
     } finally {
-      inFlight.set(null);
+      inFlight.remove(anchor, mine);
     }
   }
 
-  private AuditVerifyResponse verify() {
+  /** The anchor of a verify request as a checkpoint; 400 for a malformed one (a forged one is a broken trail). */
+  private static AuditCheckpoint anchor(AuditVerifyRequest request) {
+    AuditAnchor a = request.anchor();
+    if (a == null) {
+      throw RekeyException.invalid("field 'anchor' is required: a checkpoint as 'rekey audit anchor' prints it");
+    }
+    if (a.seq() < 1) {
+      throw RekeyException.invalid("field 'anchor.seq' must be a record position (1 or more)");
+    }
+    if (a.hash() == null || !HASH.matcher(a.hash()).matches()) {
+      throw RekeyException.invalid("field 'anchor.hash' must be 64 lowercase hex digits");
+    }
+    if (a.keyId() == null || a.keyId().isBlank() || a.signature() == null || a.signature().isBlank()) {
+      throw RekeyException.invalid("fields 'anchor.key_id' and 'anchor.signature' are required");
+    }
+    Instant at;
+    try {
+      at = Instant.parse(a.at() == null ? "" : a.at());
+    } catch (DateTimeParseException e) {
+      throw RekeyException.invalid("field 'anchor.at' must be an ISO-8601 time such as 2026-01-02T03:04:05.123456Z");
+    }
+    return new AuditCheckpoint(a.seq(), a.hash(), at, a.keyId(), a.signature());
+  }
+
+  private AuditVerifyResponse verify(Optional<AuditCheckpoint> anchor) {
+    // read before the walk reads the chain head: a checkpoint is stored after its record
+    List<AuditVerifier.Anchor> anchors = new ArrayList<>();
+    for (AuditCheckpoint own : ownCheckpoints.get()) {
+      anchors.add(new AuditVerifier.Anchor(own, "this server's checkpoint"));
+    }
+    anchor.ifPresent(a -> anchors.add(new AuditVerifier.Anchor(a, "the anchor")));
     byte[] publicKey;
     try {
       publicKey = trustedPublicKey.get();
@@ -82,10 +132,13 @@ public final class AuditEndpoints {
         throw e;
       }
       return new AuditVerifyResponse(false, 0, 0, 1L, "the audit signing public key stored beside the trail"
-          + " does not match the root-wrapped signing key: the trail cannot be trusted");
+          + " does not match the root-wrapped signing key: the trail cannot be trusted", null);
     }
-    AuditVerification v = new AuditVerifier(audit, publicKey).verify();
-    return new AuditVerifyResponse(v.valid(), v.records(), v.checkpoints(), v.firstBrokenSeq(), v.reason());
+    AuditVerification v = new AuditVerifier(audit, publicKey).verify(anchors);
+    AuditCheckpoint latest = v.anchor();
+    return new AuditVerifyResponse(v.valid(), v.records(), v.checkpoints(), v.firstBrokenSeq(), v.reason(),
+        latest == null ? null : new AuditAnchor(latest.seq(), latest.hash(), IsoTime.format(latest.at()),
+            latest.keyId(), latest.signature()));
   }
 
 
