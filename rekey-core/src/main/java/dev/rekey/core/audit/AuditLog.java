@@ -5,12 +5,9 @@ import dev.rekey.core.RekeyException;
 import dev.rekey.core.port.AuditRepository;
 import dev.rekey.core.port.Transactions;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,16 +45,11 @@ import org.slf4j.LoggerFactory;
  * alone) and appends its record, saying how it ended, in the same commit. The request is then
  * answered after one durable commit instead of two, and concurrent writes share their commits.
  *
- * <p>The writer also stores a signed {@link AuditCheckpoint} of the last record it wrote every
- * {@code checkpointEveryRecords} records, when {@code checkpointInterval} has passed with unsigned
- * records (measured on the injected clock), and on {@link #close()}. A checkpoint that cannot be
- * stored does not fail requests (their records are durable); it is counted and retried.
- *
- * <p>Before it signs a checkpoint the writer checks that the last one it stored is still in the
- * trail as it was: otherwise whoever can write the database could delete it, rewrite or truncate
- * the chain after the checkpoints left, and have the next checkpoint sign the result. A missing one
- * is logged, counted and kept in {@link #storedCheckpoints()}, which verify takes as anchors, so
- * the trail reads as broken for as long as this log runs.
+ * <p>Between batches the writer also stores a signed {@link AuditCheckpoint} of the last record it
+ * wrote every {@code checkpointEveryRecords} records, when {@code checkpointInterval} has passed
+ * with unsigned records (measured on the injected clock), and on {@link #close()}; see
+ * {@link AuditCheckpointer}. A checkpoint that cannot be stored does not fail requests (their
+ * records are durable); it is counted and retried.
  */
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
@@ -65,10 +57,8 @@ public final class AuditLog implements AutoCloseable {
 
   private final AuditRepository repository;
   private final Transactions transactions;
-  private final Supplier<AuditSigningKey> signingKeySource;
-  private volatile AuditSigningKey signingKey;
+  private final AuditCheckpointer checkpointer;
   private final AuditLogConfig config;
-  private final Clock clock;
   private final LinkedBlockingQueue<Pending> queue;
   private final Thread writer;
   private volatile boolean closing;
@@ -79,17 +69,6 @@ public final class AuditLog implements AutoCloseable {
   private final AtomicLong failedBatches = new AtomicLong();
   private final AtomicLong failedRecords = new AtomicLong();
   private final LongAdder rejected = new LongAdder();
-  private final AtomicLong checkpointsWritten = new AtomicLong();
-  private final AtomicLong checkpointFailures = new AtomicLong();
-  private final AtomicLong checkpointsMissing = new AtomicLong();
-  // Checkpoints this log stored, read by verify on other threads.
-  private volatile AuditCheckpoint lastStored;
-  private volatile AuditCheckpoint firstMissing;
-
-  // Writer-thread state.
-  private ChainHead unsignedHead;
-  private long unsignedRecords;
-  private Instant lastCheckpointAt;
 
   /** One submission: identity equality, so the queue can remove exactly this one. */
   private static class Pending {
@@ -173,13 +152,12 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private AuditLog(AuditRepository repository, Transactions transactions, Supplier<AuditSigningKey> signingKeySource,
-      AuditLogConfig config, Clock clock) {
+  private AuditLog(AuditRepository repository, Transactions transactions, AuditSigningKey signingKey,
+      Supplier<AuditSigningKey> signingKeySource, AuditLogConfig config, Clock clock) {
     this.repository = Objects.requireNonNull(repository, "repository");
     this.transactions = transactions;
-    this.signingKeySource = Objects.requireNonNull(signingKeySource, "signingKeySource");
     this.config = Objects.requireNonNull(config, "config");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.checkpointer = new AuditCheckpointer(repository, signingKey, signingKeySource, config, clock);
     this.queue = new LinkedBlockingQueue<>(config.queueCapacity());
     this.writer = new Thread(this::run, "rekey-audit-writer");
     this.writer.setDaemon(true);
@@ -188,8 +166,7 @@ public final class AuditLog implements AutoCloseable {
   /** Starts the writer thread. Close the log to drain it, sign the tail and stop. */
   public static AuditLog start(AuditRepository repository, AuditSigningKey signingKey, AuditLogConfig config, Clock clock) {
     Objects.requireNonNull(signingKey, "signingKey");
-    AuditLog log = new AuditLog(repository, null, () -> signingKey, config, clock);
-    log.signingKey = signingKey;
+    AuditLog log = new AuditLog(repository, null, signingKey, () -> signingKey, config, clock);
     log.writer.start();
     return log;
   }
@@ -212,7 +189,7 @@ public final class AuditLog implements AutoCloseable {
    */
   public static AuditLog start(AuditRepository repository, Transactions transactions,
       Supplier<AuditSigningKey> signingKeySource, AuditLogConfig config, Clock clock) {
-    AuditLog log = new AuditLog(repository, transactions, signingKeySource, config, clock);
+    AuditLog log = new AuditLog(repository, transactions, null, signingKeySource, config, clock);
     log.writer.start();
     return log;
   }
@@ -273,25 +250,18 @@ public final class AuditLog implements AutoCloseable {
 
   public AuditLogStats stats() {
     return new AuditLogStats(recordsWritten.get(), batchesWritten.get(), failedBatches.get(), failedRecords.get(),
-        rejected.sum(), checkpointsWritten.get(), checkpointFailures.get(), checkpointsMissing.get(), queue.size());
+        rejected.sum(), checkpointer.checkpointsWritten(), checkpointer.checkpointFailures(),
+        checkpointer.checkpointsMissing(), queue.size());
   }
 
   /**
    * The checkpoints the trail must still hold as far as this log knows, oldest first, for
-   * {@link AuditVerifier} anchors: the first of its checkpoints it found gone from the trail, if
-   * any, and the last one it stored. Empty before its first checkpoint.
+   * {@link AuditVerifier} anchors: the first of its checkpoints it found gone from the trail (or
+   * changed) before signing the next, if any, and the last one it stored. Empty before its first
+   * checkpoint.
    */
   public List<AuditCheckpoint> storedCheckpoints() {
-    AuditCheckpoint missing = firstMissing;
-    AuditCheckpoint last = lastStored;
-    List<AuditCheckpoint> out = new ArrayList<>(2);
-    if (missing != null) {
-      out.add(missing);
-    }
-    if (last != null && last != missing) {
-      out.add(last);
-    }
-    return out;
+    return checkpointer.storedCheckpoints();
   }
 
   /**
@@ -318,8 +288,7 @@ public final class AuditLog implements AutoCloseable {
 
   private void run() {
     try {
-      lastCheckpointAt = clock.instant();
-      recoverUnsignedTail();
+      checkpointer.start();
       List<Pending> batch = new ArrayList<>(config.maxBatchSize());
       List<AuditEvent> events = new ArrayList<>(config.maxBatchSize());
       while (true) {
@@ -336,12 +305,12 @@ public final class AuditLog implements AutoCloseable {
           write(batch, events);
           batch.clear();
         }
-        maybeCheckpoint(false);
+        checkpointer.maybeCheckpoint(false);
         if (closing && queue.isEmpty()) {
           break;
         }
       }
-      maybeCheckpoint(true);
+      checkpointer.maybeCheckpoint(true);
     } catch (Throwable t) {
       LOG.error("audit writer stopped unexpectedly; audited requests are refused from now on", t);
     } finally {
@@ -379,8 +348,7 @@ public final class AuditLog implements AutoCloseable {
     }
     if (!records.isEmpty()) {
       AuditRecord last = records.get(records.size() - 1);
-      unsignedHead = new ChainHead(last.seq(), last.hash());
-      unsignedRecords += records.size();
+      checkpointer.written(last, records.size());
       recordsWritten.addAndGet(records.size());
     }
     batchesWritten.incrementAndGet();
@@ -421,90 +389,9 @@ public final class AuditLog implements AutoCloseable {
     return records;
   }
 
-  /** Records left unsigned by an earlier run (a crash) are covered by this log's first checkpoint. */
-  private void recoverUnsignedTail() {
-    try {
-      ChainHead head = repository.head();
-      List<AuditCheckpoint> checkpoints = repository.checkpoints();
-      long signed = checkpoints.isEmpty() ? 0 : checkpoints.get(checkpoints.size() - 1).seq();
-      if (head.seq() > signed) {
-        unsignedHead = head;
-        unsignedRecords = head.seq() - signed;
-        lastCheckpointAt = Instant.MIN;
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("could not read the audit chain head at start; the unsigned tail is signed with the next checkpoint", e);
-    }
-  }
-
-  private void maybeCheckpoint(boolean force) {
-    if (unsignedRecords == 0 || unsignedHead == null) {
-      return;
-    }
-    Instant now = clock.instant();
-    boolean due = force
-        || unsignedRecords >= config.checkpointEveryRecords()
-        || !now.isBefore(lastCheckpointAt.plus(config.checkpointInterval()));
-    if (!due) {
-      return;
-    }
-    lastCheckpointAt = now;
-    AuditSigningKey key = signingKey;
-    if (key == null) {
-      try {
-        key = Objects.requireNonNull(signingKeySource.get(), "signing key");
-        signingKey = key;
-      } catch (RuntimeException e) {
-        LOG.debug("audit signing key not available yet; checkpoint at seq {} postponed", unsignedHead.seq());
-        return;
-      }
-    }
-    try {
-      checkLastStillStored();
-      AuditCheckpoint checkpoint = key.sign(unsignedHead.seq(), unsignedHead.hash(), now);
-      repository.insertCheckpoint(checkpoint);
-      lastStored = checkpoint;
-      checkpointsWritten.incrementAndGet();
-      unsignedRecords = 0;
-    } catch (RuntimeException e) {
-      checkpointFailures.incrementAndGet();
-      LOG.warn("audit checkpoint at seq {} could not be stored; retrying at the next trigger", unsignedHead.seq(), e);
-    }
-  }
-
-  /** Whether the last checkpoint this log stored is still stored as it was; a missing one is kept as evidence. */
-  private void checkLastStillStored() {
-    AuditCheckpoint last = lastStored;
-    if (last == null || last == firstMissing) {
-      return;
-    }
-    Optional<AuditCheckpoint> stored = repository.checkpoint(last.seq());
-    if (stored.isPresent() && stored.get().equals(last)) {
-      return;
-    }
-    checkpointsMissing.incrementAndGet();
-    if (firstMissing == null) {
-      firstMissing = last;
-    }
-    LOG.error("the audit checkpoint this node stored at seq {} (signed {}) is {}: checkpoints were deleted or"
-        + " the trail rewritten; 'rekey audit verify' on this node reports the trail broken until it restarts",
-        last.seq(), last.at(), stored.isPresent() ? "replaced by another" : "gone from the trail");
-  }
-
-  /** Until the next timed checkpoint is due (on the injected clock); no wait when closing. */
+  /** Until the next timed checkpoint is due; no wait when closing. */
   private long pollNanos() {
-    if (closing) {
-      return 0;
-    }
-    Duration interval = config.checkpointInterval();
-    if (unsignedRecords == 0) {
-      return interval.toNanos();
-    }
-    Duration left = Duration.between(clock.instant(), lastCheckpointAt.plus(interval));
-    if (left.isNegative() || left.isZero()) {
-      return TimeUnit.MILLISECONDS.toNanos(1);
-    }
-    return Math.min(left.toNanos(), interval.toNanos());
+    return closing ? 0 : checkpointer.nanosUntilDue();
   }
 
   private CompletableFuture<AuditRecord> reject(RekeyException e) {
@@ -522,8 +409,8 @@ public final class AuditLog implements AutoCloseable {
 
   @Override
   public String toString() {
-    AuditSigningKey key = signingKey;
-    return "AuditLog[" + (key == null ? "no signing key yet" : key.keyId()) + ", queued=" + queue.size()
+    String keyId = checkpointer.keyId();
+    return "AuditLog[" + (keyId == null ? "no signing key yet" : keyId) + ", queued=" + queue.size()
         + ", closing=" + closing + "]";
   }
 }
