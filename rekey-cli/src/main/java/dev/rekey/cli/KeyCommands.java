@@ -53,12 +53,20 @@ final class KeyCommands extends CliCommand {
         () -> client().rotateKey(name, !pending), "Rotated");
   }
 
-  @Command(name = "emergency-rotate", description = "New primary at once; the old primary is revoked.")
+  @Command(name = "emergency-rotate", description = "Revoke a compromised version at once; a compromised primary "
+      + "is replaced by a new primary first.")
   int emergencyRotate(
       @Parameters(paramLabel = "NAME") String name,
+      @Option(names = "--version", paramLabel = "N", description = "The compromised version (default: the primary "
+          + "when the server gets the request). Name it to be sure a rotation in between does not change which.")
+          Integer version,
       @Option(names = "--json", description = "Print the server's JSON.") boolean json) {
-    return render(json, () -> client().requestJson("POST", ApiPaths.keyOperation(name, "emergency-rotate"), null),
-        () -> client().emergencyRotate(name), "Emergency-rotated");
+    if (version != null && version < 1) {
+      throw usage("--version must be 1 or more");
+    }
+    return render(json, () -> client().requestJson("POST", ApiPaths.keyOperation(name, "emergency-rotate"),
+            version == null ? null : new dev.rekey.api.EmergencyRotateRequest(version)),
+        () -> client().emergencyRotate(name, version), "Emergency-rotated");
   }
 
   @Command(name = "show", description = "Show a key and its versions.")

@@ -238,10 +238,15 @@ class RekeyCliTest {
   }
 
   @Test
-  void keyEmergencyRotate_postsToEndpoint() {
+  void keyEmergencyRotate_postsToEndpoint() throws IOException {
     server.on("POST", "/v1/keys/orders/emergency-rotate", 200, KEY_VIEW);
 
     assertThat(rekey("key", "emergency-rotate", "orders").out()).startsWith("Emergency-rotated key orders");
+    assertThat(server.lastRequest().body()).as("no version named: the server takes the primary").isNullOrEmpty();
+
+    assertThat(rekey("key", "emergency-rotate", "orders", "--version", "3").out()).startsWith("Emergency-rotated");
+    assertThat(sentBody().get("version").asInt()).isEqualTo(3);
+    assertThat(rekey("key", "emergency-rotate", "orders", "--version", "0").exit).isEqualTo(2);
   }
 
   @Test

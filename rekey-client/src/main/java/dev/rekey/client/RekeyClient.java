@@ -277,7 +277,16 @@ public final class RekeyClient {
 
   /** New primary at once; the old primary becomes revoked. */
   public KeyView emergencyRotate(String name) {
-    return post(ApiPaths.keyOperation(name, "emergency-rotate"), null, KeyView.class);
+    return emergencyRotate(name, null);
+  }
+
+  /**
+   * Revokes {@code compromisedVersion} (null: the primary when the server gets the request); if it
+   * is the primary, a new primary replaces it first. See docs/api.md.
+   */
+  public KeyView emergencyRotate(String name, Integer compromisedVersion) {
+    return post(ApiPaths.keyOperation(name, "emergency-rotate"),
+        compromisedVersion == null ? null : new dev.rekey.api.EmergencyRotateRequest(compromisedVersion), KeyView.class);
   }
 
   /** Applies a lifecycle action to one version; for schedule-destroy see {@link #scheduleDestroy}. */

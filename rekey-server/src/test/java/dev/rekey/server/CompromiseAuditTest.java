@@ -60,6 +60,30 @@ class CompromiseAuditTest {
   }
 
   @Test
+  void emergencyRotate_ofANamedVersion_revokesThatOne_evenWhenNoLongerPrimary() {
+    s.createKey("named", null);
+    s.post("/v1/keys/named/rotate", ROOT, "{}"); // v1 active, v2 primary: the operator saw v1 as primary
+    JsonNode key = send("/v1/keys/named/emergency-rotate", "{\"version\":1}", "named-emergency");
+    assertThat(key.get("primary_version").asInt()).as("the primary is not compromised: it stays").isEqualTo(2);
+    assertThat(key.get("latest_version").asInt()).as("no new version").isEqualTo(2);
+    assertThat(key.toString()).contains("revoked");
+    JsonNode rec = record("named-emergency");
+    assertThat(rec.get("details").get("revoked_version").asInt()).as(rec.toString()).isEqualTo(1);
+
+    JsonNode rotated = send("/v1/keys/named/emergency-rotate", "{\"version\":2}", "named-emergency-2");
+    assertThat(rotated.get("primary_version").asInt()).as("a compromised primary is replaced").isEqualTo(3);
+
+    for (String bad : List.of("{\"version\":0}", "{\"version\":-1}", "{\"version\":\"1\"}", "{\"versoin\":1}", "[1]")) {
+      TestServer.Resp r = s.req("POST", "/v1/keys/named/emergency-rotate").token(ROOT).json(bad).send();
+      assertThat(r.status()).as(bad + " -> " + r.body()).isEqualTo(400);
+      assertThat(r.body()).contains("invalid_request");
+    }
+    TestServer.Resp missing = s.req("POST", "/v1/keys/named/emergency-rotate").token(ROOT).json("{\"version\":9}").send();
+    assertThat(missing.status()).as(missing.body()).isEqualTo(404);
+    assertThat(s.get("/v1/keys/named", ROOT).json().get("latest_version").asInt()).as("refusals changed nothing").isEqualTo(3);
+  }
+
+  @Test
   void rewraps_record_theVersionTheyRead() {
     s.createKey("moved", null);
     String v1 = send("/v1/keys/moved/encrypt", "{\"plaintext\":\"aGVsbG8=\"}", "moved-encrypt").get("ciphertext").asText();

@@ -155,7 +155,20 @@ public final class KeyService {
    * stays; if a concurrent emergency rotation has revoked it already, nothing more changes.
    */
   public EmergencyRotation emergencyRotate(String namespace, String name) {
-    int compromised = get(namespace, name).primary().number();
+    return emergencyRotate(namespace, name, null);
+  }
+
+  /**
+   * As {@link #emergencyRotate(String, String)}, for the version the caller names as compromised
+   * ({@code null}: the primary when called). Naming it closes the gap between what an operator saw
+   * and what the key is when the request arrives: a version that is primary is replaced and
+   * revoked; one that is not (a scheduled rotation demoted it, or it never was primary) is revoked
+   * where it is and the primary stays; one already revoked or destroyed is left as it is.
+   * NOT_FOUND for a version the key does not have.
+   */
+  public EmergencyRotation emergencyRotate(String namespace, String name, Integer version) {
+    int compromised = version != null ? get(namespace, name).requireVersion(version).number()
+        : get(namespace, name).primary().number();
     Key key = change(namespace, name, k -> {
       KeyVersion v = k.requireVersion(compromised);
       if (v.state() == VersionState.PRIMARY) {

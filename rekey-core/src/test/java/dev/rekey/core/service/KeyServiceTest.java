@@ -97,6 +97,27 @@ class KeyServiceTest {
     assertThat(states(k)).containsExactly(VersionState.REVOKED, VersionState.PRIMARY);
   }
 
+  @Test
+  void emergencyRotate_ofANamedVersion_revokesItWhereItIs_orReplacesItWhenPrimary() {
+    s.keys.create(NS, "orders", KeyType.AES256_GCM, Map.of());
+    s.keys.rotate(NS, "orders", true);
+    KeyService.EmergencyRotation active = s.keys.emergencyRotate(NS, "orders", 1);
+    assertThat(active.revokedVersion()).isEqualTo(1);
+    assertThat(states(active.key())).containsExactly(VersionState.REVOKED, VersionState.PRIMARY);
+
+    KeyService.EmergencyRotation again = s.keys.emergencyRotate(NS, "orders", 1);
+    assertThat(states(again.key())).as("already revoked: unchanged").containsExactly(VersionState.REVOKED,
+        VersionState.PRIMARY);
+
+    KeyService.EmergencyRotation primary = s.keys.emergencyRotate(NS, "orders", 2);
+    assertThat(primary.revokedVersion()).isEqualTo(2);
+    assertThat(states(primary.key())).containsExactly(VersionState.REVOKED, VersionState.REVOKED, VersionState.PRIMARY);
+
+    assertThatThrownBy(() -> s.keys.emergencyRotate(NS, "orders", 7))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    assertThat(s.keys.get(NS, "orders").latestVersion()).isEqualTo(3);
+  }
+
   /**
    * Another node rotates between the emergency rotation's read and its write: the retry must still
    * revoke version 1 (the compromised primary), not the version 2 the other node just promoted,

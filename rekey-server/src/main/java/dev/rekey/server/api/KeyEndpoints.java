@@ -102,7 +102,12 @@ public final class KeyEndpoints {
    * version revoked as compromised: what a compromise assessment looks for in the trail.
    */
   private Object emergencyRotate(Call c) {
-    KeyService.EmergencyRotation done = keys.emergencyRotate(c.namespace(), c.keyName());
+    dev.rekey.api.EmergencyRotateRequest req = c.optionalBody(dev.rekey.api.EmergencyRotateRequest.class);
+    Integer version = req == null ? null : req.version();
+    if (version != null && version < 1) {
+      throw RekeyException.invalid("field 'version' must be a version number (1 or more), got " + version);
+    }
+    KeyService.EmergencyRotation done = keys.emergencyRotate(c.namespace(), c.keyName(), version);
     c.auditDetails("{\"emergency\":true,\"revoked_version\":" + done.revokedVersion() + "}");
     return view(c, done.key());
   }
