@@ -117,6 +117,37 @@ class CompromiseAuditTest {
     assertThat(rec.get("details").get("errors").asInt()).as(rec.toString()).isEqualTo(1);
     List<Integer> read = new java.util.ArrayList<>();
     rec.get("details").get("from_versions").forEach(v -> read.add(v.asInt()));
-    assertThat(read).as(rec.toString()).containsExactly(1, 2);
+    assertThat(read).as("read, or tried and refused: " + rec).containsExactly(1, 2, 9);
+  }
+
+  /** After a compromise, attempts to use the revoked version are what an assessor looks for. */
+  @Test
+  void refusedDecryptsAndRewraps_record_theVersionTheyTried() {
+    s.createKey("tried", null);
+    String v1 = send("/v1/keys/tried/encrypt", "{\"plaintext\":\"aGVsbG8=\"}", "tried-1").get("ciphertext").asText();
+    s.post("/v1/keys/tried/emergency-rotate", ROOT, "{}");
+
+    TestServer.Resp refused = s.req("POST", "/v1/keys/tried/decrypt").token(ROOT).header("X-Request-Id", "tried-decrypt")
+        .json("{\"ciphertext\":\"" + v1 + "\"}").send();
+    assertThat(refused.status()).isEqualTo(400);
+    JsonNode decrypt = record("tried-decrypt");
+    assertThat(decrypt.get("outcome").asText()).isEqualTo("failed");
+    assertThat(decrypt.get("version").asInt()).as(decrypt.toString()).isEqualTo(1);
+
+    TestServer.Resp rewrap = s.req("POST", "/v1/keys/tried/rewrap").token(ROOT).header("X-Request-Id", "tried-rewrap")
+        .json("{\"ciphertext\":\"" + v1 + "\"}").send();
+    assertThat(rewrap.status()).isEqualTo(400);
+    JsonNode rec = record("tried-rewrap");
+    assertThat(rec.get("details").get("from_version").asInt()).as(rec.toString()).isEqualTo(1);
+
+    TestServer.Resp garbage = s.req("POST", "/v1/keys/tried/decrypt").token(ROOT).header("X-Request-Id", "tried-garbage")
+        .json("{\"ciphertext\":\"not-a-ciphertext\"}").send();
+    assertThat(garbage.status()).isEqualTo(400);
+    assertThat(record("tried-garbage").path("version").asInt()).as("no version named: none recorded").isZero();
+
+    send("/v1/keys/tried/decrypt", "{\"batch\":[{\"ciphertext\":\"" + v1 + "\"},{\"ciphertext\":\"x\"}]}", "tried-batch");
+    JsonNode batch = record("tried-batch");
+    assertThat(batch.get("details").get("errors").asInt()).as(batch.toString()).isEqualTo(2);
+    assertThat(batch.get("details").get("versions").toString()).as(batch.toString()).isEqualTo("[1]");
   }
 }

@@ -38,6 +38,19 @@ public record VersionedText(int version, byte[] bytes) {
     }
   }
 
+  /**
+   * The version the header of {@code text} claims, or 0 when it names none: what the audit record
+   * of a refused decrypt or rewrap names (the claim, not a proof: the header is authenticated only
+   * when the rest decrypts).
+   */
+  public static int claimedVersion(String text) {
+    try {
+      return version(text);
+    } catch (RekeyException malformed) {
+      return 0;
+    }
+  }
+
   /** The version the header of {@code text} names, without decoding the rest; the generic failure when malformed. */
   public static int version(String text) {
     if (text == null || !text.startsWith(PREFIX)) {

@@ -88,17 +88,27 @@ public final class CryptoEndpoints {
     String key = c.keyName();
     FlatFields.Values flat = c.flatBody(DECRYPT);
     if (flat != null && flat.text(0) != null) {
+      c.auditVersion(VersionedText.claimedVersion(flat.text(0))); // also when refused: which version was tried
       return single(c, crypto.decrypt(ns, key, flat.text(0), flat.bytes(1)));
     }
     DecryptRequest req = c.body(DecryptRequest.class);
     if (req.batch() != null) {
       requireOnlyBatch(req.ciphertext() != null || req.context() != null);
-      return batch(c, req.batch(), (CiphertextItem item) -> {
+      java.util.SortedSet<Integer> tried = new java.util.TreeSet<>();
+      BatchResponse<DecryptResult> done = batch(c, req.batch(), (CiphertextItem item) -> {
+        int claimed = VersionedText.claimedVersion(item.ciphertext());
+        if (claimed > 0) {
+          tried.add(claimed);
+        }
         Decrypted d = crypto.decrypt(ns, key, required("ciphertext", item.ciphertext()),
             Call.base64("context", item.context()));
         return new DecryptResult(encodeAndWipe(d.plaintext()), d.version(), null);
       }, e -> new DecryptResult(null, null, e));
+      int errors = (int) done.batchResults().stream().filter(r -> r.error() != null).count();
+      c.auditDetails(batchDetails(done.batchResults().size(), errors, ",\"versions\":" + tried));
+      return done;
     }
+    c.auditVersion(VersionedText.claimedVersion(req.ciphertext()));
     return single(c, crypto.decrypt(ns, key, required("ciphertext", req.ciphertext()),
         Call.base64("context", req.context())));
   }
@@ -115,32 +125,40 @@ public final class CryptoEndpoints {
     Rewrapper rewrapper = emergency ? crypto::emergencyRewrap : crypto::rewrap;
     FlatFields.Values flat = c.flatBody(DECRYPT);
     if (flat != null && flat.text(0) != null) {
-      return rewrapped(c, rewrapper.rewrap(ns, key, flat.text(0), flat.bytes(1)), flat.text(0));
+      readFrom(c, flat.text(0));
+      return single(c, rewrapper.rewrap(ns, key, flat.text(0), flat.bytes(1)));
     }
     RewrapRequest req = c.body(RewrapRequest.class);
     if (req.batch() != null) {
       requireOnlyBatch(req.ciphertext() != null || req.context() != null);
       java.util.SortedSet<Integer> read = new java.util.TreeSet<>();
       BatchResponse<EncryptResult> done = batch(c, req.batch(), (CiphertextItem item) -> {
+        int claimed = VersionedText.claimedVersion(item.ciphertext());
+        if (claimed > 0) {
+          read.add(claimed); // also when refused: which versions were tried
+        }
         Produced p = rewrapper.rewrap(ns, key, required("ciphertext", item.ciphertext()),
             Call.base64("context", item.context()));
-        read.add(VersionedText.version(item.ciphertext()));
         return new EncryptResult(p.text(), p.version(), null);
       }, e -> new EncryptResult(null, null, e));
       c.auditDetails(batchDetails(done.batchResults().size(), errors(done), ",\"from_versions\":" + read));
       return done;
     }
-    return rewrapped(c, rewrapper.rewrap(ns, key, required("ciphertext", req.ciphertext()),
-        Call.base64("context", req.context())), req.ciphertext());
+    readFrom(c, req.ciphertext());
+    return single(c, rewrapper.rewrap(ns, key, required("ciphertext", req.ciphertext()),
+        Call.base64("context", req.context())));
   }
 
   /**
-   * A rewrap's record names the version it wrote and, in its details, the version it read: the one
-   * a compromise assessment asks about (an emergency rewrap reads a revoked version).
+   * A rewrap's record names the version it wrote and, in its details, the version its ciphertext
+   * names (read, or tried when refused): the one a compromise assessment asks about (an emergency
+   * rewrap reads a revoked version).
    */
-  private static RawJson rewrapped(Call c, Produced p, String ciphertext) {
-    c.auditDetails("{\"from_version\":" + VersionedText.version(ciphertext) + "}");
-    return single(c, p);
+  private static void readFrom(Call c, String ciphertext) {
+    int claimed = VersionedText.claimedVersion(ciphertext);
+    if (claimed > 0) {
+      c.auditDetails("{\"from_version\":" + claimed + "}");
+    }
   }
 
   @FunctionalInterface
