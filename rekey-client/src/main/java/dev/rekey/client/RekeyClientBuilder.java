@@ -22,6 +22,8 @@ import javax.net.ssl.TrustManagerFactory;
 public final class RekeyClientBuilder {
   public static final String DEFAULT_ADDRESS = "http://127.0.0.1:8200";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  /** Retries of a request refused with 429 {@code too_many_requests} (the server did not run it). */
+  public static final int DEFAULT_MAX_RETRIES = 2;
 
   private String address = DEFAULT_ADDRESS;
   private String token;
@@ -29,6 +31,7 @@ public final class RekeyClientBuilder {
   private Duration timeout = DEFAULT_TIMEOUT;
   private HttpClient httpClient;
   private Path caCertificates;
+  private int maxRetries = DEFAULT_MAX_RETRIES;
 
   RekeyClientBuilder() {}
 
@@ -136,8 +139,22 @@ public final class RekeyClientBuilder {
       }
       http = b.build();
     }
-    Transport transport = new Transport(http, address.trim(), bearer, timeout, Json.newMapper());
+    Transport transport = new Transport(http, address.trim(), bearer, timeout, Json.newMapper(), maxRetries);
     return new RekeyClient(transport, checkedNamespace);
+  }
+
+  /**
+   * How often a request the server refused with 429 is sent again (0 to 10; default
+   * {@value #DEFAULT_MAX_RETRIES}): after the server's {@code Retry-After} (up to 10 seconds; longer
+   * and the 429 goes to the caller at once) or a short growing pause. A 429 means the server did
+   * not run the request, so this is safe for every method.
+   */
+  public RekeyClientBuilder maxRetries(int retries) {
+    if (retries < 0 || retries > 10) {
+      throw new IllegalArgumentException("maxRetries must be 0 to 10, got " + retries);
+    }
+    this.maxRetries = retries;
+    return this;
   }
 
   /** A TLS context that trusts exactly the certificates in {@code pemFile}. */

@@ -28,8 +28,20 @@ final class Transport {
   private final String token;
   private final Duration timeout;
   private final ObjectMapper mapper;
+  private final int maxRetries;
+
+  /** The longest Retry-After the client waits for; a server asking for longer gets its 429 back to the caller. */
+  static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(10);
 
   Transport(HttpClient http, String base, String token, Duration timeout, ObjectMapper mapper) {
+    this(http, base, token, timeout, mapper, 0);
+  }
+
+  /**
+   * @param maxRetries how often a request the server refused with 429 (it did not run it) is sent
+   *     again, after the server's {@code Retry-After} or, without one, a short growing pause
+   */
+  Transport(HttpClient http, String base, String token, Duration timeout, ObjectMapper mapper, int maxRetries) {
     this.http = http;
     String b = base;
     while (b.endsWith("/")) {
@@ -39,6 +51,7 @@ final class Transport {
     this.token = token;
     this.timeout = timeout;
     this.mapper = mapper;
+    this.maxRetries = maxRetries;
   }
 
   ObjectMapper mapper() {
@@ -59,6 +72,40 @@ final class Transport {
    * token is not sent, nor the namespace header (public endpoints carry the namespace in the path).
    */
   Result exchange(String method, String path, String namespace, Object body, boolean authenticated) {
+    HttpRequest request = request(method, path, namespace, body, authenticated);
+    for (int attempt = 0; ; attempt++) {
+      HttpResponse<String> response = sendOnce(request);
+      Duration wait = attempt < maxRetries && response.statusCode() == 429 ? retryWait(response, attempt) : null;
+      if (wait == null) {
+        return new Result(response.statusCode(), response.body(),
+            response.headers().firstValue(ApiPaths.HEADER_REQUEST_ID).orElse(null));
+      }
+      try {
+        Thread.sleep(wait.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RekeyConnectionException(RekeyConnectionException.CONNECTION_FAILED,
+            "interrupted while waiting to retry " + base, e);
+      }
+    }
+  }
+
+  /** The server's Retry-After (whole seconds), else 100 ms doubling per attempt with jitter; null: do not retry. */
+  static Duration retryWait(HttpResponse<?> response, int attempt) {
+    String header = response.headers().firstValue("Retry-After").orElse(null);
+    if (header != null) {
+      try {
+        long seconds = Long.parseLong(header.trim());
+        return seconds < 0 || seconds > MAX_RETRY_WAIT.toSeconds() ? null : Duration.ofSeconds(seconds);
+      } catch (NumberFormatException e) {
+        return null; // an HTTP date, or garbage: the caller decides
+      }
+    }
+    long base = 100L << Math.min(attempt, 6);
+    return Duration.ofMillis(base + java.util.concurrent.ThreadLocalRandom.current().nextLong(base));
+  }
+
+  private HttpRequest request(String method, String path, String namespace, Object body, boolean authenticated) {
     HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.noBody();
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(timeout)
@@ -78,10 +125,12 @@ final class Transport {
       request.header("Content-Type", "application/json");
     }
     request.method(method, publisher);
+    return request.build();
+  }
+
+  private HttpResponse<String> sendOnce(HttpRequest request) {
     try {
-      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Result(response.statusCode(), response.body(),
-          response.headers().firstValue(ApiPaths.HEADER_REQUEST_ID).orElse(null));
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (HttpTimeoutException e) {
       throw new RekeyConnectionException(RekeyConnectionException.TIMEOUT,
           "no answer from " + base + " within " + timeout.toMillis() + " ms", e);
@@ -161,6 +210,7 @@ final class Transport {
       case 404: return ErrorCode.NOT_FOUND;
       case 405: return ErrorCode.METHOD_NOT_ALLOWED;
       case 413: return ErrorCode.PAYLOAD_TOO_LARGE;
+      case 429: return ErrorCode.TOO_MANY_REQUESTS;
       default: return ErrorCode.INTERNAL;
     }
   }

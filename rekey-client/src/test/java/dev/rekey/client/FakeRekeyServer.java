@@ -32,7 +32,11 @@ public final class FakeRekeyServer implements AutoCloseable {
   }
 
   /** A canned answer. */
-  public record Reply(int status, String body) {}
+  public record Reply(int status, String body, Map<String, String> headers) {
+    public Reply(int status, String body) {
+      this(status, body, Map.of());
+    }
+  }
 
   private final HttpServer server;
   private final Map<String, Function<Request, Reply>> routes = new ConcurrentHashMap<>();
@@ -86,6 +90,7 @@ public final class FakeRekeyServer implements AutoCloseable {
         ? new Reply(404, "{\"error\":{\"code\":\"not_found\",\"message\":\"no route " + route + "\"}}")
         : handler.apply(request);
     exchange.getResponseHeaders().add("X-Request-Id", "req-" + requests.size());
+    reply.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
     if (reply.body() == null || reply.status() == 204) {
       exchange.sendResponseHeaders(reply.status(), -1);
     } else {
