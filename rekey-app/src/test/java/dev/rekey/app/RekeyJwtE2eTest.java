@@ -124,7 +124,7 @@ class RekeyJwtE2eTest {
     assertThat(printed.get("sub").asText()).isEqualTo("alice");
     assertThat(printed.get("n").asLong()).isEqualTo(42);
     E2e.Run bad = cli(url, ROOT_TOKEN, null, "jwt", "verify", name, "--jwt", forged);
-    assertThat(bad.exit()).as(bad.toString()).isEqualTo(1);
+    assertThat(bad.exit()).as(bad.toString()).isEqualTo(3); // invalid, not an error (1)
     assertThat(bad.out()).isEqualTo("invalid: invalid_signature\n");
   }
 
@@ -169,7 +169,7 @@ class RekeyJwtE2eTest {
     assertThat(revoked.version()).isEqualTo(1);
     assertThat(revoked.claims()).isNull();
     E2e.Run bad = cli(url, ROOT_TOKEN, v1.jwt(), "jwt", "verify", "jwt-rotating");
-    assertThat(bad.exit()).as(bad.toString()).isEqualTo(1);
+    assertThat(bad.exit()).as(bad.toString()).isEqualTo(3); // invalid, not an error (1)
     assertThat(bad.out()).isEqualTo("invalid: revoked\n");
     assertThat(sdk.signing().verifyJwt("jwt-rotating", v4.jwt()).valid()).isTrue();
     // the revoked version leaves the JWKS, so independent verifiers reject it as well

@@ -119,7 +119,8 @@ final class CryptoCommands {
   }
 
   @Command(name = "mac-verify", mixinStandardHelpOptions = true,
-      description = "Verify a MAC of stdin; print valid or invalid; exit 0 when valid, 1 when invalid.")
+      description = "Verify a MAC of stdin; print valid and exit 0, or invalid and exit 3. "
+          + "Exit 1 when it could not be checked (an error), 2 on a usage error.")
   static final class MacVerify extends CliCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "The HMAC key.")
     String name;
@@ -131,7 +132,7 @@ final class CryptoCommands {
     public Integer call() {
       boolean valid = client().signing().verifyMac(name, stdin(), mac.trim());
       out().println(valid ? "valid" : "invalid");
-      return valid ? 0 : 1;
+      return valid ? 0 : RekeyCli.EXIT_NEGATIVE;
     }
   }
 }

@@ -61,7 +61,7 @@ final class JwtCommands extends CliCommand {
   }
 
   @Command(name = "verify", description = "Verify a JWT (on stdin, or --jwt); print its claims as JSON and exit 0, "
-      + "or print \"invalid: <reason>\" and exit 1.")
+      + "or print \"invalid: <reason>\" and exit 3. Exit 1 when it could not be checked (an error), 2 on a usage error.")
   int verify(
       @Parameters(paramLabel = "NAME", description = "The signing key.") String name,
       @Option(names = "--jwt", paramLabel = "JWT", description = "The token (default: read from stdin).") String jwt) {
@@ -72,6 +72,6 @@ final class JwtCommands extends CliCommand {
       return 0;
     }
     out().println(response.reason() == null ? "invalid" : "invalid: " + response.reason());
-    return 1;
+    return RekeyCli.EXIT_NEGATIVE;
   }
 }

@@ -15,9 +15,11 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code rekey} command: a client of the REST API through {@link RekeyClient}. Exit codes:
- * 0 success, 1 error (one line {@code Error: <message> (<code>)} on stderr, also when stdout cannot
- * be written) or a negative answer (invalid MAC or signature), 2 usage error, 3 audit trail broken.
- * Tokens are printed only by {@code token create} and {@code operator init}.
+ * 0 success (a check: valid, intact), {@value #EXIT_ERROR} error (one line
+ * {@code Error: <message> (<code>)} on stderr, also when stdout cannot be written), 2 usage error,
+ * {@value #EXIT_NEGATIVE} a check that ran and said no (invalid signature, MAC or JWT; broken audit
+ * trail). A script can so tell "invalid" from "could not check". Tokens are printed only by
+ * {@code token create} and {@code operator init}.
  */
 @Command(
     name = "rekey",
@@ -53,6 +55,13 @@ import picocli.CommandLine.ScopeType;
     })
 public final class RekeyCli {
   static final String DEFAULT_ADDRESS = "http://127.0.0.1:8200";
+  /** The command could not do its work: the server refused, the network failed, the CLI broke. */
+  static final int EXIT_ERROR = 1;
+  /**
+   * A check ran and its answer is no: {@code verify}, {@code mac-verify} and {@code jwt verify} on an
+   * invalid signature, MAC or JWT (as {@code audit verify} on a broken trail). Not 1, which is an error.
+   */
+  static final int EXIT_NEGATIVE = 3;
 
   @Option(names = "--address", scope = ScopeType.INHERIT, paramLabel = "URL",
       defaultValue = "${env:REKEY_ADDR:-" + DEFAULT_ADDRESS + "}",
@@ -109,7 +118,7 @@ public final class RekeyCli {
       // closed pipe would end with exit 0 and a truncated plaintext
       if (utf8Out.checkError()) {
         utf8Err.println("Error: cannot write to standard output (io)");
-        return 1;
+        return EXIT_ERROR;
       }
       return exit;
     });
@@ -154,13 +163,13 @@ public final class RekeyCli {
     if (e instanceof RekeyClientException) {
       RekeyClientException rce = (RekeyClientException) e;
       err.println("Error: " + rce.getMessage() + " (" + rce.wireCode() + ")");
-      return 1;
+      return EXIT_ERROR;
     }
     if (e instanceof UncheckedIOException) {
       err.println("Error: " + e.getMessage() + " (io)");
-      return 1;
+      return EXIT_ERROR;
     }
     err.println("Error: " + e.getClass().getSimpleName() + ": " + e.getMessage() + " (internal)");
-    return 1;
+    return EXIT_ERROR;
   }
 }

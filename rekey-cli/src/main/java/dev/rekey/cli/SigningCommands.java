@@ -63,7 +63,7 @@ final class SigningCommands {
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = "Verify a signature of stdin (or --digest-hex); print \"valid (vN)\" and exit 0, "
-          + "or \"invalid: <reason>\" and exit 1.")
+          + "or \"invalid: <reason>\" and exit 3. Exit 1 when it could not be checked (an error), 2 on a usage error.")
   static final class Verify extends SigningOperation implements Callable<Integer> {
     @Option(names = "--signature", required = true, paramLabel = "SIG", description = "The signature, rekey:v<n>:...")
     String signature;
@@ -81,7 +81,7 @@ final class SigningCommands {
             : VerifyRequest.ofMessage(b64(stdin()), sig);
         JsonNode answer = client().requestJson("POST", ApiPaths.keyOperation(name, "verify"), request);
         printJson(answer);
-        return answer != null && answer.path("valid").asBoolean(false) ? 0 : 1;
+        return answer != null && answer.path("valid").asBoolean(false) ? 0 : RekeyCli.EXIT_NEGATIVE;
       }
       VerifyResponse response = digest != null
           ? client().signing().verifyDigest(name, digest, sig)
@@ -91,7 +91,7 @@ final class SigningCommands {
         return 0;
       }
       out().println(response.reason() == null ? "invalid" : "invalid: " + response.reason());
-      return 1;
+      return RekeyCli.EXIT_NEGATIVE;
     }
   }
 

@@ -316,7 +316,7 @@ class RekeyCliTest {
 
     assertThat(valid.exit).isZero();
     assertThat(valid.out()).isEqualTo("valid\n");
-    assertThat(invalid.exit).isEqualTo(1);
+    assertThat(invalid.exit).isEqualTo(RekeyCli.EXIT_NEGATIVE);
     assertThat(invalid.out()).isEqualTo("invalid\n");
   }
 
@@ -649,12 +649,12 @@ class RekeyCliTest {
   }
 
   @Test
-  void verify_invalid_printsReason_exit1() {
+  void verify_invalid_printsReason_exit3() {
     server.on("POST", "/v1/keys/jwt/verify", 200, "{\"valid\":false,\"version\":1,\"reason\":\"revoked\"}");
 
     CliRun run = rekeyWithStdin("msg", "verify", "jwt", "--signature", "rekey:v1:c2ln");
 
-    assertThat(run.exit).isEqualTo(1);
+    assertThat(run.exit).isEqualTo(RekeyCli.EXIT_NEGATIVE);
     assertThat(run.out()).isEqualTo("invalid: revoked\n");
     assertThat(run.err).isEmpty();
   }
@@ -667,7 +667,7 @@ class RekeyCliTest {
     server.on("POST", "/v1/keys/jwt/verify", 200, "{\"valid\":true,\"version\":2}");
     CliRun good = rekeyWithStdin("msg", "verify", "jwt", "--signature", "rekey:v2:c2ln", "--json");
 
-    assertThat(bad.exit).isEqualTo(1);
+    assertThat(bad.exit).isEqualTo(RekeyCli.EXIT_NEGATIVE);
     assertThat(json.readTree(bad.out())).isEqualTo(json.readTree(invalid));
     assertThat(good.exit).isZero();
     assertThat(json.readTree(good.out()).path("version").asInt()).isEqualTo(2);
@@ -801,12 +801,12 @@ class RekeyCliTest {
   }
 
   @Test
-  void jwtVerify_invalidWithJwtOption_printsReason_exit1() throws IOException {
+  void jwtVerify_invalidWithJwtOption_printsReason_exit3() throws IOException {
     server.on("POST", "/v1/keys/jwt/jwt/verify", 200, "{\"valid\":false,\"kid\":\"jwt-v1\",\"version\":1,\"reason\":\"expired\"}");
 
     CliRun run = rekey("jwt", "verify", "jwt", "--jwt", "h.p.s");
 
-    assertThat(run.exit).as(run.toString()).isEqualTo(1);
+    assertThat(run.exit).as(run.toString()).isEqualTo(RekeyCli.EXIT_NEGATIVE);
     assertThat(run.out()).isEqualTo("invalid: expired\n");
     assertThat(sentBody()).isEqualTo(json.readTree("{\"jwt\":\"h.p.s\"}"));
   }
