@@ -1,6 +1,7 @@
 package dev.rekey.server.api;
 
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.CampaignList;
 import dev.rekey.api.CampaignView;
@@ -34,11 +35,11 @@ public final class CampaignEndpoints {
         c -> view(c, campaigns.get(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_READ))));
     r.route(HttpMethod.PATCH, PATH + "/:id", Action.REWRAP_CAMPAIGN_MANAGE, BLOCKING, this::throttle);
     r.route(HttpMethod.POST, PATH + "/:id/pause", Action.REWRAP_CAMPAIGN_MANAGE, BLOCKING,
-        c -> view(c, campaigns.pause(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_MANAGE))));
+        withoutBody(c -> view(c, campaigns.pause(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_MANAGE)))));
     r.route(HttpMethod.POST, PATH + "/:id/resume", Action.REWRAP_CAMPAIGN_MANAGE, BLOCKING,
-        c -> view(c, campaigns.resume(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_MANAGE))));
+        withoutBody(c -> view(c, campaigns.resume(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_MANAGE)))));
     r.route(HttpMethod.POST, PATH + "/:id/cancel", Action.REWRAP_CAMPAIGN_MANAGE, BLOCKING,
-        c -> view(c, campaigns.cancel(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_MANAGE))));
+        withoutBody(c -> view(c, campaigns.cancel(c.namespace(), granted(c, Action.REWRAP_CAMPAIGN_MANAGE)))));
   }
 
   private Object list(Call c) {

@@ -1,6 +1,7 @@
 package dev.rekey.server.api;
 
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.CreateDekRequest;
 import dev.rekey.api.DekList;
@@ -31,7 +32,8 @@ public final class DekEndpoints {
     r.route(HttpMethod.POST, "/v1/keys/:name/deks", Action.DEK_CREATE, BLOCKING, this::create);
     r.route(HttpMethod.GET, "/v1/keys/:name/deks", Action.DEK_READ, BLOCKING, this::list);
     r.route(HttpMethod.GET, "/v1/keys/:name/deks/:tenant", Action.DEK_READ, BLOCKING, this::show);
-    r.route(HttpMethod.POST, "/v1/keys/:name/deks/:tenant/rotate", Action.DEK_ROTATE, BLOCKING, this::rotate);
+    r.route(HttpMethod.POST, "/v1/keys/:name/deks/:tenant/rotate", Action.DEK_ROTATE, BLOCKING,
+        withoutBody(this::rotate));
     r.route(HttpMethod.GET, "/v1/keys/:name/deks/:tenant/plaintext", Action.DEK_FETCH, BLOCKING, this::plaintext);
   }
 

@@ -1,6 +1,7 @@
 package dev.rekey.server.api;
 
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.CreateKeyRequest;
 import dev.rekey.api.KeyExportRequest;
@@ -129,6 +130,8 @@ public final class KeyEndpoints {
     if (action == VersionAction.SCHEDULE_DESTROY) {
       ScheduleDestroyRequest req = c.optionalBody(ScheduleDestroyRequest.class);
       pendingDays = req == null ? null : req.pendingDays();
+    } else {
+      c.requireNoBody();
     }
     boolean force = "true".equals(c.query("force"));
     KeyService.GuardedChange done = keys.changeVersion(c.namespace(), c.keyName(), version, action, pendingDays, force);

@@ -2,6 +2,7 @@ package dev.rekey.server.api;
 
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
 import static dev.rekey.server.http.ApiRouter.Mode.EVENT_LOOP;
+import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.SecretGuardrailView;
 import dev.rekey.api.SecretLabelRequest;
@@ -86,7 +87,7 @@ public final class SecretEndpoints {
       return Reply.noContent();
     });
     r.route(HttpMethod.POST, "/v1/secrets/:name/rotate", Action.SECRET_ROTATE, BLOCKING,
-        c -> new Reply(202, Views.rotation(rotations.rotate(c.namespace(), c.keyName(), "manual"))));
+        withoutBody(c -> new Reply(202, Views.rotation(rotations.rotate(c.namespace(), c.keyName(), "manual")))));
     r.route(HttpMethod.GET, "/v1/secrets/:name/rotations/:id", Action.SECRET_LIST, BLOCKING, c -> {
       SecretRotation run = rotations.rotation(c.pathParam("id"));
       if (!run.namespace().equals(c.namespace()) || !run.secret().equals(c.keyName())) {
@@ -216,6 +217,8 @@ public final class SecretEndpoints {
     if (action == VersionAction.SCHEDULE_DESTROY) {
       dev.rekey.api.ScheduleDestroyRequest req = c.optionalBody(dev.rekey.api.ScheduleDestroyRequest.class);
       pendingDays = req == null ? null : req.pendingDays();
+    } else {
+      c.requireNoBody();
     }
     boolean force = "true".equals(c.query("force"));
     SecretService.GuardedChange done = secrets.changeVersion(c.namespace(), c.keyName(), version, action, pendingDays,

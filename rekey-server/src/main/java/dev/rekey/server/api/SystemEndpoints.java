@@ -2,6 +2,7 @@ package dev.rekey.server.api;
 
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
 import static dev.rekey.server.http.ApiRouter.Mode.EVENT_LOOP;
+import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.Health;
 import dev.rekey.api.InitRequest;
@@ -33,14 +34,14 @@ public final class SystemEndpoints {
         c -> sealStatus(root.status()));
     r.publicRoute(HttpMethod.POST, "/v1/sys/init", "sys.init", true, BLOCKING, this::init);
     r.publicRoute(HttpMethod.POST, "/v1/sys/unseal", "sys.unseal", true, BLOCKING, this::unseal);
-    r.route(HttpMethod.POST, "/v1/sys/seal", Action.SYSTEM_SEAL, BLOCKING, c -> {
+    r.route(HttpMethod.POST, "/v1/sys/seal", Action.SYSTEM_SEAL, BLOCKING, withoutBody(c -> {
       root.seal();
       return Reply.noContent();
-    });
-    r.route(HttpMethod.POST, "/v1/sys/rotate-root", Action.SYSTEM_ROTATE_ROOT, BLOCKING, c -> {
+    }));
+    r.route(HttpMethod.POST, "/v1/sys/rotate-root", Action.SYSTEM_ROTATE_ROOT, BLOCKING, withoutBody(c -> {
       int rewrapped = root.rotateRoot();
       return new RotateRootResponse(root.currentRootKeyId(), rewrapped);
-    });
+    }));
   }
 
   private Object health(Call c) {

@@ -1,6 +1,7 @@
 package dev.rekey.server.api;
 
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.DeliveryList;
 import dev.rekey.api.EventList;
@@ -45,20 +46,21 @@ public final class WebhookEndpoints {
       webhooks.delete(id(c, Action.WEBHOOK_MANAGE));
       return Reply.noContent();
     });
-    r.route(HttpMethod.POST, "/v1/webhooks/:id/rotate-secret", Action.WEBHOOK_MANAGE, BLOCKING, c -> {
+    r.route(HttpMethod.POST, "/v1/webhooks/:id/rotate-secret", Action.WEBHOOK_MANAGE, BLOCKING, withoutBody(c -> {
       WebhookService.WithSecret rotated = webhooks.rotateSecret(id(c, Action.WEBHOOK_MANAGE));
       return WebhookViews.webhook(rotated.webhook(), rotated.secret());
-    });
+    }));
     r.route(HttpMethod.POST, "/v1/webhooks/:id/enable", Action.WEBHOOK_MANAGE, BLOCKING,
-        c -> WebhookViews.webhook(webhooks.setEnabled(id(c, Action.WEBHOOK_MANAGE), true), null));
+        withoutBody(c -> WebhookViews.webhook(webhooks.setEnabled(id(c, Action.WEBHOOK_MANAGE), true), null)));
     r.route(HttpMethod.POST, "/v1/webhooks/:id/disable", Action.WEBHOOK_MANAGE, BLOCKING,
-        c -> WebhookViews.webhook(webhooks.setEnabled(id(c, Action.WEBHOOK_MANAGE), false), null));
+        withoutBody(c -> WebhookViews.webhook(webhooks.setEnabled(id(c, Action.WEBHOOK_MANAGE), false), null)));
     r.route(HttpMethod.GET, "/v1/webhooks/:id/deliveries", Action.WEBHOOK_READ, BLOCKING, this::deliveries);
-    r.route(HttpMethod.POST, "/v1/webhooks/:id/deliveries/:delivery/redeliver", Action.WEBHOOK_MANAGE, BLOCKING, c -> {
-      Delivery d = webhooks.redeliver(id(c, Action.WEBHOOK_MANAGE), c.pathParam("delivery"));
-      nudge.run();
-      return WebhookViews.delivery(d);
-    });
+    r.route(HttpMethod.POST, "/v1/webhooks/:id/deliveries/:delivery/redeliver", Action.WEBHOOK_MANAGE, BLOCKING,
+        withoutBody(c -> {
+          Delivery d = webhooks.redeliver(id(c, Action.WEBHOOK_MANAGE), c.pathParam("delivery"));
+          nudge.run();
+          return WebhookViews.delivery(d);
+        }));
     r.route(HttpMethod.GET, "/v1/events", Action.EVENT_READ, BLOCKING, this::events);
   }
 

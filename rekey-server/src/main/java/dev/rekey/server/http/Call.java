@@ -140,6 +140,26 @@ public final class Call {
     return body(type);
   }
 
+  /**
+   * For an endpoint that takes nothing in its body: none, or the empty object {@code {}}. Anything
+   * else is 400 invalid_request naming what is wrong (an unknown field, malformed JSON, not an
+   * object), as an endpoint with a body refuses a field it does not know. Call it before the
+   * endpoint changes anything: a refused request leaves no trace but its audit record.
+   */
+  public void requireNoBody() {
+    if (bodyBytes() == null) {
+      return;
+    }
+    try {
+      json.read(bodyBytes(), NoFields.class);
+    } catch (RekeyException e) {
+      throw RekeyException.invalid("this request takes no body (send none, or {}): " + e.getMessage());
+    }
+  }
+
+  /** The body of an endpoint without parameters: the empty object. */
+  private record NoFields() {}
+
   /** Decodes a base64 field; null stays null. */
   public static byte[] base64(String field, String value) {
     if (value == null) {
