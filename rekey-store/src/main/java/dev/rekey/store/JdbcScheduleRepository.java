@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
  * The scheduler's tables ({@code key_schedules}, {@code rotation_runs}, {@code rotation_notices},
@@ -278,19 +280,66 @@ public final class JdbcScheduleRepository implements ScheduleRepository {
   }
 
   @Override
-  public List<Entry> rotationsBefore(Instant before, int limit) {
-    return select("WHERE next_rotation_at <= ? ORDER BY next_rotation_at LIMIT ?", before, null, limit);
+  public List<Entry> rotationsBefore(Instant before, BiPredicate<String, String> visible, int limit) {
+    return byNextRotation("next_rotation_at <= ?", List.of(Columns.nanos(before)), visible, limit);
   }
 
   @Override
-  public List<Entry> rotationsBetween(Instant from, Instant to, int limit) {
-    return select("WHERE next_rotation_at > ? AND next_rotation_at <= ? ORDER BY next_rotation_at LIMIT ?",
-        from, to, limit);
+  public List<Entry> rotationsBetween(Instant from, Instant to, BiPredicate<String, String> visible, int limit) {
+    return byNextRotation("next_rotation_at > ? AND next_rotation_at <= ?",
+        List.of(Columns.nanos(from), Columns.nanos(to)), visible, limit);
   }
 
   @Override
-  public List<Entry> failed(int limit) {
-    return select("WHERE failures > 0 ORDER BY failures DESC, namespace, name LIMIT ?", null, null, limit);
+  public List<Entry> failed(BiPredicate<String, String> visible, int limit) {
+    return firstVisible(visible, limit, last -> last == null
+        ? select("WHERE failures > 0 ORDER BY failures DESC, namespace, name LIMIT ?", List.of(), limit)
+        : select("WHERE failures > 0 AND failures <= ?"
+            + " AND (failures < ? OR namespace > ? OR (namespace = ? AND name > ?))"
+            + " ORDER BY failures DESC, namespace, name LIMIT ?",
+            List.of(last.failures(), last.failures(), last.namespace(), last.namespace(), last.name()), limit));
+  }
+
+  /** Visible rows in {@code range} ordered by next rotation, then namespace and name (a total order to page on). */
+  private List<Entry> byNextRotation(String range, List<Object> rangeArgs, BiPredicate<String, String> visible,
+      int limit) {
+    String order = " ORDER BY next_rotation_at, namespace, name LIMIT ?";
+    return firstVisible(visible, limit, last -> {
+      if (last == null) {
+        return select("WHERE " + range + order, rangeArgs, limit);
+      }
+      long at = Columns.nanos(last.nextRotationAt());
+      List<Object> args = new ArrayList<>(rangeArgs);
+      args.addAll(List.of(at, at, last.namespace(), last.namespace(), last.name()));
+      return select("WHERE " + range + " AND next_rotation_at >= ?"
+          + " AND (next_rotation_at > ? OR namespace > ? OR (namespace = ? AND name > ?))" + order, args, limit);
+    });
+  }
+
+  /**
+   * The first {@code limit} rows {@code visible} keeps, reading page after page ({@code page} gives
+   * the page after a row, or the first for null) until it has them or the rows run out: rows it
+   * drops do not use up the limit, and no more than a page is held at a time.
+   */
+  private static List<Entry> firstVisible(BiPredicate<String, String> visible, int limit,
+      Function<Entry, List<Entry>> page) {
+    List<Entry> out = new ArrayList<>();
+    Entry last = null;
+    while (true) {
+      List<Entry> rows = page.apply(last);
+      for (Entry e : rows) {
+        if (visible.test(e.namespace(), e.name())) {
+          out.add(e);
+          if (out.size() == limit) {
+            return out;
+          }
+        }
+      }
+      if (rows.size() < limit) {
+        return out;
+      }
+      last = rows.get(rows.size() - 1);
+    }
   }
 
   @Override
@@ -319,16 +368,13 @@ public final class JdbcScheduleRepository implements ScheduleRepository {
     });
   }
 
-  private List<Entry> select(String where, Instant a, Instant b, int limit) {
+  private List<Entry> select(String where, List<Object> args, int limit) {
     return tx.read("reading schedules", c -> {
       List<Entry> out = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM key_schedules " + where)) {
         int i = 1;
-        if (a != null) {
-          ps.setLong(i++, Columns.nanos(a));
-        }
-        if (b != null) {
-          ps.setLong(i++, Columns.nanos(b));
+        for (Object arg : args) {
+          ps.setObject(i++, arg);
         }
         ps.setInt(i, limit);
         try (ResultSet rs = ps.executeQuery()) {

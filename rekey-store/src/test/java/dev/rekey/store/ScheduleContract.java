@@ -11,11 +11,13 @@ import dev.rekey.core.port.ScheduleRepository.Run;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.Test;
 
 /** The scheduler's storage: discovery, leases, run idempotency, notices, policies. Every dialect. */
 abstract class ScheduleContract extends StoreContract {
   private static final Instant LEASE = T0.plus(Duration.ofMinutes(5));
+  private static final BiPredicate<String, String> ALL = (namespace, name) -> true;
 
   private JdbcScheduleRepository schedules() {
     return store.schedules();
@@ -82,7 +84,7 @@ abstract class ScheduleContract extends StoreContract {
     schedules().claimDue(T0, "a", LEASE, 10);
     assertThat(schedules().fail("default", "k0", "a", 1, "storage busy", T0.plusSeconds(60))).isTrue();
 
-    assertThat(schedules().failed(10)).singleElement().returns(1, Entry::failures).returns("storage busy", Entry::lastError);
+    assertThat(schedules().failed(ALL, 10)).singleElement().returns(1, Entry::failures).returns("storage busy", Entry::lastError);
     assertThat(schedules().claimDue(T0.plusSeconds(59), "a", LEASE, 10)).isEmpty();
     assertThat(schedules().claimDue(T0.plusSeconds(60), "a", LEASE, 10)).hasSize(1);
   }
@@ -137,10 +139,45 @@ abstract class ScheduleContract extends StoreContract {
       schedules().complete("default", "k" + i, "a", T0, T0, T0.plus(Duration.ofDays(10L * (3 - i))),
           T0.plusSeconds(5), null);
     }
-    assertThat(schedules().rotationsBefore(T0.plus(Duration.ofDays(20)), 10)).extracting(Entry::name)
+    assertThat(schedules().rotationsBefore(T0.plus(Duration.ofDays(20)), ALL, 10)).extracting(Entry::name)
         .containsExactly("k2", "k1");
-    assertThat(schedules().rotationsBetween(T0.plus(Duration.ofDays(10)), T0.plus(Duration.ofDays(30)), 10))
+    assertThat(schedules().rotationsBetween(T0.plus(Duration.ofDays(10)), T0.plus(Duration.ofDays(30)), ALL, 10))
         .extracting(Entry::name).containsExactly("k1", "k0");
+  }
+
+  /**
+   * 25 rows the filter drops come before the 3 it keeps, all at the same next rotation (so paging
+   * must break ties by namespace and name): a limit of 10 still finds the 3, each once.
+   */
+  @Test
+  void statusQueries_rowsTheFilterDropsDoNotUseUpTheLimit() {
+    keys(25);
+    for (int i = 0; i < 3; i++) {
+      store.keys().insert(simple("default", "visible-" + i));
+    }
+    schedules().discoverNewKeys(T0, 100);
+    List<Entry> claimed = schedules().claimDue(T0, "a", LEASE, 100);
+    assertThat(claimed).hasSize(28);
+    for (Entry e : claimed) {
+      schedules().complete(e.namespace(), e.name(), "a", T0, T0, T0.plus(Duration.ofDays(10)), T0.plusSeconds(5), null);
+    }
+    BiPredicate<String, String> visible = (namespace, name) -> name.startsWith("visible-");
+
+    assertThat(schedules().rotationsBefore(T0.plus(Duration.ofDays(20)), visible, 10)).extracting(Entry::name)
+        .containsExactly("visible-0", "visible-1", "visible-2");
+    assertThat(schedules().rotationsBetween(T0, T0.plus(Duration.ofDays(30)), visible, 10)).extracting(Entry::name)
+        .containsExactly("visible-0", "visible-1", "visible-2");
+    assertThat(schedules().rotationsBefore(T0.plus(Duration.ofDays(20)), ALL, 10)).hasSize(10).doesNotHaveDuplicates();
+    assertThat(schedules().rotationsBefore(T0.plus(Duration.ofDays(20)), (namespace, name) -> false, 10)).isEmpty();
+
+    schedules().markDue(null, null, null, T0);
+    for (Entry e : schedules().claimDue(T0, "a", LEASE, 100)) {
+      int failures = e.name().startsWith("visible-") ? 1 : 2; // the dropped rows come first, most failures first
+      schedules().fail(e.namespace(), e.name(), "a", failures, "boom", T0.plusSeconds(60));
+    }
+    assertThat(schedules().failed(visible, 2)).extracting(Entry::name).containsExactly("visible-0", "visible-1");
+    assertThat(schedules().failed(visible, 10)).extracting(Entry::name)
+        .containsExactly("visible-0", "visible-1", "visible-2");
   }
 
   @Test

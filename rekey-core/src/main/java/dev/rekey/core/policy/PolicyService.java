@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * Policies as code and the scheduler's status. {@link #apply} validates every policy of a file
@@ -116,17 +117,22 @@ public final class PolicyService {
     });
   }
 
-  /** Due, overdue and failed keys and the calendar of the next 30 days, each at most 1000 entries. */
-  public RotationStatus status() {
+  /**
+   * Due, overdue and failed keys and the calendar of the next 30 days, of the keys {@code visible}
+   * (namespace, key name) keeps: the caller's grants. The 1000-entry caps count visible keys only,
+   * so a caller who may see a few keys sees them however many others there are.
+   */
+  public RotationStatus status(BiPredicate<String, String> visible) {
     Instant now = clock.instant();
     List<RotationStatus.Entry> due = new ArrayList<>();
     List<RotationStatus.Entry> overdue = new ArrayList<>();
-    for (Entry e : schedules.rotationsBefore(now, STATUS_LIMIT)) {
+    for (Entry e : schedules.rotationsBefore(now, visible, STATUS_LIMIT)) {
       (e.nextRotationAt().isAfter(now.minus(overdueAfter)) ? due : overdue).add(view(e));
     }
     return new RotationStatus(now.toString(), due, overdue,
-        schedules.failed(STATUS_LIMIT).stream().map(PolicyService::view).toList(),
-        schedules.rotationsBetween(now, now.plus(CALENDAR), STATUS_LIMIT).stream().map(PolicyService::view).toList());
+        schedules.failed(visible, STATUS_LIMIT).stream().map(PolicyService::view).toList(),
+        schedules.rotationsBetween(now, now.plus(CALENDAR), visible, STATUS_LIMIT).stream().map(PolicyService::view)
+            .toList());
   }
 
   private void markDue(PolicyScope s, Instant now) {

@@ -3,6 +3,7 @@ package dev.rekey.core.port;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * The scheduler's storage: one row per key with the next time anything is to be done for it
@@ -60,14 +61,18 @@ public interface ScheduleRepository {
   /** Records that a notice fired; returns false when it had fired already (then emit nothing). */
   boolean insertNotice(String namespace, String name, int version, String threshold, Instant at);
 
-  /** Rows with a next rotation at or before {@code before}, earliest first. */
-  List<Entry> rotationsBefore(Instant before, int limit);
+  /**
+   * Up to {@code limit} rows with a next rotation at or before {@code before}, earliest first, among
+   * those {@code visible} (namespace, key name) keeps: the rows it drops do not count toward the
+   * limit, so a caller who may see a few keys sees them however many others come first.
+   */
+  List<Entry> rotationsBefore(Instant before, BiPredicate<String, String> visible, int limit);
 
-  /** Rows with a next rotation in ({@code from}, {@code to}], earliest first. */
-  List<Entry> rotationsBetween(Instant from, Instant to, int limit);
+  /** Up to {@code limit} visible rows with a next rotation in ({@code from}, {@code to}], earliest first. */
+  List<Entry> rotationsBetween(Instant from, Instant to, BiPredicate<String, String> visible, int limit);
 
-  /** Rows whose last attempt failed, most failures first. */
-  List<Entry> failed(int limit);
+  /** Up to {@code limit} visible rows whose last attempt failed, most failures first. */
+  List<Entry> failed(BiPredicate<String, String> visible, int limit);
 
   Optional<Entry> find(String namespace, String name);
 

@@ -4,7 +4,6 @@ import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
 
 import dev.rekey.api.PolicyFile;
 import dev.rekey.api.PolicyList;
-import dev.rekey.api.RotationStatus;
 import dev.rekey.api.PolicySpec;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Action;
@@ -43,7 +42,9 @@ public final class PolicyEndpoints {
       policies.delete(c.pathParam("scope"));
       return Reply.noContent();
     });
-    r.route(HttpMethod.GET, "/v1/rotation/status", Action.ROTATION_STATUS, BLOCKING, c -> visible(c, policies.status()));
+    // only the keys the caller may see the rotation status of, filtered before the caps
+    r.route(HttpMethod.GET, "/v1/rotation/status", Action.ROTATION_STATUS, BLOCKING,
+        c -> policies.status((namespace, key) -> c.principal().may(Action.ROTATION_STATUS, namespace, key)));
   }
 
   private Object apply(Call c) {
@@ -71,14 +72,6 @@ public final class PolicyEndpoints {
       case NAMESPACE -> c.principal().may(Action.POLICY_READ, scope.namespace(), null);
       case TYPE -> c.principal().may(Action.POLICY_READ, "*", "*");
     };
-  }
-
-  /** The status entries of the keys the caller may see the rotation status of. */
-  private static RotationStatus visible(Call c, RotationStatus all) {
-    java.util.function.Function<List<RotationStatus.Entry>, List<RotationStatus.Entry>> mine = entries -> entries.stream()
-        .filter(e -> c.principal().may(Action.ROTATION_STATUS, e.namespace(), e.key())).toList();
-    return new RotationStatus(all.now(), mine.apply(all.due()), mine.apply(all.overdue()), mine.apply(all.failed()),
-        mine.apply(all.calendar()));
   }
 
   /**

@@ -33,7 +33,8 @@ public final class EngineMetrics {
             .stream().map(b -> Metrics.Sample.of(Duration.between(b.deadline(), clock.instant()).toMillis() / 1000.0,
                 b.namespace(), b.consumer(), b.key())).toList());
     metrics.labeledGauges(MetricNames.KEY_NEXT_ROTATION, "Seconds until the next scheduled rotation (negative: overdue)",
-        "seconds", MetricNames.KEY_LABELS, () -> nextRotations(policies.status(), clock.instant()));
+        "seconds", MetricNames.KEY_LABELS, // every key: the gauges are server-wide
+        () -> nextRotations(policies.status((namespace, key) -> true), clock.instant()));
     metrics.labeledGauges(MetricNames.CAMPAIGN_PROGRESS, "Share of a re-wrap campaign's DEKs done", "ratio",
         MetricNames.CAMPAIGN_LABELS, () -> campaignRows(campaigns.active(), true));
     metrics.labeledGauges(MetricNames.CAMPAIGN_REMAINING, "DEKs a re-wrap campaign still has to re-wrap", "deks",
