@@ -109,7 +109,7 @@ public final class ConsumerPropagationBench {
       });
       System.out.printf("setup: %,d consumers with hooks and bindings in %,d ms%n", count, ms(t0));
 
-      JdkWebhookTransport transport = new JdkWebhookTransport(Duration.ofSeconds(10));
+      JdkWebhookTransport transport = new JdkWebhookTransport(Duration.ofSeconds(10), dev.rekey.server.net.OutboundPolicy.DEFAULT);
       ConsumerNotifier notifier = new ConsumerNotifier(store.consumers(), transport, () -> ring, Backoff.DEFAULT,
           Duration.ofSeconds(30), clock);
       long rotated = System.nanoTime();

@@ -94,7 +94,7 @@ public class WebhookBenchmark {
     service.create(url, List.of(), null, Map.of());
     service.create(url, List.of("KeyNewVersionCreated"), null, Map.of("team", "pay"));
     dispatcher = new WebhookDispatcher(store.events(), store.webhooks(), store.deliveries(), store.transactions(), clock);
-    transport = new JdkWebhookTransport(Duration.ofSeconds(10));
+    transport = new JdkWebhookTransport(Duration.ofSeconds(10), dev.rekey.server.net.OutboundPolicy.DEFAULT);
     deliverer = new WebhookDeliverer(new WebhookDeliverer.Sources(store.webhooks(), store.deliveries(), store.events(),
         () -> keyring, new CloudEventsJson()), transport,
         new DeliveryConfig(Backoff.DEFAULT, Duration.ofSeconds(30), "bench"), clock);

@@ -100,7 +100,7 @@ public final class RekeyServer implements AutoCloseable {
       shutdown.onClose("root of trust", rootOfTrust::seal);
       Metrics metrics = new Metrics();
       shutdown.onClose("metrics", metrics::close);
-      JdkWebhookTransport hookTransport = new JdkWebhookTransport(ROTATION_HOOK_TIMEOUT);
+      JdkWebhookTransport hookTransport = new JdkWebhookTransport(ROTATION_HOOK_TIMEOUT, config.outboundPolicy());
       shutdown.onClose("rotation hook transport", hookTransport::close);
       ServerServices services = ServerServices.create(config, store, rootOfTrust, hookTransport, clock);
       UsageMetrics.register(metrics, services.cache(), clock);
@@ -108,10 +108,11 @@ public final class RekeyServer implements AutoCloseable {
 
       // Webhooks and consumers before unsealing, so that a resumed root key rotation re-wraps their secrets.
       BooleanSupplier unsealed = () -> !services.root().sealed();
-      Webhooks webhooks = Webhooks.start(store, rootOfTrust, unsealed, clock, webhookSettings, metrics);
+      Webhooks webhooks = Webhooks.start(store, rootOfTrust, unsealed, clock, webhookSettings, metrics,
+          config.outboundPolicy());
       shutdown.onClose("webhooks", webhooks::close);
       Consumers consumers = Consumers.start(store, rootOfTrust, services.keys(), webhooks, unsealed, clock,
-          webhookSettings);
+          webhookSettings, config.outboundPolicy());
       shutdown.onClose("consumers", consumers::close);
       consumers.guard(services.secrets());
       String rootToken = RootOfTrustSetup.unseal(config, services.root(), services.tokens());

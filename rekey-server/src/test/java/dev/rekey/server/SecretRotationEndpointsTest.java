@@ -59,6 +59,26 @@ class SecretRotationEndpointsTest {
         + "\"signing_secret\":\"" + signingSecret + "\"}}";
   }
 
+  /** The URL is the caller's: no metadata service, and no driver parameters that load classes or write files. */
+  @Test
+  void configure_postgresqlUrlToADeniedHostOrWithDriverParameters_isInvalid_andNothingIsStored() {
+    put("url-checked", "{\\\"username\\\":\\\"app\\\",\\\"password\\\":\\\"x\\\"}");
+    for (String url : java.util.List.of("jdbc:postgresql://169.254.169.254:5432/db",
+        "jdbc:postgresql://db.example.test:5432/db?socketFactory=java.io.FileOutputStream&socketFactoryArg=/tmp/x",
+        "jdbc:postgresql://db.example.test/db?loggerFile=/tmp/rekey-pwn.log&loggerLevel=DEBUG",
+        "jdbc:postgresql://db.example.test/db?sslfactory=org.example.Evil")) {
+      TestServer.Resp r = configure(ROOT, "url-checked", "{\"rotator\":\"postgresql\",\"params\":{\"url\":\"" + url
+          + "\",\"admin_secret\":\"url-checked\",\"username\":\"appuser\"}}");
+      assertThat(r.status()).as(url + " -> " + r.body()).isEqualTo(400);
+      assertThat(r.body()).contains("url");
+    }
+    assertThat(s.get("/v1/secrets/url-checked/rotation", ROOT).status()).isEqualTo(404);
+    TestServer.Resp ok = configure(ROOT, "url-checked", "{\"rotator\":\"postgresql\",\"params\":{\"url\":"
+        + "\"jdbc:postgresql://db.example.test:5432/db?sslmode=require&connectTimeout=5\",\"admin_secret\":\"url-checked\","
+        + "\"username\":\"appuser\"}}");
+    assertThat(ok.status()).as(ok.body()).isIn(200, 201);
+  }
+
   @Test
   void configure_postgresqlAdminSecretTheCallerMayNotRead_isForbidden_andNothingIsStored() {
     assertThat(s.get("/v1/secrets/prod-admin", officer).status()).isEqualTo(403);

@@ -23,7 +23,8 @@ record ConfigFile(
     KeyExport keyExport,
     String schedulerInterval,
     String minimumRotationPeriod,
-    String tokenMaxTtl) {
+    String tokenMaxTtl,
+    java.util.List<String> outboundDeny) {
 
   /** {@code key_export: {enabled: true}} allows exporting keys marked exportable; off by default. */
   record KeyExport(Boolean enabled) {}

@@ -149,6 +149,14 @@ public final class ConfigLoader {
     if (loops < 1 || loops > 256) {
       problems.add("event_loops: between 1 and 256");
     }
+    dev.rekey.server.net.OutboundPolicy outbound = dev.rekey.server.net.OutboundPolicy.DEFAULT;
+    if (raw.outboundDeny() != null) {
+      try {
+        outbound = dev.rekey.server.net.OutboundPolicy.of(raw.outboundDeny());
+      } catch (IllegalArgumentException e) {
+        problems.add("outbound_deny: " + e.getMessage() + "; give a list of addresses or ranges, [] to deny none");
+      }
+    }
     if (!problems.isEmpty()) {
       throw new InvalidConfigException("config " + file + " is not usable:\n  - " + String.join("\n  - ", problems));
     }
@@ -157,7 +165,7 @@ public final class ConfigLoader {
         .eventLoops(loops).jwksOverlap(jwksOverlap).usage(new ServerConfig.UsageSettings(flushInterval, metricsOpen))
         .keyExportEnabled(raw.keyExport() != null && Boolean.TRUE.equals(raw.keyExport().enabled()))
         .schedulerInterval(schedulerInterval).minimumRotationPeriod(minimumRotationPeriod)
-        .tokenMaxTtl(tokenMaxTtl).build();
+        .tokenMaxTtl(tokenMaxTtl).outboundPolicy(outbound).build();
   }
 
   /**

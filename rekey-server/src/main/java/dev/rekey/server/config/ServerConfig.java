@@ -1,5 +1,6 @@
 package dev.rekey.server.config;
 
+import dev.rekey.server.net.OutboundPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -14,6 +15,8 @@ import java.time.Duration;
  * @param keyExportEnabled whether exportable keys may be exported at all ({@code key_export.enabled}, off by default)
  * @param schedulerInterval how often the rotation scheduler ticks ({@code scheduler_interval})
  * @param tokenMaxTtl the longest life of a token issued through the API ({@code token_max_ttl}); null for no limit
+ * @param outboundPolicy the addresses webhooks, consumer hooks and rotators may not connect to
+ *     ({@code outbound_deny}; link-local and unspecified addresses by default)
  * @param minimumRotationPeriod the shortest time a rotation policy or a secret's rotation may leave
  *     between two rotations ({@code minimum_rotation_period}; one hour, one second in dev mode)
  */
@@ -35,7 +38,8 @@ public record ServerConfig(
     boolean keyExportEnabled,
     Duration schedulerInterval,
     Duration minimumRotationPeriod,
-    Duration tokenMaxTtl) {
+    Duration tokenMaxTtl,
+    OutboundPolicy outboundPolicy) {
 
   public static final int DEFAULT_PORT = 8200;
   /** How often the rotation scheduler ticks. */
@@ -169,6 +173,7 @@ public record ServerConfig(
     private Duration schedulerInterval = DEFAULT_SCHEDULER_INTERVAL;
     private Duration minimumRotationPeriod = DEFAULT_MINIMUM_ROTATION_PERIOD;
     private Duration tokenMaxTtl;
+    private OutboundPolicy outboundPolicy = OutboundPolicy.DEFAULT;
 
     private Builder() {}
 
@@ -191,6 +196,7 @@ public record ServerConfig(
       schedulerInterval = c.schedulerInterval;
       minimumRotationPeriod = c.minimumRotationPeriod;
       tokenMaxTtl = c.tokenMaxTtl;
+      outboundPolicy = c.outboundPolicy;
     }
 
     public Builder host(String host) {
@@ -275,6 +281,11 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder outboundPolicy(OutboundPolicy outboundPolicy) {
+      this.outboundPolicy = outboundPolicy;
+      return this;
+    }
+
     public Builder minimumRotationPeriod(Duration minimumRotationPeriod) {
       this.minimumRotationPeriod = minimumRotationPeriod;
       return this;
@@ -298,7 +309,7 @@ public record ServerConfig(
       }
       return new ServerConfig(host, port, dataDir, storage, seal, tls, dev, devRootToken, cacheTtl,
           minimumDestroyWait, maxRequestBytes, eventLoops, jwksOverlap, usage, keyExportEnabled, schedulerInterval,
-          minimumRotationPeriod, tokenMaxTtl);
+          minimumRotationPeriod, tokenMaxTtl, outboundPolicy);
     }
   }
 }

@@ -56,7 +56,7 @@ public final class Consumers implements AutoCloseable {
 
   /** Wires consumers; call before unsealing, so a resumed root key rotation also re-wraps hook secrets. */
   public static Consumers start(Store store, RootOfTrust root, KeyService keys, Webhooks webhooks,
-      BooleanSupplier ready, Clock clock, WebhookSettings settings) {
+      BooleanSupplier ready, Clock clock, WebhookSettings settings, dev.rekey.server.net.OutboundPolicy outbound) {
     root.alsoRewrap(new ConsumerHookSecretRewrap(store.consumers()));
     ConsumerService service = new ConsumerService(store.consumers(),
         new BindingTargets(store.keys(), store.secrets()), store.transactions(),
@@ -65,7 +65,7 @@ public final class Consumers implements AutoCloseable {
         clock);
     webhooks.onDispatch(propagation::onDispatched);
     keys.guardVersions(new ConsumerVersionUsers(store.consumers(), clock));
-    JdkWebhookTransport transport = new JdkWebhookTransport(settings.timeout());
+    JdkWebhookTransport transport = new JdkWebhookTransport(settings.timeout(), outbound);
     keys.guardPromotion(new ConsumerValidation(store.consumers(), transport, root::keyring, clock));
     ConsumerNotifier notifier = new ConsumerNotifier(store.consumers(), transport, root::keyring, settings.backoff(),
         settings.lease(), clock);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.secret.rotation.GeneratedRotator;
 import dev.rekey.core.secret.rotation.SecretRotator;
+import dev.rekey.server.net.OutboundPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -26,6 +27,11 @@ import java.util.regex.Pattern;
  * gets a new password; clients holding the old one fail from SET until they re-read CURRENT) or
  * {@code usernames} {@code a,b} (alternating strategy: each rotation changes the role that is not
  * current, so whatever CURRENT holds always logs in: zero downtime).
+ *
+ * <p>The URL is the caller's choice, so it may name only hosts the server's {@code outbound_deny}
+ * allows, and of the driver's URL parameters only {@link #URL_PARAMETERS}: others can make the
+ * driver load classes or write files named by the caller (as {@code socketFactory},
+ * {@code sslfactory} or {@code loggerFile} did in past driver advisories).
  */
 public final class PostgresRotator implements SecretRotator {
   public static final String TYPE = "postgresql";
@@ -33,6 +39,17 @@ public final class PostgresRotator implements SecretRotator {
   private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
   private static final int PASSWORD_LENGTH = 32;
   private static final int LOGIN_TIMEOUT_SECONDS = 10;
+  /** The URL parameters a rotation may set; the driver's own host, port and database keys aside. */
+  public static final Set<String> URL_PARAMETERS = Set.of("sslmode", "ssl", "connectTimeout", "socketTimeout",
+      "applicationName", "targetServerType", "currentSchema");
+  private static final Set<String> URL_PARTS = Set.of("PGHOST", "PGPORT", "PGDBNAME");
+
+  private final OutboundPolicy outbound;
+
+  /** {@code outbound}: the hosts it may not connect to (the server's {@code outbound_deny}). */
+  public PostgresRotator(OutboundPolicy outbound) {
+    this.outbound = outbound;
+  }
 
   @Override
   public String type() {
@@ -57,6 +74,12 @@ public final class PostgresRotator implements SecretRotator {
     if (url == null || !url.startsWith("jdbc:postgresql:")) {
       throw RekeyException.invalid("rotation parameter 'url' must be a jdbc:postgresql: URL");
     }
+    hosts(url).forEach(host -> {
+      String refused = outbound.refusal(host);
+      if (refused != null) {
+        throw RekeyException.invalid("rotation parameter 'url': " + refused);
+      }
+    });
     if (params.get("admin_secret") == null) {
       throw RekeyException.invalid("rotation parameter 'admin_secret' (a secret holding the administrator's"
           + " {\"username\",\"password\"}) is required");
@@ -114,7 +137,31 @@ public final class PostgresRotator implements SecretRotator {
     }
   }
 
-  private static Connection connect(String url, Map<String, String> credentials) throws SQLException {
+  /**
+   * The hosts of a jdbc:postgresql URL; INVALID_REQUEST when the driver cannot read it or it sets a
+   * parameter outside {@link #URL_PARAMETERS}.
+   */
+  static List<String> hosts(String url) {
+    Properties parsed = org.postgresql.Driver.parseURL(url, new Properties());
+    if (parsed == null) {
+      throw RekeyException.invalid("rotation parameter 'url' is not a jdbc:postgresql URL the driver can read");
+    }
+    for (String name : parsed.stringPropertyNames()) {
+      if (!URL_PARTS.contains(name) && !URL_PARAMETERS.contains(name)) {
+        throw RekeyException.invalid("rotation parameter 'url' sets '" + name + "'; a rotation URL may set only "
+            + new java.util.TreeSet<>(URL_PARAMETERS));
+      }
+    }
+    return List.of(parsed.getProperty("PGHOST", "localhost").split(","));
+  }
+
+  private Connection connect(String url, Map<String, String> credentials) throws SQLException {
+    for (String host : hosts(url)) {
+      String refused = outbound.refusal(host);
+      if (refused != null) {
+        throw new IllegalStateException(refused); // a host that resolved elsewhere since the rotation was configured
+      }
+    }
     Properties p = new Properties();
     p.setProperty("user", credentials.get("username"));
     p.setProperty("password", credentials.get("password"));

@@ -2,6 +2,7 @@ package dev.rekey.server.webhook;
 
 import dev.rekey.core.port.WebhookTransport;
 import dev.rekey.core.webhook.DeliveryOutcome;
+import dev.rekey.server.net.OutboundPolicy;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -17,16 +18,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Webhook requests over the JDK {@link HttpClient}: a connect timeout and a whole-request
- * timeout, no redirects (a 3xx is a failure), the response body discarded unread. The client runs
+ * timeout, no redirects (a 3xx is a failure), the response body discarded unread, and no
+ * connection to an address the {@link OutboundPolicy} denies. The client runs
  * on its own small daemon executor; {@link #close()} stops it.
  */
 public final class JdkWebhookTransport implements WebhookTransport, AutoCloseable {
   private final HttpClient client;
   private final ExecutorService executor;
   private final Duration timeout;
+  private final OutboundPolicy outbound;
 
-  public JdkWebhookTransport(Duration timeout) {
+  /** {@code outbound}: addresses it refuses to connect to (the server's {@code outbound_deny}). */
+  public JdkWebhookTransport(Duration timeout, OutboundPolicy outbound) {
     this.timeout = timeout;
+    this.outbound = outbound;
     AtomicInteger n = new AtomicInteger();
     this.executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "rekey-webhook-http-" + n.incrementAndGet());
@@ -41,7 +46,17 @@ public final class JdkWebhookTransport implements WebhookTransport, AutoCloseabl
 
   @Override
   public DeliveryOutcome post(String url, Map<String, String> headers, byte[] body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      return DeliveryOutcome.failed("unusable URL");
+    }
+    String refused = outbound.refusal(uri.getHost());
+    if (refused != null) {
+      return DeliveryOutcome.failed(refused);
+    }
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
         .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(request::header);
     try {

@@ -38,10 +38,11 @@ public final class Webhooks implements AutoCloseable {
    * resumed at unseal also re-wraps webhook secrets. {@code ready}: is the server unsealed?
    */
   public static Webhooks start(Store store, RootOfTrust root, BooleanSupplier ready, Clock clock,
-      WebhookSettings settings, dev.rekey.core.port.MetricsRecorder metrics) {
+      WebhookSettings settings, dev.rekey.core.port.MetricsRecorder metrics,
+      dev.rekey.server.net.OutboundPolicy outbound) {
     root.alsoRewrap(new WebhookSecretRewrap(store.webhooks()));
     WebhookService service = new WebhookService(store.webhooks(), store.deliveries(), root::keyring, clock);
-    JdkWebhookTransport transport = new JdkWebhookTransport(settings.timeout());
+    JdkWebhookTransport transport = new JdkWebhookTransport(settings.timeout(), outbound);
     WebhookDeliverer deliverer = new WebhookDeliverer(new WebhookDeliverer.Sources(store.webhooks(),
         store.deliveries(), store.events(), root::keyring, new CloudEventsJson()), transport,
         new DeliveryConfig(settings.backoff(), settings.lease(), "node-" + UUID.randomUUID()), clock, metrics);

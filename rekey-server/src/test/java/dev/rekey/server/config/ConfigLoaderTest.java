@@ -65,6 +65,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void outboundDeny_defaultsToMetadataRanges_andCanBeReplaced() throws Exception {
+    assertThat(loader.load(write(base())).outboundPolicy().denied())
+        .isEqualTo(dev.rekey.server.net.OutboundPolicy.DEFAULT_DENY);
+    ServerConfig own = loader.load(write(base() + "outbound_deny:\n  - 10.0.0.0/8\n  - 169.254.0.0/16\n"));
+    assertThat(own.outboundPolicy().denied()).containsExactly("10.0.0.0/8", "169.254.0.0/16");
+    assertThat(own.outboundPolicy().refusal("10.2.3.4")).isNotNull();
+    assertThat(loader.load(write(base() + "outbound_deny: []\n")).outboundPolicy().refusal("169.254.169.254")).isNull();
+    assertInvalid(base() + "outbound_deny:\n  - metadata.internal\n", "outbound_deny", "metadata.internal");
+    assertInvalid(base() + "outbound_deny:\n  - 10.0.0.0/40\n", "outbound_deny", "10.0.0.0/40");
+  }
+
+  @Test
   void eachInvalidSetting_givesAMessageNamingIt() throws Exception {
     assertInvalid(base() + "colour: blue\n", "unknown setting 'colour'");
     assertInvalid(base() + "tls:\n  cert: x\n", "unknown setting 'cert'");

@@ -58,7 +58,7 @@ class WebhookDeliveryTest {
   void setUp() throws Exception {
     store = Store.open(StoreConfig.sqlite(dir.resolve("rekey.db")));
     receiver = new Receiver();
-    transport = new JdkWebhookTransport(TIMEOUT);
+    transport = new JdkWebhookTransport(TIMEOUT, dev.rekey.server.net.OutboundPolicy.DEFAULT);
     RootKeyring keyring = RootKeyring.generate(Instant.now());
     Clock clock = Clock.systemUTC();
     webhooks = new WebhookService(store.webhooks(), store.deliveries(), () -> keyring, clock);
@@ -98,6 +98,21 @@ class WebhookDeliveryTest {
       deliverer.deliverDue(10);
       Thread.sleep(10);
     }
+  }
+
+  @Test
+  void post_toADeniedAddress_failsWithTheReason_andNothingIsSent() {
+    try (JdkWebhookTransport strict = new JdkWebhookTransport(TIMEOUT,
+        dev.rekey.server.net.OutboundPolicy.of(List.of("127.0.0.0/8")))) {
+      dev.rekey.core.webhook.DeliveryOutcome outcome = strict.post(receiver.url("/denied"), Map.of(), new byte[] {1});
+      assertThat(outcome.success()).isFalse();
+      assertThat(outcome.error()).contains("outbound_deny").contains("127.0.0.0/8");
+      assertThat(receiver.received("/denied")).isEmpty();
+    }
+    assertThat(transport.post(receiver.url("/allowed"), Map.of(), new byte[] {1}).success())
+        .as("loopback is allowed by default").isTrue();
+    assertThat(transport.post("http://169.254.169.254/latest/meta-data/", Map.of(), new byte[] {1}).error())
+        .contains("169.254.0.0/16");
   }
 
   @Test

@@ -1,0 +1,133 @@
+package dev.rekey.server.net;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which addresses the server refuses to connect to on a user's behalf: webhook deliveries,
+ * consumer hooks, the external-hook rotator and the PostgreSQL rotator go to URLs and hosts that
+ * API callers choose, so without this a caller allowed only {@code consumer.manage} in one
+ * namespace could make the server send requests to the cloud metadata service on its own host
+ * (server-side request forgery). Checked on the addresses a host name resolves to, right before
+ * connecting: every one of them must be allowed.
+ *
+ * <p>The server's {@code outbound_deny} setting; by default {@link #DEFAULT_DENY}: link-local
+ * addresses (where cloud metadata services answer, {@code 169.254.169.254} and AWS's
+ * {@code fd00:ec2::254}) and the unspecified ones. Loopback and private networks are allowed, as
+ * the services that consume keys and secrets usually live there; add them to deny them.
+ */
+public final class OutboundPolicy {
+  public static final List<String> DEFAULT_DENY = List.of("169.254.0.0/16", "fe80::/10", "0.0.0.0/8", "::/128",
+      "fd00:ec2::254/128");
+  public static final OutboundPolicy DEFAULT = of(DEFAULT_DENY);
+  public static final OutboundPolicy ALLOW_ALL = of(List.of());
+
+  private final List<Cidr> denied;
+  private final List<String> texts;
+
+  private OutboundPolicy(List<Cidr> denied, List<String> texts) {
+    this.denied = List.copyOf(denied);
+    this.texts = List.copyOf(texts);
+  }
+
+  /** The policy denying {@code cidrs} ({@code 10.0.0.0/8}, {@code fe80::/10}, or one address); IllegalArgumentException naming a bad one. */
+  public static OutboundPolicy of(List<String> cidrs) {
+    List<Cidr> parsed = new ArrayList<>();
+    for (String c : cidrs) {
+      parsed.add(Cidr.parse(c));
+    }
+    return new OutboundPolicy(parsed, cidrs);
+  }
+
+  public List<String> denied() {
+    return texts;
+  }
+
+  /**
+   * Why connecting to {@code host} is refused, or null when it is allowed. A host that does not
+   * resolve is allowed here (the connection fails on its own, with its own message).
+   */
+  public String refusal(String host) {
+    if (denied.isEmpty() || host == null) {
+      return null;
+    }
+    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    InetAddress[] addresses;
+    try {
+      addresses = InetAddress.getAllByName(bare);
+    } catch (UnknownHostException e) {
+      return null;
+    }
+    for (InetAddress a : addresses) {
+      for (int i = 0; i < denied.size(); i++) {
+        if (denied.get(i).contains(a)) {
+          return "the server's outbound_deny refuses " + host + " (" + a.getHostAddress() + " is in " + texts.get(i) + ")";
+        }
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return "OutboundPolicy[deny=" + texts + "]";
+  }
+
+  /** An address range: the first {@code prefix} bits of {@code network}. */
+  record Cidr(byte[] network, int prefix) {
+    static Cidr parse(String text) {
+      if (text == null || text.isBlank()) {
+        throw new IllegalArgumentException("an empty address range");
+      }
+      String t = text.trim();
+      int slash = t.indexOf('/');
+      String address = slash < 0 ? t : t.substring(0, slash);
+      boolean v4 = address.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+      if (!v4 && !(address.contains(":") && address.matches("[0-9a-fA-F:.]+"))) {
+        // only literal addresses in their usual forms: InetAddress would look a name up in DNS, and
+        // reads 1.2.3 as 1.2.0.3
+        throw new IllegalArgumentException("'" + text + "' is not an address or address/prefix (like 10.0.0.0/8 or fe80::/10)");
+      }
+      byte[] bytes;
+      try {
+        bytes = InetAddress.getByName(address).getAddress();
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("'" + text + "' is not an address or address/prefix (like 10.0.0.0/8 or fe80::/10)");
+      }
+      int bits = bytes.length * 8;
+      int prefix = bits;
+      if (slash >= 0) {
+        try {
+          prefix = Integer.parseInt(t.substring(slash + 1));
+        } catch (NumberFormatException e) {
+          prefix = -1;
+        }
+        if (prefix < 0 || prefix > bits) {
+          throw new IllegalArgumentException("'" + text + "' has a prefix outside 0 to " + bits);
+        }
+      }
+      return new Cidr(bytes, prefix);
+    }
+
+    boolean contains(InetAddress address) {
+      byte[] a = address.getAddress();
+      if (a.length != network.length) {
+        return false;
+      }
+      int full = prefix / 8;
+      for (int i = 0; i < full; i++) {
+        if (a[i] != network[i]) {
+          return false;
+        }
+      }
+      int rest = prefix % 8;
+      if (rest == 0) {
+        return true;
+      }
+      int mask = (0xff << (8 - rest)) & 0xff;
+      return (a[full] & mask) == (network[full] & mask);
+    }
+  }
+}
