@@ -70,6 +70,13 @@ class CompromiseAuditTest {
     JsonNode rec = record("named-emergency");
     assertThat(rec.get("details").get("revoked_version").asInt()).as(rec.toString()).isEqualTo(1);
 
+    // asked again about the version revoked above: nothing changes, and the trail must not show a second revocation
+    send("/v1/keys/named/emergency-rotate", "{\"version\":1}", "named-emergency-again");
+    JsonNode again = record("named-emergency-again");
+    assertThat(again.get("details").has("revoked_version")).as(again.toString()).isFalse();
+    assertThat(again.get("details").get("compromised_version").asInt()).as(again.toString()).isEqualTo(1);
+    assertThat(again.get("details").get("unchanged").asBoolean()).as(again.toString()).isTrue();
+
     JsonNode rotated = send("/v1/keys/named/emergency-rotate", "{\"version\":2}", "named-emergency-2");
     assertThat(rotated.get("primary_version").asInt()).as("a compromised primary is replaced").isEqualTo(3);
 

@@ -144,8 +144,11 @@ public final class KeyService {
     this.promotionGate = gate;
   }
 
-  /** What an emergency rotation did: the key after it and the version it revoked. */
-  public record EmergencyRotation(Key key, int revokedVersion) {}
+  /**
+   * What an emergency rotation did: the key after it, the compromised version, and whether this
+   * call revoked it ({@code false}: it was revoked or destroyed already, and nothing changed).
+   */
+  public record EmergencyRotation(Key key, int revokedVersion, boolean revoked) {}
 
   /**
    * The primary as it is when called is compromised: a new primary at once and that version
@@ -169,17 +172,20 @@ public final class KeyService {
   public EmergencyRotation emergencyRotate(String namespace, String name, Integer version) {
     int compromised = version != null ? get(namespace, name).requireVersion(version).number()
         : get(namespace, name).primary().number();
+    // set on every attempt: whether it revokes depends on the key as that attempt read it
+    java.util.concurrent.atomic.AtomicBoolean revoked = new java.util.concurrent.atomic.AtomicBoolean();
     Key key = change(namespace, name, k -> {
       KeyVersion v = k.requireVersion(compromised);
+      revoked.set(v.revokedAt() == null && v.state() != VersionState.DESTROYED);
       if (v.state() == VersionState.PRIMARY) {
         return k.emergencyRotate(newMaterial(namespace, name, k.latestVersion() + 1, k.type()), clock.instant());
       }
-      if (v.revokedAt() != null || v.state() == VersionState.DESTROYED) {
+      if (!revoked.get()) {
         return k;
       }
       return k.revoke(compromised, clock.instant());
     });
-    return new EmergencyRotation(key, compromised);
+    return new EmergencyRotation(key, compromised, revoked.get());
   }
 
   public Key changeVersion(String namespace, String name, int version, VersionAction action, Integer pendingDays) {

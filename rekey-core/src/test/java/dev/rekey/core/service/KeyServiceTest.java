@@ -103,9 +103,11 @@ class KeyServiceTest {
     s.keys.rotate(NS, "orders", true);
     KeyService.EmergencyRotation active = s.keys.emergencyRotate(NS, "orders", 1);
     assertThat(active.revokedVersion()).isEqualTo(1);
+    assertThat(active.revoked()).isTrue();
     assertThat(states(active.key())).containsExactly(VersionState.REVOKED, VersionState.PRIMARY);
 
     KeyService.EmergencyRotation again = s.keys.emergencyRotate(NS, "orders", 1);
+    assertThat(again.revoked()).as("revoked before: this call revoked nothing").isFalse();
     assertThat(states(again.key())).as("already revoked: unchanged").containsExactly(VersionState.REVOKED,
         VersionState.PRIMARY);
 
@@ -168,6 +170,7 @@ class KeyServiceTest {
     KeyService.EmergencyRotation done = node.keys.emergencyRotate(NS, "orders");
 
     assertThat(done.revokedVersion()).isEqualTo(1);
+    assertThat(done.revoked()).as("the other node revoked it: this call did not").isFalse();
     assertThat(states(done.key())).containsExactly(VersionState.REVOKED, VersionState.PRIMARY);
   }
 

@@ -109,7 +109,9 @@ public final class KeyEndpoints {
       throw RekeyException.invalid("field 'version' must be a version number (1 or more), got " + version);
     }
     KeyService.EmergencyRotation done = keys.emergencyRotate(c.namespace(), c.keyName(), version);
-    c.auditDetails("{\"emergency\":true,\"revoked_version\":" + done.revokedVersion() + "}");
+    // a version revoked or destroyed before is not revoked again: the trail must not show a second revocation
+    c.auditDetails(done.revoked() ? "{\"emergency\":true,\"revoked_version\":" + done.revokedVersion() + "}"
+        : "{\"emergency\":true,\"compromised_version\":" + done.revokedVersion() + ",\"unchanged\":true}");
     return view(c, done.key());
   }
 
