@@ -319,16 +319,19 @@ public final class JdbcScheduleRepository implements ScheduleRepository {
   /**
    * The first {@code limit} rows {@code visible} keeps, reading page after page ({@code page} gives
    * the page after a row, or the first for null) until it has them or the rows run out: rows it
-   * drops do not use up the limit, and no more than a page is held at a time.
+   * drops do not use up the limit, and no more than a page is held at a time. The pages are separate
+   * reads: a row the scheduler moves past the cursor between two of them is read again, and kept
+   * only the first time (a key is listed once).
    */
   private static List<Entry> firstVisible(BiPredicate<String, String> visible, int limit,
       Function<Entry, List<Entry>> page) {
     List<Entry> out = new ArrayList<>();
+    java.util.Set<List<String>> listed = new java.util.HashSet<>();
     Entry last = null;
     while (true) {
       List<Entry> rows = page.apply(last);
       for (Entry e : rows) {
-        if (visible.test(e.namespace(), e.name())) {
+        if (visible.test(e.namespace(), e.name()) && listed.add(List.of(e.namespace(), e.name()))) {
           out.add(e);
           if (out.size() == limit) {
             return out;

@@ -180,6 +180,41 @@ abstract class ScheduleContract extends StoreContract {
         .containsExactly("visible-0", "visible-1", "visible-2");
   }
 
+  /**
+   * The pages are read one after another, not in one snapshot: a key whose next rotation moves
+   * past the cursor between two pages (the scheduler completed it meanwhile) is read again on a
+   * later page, and must not be listed twice.
+   */
+  @Test
+  void statusQueries_aRowThatMovesBetweenPages_isListedOnce() {
+    keys(25);
+    for (int i = 0; i < 3; i++) {
+      store.keys().insert(simple("default", "visible-" + i));
+    }
+    schedules().discoverNewKeys(T0, 100);
+    for (Entry e : schedules().claimDue(T0, "a", LEASE, 100)) {
+      schedules().complete(e.namespace(), e.name(), "a", T0, T0, T0.plus(Duration.ofDays(10)), T0.plusSeconds(5), null);
+    }
+    moveNextRotation("visible-0", T0.plus(Duration.ofDays(5))); // first on the first page
+    boolean[] moved = {false};
+    BiPredicate<String, String> visible = (namespace, name) -> {
+      if (name.equals("visible-0") && !moved[0]) {
+        moved[0] = true; // completed by the scheduler while the status pages through: now after the cursor
+        moveNextRotation("visible-0", T0.plus(Duration.ofDays(20)));
+      }
+      return name.startsWith("visible-");
+    };
+
+    assertThat(schedules().rotationsBetween(T0, T0.plus(Duration.ofDays(30)), visible, 10)).extracting(Entry::name)
+        .containsExactlyInAnyOrder("visible-0", "visible-1", "visible-2");
+  }
+
+  private void moveNextRotation(String name, Instant next) {
+    schedules().markDue("default", name, null, T0);
+    assertThat(schedules().claimDue(T0, "b", LEASE, 10)).extracting(Entry::name).containsExactly(name);
+    schedules().complete("default", name, "b", T0, T0, next, T0.plusSeconds(5), null);
+  }
+
   @Test
   void policies_putGetListDelete() {
     PolicySpec a = SchedulerNode.every("namespace:a", "P3M");
