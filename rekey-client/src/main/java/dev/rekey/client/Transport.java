@@ -33,10 +33,6 @@ final class Transport {
   /** The longest Retry-After the client waits for; a server asking for longer gets its 429 back to the caller. */
   static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(10);
 
-  Transport(HttpClient http, String base, String token, Duration timeout, ObjectMapper mapper) {
-    this(http, base, token, timeout, mapper, 0);
-  }
-
   /**
    * @param maxRetries how often a request the server refused with 429 (it did not run it) is sent
    *     again, after the server's {@code Retry-After} or, without one, a short growing pause

@@ -85,8 +85,12 @@ class CompromiseAuditTest {
       assertThat(r.status()).as(bad + " -> " + r.body()).isEqualTo(400);
       assertThat(r.body()).contains("invalid_request");
     }
-    TestServer.Resp missing = s.req("POST", "/v1/keys/named/emergency-rotate").token(ROOT).json("{\"version\":9}").send();
+    TestServer.Resp missing = s.req("POST", "/v1/keys/named/emergency-rotate").token(ROOT)
+        .header("X-Request-Id", "named-missing").json("{\"version\":9}").send();
     assertThat(missing.status()).as(missing.body()).isEqualTo(404);
+    JsonNode refused = record("named-missing");
+    assertThat(refused.get("outcome").asText()).isEqualTo("failed");
+    assertThat(refused.get("details").get("compromised_version").asInt()).as(refused.toString()).isEqualTo(9);
     assertThat(s.get("/v1/keys/named", ROOT).json().get("latest_version").asInt()).as("refusals changed nothing").isEqualTo(3);
   }
 

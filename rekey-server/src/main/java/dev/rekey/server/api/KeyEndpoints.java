@@ -108,6 +108,10 @@ public final class KeyEndpoints {
     if (version != null && version < 1) {
       throw RekeyException.invalid("field 'version' must be a version number (1 or more), got " + version);
     }
+    if (version != null) {
+      // a refused request (no such version, say) still says which version it named as compromised
+      c.auditDetails("{\"emergency\":true,\"compromised_version\":" + version + "}");
+    }
     KeyService.EmergencyRotation done = keys.emergencyRotate(c.namespace(), c.keyName(), version);
     // a version revoked or destroyed before is not revoked again: the trail must not show a second revocation
     c.auditDetails(done.revoked() ? "{\"emergency\":true,\"revoked_version\":" + done.revokedVersion() + "}"

@@ -43,6 +43,8 @@ public final class ApiRouter {
   private static final String JSON = "application/json";
   private static final CharSequence JSON_VALUE = HttpHeaders.createOptimized(JSON);
   private static final CharSequence CLOSE = HttpHeaders.createOptimized("close");
+  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
+  private static final CharSequence ONE_SECOND = HttpHeaders.createOptimized("1");
 
   /** Where a handler runs: cheap in-memory work on the event loop, database work on a worker. */
   public enum Mode { EVENT_LOOP, BLOCKING }
@@ -277,9 +279,6 @@ public final class ApiRouter {
       RekeyException e = asRekeyException(failure, ctx);
       error = e.code();
       status = HttpStatus.of(e.code());
-      if (error == ErrorCode.TOO_MANY_REQUESTS) {
-        ctx.response().putHeader("Retry-After", "1");
-      }
       body = errorBody(e);
     }
     if (!audited) {
@@ -380,6 +379,9 @@ public final class ApiRouter {
       return;
     }
     response.setStatusCode(status).putHeader(REQUEST_ID, requestId);
+    if (status == 429) {
+      response.putHeader(RETRY_AFTER, ONE_SECOND); // only a too_many_requests refusal is answered 429
+    }
     if (ctx.closeAfterResponse) {
       response.putHeader(HttpHeaders.CONNECTION, CLOSE);
     }
