@@ -73,7 +73,7 @@ final class AuditCommands extends CliCommand {
           + " its first records (no_checkpoint)");
       return 1;
     }
-    String text = pretty(result.anchor());
+    String text = prettyJson(result.anchor());
     if (output == null) {
       out().println(text);
     } else {
@@ -134,14 +134,6 @@ final class AuditCommands extends CliCommand {
           + " ({\"seq\":...,\"hash\":...,\"at\":...,\"key_id\":...,\"signature\":...})");
     }
     return read(node, AuditAnchor.class);
-  }
-
-  private static String pretty(Object value) {
-    try {
-      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot print JSON", e);
-    }
   }
 
   /** Writes {@code text} to a temporary file beside {@code target}, then moves it over {@code target}. */

@@ -68,9 +68,14 @@ abstract class CliCommand {
   }
 
   void printJson(Object value) {
+    out().println(prettyJson(value));
+  }
+
+  /** {@code value} (a JsonNode or a rekey-api record) as indented JSON. */
+  static String prettyJson(Object value) {
     try {
       JsonNode tree = value instanceof JsonNode ? (JsonNode) value : MAPPER.valueToTree(value);
-      out().println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(tree));
+      return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot print JSON", e);
     }
