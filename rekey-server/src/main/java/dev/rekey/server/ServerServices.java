@@ -59,7 +59,8 @@ record ServerServices(
     root.alsoClear(secrets::clearCache);
     SecretRotationService secretRotations = new SecretRotationService(secrets, store.secretRotations(),
         store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),
-        new WebhookHmacRotator(), new PostgresRotator(config.outboundPolicy()), new ExternalHookRotator(hookTransport, clock)), clock,
+        new WebhookHmacRotator(), new PostgresRotator(config.outboundPolicy()), new ExternalHookRotator(hookTransport,
+            config.outboundPolicy(), clock)), clock,
         nodeId(config), config.minimumRotationPeriod());
     SchedulerConfig schedulerConfig = SchedulerConfig.defaults(nodeId(config));
     PolicyService policies = new PolicyService(store.policies(), store.schedules(), store.transactions(), clock,

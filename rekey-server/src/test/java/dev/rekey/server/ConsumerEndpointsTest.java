@@ -65,6 +65,8 @@ class ConsumerEndpointsTest {
         {"/v1/consumers", "{\"name\":\"bad name\"}", "consumer name"},
         {"/v1/consumers", "{\"name\":\"x1\",\"hook_url\":\"ftp://x.test/\"}", "field 'hook_url' must be an http://"},
         {"/v1/consumers", "{\"name\":\"x4\",\"hook_url\":\"https://x.test:99999/\"}", "field 'hook_url' has port 99999"},
+        {"/v1/consumers", "{\"name\":\"x5\",\"hook_url\":\"http://169.254.169.254/latest\"}", "outbound_deny"},
+        {"/v1/consumers", "{\"name\":\"x6\",\"hook_url\":\"http://[fe80::1]:8080/\"}", "outbound_deny"},
         {"/v1/consumers", "{\"name\":\"x2\",\"colour\":\"red\"}", ""},
         {"/v1/consumers", "{\"name\":\"x3\",\"owner\":\"" + "o".repeat(300) + "\"}", "owner"},
     };

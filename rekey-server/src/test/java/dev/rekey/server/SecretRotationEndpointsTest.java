@@ -59,6 +59,16 @@ class SecretRotationEndpointsTest {
         + "\"signing_secret\":\"" + signingSecret + "\"}}";
   }
 
+  @Test
+  void configure_externalHookToADeniedAddress_isInvalid() {
+    put("hook-denied", "v0");
+    TestServer.Resp r = configure(ROOT, "hook-denied", "{\"rotator\":\"external-hook\",\"params\":{\"url\":"
+        + "\"http://169.254.169.254/rotate\",\"signing_secret\":\"app-signing\"}}");
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.body()).contains("outbound_deny");
+    assertThat(s.get("/v1/secrets/hook-denied/rotation", ROOT).status()).isEqualTo(404);
+  }
+
   /** The URL is the caller's: no metadata service, and no driver parameters that load classes or write files. */
   @Test
   void configure_postgresqlUrlToADeniedHostOrWithDriverParameters_isInvalid_andNothingIsStored() {

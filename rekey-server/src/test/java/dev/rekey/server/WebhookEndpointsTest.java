@@ -29,6 +29,18 @@ class WebhookEndpointsTest {
   }
 
   @Test
+  void create_toAnAddressTheServerDenies_isInvalid_andNothingIsStored() {
+    for (String url : java.util.List.of("http://169.254.169.254/latest/meta-data/", "http://[fd00:ec2::254]/",
+        "http://2852039166/")) {
+      TestServer.Resp r = create("{\"url\":\"" + url + "\"}");
+      assertThat(r.status()).as(url + " -> " + r.body()).isEqualTo(400);
+      assertThat(r.errorCode()).isEqualTo("invalid_request");
+      assertThat(r.body()).contains("outbound_deny");
+    }
+    assertThat(s.get("/v1/webhooks", TestServer.ROOT).body()).doesNotContain("169.254").doesNotContain("2852039166");
+  }
+
+  @Test
   void create_returnsTheSecretOnce_andNoOtherAnswerOrAuditRecordHasIt() {
     long before = s.lastAuditSeq();
     TestServer.Resp r = create("{\"url\":\"https://hooks.example.test/a\",\"event_types\":[\"KeyNewVersionCreated\"],"

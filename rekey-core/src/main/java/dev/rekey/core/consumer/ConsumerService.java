@@ -34,8 +34,14 @@ public final class ConsumerService {
   private final EventOutbox outbox;
   private final Supplier<RootKeyring> keyring;
   private final Clock clock;
+  private volatile dev.rekey.core.port.DestinationGuard destinations = dev.rekey.core.port.DestinationGuard.NONE;
 
   /** Bindings to keys only (every secret is NOT_FOUND): for tools and benchmarks without secrets. */
+  /** Refuses URLs whose host {@code guard} denies (the server's {@code outbound_deny}); none by default. */
+  public void guardDestinations(dev.rekey.core.port.DestinationGuard guard) {
+    this.destinations = guard;
+  }
+
   public ConsumerService(ConsumerRepository consumers, KeyRepository keys, Transactions transactions,
       EventOutbox outbox, Supplier<RootKeyring> keyring, Clock clock) {
     this(consumers, BindingTargets.keysOnly(keys), transactions, outbox, keyring, clock);
@@ -333,7 +339,7 @@ public final class ConsumerService {
   private record Hook(String url, WrappedKey wrapped, String text) {}
 
   private Hook newHook(String namespace, String name, String url) {
-    String checked = WebhookUrls.check(url, "hook_url");
+    String checked = WebhookUrls.check(url, "hook_url", destinations);
     SecretBytes secret = WebhookSecret.generate();
     try {
       WrappedKey wrapped = keyring.get().wrap(secret, MaterialBinding.consumerHookSecret(namespace, name));

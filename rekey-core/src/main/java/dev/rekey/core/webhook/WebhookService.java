@@ -37,6 +37,12 @@ public final class WebhookService {
   private final DeliveryRepository deliveries;
   private final Supplier<RootKeyring> keyring;
   private final Clock clock;
+  private volatile dev.rekey.core.port.DestinationGuard destinations = dev.rekey.core.port.DestinationGuard.NONE;
+
+  /** Refuses URLs whose host {@code guard} denies (the server's {@code outbound_deny}); none by default. */
+  public void guardDestinations(dev.rekey.core.port.DestinationGuard guard) {
+    this.destinations = guard;
+  }
 
   public WebhookService(WebhookRepository webhooks, DeliveryRepository deliveries, Supplier<RootKeyring> keyring,
       Clock clock) {
@@ -51,7 +57,7 @@ public final class WebhookService {
    * or CloudEvents types; empty means every type. A null namespace means every namespace.
    */
   public WithSecret create(String url, Collection<String> eventTypes, String namespace, Map<String, String> tags) {
-    WebhookUrls.check(url);
+    WebhookUrls.check(url, "url", destinations);
     Set<EventType> types = eventTypes(eventTypes);
     if (namespace != null) {
       Names.namespace(namespace);

@@ -49,4 +49,14 @@ public final class WebhookUrls {
     }
     return url;
   }
+
+  /** As {@link #check(String, String)}, and INVALID_REQUEST when {@code guard} refuses its host. */
+  public static String check(String url, String field, dev.rekey.core.port.DestinationGuard guard) {
+    String checked = check(url, field);
+    String refused = guard.refusal(URI.create(checked).getHost());
+    if (refused != null) {
+      throw RekeyException.invalid("field '" + field + "': " + refused);
+    }
+    return checked;
+  }
 }

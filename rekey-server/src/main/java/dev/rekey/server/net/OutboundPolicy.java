@@ -18,7 +18,7 @@ import java.util.List;
  * {@code fd00:ec2::254}) and the unspecified ones. Loopback and private networks are allowed, as
  * the services that consume keys and secrets usually live there; add them to deny them.
  */
-public final class OutboundPolicy {
+public final class OutboundPolicy implements dev.rekey.core.port.DestinationGuard {
   public static final List<String> DEFAULT_DENY = List.of("169.254.0.0/16", "fe80::/10", "0.0.0.0/8", "::/128",
       "fd00:ec2::254/128");
   public static final OutboundPolicy DEFAULT = of(DEFAULT_DENY);
@@ -49,6 +49,7 @@ public final class OutboundPolicy {
    * Why connecting to {@code host} is refused, or null when it is allowed. A host that does not
    * resolve is allowed here (the connection fails on its own, with its own message).
    */
+  @Override
   public String refusal(String host) {
     if (denied.isEmpty() || host == null) {
       return null;

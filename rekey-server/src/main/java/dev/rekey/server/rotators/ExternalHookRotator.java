@@ -33,9 +33,12 @@ public final class ExternalHookRotator implements SecretRotator {
 
   private final WebhookTransport transport;
   private final Clock clock;
+  private final dev.rekey.core.port.DestinationGuard destinations;
 
-  public ExternalHookRotator(WebhookTransport transport, Clock clock) {
+  /** {@code destinations}: the hosts a hook URL may not name (the server's {@code outbound_deny}). */
+  public ExternalHookRotator(WebhookTransport transport, dev.rekey.core.port.DestinationGuard destinations, Clock clock) {
     this.transport = transport;
+    this.destinations = destinations;
     this.clock = clock;
   }
 
@@ -58,7 +61,7 @@ public final class ExternalHookRotator implements SecretRotator {
 
   @Override
   public void validate(Map<String, String> params) {
-    WebhookUrls.check(params.get("url"));
+    WebhookUrls.check(params.get("url"), "url", destinations);
     if (params.get("signing_secret") == null) {
       throw RekeyException.invalid("rotation parameter 'signing_secret' (the name of a whsec_ secret that signs"
           + " the calls) is required");

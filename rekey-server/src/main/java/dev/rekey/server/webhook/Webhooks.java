@@ -42,6 +42,7 @@ public final class Webhooks implements AutoCloseable {
       dev.rekey.server.net.OutboundPolicy outbound) {
     root.alsoRewrap(new WebhookSecretRewrap(store.webhooks()));
     WebhookService service = new WebhookService(store.webhooks(), store.deliveries(), root::keyring, clock);
+    service.guardDestinations(outbound);
     JdkWebhookTransport transport = new JdkWebhookTransport(settings.timeout(), outbound);
     WebhookDeliverer deliverer = new WebhookDeliverer(new WebhookDeliverer.Sources(store.webhooks(),
         store.deliveries(), store.events(), root::keyring, new CloudEventsJson()), transport,
