@@ -64,9 +64,20 @@ final class KeyCommands extends CliCommand {
     if (version != null && version < 1) {
       throw usage("--version must be 1 or more");
     }
-    return render(json, () -> client().requestJson("POST", ApiPaths.keyOperation(name, "emergency-rotate"),
-            version == null ? null : new dev.rekey.api.EmergencyRotateRequest(version)),
-        () -> client().emergencyRotate(name, version), "Emergency-rotated");
+    if (json) {
+      printJson(client().requestJson("POST", ApiPaths.keyOperation(name, "emergency-rotate"),
+          version == null ? null : new dev.rekey.api.EmergencyRotateRequest(version)));
+      return 0;
+    }
+    KeyView key = client().emergencyRotate(name, version);
+    // the version named, or the one revoked last
+    Integer revoked = version != null ? version : key.versions().stream()
+        .filter(v -> "revoked".equals(v.state()) && instantOrNull(v.stateChangedAt()) != null)
+        .max(java.util.Comparator.comparing(v -> instantOrNull(v.stateChangedAt())))
+        .map(dev.rekey.api.KeyVersionView::version).orElse(null);
+    out().println("Emergency-rotated key " + key.name() + ": " + (revoked == null ? "" : "v" + revoked + " revoked, ")
+        + "primary v" + key.primaryVersion() + ", latest v" + key.latestVersion());
+    return 0;
   }
 
   @Command(name = "show", description = "Show a key and its versions.")
@@ -214,6 +225,14 @@ final class KeyCommands extends CliCommand {
     }
     printKey(key);
     return 0;
+  }
+
+  private static java.time.Instant instantOrNull(String text) {
+    try {
+      return text == null ? null : java.time.Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   private void printKey(KeyView k) {

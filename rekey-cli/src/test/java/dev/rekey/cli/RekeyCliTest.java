@@ -239,9 +239,12 @@ class RekeyCliTest {
 
   @Test
   void keyEmergencyRotate_postsToEndpoint() throws IOException {
-    server.on("POST", "/v1/keys/orders/emergency-rotate", 200, KEY_VIEW);
+    server.on("POST", "/v1/keys/orders/emergency-rotate", 200, KEY_VIEW.replace(
+        "{\"version\":1,\"state\":\"active\",\"created_at\":\"a\",\"state_changed_at\":\"b\"",
+        "{\"version\":1,\"state\":\"revoked\",\"created_at\":\"a\",\"state_changed_at\":\"2026-11-22T10:00:00Z\""));
 
-    assertThat(rekey("key", "emergency-rotate", "orders").out()).startsWith("Emergency-rotated key orders");
+    assertThat(rekey("key", "emergency-rotate", "orders").out())
+        .isEqualTo("Emergency-rotated key orders: v1 revoked, primary v2, latest v2" + System.lineSeparator());
     assertThat(server.lastRequest().body()).as("no version named: the server takes the primary").isNullOrEmpty();
 
     assertThat(rekey("key", "emergency-rotate", "orders", "--version", "3").out()).startsWith("Emergency-rotated");
