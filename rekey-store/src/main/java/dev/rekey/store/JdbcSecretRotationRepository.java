@@ -101,6 +101,20 @@ final class JdbcSecretRotationRepository implements SecretRotationRepository {
   }
 
   @Override
+  public boolean claimConfig(String namespace, String secret, Instant expectedDueAt, Instant nextDueAt) {
+    return tx.writeOne("claiming a due secret rotation", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE secret_rotation_configs SET next_due_at = ?"
+          + " WHERE namespace = ? AND secret = ? AND next_due_at = ?")) {
+        Columns.setInstant(ps, 1, nextDueAt);
+        ps.setString(2, namespace);
+        ps.setString(3, secret);
+        ps.setLong(4, Columns.nanos(expectedDueAt));
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
   public List<RotationConfig> dueConfigs(Instant now, int limit) {
     return tx.read("finding due secret rotations", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + CONFIG_COLUMNS + " FROM secret_rotation_configs"

@@ -50,6 +50,19 @@ abstract class SecretRotationRepositoryContract extends StoreContract {
   }
 
   @Test
+  void claimConfig_movesTheDueTimeOnlyFromTheOneItWasReadWith() {
+    RotationConfig a = new RotationConfig("default", "a", "generated", Map.of(), Duration.ofDays(30), null, t(5));
+    repo().putConfig(a);
+
+    assertThat(repo().claimConfig("default", "a", t(5), t(100))).isTrue();
+    assertThat(repo().claimConfig("default", "a", t(5), t(200))).as("another node read it due at t(5) too").isFalse();
+    assertThat(repo().config("default", "a").orElseThrow().nextDueAt()).isEqualTo(t(100));
+    assertThat(repo().claimConfig("default", "a", t(100), null)).isTrue();
+    assertThat(repo().config("default", "a").orElseThrow().nextDueAt()).isNull();
+    assertThat(repo().claimConfig("default", "missing", t(5), t(6))).isFalse();
+  }
+
+  @Test
   void rescheduleConfig_setsOnlyTheDueTime_andNeverBringsBackADeletedConfig() {
     RotationConfig a = new RotationConfig("default", "a", "generated", Map.of("length", "40"), Duration.ofDays(30),
         null, t(5));

@@ -24,6 +24,14 @@ public interface SecretRotationRepository {
   /** Configurations whose next due time has come, oldest first, at most {@code limit}. */
   List<RotationConfig> dueConfigs(Instant now, int limit);
 
+  /**
+   * Moves a configuration's next due time from {@code expectedDueAt} (as {@link #dueConfigs} read
+   * it) to {@code nextDueAt}, unless another writer moved it since; returns whether this call did.
+   * The scheduled start that a due time stands for belongs to the one node whose call moved it.
+   * Joins the caller's transaction.
+   */
+  boolean claimConfig(String namespace, String secret, Instant expectedDueAt, Instant nextDueAt);
+
   /** Stores a new RUNNING rotation; ALREADY_EXISTS when the secret already has a running one. */
   void insert(SecretRotation rotation);
 

@@ -237,18 +237,31 @@ public final class SecretRotationService {
   public int runDue(int limit) {
     Instant now = clock.instant();
     for (RotationConfig due : rotations.dueConfigs(now, limit)) {
+      java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
       try {
-        Instant expiryDue = expiryDue(due, secrets.get(due.namespace(), due.secret()));
-        boolean nearExpiry = expiryDue != null && !expiryDue.isAfter(now);
-        rotate(due.namespace(), due.secret(), nearExpiry ? "near-expiry" : "schedule");
-        // Until the rotation finishes (which reschedules from the new value), only the period counts.
-        rotations.rescheduleConfig(due.namespace(), due.secret(), due.period() == null ? null : now.plus(due.period()));
+        transactions.inTransaction(() -> {
+          // Moving the due time claims this scheduled start: another node that read the same due
+          // configuration (and may even have finished its rotation by now) has moved it already, and
+          // then this one starts nothing. Until the rotation finishes (which reschedules from the new
+          // value), only the period counts. The start commits with the claim, or neither does.
+          if (!rotations.claimConfig(due.namespace(), due.secret(), due.nextDueAt(),
+              due.period() == null ? null : now.plus(due.period()))) {
+            return null;
+          }
+          claimed.set(true);
+          Instant expiryDue = expiryDue(due, secrets.get(due.namespace(), due.secret()));
+          boolean nearExpiry = expiryDue != null && !expiryDue.isAfter(now);
+          rotate(due.namespace(), due.secret(), nearExpiry ? "near-expiry" : "schedule");
+          return null;
+        });
       } catch (RekeyException e) {
         // One configuration that cannot start (its secret gone, say) must not hold back the others;
         // it is tried again after the longest retry delay rather than on every tick.
         LOG.warn("secret rotation of '{}' in namespace '{}' could not start: {}", due.secret(), due.namespace(),
             e.getMessage());
-        rotations.rescheduleConfig(due.namespace(), due.secret(), now.plus(MAX_RETRY));
+        if (claimed.get()) {
+          rotations.rescheduleConfig(due.namespace(), due.secret(), now.plus(MAX_RETRY));
+        }
       }
     }
     int steps = 0;

@@ -51,6 +51,16 @@ public class InMemorySecretRotationRepository implements SecretRotationRepositor
   }
 
   @Override
+  public synchronized boolean claimConfig(String namespace, String secret, Instant expectedDueAt, Instant nextDueAt) {
+    RotationConfig c = configs.get(key(namespace, secret));
+    if (c == null || !expectedDueAt.equals(c.nextDueAt())) {
+      return false;
+    }
+    configs.put(key(namespace, secret), c.withNextDueAt(nextDueAt));
+    return true;
+  }
+
+  @Override
   public synchronized List<RotationConfig> dueConfigs(Instant now, int limit) {
     return configs.values().stream().filter(c -> c.nextDueAt() != null && !c.nextDueAt().isAfter(now))
         .sorted(Comparator.comparing(RotationConfig::nextDueAt)).limit(limit).toList();
