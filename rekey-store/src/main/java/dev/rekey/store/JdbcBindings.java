@@ -25,15 +25,24 @@ final class JdbcBindings {
       + " hook_error, updated_at, subject_kind";
 
   private final JdbcTransactions tx;
+  /** Appended to a read that locks the binding: PostgreSQL only (SQLite has one writer at a time). */
+  private final String lock;
 
-  JdbcBindings(JdbcTransactions tx) {
+  JdbcBindings(JdbcTransactions tx, Dialect dialect) {
     this.tx = tx;
+    this.lock = dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
   }
 
   Optional<Binding> findBinding(String namespace, String consumer, BindingSubject subject) {
+    return findBinding(namespace, consumer, subject, false);
+  }
+
+  /** With {@code lock}, the row stays locked until the caller's transaction ends (PostgreSQL). */
+  Optional<Binding> findBinding(String namespace, String consumer, BindingSubject subject, boolean lock) {
     return tx.read("reading a binding", c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + BINDING_COLUMNS
-          + " FROM consumer_bindings WHERE namespace = ? AND subject_kind = ? AND key_name = ? AND consumer = ?")) {
+          + " FROM consumer_bindings WHERE namespace = ? AND subject_kind = ? AND key_name = ? AND consumer = ?"
+          + (lock ? this.lock : ""))) {
         ps.setString(1, namespace);
         ps.setString(2, subject.kind().name());
         ps.setString(3, subject.name());

@@ -39,9 +39,9 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   private final JdbcBindings bindings;
   private final JdbcBindingRotations rotations;
 
-  JdbcConsumerRepository(JdbcTransactions tx) {
+  JdbcConsumerRepository(JdbcTransactions tx, Dialect dialect) {
     this.tx = tx;
-    this.bindings = new JdbcBindings(tx);
+    this.bindings = new JdbcBindings(tx, dialect);
     this.rotations = new JdbcBindingRotations(tx);
   }
 
@@ -282,6 +282,11 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   @Override
   public Optional<Binding> findBinding(String namespace, String consumer, BindingSubject subject) {
     return bindings.findBinding(namespace, consumer, subject);
+  }
+
+  @Override
+  public Optional<Binding> lockBinding(String namespace, String consumer, BindingSubject subject) {
+    return bindings.findBinding(namespace, consumer, subject, true);
   }
 
   @Override

@@ -71,7 +71,7 @@ public final class Store implements AutoCloseable {
     this.schedules = new JdbcScheduleRepository(transactions, dialect);
     this.deks = new JdbcDekRepository(transactions, dialect);
     this.campaigns = new JdbcCampaignRepository(transactions);
-    this.consumers = new JdbcConsumerRepository(transactions);
+    this.consumers = new JdbcConsumerRepository(transactions, dialect);
   }
 
   /**

@@ -159,7 +159,8 @@ public final class ConsumerPropagation {
         List<dev.rekey.core.consumer.Consumer> cs = linked.computeIfAbsent(o.namespace() + "\0" + o.principal(),
             k -> consumers.byPrincipal(o.namespace(), o.principal()));
         for (dev.rekey.core.consumer.Consumer c : cs) {
-          Optional<Binding> found = consumers.findBinding(o.namespace(), c.name(), o.subject());
+          // locked: a rotation another node propagates meanwhile waits, and is not overwritten below
+          Optional<Binding> found = consumers.lockBinding(o.namespace(), c.name(), o.subject());
           if (found.isEmpty()) {
             consumers.insertBinding(Binding.create(o.namespace(), c.name(), o.subject(), BindingOrigin.OBSERVED,
                 BindingMode.LATEST, o.version(), o.at()));

@@ -155,12 +155,16 @@ public final class ConsumerService {
         current, BindingState.CURRENT, null, null, Binding.HookState.NONE, 0, null, b.updatedAt());
     Binding fresh = b;
     if (!consumers.insertBinding(fresh)) {
-      Binding existing = consumers.findBinding(namespace, consumer, subject).orElseThrow();
-      Binding changed = new Binding(namespace, consumer, existing.subject(), BindingOrigin.EXPLICIT, mode,
-          existing.version(), existing.since(), existing.previousVersion(), existing.targetVersion(), existing.state(),
-          existing.deadline(), existing.lastSeenAt(), existing.hookState(), existing.hookAttempts(), existing.hookError(), clock.instant());
-      consumers.saveBinding(changed);
-      return changed;
+      // locked: keeps the progress of a rotation another node propagates meanwhile
+      return transactions.inTransaction(() -> {
+        Binding existing = consumers.lockBinding(namespace, consumer, subject).orElseThrow();
+        Binding changed = new Binding(namespace, consumer, existing.subject(), BindingOrigin.EXPLICIT, mode,
+            existing.version(), existing.since(), existing.previousVersion(), existing.targetVersion(),
+            existing.state(), existing.deadline(), existing.lastSeenAt(), existing.hookState(), existing.hookAttempts(),
+            existing.hookError(), clock.instant());
+        consumers.saveBinding(changed);
+        return changed;
+      });
     }
     return fresh;
   }
@@ -235,7 +239,7 @@ public final class ConsumerService {
     targets.requireVersion(namespace, subject, version);
     Instant now = clock.instant();
     return transactions.inTransaction(() -> {
-      Binding before = consumers.findBinding(namespace, consumer, subject).orElse(null);
+      Binding before = consumers.lockBinding(namespace, consumer, subject).orElse(null);
       if (before == null) {
         Binding b = Binding.create(namespace, consumer, subject, BindingOrigin.EXPLICIT, BindingMode.LATEST, version, now);
         b = new Binding(namespace, consumer, subject, b.origin(), b.mode(), version, now, 0,

@@ -58,10 +58,23 @@ public interface ConsumerRepository {
     return findBinding(namespace, consumer, BindingSubject.key(key));
   }
 
+  /**
+   * As {@link #findBinding(String, String, BindingSubject)}, and inside a transaction the binding
+   * stays locked until it ends: read it this way to change it with {@link #saveBinding}, which
+   * writes every column, so that a rotation another node propagates to it meanwhile waits instead
+   * of being overwritten.
+   */
+  default Optional<Binding> lockBinding(String namespace, String consumer, BindingSubject subject) {
+    return findBinding(namespace, consumer, subject);
+  }
+
   /** Inserts the binding unless one exists for the same consumer and subject; returns whether it did. */
   boolean insertBinding(Binding binding);
 
-  /** Replaces the stored binding (same namespace, consumer and subject). */
+  /**
+   * Replaces the stored binding (same namespace, consumer and subject). Every column is written:
+   * read the binding with {@link #lockBinding} in the same transaction.
+   */
   void saveBinding(Binding binding);
 
   boolean deleteBinding(String namespace, String consumer, BindingSubject subject);
