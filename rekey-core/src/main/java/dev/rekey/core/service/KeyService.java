@@ -88,11 +88,16 @@ public final class KeyService {
     Names.tags(tags);
     Instant now = clock.instant();
     Key key = Key.create(namespace, name, type, tags, exportable, newMaterial(namespace, name, 1, type), now);
+    if (!newMaterialUnderCurrentRoot(null, key)) {
+      // the root key rotated while the material was wrapped: wrap it again (see change)
+      key = Key.create(namespace, name, type, tags, exportable, newMaterial(namespace, name, 1, type), now);
+    }
+    Key created = key;
     transactions.run(() -> {
-      keys.insert(key);
-      outbox.append(KeyEvents.created(key, now));
+      keys.insert(created);
+      outbox.append(KeyEvents.created(created, now));
     });
-    return key;
+    return created;
   }
 
   /** The shortest wait before a scheduled destruction that this service accepts (purge protection). */
@@ -386,6 +391,12 @@ public final class KeyService {
       if (updated.revision() == current.revision()) {
         return current;
       }
+      if (!newMaterialUnderCurrentRoot(current, updated) && attempt < MAX_ATTEMPTS) {
+        // The root key rotated after the new version was wrapped: stored under the old generation,
+        // the rotation's re-wrap could miss it and the version would be unreadable once that
+        // generation is dropped. Apply the operation again, wrapping under the current one.
+        continue;
+      }
       List<Event> events = KeyEvents.between(current, updated, clock.instant());
       boolean enclosed = transactions.active();
       try {
@@ -406,6 +417,19 @@ public final class KeyService {
         }
       }
     }
+  }
+
+  /** Are the versions {@code updated} adds to {@code current} (null: all) wrapped by the current root generation? */
+  private boolean newMaterialUnderCurrentRoot(Key current, Key updated) {
+    String root = keyring.get().currentId();
+    int known = current == null ? 0 : current.latestVersion();
+    for (int v = known + 1; v <= updated.latestVersion(); v++) {
+      WrappedKey m = updated.requireVersion(v).material();
+      if (m != null && !m.rootKeyId().equals(root)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private WrappedKey newMaterial(String namespace, String name, int version, KeyType type) {

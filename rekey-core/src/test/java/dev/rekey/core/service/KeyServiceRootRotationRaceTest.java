@@ -1,0 +1,60 @@
+package dev.rekey.core.service;
+
+import static dev.rekey.core.service.Services.NS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rekey.core.key.Key;
+import dev.rekey.core.key.KeyType;
+import dev.rekey.core.port.StoredDekVersions;
+import dev.rekey.core.root.RootKeyring;
+import dev.rekey.core.testing.InMemoryEventOutbox;
+import dev.rekey.core.testing.InMemoryKeyRepository;
+import dev.rekey.core.testing.MutableClock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A root key rotation stores a new generation while a key write is between wrapping its new
+ * material and storing it. Stored under the old generation, the version could be missed by the
+ * rotation's re-wrap and become unreadable once the old generation is dropped: the write must
+ * wrap it again under the current generation.
+ */
+class KeyServiceRootRotationRaceTest {
+  private final MutableClock clock = new MutableClock(Services.T0);
+  private final RootKeyring before = RootKeyring.generate(Services.T0);
+  private final RootKeyring after = before.withNewGeneration(Services.T0.plusSeconds(1));
+  private final InMemoryKeyRepository repo = new InMemoryKeyRepository();
+
+  /** The keyring before the rotation for the first {@code wraps} calls, then the rotated one. */
+  private KeyService serviceRotatingRootAfter(int calls) {
+    AtomicInteger n = new AtomicInteger();
+    Supplier<RootKeyring> keyring = () -> n.getAndIncrement() < calls ? before : after;
+    KeyCache cache = new KeyCache(repo, () -> after, Duration.ofMinutes(10));
+    return new KeyService(repo, dev.rekey.core.port.Transactions.direct(), new InMemoryEventOutbox(), keyring, cache,
+        clock, Services.MIN_DESTROY_WAIT, StoredDekVersions.NONE);
+  }
+
+  @Test
+  void create_wrappedJustBeforeARootRotation_isStoredUnderTheNewGeneration() {
+    Key key = serviceRotatingRootAfter(1).create(NS, "orders", KeyType.AES256_GCM, Map.of());
+    assertThat(key.requireVersion(1).material().rootKeyId()).isEqualTo(after.currentId());
+    assertThat(repo.find(NS, "orders").orElseThrow().requireVersion(1).material().rootKeyId())
+        .isEqualTo(after.currentId());
+  }
+
+  @Test
+  void rotate_wrappedJustBeforeARootRotation_isStoredUnderTheNewGeneration() {
+    KeyService keys = serviceRotatingRootAfter(Integer.MAX_VALUE);
+    keys.create(NS, "orders", KeyType.AES256_GCM, Map.of());
+    KeyService rotating = serviceRotatingRootAfter(1);
+    Key rotated = rotating.rotate(NS, "orders", true);
+    assertThat(rotated.requireVersion(2).material().rootKeyId()).isEqualTo(after.currentId());
+    assertThat(repo.find(NS, "orders").orElseThrow().requireVersion(2).material().rootKeyId())
+        .isEqualTo(after.currentId());
+    // the versions it did not add stay as they were: the rotation's own re-wrap moves them
+    assertThat(rotated.requireVersion(1).material().rootKeyId()).isEqualTo(before.currentId());
+  }
+}
