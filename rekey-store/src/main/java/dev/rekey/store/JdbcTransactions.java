@@ -24,6 +24,9 @@ import javax.sql.DataSource;
  * spinning in SQLite's busy handler; the busy timeout still covers other processes on the same file.
  */
 public final class JdbcTransactions implements Transactions {
+  /** Deadlock detected, serialization failure: the database gave up this transaction for a concurrent one. */
+  static final java.util.Set<String> CONFLICT_STATES = java.util.Set.of("40P01", "40001");
+
   /** Work on a connection that may throw SQLException. */
   @FunctionalInterface
   interface SqlWork<T> {
@@ -258,6 +261,13 @@ public final class JdbcTransactions implements Transactions {
 
   /** A storage failure: the message names the operation and SQL state, never values. */
   static RekeyException failure(String what, SQLException e) {
+    if (CONFLICT_STATES.contains(e.getSQLState())) {
+      // PostgreSQL broke a deadlock or a serialization conflict with a concurrent transaction (say
+      // another node's group commit writing the same secrets in the other order) by failing this
+      // one: nothing of it is stored, and doing it again is what the caller should do.
+      return RekeyException.concurrentModification("a concurrent write on another connection conflicted while "
+          + what + " (SQL state " + e.getSQLState() + "); nothing was stored, retry");
+    }
     return new RekeyException(ErrorCode.INTERNAL,
         "storage failure while " + what + " (SQL state " + e.getSQLState() + ", code " + e.getErrorCode() + ")", e);
   }
