@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * durable); it is counted and retried at the next trigger. Without a signing key yet (a sealed
  * server) checkpoints wait, asking the key source once per trigger.
  *
- * <p>Before it signs, it checks that the last checkpoint it stored is still stored as it was:
- * otherwise whoever can write the database could delete it, rewrite or truncate the chain after
- * the checkpoints left, and have the next checkpoint sign the result. A missing one is logged,
+ * <p>Before it signs, it checks that the trail still holds the last checkpoint it stored (the
+ * checkpoint is stored as it was and the record at its seq still has its hash): otherwise whoever
+ * can write the database could delete it, rewrite or truncate the chain after the checkpoints left
+ * (or rewrite the chain under it first and delete it once the next one is signed), and have the
+ * next checkpoint sign the result. A missing one is logged,
  * counted and kept in {@link #storedCheckpoints()}, which verify takes as anchors, so the trail
  * reads as broken for as long as this log runs.
  *
@@ -122,15 +124,30 @@ final class AuditCheckpointer {
     }
   }
 
-  /** Whether the last checkpoint this log stored is still stored as it was; a missing one is kept as evidence. */
+  /**
+   * Whether the trail still holds the last checkpoint this log stored: the checkpoint is stored as
+   * it was and the record at its seq still has its hash. The row alone is not enough: records
+   * rewritten under it while it stays would be signed by the next checkpoint, and the row could be
+   * deleted after that. One that is not held is kept as evidence.
+   */
   private void checkLastStillStored() {
     AuditCheckpoint last = lastStored;
     if (last == null || last == firstMissing) {
       return;
     }
     Optional<AuditCheckpoint> stored = repository.checkpoint(last.seq());
-    if (stored.isPresent() && stored.get().equals(last)) {
-      return;
+    String problem;
+    if (stored.isEmpty()) {
+      problem = "gone from the trail";
+    } else if (!stored.get().equals(last)) {
+      problem = "replaced by another";
+    } else {
+      List<AuditRecord> at = repository.read(last.seq(), 1);
+      if (!at.isEmpty() && at.get(0).seq() == last.seq() && last.hash().equals(at.get(0).hash())) {
+        return;
+      }
+      problem = at.isEmpty() || at.get(0).seq() != last.seq()
+          ? "still stored but its record is gone" : "still stored but its record was rewritten";
     }
     missing.incrementAndGet();
     if (firstMissing == null) {
@@ -138,7 +155,7 @@ final class AuditCheckpointer {
     }
     LOG.error("the audit checkpoint this node stored at seq {} (signed {}) is {}: checkpoints were deleted or"
         + " the trail rewritten; 'rekey audit verify' on this node reports the trail broken until it restarts",
-        last.seq(), last.at(), stored.isPresent() ? "replaced by another" : "gone from the trail");
+        last.seq(), last.at(), problem);
   }
 
   /** Nanoseconds until the next timed checkpoint is due (on the injected clock); at least 1 ms when overdue. */

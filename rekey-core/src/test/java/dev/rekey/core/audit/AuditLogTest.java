@@ -418,6 +418,38 @@ class AuditLogTest {
   }
 
   @Test
+  void writer_chainRewrittenUnderItsLastCheckpointWhileTheRowStays_isFoundBeforeTheNext() throws Exception {
+    start(AuditLogConfig.DEFAULTS.withCheckpointEveryRecords(2));
+    for (int i = 1; i <= 4; i++) {
+      log.submit(event(i)).join();
+    }
+    await(() -> log.stats().checkpointsWritten() == 2);
+    AuditCheckpoint atFour = lastCheckpoint();
+    // rewrite records 1 to 4 consistently but leave the checkpoint rows as they were, so the
+    // writer's next step still finds its last checkpoint stored "as it was"
+    String prev = ChainHead.GENESIS_HASH;
+    for (long seq = 1; seq <= 4; seq++) {
+      AuditEvent e = seq == 1 ? event(999) : repo.record(seq).event();
+      String hash = AuditChain.hash(prev, seq, e);
+      repo.replace(seq, new AuditRecord(seq, e, prev, hash));
+      prev = hash;
+    }
+    repo.setHead(new ChainHead(4, prev));
+    log.submit(event(5)).join();
+    log.submit(event(6)).join();
+    await(() -> log.stats().checkpointsWritten() == 3);
+    // only after the writer signed the rewritten chain are the old rows deleted
+    repo.deleteCheckpointsBefore(5);
+    assertThat(verify().valid()).isTrue();
+
+    assertThat(log.stats().checkpointsMissing()).isEqualTo(1);
+    assertThat(log.storedCheckpoints()).contains(atFour);
+    AuditVerification v = verifyWithStoredCheckpoints();
+    assertThat(v.valid()).isFalse();
+    assertThat(v.reason()).contains("record 4 does not match this server's checkpoint at seq 4");
+  }
+
+  @Test
   void writer_checkpointUnreadable_nothingSignedUntilItCanBeChecked() throws Exception {
     start(AuditLogConfig.DEFAULTS.withCheckpointEveryRecords(1));
     log.submit(event(1)).join();

@@ -236,6 +236,11 @@ public final class InMemoryAuditRepository implements AuditRepository {
     checkpoints.clear();
   }
 
+  /** Deletes every checkpoint before {@code seq}. */
+  public synchronized void deleteCheckpointsBefore(long seq) {
+    checkpoints.removeIf(cp -> cp.seq() < seq);
+  }
+
   /** Deletes every checkpoint after {@code seq}. */
   public synchronized void deleteCheckpointsAfter(long seq) {
     checkpoints.removeIf(cp -> cp.seq() > seq);
