@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -48,7 +49,13 @@ final class AuditCheckpointer {
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong missing = new AtomicLong();
   private volatile AuditCheckpoint lastStored;
-  private volatile AuditCheckpoint firstMissing;
+  /**
+   * Every checkpoint of this log found no longer held, oldest first. All of them, not only the
+   * first: that one could be put back as it was (its row is plain data) to make room for a later
+   * rewrite. One entry per checkpoint step that found tampering, so it grows only under attack.
+   */
+  private final List<AuditCheckpoint> notHeld = new CopyOnWriteArrayList<>();
+  private AuditCheckpoint lastNotHeld; // writer thread only
 
   // Writer-thread state.
   private ChainHead unsignedHead;
@@ -132,7 +139,7 @@ final class AuditCheckpointer {
    */
   private void checkLastStillStored() {
     AuditCheckpoint last = lastStored;
-    if (last == null || last == firstMissing) {
+    if (last == null || last == lastNotHeld) {
       return;
     }
     Optional<AuditCheckpoint> stored = repository.checkpoint(last.seq());
@@ -150,9 +157,9 @@ final class AuditCheckpointer {
           ? "still stored but its record is gone" : "still stored but its record was rewritten";
     }
     missing.incrementAndGet();
-    if (firstMissing == null) {
-      firstMissing = last;
-    }
+    // before lastStored moves on (a volatile write): a reader that sees the next one sees this too
+    notHeld.add(last);
+    lastNotHeld = last;
     LOG.error("the audit checkpoint this node stored at seq {} (signed {}) is {}: checkpoints were deleted or"
         + " the trail rewritten; 'rekey audit verify' on this node reports the trail broken until it restarts",
         last.seq(), last.at(), problem);
@@ -173,13 +180,10 @@ final class AuditCheckpointer {
 
   /** See {@link AuditLog#storedCheckpoints()}. */
   List<AuditCheckpoint> storedCheckpoints() {
-    AuditCheckpoint gone = firstMissing;
+    // lastStored first: every checkpoint found not held before it was stored is then in notHeld
     AuditCheckpoint last = lastStored;
-    List<AuditCheckpoint> out = new ArrayList<>(2);
-    if (gone != null) {
-      out.add(gone);
-    }
-    if (last != null && last != gone) {
+    List<AuditCheckpoint> out = new ArrayList<>(notHeld);
+    if (last != null && (out.isEmpty() || out.get(out.size() - 1) != last)) {
       out.add(last);
     }
     return out;

@@ -256,9 +256,9 @@ public final class AuditLog implements AutoCloseable {
 
   /**
    * The checkpoints the trail must still hold as far as this log knows, oldest first, for
-   * {@link AuditVerifier} anchors: the first of its checkpoints it found gone from the trail (or
-   * changed) before signing the next, if any, and the last one it stored. Empty before its first
-   * checkpoint.
+   * {@link AuditVerifier} anchors: every one of its checkpoints it found no longer held by the
+   * trail (gone, changed, or its record rewritten) before signing the next, and the last one it
+   * stored. Empty before its first checkpoint.
    */
   public List<AuditCheckpoint> storedCheckpoints() {
     return checkpointer.storedCheckpoints();

@@ -450,6 +450,43 @@ class AuditLogTest {
   }
 
   @Test
+  void writer_everyCheckpointFoundMissingIsKept_restoringTheFirstDoesNotHideALaterRewrite() throws Exception {
+    start(AuditLogConfig.DEFAULTS.withCheckpointEveryRecords(2));
+    log.submit(event(1)).join();
+    log.submit(event(2)).join();
+    await(() -> log.stats().checkpointsWritten() == 1);
+    AuditCheckpoint atTwo = lastCheckpoint();
+    // a decoy: delete the row until the writer has found it gone, then put it back as it was
+    repo.deleteCheckpoints();
+    log.submit(event(3)).join();
+    log.submit(event(4)).join();
+    await(() -> log.stats().checkpointsWritten() == 2);
+    assertThat(log.stats().checkpointsMissing()).isEqualTo(1);
+    repo.insertCheckpoint(atTwo);
+    AuditCheckpoint atFour = lastCheckpoint();
+    // then rewrite records 3 and 4 consistently and delete the checkpoint that signed them
+    String prev = repo.record(2).hash();
+    for (long seq = 3; seq <= 4; seq++) {
+      AuditEvent e = seq == 3 ? event(999) : repo.record(seq).event();
+      String hash = AuditChain.hash(prev, seq, e);
+      repo.replace(seq, new AuditRecord(seq, e, prev, hash));
+      prev = hash;
+    }
+    repo.setHead(new ChainHead(4, prev));
+    repo.deleteCheckpointsAfter(2);
+    log.submit(event(5)).join();
+    log.submit(event(6)).join();
+    await(() -> log.stats().checkpointsWritten() == 3);
+    assertThat(log.stats().checkpointsMissing()).isEqualTo(2);
+    assertThat(verify().valid()).isTrue();
+
+    assertThat(log.storedCheckpoints()).containsExactly(atTwo, atFour, lastCheckpoint());
+    AuditVerification v = verifyWithStoredCheckpoints();
+    assertThat(v.valid()).isFalse();
+    assertThat(v.reason()).contains("record 4 does not match this server's checkpoint at seq 4");
+  }
+
+  @Test
   void writer_checkpointUnreadable_nothingSignedUntilItCanBeChecked() throws Exception {
     start(AuditLogConfig.DEFAULTS.withCheckpointEveryRecords(1));
     log.submit(event(1)).join();
