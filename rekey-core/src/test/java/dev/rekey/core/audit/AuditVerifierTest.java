@@ -371,6 +371,23 @@ class AuditVerifierTest {
   }
 
   @Test
+  void verify_anchorWithTheSameSignatureInAnotherBase64Spelling_isHeld() {
+    AuditCheckpoint cp = repo.checkpoints().get(0);
+    // 64 bytes end in "x==" whose last 4 bits are padding: base64 decoders ignore them, so the
+    // anchor carries exactly the stored signature; it must not read as a deleted checkpoint
+    char[] sig = cp.signature().toCharArray();
+    int i = sig.length - 3;
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    sig[i] = alphabet.charAt(alphabet.indexOf(sig[i]) ^ 1);
+    AuditCheckpoint respelled = new AuditCheckpoint(cp.seq(), cp.hash(), cp.at(), cp.keyId(), new String(sig));
+    assertThat(respelled.signature()).isNotEqualTo(cp.signature());
+    assertThat(AuditSigningKey.verify(key.publicKey(), respelled)).isTrue();
+
+    AuditVerification v = verify(respelled);
+    assertThat(v.valid()).as(v.reason()).isTrue();
+  }
+
+  @Test
   void verify_anchorWithMalformedText_isAlteredNotAnError() {
     AuditCheckpoint cp = repo.checkpoints().get(0);
     assertBrokenAt(verify(new AuditCheckpoint(cp.seq(), "\ud800", cp.at(), cp.keyId(), cp.signature())), 1);
