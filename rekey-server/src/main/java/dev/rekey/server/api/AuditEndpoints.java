@@ -27,8 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -39,8 +37,11 @@ public final class AuditEndpoints {
   private final AuditRepository audit;
   private final Supplier<byte[]> trustedPublicKey;
   private final Supplier<List<AuditCheckpoint>> ownCheckpoints;
-  private final Map<Optional<AuditCheckpoint>, CompletableFuture<AuditVerifyResponse>> inFlight =
-      new ConcurrentHashMap<>();
+  /** Whole-trail walks that may run at once on this node, whatever their anchors. */
+  static final int MAX_WALKS = 2;
+  private final BoundedSingleFlight<Optional<AuditCheckpoint>, AuditVerifyResponse> walks =
+      new BoundedSingleFlight<>(MAX_WALKS, () -> new RekeyException(ErrorCode.TOO_MANY_REQUESTS, MAX_WALKS
+          + " verifications of the audit trail are running on this node; retry when they end"));
   private final Json json;
 
   /**
@@ -71,26 +72,12 @@ public final class AuditEndpoints {
    * One walk of the whole trail at a time per anchor (or none): a verify asked for while one with
    * the same anchor runs gets that one's answer (records appended after a walk read the chain head
    * are never part of it anyway), so callers cannot pile up full reads of the trail. Walks with
-   * different anchors run side by side; an anchor not signed by this trail's key is refused before
-   * anything is read, so only real checkpoints of this trail start a walk.
+   * different anchors run side by side, at most {@link #MAX_WALKS} at once: past that a verify is
+   * refused with 429 too_many_requests, so holders of audit.read cannot fill the worker pool with
+   * reads of the whole trail by sending many different (real) anchors.
    */
   private Object verifyOnce(Optional<AuditCheckpoint> anchor) {
-    CompletableFuture<AuditVerifyResponse> mine = new CompletableFuture<>();
-    CompletableFuture<AuditVerifyResponse> running = inFlight.putIfAbsent(anchor, mine);
-    if (running != null) {
-      return running;
-    }
-    try {
-      AuditVerifyResponse answer = verify(anchor);
-      mine.complete(answer);
-      return answer;
-    } catch (Throwable e) {
-      // an Error too: callers waiting on this walk must get an answer
-      mine.completeExceptionally(e);
-      throw e;
-    } finally {
-      inFlight.remove(anchor, mine);
-    }
+    return walks.run(anchor, () -> verify(anchor));
   }
 
   /** The anchor of a verify request as a checkpoint; 400 for a malformed one (a forged one is a broken trail). */
@@ -114,7 +101,15 @@ public final class AuditEndpoints {
     } catch (DateTimeParseException e) {
       throw RekeyException.invalid("field 'anchor.at' must be an ISO-8601 time such as 2026-01-02T03:04:05.123456Z");
     }
-    return new AuditCheckpoint(a.seq(), a.hash(), at, a.keyId(), a.signature());
+    String signature;
+    try {
+      // one spelling per signature (the decoder ignores the unused bits of the last character),
+      // so the same anchor written another way shares its walk with the others
+      signature = java.util.Base64.getEncoder().encodeToString(java.util.Base64.getDecoder().decode(a.signature()));
+    } catch (IllegalArgumentException e) {
+      throw RekeyException.invalid("field 'anchor.signature' must be base64");
+    }
+    return new AuditCheckpoint(a.seq(), a.hash(), at, a.keyId(), signature);
   }
 
   private AuditVerifyResponse verify(Optional<AuditCheckpoint> anchor) {
