@@ -38,6 +38,8 @@ public final class JdbcTransactions implements Transactions {
   private final DataSource pool;
   private final ReentrantLock writer;
   private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+  /** What to run once the thread's outermost transaction has committed. */
+  private final ThreadLocal<java.util.List<Runnable>> onCommit = new ThreadLocal<>();
   private final boolean cachedSavepoints;
   /** SQLite: a statement refused on its own terms is undone whole and the transaction goes on. */
   private final boolean atomicStatements;
@@ -64,14 +66,40 @@ public final class JdbcTransactions implements Transactions {
     if (joined != null) {
       return inSavepoint(joined, "running a nested transaction", c -> work.get());
     }
-    return outermost("running a transaction", c -> {
-      bound.set(c);
-      try {
-        return work.get();
-      } finally {
-        bound.remove();
-      }
-    });
+    T result;
+    try {
+      result = outermost("running a transaction", c -> {
+        bound.set(c);
+        try {
+          return work.get();
+        } finally {
+          bound.remove();
+        }
+      });
+    } catch (RuntimeException | Error e) {
+      onCommit.remove();
+      throw e;
+    }
+    java.util.List<Runnable> committed = onCommit.get();
+    onCommit.remove();
+    if (committed != null) {
+      committed.forEach(Runnable::run);
+    }
+    return result;
+  }
+
+  @Override
+  public void afterCommit(Runnable action) {
+    if (bound.get() == null) {
+      action.run();
+      return;
+    }
+    java.util.List<Runnable> actions = onCommit.get();
+    if (actions == null) {
+      actions = new java.util.ArrayList<>();
+      onCommit.set(actions);
+    }
+    actions.add(action);
   }
 
   /** Is a transaction bound to the calling thread? */

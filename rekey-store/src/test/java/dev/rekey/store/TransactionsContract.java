@@ -33,6 +33,29 @@ abstract class TransactionsContract extends StoreContract {
   }
 
   @Test
+  void afterCommit_runsOnceTheOutermostTransactionCommits_neverOnRollback_atOnceOutsideOne() {
+    java.util.List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    store.transactions().run(() -> {
+      store.keys().insert(simple("default", "k"));
+      store.transactions().afterCommit(() -> ran.add("outer"));
+      store.transactions().run(() -> store.transactions().afterCommit(() -> ran.add("nested")));
+      assertThat(ran).as("not before the commit").isEmpty();
+    });
+    assertThat(ran).containsExactly("outer", "nested");
+
+    ran.clear();
+    assertThatThrownBy(() -> store.transactions().run(() -> {
+      store.transactions().afterCommit(() -> ran.add("rolled back"));
+      throw new IllegalStateException("boom");
+    })).hasMessage("boom");
+    store.transactions().run(() -> { });
+    assertThat(ran).as("a rolled back transaction's actions never run, nor leak into the next").isEmpty();
+
+    store.transactions().afterCommit(() -> ran.add("no transaction"));
+    assertThat(ran).containsExactly("no transaction");
+  }
+
+  @Test
   void inTransaction_returnsValue_andCommits() {
     String result = store.transactions().inTransaction(() -> {
       store.keys().insert(simple("default", "k"));

@@ -15,6 +15,15 @@ public interface Transactions {
     return false;
   }
 
+  /**
+   * Runs {@code action} once the calling thread's transaction has committed, or at once when none
+   * is open; never when it rolls back. It may also run when only a nested part of the transaction
+   * rolled back, so use it for effects that are harmless to repeat, such as dropping cache entries.
+   */
+  default void afterCommit(Runnable action) {
+    action.run();
+  }
+
   default void run(Runnable work) {
     inTransaction(() -> {
       work.run();

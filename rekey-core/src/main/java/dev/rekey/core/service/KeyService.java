@@ -406,7 +406,10 @@ public final class KeyService {
         });
         if (enclosed) {
           // The caller's transaction may still roll back: never cache a version that might not exist.
+          // A request on this node may meanwhile cache the key as committed before: drop it again
+          // once the caller's transaction commits, so this node sees the change at once.
           cache.invalidate(namespace, name);
+          transactions.afterCommit(() -> cache.invalidate(namespace, name));
         } else {
           cache.offer(updated);
         }
