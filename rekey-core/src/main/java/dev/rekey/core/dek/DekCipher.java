@@ -5,6 +5,7 @@ import dev.rekey.core.crypto.AesGcm;
 import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyType;
 import dev.rekey.core.key.KeyVersion;
+import dev.rekey.core.key.VersionState;
 import dev.rekey.core.service.KeyCache;
 import java.nio.charset.StandardCharsets;
 import javax.crypto.SecretKey;
@@ -36,7 +37,10 @@ public final class DekCipher {
   /** The KEK reloaded, when a stored row names a version this node has not seen yet. */
   public KeyCache.Entry kekWithVersion(String namespace, String kek, int version) {
     KeyCache.Entry e = kek(namespace, kek);
-    if (version > e.key().latestVersion()) {
+    // a version this node does not know yet, or knows as PENDING (another node promoted it since;
+    // a row under it is proof), is read again from the store, as CryptoService does
+    KeyVersion v = e.key().version(version).orElse(null);
+    if (v == null ? version > e.key().latestVersion() : v.state() == VersionState.PENDING) {
       e = cache.refresh(namespace, kek);
     }
     return e;
