@@ -289,7 +289,7 @@ public final class JdbcTransactions implements Transactions {
 
   /** A storage failure: the message names the operation and SQL state, never values. */
   static RekeyException failure(String what, SQLException e) {
-    if (CONFLICT_STATES.contains(e.getSQLState())) {
+    if (e.getSQLState() != null && CONFLICT_STATES.contains(e.getSQLState())) { // SQLite sets no SQL state
       // PostgreSQL broke a deadlock or a serialization conflict with a concurrent transaction (say
       // another node's group commit writing the same secrets in the other order) by failing this
       // one: nothing of it is stored, and doing it again is what the caller should do.
