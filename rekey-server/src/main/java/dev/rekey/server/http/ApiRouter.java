@@ -69,10 +69,16 @@ public final class ApiRouter {
 
   public ApiRouter(Vertx vertx, Json json, TokenService tokens, AuditSink audit, Runnable requireUnsealed,
       int maxBodyBytes, Clock clock) {
+    this(vertx, json, tokens, new TokenLookups(vertx, tokens), audit, requireUnsealed, maxBodyBytes, clock);
+  }
+
+  /** With {@code lookups} bounded as a test needs. */
+  ApiRouter(Vertx vertx, Json json, TokenService tokens, TokenLookups lookups, AuditSink audit,
+      Runnable requireUnsealed, int maxBodyBytes, Clock clock) {
     this.vertx = vertx;
     this.json = json;
     this.tokens = tokens;
-    this.lookups = new TokenLookups(vertx, tokens);
+    this.lookups = lookups;
     this.audit = audit;
     this.requireUnsealed = requireUnsealed;
     this.maxBodyBytes = maxBodyBytes;

@@ -108,4 +108,41 @@ class TokenLookupsTest {
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertThat(ran).doesNotContain("rekey-token-lookup");
   }
+
+  /** Through the router and a real HTTP server: the refusal is a 429 with Retry-After, audited. */
+  @Test
+  void overHttp_aLookUpBeyondTheBound_is429WithRetryAfter_andAudited() throws Exception {
+    TokenService tokens = new TokenService(slowStore, Clock.systemUTC(), Duration.ZERO);
+    java.util.List<dev.rekey.core.audit.AuditEvent> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ApiRouter router = new ApiRouter(vertx, new Json(), tokens, new TokenLookups(vertx, tokens, 1, 1),
+        e -> {
+          audited.add(e);
+          return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }, () -> { }, 1024, Clock.systemUTC());
+    router.route(io.vertx.core.http.HttpMethod.GET, "/v1/keys/:name", dev.rekey.core.auth.Action.KEY_READ,
+        ApiRouter.Mode.EVENT_LOOP, c -> "unreachable");
+    io.vertx.core.http.HttpServer server = vertx.createHttpServer().requestHandler(router::accept)
+        .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.util.function.Function<String, java.net.http.HttpRequest> get = token -> java.net.http.HttpRequest
+        .newBuilder(java.net.URI.create("http://127.0.0.1:" + server.actualPort() + "/v1/keys/k"))
+        .header("Authorization", "Bearer " + token).build();
+
+    var waiting = http.sendAsync(get.apply("rk_first"), java.net.http.HttpResponse.BodyHandlers.ofString());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (storeReached.getCount() == 2 && System.nanoTime() < deadline) {
+      Thread.sleep(10); // until the first look-up holds the one slot
+    }
+    var refused = http.send(get.apply("rk_second"), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+    assertThat(refused.body()).contains("too_many_requests");
+    assertThat(audited).anySatisfy(e -> assertThat(e.errorCode()).isEqualTo("too_many_requests"));
+
+    storeAnswers.countDown();
+    var first = waiting.get(10, TimeUnit.SECONDS);
+    assertThat(first.statusCode()).isEqualTo(401);
+    assertThat(first.headers().firstValue("Retry-After")).as("only a 429 carries it").isEmpty();
+  }
 }
