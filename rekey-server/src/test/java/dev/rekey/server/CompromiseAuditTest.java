@@ -160,5 +160,12 @@ class CompromiseAuditTest {
     JsonNode batch = record("tried-batch");
     assertThat(batch.get("details").get("errors").asInt()).as(batch.toString()).isEqualTo(2);
     assertThat(batch.get("details").get("versions").toString()).as(batch.toString()).isEqualTo("[1]");
+
+    // a batch refused as a whole (no such key) still names what its items claimed
+    TestServer.Resp missing = s.req("POST", "/v1/keys/no-such-key/rewrap").token(ROOT)
+        .header("X-Request-Id", "tried-missing-key").json("{\"batch\":[{\"ciphertext\":\"" + v1 + "\"}]}").send();
+    assertThat(missing.status()).isEqualTo(404);
+    JsonNode whole = record("tried-missing-key");
+    assertThat(whole.get("details").get("from_versions").toString()).as(whole.toString()).isEqualTo("[1]");
   }
 }

@@ -95,7 +95,7 @@ public final class CryptoEndpoints {
     if (req.batch() != null) {
       requireOnlyBatch(req.ciphertext() != null || req.context() != null);
       java.util.SortedSet<Integer> tried = new java.util.TreeSet<>();
-      BatchResponse<DecryptResult> done = batch(c, req.batch(), (CiphertextItem item) -> {
+      BatchResponse<DecryptResult> done = batchNaming(c, req.batch().size(), ",\"versions\":", tried, () -> batch(c, req.batch(), (CiphertextItem item) -> {
         int claimed = VersionedText.claimedVersion(item.ciphertext());
         if (claimed > 0) {
           tried.add(claimed);
@@ -103,7 +103,7 @@ public final class CryptoEndpoints {
         Decrypted d = crypto.decrypt(ns, key, required("ciphertext", item.ciphertext()),
             Call.base64("context", item.context()));
         return new DecryptResult(encodeAndWipe(d.plaintext()), d.version(), null);
-      }, e -> new DecryptResult(null, null, e));
+      }, e -> new DecryptResult(null, null, e)));
       int errors = (int) done.batchResults().stream().filter(r -> r.error() != null).count();
       c.auditDetails(batchDetails(done.batchResults().size(), errors, ",\"versions\":" + tried));
       return done;
@@ -132,7 +132,7 @@ public final class CryptoEndpoints {
     if (req.batch() != null) {
       requireOnlyBatch(req.ciphertext() != null || req.context() != null);
       java.util.SortedSet<Integer> read = new java.util.TreeSet<>();
-      BatchResponse<EncryptResult> done = batch(c, req.batch(), (CiphertextItem item) -> {
+      BatchResponse<EncryptResult> done = batchNaming(c, req.batch().size(), ",\"from_versions\":", read, () -> batch(c, req.batch(), (CiphertextItem item) -> {
         int claimed = VersionedText.claimedVersion(item.ciphertext());
         if (claimed > 0) {
           read.add(claimed); // also when refused: which versions were tried
@@ -140,7 +140,7 @@ public final class CryptoEndpoints {
         Produced p = rewrapper.rewrap(ns, key, required("ciphertext", item.ciphertext()),
             Call.base64("context", item.context()));
         return new EncryptResult(p.text(), p.version(), null);
-      }, e -> new EncryptResult(null, null, e));
+      }, e -> new EncryptResult(null, null, e)));
       c.auditDetails(batchDetails(done.batchResults().size(), errors(done), ",\"from_versions\":" + read));
       return done;
     }
@@ -217,6 +217,20 @@ public final class CryptoEndpoints {
     }
     c.auditDetails(batchDetails(items.size(), errors, ""));
     return new BatchResponse<>(results);
+  }
+
+  /**
+   * Runs a batch that reads ciphertexts; when it is refused as a whole (no such key, a key of
+   * another type, sealed), its record still names the versions its items claimed so far.
+   */
+  private static <R> R batchNaming(Call c, int items, String field, java.util.SortedSet<Integer> versions,
+      java.util.function.Supplier<R> run) {
+    try {
+      return run.get();
+    } catch (RekeyException refused) {
+      c.auditDetails("{\"batch\":" + items + field + versions + "}");
+      throw refused;
+    }
   }
 
   private static String batchDetails(int items, int errors, String more) {
