@@ -88,8 +88,11 @@ public final class KeyService {
     Names.tags(tags);
     Instant now = clock.instant();
     Key key = Key.create(namespace, name, type, tags, exportable, newMaterial(namespace, name, 1, type), now);
-    if (!newMaterialUnderCurrentRoot(null, key)) {
+    for (int attempt = 1; !newMaterialUnderCurrentRoot(null, key); attempt++) {
       // the root key rotated while the material was wrapped: wrap it again (see change)
+      if (attempt >= MAX_ATTEMPTS) {
+        throw rootKeptRotating(name);
+      }
       key = Key.create(namespace, name, type, tags, exportable, newMaterial(namespace, name, 1, type), now);
     }
     Key created = key;
@@ -391,10 +394,14 @@ public final class KeyService {
       if (updated.revision() == current.revision()) {
         return current;
       }
-      if (!newMaterialUnderCurrentRoot(current, updated) && attempt < MAX_ATTEMPTS) {
+      if (!newMaterialUnderCurrentRoot(current, updated)) {
         // The root key rotated after the new version was wrapped: stored under the old generation,
         // the rotation's re-wrap could miss it and the version would be unreadable once that
-        // generation is dropped. Apply the operation again, wrapping under the current one.
+        // generation is dropped. Apply the operation again, wrapping under the current one; never
+        // store it under a superseded generation, however many attempts that takes.
+        if (attempt >= MAX_ATTEMPTS) {
+          throw rootKeptRotating(name);
+        }
         continue;
       }
       List<Event> events = KeyEvents.between(current, updated, clock.instant());
@@ -420,6 +427,11 @@ public final class KeyService {
         }
       }
     }
+  }
+
+  private static RekeyException rootKeptRotating(String name) {
+    return RekeyException.concurrentModification("the root key kept rotating while new material of key '" + name
+        + "' was wrapped; nothing was stored, retry");
   }
 
   /** Are the versions {@code updated} adds to {@code current} (null: all) wrapped by the current root generation? */

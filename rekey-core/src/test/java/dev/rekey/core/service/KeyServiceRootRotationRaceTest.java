@@ -57,4 +57,33 @@ class KeyServiceRootRotationRaceTest {
     // the versions it did not add stay as they were: the rotation's own re-wrap moves them
     assertThat(rotated.requireVersion(1).material().rootKeyId()).isEqualTo(before.currentId());
   }
+
+  /** A root that rotates again at every look: the new material is never under the current generation. */
+  private KeyService serviceWhoseRootKeepsRotating() {
+    java.util.concurrent.atomic.AtomicReference<RootKeyring> ring = new java.util.concurrent.atomic.AtomicReference<>(after);
+    AtomicInteger n = new AtomicInteger();
+    Supplier<RootKeyring> keyring = () -> ring.getAndUpdate(r -> r.withNewGeneration(Services.T0.plusSeconds(2 + n.incrementAndGet())));
+    KeyCache cache = new KeyCache(repo, ring::get, Duration.ofMinutes(10));
+    return new KeyService(repo, dev.rekey.core.port.Transactions.direct(), new InMemoryEventOutbox(), keyring, cache,
+        clock, Services.MIN_DESTROY_WAIT, StoredDekVersions.NONE);
+  }
+
+  @Test
+  void create_whileTheRootKeepsRotating_storesNothingUnderASupersededGeneration() {
+    KeyService keys = serviceWhoseRootKeepsRotating();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> keys.create(NS, "orders", KeyType.AES256_GCM, Map.of()))
+        .isInstanceOfSatisfying(dev.rekey.core.RekeyException.class,
+            e -> assertThat(e.code()).isEqualTo(dev.rekey.api.ErrorCode.CONCURRENT_MODIFICATION));
+    assertThat(repo.find(NS, "orders")).as("no version under a generation the rotation may miss").isEmpty();
+  }
+
+  @Test
+  void rotate_whileTheRootKeepsRotating_storesNothingUnderASupersededGeneration() {
+    serviceRotatingRootAfter(Integer.MAX_VALUE).create(NS, "orders", KeyType.AES256_GCM, Map.of());
+    KeyService keys = serviceWhoseRootKeepsRotating();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> keys.rotate(NS, "orders", true))
+        .isInstanceOfSatisfying(dev.rekey.core.RekeyException.class,
+            e -> assertThat(e.code()).isEqualTo(dev.rekey.api.ErrorCode.CONCURRENT_MODIFICATION));
+    assertThat(repo.find(NS, "orders").orElseThrow().latestVersion()).as("version 2 not stored").isEqualTo(1);
+  }
 }
