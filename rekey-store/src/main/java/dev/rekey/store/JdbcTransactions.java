@@ -24,6 +24,7 @@ import javax.sql.DataSource;
  * spinning in SQLite's busy handler; the busy timeout still covers other processes on the same file.
  */
 public final class JdbcTransactions implements Transactions {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JdbcTransactions.class);
   /** Deadlock detected, serialization failure: the database gave up this transaction for a concurrent one. */
   static final java.util.Set<String> CONFLICT_STATES = java.util.Set.of("40P01", "40001");
 
@@ -83,7 +84,14 @@ public final class JdbcTransactions implements Transactions {
     java.util.List<Runnable> committed = onCommit.get();
     onCommit.remove();
     if (committed != null) {
-      committed.forEach(Runnable::run);
+      for (Runnable action : committed) {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          // The transaction is durable: failing here would make its caller redo a committed change.
+          LOG.warn("an after-commit step failed: {}", e.toString());
+        }
+      }
     }
     return result;
   }

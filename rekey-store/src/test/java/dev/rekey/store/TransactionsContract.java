@@ -56,6 +56,23 @@ abstract class TransactionsContract extends StoreContract {
   }
 
   @Test
+  void afterCommit_anActionThatFails_neitherFailsTheCommittedTransaction_norSkipsTheOthers() {
+    java.util.List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    String result = store.transactions().inTransaction(() -> {
+      store.keys().insert(simple("default", "k"));
+      store.transactions().afterCommit(() -> {
+        throw new IllegalStateException("after-commit step failed");
+      });
+      store.transactions().afterCommit(() -> ran.add("second"));
+      return "committed";
+    });
+    assertThat(result).as("the transaction committed: its caller must not see a failure and redo it")
+        .isEqualTo("committed");
+    assertThat(ran).containsExactly("second");
+    assertThat(store.keys().find("default", "k")).isPresent();
+  }
+
+  @Test
   void inTransaction_returnsValue_andCommits() {
     String result = store.transactions().inTransaction(() -> {
       store.keys().insert(simple("default", "k"));

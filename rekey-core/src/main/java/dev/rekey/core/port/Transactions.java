@@ -19,6 +19,7 @@ public interface Transactions {
    * Runs {@code action} once the calling thread's transaction has committed, or at once when none
    * is open; never when it rolls back. It may also run when only a nested part of the transaction
    * rolled back, so use it for effects that are harmless to repeat, such as dropping cache entries.
+   * An action that fails is logged; it fails neither the committed transaction nor the other actions.
    */
   default void afterCommit(Runnable action) {
     action.run();
