@@ -36,12 +36,12 @@ public final class ConsumerService {
   private final Clock clock;
   private volatile dev.rekey.core.port.DestinationGuard destinations = dev.rekey.core.port.DestinationGuard.NONE;
 
-  /** Bindings to keys only (every secret is NOT_FOUND): for tools and benchmarks without secrets. */
   /** Refuses URLs whose host {@code guard} denies (the server's {@code outbound_deny}); none by default. */
   public void guardDestinations(dev.rekey.core.port.DestinationGuard guard) {
     this.destinations = guard;
   }
 
+  /** Bindings to keys only (every secret is NOT_FOUND): for tools and benchmarks without secrets. */
   public ConsumerService(ConsumerRepository consumers, KeyRepository keys, Transactions transactions,
       EventOutbox outbox, Supplier<RootKeyring> keyring, Clock clock) {
     this(consumers, BindingTargets.keysOnly(keys), transactions, outbox, keyring, clock);
