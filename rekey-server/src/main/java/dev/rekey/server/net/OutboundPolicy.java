@@ -15,12 +15,13 @@ import java.util.List;
  *
  * <p>The server's {@code outbound_deny} setting; by default {@link #DEFAULT_DENY}: link-local
  * addresses (where cloud metadata services answer, {@code 169.254.169.254} and AWS's
- * {@code fd00:ec2::254}) and the unspecified ones. Loopback and private networks are allowed, as
+ * {@code fd00:ec2::254}, and 169.254.0.0/16 written as an IPv4-compatible or NAT64 IPv6 address)
+ * and the unspecified ones. Loopback and private networks are allowed, as
  * the services that consume keys and secrets usually live there; add them to deny them.
  */
 public final class OutboundPolicy implements dev.rekey.core.port.DestinationGuard {
   public static final List<String> DEFAULT_DENY = List.of("169.254.0.0/16", "fe80::/10", "0.0.0.0/8", "::/128",
-      "fd00:ec2::254/128");
+      "fd00:ec2::254/128", "::a9fe:0/112", "64:ff9b::a9fe:0/112");
   public static final OutboundPolicy DEFAULT = of(DEFAULT_DENY);
   public static final OutboundPolicy ALLOW_ALL = of(List.of());
 

@@ -18,6 +18,8 @@ class OutboundPolicyTest {
     // an IPv4 address written as IPv6 is the same address
     assertThat(p.refusal("[::ffff:169.254.169.254]")).isNotNull();
     assertThat(p.refusal("2852039166")).as("169.254.169.254 as one number").isNotNull();
+    assertThat(p.refusal("[::169.254.169.254]")).as("IPv4-compatible").isNotNull();
+    assertThat(p.refusal("[64:ff9b::a9fe:a9fe]")).as("NAT64").isNotNull();
     assertThat(p.refusal("127.0.0.1")).isNull();
     assertThat(p.refusal("localhost")).isNull();
     assertThat(p.refusal("10.1.2.3")).isNull();
