@@ -35,11 +35,20 @@ final class JdbcAuditRepository implements AuditRepository {
 
   private final JdbcTransactions tx;
   private final String lockHead;
+  private final boolean sharedWriters;
 
   JdbcAuditRepository(JdbcTransactions tx, Dialect dialect) {
     this.tx = tx;
+    this.sharedWriters = dialect == Dialect.POSTGRESQL;
     this.lockHead = "SELECT seq, hash FROM audit_head WHERE id = 1"
         + (dialect == Dialect.POSTGRESQL ? " FOR UPDATE" : "");
+  }
+
+  @Override
+  public void holdAppendLock() {
+    if (sharedWriters) {
+      tx.read("locking the audit chain head", c -> head(c, lockHead));
+    }
   }
 
   @Override

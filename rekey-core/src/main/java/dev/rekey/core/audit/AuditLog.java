@@ -364,6 +364,8 @@ public final class AuditLog implements AutoCloseable {
 
   /** In the batch's transaction: the writes, each in a savepoint, then every record in one append. */
   private List<AuditRecord> runAndAppend(List<Pending> batch, List<AuditEvent> events) {
+    // the chain head first: other nodes' batches wait here, before this one locks any row they need
+    repository.holdAppendLock();
     for (Pending p : batch) {
       p.runIn(transactions);
     }

@@ -19,6 +19,14 @@ public interface AuditRepository {
 
   ChainHead head();
 
+  /**
+   * Inside a transaction that will {@link #append}: takes now the lock that append takes, so that
+   * what the transaction writes before its append is serialized with other nodes' appends. Two
+   * nodes' group commits then never hold rows the other waits for (no deadlock between them).
+   * Nothing to do where writers are serialized anyway (SQLite).
+   */
+  default void holdAppendLock() {}
+
   /** Records with {@code seq >= fromSeq} in order, at most {@code limit}. */
   List<AuditRecord> read(long fromSeq, int limit);
 
