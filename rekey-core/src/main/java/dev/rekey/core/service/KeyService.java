@@ -87,14 +87,15 @@ public final class KeyService {
     Names.keyName(name);
     Names.tags(tags);
     Instant now = clock.instant();
-    Key key = Key.create(namespace, name, type, tags, exportable, newMaterial(namespace, name, 1, type), now);
-    for (int attempt = 1; !newMaterialUnderCurrentRoot(null, key); attempt++) {
-      // the root key rotated while the material was wrapped: wrap it again (see change)
-      if (attempt >= MAX_ATTEMPTS) {
+    Key key;
+    int attempt = 0;
+    do {
+      // wrapped again when the root key rotated meanwhile (see change)
+      if (++attempt > MAX_ATTEMPTS) {
         throw rootKeptRotating(name);
       }
       key = Key.create(namespace, name, type, tags, exportable, newMaterial(namespace, name, 1, type), now);
-    }
+    } while (!newMaterialUnderCurrentRoot(null, key));
     Key created = key;
     transactions.run(() -> {
       keys.insert(created);

@@ -96,10 +96,7 @@ public final class CryptoEndpoints {
       requireOnlyBatch(req.ciphertext() != null || req.context() != null);
       java.util.SortedSet<Integer> tried = new java.util.TreeSet<>();
       BatchResponse<DecryptResult> done = batchNaming(c, req.batch().size(), ",\"versions\":", tried, () -> batch(c, req.batch(), (CiphertextItem item) -> {
-        int claimed = VersionedText.claimedVersion(item.ciphertext());
-        if (claimed > 0) {
-          tried.add(claimed);
-        }
+        claim(tried, item.ciphertext());
         Decrypted d = crypto.decrypt(ns, key, required("ciphertext", item.ciphertext()),
             Call.base64("context", item.context()));
         return new DecryptResult(encodeAndWipe(d.plaintext()), d.version(), null);
@@ -133,10 +130,7 @@ public final class CryptoEndpoints {
       requireOnlyBatch(req.ciphertext() != null || req.context() != null);
       java.util.SortedSet<Integer> read = new java.util.TreeSet<>();
       BatchResponse<EncryptResult> done = batchNaming(c, req.batch().size(), ",\"from_versions\":", read, () -> batch(c, req.batch(), (CiphertextItem item) -> {
-        int claimed = VersionedText.claimedVersion(item.ciphertext());
-        if (claimed > 0) {
-          read.add(claimed); // also when refused: which versions were tried
-        }
+        claim(read, item.ciphertext()); // also when refused: which versions were tried
         Produced p = rewrapper.rewrap(ns, key, required("ciphertext", item.ciphertext()),
             Call.base64("context", item.context()));
         return new EncryptResult(p.text(), p.version(), null);
@@ -154,6 +148,14 @@ public final class CryptoEndpoints {
    * names (read, or tried when refused): the one a compromise assessment asks about (an emergency
    * rewrap reads a revoked version).
    */
+  /** Adds the version {@code ciphertext} claims to {@code versions}, if it names one. */
+  private static void claim(java.util.SortedSet<Integer> versions, String ciphertext) {
+    int claimed = VersionedText.claimedVersion(ciphertext);
+    if (claimed > 0) {
+      versions.add(claimed);
+    }
+  }
+
   private static void readFrom(Call c, String ciphertext) {
     int claimed = VersionedText.claimedVersion(ciphertext);
     if (claimed > 0) {
