@@ -30,6 +30,11 @@ public enum ErrorCode {
   VERSION_IN_USE("version_in_use"),
   /** This node refuses more work of this kind for now (answered with {@code Retry-After}); retry later. */
   TOO_MANY_REQUESTS("too_many_requests"),
+  /**
+   * The operation needs two-person approval: the answer names the approval request it made; send
+   * the same request again with that approval once other principals approved it.
+   */
+  APPROVAL_REQUIRED("approval_required"),
   INTERNAL("internal");
 
   private final String wire;

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 final class Columns {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {};
+  private static final TypeReference<List<String>> NAMES = new TypeReference<>() {};
   private static final TypeReference<List<Map<String, String>>> GRANTS = new TypeReference<>() {};
 
   private Columns() {}
@@ -83,6 +84,15 @@ final class Columns {
       out.add(new Grant(Role.fromWire(g.get("role")), g.get("namespace"), g.get("key")));
     }
     return out;
+  }
+
+  /** A list of names (approvers, say) as a JSON array. */
+  static String names(List<String> names) {
+    return write(names);
+  }
+
+  static List<String> names(String json) {
+    return read(json, NAMES);
   }
 
   private static String write(Object value) {

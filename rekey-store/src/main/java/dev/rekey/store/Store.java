@@ -15,6 +15,7 @@ import dev.rekey.core.port.StoredDekVersions;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.TokenRepository;
 import dev.rekey.core.port.Transactions;
+import dev.rekey.core.port.ApprovalRepository;
 import dev.rekey.core.port.WebhookRepository;
 import dev.rekey.core.port.UsageRepository;
 
@@ -45,6 +46,7 @@ public final class Store implements AutoCloseable {
   private final JdbcSecretRepository secrets;
   private final JdbcSecretRotationRepository secretRotations;
   private final JdbcWebhookRepository webhooks;
+  private final JdbcApprovalRepository approvals;
   private final JdbcDeliveryRepository deliveries;
   private final JdbcUsageRepository usage;
   private final JdbcPolicyRepository policies;
@@ -65,6 +67,7 @@ public final class Store implements AutoCloseable {
     this.secrets = new JdbcSecretRepository(transactions);
     this.secretRotations = new JdbcSecretRotationRepository(transactions, dialect);
     this.webhooks = new JdbcWebhookRepository(transactions);
+    this.approvals = new JdbcApprovalRepository(transactions);
     this.deliveries = new JdbcDeliveryRepository(transactions, dialect);
     this.usage = new JdbcUsageRepository(transactions);
     this.policies = new JdbcPolicyRepository(transactions);
@@ -122,6 +125,11 @@ public final class Store implements AutoCloseable {
   /** Webhook subscriptions. */
   public WebhookRepository webhooks() {
     return webhooks;
+  }
+
+  /** Two-person approval requests and the namespaces' approval policies. */
+  public ApprovalRepository approvals() {
+    return approvals;
   }
 
   /** Webhook deliveries, one per subscription per event. */

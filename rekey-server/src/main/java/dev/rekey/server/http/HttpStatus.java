@@ -10,7 +10,7 @@ public final class HttpStatus {
     return switch (code) {
       case INVALID_REQUEST, DECRYPTION_FAILED, UNSUPPORTED_OPERATION -> 400;
       case UNAUTHENTICATED -> 401;
-      case FORBIDDEN -> 403;
+      case FORBIDDEN, APPROVAL_REQUIRED -> 403;
       case NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
       case ALREADY_EXISTS, ILLEGAL_STATE, CONCURRENT_MODIFICATION, ALREADY_INITIALIZED -> 409;

@@ -1,0 +1,180 @@
+package dev.rekey.core.approval;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.port.ApprovalRepository;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Two-person approval of destructive and emergency operations (DESIGN.md C12, C14).
+ *
+ * <p>A request for an operation the namespace's {@link ApprovalPolicy} guards runs only with an
+ * approval: without one, {@link #guard} stores a pending {@link Approval} bound to the exact
+ * request and refuses it with {@link ApprovalRequiredException}; once enough other principals have
+ * approved, the requester sends the same request again naming the approval, and it runs once.
+ * Changing or removing a policy is itself guarded while the namespace has one.
+ */
+public final class ApprovalService {
+  /** The most requests {@link #list} returns at once. */
+  public static final int MAX_PAGE = 1000;
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final ApprovalRepository approvals;
+  private final Clock clock;
+
+  public ApprovalService(ApprovalRepository approvals, Clock clock) {
+    this.approvals = Objects.requireNonNull(approvals, "approvals");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The request a guarded operation is about, as the edge saw it. */
+  public record GuardedRequest(String namespace, GuardedOperation operation, String target, String requester,
+      String fingerprint, String approvalId) {
+    public GuardedRequest {
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(operation, "operation");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(requester, "requester");
+      Objects.requireNonNull(fingerprint, "fingerprint");
+    }
+  }
+
+  /** What {@link #guard} ran: the work's result and the approval it used (null: none was needed). */
+  public record Guarded<T>(T result, Approval approval) {}
+
+  /**
+   * Runs {@code work} if the namespace's policy does not guard the operation, or if the request
+   * names an approval given for exactly it (which is then used up); otherwise stores (or finds)
+   * the pending approval for this request and throws {@link ApprovalRequiredException}. When
+   * {@code work} throws, the approval it was to use is given back, so the request can be sent
+   * again; {@code work} must change nothing when it throws (a transaction of its own).
+   */
+  public <T> Guarded<T> guard(GuardedRequest request, Supplier<T> work) {
+    Optional<ApprovalPolicy> policy = approvals.policy(request.namespace());
+    boolean guarded = policy.isPresent()
+        && (request.operation() == GuardedOperation.POLICY_CHANGE || policy.get().guards(request.operation()));
+    if (!guarded) {
+      return new Guarded<>(work.get(), null);
+    }
+    if (request.approvalId() == null) {
+      throw new ApprovalRequiredException(pendingFor(request, policy.get()));
+    }
+    Approval used = use(request);
+    T result;
+    try {
+      result = work.get();
+    } catch (RuntimeException e) {
+      giveBack(used);
+      throw e;
+    }
+    return new Guarded<>(result, used);
+  }
+
+  /** The request's waiting approval (pending or approved, not yet used), or a new pending one. */
+  private Approval pendingFor(GuardedRequest r, ApprovalPolicy policy) {
+    Instant now = clock.instant();
+    for (ApprovalState s : List.of(ApprovalState.APPROVED, ApprovalState.PENDING)) {
+      Optional<Approval> waiting = approvals.findByRequest(r.namespace(), r.requester(), r.fingerprint(), s)
+          .filter(a -> a.stateAt(now) == s);
+      if (waiting.isPresent()) {
+        return waiting.get();
+      }
+    }
+    Approval created = Approval.request(ApprovalIds.next(now), r.namespace(), r.operation(), r.target(),
+        r.requester(), r.fingerprint(), policy, now);
+    approvals.insert(created);
+    return created;
+  }
+
+  private Approval use(GuardedRequest r) {
+    Approval a = approvals.find(r.approvalId())
+        .filter(found -> found.namespace().equals(r.namespace()) && found.operation() == r.operation())
+        .orElseThrow(() -> RekeyException.forbidden("approval " + r.approvalId() + " does not exist or was not given"
+            + " for " + r.operation().wireName() + " in namespace '" + r.namespace() + "'"));
+    Approval used = a.use(r.requester(), r.fingerprint(), clock.instant());
+    if (!approvals.update(used)) {
+      throw RekeyException.concurrentModification("approval " + a.id() + " changed meanwhile; send the request again");
+    }
+    return used;
+  }
+
+  private void giveBack(Approval used) {
+    Instant now = clock.instant();
+    if (now.isBefore(used.expiresAt())) {
+      approvals.update(used.release(now)); // false: changed meanwhile, which only a later use can do
+    }
+  }
+
+  public Approval get(String id) {
+    return approvals.find(id).map(this::current)
+        .orElseThrow(() -> RekeyException.notFound("no approval '" + id + "'"));
+  }
+
+  /** Newest first; {@code state} filters by the state as of now (an expired one is EXPIRED). */
+  public List<Approval> list(String namespace, ApprovalState state, String beforeId, int limit) {
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw RekeyException.invalid("limit must be from 1 to " + MAX_PAGE);
+    }
+    Instant now = clock.instant();
+    // stored PENDING or APPROVED rows may have expired since: ask for them, then filter as of now
+    ApprovalState stored = state == ApprovalState.EXPIRED ? null : state;
+    List<Approval> page = approvals.list(namespace, stored, beforeId, limit);
+    return page.stream().map(a -> current(a, now)).filter(a -> state == null || a.state() == state).toList();
+  }
+
+  public Approval approve(String id, String approver) {
+    return change(id, a -> a.approve(approver, clock.instant()));
+  }
+
+  public Approval deny(String id, String approver) {
+    return change(id, a -> a.deny(approver, clock.instant()));
+  }
+
+  public Approval cancel(String id, String by) {
+    return change(id, a -> a.cancel(by, clock.instant()));
+  }
+
+  public Optional<ApprovalPolicy> policy(String namespace) {
+    return approvals.policy(namespace);
+  }
+
+  /** Stores {@code policy}; run it through {@link #guard} with {@link GuardedOperation#POLICY_CHANGE}. */
+  public ApprovalPolicy putPolicy(ApprovalPolicy policy) {
+    approvals.putPolicy(policy);
+    return policy;
+  }
+
+  /** Removes the namespace's policy; NOT_FOUND when it has none. Guard it as {@link #putPolicy}. */
+  public void deletePolicy(String namespace) {
+    if (!approvals.deletePolicy(namespace)) {
+      throw RekeyException.notFound("namespace '" + namespace + "' has no approval policy");
+    }
+  }
+
+  private Approval change(String id, java.util.function.UnaryOperator<Approval> transition) {
+    for (int attempt = 1; ; attempt++) {
+      Approval stored = approvals.find(id).orElseThrow(() -> RekeyException.notFound("no approval '" + id + "'"));
+      Approval next = transition.apply(stored);
+      if (approvals.update(next)) {
+        return next;
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new RekeyException(ErrorCode.CONCURRENT_MODIFICATION, "approval " + id + " keeps changing; try again");
+      }
+    }
+  }
+
+  private Approval current(Approval a) {
+    return current(a, clock.instant());
+  }
+
+  /** As stored, or EXPIRED when its time is up (recorded when next written). */
+  private static Approval current(Approval a, Instant now) {
+    return a.stateAt(now) == ApprovalState.EXPIRED && a.state() != ApprovalState.EXPIRED ? a.expire(now) : a;
+  }
+}

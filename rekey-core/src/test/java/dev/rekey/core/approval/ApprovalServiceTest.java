@@ -1,0 +1,162 @@
+package dev.rekey.core.approval;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.core.approval.ApprovalService.GuardedRequest;
+import dev.rekey.core.testing.InMemoryApprovalRepository;
+import dev.rekey.core.testing.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ApprovalServiceTest {
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+  private final InMemoryApprovalRepository repo = new InMemoryApprovalRepository();
+  private final ApprovalService service = new ApprovalService(repo, clock);
+  private final AtomicInteger runs = new AtomicInteger();
+
+  private void policy(int required, GuardedOperation... ops) {
+    service.putPolicy(new ApprovalPolicy("payments", Set.of(ops), required, Duration.ofHours(1), clock.instant(), "root"));
+  }
+
+  private static GuardedRequest destroy(String requester, String fingerprint, String approvalId) {
+    return new GuardedRequest("payments", GuardedOperation.KEY_DESTROY, "keys/k/versions/1", requester, fingerprint,
+        approvalId);
+  }
+
+  private String run(GuardedRequest r) {
+    return service.guard(r, () -> "done-" + runs.incrementAndGet()).result();
+  }
+
+  private Approval refusedWithApproval(GuardedRequest r) {
+    try {
+      run(r);
+    } catch (ApprovalRequiredException e) {
+      assertThat(e.code()).isEqualTo(ErrorCode.APPROVAL_REQUIRED);
+      assertThat(e.getMessage()).contains(e.approval().id()).contains("Rekey-Approval");
+      return e.approval();
+    }
+    throw new AssertionError("the request ran without an approval");
+  }
+
+  private static void refused(Runnable r, ErrorCode code) {
+    assertThatThrownBy(r::run).isInstanceOf(RekeyException.class)
+        .satisfies(e -> assertThat(((RekeyException) e).code()).isEqualTo(code));
+  }
+
+  @Test
+  void unguardedOperations_runAtOnce() {
+    assertThat(run(destroy("alice", "fp", null))).isEqualTo("done-1");
+    policy(1, GuardedOperation.KEY_EXPORT);
+    assertThat(service.guard(destroy("alice", "fp", null), () -> "x").approval()).isNull();
+  }
+
+  @Test
+  void guarded_runsOnlyAfterAnotherPrincipalApproved_thenOnlyOnce() {
+    policy(1, GuardedOperation.KEY_DESTROY);
+    Approval pending = refusedWithApproval(destroy("alice", "fp", null));
+    assertThat(pending.state()).isEqualTo(ApprovalState.PENDING);
+    assertThat(runs).hasValue(0);
+
+    // asking again without the approval names the same pending request instead of a new one
+    assertThat(refusedWithApproval(destroy("alice", "fp", null)).id()).isEqualTo(pending.id());
+    refused(() -> run(destroy("alice", "fp", pending.id())), ErrorCode.ILLEGAL_STATE);
+    refused(() -> service.approve(pending.id(), "alice"), ErrorCode.FORBIDDEN);
+
+    assertThat(service.approve(pending.id(), "bob").state()).isEqualTo(ApprovalState.APPROVED);
+    refused(() -> run(destroy("mallory", "fp", pending.id())), ErrorCode.FORBIDDEN);
+    refused(() -> run(destroy("alice", "another request", pending.id())), ErrorCode.FORBIDDEN);
+    // an approved request sent again without the header is told which approval to use
+    assertThat(refusedWithApproval(destroy("alice", "fp", null)).state()).isEqualTo(ApprovalState.APPROVED);
+
+    ApprovalService.Guarded<String> done = service.guard(destroy("alice", "fp", pending.id()), () -> "ran");
+    assertThat(done.result()).isEqualTo("ran");
+    assertThat(done.approval().approvers()).containsExactly("bob");
+    assertThat(service.get(pending.id()).state()).isEqualTo(ApprovalState.USED);
+    refused(() -> run(destroy("alice", "fp", pending.id())), ErrorCode.ILLEGAL_STATE);
+    // a later identical request needs a new approval
+    assertThat(refusedWithApproval(destroy("alice", "fp", null)).id()).isNotEqualTo(pending.id());
+  }
+
+  @Test
+  void anApprovalFromAnotherNamespaceOrOperation_isRefused() {
+    policy(1, GuardedOperation.KEY_DESTROY, GuardedOperation.KEY_EXPORT);
+    Approval a = refusedWithApproval(destroy("alice", "fp", null));
+    service.approve(a.id(), "bob");
+    GuardedRequest export = new GuardedRequest("payments", GuardedOperation.KEY_EXPORT, "keys/k", "alice", "fp", a.id());
+    refused(() -> service.guard(export, () -> "x"), ErrorCode.FORBIDDEN);
+    refused(() -> run(destroy("alice", "fp", "apr_missing")), ErrorCode.FORBIDDEN);
+    assertThat(service.get(a.id()).state()).isEqualTo(ApprovalState.APPROVED);
+  }
+
+  @Test
+  void failedWork_givesTheApprovalBack() {
+    policy(1, GuardedOperation.KEY_DESTROY);
+    Approval a = refusedWithApproval(destroy("alice", "fp", null));
+    service.approve(a.id(), "bob");
+    assertThatThrownBy(() -> service.guard(destroy("alice", "fp", a.id()), () -> {
+      throw RekeyException.illegalState("the version is in use");
+    })).hasMessageContaining("in use");
+    assertThat(service.get(a.id()).state()).isEqualTo(ApprovalState.APPROVED);
+    assertThat(run(destroy("alice", "fp", a.id()))).isEqualTo("done-1");
+  }
+
+  @Test
+  void twoApprovers_areNeededWhenThePolicySaysTwo() {
+    policy(2, GuardedOperation.KEY_DESTROY);
+    Approval a = refusedWithApproval(destroy("alice", "fp", null));
+    service.approve(a.id(), "bob");
+    refused(() -> run(destroy("alice", "fp", a.id())), ErrorCode.ILLEGAL_STATE);
+    service.approve(a.id(), "carol");
+    assertThat(run(destroy("alice", "fp", a.id()))).isEqualTo("done-1");
+  }
+
+  @Test
+  void requests_expire_andDeniedOrCancelledOnesCannotBeUsed() {
+    policy(1, GuardedOperation.KEY_DESTROY);
+    Approval expiring = refusedWithApproval(destroy("alice", "fp1", null));
+    Approval denied = refusedWithApproval(destroy("alice", "fp2", null));
+    Approval cancelled = refusedWithApproval(destroy("alice", "fp3", null));
+    service.deny(denied.id(), "bob");
+    service.cancel(cancelled.id(), "alice");
+    refused(() -> run(destroy("alice", "fp2", denied.id())), ErrorCode.ILLEGAL_STATE);
+    refused(() -> run(destroy("alice", "fp3", cancelled.id())), ErrorCode.ILLEGAL_STATE);
+    // a denied request asked again makes a new pending one
+    assertThat(refusedWithApproval(destroy("alice", "fp2", null)).id()).isNotEqualTo(denied.id());
+
+    clock.advance(Duration.ofHours(1));
+    assertThat(service.get(expiring.id()).state()).isEqualTo(ApprovalState.EXPIRED);
+    refused(() -> service.approve(expiring.id(), "bob"), ErrorCode.ILLEGAL_STATE);
+    assertThat(service.list("payments", ApprovalState.EXPIRED, null, 10)).extracting(Approval::id)
+        .contains(expiring.id()).doesNotContain(denied.id());
+    assertThat(service.list("payments", ApprovalState.PENDING, null, 10)).isEmpty();
+  }
+
+  @Test
+  void policyChanges_areGuardedOnceANamespaceHasAPolicy() {
+    GuardedRequest change = new GuardedRequest("payments", GuardedOperation.POLICY_CHANGE, "approval-policy", "alice",
+        "fp", null);
+    assertThat(service.guard(change, () -> "first").result()).isEqualTo("first");
+    policy(1, GuardedOperation.KEY_EXPORT);
+    refused(() -> service.guard(change, () -> "second"), ErrorCode.APPROVAL_REQUIRED);
+  }
+
+  @Test
+  void list_isNewestFirst_andPages() {
+    policy(1, GuardedOperation.KEY_DESTROY);
+    Approval first = refusedWithApproval(destroy("alice", "a", null));
+    clock.advance(Duration.ofSeconds(1));
+    Approval second = refusedWithApproval(destroy("alice", "b", null));
+    assertThat(service.list(null, null, null, 10)).extracting(Approval::id).containsExactly(second.id(), first.id());
+    assertThat(service.list("payments", null, second.id(), 10)).extracting(Approval::id).containsExactly(first.id());
+    assertThat(service.list("other", null, null, 10)).isEmpty();
+    refused(() -> service.list(null, null, null, 0), ErrorCode.INVALID_REQUEST);
+    refused(() -> service.get("apr_none"), ErrorCode.NOT_FOUND);
+    refused(() -> service.deletePolicy("other"), ErrorCode.NOT_FOUND);
+  }
+}
