@@ -1,5 +1,6 @@
 package dev.rekey.server;
 
+import dev.rekey.core.approval.ApprovalService;
 import dev.rekey.core.audit.AuditLog;
 import dev.rekey.core.audit.AuditSigningKey;
 import dev.rekey.core.dek.DekService;
@@ -9,6 +10,8 @@ import dev.rekey.core.service.KeyExportService;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.core.service.WebhookSecretVerifier;
 import dev.rekey.core.root.RootOfTrust;
+import dev.rekey.server.api.ApprovalEndpoints;
+import dev.rekey.server.api.ApprovalGate;
 import dev.rekey.server.api.AuditEndpoints;
 import dev.rekey.server.api.CampaignEndpoints;
 import dev.rekey.server.api.CryptoEndpoints;
@@ -44,6 +47,8 @@ final class ApiRoutes {
 
   static void register(ApiRouter router, ServerServices services, Parts parts, ServerConfig config, Clock clock) {
     Store store = parts.store();
+    ApprovalService approvalService = new ApprovalService(store.approvals(), clock);
+    ApprovalGate approvals = new ApprovalGate(approvalService);
     new CryptoEndpoints(new CryptoService(services.cache())).register(router);
     new SigningEndpoints(new SigningService(services.cache(), clock, config.jwksOverlap()), services.keys(),
         parts.json()).register(router);
@@ -52,10 +57,11 @@ final class ApiRoutes {
     new SystemEndpoints(services.root()).register(router);
     new TokenEndpoints(services.tokens()).register(router);
     new KeyEndpoints(services.keys(), new KeyExportService(store.keys(), parts.rootOfTrust()::keyring,
-        config.keyExportEnabled()), services.usage()).register(router);
+        config.keyExportEnabled()), services.usage(), approvals).register(router);
     new SecretEndpoints(services.secrets(), services.secretRotations(),
-        new WebhookSecretVerifier(services.secrets(), store.secretRotations(), clock), clock, parts.audit())
-        .register(router);
+        new WebhookSecretVerifier(services.secrets(), store.secretRotations(), clock), clock, parts.audit(),
+        approvals).register(router);
+    new ApprovalEndpoints(approvalService, approvals, clock).register(router);
     new AuditEndpoints(store.audit(),
         () -> AuditSigningKey.loadOrCreate(store.system(), parts.rootOfTrust().keyring()).publicKey(),
         parts.audit()::storedCheckpoints, parts.json()).register(router);

@@ -30,7 +30,15 @@ public enum Action {
   TOKEN_CREATE(Scope.TOKENS), TOKEN_REVOKE(Scope.TOKENS), TOKEN_READ(Scope.TOKENS),
   /** The root keyring and the seal are the whole server's: only a grant on every namespace allows them. */
   SYSTEM_ROTATE_ROOT(Scope.GLOBAL), SYSTEM_SEAL(Scope.GLOBAL),
+  /** Approve or deny another principal's request for a guarded operation (two-person approval). */
   APPROVE(false),
+  /**
+   * Read approval requests and the approval policy: allowed to every authenticated caller, who
+   * sees the requests it made, and all of a namespace's when it may approve there.
+   */
+  APPROVAL_READ(false),
+  /** Set or remove a namespace's approval policy (itself guarded by the policy once there is one). */
+  APPROVAL_POLICY(false),
   /** Reading one's own token: allowed to every authenticated caller. */
   TOKEN_SELF(false),
   /** Subscriptions and the event log span namespaces: only a grant on every namespace allows them. */

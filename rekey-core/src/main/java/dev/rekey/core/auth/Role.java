@@ -22,7 +22,8 @@ public enum Role {
       Action.DEK_FETCH, Action.CONSUMER_CONFIRM, Action.CONSUMER_CONFIRM_SECRET)),
   AUDITOR(EnumSet.of(Action.AUDIT_READ, Action.KEY_READ, Action.SECRET_LIST, Action.METRICS_READ, Action.DEK_READ,
       Action.REWRAP_CAMPAIGN_READ, Action.CONSUMER_READ)),
-  APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ));
+  /** Approves or denies others' requests for guarded operations; reads what they are about. */
+  APPROVER(EnumSet.of(Action.APPROVE, Action.KEY_READ, Action.SECRET_LIST));
 
   private final Set<Action> actions;
 

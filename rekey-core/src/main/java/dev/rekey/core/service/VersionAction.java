@@ -17,6 +17,11 @@ public enum VersionAction {
     return wireName;
   }
 
+  /** Schedules or carries out the destruction of the version (two-person approval may guard it). */
+  public boolean destroys() {
+    return this == SCHEDULE_DESTROY || this == DESTROY;
+  }
+
   public static VersionAction fromWire(String name) {
     for (VersionAction a : values()) {
       if (a.wireName.equals(name)) {

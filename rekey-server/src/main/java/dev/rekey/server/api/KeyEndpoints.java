@@ -12,6 +12,7 @@ import dev.rekey.api.RotateRequest;
 import dev.rekey.api.ScheduleDestroyRequest;
 import dev.rekey.api.UpdateKeyRequest;
 import dev.rekey.core.RekeyException;
+import dev.rekey.core.approval.GuardedOperation;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyType;
@@ -31,12 +32,17 @@ public final class KeyEndpoints {
   private final KeyService keys;
   private final KeyExportService export;
   private final UsageTracker usage;
+  private final ApprovalGate approvals;
 
-  /** With {@code usage} (null: none), {@code GET /v1/keys/{name}} shows each version's usage. */
-  public KeyEndpoints(KeyService keys, KeyExportService export, UsageTracker usage) {
+  /**
+   * With {@code usage} (null: none), {@code GET /v1/keys/{name}} shows each version's usage;
+   * destruction, emergency rotation and export go through {@code approvals}.
+   */
+  public KeyEndpoints(KeyService keys, KeyExportService export, UsageTracker usage, ApprovalGate approvals) {
     this.keys = keys;
     this.export = export;
     this.usage = usage;
+    this.approvals = approvals;
   }
 
   public void register(ApiRouter r) {
@@ -112,7 +118,8 @@ public final class KeyEndpoints {
       // a refused request (no such version, say) still says which version it named as compromised
       c.auditDetails("{\"emergency\":true,\"compromised_version\":" + version + "}");
     }
-    KeyService.EmergencyRotation done = keys.emergencyRotate(c.namespace(), c.keyName(), version);
+    KeyService.EmergencyRotation done = approvals.run(c, GuardedOperation.KEY_EMERGENCY_ROTATE,
+        "keys/" + c.keyName(), () -> keys.emergencyRotate(c.namespace(), c.keyName(), version));
     // a version revoked or destroyed before is not revoked again: the trail must not show a second revocation
     c.auditDetails(done.revoked() ? "{\"emergency\":true,\"revoked_version\":" + done.revokedVersion() + "}"
         : "{\"emergency\":true,\"compromised_version\":" + done.revokedVersion() + ",\"unchanged\":true}");
@@ -122,7 +129,9 @@ public final class KeyEndpoints {
   /** The response carries the material; the audit record names only the key and version. */
   private Object export(Call c) {
     KeyExportRequest req = c.optionalBody(KeyExportRequest.class);
-    KeyExportService.Exported e = export.export(c.namespace(), c.keyName(), req == null ? null : req.version());
+    Integer version = req == null ? null : req.version();
+    KeyExportService.Exported e = approvals.run(c, GuardedOperation.KEY_EXPORT, "keys/" + c.keyName(),
+        () -> export.export(c.namespace(), c.keyName(), version));
     c.auditVersion(e.version());
     return new KeyExportResponse(c.keyName(), e.version(), e.type(), e.format(), e.value());
   }
@@ -140,7 +149,12 @@ public final class KeyEndpoints {
       c.requireNoBody();
     }
     boolean force = "true".equals(c.query("force"));
-    KeyService.GuardedChange done = keys.changeVersion(c.namespace(), c.keyName(), version, action, pendingDays, force);
+    Integer days = pendingDays;
+    java.util.function.Supplier<KeyService.GuardedChange> change =
+        () -> keys.changeVersion(c.namespace(), c.keyName(), version, action, days, force);
+    KeyService.GuardedChange done = action.destroys()
+        ? approvals.run(c, GuardedOperation.KEY_DESTROY, "keys/" + c.keyName() + "/versions/" + version, change)
+        : change.get();
     if (!done.overriddenConsumers().isEmpty()) {
       // A forced override of consumers still on the version: the audit record names them.
       c.auditDetails("{\"action\":\"" + action.wireName() + "\",\"forced\":true,\"consumers\":[\""

@@ -14,6 +14,7 @@ import dev.rekey.api.SecretValueResponse;
 import dev.rekey.api.WebhookVerifyRequest;
 import dev.rekey.api.WebhookVerifyResponse;
 import dev.rekey.core.RekeyException;
+import dev.rekey.core.approval.GuardedOperation;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.audit.AuditLog;
 import dev.rekey.core.secret.Secret;
@@ -50,18 +51,20 @@ public final class SecretEndpoints {
   private final SecretRotationService rotations;
   private final Clock clock;
   private final AuditLog writes;
+  private final ApprovalGate approvals;
 
   /**
    * Puts are group-committed by the audit writer {@code writes}, each with its request's audit
    * record: acknowledged once their batch is durable.
    */
   public SecretEndpoints(SecretService secrets, SecretRotationService rotations, WebhookSecretVerifier webhooks,
-      Clock clock, AuditLog writes) {
+      Clock clock, AuditLog writes, ApprovalGate approvals) {
     this.secrets = secrets;
     this.rotations = rotations;
     this.webhooks = webhooks;
     this.clock = clock;
     this.writes = writes;
+    this.approvals = approvals;
   }
 
   public void register(ApiRouter r) {
@@ -221,8 +224,12 @@ public final class SecretEndpoints {
       c.requireNoBody();
     }
     boolean force = "true".equals(c.query("force"));
-    SecretService.GuardedChange done = secrets.changeVersion(c.namespace(), c.keyName(), version, action, pendingDays,
-        force);
+    Integer days = pendingDays;
+    java.util.function.Supplier<SecretService.GuardedChange> change =
+        () -> secrets.changeVersion(c.namespace(), c.keyName(), version, action, days, force);
+    SecretService.GuardedChange done = action.destroys()
+        ? approvals.run(c, GuardedOperation.SECRET_DESTROY, "secrets/" + c.keyName() + "/versions/" + version, change)
+        : change.get();
     if (!done.overriddenConsumers().isEmpty()) {
       // A forced override of consumers still on the version: the audit record names them.
       c.auditDetails("{\"action\":\"" + action.wireName() + "\",\"forced\":true,\"consumers\":[\""

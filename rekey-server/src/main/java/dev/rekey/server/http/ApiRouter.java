@@ -4,12 +4,14 @@ import dev.rekey.api.ErrorBody;
 import dev.rekey.api.ErrorCode;
 import dev.rekey.api.ErrorDetail;
 import dev.rekey.core.RekeyException;
+import dev.rekey.core.approval.ApprovalRequiredException;
 import dev.rekey.core.audit.AuditEvent;
 import dev.rekey.core.audit.Audited;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.auth.Principal;
 import dev.rekey.core.key.Names;
 import dev.rekey.core.service.TokenService;
+import dev.rekey.server.api.ApprovalViews;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -372,7 +374,8 @@ public final class ApiRouter {
   }
 
   private byte[] errorBody(RekeyException e) {
-    return json.write(new ErrorBody(new ErrorDetail(e.code().wire(), e.getMessage())));
+    return json.write(new ErrorBody(new ErrorDetail(e.code().wire(), e.getMessage(),
+        e instanceof ApprovalRequiredException a ? ApprovalViews.of(a.approval()) : null)));
   }
 
   private static void send(Exchange ctx, String requestId, int status, byte[] body) {

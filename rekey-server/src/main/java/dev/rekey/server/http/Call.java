@@ -19,6 +19,7 @@ public final class Call {
   private int version;
   private String details;
   private String key;
+  private String approval;
   private byte[] bodyBytes;
   private final BiFunction<Call, Throwable, AuditEvent> auditRecords;
 
@@ -207,6 +208,38 @@ public final class Call {
     return auditRecords.apply(this, failure);
   }
 
+  /** The approval this request used (two-person approval), for the audit record's details. */
+  public void auditApproval(String approvalId) {
+    this.approval = approvalId;
+  }
+
+  /**
+   * What identifies this request for an approval: SHA-256 (hex) of the method, the path, the
+   * query parameters (sorted) and the body's bytes. Only this hash is stored, never the body.
+   */
+  public String fingerprint() {
+    java.security.MessageDigest d;
+    try {
+      d = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+    java.util.List<String> params = new java.util.ArrayList<>();
+    try {
+      ctx.request().params().forEach((name, value) -> params.add(name + "=" + value));
+    } catch (IllegalArgumentException malformed) {
+      throw RekeyException.invalid("the query string is not valid percent-encoding");
+    }
+    java.util.Collections.sort(params);
+    String head = ctx.request().method().name() + "\n" + ctx.request().path() + "\n" + String.join("&", params) + "\n";
+    d.update(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    byte[] body = bodyBytes();
+    if (body != null) {
+      d.update(body);
+    }
+    return java.util.HexFormat.of().formatHex(d.digest());
+  }
+
   int auditedVersion() {
     return version;
   }
@@ -216,6 +249,11 @@ public final class Call {
   }
 
   String auditedDetails() {
-    return details;
+    if (approval == null) {
+      return details;
+    }
+    String used = "\"approval\":\"" + approval + "\"";
+    return details == null || details.length() < 2 ? "{" + used + "}"
+        : details.equals("{}") ? "{" + used + "}" : details.substring(0, details.length() - 1) + "," + used + "}";
   }
 }

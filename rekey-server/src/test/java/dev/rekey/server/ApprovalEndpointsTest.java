@@ -1,0 +1,178 @@
+package dev.rekey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two-person approval over HTTP, against a real server: a guarded operation is refused with the
+ * approval it needs, runs once after another principal approved it, and the trail links them.
+ */
+class ApprovalEndpointsTest {
+  static final String ROOT = TestServer.ROOT;
+  @TempDir static Path dir;
+  static TestServer s;
+  static String officer;
+  static String approver;
+  static String outsider;
+
+  @BeforeAll
+  static void start() {
+    s = TestServer.dev(dir);
+    officer = s.token("olivia", "key-officer", "vault", "*", null)[0];
+    approver = s.token("bob", "approver", "vault", "*", null)[0];
+    outsider = s.token("eve", "approver", "other", "*", null)[0];
+    TestServer.Resp r = s.req("PUT", "/v1/approval-policy").token(ROOT).namespace("vault")
+        .json("{\"operations\":[\"key.destroy\",\"key.emergency-rotate\",\"secret.destroy\"],\"ttl\":\"PT1H\"}").send();
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().get("required_approvals").asInt()).isEqualTo(1);
+    assertThat(r.json().get("updated_by").asText()).isEqualTo("root");
+  }
+
+  @AfterAll
+  static void stop() {
+    s.close();
+  }
+
+  private static TestServer.Resp post(String token, String path, String approval) {
+    TestServer.Req req = s.req("POST", path).token(token).namespace("vault").json("{}");
+    if (approval != null) {
+      req.header("Rekey-Approval", approval);
+    }
+    return req.send();
+  }
+
+  private static void createKey(String name) {
+    TestServer.Resp r = s.req("POST", "/v1/keys").token(ROOT).namespace("vault")
+        .json("{\"name\":\"" + name + "\"}").send();
+    assertThat(r.status()).as(r.body()).isEqualTo(201);
+  }
+
+  @Test
+  void destroy_needsAnotherPrincipalsApproval_thenRunsOnce() {
+    createKey("guarded");
+    post(ROOT, "/v1/keys/guarded/rotate", null);
+    String destroy = "/v1/keys/guarded/versions/1/schedule-destroy";
+
+    TestServer.Resp refused = post(officer, destroy, null);
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(refused.errorCode()).isEqualTo("approval_required");
+    JsonNode approval = refused.json().get("error").get("approval");
+    String id = approval.get("id").asText();
+    assertThat(approval.get("state").asText()).isEqualTo("pending");
+    assertThat(approval.get("operation").asText()).isEqualTo("key.destroy");
+    assertThat(approval.get("target").asText()).isEqualTo("keys/guarded/versions/1");
+    assertThat(approval.get("requester").asText()).isEqualTo("olivia");
+    assertThat(s.req("GET", "/v1/keys/guarded").token(ROOT).namespace("vault").send().json()
+        .get("versions").get(0).get("state").asText()).isNotEqualTo("destroy_scheduled");
+
+    // the requester may not approve its own request; someone outside the namespace cannot see it
+    assertThat(post(officer, "/v1/approvals/" + id + "/approve", null).status()).isEqualTo(403);
+    assertThat(s.req("POST", "/v1/approvals/" + id + "/approve").token(outsider).namespace("other").json("{}").send()
+        .status()).isEqualTo(404);
+    // sent with the approval before it is given: refused, nothing changed
+    assertThat(post(officer, destroy, id).errorCode()).isEqualTo("illegal_state");
+
+    TestServer.Resp approved = post(approver, "/v1/approvals/" + id + "/approve", null);
+    assertThat(approved.status()).as(approved.body()).isEqualTo(200);
+    assertThat(approved.json().get("state").asText()).isEqualTo("approved");
+    assertThat(approved.json().get("approvers").toString()).isEqualTo("[\"bob\"]");
+
+    // another request (another version) cannot use it; neither can another principal
+    assertThat(post(officer, "/v1/keys/guarded/versions/2/schedule-destroy", id).status()).isEqualTo(403);
+    assertThat(post(ROOT, destroy, id).status()).isEqualTo(403);
+
+    // the operation itself fails (an active version cannot be destroyed): the approval is given back
+    TestServer.Resp early = post(officer, destroy, id);
+    assertThat(early.errorCode()).as(early.body()).isEqualTo("illegal_state");
+    assertThat(s.req("GET", "/v1/approvals/" + id).token(officer).namespace("vault").send().json()
+        .get("state").asText()).isEqualTo("approved");
+    assertThat(post(ROOT, "/v1/keys/guarded/versions/1/retire", null).status()).isEqualTo(200);
+
+    long before = s.lastAuditSeq();
+    TestServer.Resp done = post(officer, destroy, id);
+    assertThat(done.status()).as(done.body()).isEqualTo(200);
+    assertThat(done.json().get("versions").get(0).get("state").asText()).isEqualTo("destroy_scheduled");
+    List<JsonNode> trail = s.auditAfter(before).stream()
+        .filter(r -> r.get("action").asText().equals("key.lifecycle")).toList();
+    assertThat(trail).hasSize(1);
+    assertThat(trail.get(0).get("outcome").asText()).isEqualTo("allowed");
+    assertThat(trail.get(0).get("principal").asText()).isEqualTo("olivia");
+    assertThat(trail.get(0).get("details").toString()).contains("\"approval\":\"" + id + "\"")
+        .contains("schedule-destroy");
+
+    assertThat(post(officer, destroy, id).errorCode()).isEqualTo("illegal_state");
+    assertThat(s.req("GET", "/v1/approvals/" + id).token(officer).namespace("vault").send().json()
+        .get("state").asText()).isEqualTo("used");
+  }
+
+  @Test
+  void askingAgain_namesTheSameRequest_andDenyOrCancelEndIt() {
+    createKey("asked");
+    String emergency = "/v1/keys/asked/emergency-rotate";
+    String first = post(officer, emergency, null).json().get("error").get("approval").get("id").asText();
+    String second = post(officer, emergency, null).json().get("error").get("approval").get("id").asText();
+    assertThat(second).isEqualTo(first);
+
+    TestServer.Resp denied = post(approver, "/v1/approvals/" + first + "/deny", null);
+    assertThat(denied.json().get("state").asText()).isEqualTo("denied");
+    assertThat(denied.json().get("decided_by").asText()).isEqualTo("bob");
+    assertThat(post(officer, emergency, first).errorCode()).isEqualTo("illegal_state");
+
+    String third = post(officer, emergency, null).json().get("error").get("approval").get("id").asText();
+    assertThat(third).isNotEqualTo(first);
+    assertThat(post(officer, "/v1/approvals/" + third + "/cancel", null).json().get("state").asText())
+        .isEqualTo("cancelled");
+  }
+
+  @Test
+  void list_showsApproversEverything_andRequestersTheirOwn() {
+    createKey("listed");
+    String id = post(officer, "/v1/keys/listed/emergency-rotate", null).json().get("error").get("approval").get("id")
+        .asText();
+    String mine = s.token("mia", "key-officer", "vault", "*", null)[0];
+    assertThat(s.req("GET", "/v1/approvals?state=pending").token(approver).namespace("vault").send().body())
+        .contains(id);
+    assertThat(s.req("GET", "/v1/approvals").token(mine).namespace("vault").send().json().get("approvals"))
+        .isEmpty();
+    assertThat(s.req("GET", "/v1/approvals/" + id).token(mine).namespace("vault").send().status()).isEqualTo(404);
+    assertThat(s.req("GET", "/v1/approvals?state=bogus").token(approver).namespace("vault").send().errorCode())
+        .isEqualTo("invalid_request");
+  }
+
+  @Test
+  void unguardedNamespaces_andOperations_runAtOnce() {
+    createKey("free");
+    assertThat(post(officer, "/v1/keys/free/rotate", null).status()).isEqualTo(200);
+    TestServer.Resp other = s.req("POST", "/v1/keys").token(ROOT).json("{\"name\":\"elsewhere\"}").send();
+    assertThat(other.status()).isEqualTo(201);
+    assertThat(s.req("POST", "/v1/keys/elsewhere/emergency-rotate").token(ROOT).json("{}").send().status())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void policyChanges_needApprovalOnceThereIsAPolicy() {
+    TestServer.Resp change = s.req("PUT", "/v1/approval-policy").token(ROOT).namespace("vault")
+        .json("{\"operations\":[\"key.export\"]}").send();
+    assertThat(change.errorCode()).isEqualTo("approval_required");
+    assertThat(change.json().get("error").get("approval").get("operation").asText())
+        .isEqualTo("approval-policy.change");
+    assertThat(s.req("DELETE", "/v1/approval-policy").token(ROOT).namespace("vault").send().errorCode())
+        .isEqualTo("approval_required");
+    assertThat(s.req("GET", "/v1/approval-policy").token(officer).namespace("vault").send().json()
+        .get("operations").toString()).contains("key.destroy");
+    assertThat(s.req("PUT", "/v1/approval-policy").token(officer).namespace("vault")
+        .json("{\"operations\":[\"key.export\"]}").send().errorCode()).isEqualTo("forbidden");
+    assertThat(s.req("PUT", "/v1/approval-policy").token(ROOT).namespace("fresh")
+        .json("{\"operations\":[\"key.encrypt\"]}").send().errorCode()).isEqualTo("invalid_request");
+    assertThat(s.req("PUT", "/v1/approval-policy").token(ROOT).namespace("fresh")
+        .json("{\"operations\":[\"key.export\"],\"required_approvals\":9}").send().errorCode())
+        .isEqualTo("invalid_request");
+  }
+}
