@@ -26,6 +26,8 @@ public final class ApiPaths {
   public static final String HEADER_TOKEN = "X-Rekey-Token";
   public static final String HEADER_NAMESPACE = "X-Rekey-Namespace";
   public static final String HEADER_REQUEST_ID = "X-Request-Id";
+  /** The approval a request for a guarded operation runs with (two-person approval). */
+  public static final String HEADER_APPROVAL = "X-Rekey-Approval";
   public static final String DEFAULT_NAMESPACE = "default";
   /** Most items one batch request may carry. */
   public static final int MAX_BATCH_ITEMS = 1000;

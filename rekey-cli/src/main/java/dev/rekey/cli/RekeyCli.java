@@ -50,6 +50,7 @@ import picocli.CommandLine.ScopeType;
         DekCommands.class,
         CampaignCommands.class,
         ConsumerCommands.class,
+        ApprovalCommands.class,
         ReportCommands.class,
         CommandLine.HelpCommand.class
     })
@@ -83,6 +84,12 @@ public final class RekeyCli {
       defaultValue = "${env:REKEY_NAMESPACE:-default}",
       description = "Namespace (env REKEY_NAMESPACE, default ${DEFAULT-VALUE}).")
   String namespace;
+
+  @Option(names = "--approval", scope = ScopeType.INHERIT, paramLabel = "ID",
+      defaultValue = "${env:REKEY_APPROVAL}", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+      description = "Run a guarded operation with this approval, given by others for exactly this command"
+          + " (env REKEY_APPROVAL; see 'rekey approval').")
+  String approval;
 
   final InputStream in;
   final PrintStream out;
@@ -149,6 +156,9 @@ public final class RekeyCli {
         builder.caCertificates(java.nio.file.Path.of(caCert.trim()));
       }
       client = builder.build();
+      if (!blank(approval)) {
+        client = client.withApproval(approval.trim());
+      }
       return client;
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(commandLine, e.getMessage());
@@ -163,6 +173,11 @@ public final class RekeyCli {
     if (e instanceof RekeyClientException) {
       RekeyClientException rce = (RekeyClientException) e;
       err.println("Error: " + rce.getMessage() + " (" + rce.wireCode() + ")");
+      if (rce.approval() != null) {
+        err.println("Approval " + rce.approval().id() + " is " + rce.approval().state() + ": another principal runs"
+            + " 'rekey approval approve " + rce.approval().id() + " --namespace " + rce.approval().namespace()
+            + "', then run this command again with --approval " + rce.approval().id() + ".");
+      }
       return EXIT_ERROR;
     }
     if (e instanceof UncheckedIOException) {

@@ -97,6 +97,19 @@ public final class RekeyClient {
     return namespace;
   }
 
+  /**
+   * The same client sending {@code approvalId} with every request (header {@code X-Rekey-Approval}):
+   * to run, once, a guarded operation that others approved (see {@link #approvals()}).
+   */
+  public RekeyClient withApproval(String approvalId) {
+    return new RekeyClient(transport.withApproval(approvalId), namespace);
+  }
+
+  /** Two-person approval: requests for guarded operations and the namespace's approval policy. */
+  public ApprovalsClient approvals() {
+    return new ApprovalsClient(calls);
+  }
+
   /** Versioned secrets in this client's namespace. */
   public SecretsClient secrets() {
     return new SecretsClient(transport, namespace);

@@ -1,5 +1,6 @@
 package dev.rekey.client;
 
+import dev.rekey.api.ApprovalView;
 import dev.rekey.api.ErrorCode;
 
 /**
@@ -13,6 +14,7 @@ public class RekeyClientException extends RuntimeException {
   private final String wireCode;
   private final int status;
   private final String requestId;
+  private final transient ApprovalView approval;
 
   public RekeyClientException(ErrorCode code, String wireCode, int status, String message, String requestId) {
     this(code, wireCode, status, message, requestId, null);
@@ -20,7 +22,13 @@ public class RekeyClientException extends RuntimeException {
 
   protected RekeyClientException(
       ErrorCode code, String wireCode, int status, String message, String requestId, Throwable cause) {
+    this(code, wireCode, status, message, requestId, cause, null);
+  }
+
+  RekeyClientException(ErrorCode code, String wireCode, int status, String message, String requestId,
+      Throwable cause, ApprovalView approval) {
     super(message, cause);
+    this.approval = approval;
     this.code = code;
     this.wireCode = wireCode;
     this.status = status;
@@ -42,6 +50,15 @@ public class RekeyClientException extends RuntimeException {
   /** The server's {@code X-Request-Id} for this failure, null if none; quote it when reporting. */
   public String requestId() {
     return requestId;
+  }
+
+  /**
+   * With {@link ErrorCode#APPROVAL_REQUIRED}: the approval request the server made (or found
+   * waiting) for the refused request; once others approved it, send the same request again
+   * through {@link RekeyClient#withApproval}. Null otherwise.
+   */
+  public ApprovalView approval() {
+    return approval;
   }
 
   /** A local failure with a wire code (no HTTP status), e.g. envelope decryption. */

@@ -29,6 +29,8 @@ final class Transport {
   private final Duration timeout;
   private final ObjectMapper mapper;
   private final int maxRetries;
+  /** Sent as {@code X-Rekey-Approval} on every request, or null. */
+  private final String approval;
 
   /** The longest Retry-After the client waits for; a server asking for longer gets its 429 back to the caller. */
   static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(10);
@@ -38,6 +40,11 @@ final class Transport {
    *     again, after the server's {@code Retry-After} or, without one, a short growing pause
    */
   Transport(HttpClient http, String base, String token, Duration timeout, ObjectMapper mapper, int maxRetries) {
+    this(http, base, token, timeout, mapper, maxRetries, null);
+  }
+
+  private Transport(HttpClient http, String base, String token, Duration timeout, ObjectMapper mapper, int maxRetries,
+      String approval) {
     this.http = http;
     String b = base;
     while (b.endsWith("/")) {
@@ -48,6 +55,12 @@ final class Transport {
     this.timeout = timeout;
     this.mapper = mapper;
     this.maxRetries = maxRetries;
+    this.approval = approval;
+  }
+
+  /** This transport sending {@code approvalId} as header {@code X-Rekey-Approval} (null: none). */
+  Transport withApproval(String approvalId) {
+    return new Transport(http, base, token, timeout, mapper, maxRetries, approvalId);
   }
 
   ObjectMapper mapper() {
@@ -110,6 +123,9 @@ final class Transport {
       request.header(ApiPaths.HEADER_NAMESPACE, namespace);
       if (token != null && !token.isEmpty()) {
         request.header("Authorization", "Bearer " + token);
+      }
+      if (approval != null) {
+        request.header(ApiPaths.HEADER_APPROVAL, approval);
       }
     }
     if (body != null) {
@@ -179,12 +195,14 @@ final class Transport {
   RekeyClientException error(Result result) {
     String wire = null;
     String message = null;
+    dev.rekey.api.ApprovalView approvalView = null;
     try {
       ErrorBody body = result.body() == null || result.body().isEmpty()
           ? null : mapper.readValue(result.body(), ErrorBody.class);
       if (body != null && body.error() != null) {
         wire = body.error().code();
         message = body.error().message();
+        approvalView = body.error().approval();
       }
     } catch (IOException | RuntimeException e) {
       // not an error body (a proxy's page, for example): fall back to the status
@@ -195,7 +213,8 @@ final class Transport {
     if (message == null || message.isEmpty()) {
       message = "HTTP " + result.status() + " from " + base;
     }
-    return new RekeyClientException(ErrorCode.fromWire(wire), wire, result.status(), message, result.requestId());
+    return new RekeyClientException(ErrorCode.fromWire(wire), wire, result.status(), message, result.requestId(),
+        null, approvalView);
   }
 
   private static ErrorCode fromStatus(int status) {

@@ -43,7 +43,7 @@ class ApprovalEndpointsTest {
   private static TestServer.Resp post(String token, String path, String approval) {
     TestServer.Req req = s.req("POST", path).token(token).namespace("vault").json("{}");
     if (approval != null) {
-      req.header("Rekey-Approval", approval);
+      req.header("X-Rekey-Approval", approval);
     }
     return req.send();
   }

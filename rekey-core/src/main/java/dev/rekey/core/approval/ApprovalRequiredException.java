@@ -14,7 +14,7 @@ public final class ApprovalRequiredException extends RekeyException {
     super(ErrorCode.APPROVAL_REQUIRED, approval.operation().wireName() + " in namespace '" + approval.namespace()
         + "' needs " + approval.requiredApprovals() + " approval(s) from another principal: approval "
         + approval.id() + " is " + approval.state().wireName() + "; once approved, send the same request again"
-        + " with header Rekey-Approval: " + approval.id());
+        + " with header X-Rekey-Approval: " + approval.id());
     this.approval = approval;
   }
 

@@ -38,7 +38,7 @@ class ApprovalServiceTest {
       run(r);
     } catch (ApprovalRequiredException e) {
       assertThat(e.code()).isEqualTo(ErrorCode.APPROVAL_REQUIRED);
-      assertThat(e.getMessage()).contains(e.approval().id()).contains("Rekey-Approval");
+      assertThat(e.getMessage()).contains(e.approval().id()).contains("X-Rekey-Approval");
       return e.approval();
     }
     throw new AssertionError("the request ran without an approval");

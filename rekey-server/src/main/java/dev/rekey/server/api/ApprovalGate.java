@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * approval comes in header {@value #HEADER}; the audit record names the approval it used.
  */
 public final class ApprovalGate {
-  public static final String HEADER = "Rekey-Approval";
+  public static final String HEADER = dev.rekey.api.ApiPaths.HEADER_APPROVAL;
 
   private final ApprovalService approvals;
 
