@@ -11,7 +11,8 @@ import java.util.List;
  * API callers choose, so without this a caller allowed only {@code consumer.manage} in one
  * namespace could make the server send requests to the cloud metadata service on its own host
  * (server-side request forgery). Checked on the addresses a host name resolves to, right before
- * connecting: every one of them must be allowed.
+ * connecting: every one of them must be allowed, and the connection goes to one of the addresses
+ * checked ({@link #addressToConnect}), never to a second lookup of the name (DNS rebinding).
  *
  * <p>The server's {@code outbound_deny} setting; by default {@link #DEFAULT_DENY}: link-local
  * addresses (where cloud metadata services answer, {@code 169.254.169.254} and AWS's
@@ -27,10 +28,12 @@ public final class OutboundPolicy implements dev.rekey.core.port.DestinationGuar
 
   private final List<Cidr> denied;
   private final List<String> texts;
+  private final HostResolver resolver;
 
-  private OutboundPolicy(List<Cidr> denied, List<String> texts) {
+  private OutboundPolicy(List<Cidr> denied, List<String> texts, HostResolver resolver) {
     this.denied = List.copyOf(denied);
     this.texts = List.copyOf(texts);
+    this.resolver = resolver;
   }
 
   /** The policy denying {@code cidrs} ({@code 10.0.0.0/8}, {@code fe80::/10}, or one address); IllegalArgumentException naming a bad one. */
@@ -39,7 +42,12 @@ public final class OutboundPolicy implements dev.rekey.core.port.DestinationGuar
     for (String c : cidrs) {
       parsed.add(Cidr.parse(c));
     }
-    return new OutboundPolicy(parsed, cidrs);
+    return new OutboundPolicy(parsed, cidrs, HostResolver.SYSTEM);
+  }
+
+  /** The same policy, looking names up with {@code resolver} instead of the JVM's lookup. */
+  public OutboundPolicy resolvingWith(HostResolver resolver) {
+    return new OutboundPolicy(denied, texts, resolver);
   }
 
   public List<String> denied() {
@@ -48,20 +56,43 @@ public final class OutboundPolicy implements dev.rekey.core.port.DestinationGuar
 
   /**
    * Why connecting to {@code host} is refused, or null when it is allowed. A host that does not
-   * resolve is allowed here (the connection fails on its own, with its own message).
+   * resolve is allowed here (the connection fails on its own, with its own message). Only for
+   * checking a URL as it is set: to connect, use {@link #addressToConnect}.
    */
   @Override
   public String refusal(String host) {
     if (denied.isEmpty() || host == null) {
       return null;
     }
-    String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    InetAddress[] addresses;
     try {
-      addresses = InetAddress.getAllByName(bare);
+      return refusal(host, resolver.resolve(bare(host)));
     } catch (UnknownHostException e) {
       return null;
     }
+  }
+
+  /**
+   * The address to connect to for {@code host}: its addresses are looked up once, every one must
+   * be allowed, and the first is returned. Connect to that address and do not look {@code host} up
+   * again: a name whose answer changes between two lookups would otherwise pass the check with one
+   * address and connect to another.
+   */
+  public InetAddress addressToConnect(String host) throws UnknownHostException, OutboundRefusedException {
+    if (host == null || host.isBlank()) {
+      throw new UnknownHostException("no host"); // the JDK would answer the loopback address
+    }
+    InetAddress[] addresses = resolver.resolve(bare(host));
+    if (addresses == null || addresses.length == 0) {
+      throw new UnknownHostException("no address");
+    }
+    String refused = refusal(host, addresses);
+    if (refused != null) {
+      throw new OutboundRefusedException(refused);
+    }
+    return addresses[0];
+  }
+
+  private String refusal(String host, InetAddress[] addresses) {
     for (InetAddress a : addresses) {
       for (int i = 0; i < denied.size(); i++) {
         if (denied.get(i).contains(a)) {
@@ -70,6 +101,10 @@ public final class OutboundPolicy implements dev.rekey.core.port.DestinationGuar
       }
     }
     return null;
+  }
+
+  private static String bare(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
   @Override

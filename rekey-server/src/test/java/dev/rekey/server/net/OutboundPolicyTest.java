@@ -48,4 +48,31 @@ class OutboundPolicyTest {
       assertThatThrownBy(() -> OutboundPolicy.of(List.of(bad))).as(bad).isInstanceOf(IllegalArgumentException.class);
     }
   }
+
+  @Test
+  void addressToConnect_looksTheNameUpOnce_andReturnsTheAddressItChecked() throws Exception {
+    RebindingResolver dns = new RebindingResolver("rebind.test", "127.0.0.1", "169.254.169.254");
+    OutboundPolicy p = OutboundPolicy.DEFAULT.resolvingWith(dns);
+    assertThat(p.addressToConnect("rebind.test").getHostAddress()).isEqualTo("127.0.0.1");
+    assertThat(dns.lookups()).isEqualTo(1);
+    // the next lookup answers the metadata address: refused, not connected to
+    assertThatThrownBy(() -> p.addressToConnect("rebind.test")).isInstanceOf(OutboundRefusedException.class)
+        .hasMessageContaining("169.254.169.254 is in 169.254.0.0/16");
+    assertThat(p.addressToConnect("[::1]").getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
+    assertThatThrownBy(() -> p.addressToConnect("no-such-host.invalid")).isInstanceOf(java.net.UnknownHostException.class);
+    assertThatThrownBy(() -> p.addressToConnect("")).as("the JDK answers loopback for an empty name")
+        .isInstanceOf(java.net.UnknownHostException.class);
+    assertThatThrownBy(() -> p.addressToConnect(null)).isInstanceOf(java.net.UnknownHostException.class);
+    assertThat(OutboundPolicy.ALLOW_ALL.resolvingWith(dns).addressToConnect("rebind.test").getHostAddress())
+        .as("denying nothing still connects to the address it looked up").isEqualTo("169.254.169.254");
+  }
+
+  @Test
+  void addressToConnect_refusesWhenAnyAddressOfTheNameIsDenied() throws Exception {
+    HostResolver twoAnswers = host -> new java.net.InetAddress[] {java.net.InetAddress.getByName("10.0.0.1"),
+        java.net.InetAddress.getByName("169.254.169.254")};
+    assertThatThrownBy(() -> OutboundPolicy.DEFAULT.resolvingWith(twoAnswers).addressToConnect("two.test"))
+        .isInstanceOf(OutboundRefusedException.class).hasMessageContaining("two.test");
+    assertThat(OutboundPolicy.DEFAULT.resolvingWith(twoAnswers).refusal("two.test")).contains("169.254.0.0/16");
+  }
 }
