@@ -14,7 +14,7 @@ import dev.rekey.core.root.RootKeyring;
 import dev.rekey.core.service.KeyCache;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.webhook.Backoff;
-import dev.rekey.server.webhook.JdkWebhookTransport;
+import dev.rekey.server.webhook.HttpWebhookTransport;
 import dev.rekey.store.Store;
 import dev.rekey.store.StoreConfig;
 import java.net.InetSocketAddress;
@@ -109,7 +109,7 @@ public final class ConsumerPropagationBench {
       });
       System.out.printf("setup: %,d consumers with hooks and bindings in %,d ms%n", count, ms(t0));
 
-      JdkWebhookTransport transport = new JdkWebhookTransport(Duration.ofSeconds(10), dev.rekey.server.net.OutboundPolicy.DEFAULT);
+      HttpWebhookTransport transport = new HttpWebhookTransport(Duration.ofSeconds(10), dev.rekey.server.net.OutboundPolicy.DEFAULT);
       ConsumerNotifier notifier = new ConsumerNotifier(store.consumers(), transport, () -> ring, Backoff.DEFAULT,
           Duration.ofSeconds(30), clock);
       long rotated = System.nanoTime();

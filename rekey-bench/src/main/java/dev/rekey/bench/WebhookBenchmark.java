@@ -10,7 +10,7 @@ import dev.rekey.core.webhook.WebhookDeliverer;
 import dev.rekey.core.webhook.WebhookDispatcher;
 import dev.rekey.core.webhook.WebhookService;
 import dev.rekey.server.webhook.CloudEventsJson;
-import dev.rekey.server.webhook.JdkWebhookTransport;
+import dev.rekey.server.webhook.HttpWebhookTransport;
 import dev.rekey.store.Store;
 import dev.rekey.store.StoreConfig;
 import java.io.IOException;
@@ -69,7 +69,7 @@ public class WebhookBenchmark {
   private Path dir;
   private Store store;
   private HttpServer receiver;
-  private JdkWebhookTransport transport;
+  private HttpWebhookTransport transport;
   private WebhookDispatcher dispatcher;
   private WebhookDeliverer deliverer;
   private ExecutorService pool;
@@ -94,7 +94,7 @@ public class WebhookBenchmark {
     service.create(url, List.of(), null, Map.of());
     service.create(url, List.of("KeyNewVersionCreated"), null, Map.of("team", "pay"));
     dispatcher = new WebhookDispatcher(store.events(), store.webhooks(), store.deliveries(), store.transactions(), clock);
-    transport = new JdkWebhookTransport(Duration.ofSeconds(10), dev.rekey.server.net.OutboundPolicy.DEFAULT);
+    transport = new HttpWebhookTransport(Duration.ofSeconds(10), dev.rekey.server.net.OutboundPolicy.DEFAULT);
     deliverer = new WebhookDeliverer(new WebhookDeliverer.Sources(store.webhooks(), store.deliveries(), store.events(),
         () -> keyring, new CloudEventsJson()), transport,
         new DeliveryConfig(Backoff.DEFAULT, Duration.ofSeconds(30), "bench"), clock);

@@ -15,7 +15,7 @@ import dev.rekey.server.metrics.AuditMetrics;
 import dev.rekey.server.metrics.EngineMetrics;
 import dev.rekey.server.metrics.Metrics;
 import dev.rekey.server.metrics.UsageMetrics;
-import dev.rekey.server.webhook.JdkWebhookTransport;
+import dev.rekey.server.webhook.HttpWebhookTransport;
 import dev.rekey.server.webhook.WebhookSettings;
 import dev.rekey.server.webhook.Webhooks;
 import dev.rekey.store.Store;
@@ -100,7 +100,7 @@ public final class RekeyServer implements AutoCloseable {
       shutdown.onClose("root of trust", rootOfTrust::seal);
       Metrics metrics = new Metrics();
       shutdown.onClose("metrics", metrics::close);
-      JdkWebhookTransport hookTransport = new JdkWebhookTransport(ROTATION_HOOK_TIMEOUT, config.outboundPolicy());
+      HttpWebhookTransport hookTransport = new HttpWebhookTransport(ROTATION_HOOK_TIMEOUT, config.outboundPolicy());
       shutdown.onClose("rotation hook transport", hookTransport::close);
       ServerServices services = ServerServices.create(config, store, rootOfTrust, hookTransport, clock);
       UsageMetrics.register(metrics, services.cache(), clock);

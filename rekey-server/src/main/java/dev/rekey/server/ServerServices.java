@@ -20,7 +20,7 @@ import dev.rekey.core.usage.UsageTracker;
 import dev.rekey.server.config.ServerConfig;
 import dev.rekey.server.rotators.ExternalHookRotator;
 import dev.rekey.server.rotators.PostgresRotator;
-import dev.rekey.server.webhook.JdkWebhookTransport;
+import dev.rekey.server.webhook.HttpWebhookTransport;
 import dev.rekey.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +44,7 @@ record ServerServices(
     RewrapCampaignService campaigns) {
 
   static ServerServices create(ServerConfig config, Store store, RootOfTrust rootOfTrust,
-      JdkWebhookTransport hookTransport, Clock clock) {
+      HttpWebhookTransport hookTransport, Clock clock) {
     UsageCounter usageCounter = new UsageCounter(clock);
     KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh,
         usageCounter);

@@ -17,7 +17,7 @@ import dev.rekey.core.service.SecretService;
 import dev.rekey.server.api.ConsumerEndpoints;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.AuditSink;
-import dev.rekey.server.webhook.JdkWebhookTransport;
+import dev.rekey.server.webhook.HttpWebhookTransport;
 import dev.rekey.server.webhook.WebhookSettings;
 import dev.rekey.server.webhook.Webhooks;
 import dev.rekey.store.Store;
@@ -40,12 +40,12 @@ public final class Consumers implements AutoCloseable {
   private final ConsumerService service;
   private final ObservationBuffer observations;
   private final ConsumerWorker worker;
-  private final JdkWebhookTransport transport;
+  private final HttpWebhookTransport transport;
   private final Store store;
   private final Clock clock;
 
   private Consumers(ConsumerService service, ObservationBuffer observations, ConsumerWorker worker,
-      JdkWebhookTransport transport, Store store, Clock clock) {
+      HttpWebhookTransport transport, Store store, Clock clock) {
     this.store = store;
     this.clock = clock;
     this.service = service;
@@ -66,7 +66,7 @@ public final class Consumers implements AutoCloseable {
         clock);
     webhooks.onDispatch(propagation::onDispatched);
     keys.guardVersions(new ConsumerVersionUsers(store.consumers(), clock));
-    JdkWebhookTransport transport = new JdkWebhookTransport(settings.timeout(), outbound);
+    HttpWebhookTransport transport = new HttpWebhookTransport(settings.timeout(), outbound);
     keys.guardPromotion(new ConsumerValidation(store.consumers(), transport, root::keyring, clock));
     ConsumerNotifier notifier = new ConsumerNotifier(store.consumers(), transport, root::keyring, settings.backoff(),
         settings.lease(), clock);

@@ -21,12 +21,12 @@ import java.util.function.BooleanSupplier;
  */
 public final class Webhooks implements AutoCloseable {
   private final WebhookService service;
-  private final JdkWebhookTransport transport;
+  private final HttpWebhookTransport transport;
   private final WebhookWorker worker;
   private final Store store;
   private WebhookDispatcher dispatcher;
 
-  private Webhooks(WebhookService service, JdkWebhookTransport transport, WebhookWorker worker, Store store) {
+  private Webhooks(WebhookService service, HttpWebhookTransport transport, WebhookWorker worker, Store store) {
     this.service = service;
     this.transport = transport;
     this.worker = worker;
@@ -43,7 +43,7 @@ public final class Webhooks implements AutoCloseable {
     root.alsoRewrap(new WebhookSecretRewrap(store.webhooks()));
     WebhookService service = new WebhookService(store.webhooks(), store.deliveries(), root::keyring, clock);
     service.guardDestinations(outbound);
-    JdkWebhookTransport transport = new JdkWebhookTransport(settings.timeout(), outbound);
+    HttpWebhookTransport transport = new HttpWebhookTransport(settings.timeout(), outbound);
     WebhookDeliverer deliverer = new WebhookDeliverer(new WebhookDeliverer.Sources(store.webhooks(),
         store.deliveries(), store.events(), root::keyring, new CloudEventsJson()), transport,
         new DeliveryConfig(settings.backoff(), settings.lease(), "node-" + UUID.randomUUID()), clock, metrics);

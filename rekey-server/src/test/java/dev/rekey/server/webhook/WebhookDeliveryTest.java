@@ -49,7 +49,7 @@ class WebhookDeliveryTest {
   Path dir;
   private Store store;
   private Receiver receiver;
-  private JdkWebhookTransport transport;
+  private HttpWebhookTransport transport;
   private WebhookService webhooks;
   private WebhookDispatcher dispatcher;
   private WebhookDeliverer deliverer;
@@ -58,7 +58,7 @@ class WebhookDeliveryTest {
   void setUp() throws Exception {
     store = Store.open(StoreConfig.sqlite(dir.resolve("rekey.db")));
     receiver = new Receiver();
-    transport = new JdkWebhookTransport(TIMEOUT, dev.rekey.server.net.OutboundPolicy.DEFAULT);
+    transport = new HttpWebhookTransport(TIMEOUT, dev.rekey.server.net.OutboundPolicy.DEFAULT);
     RootKeyring keyring = RootKeyring.generate(Instant.now());
     Clock clock = Clock.systemUTC();
     webhooks = new WebhookService(store.webhooks(), store.deliveries(), () -> keyring, clock);
@@ -102,7 +102,7 @@ class WebhookDeliveryTest {
 
   @Test
   void post_toADeniedAddress_failsWithTheReason_andNothingIsSent() {
-    try (JdkWebhookTransport strict = new JdkWebhookTransport(TIMEOUT,
+    try (HttpWebhookTransport strict = new HttpWebhookTransport(TIMEOUT,
         dev.rekey.server.net.OutboundPolicy.of(List.of("127.0.0.0/8")))) {
       dev.rekey.core.webhook.DeliveryOutcome outcome = strict.post(receiver.url("/denied"), Map.of(), new byte[] {1});
       assertThat(outcome.success()).isFalse();

@@ -22,14 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection to an address the {@link OutboundPolicy} denies. The client runs
  * on its own small daemon executor; {@link #close()} stops it.
  */
-public final class JdkWebhookTransport implements WebhookTransport, AutoCloseable {
+public final class HttpWebhookTransport implements WebhookTransport, AutoCloseable {
   private final HttpClient client;
   private final ExecutorService executor;
   private final Duration timeout;
   private final OutboundPolicy outbound;
 
   /** {@code outbound}: addresses it refuses to connect to (the server's {@code outbound_deny}). */
-  public JdkWebhookTransport(Duration timeout, OutboundPolicy outbound) {
+  public HttpWebhookTransport(Duration timeout, OutboundPolicy outbound) {
     this.timeout = timeout;
     this.outbound = outbound;
     AtomicInteger n = new AtomicInteger();
