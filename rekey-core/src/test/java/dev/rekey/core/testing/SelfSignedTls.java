@@ -8,7 +8,7 @@ import java.security.cert.Certificate;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 
-/** A self-signed EC certificate for 127.0.0.1, made with the JDK's keytool, as PEM files for a TLS server. */
+/** A self-signed EC certificate (for 127.0.0.1 unless told otherwise), made with the JDK's keytool, as PEM files for a TLS server. */
 public final class SelfSignedTls {
   /** The certificate and its private key as PEM files, and the certificate itself (to trust it). */
   public record Pems(Path certFile, Path keyFile, Certificate certificate) {}
@@ -16,10 +16,15 @@ public final class SelfSignedTls {
   private SelfSignedTls() {}
 
   public static Pems create(Path dir) throws Exception {
+    return create(dir, "127.0.0.1", "ip:127.0.0.1");
+  }
+
+  /** For {@code name}, with subject alternative names {@code san} (keytool's form: {@code dns:a.test,ip:10.0.0.1}). */
+  public static Pems create(Path dir, String name, String san) throws Exception {
     Path p12 = dir.resolve("tls.p12");
     Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-        "-genkeypair", "-alias", "rekey", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
-        "-ext", "san=ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore", p12.toString(),
+        "-genkeypair", "-alias", "rekey", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
+        "-ext", "san=" + san, "-validity", "2", "-storetype", "PKCS12", "-keystore", p12.toString(),
         "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
     try (InputStream out = keytool.getInputStream()) {
       out.readAllBytes();

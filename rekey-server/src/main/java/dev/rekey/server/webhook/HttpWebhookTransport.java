@@ -3,81 +3,152 @@ package dev.rekey.server.webhook;
 import dev.rekey.core.port.WebhookTransport;
 import dev.rekey.core.webhook.DeliveryOutcome;
 import dev.rekey.server.net.OutboundPolicy;
-import java.io.IOException;
+import dev.rekey.server.net.OutboundRefusedException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Webhook requests over the JDK {@link HttpClient}: a connect timeout and a whole-request
- * timeout, no redirects (a 3xx is a failure), the response body discarded unread, and no
- * connection to an address the {@link OutboundPolicy} denies. The client runs
- * on its own small daemon executor; {@link #close()} stops it.
+ * Webhook requests over a Vert.x HTTP client of its own: HTTP/1.1, a connect timeout and a
+ * whole-request timeout, no redirects (a 3xx is a failure), the response body discarded unread.
+ *
+ * <p>The URL's host is looked up once, by the {@link OutboundPolicy}, which refuses it when any of
+ * its addresses is denied; the connection then goes to the address it checked, and the name is
+ * not looked up again, so a DNS answer that changes in between (DNS rebinding) cannot reach a
+ * denied address. The Host header, the TLS server name (SNI) and the certificate's host name check
+ * still use the URL's host. {@link #close()} stops the client and its event loop.
  */
 public final class HttpWebhookTransport implements WebhookTransport, AutoCloseable {
+  /** At most one connection per sender and receiver: {@link WebhookSettings} allows up to 64 senders. */
+  private static final int CONNECTIONS_PER_RECEIVER = 64;
+
+  private final Vertx vertx;
   private final HttpClient client;
-  private final ExecutorService executor;
   private final Duration timeout;
   private final OutboundPolicy outbound;
 
   /** {@code outbound}: addresses it refuses to connect to (the server's {@code outbound_deny}). */
   public HttpWebhookTransport(Duration timeout, OutboundPolicy outbound) {
+    this(timeout, outbound, null);
+  }
+
+  /** As above; {@code trust}: the certificates https receivers must present, null for the JVM's trusted CAs. */
+  HttpWebhookTransport(Duration timeout, OutboundPolicy outbound, TrustOptions trust) {
     this.timeout = timeout;
     this.outbound = outbound;
-    AtomicInteger n = new AtomicInteger();
-    this.executor = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "rekey-webhook-http-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+        .setInternalBlockingPoolSize(1).setUseDaemonThread(true));
     // HTTP/1.1: no h2c upgrade dance on plain http, which some receivers mishandle
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .executor(executor).build();
+    HttpClientOptions options = new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_1_1)
+        .setConnectTimeout((int) timeout.toMillis()).setVerifyHost(true);
+    if (trust != null) {
+      options.setTrustOptions(trust);
+    }
+    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_RECEIVER));
   }
 
   @Override
   public DeliveryOutcome post(String url, Map<String, String> headers, byte[] body) {
     URI uri;
     try {
-      uri = URI.create(url);
+      uri = new URI(url);
+    } catch (URISyntaxException | NullPointerException e) {
+      return DeliveryOutcome.failed("unusable URL");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+      return DeliveryOutcome.failed("unusable URL");
+    }
+    InetAddress address;
+    try {
+      address = outbound.addressToConnect(uri.getHost());
+    } catch (OutboundRefusedException e) {
+      return DeliveryOutcome.failed(e.getMessage());
+    } catch (UnknownHostException e) {
+      return DeliveryOutcome.failed("connection failed");
+    }
+    int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
+    RequestOptions request;
+    try {
+      request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+          // the checked address as a literal: nothing looks the name up again
+          .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+          .setFollowRedirects(false).setConnectTimeout(timeout.toMillis()).setIdleTimeout(timeout.toMillis());
+      headers.forEach(request::addHeader);
     } catch (IllegalArgumentException e) {
       return DeliveryOutcome.failed("unusable URL");
     }
-    String refused = outbound.refusal(uri.getHost());
-    if (refused != null) {
-      return DeliveryOutcome.failed(refused);
-    }
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-    headers.forEach(request::header);
+    AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+    Future<Integer> status = client.request(request).compose(r -> {
+      sent.set(r);
+      return r.send(Buffer.buffer(body));
+    }).compose(response -> response.end().map(done -> response.statusCode()));
+    return await(status, sent);
+  }
+
+  private DeliveryOutcome await(Future<Integer> status, AtomicReference<HttpClientRequest> sent) {
     try {
-      HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
-      return DeliveryOutcome.answered(response.statusCode());
-    } catch (HttpTimeoutException e) {
-      return DeliveryOutcome.failed("timed out after " + timeout.toMillis() + " ms");
-    } catch (ConnectException e) {
-      return DeliveryOutcome.failed("connection failed");
-    } catch (IOException e) {
-      return DeliveryOutcome.failed("I/O error: " + e.getClass().getSimpleName());
+      return DeliveryOutcome.answered(status.toCompletionStage().toCompletableFuture()
+          .get(timeout.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      HttpClientRequest request = sent.get();
+      if (request != null) {
+        request.reset(); // frees the connection instead of waiting for a late answer
+      }
+      return timedOut();
+    } catch (ExecutionException e) {
+      return failure(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return DeliveryOutcome.failed("interrupted");
-    } catch (IllegalArgumentException e) {
-      return DeliveryOutcome.failed("unusable URL");
     }
+  }
+
+  /** A short reason naming no URL, address or message from the receiver. */
+  private DeliveryOutcome failure(Throwable cause) {
+    if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException) {
+      return timedOut();
+    }
+    if (cause instanceof ConnectException) {
+      return DeliveryOutcome.failed("connection failed");
+    }
+    return DeliveryOutcome.failed("I/O error: " + (cause == null ? "unknown" : cause.getClass().getSimpleName()));
+  }
+
+  private DeliveryOutcome timedOut() {
+    return DeliveryOutcome.failed("timed out after " + timeout.toMillis() + " ms");
   }
 
   @Override
   public void close() {
-    executor.shutdownNow();
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // shutting down: its threads are daemons
+    }
   }
 }

@@ -12,19 +12,25 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A real HTTP server receiving webhooks on loopback. Each path answers by a script: a queue of
- * behaviours ({@code 500}, {@code "sleep"} to outlast the client's timeout, ...) and then a default.
+ * behaviours ({@code 500}, {@code "sleep"} to outlast the client's timeout, {@code "302 <url>"} to
+ * redirect, ...) and then a default.
  */
-final class Receiver implements AutoCloseable {
+public final class Receiver implements AutoCloseable {
   /** One request as received: its path, headers (lower-case names) and body. */
-  record Request(String path, Map<String, String> headers, byte[] body) {}
+  public record Request(String path, Map<String, String> headers, byte[] body) {}
 
   private final HttpServer server;
   private final List<Request> received = new CopyOnWriteArrayList<>();
   private final Map<String, ConcurrentLinkedQueue<String>> scripts = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<String, AtomicReference<String>> defaults = new java.util.concurrent.ConcurrentHashMap<>();
 
-  Receiver() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+  public Receiver() throws IOException {
+    this("127.0.0.1", 0);
+  }
+
+  /** Listening on {@code address} and {@code port} (0: any free one). */
+  public Receiver(String address, int port) throws IOException {
+    server = HttpServer.create(new InetSocketAddress(address, port), 0);
     server.setExecutor(Executors.newFixedThreadPool(4));
     server.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath();
@@ -45,6 +51,10 @@ final class Receiver implements AutoCloseable {
         }
         behaviour = "200";
       }
+      if (behaviour.startsWith("302 ")) {
+        exchange.getResponseHeaders().add("location", behaviour.substring(4));
+        behaviour = "302";
+      }
       byte[] answer = "{\"secret-looking\":\"response body\"}".getBytes();
       exchange.sendResponseHeaders(Integer.parseInt(behaviour), answer.length);
       exchange.getResponseBody().write(answer);
@@ -53,21 +63,30 @@ final class Receiver implements AutoCloseable {
     server.start();
   }
 
-  String url(String path) {
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
   /** The next answers on {@code path}, in order; afterwards the default. */
-  void script(String path, String... behaviours) {
+  public void script(String path, String... behaviours) {
     scripts.computeIfAbsent(path, p -> new ConcurrentLinkedQueue<>()).addAll(List.of(behaviours));
   }
 
-  void answerByDefault(String path, String behaviour) {
+  public void answerByDefault(String path, String behaviour) {
     defaults.computeIfAbsent(path, p -> new AtomicReference<>()).set(behaviour);
   }
 
-  List<Request> received(String path) {
+  public List<Request> received(String path) {
     return received.stream().filter(r -> r.path().equals(path)).toList();
+  }
+
+  /** Every request received, on any path. */
+  public List<Request> received() {
+    return List.copyOf(received);
   }
 
   @Override
