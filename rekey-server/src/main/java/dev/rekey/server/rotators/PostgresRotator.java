@@ -6,7 +6,11 @@ import dev.rekey.core.RekeyException;
 import dev.rekey.core.secret.rotation.GeneratedRotator;
 import dev.rekey.core.secret.rotation.SecretRotator;
 import dev.rekey.server.net.OutboundPolicy;
+import dev.rekey.server.net.OutboundRefusedException;
+import dev.rekey.server.net.PinnedSocketFactory;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,7 +35,8 @@ import java.util.regex.Pattern;
  * <p>The URL is the caller's choice, so it may name only hosts the server's {@code outbound_deny}
  * allows, and of the driver's URL parameters only {@link #URL_PARAMETERS}: others can make the
  * driver load classes or write files named by the caller (as {@code socketFactory},
- * {@code sslfactory} or {@code loggerFile} did in past driver advisories).
+ * {@code sslfactory} or {@code loggerFile} did in past driver advisories). The driver connects
+ * through a {@link PinnedSocketFactory}, to the addresses checked against {@code outbound_deny}.
  */
 public final class PostgresRotator implements SecretRotator {
   public static final String TYPE = "postgresql";
@@ -155,17 +160,28 @@ public final class PostgresRotator implements SecretRotator {
     return List.of(parsed.getProperty("PGHOST", "localhost").split(","));
   }
 
+  /**
+   * Logs in through {@link PinnedSocketFactory}: each host of the URL is looked up once, refused
+   * when the server's {@code outbound_deny} denies an address of it, and connected to the address
+   * checked. A host that does not resolve gets no address, so connecting to it fails (and the
+   * driver tries the URL's next host, as it would have).
+   */
   private Connection connect(String url, Map<String, String> credentials) throws SQLException {
+    Map<String, InetAddress> checked = new LinkedHashMap<>();
     for (String host : hosts(url)) {
-      String refused = outbound.refusal(host);
-      if (refused != null) {
-        throw new IllegalStateException(refused); // a host that resolved elsewhere since the rotation was configured
+      try {
+        checked.put(host, outbound.addressToConnect(host));
+      } catch (OutboundRefusedException e) {
+        throw new IllegalStateException(e.getMessage()); // a host that resolved elsewhere since the rotation was configured
+      } catch (UnknownHostException e) {
+        // not pinned: the driver's connection to it fails
       }
     }
     Properties p = new Properties();
     p.setProperty("user", credentials.get("username"));
     p.setProperty("password", credentials.get("password"));
     p.setProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
+    PinnedSocketFactory.pin(p, checked);
     return DriverManager.getConnection(url, p);
   }
 
