@@ -18,6 +18,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TrustOptions;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -93,19 +94,31 @@ public final class HttpWebhookTransport implements WebhookTransport, AutoCloseab
     RequestOptions request;
     try {
       request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-          // the checked address as a literal: nothing looks the name up again
-          .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+          .setServer(SocketAddress.inetSocketAddress(port, literal(address)))
           .setFollowRedirects(false).setConnectTimeout(timeout.toMillis()).setIdleTimeout(timeout.toMillis());
       headers.forEach(request::addHeader);
     } catch (IllegalArgumentException e) {
       return DeliveryOutcome.failed("unusable URL");
     }
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-    Future<Integer> status = client.request(request).compose(r -> {
-      sent.set(r);
-      return r.send(Buffer.buffer(body));
-    }).compose(response -> response.end().map(done -> response.statusCode()));
+    Future<Integer> status;
+    try {
+      status = client.request(request).compose(r -> {
+        sent.set(r);
+        return r.send(Buffer.buffer(body));
+      }).compose(response -> response.end().map(done -> response.statusCode()));
+    } catch (RuntimeException e) {
+      return failure(e);
+    }
     return await(status, sent);
+  }
+
+  /**
+   * The checked address as a literal (IPv6 in brackets, as Vert.x takes it), for the client to
+   * connect to without looking the URL's name up again.
+   */
+  private static String literal(InetAddress address) {
+    return address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
   }
 
   private DeliveryOutcome await(Future<Integer> status, AtomicReference<HttpClientRequest> sent) {

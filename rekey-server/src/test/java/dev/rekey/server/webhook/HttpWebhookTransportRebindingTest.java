@@ -83,4 +83,20 @@ class HttpWebhookTransportRebindingTest {
     assertThat(outcome.status()).isEqualTo(302);
     assertThat(denied.received()).isEmpty();
   }
+
+  @Test
+  void post_toAnIpv6Address_connectsToIt() throws Exception {
+    Receiver v6;
+    try {
+      v6 = new Receiver("::1", 0);
+    } catch (java.io.IOException e) {
+      org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here");
+      return;
+    }
+    try (v6) {
+      DeliveryOutcome outcome = transport.post("http://[::1]:" + v6.port() + "/v6", Map.of(), new byte[] {1});
+      assertThat(outcome.status()).as(String.valueOf(outcome.error())).isEqualTo(200);
+      assertThat(v6.received("/v6").get(0).headers().get("host")).isEqualTo("[::1]:" + v6.port());
+    }
+  }
 }
