@@ -8,20 +8,43 @@ import java.util.Optional;
 
 /**
  * Named opaque blobs in table {@code system_values}. {@link #compareAndSet} is one conditional
- * UPDATE comparing the stored bytes, so two nodes racing on it cannot both win.
+ * UPDATE comparing the stored bytes, so two nodes racing on it cannot both win. The locking reads
+ * ({@link #getShared}, {@link #getExclusive}) lock the row on PostgreSQL; on SQLite the
+ * transaction holds the only write lock already, so they are plain reads.
  */
 final class JdbcSystemRepository implements SystemRepository {
-  private final JdbcTransactions tx;
+  private static final String SELECT = "SELECT value FROM system_values WHERE name = ?";
 
-  JdbcSystemRepository(JdbcTransactions tx) {
+  private final JdbcTransactions tx;
+  private final String selectShared;
+  private final String selectExclusive;
+
+  JdbcSystemRepository(JdbcTransactions tx, Dialect dialect) {
     this.tx = tx;
+    boolean locks = dialect == Dialect.POSTGRESQL;
+    this.selectShared = SELECT + (locks ? " FOR SHARE" : "");
+    this.selectExclusive = SELECT + (locks ? " FOR UPDATE" : "");
   }
 
   @Override
   public Optional<byte[]> get(String name) {
+    return select(name, SELECT, "reading system state");
+  }
+
+  @Override
+  public Optional<byte[]> getShared(String name) {
+    return select(name, selectShared, "reading system state (shared lock)");
+  }
+
+  @Override
+  public Optional<byte[]> getExclusive(String name) {
+    return select(name, selectExclusive, "reading system state (exclusive lock)");
+  }
+
+  private Optional<byte[]> select(String name, String sql, String what) {
     Objects.requireNonNull(name, "name");
-    return tx.read("reading system state", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT value FROM system_values WHERE name = ?")) {
+    return tx.read(what, c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, name);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();

@@ -115,6 +115,12 @@ public final class JdbcTransactions implements Transactions {
     return bound.get() != null;
   }
 
+  /** SQLite: every write transaction holds the one writer lock of this process. */
+  @Override
+  public boolean writersSerialized() {
+    return writer != null;
+  }
+
   /** Runs a write: joins the thread's transaction (in a savepoint) or runs as its own transaction. */
   <T> T write(String what, SqlWork<T> work) {
     Connection joined = bound.get();

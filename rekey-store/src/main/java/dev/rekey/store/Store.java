@@ -62,7 +62,7 @@ public final class Store implements AutoCloseable {
     this.keys = new JdbcKeyRepository(transactions);
     this.tokens = new JdbcTokenRepository(transactions);
     this.audit = new JdbcAuditRepository(transactions, dialect);
-    this.system = new JdbcSystemRepository(transactions);
+    this.system = new JdbcSystemRepository(transactions, dialect);
     this.events = new JdbcEventOutbox(transactions, dialect);
     this.secrets = new JdbcSecretRepository(transactions);
     this.secretRotations = new JdbcSecretRotationRepository(transactions, dialect);

@@ -142,6 +142,22 @@ abstract class TokenAndSystemContract extends StoreContract {
     assertThat(store.system().compareAndSet("bin", value, bytes("x"))).isTrue();
   }
 
+  @Test
+  void lockingReads_inATransaction_readLikeGet_andTheTransactionCanStillWrite() {
+    store.system().putIfAbsent("keyring", bytes("gen-1"));
+
+    boolean replaced = store.transactions().inTransaction(() -> {
+      assertThat(store.system().getShared("keyring")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("gen-1")));
+      assertThat(store.system().getShared("missing")).isEmpty();
+      assertThat(store.system().getExclusive("keyring")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("gen-1")));
+      assertThat(store.system().getExclusive("missing")).isEmpty();
+      return store.system().compareAndSet("keyring", bytes("gen-1"), bytes("gen-2"));
+    });
+
+    assertThat(replaced).isTrue();
+    assertThat(store.system().getShared("keyring")).hasValueSatisfying(v -> assertThat(v).isEqualTo(bytes("gen-2")));
+  }
+
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

@@ -9,6 +9,26 @@ import java.util.Optional;
 public interface SystemRepository {
   Optional<byte[]> get(String name);
 
+  /**
+   * As {@link #get}, and inside a transaction keeps the value from being changed or locked by
+   * {@link #getExclusive} until that transaction ends; other shared readers go on (PostgreSQL:
+   * {@code FOR SHARE}). Where writers are serialized anyway (SQLite), and outside a transaction,
+   * a plain read.
+   */
+  default Optional<byte[]> getShared(String name) {
+    return get(name);
+  }
+
+  /**
+   * As {@link #get}, and inside a transaction keeps the value from being changed or locked by
+   * anyone else until that transaction ends (PostgreSQL: {@code FOR UPDATE}; it waits for the
+   * holders of {@link #getShared} to finish first). Where writers are serialized anyway (SQLite),
+   * and outside a transaction, a plain read.
+   */
+  default Optional<byte[]> getExclusive(String name) {
+    return get(name);
+  }
+
   /** Stores {@code value} only if {@code name} has no value yet; returns whether it did. */
   boolean putIfAbsent(String name, byte[] value);
 

@@ -25,6 +25,16 @@ public interface Transactions {
     action.run();
   }
 
+  /**
+   * Do write transactions run one at a time, and only in this process (SQLite: one writer lock,
+   * one node)? Then what a write transaction reads cannot change before it commits, and no other
+   * write commits between its statements. False where several connections or nodes write at once
+   * (PostgreSQL), and for {@link #direct()}.
+   */
+  default boolean writersSerialized() {
+    return false;
+  }
+
   default void run(Runnable work) {
     inTransaction(() -> {
       work.run();
