@@ -6,11 +6,14 @@ import dev.rekey.core.crypto.SecretBytes;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.MaterialRepository;
 import dev.rekey.core.port.SystemRepository;
+import dev.rekey.core.port.Transactions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The root of trust of one server: holds the root keyring in memory while unsealed and nothing
@@ -23,12 +26,20 @@ import java.util.Optional;
  * {@link #init(int, int)} a Shamir seal leaves it sealed: the key exists only in the returned
  * shares, and unsealing proves they work. Thread-safe: {@link #keyring()} is a volatile read;
  * state changes are serialized.
+ *
+ * <p>Root key rotation never leaves stored material that no generation opens: every write of
+ * root-wrapped material checks, inside its transaction, that its generation is still stored
+ * ({@link #requireLive}), and the rotation drops old generations only in a transaction that holds
+ * the stored keyring exclusively and finds nothing stored under them ({@link #dropOldGenerations}).
+ * No lock of the store is ever awaited while holding this object's monitor, so a write waiting
+ * for the keyring row can always take it.
  */
-public final class RootOfTrust {
+public final class RootOfTrust implements LiveRootGenerations {
   public static final String KEYRING_NAME = "root-keyring";
   public static final String SEAL_CONFIG_NAME = "root-seal-config";
 
   private final SystemRepository system;
+  private final Transactions transactions;
   private final Seal seal;
   private final Clock clock;
   private final Object lock = new Object();
@@ -37,12 +48,28 @@ public final class RootOfTrust {
   private volatile java.time.Duration propagationDelay = java.time.Duration.ZERO;
   private final java.util.List<dev.rekey.core.port.RootWrappedMaterial> otherMaterial =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The generations writes may store material under, from the stored keyring {@code bytes}. */
+  private record Live(byte[] bytes, Set<String> ids) {
+    @Override
+    public String toString() {
+      return "Live" + ids;
+    }
+  }
+
+  /** Null until a keyring was opened; set before {@link #keyring}, narrowed by a drop before it commits. */
+  private volatile Live live;
   private KeyringRecord record;
   private byte[] recordBytes;
 
-  /** Touches neither the store nor the seal; the first operation does. */
+  /** Touches neither the store nor the seal; the first operation does. Without transactions: tests, tools. */
   public RootOfTrust(SystemRepository system, Seal seal, Clock clock) {
+    this(system, Transactions.direct(), seal, clock);
+  }
+
+  /** {@code transactions}: those of the store {@code system} belongs to. */
+  public RootOfTrust(SystemRepository system, Transactions transactions, Seal seal, Clock clock) {
     this.system = system;
+    this.transactions = transactions;
     this.seal = seal;
     this.clock = clock;
   }
@@ -72,7 +99,7 @@ public final class RootOfTrust {
     synchronized (lock) {
       RootKeyring fresh = RootKeyring.generate(clock.instant());
       store(fresh, 0, 0);
-      keyring = fresh;
+      install(record, recordBytes, fresh);
       return List.of();
     }
   }
@@ -138,7 +165,7 @@ public final class RootOfTrust {
             + " 'rekey operator unseal'");
       }
       if (keyring == null) {
-        keyring = openKeyring(rec);
+        install(rec, recordBytes, openKeyring(rec));
       }
     }
   }
@@ -163,7 +190,7 @@ public final class RootOfTrust {
         shamir.submit(share);
         if (shamir.ready()) {
           try {
-            keyring = openKeyring(rec);
+            install(rec, recordBytes, openKeyring(rec));
           } catch (RekeyException e) {
             shamir.forget();
             if (e.code() != ErrorCode.DECRYPTION_FAILED) {
@@ -242,17 +269,73 @@ public final class RootOfTrust {
         return false;
       }
       KeyringRecord rec = KeyringRecord.decode(stored.get());
-      keyring = openKeyring(rec);
-      record = rec;
-      recordBytes = stored.get();
+      install(rec, stored.get(), openKeyring(rec));
       return true;
+    }
+  }
+
+  /** Makes {@code k}, stored as {@code bytes}, this node's keyring. Holds {@link #lock}. */
+  private void install(KeyringRecord rec, byte[] bytes, RootKeyring k) {
+    record = rec;
+    recordBytes = bytes;
+    // first: material is wrapped under a new generation only once keyring() returns it
+    live = new Live(bytes, Set.copyOf(k.generationIds()));
+    keyring = k;
+  }
+
+  /**
+   * Inside the transaction of a write that stores material wrapped by {@code rootKeyId}, before it
+   * commits: refuses it (CONCURRENT_MODIFICATION, nothing of the write is stored once its
+   * transaction rolls back) when the stored keyring no longer holds that generation, and keeps the
+   * generation from being dropped until the transaction ends. A dropped generation is one the
+   * rotation re-wrapped everything away from: material under it could never be opened again.
+   *
+   * <p>Several writers (PostgreSQL): reads the stored keyring with a shared lock. A drop takes it
+   * exclusively ({@link #dropOldGenerations}), so either this write commits first and the drop,
+   * looking afterwards, finds its material and does not drop; or the drop commits first and this
+   * read returns the keyring without the generation. One writer (SQLite): no query. The write runs
+   * under the process's only write lock, and only this node changes the stored keyring (the file
+   * has one server); the generations held in memory are never more than the stored ones, because a
+   * drop narrows them inside its own write transaction, before it commits. So the check in memory,
+   * made under the write lock, is the check of the stored keyring, and costs a put nothing.
+   */
+  @Override
+  public void requireLive(String rootKeyId) {
+    Live l = live;
+    if (!transactions.writersSerialized()) {
+      byte[] stored = system.getShared(KEYRING_NAME).orElseThrow(RootOfTrust::notInitialized);
+      if (l == null || !Arrays.equals(stored, l.bytes())) {
+        l = adopt(stored); // another node rotated: open what is stored (as refresh() would)
+      }
+    } else if (l == null) {
+      keyring(); // SEALED or NOT_INITIALIZED: nothing was wrapped by this node
+      l = live;
+    }
+    if (!l.ids().contains(rootKeyId)) {
+      throw RekeyException.concurrentModification("the root key was rotated while this write was under way and the"
+          + " generation it was wrapped under is gone; nothing was stored, retry");
+    }
+  }
+
+  /** Makes the keyring stored as {@code stored} this node's one; SEALED when sealed. */
+  private Live adopt(byte[] stored) {
+    synchronized (lock) {
+      Live l = live;
+      if (l != null && Arrays.equals(stored, l.bytes())) {
+        return l;
+      }
+      keyring();
+      KeyringRecord rec = KeyringRecord.decode(stored);
+      install(rec, stored.clone(), openKeyring(rec));
+      return live;
     }
   }
 
   /**
    * How long other nodes may keep using a keyring they read before this one was stored. A
-   * rotation waits this long after storing the new generation, so that no node can wrap new
-   * material under a generation that the rotation is about to drop. Nodes bound this by calling
+   * rotation waits this long after storing the new generation before it re-wraps, so that other
+   * nodes' writes are wrapped under the new generation by then and few of them have to be wrapped
+   * again. Safety does not depend on it ({@link #requireLive}). Nodes bound this by calling
    * {@link #refresh()} at least this often. Zero for a single node.
    */
   public void propagationDelay(java.time.Duration delay) {
@@ -318,23 +401,91 @@ public final class RootOfTrust {
     otherMaterial.add(material);
   }
 
-  /** Stores {@code next} in place of {@code expected} (compare-and-set) and makes it current. */
+  /**
+   * Stores {@code next} in place of {@code expected} (compare-and-set) and makes it current. For
+   * adding a generation; dropping one is {@link #dropOldGenerations}.
+   */
   boolean replaceKeyring(RootKeyring expected, RootKeyring next) {
+    Replacement r = replacement(expected, next);
+    if (r == null) {
+      return false;
+    }
+    // outside the monitor: on PostgreSQL this waits for writes holding the keyring row (requireLive)
+    if (!system.compareAndSet(KEYRING_NAME, r.expectedBytes(), r.bytes())) {
+      refresh();
+      return false;
+    }
+    installStored(r, next);
+    return true;
+  }
+
+  /**
+   * Stores {@code expected} without its old generations, in one transaction that first takes the
+   * stored keyring exclusively and then finds {@code nothingLeft} (nothing stored under another
+   * generation than the current one, read in that transaction). A write that share-locked the
+   * keyring before ({@link #requireLive}) has committed by then and is seen; one that comes later
+   * waits and finds its generation gone. Returns false, dropping nothing, when something is left
+   * or the keyring changed: re-wrap and call again.
+   */
+  boolean dropOldGenerations(RootKeyring expected, BooleanSupplier nothingLeft) {
+    RootKeyring next = expected.withoutOldGenerations();
+    Replacement r = replacement(expected, next);
+    if (r == null) {
+      return false;
+    }
+    // READ COMMITTED (the default): every statement after the lock sees what committed before it.
+    boolean dropped = transactions.inTransaction(() -> {
+      Optional<byte[]> stored = system.getExclusive(KEYRING_NAME);
+      if (stored.isEmpty() || !Arrays.equals(stored.get(), r.expectedBytes()) || !nothingLeft.getAsBoolean()) {
+        return false;
+      }
+      // Before the commit, under SQLite's write lock: writes after this one see only the current
+      // generation. Kept if the drop does not commit: new material is wrapped under the current
+      // generation anyway, so that only makes a late write under an old one wrap again.
+      narrow(next.currentId());
+      return system.compareAndSet(KEYRING_NAME, r.expectedBytes(), r.bytes());
+    });
+    if (!dropped) {
+      refresh();
+      return false;
+    }
+    installStored(r, next);
+    return true;
+  }
+
+  /** A sealed keyring ready to replace the stored {@code expectedBytes}. */
+  private record Replacement(byte[] expectedBytes, KeyringRecord record, byte[] bytes) {
+    @Override
+    public String toString() {
+      return "Replacement[" + record + "]";
+    }
+  }
+
+  /** Null when this node's keyring is no longer {@code expected}. */
+  private Replacement replacement(RootKeyring expected, RootKeyring next) {
     synchronized (lock) {
       if (keyring != expected) {
-        return false;
+        return null;
       }
       KeyringRecord rec = new KeyringRecord(record.sealType(), record.shares(), record.threshold(),
           sealKeyring(next));
-      byte[] bytes = rec.encode();
-      if (!system.compareAndSet(KEYRING_NAME, recordBytes, bytes)) {
-        refresh();
-        return false;
+      return new Replacement(recordBytes, rec, rec.encode());
+    }
+  }
+
+  /** After {@code r} was stored: makes it this node's keyring, unless a newer one was read meanwhile. */
+  private void installStored(Replacement r, RootKeyring next) {
+    synchronized (lock) {
+      if (Arrays.equals(recordBytes, r.expectedBytes()) || Arrays.equals(recordBytes, r.bytes())) {
+        install(r.record(), r.bytes(), next);
       }
-      record = rec;
-      recordBytes = bytes;
-      keyring = next;
-      return true;
+    }
+  }
+
+  private void narrow(String currentId) {
+    synchronized (lock) {
+      Live l = live;
+      live = new Live(l == null ? recordBytes : l.bytes(), Set.of(currentId));
     }
   }
 
@@ -362,9 +513,13 @@ public final class RootOfTrust {
   private KeyringRecord requireRecord() {
     KeyringRecord rec = loadRecord();
     if (rec == null) {
-      throw new RekeyException(ErrorCode.NOT_INITIALIZED, "Rekey is not initialized; run 'rekey operator init'");
+      throw notInitialized();
     }
     return rec;
+  }
+
+  private static RekeyException notInitialized() {
+    return new RekeyException(ErrorCode.NOT_INITIALIZED, "Rekey is not initialized; run 'rekey operator init'");
   }
 
   /** The stored record, cached once seen; null when uninitialized. Checks it matches the seal. */

@@ -18,8 +18,9 @@ import java.util.Optional;
  * Steps 2 and 3 of a root key rotation, for a keyring whose current generation is already stored
  * (step 1): re-wrap every key version, secret version and system secret that an older generation
  * wraps, in batches, each object in its own optimistic update; then store the keyring without the old
- * generations. Every write leaves stored material unwrappable by the stored keyring, so a crash
- * anywhere is finished by running this again.
+ * generations, in a transaction that finds nothing left under them
+ * ({@link RootOfTrust#dropOldGenerations}). Every write leaves stored material unwrappable by the
+ * stored keyring, so a crash anywhere is finished by running this again.
  */
 final class RootRotation {
   static final int BATCH = 500;
@@ -56,7 +57,9 @@ final class RootRotation {
       for (RootWrappedMaterial m : otherMaterial) {
         m.rewrap(keyring);
       }
-      if (nothingLeft(keyring) && root.replaceKeyring(keyring, keyring.withoutOldGenerations())) {
+      // checked again inside the drop's transaction, which holds the stored keyring exclusively:
+      // a write that stored material under an old generation since the re-wrap above is found there
+      if (nothingLeft(keyring) && root.dropOldGenerations(keyring, () -> nothingLeft(keyring))) {
         return count;
       }
     }
