@@ -25,14 +25,15 @@ final class RootOfTrustSetup {
 
   /** The root of trust over the configured seal; still sealed. */
   static RootOfTrust open(Store store, ServerConfig config, Clock clock) {
-    RootOfTrust rootOfTrust = new RootOfTrust(store.system(), openSeal(config), clock);
+    RootOfTrust rootOfTrust = new RootOfTrust(store.system(), store.transactions(), openSeal(config), clock);
+    // Not for safety (writes check the stored generations in their transactions, see
+    // RootOfTrust.requireLive) but so that few writes have to wrap their material again.
     if (store.dialect() == Dialect.POSTGRESQL) {
       // Several nodes may share this database: let them all see a new root generation first.
       rootOfTrust.propagationDelay(BackgroundTasks.KEYRING_REFRESH.multipliedBy(3));
     } else {
       // One node, but writes wrapped under the old generation may still wait in the audit
-      // writer's queue (secret puts wrap before their group commit): let them commit before the
-      // re-wrap scan, so none is missed when the old generation is dropped.
+      // writer's queue (secret puts wrap before their group commit): let them commit first.
       rootOfTrust.propagationDelay(IN_FLIGHT_WRITES);
     }
     return rootOfTrust;

@@ -51,11 +51,13 @@ record ServerServices(
     UsageTracker usage = new UsageTracker(usageCounter, store.usage());
     KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache,
         clock, config.minimumDestroyWait(), store.storedDekVersions());
+    keys.guardRootGenerations(rootOfTrust);
     TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5), config.tokenMaxTtl());
     RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
     SecretService secrets = new SecretService(store.secrets(), store.transactions(), store.events(),
         rootOfTrust::keyring, clock, config.minimumDestroyWait(),
         new SecretCache(store.secrets(), rootOfTrust::keyring, config.cacheTtl()));
+    secrets.guardRootGenerations(rootOfTrust);
     root.alsoClear(secrets::clearCache);
     SecretRotationService secretRotations = new SecretRotationService(secrets, store.secretRotations(),
         store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),

@@ -18,6 +18,7 @@ import dev.rekey.core.port.StoredDekVersions;
 import dev.rekey.core.port.PromotionGate;
 import dev.rekey.core.port.Transactions;
 import dev.rekey.core.port.VersionUsers;
+import dev.rekey.core.root.LiveRootGenerations;
 import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
 import java.time.Clock;
@@ -52,6 +53,7 @@ public final class KeyService {
   private final StoredDekVersions storedDeks;
   private volatile VersionUsers versionUsers = VersionUsers.NONE;
   private volatile PromotionGate promotionGate = PromotionGate.NONE;
+  private volatile LiveRootGenerations liveRoots = LiveRootGenerations.NONE;
 
   public KeyService(KeyRepository keys, Transactions transactions, EventOutbox outbox,
       Supplier<RootKeyring> keyring, KeyCache cache, Clock clock, Duration minimumDestroyWait) {
@@ -87,21 +89,36 @@ public final class KeyService {
     Names.keyName(name);
     Names.tags(tags);
     Instant now = clock.instant();
-    Key key;
-    int attempt = 0;
-    do {
+    for (int attempt = 1; ; attempt++) {
       // wrapped again when the root key rotated meanwhile (see change)
-      if (++attempt > MAX_ATTEMPTS) {
-        throw rootKeptRotating(name);
+      Key key = Key.create(namespace, name, type, tags, exportable, newMaterial(namespace, name, 1, type), now);
+      if (!newMaterialUnderCurrentRoot(null, key)) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw rootKeptRotating(name);
+        }
+        continue;
       }
-      key = Key.create(namespace, name, type, tags, exportable, newMaterial(namespace, name, 1, type), now);
-    } while (!newMaterialUnderCurrentRoot(null, key));
-    Key created = key;
-    transactions.run(() -> {
-      keys.insert(created);
-      outbox.append(KeyEvents.created(created, now));
-    });
-    return created;
+      try {
+        transactions.run(() -> {
+          requireLiveRoots(null, key);
+          keys.insert(key);
+          outbox.append(KeyEvents.created(key, now));
+        });
+        return key;
+      } catch (RekeyException e) {
+        if (e.code() != dev.rekey.api.ErrorCode.CONCURRENT_MODIFICATION || attempt >= MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Who checks, inside each write's transaction, that the root generations its new material is
+   * wrapped under are still stored (the root of trust; see {@link LiveRootGenerations}).
+   */
+  public void guardRootGenerations(LiveRootGenerations live) {
+    this.liveRoots = live;
   }
 
   /** The shortest wait before a scheduled destruction that this service accepts (purge protection). */
@@ -409,6 +426,8 @@ public final class KeyService {
       boolean enclosed = transactions.active();
       try {
         transactions.run(() -> {
+          // in the transaction: a root key rotation cannot drop the generation before this commits
+          requireLiveRoots(current, updated);
           keys.update(updated, current.revision());
           outbox.append(events);
         });
@@ -433,6 +452,22 @@ public final class KeyService {
   private static RekeyException rootKeptRotating(String name) {
     return RekeyException.concurrentModification("the root key kept rotating while new material of key '" + name
         + "' was wrapped; nothing was stored, retry");
+  }
+
+  /**
+   * Inside the write's transaction: refuses (CONCURRENT_MODIFICATION, retried by the callers) new
+   * material under a root generation that a rotation has dropped. The versions {@code updated}
+   * carries over from {@code current} need no check: the revision the write is conditional on
+   * changes when the rotation re-wraps them.
+   */
+  private void requireLiveRoots(Key current, Key updated) {
+    int known = current == null ? 0 : current.latestVersion();
+    for (int v = known + 1; v <= updated.latestVersion(); v++) {
+      WrappedKey m = updated.requireVersion(v).material();
+      if (m != null) {
+        liveRoots.requireLive(m.rootKeyId());
+      }
+    }
   }
 
   /** Are the versions {@code updated} adds to {@code current} (null: all) wrapped by the current root generation? */

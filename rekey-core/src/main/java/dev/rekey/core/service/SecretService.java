@@ -12,6 +12,7 @@ import dev.rekey.core.port.EventOutbox;
 import dev.rekey.core.port.SecretRepository;
 import dev.rekey.core.port.Transactions;
 import dev.rekey.core.port.VersionUsers;
+import dev.rekey.core.root.LiveRootGenerations;
 import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
 import dev.rekey.core.secret.Secret;
@@ -43,6 +44,7 @@ public final class SecretService {
   private final Duration minimumDestroyWait;
   private final SecretCache cache;
   private volatile VersionUsers versionUsers = VersionUsers.NONE;
+  private volatile LiveRootGenerations liveRoots = LiveRootGenerations.NONE;
 
   /** Without a cache: every read goes to the store (tests, tools). */
   public SecretService(SecretRepository secrets, Transactions transactions, EventOutbox outbox,
@@ -164,12 +166,28 @@ public final class SecretService {
   }
 
   private boolean wrappedByCurrentRoot(PreparedPut put) {
-    WrappedKey material = put.updated.requireVersion(put.updated.latestVersion()).lifecycle().material();
-    return material.rootKeyId().equals(keyring.get().currentId());
+    return newMaterial(put).rootKeyId().equals(keyring.get().currentId());
+  }
+
+  private static WrappedKey newMaterial(PreparedPut put) {
+    return put.updated.requireVersion(put.updated.latestVersion()).lifecycle().material();
+  }
+
+  /**
+   * Who checks, inside each put's transaction, that the root generation of its new value is
+   * still stored (the root of trust; see {@link LiveRootGenerations}).
+   */
+  public void guardRootGenerations(LiveRootGenerations live) {
+    this.liveRoots = live;
   }
 
   private Secret store(PreparedPut put) {
     transactions.run(() -> {
+      // In the transaction, so a root key rotation cannot drop the generation before this commits;
+      // refused (CONCURRENT_MODIFICATION) once it has, and commit() wraps the value again. The
+      // versions a put carries over need no check: the revision it is conditional on changes when
+      // the rotation re-wraps them. On SQLite this is a check in memory (see RootOfTrust.requireLive).
+      liveRoots.requireLive(newMaterial(put).rootKeyId());
       if (put.current == null) {
         secrets.insert(put.updated);
       } else {

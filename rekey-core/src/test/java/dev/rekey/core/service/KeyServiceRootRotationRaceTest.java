@@ -86,4 +86,46 @@ class KeyServiceRootRotationRaceTest {
             e -> assertThat(e.code()).isEqualTo(dev.rekey.api.ErrorCode.CONCURRENT_MODIFICATION));
     assertThat(repo.find(NS, "orders").orElseThrow().latestVersion()).as("version 2 not stored").isEqualTo(1);
   }
+
+  /**
+   * The check inside the write's transaction (the root of trust's) finds the generation dropped
+   * after the service's own check passed: the write is redone under the generation it now has.
+   */
+  @Test
+  void createAndRotate_generationDroppedBeforeTheirTransaction_areWrappedAgain() {
+    java.util.concurrent.atomic.AtomicReference<RootKeyring> ring = new java.util.concurrent.atomic.AtomicReference<>(before);
+    KeyService keys = new KeyService(repo, dev.rekey.core.port.Transactions.direct(), new InMemoryEventOutbox(),
+        ring::get, new KeyCache(repo, ring::get, Duration.ZERO), clock, Services.MIN_DESTROY_WAIT,
+        StoredDekVersions.NONE);
+    AtomicInteger refusals = new AtomicInteger();
+    keys.guardRootGenerations(id -> {
+      if (!id.equals(after.currentId())) {
+        refusals.incrementAndGet();
+        ring.set(after); // as RootOfTrust.requireLive takes over the stored keyring
+        throw dev.rekey.core.RekeyException.concurrentModification("generation gone; retry");
+      }
+    });
+
+    Key created = keys.create(NS, "orders", KeyType.AES256_GCM, Map.of());
+    ring.set(before);
+    Key rotated = keys.rotate(NS, "orders", true);
+
+    assertThat(refusals).hasValue(2);
+    assertThat(created.requireVersion(1).material().rootKeyId()).isEqualTo(after.currentId());
+    assertThat(repo.find(NS, "orders").orElseThrow().requireVersion(2).material().rootKeyId())
+        .isEqualTo(after.currentId());
+    assertThat(rotated.latestVersion()).isEqualTo(2);
+  }
+
+  @Test
+  void create_generationRefusedEveryTime_isAConflictAndStoresNothing() {
+    KeyService keys = serviceRotatingRootAfter(0);
+    keys.guardRootGenerations(id -> {
+      throw dev.rekey.core.RekeyException.concurrentModification("generation gone; retry");
+    });
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> keys.create(NS, "orders", KeyType.AES256_GCM, Map.of()))
+        .isInstanceOfSatisfying(dev.rekey.core.RekeyException.class,
+            e -> assertThat(e.code()).isEqualTo(dev.rekey.api.ErrorCode.CONCURRENT_MODIFICATION));
+    assertThat(repo.find(NS, "orders")).isEmpty();
+  }
 }

@@ -46,6 +46,40 @@ class SecretServiceTest {
     });
   }
 
+  /**
+   * The check inside the put's transaction (the root of trust's) finds the value's root
+   * generation dropped: the put is wrapped again under the generation the node now has, and a
+   * put refused every time is a conflict (409) that stores nothing.
+   */
+  @Test
+  void put_generationDroppedBeforeItsTransaction_isWrappedAgain_orAConflictThatStoresNothing() {
+    dev.rekey.core.root.RootKeyring after = s.ring.withNewGeneration(s.clock.instant());
+    java.util.concurrent.atomic.AtomicReference<dev.rekey.core.root.RootKeyring> ring =
+        new java.util.concurrent.atomic.AtomicReference<>(s.ring);
+    SecretService node = new SecretService(repo, Transactions.direct(), events, ring::get, s.clock, Duration.ofDays(7));
+    java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+    node.guardRootGenerations(id -> {
+      if (!id.equals(after.currentId())) {
+        refusals.incrementAndGet();
+        ring.set(after); // as RootOfTrust.requireLive takes over the stored keyring
+        throw RekeyException.concurrentModification("generation gone; retry");
+      }
+    });
+
+    node.put(NS, "db", utf8("v1"), SecretService.PutOptions.DEFAULT);
+
+    assertThat(refusals).hasValue(1);
+    assertThat(repo.find(NS, "db").orElseThrow().current().lifecycle().material().rootKeyId())
+        .isEqualTo(after.currentId());
+
+    node.guardRootGenerations(id -> {
+      throw RekeyException.concurrentModification("generation gone; retry");
+    });
+    assertCode(() -> node.put(NS, "db", utf8("v2"), SecretService.PutOptions.DEFAULT),
+        ErrorCode.CONCURRENT_MODIFICATION, "retry");
+    assertThat(repo.find(NS, "db").orElseThrow().latestVersion()).isEqualTo(1);
+  }
+
   /** Puts start from the node's cached copy; a copy made stale by another node never loses or refuses a write. */
   @Test
   void put_onANodeWhoseCopyIsStale_checksAndSetsAgainstTheStore() {
