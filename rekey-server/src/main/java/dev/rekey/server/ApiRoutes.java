@@ -63,7 +63,7 @@ final class ApiRoutes {
         approvals).register(router);
     new ApprovalEndpoints(approvalService, approvals, clock).register(router);
     new AuditEndpoints(store.audit(),
-        () -> AuditSigningKey.loadOrCreate(store.system(), parts.rootOfTrust().keyring()).publicKey(),
+        () -> AuditSigningKey.loadOrCreate(store.system(), parts.rootOfTrust()).publicKey(),
         parts.audit()::storedCheckpoints, parts.json()).register(router);
     parts.webhooks().register(router);
     new PolicyEndpoints(services.policies()).register(router);

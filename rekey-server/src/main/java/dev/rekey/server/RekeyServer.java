@@ -162,7 +162,7 @@ public final class RekeyServer implements AutoCloseable {
   }
 
   private static AuditSigningKey signingKey(Store store, RootOfTrust root) {
-    return AuditSigningKey.loadOrCreate(store.system(), root.keyring());
+    return AuditSigningKey.loadOrCreate(store.system(), root);
   }
 
   public int port() {

@@ -7,6 +7,7 @@ import dev.rekey.core.crypto.SecretAccess;
 import dev.rekey.core.crypto.SecretBytes;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.root.RootKeyring;
+import dev.rekey.core.root.RootOfTrust;
 import dev.rekey.core.root.SystemSecrets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -43,8 +44,21 @@ public final class AuditSigningKey {
 
   /** Loads the audit signing key, generating and storing it on first use. */
   public static AuditSigningKey loadOrCreate(SystemRepository system, RootKeyring keyring) {
-    SecretBytes seed = SystemSecrets.loadOrCreate(system, keyring, PRIVATE_NAME,
-        () -> SecretBytes.random(Ed25519PrivateKeyParameters.KEY_SIZE));
+    return from(system, SystemSecrets.loadOrCreate(system, keyring, PRIVATE_NAME,
+        () -> SecretBytes.random(Ed25519PrivateKeyParameters.KEY_SIZE)));
+  }
+
+  /**
+   * As {@link #loadOrCreate(SystemRepository, RootKeyring)} on a server: a new key is stored
+   * safely against a concurrent root key rotation ({@link RootOfTrust#loadOrCreateSystemSecret}).
+   * {@code system}: the store {@code root} keeps its keyring in.
+   */
+  public static AuditSigningKey loadOrCreate(SystemRepository system, RootOfTrust root) {
+    return from(system, root.loadOrCreateSystemSecret(PRIVATE_NAME,
+        () -> SecretBytes.random(Ed25519PrivateKeyParameters.KEY_SIZE)));
+  }
+
+  private static AuditSigningKey from(SystemRepository system, SecretBytes seed) {
     AuditSigningKey key;
     try {
       if (seed.length() != Ed25519PrivateKeyParameters.KEY_SIZE) {

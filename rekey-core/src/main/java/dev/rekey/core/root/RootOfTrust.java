@@ -396,6 +396,40 @@ public final class RootOfTrust implements LiveRootGenerations {
     }
   }
 
+  /**
+   * Loads the system secret {@code name} (see {@link SystemSecrets}), first storing one from
+   * {@code generator} when there is none: wrapped under the current generation and stored in a
+   * transaction that checks that generation is still stored ({@link #requireLive}), so a rotation
+   * running meanwhile cannot drop it from under the new secret.
+   */
+  public SecretBytes loadOrCreateSystemSecret(String name, java.util.function.Supplier<SecretBytes> generator) {
+    Optional<SecretBytes> existing = SystemSecrets.load(system, keyring(), name);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    SecretBytes fresh = generator.get();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        RootKeyring k = keyring();
+        try {
+          transactions.inTransaction(() -> {
+            requireLive(k.currentId());
+            return SystemSecrets.store(system, k, name, fresh);
+          });
+          break;
+        } catch (RekeyException e) {
+          if (e.code() != ErrorCode.CONCURRENT_MODIFICATION || attempt >= 3) {
+            throw e;
+          }
+        }
+      }
+    } finally {
+      fresh.destroy();
+    }
+    return SystemSecrets.load(system, keyring(), name).orElseThrow(() ->
+        new IllegalStateException("system secret '" + name + "' vanished after it was stored"));
+  }
+
   /** Registers more root-wrapped material (webhook secrets, ...) for root key rotation to re-wrap. */
   public void alsoRewrap(dev.rekey.core.port.RootWrappedMaterial material) {
     otherMaterial.add(material);

@@ -51,7 +51,11 @@ public final class SystemSecrets {
     return repo.get(name).map(value -> keyring.unwrap(decode(name, value), MaterialBinding.system(name)));
   }
 
-  /** Loads {@code name}, first storing a secret from {@code generator} when there is none. */
+  /**
+   * Loads {@code name}, first storing a secret from {@code generator} when there is none. A
+   * server uses {@link RootOfTrust#loadOrCreateSystemSecret}, which guards the store against a
+   * concurrent root key rotation.
+   */
   public static SecretBytes loadOrCreate(SystemRepository repo, RootKeyring keyring, String name,
       Supplier<SecretBytes> generator) {
     Optional<SecretBytes> existing = load(repo, keyring, name);

@@ -154,6 +154,24 @@ class LiveRootGenerationsTest {
         e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_MODIFICATION));
   }
 
+  /** A system secret first stored by a node that missed a rotation is wrapped under the stored generation. */
+  @Test
+  void loadOrCreateSystemSecret_onANodeThatMissedARotation_storesItUnderTheStoredGeneration() {
+    RootOfTrust stale = node(system, Transactions.direct());
+    RootOfTrust other = node(system, Transactions.direct());
+    other.rotateRoot(keys);
+    dev.rekey.core.crypto.SecretBytes generated = dev.rekey.core.crypto.SecretBytes.random(32);
+    dev.rekey.core.crypto.SecretBytes expected = dev.rekey.core.crypto.SecretBytes.copyOf(
+        generated.reveal(dev.rekey.core.crypto.SecretAccess.get()));
+
+    dev.rekey.core.crypto.SecretBytes loaded = stale.loadOrCreateSystemSecret("audit-signing-key", () -> generated);
+
+    assertThat(loaded.sameAs(expected)).isTrue();
+    RootKeyring storedKeyring = node(system, Transactions.direct()).keyring();
+    assertThat(SystemSecrets.rootKeyId(system, "audit-signing-key")).contains(storedKeyring.currentId());
+    assertThat(SystemSecrets.load(system, storedKeyring, "audit-signing-key").orElseThrow().sameAs(expected)).isTrue();
+  }
+
   /** Runs work directly, says when it runs, and claims one writer at a time (as SQLite). */
   static final class Serialized implements Transactions {
     volatile boolean inside;
