@@ -47,7 +47,7 @@ final class ApiRoutes {
 
   static void register(ApiRouter router, ServerServices services, Parts parts, ServerConfig config, Clock clock) {
     Store store = parts.store();
-    ApprovalService approvalService = new ApprovalService(store.approvals(), clock);
+    ApprovalService approvalService = new ApprovalService(store.approvals(), store.transactions(), store.events(), clock);
     ApprovalGate approvals = new ApprovalGate(approvalService);
     new CryptoEndpoints(new CryptoService(services.cache())).register(router);
     new SigningEndpoints(new SigningService(services.cache(), clock, config.jwksOverlap()), services.keys(),

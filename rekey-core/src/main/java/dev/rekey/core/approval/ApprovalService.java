@@ -3,6 +3,8 @@ package dev.rekey.core.approval;
 import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.port.ApprovalRepository;
+import dev.rekey.core.port.EventOutbox;
+import dev.rekey.core.port.Transactions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -25,10 +27,19 @@ public final class ApprovalService {
   private static final int MAX_ATTEMPTS = 5;
 
   private final ApprovalRepository approvals;
+  private final Transactions transactions;
+  private final EventOutbox outbox;
   private final Clock clock;
 
-  public ApprovalService(ApprovalRepository approvals, Clock clock) {
+  /**
+   * Requests and their changes are stored with an {@code ApprovalRequested} or
+   * {@code ApprovalStateChanged} event in one transaction of {@code transactions}, so that
+   * approvers and requesters can be told by webhook.
+   */
+  public ApprovalService(ApprovalRepository approvals, Transactions transactions, EventOutbox outbox, Clock clock) {
     this.approvals = Objects.requireNonNull(approvals, "approvals");
+    this.transactions = Objects.requireNonNull(transactions, "transactions");
+    this.outbox = Objects.requireNonNull(outbox, "outbox");
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
@@ -87,7 +98,10 @@ public final class ApprovalService {
     }
     Approval created = Approval.request(ApprovalIds.next(now), r.namespace(), r.operation(), r.target(),
         r.requester(), r.fingerprint(), policy, now);
-    approvals.insert(created);
+    transactions.run(() -> {
+      approvals.insert(created);
+      outbox.append(List.of(ApprovalEvents.requested(created)));
+    });
     return created;
   }
 
@@ -97,7 +111,7 @@ public final class ApprovalService {
         .orElseThrow(() -> RekeyException.forbidden("approval " + r.approvalId() + " does not exist or was not given"
             + " for " + r.operation().wireName() + " in namespace '" + r.namespace() + "'"));
     Approval used = a.use(r.requester(), r.fingerprint(), clock.instant());
-    if (!approvals.update(used)) {
+    if (!store(a, used)) {
       throw RekeyException.concurrentModification("approval " + a.id() + " changed meanwhile; send the request again");
     }
     return used;
@@ -106,7 +120,7 @@ public final class ApprovalService {
   private void giveBack(Approval used) {
     Instant now = clock.instant();
     if (now.isBefore(used.expiresAt())) {
-      approvals.update(used.release(now)); // false: changed meanwhile, which only a later use can do
+      store(used, used.release(now)); // false: changed meanwhile, which only a later use can do
     }
   }
 
@@ -160,13 +174,24 @@ public final class ApprovalService {
     for (int attempt = 1; ; attempt++) {
       Approval stored = approvals.find(id).orElseThrow(() -> RekeyException.notFound("no approval '" + id + "'"));
       Approval next = transition.apply(stored);
-      if (approvals.update(next)) {
+      if (store(stored, next)) {
         return next;
       }
       if (attempt >= MAX_ATTEMPTS) {
         throw new RekeyException(ErrorCode.CONCURRENT_MODIFICATION, "approval " + id + " keeps changing; try again");
       }
     }
+  }
+
+  /** Stores {@code next} over {@code previous} with its event; false when the stored one moved on. */
+  private boolean store(Approval previous, Approval next) {
+    return transactions.inTransaction(() -> {
+      if (!approvals.update(next)) {
+        return false;
+      }
+      outbox.append(List.of(ApprovalEvents.changed(previous, next)));
+      return true;
+    });
   }
 
   private Approval current(Approval a) {

@@ -19,7 +19,9 @@ public enum EventType {
   SECRET_NEAR_EXPIRY("SecretNearExpiry"),
   SECRET_EXPIRED("SecretExpired"),
   CONSUMER_ROTATION_OVERDUE("ConsumerRotationOverdue"),
-  CONSUMER_ROTATION_COMPLETED("ConsumerRotationCompleted");
+  CONSUMER_ROTATION_COMPLETED("ConsumerRotationCompleted"),
+  APPROVAL_REQUESTED("ApprovalRequested"),
+  APPROVAL_STATE_CHANGED("ApprovalStateChanged");
 
   public static final String CLOUD_EVENT_PREFIX = "dev.rekey.";
 

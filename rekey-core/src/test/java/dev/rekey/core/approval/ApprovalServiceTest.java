@@ -6,7 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.approval.ApprovalService.GuardedRequest;
+import dev.rekey.core.event.Event;
+import dev.rekey.core.event.EventType;
+import dev.rekey.core.port.Transactions;
 import dev.rekey.core.testing.InMemoryApprovalRepository;
+import dev.rekey.core.testing.InMemoryEventOutbox;
 import dev.rekey.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class ApprovalServiceTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final InMemoryApprovalRepository repo = new InMemoryApprovalRepository();
-  private final ApprovalService service = new ApprovalService(repo, clock);
+  private final InMemoryEventOutbox events = new InMemoryEventOutbox();
+  private final ApprovalService service = new ApprovalService(repo, Transactions.direct(), events, clock);
   private final AtomicInteger runs = new AtomicInteger();
 
   private void policy(int required, GuardedOperation... ops) {
@@ -81,6 +86,26 @@ class ApprovalServiceTest {
     refused(() -> run(destroy("alice", "fp", pending.id())), ErrorCode.ILLEGAL_STATE);
     // a later identical request needs a new approval
     assertThat(refusedWithApproval(destroy("alice", "fp", null)).id()).isNotEqualTo(pending.id());
+  }
+
+  @Test
+  void requests_andTheirChanges_areEvents() {
+    policy(1, GuardedOperation.KEY_DESTROY);
+    Approval a = refusedWithApproval(destroy("alice", "fp", null));
+    refusedWithApproval(destroy("alice", "fp", null)); // the same request again: no second event
+    service.approve(a.id(), "bob");
+    run(destroy("alice", "fp", a.id()));
+    assertThat(events.events()).extracting(Event::type).containsExactly(EventType.APPROVAL_REQUESTED,
+        EventType.APPROVAL_STATE_CHANGED, EventType.APPROVAL_STATE_CHANGED);
+    Event requested = events.events().get(0);
+    assertThat(requested.subject()).isEqualTo("approvals/" + a.id());
+    assertThat(requested.namespace()).isEqualTo("payments");
+    assertThat(requested.data()).containsEntry("operation", "key.destroy").containsEntry("requester", "alice")
+        .containsEntry("state", "pending").containsEntry("target", "keys/k/versions/1");
+    assertThat(events.events().get(1).data()).containsEntry("previous_state", "pending")
+        .containsEntry("state", "approved");
+    assertThat(events.events().get(2).data()).containsEntry("previous_state", "approved")
+        .containsEntry("state", "used");
   }
 
   @Test
