@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,8 +32,9 @@ import org.junit.jupiter.api.Test;
 class PostgresRotatorRebindingTest {
   private static EmbeddedPostgres pg;
 
-  private ServerSocket deniedListener;
-  private final AtomicInteger deniedConnections = new AtomicInteger();
+  /** One listener for the class: binding 127.0.0.2 on PostgreSQL's port again per test could fail. */
+  private static ServerSocket deniedListener;
+  private static final AtomicInteger deniedConnections = new AtomicInteger();
   private RebindingResolver dns;
   private PostgresRotator rotator;
   private Map<String, String> params;
@@ -46,16 +46,8 @@ class PostgresRotatorRebindingTest {
     try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
       st.execute("CREATE ROLE app_rebind LOGIN");
     }
-  }
-
-  @AfterAll
-  static void stopPostgres() throws Exception {
-    pg.close();
-  }
-
-  @BeforeEach
-  void setUp() throws Exception {
     deniedListener = new ServerSocket();
+    deniedListener.setReuseAddress(true);
     deniedListener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), pg.getPort()));
     Thread accept = new Thread(() -> {
       while (!deniedListener.isClosed()) {
@@ -68,15 +60,21 @@ class PostgresRotatorRebindingTest {
     }, "denied-listener");
     accept.setDaemon(true);
     accept.start();
+  }
+
+  @AfterAll
+  static void stopPostgres() throws Exception {
+    deniedListener.close();
+    pg.close();
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    deniedConnections.set(0);
     dns = new RebindingResolver("db.rebind.test", "127.0.0.1", "127.0.0.2");
     rotator = new PostgresRotator(OutboundPolicy.of(List.of("127.0.0.2/32")).resolvingWith(dns));
     params = Map.of("url", "jdbc:postgresql://db.rebind.test:" + pg.getPort() + "/postgres",
         "admin_secret", "pg-admin", "username", "app_rebind");
-  }
-
-  @AfterEach
-  void tearDown() throws Exception {
-    deniedListener.close();
   }
 
   private SecretRotator.Input input() {
