@@ -132,6 +132,27 @@ class ApprovalEndpointsTest {
   }
 
   @Test
+  void anApproval_isNotUsableForARequestWhoseQueryOnlyJoinsToTheSameText() {
+    createKey("joined");
+    // force is "true&x=1" here (not forced); with the approval, force=true and x=1 must not run
+    String asked = "/v1/keys/joined/emergency-rotate?force=true%26x%3D1";
+    String id = post(officer, asked, null).json().get("error").get("approval").get("id").asText();
+    assertThat(post(approver, "/v1/approvals/" + id + "/approve", null).status()).isEqualTo(200);
+
+    TestServer.Resp other = post(officer, "/v1/keys/joined/emergency-rotate?force=true&x=1", id);
+    assertThat(other.status()).as(other.body()).isEqualTo(403);
+    assertThat(other.errorCode()).isEqualTo("forbidden");
+    // nor for one whose query value ends in a line break and the body, asked for without a body
+    String withBreak = s.req("POST", "/v1/keys/joined/emergency-rotate?x=1%0A%7B%7D").token(officer)
+        .namespace("vault").send().json().get("error").get("approval").get("id").asText();
+    assertThat(post(approver, "/v1/approvals/" + withBreak + "/approve", null).status()).isEqualTo(200);
+    TestServer.Resp smuggled = s.req("POST", "/v1/keys/joined/emergency-rotate?x=1").token(officer)
+        .namespace("vault").json("{}\n").header("X-Rekey-Approval", withBreak).send();
+    assertThat(smuggled.status()).as(smuggled.body()).isEqualTo(403);
+    assertThat(post(officer, asked, id).status()).isEqualTo(200);
+  }
+
+  @Test
   void list_showsApproversEverything_andRequestersTheirOwn() {
     createKey("listed");
     String id = post(officer, "/v1/keys/listed/emergency-rotate", null).json().get("error").get("approval").get("id")

@@ -215,29 +215,17 @@ public final class Call {
 
   /**
    * What identifies this request for an approval: SHA-256 (hex) of the method, the path, the
-   * query parameters (sorted) and the body's bytes. Only this hash is stored, never the body.
+   * query parameters (sorted) and the body's bytes, each length-prefixed ({@link RequestFingerprint}).
+   * Only this hash is stored, never the body.
    */
   public String fingerprint() {
-    java.security.MessageDigest d;
+    java.util.List<java.util.Map.Entry<String, String>> params = new java.util.ArrayList<>();
     try {
-      d = java.security.MessageDigest.getInstance("SHA-256");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
-    java.util.List<String> params = new java.util.ArrayList<>();
-    try {
-      ctx.request().params().forEach((name, value) -> params.add(name + "=" + value));
+      ctx.request().params().forEach((name, value) -> params.add(java.util.Map.entry(name, value)));
     } catch (IllegalArgumentException malformed) {
       throw RekeyException.invalid("the query string is not valid percent-encoding");
     }
-    java.util.Collections.sort(params);
-    String head = ctx.request().method().name() + "\n" + ctx.request().path() + "\n" + String.join("&", params) + "\n";
-    d.update(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    byte[] body = bodyBytes();
-    if (body != null) {
-      d.update(body);
-    }
-    return java.util.HexFormat.of().formatHex(d.digest());
+    return RequestFingerprint.of(ctx.request().method().name(), ctx.request().path(), params, bodyBytes());
   }
 
   int auditedVersion() {
