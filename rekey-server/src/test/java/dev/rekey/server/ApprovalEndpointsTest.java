@@ -120,15 +120,23 @@ class ApprovalEndpointsTest {
     String second = post(officer, emergency, null).json().get("error").get("approval").get("id").asText();
     assertThat(second).isEqualTo(first);
 
+    long beforeDeny = s.lastAuditSeq();
     TestServer.Resp denied = post(approver, "/v1/approvals/" + first + "/deny", null);
     assertThat(denied.json().get("state").asText()).isEqualTo("denied");
     assertThat(denied.json().get("decided_by").asText()).isEqualTo("bob");
+    // the trail tells a denial from an approval
+    assertThat(s.auditAfter(beforeDeny)).anySatisfy(r -> assertThat(String.valueOf(r.get("details")))
+        .contains(first).contains("\"decision\":\"deny\""));
     assertThat(post(officer, emergency, first).errorCode()).isEqualTo("illegal_state");
 
     String third = post(officer, emergency, null).json().get("error").get("approval").get("id").asText();
     assertThat(third).isNotEqualTo(first);
+    long beforeCancel = s.lastAuditSeq();
     assertThat(post(officer, "/v1/approvals/" + third + "/cancel", null).json().get("state").asText())
         .isEqualTo("cancelled");
+    // a cancellation is audited as one, not as a read
+    assertThat(s.auditAfter(beforeCancel)).anySatisfy(r -> assertThat(String.valueOf(r.get("details")))
+        .contains(third).contains("\"decision\":\"cancel\""));
   }
 
   @Test

@@ -70,7 +70,7 @@ public final class ApprovalEndpoints {
   private ApprovalView decide(Call c, boolean approve) {
     c.requireNoBody();
     Approval a = visible(c);
-    describe(c, a);
+    describe(c, a, approve ? "approve" : "deny");
     String by = c.principal().name();
     return ApprovalViews.of(approve ? approvals.approve(a.id(), by) : approvals.deny(a.id(), by));
   }
@@ -79,7 +79,7 @@ public final class ApprovalEndpoints {
   private ApprovalView cancel(Call c) {
     c.requireNoBody();
     Approval a = visible(c);
-    describe(c, a);
+    describe(c, a, "cancel");
     return ApprovalViews.of(approvals.cancel(a.id(), c.principal().name()));
   }
 
@@ -139,8 +139,13 @@ public final class ApprovalEndpoints {
     return c.principal().may(Action.APPROVE, c.namespace(), null);
   }
 
-  private static void describe(Call c, Approval a) {
-    c.auditDetails("{\"approval\":\"" + a.id() + "\",\"operation\":\"" + a.operation().wireName()
+  /**
+   * The audit record's details: which request, and what was decided (approve and deny share the
+   * route action {@code approve}, and cancel that of reading, so the action alone does not say).
+   */
+  private static void describe(Call c, Approval a, String decision) {
+    c.auditDetails("{\"approval\":\"" + a.id() + "\",\"decision\":\"" + decision + "\",\"operation\":\""
+        + a.operation().wireName()
         + "\",\"target\":" + io.vertx.core.json.Json.encode(a.target()) + "}");
   }
 }
