@@ -129,8 +129,20 @@ public final class ApprovalService {
         .orElseThrow(() -> RekeyException.notFound("no approval '" + id + "'"));
   }
 
+  /**
+   * One page of {@link #page}: {@code next} (null: no more) is the cursor for the next page, set
+   * whenever the store had {@code limit} rows, even if filtering by the state as of now left fewer
+   * (or none) here.
+   */
+  public record Page(List<Approval> approvals, String next) {}
+
   /** Newest first; {@code state} filters by the state as of now (an expired one is EXPIRED). */
   public List<Approval> list(String namespace, ApprovalState state, String beforeId, int limit) {
+    return page(namespace, state, beforeId, limit).approvals();
+  }
+
+  /** As {@link #list}, with the cursor of the next page. */
+  public Page page(String namespace, ApprovalState state, String beforeId, int limit) {
     if (limit < 1 || limit > MAX_PAGE) {
       throw RekeyException.invalid("limit must be from 1 to " + MAX_PAGE);
     }
@@ -138,7 +150,9 @@ public final class ApprovalService {
     // stored PENDING or APPROVED rows may have expired since: ask for them, then filter as of now
     ApprovalState stored = state == ApprovalState.EXPIRED ? null : state;
     List<Approval> page = approvals.list(namespace, stored, beforeId, limit);
-    return page.stream().map(a -> current(a, now)).filter(a -> state == null || a.state() == state).toList();
+    String next = page.size() == limit ? page.get(page.size() - 1).id() : null;
+    return new Page(page.stream().map(a -> current(a, now)).filter(a -> state == null || a.state() == state).toList(),
+        next);
   }
 
   public Approval approve(String id, String approver) {

@@ -172,6 +172,26 @@ class ApprovalServiceTest {
   }
 
   @Test
+  void page_filteredByStateAsOfNow_stillNamesTheNextPage() {
+    service.putPolicy(new ApprovalPolicy("payments", Set.of(GuardedOperation.KEY_DESTROY), 1, Duration.ofDays(7),
+        clock.instant(), "root"));
+    Approval older = refusedWithApproval(destroy("alice", "a", null));
+    clock.advance(Duration.ofSeconds(1));
+    policy(1, GuardedOperation.KEY_DESTROY); // ttl one hour from here on
+    refusedWithApproval(destroy("alice", "b", null));
+    clock.advance(Duration.ofSeconds(1));
+    refusedWithApproval(destroy("alice", "c", null));
+    clock.advance(Duration.ofHours(2)); // b and c expired, the older one is still pending
+
+    ApprovalService.Page first = service.page("payments", ApprovalState.PENDING, null, 2);
+    assertThat(first.approvals()).isEmpty();
+    assertThat(first.next()).as("more stored requests may be pending").isNotNull();
+    ApprovalService.Page second = service.page("payments", ApprovalState.PENDING, first.next(), 2);
+    assertThat(second.approvals()).extracting(Approval::id).containsExactly(older.id());
+    assertThat(second.next()).isNull();
+  }
+
+  @Test
   void list_isNewestFirst_andPages() {
     policy(1, GuardedOperation.KEY_DESTROY);
     Approval first = refusedWithApproval(destroy("alice", "a", null));

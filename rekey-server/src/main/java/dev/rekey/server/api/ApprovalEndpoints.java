@@ -60,11 +60,10 @@ public final class ApprovalEndpoints {
           + " expired, used");
     }
     boolean approver = mayApprove(c);
-    List<Approval> page = approvals.list(c.namespace(), state, c.query("before"), limit);
-    String next = page.size() == limit ? page.get(page.size() - 1).id() : null;
-    List<ApprovalView> shown = page.stream().filter(a -> approver || a.requester().equals(c.principal().name()))
+    ApprovalService.Page page = approvals.page(c.namespace(), state, c.query("before"), limit);
+    List<ApprovalView> shown = page.approvals().stream().filter(a -> approver || a.requester().equals(c.principal().name()))
         .map(ApprovalViews::of).toList();
-    return new ApprovalList(shown, next);
+    return new ApprovalList(shown, page.next());
   }
 
   private ApprovalView decide(Call c, boolean approve) {
