@@ -62,8 +62,11 @@ public final class ApprovalService {
    * Runs {@code work} if the namespace's policy does not guard the operation, or if the request
    * names an approval given for exactly it (which is then used up); otherwise stores (or finds)
    * the pending approval for this request and throws {@link ApprovalRequiredException}. When
-   * {@code work} throws, the approval it was to use is given back, so the request can be sent
-   * again; {@code work} must change nothing when it throws (a transaction of its own).
+   * {@code work} refuses the request (a {@link RekeyException} other than INTERNAL), the approval
+   * it was to use is given back, so the request can be sent again; {@code work} must change nothing
+   * when it refuses (a transaction of its own). After a failure whose outcome is unknown (INTERNAL,
+   * such as a storage error at commit, or any other exception) the approval stays used: the
+   * operation may have run, and must not run a second time on the same approval.
    */
   public <T> Guarded<T> guard(GuardedRequest request, Supplier<T> work) {
     Optional<ApprovalPolicy> policy = approvals.policy(request.namespace());
@@ -79,8 +82,10 @@ public final class ApprovalService {
     T result;
     try {
       result = work.get();
-    } catch (RuntimeException e) {
-      giveBack(used);
+    } catch (RekeyException e) {
+      if (e.code() != ErrorCode.INTERNAL) {
+        giveBack(used); // refused before anything changed (illegal state, in use, not found, ...)
+      }
       throw e;
     }
     return new Guarded<>(result, used);

@@ -192,6 +192,30 @@ class ApprovalServiceTest {
   }
 
   @Test
+  void anApproval_isGivenBackWhenTheOperationRefuses_butNotWhenItsOutcomeIsUnknown() {
+    policy(1, GuardedOperation.KEY_DESTROY);
+    Approval a = refusedWithApproval(destroy("alice", "fp", null));
+    service.approve(a.id(), "bob");
+    refused(() -> service.guard(destroy("alice", "fp", a.id()), () -> {
+      throw RekeyException.illegalState("version 1 is active");
+    }), ErrorCode.ILLEGAL_STATE);
+    assertThat(service.get(a.id()).state()).isEqualTo(ApprovalState.APPROVED);
+
+    // a storage failure at commit may have committed: the approval must not run it again
+    refused(() -> service.guard(destroy("alice", "fp", a.id()), () -> {
+      throw new RekeyException(ErrorCode.INTERNAL, "storage failure while committing");
+    }), ErrorCode.INTERNAL);
+    assertThat(service.get(a.id()).state()).isEqualTo(ApprovalState.USED);
+
+    Approval b = refusedWithApproval(destroy("alice", "fp2", null));
+    service.approve(b.id(), "bob");
+    assertThatThrownBy(() -> service.guard(destroy("alice", "fp2", b.id()), () -> {
+      throw new IllegalStateException("a bug after the write");
+    })).isInstanceOf(IllegalStateException.class);
+    assertThat(service.get(b.id()).state()).isEqualTo(ApprovalState.USED);
+  }
+
+  @Test
   void list_isNewestFirst_andPages() {
     policy(1, GuardedOperation.KEY_DESTROY);
     Approval first = refusedWithApproval(destroy("alice", "a", null));
