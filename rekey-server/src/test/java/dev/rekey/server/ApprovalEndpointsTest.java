@@ -60,11 +60,18 @@ class ApprovalEndpointsTest {
     post(ROOT, "/v1/keys/guarded/rotate", null);
     String destroy = "/v1/keys/guarded/versions/1/schedule-destroy";
 
+    long beforeAsking = s.lastAuditSeq();
     TestServer.Resp refused = post(officer, destroy, null);
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.errorCode()).isEqualTo("approval_required");
     JsonNode approval = refused.json().get("error").get("approval");
     String id = approval.get("id").asText();
+    // the refused request's audit record names the approval request made for it
+    assertThat(s.auditAfter(beforeAsking)).anySatisfy(r -> {
+      assertThat(r.get("action").asText()).isEqualTo("key.lifecycle");
+      assertThat(r.get("error_code").asText()).isEqualTo("approval_required");
+      assertThat(String.valueOf(r.get("details"))).contains("\"approval\":\"" + id + "\"");
+    });
     assertThat(approval.get("state").asText()).isEqualTo("pending");
     assertThat(approval.get("operation").asText()).isEqualTo("key.destroy");
     assertThat(approval.get("target").asText()).isEqualTo("keys/guarded/versions/1");

@@ -1,5 +1,6 @@
 package dev.rekey.server.api;
 
+import dev.rekey.core.approval.ApprovalRequiredException;
 import dev.rekey.core.approval.ApprovalService;
 import dev.rekey.core.approval.ApprovalService.GuardedRequest;
 import dev.rekey.core.approval.GuardedOperation;
@@ -19,9 +20,19 @@ public final class ApprovalGate {
     this.approvals = approvals;
   }
 
+  /**
+   * Runs {@code work} under the namespace's policy. A request refused for want of an approval is
+   * audited with the approval request made (or found) for it, so the trail links the two.
+   */
   public <T> T run(Call c, GuardedOperation operation, String target, Supplier<T> work) {
-    ApprovalService.Guarded<T> done = approvals.guard(new GuardedRequest(c.namespace(), operation, target,
-        c.principal().name(), c.fingerprint(), c.header(HEADER)), work);
+    ApprovalService.Guarded<T> done;
+    try {
+      done = approvals.guard(new GuardedRequest(c.namespace(), operation, target, c.principal().name(),
+          c.fingerprint(), c.header(HEADER)), work);
+    } catch (ApprovalRequiredException e) {
+      c.auditApproval(e.approval().id());
+      throw e;
+    }
     if (done.approval() != null) {
       c.auditApproval(done.approval().id());
     }
