@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /** Tokens in table {@code tokens}: only the hash of a token is stored; grants as JSON. */
 final class JdbcTokenRepository implements TokenRepository {
-  private static final String COLUMNS = "id, hash, principal, grants, created_at, expires_at, revoked_at, created_by";
+  private static final String COLUMNS = "id, hash, principal, grants, created_at, expires_at, revoked_at, created_by,"
+      + " created_by_token";
 
   private final JdbcTransactions tx;
 
@@ -33,7 +34,7 @@ final class JdbcTokenRepository implements TokenRepository {
     long createdAt = Columns.nanos(token.createdAt());
     tx.write("inserting a token", c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO tokens (" + COLUMNS + ")"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
         ps.setString(1, token.id());
         ps.setString(2, token.hash());
         ps.setString(3, token.principal());
@@ -42,6 +43,7 @@ final class JdbcTokenRepository implements TokenRepository {
         Columns.setInstant(ps, 6, token.expiresAt());
         Columns.setInstant(ps, 7, token.revokedAt());
         Columns.setNullableString(ps, 8, token.createdBy());
+        Columns.setNullableString(ps, 9, token.createdByToken());
         if (ps.executeUpdate() == 0) {
           // the message names the public id only, never the hash
           throw RekeyException.alreadyExists("a token with id '" + token.id() + "' or the same secret already exists");
@@ -120,7 +122,7 @@ final class JdbcTokenRepository implements TokenRepository {
         out.add(new TokenRecord(rs.getString("id"), rs.getString("hash"), rs.getString("principal"),
             Columns.grants(rs.getString("grants")), Columns.getInstant(rs, "created_at"),
             Columns.getInstant(rs, "expires_at"), Columns.getInstant(rs, "revoked_at"),
-            rs.getString("created_by")));
+            rs.getString("created_by"), rs.getString("created_by_token")));
       }
     }
     return out;

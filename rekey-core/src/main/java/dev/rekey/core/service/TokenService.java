@@ -72,11 +72,13 @@ public final class TokenService {
     this.maxTtl = maxTtl;
   }
 
+  /** Issues a token outside the API (a server's own, say): no issuing token, no upper bound on its life. */
   public Issued create(String principal, List<Grant> grants, Duration ttl, String createdBy) {
-    return create(principal, grants, ttl, createdBy, null);
+    return issue(newToken(principal, grants, ttl), principal, grants, ttl, createdBy, null, null);
   }
 
-  private Issued create(String principal, List<Grant> grants, Duration ttl, String createdBy, Instant notAfter) {
+  /** A new random token, once the request for it is valid. */
+  private static String newToken(String principal, List<Grant> grants, Duration ttl) {
     if (principal == null || !PRINCIPAL.matcher(principal).matches()) {
       throw RekeyException.invalid("invalid principal name: 1 to 128 characters from A-Z a-z 0-9 . _ @ -");
     }
@@ -86,8 +88,7 @@ public final class TokenService {
     if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
       throw RekeyException.invalid("ttl must be positive");
     }
-    return issue(TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(Randomness.bytes(32)),
-        principal, grants, ttl, createdBy, notAfter);
+    return TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(Randomness.bytes(32));
   }
 
   /**
@@ -120,7 +121,33 @@ public final class TokenService {
       // revoked on another node since this node cached it: it issues nothing
       throw new RekeyException(ErrorCode.UNAUTHENTICATED, "the token is invalid, expired or revoked");
     }
-    return create(principal, grants, life, creator.name(), own == null ? null : own.expiresAt());
+    return issue(newToken(principal, grants, life), principal, grants, life, creator.name(), creator.tokenId(),
+        own == null ? null : own.expiresAt());
+  }
+
+  /** The most tokens {@link #issuersOf} follows up a chain of issuers. */
+  static final int MAX_ISSUER_CHAIN = 64;
+
+  /**
+   * The principals that issued token {@code tokenId}, directly or through the tokens they issued
+   * it with, up to a root token: who could have given its holder its identity. Empty for an
+   * unknown id or a root token.
+   */
+  public java.util.Set<String> issuersOf(String tokenId) {
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    String id = tokenId;
+    for (int i = 0; id != null && i < MAX_ISSUER_CHAIN && seen.add(id); i++) {
+      TokenRecord t = tokens.findById(id).orElse(null);
+      if (t == null) {
+        break;
+      }
+      if (t.createdBy() != null) {
+        names.add(t.createdBy());
+      }
+      id = t.createdByToken();
+    }
+    return names;
   }
 
   /**
@@ -131,12 +158,13 @@ public final class TokenService {
     if (token == null || token.length() < 8) {
       throw RekeyException.invalid("a token must have at least 8 characters");
     }
-    return tokens.findByHash(hash(token)).orElseGet(() -> issue(token, principal, grants, null, createdBy, null).record());
+    return tokens.findByHash(hash(token)).orElseGet(() -> issue(token, principal, grants, null, createdBy, null, null)
+        .record());
   }
 
   /** {@code notAfter}: the latest expiry allowed (the creator's), or null. */
   private Issued issue(String token, String principal, List<Grant> grants, Duration ttl, String createdBy,
-      Instant notAfter) {
+      String createdByToken, Instant notAfter) {
     Instant now = clock.instant();
     Instant expiresAt = ttl == null ? null : now.plus(ttl);
     if (notAfter != null) {
@@ -148,7 +176,7 @@ public final class TokenService {
       }
     }
     TokenRecord record = new TokenRecord("tok_" + Hex.encode(Randomness.bytes(8)), hash(token), principal,
-        grants, now, expiresAt, null, createdBy);
+        grants, now, expiresAt, null, createdBy, createdByToken);
     tokens.insert(record);
     issues.incrementAndGet();
     unknown.remove(record.hash());
