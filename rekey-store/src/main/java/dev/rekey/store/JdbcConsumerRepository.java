@@ -100,24 +100,43 @@ final class JdbcConsumerRepository implements ConsumerRepository {
     });
   }
 
+  /** Every column but the hook (see {@link ConsumerRepository#update}). */
   @Override
   public void update(Consumer c) {
     tx.write("updating a consumer", conn -> {
       try (PreparedStatement ps = conn.prepareStatement("UPDATE consumers SET kind = ?, tags = ?, owner = ?,"
-          + " principal = ?, hook_url = ?, hook_secret = ?, hook_secret_root_key_id = ?, updated_at = ?"
-          + " WHERE namespace = ? AND name = ?")) {
+          + " principal = ?, updated_at = ? WHERE namespace = ? AND name = ?")) {
         ps.setString(1, c.kind());
         ps.setString(2, Columns.tags(c.tags()));
         Columns.setNullableString(ps, 3, c.owner());
         Columns.setNullableString(ps, 4, c.principal());
-        Columns.setNullableString(ps, 5, c.hookUrl());
-        ps.setBytes(6, c.hookSecret() == null ? null : c.hookSecret().ciphertext());
-        Columns.setNullableString(ps, 7, c.hookSecret() == null ? null : c.hookSecret().rootKeyId());
-        ps.setLong(8, Columns.nanos(c.updatedAt()));
-        ps.setString(9, c.namespace());
-        ps.setString(10, c.name());
+        ps.setLong(5, Columns.nanos(c.updatedAt()));
+        ps.setString(6, c.namespace());
+        ps.setString(7, c.name());
         if (ps.executeUpdate() == 0) {
           throw RekeyException.notFound("no consumer '" + c.name() + "' in namespace '" + c.namespace() + "'");
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void storeHook(String namespace, String name, String hookUrl, WrappedKey hookSecret, Instant updatedAt) {
+    if ((hookUrl == null) != (hookSecret == null)) {
+      throw new IllegalArgumentException("a hook URL and its secret come together");
+    }
+    tx.write("storing a consumer hook", conn -> {
+      try (PreparedStatement ps = conn.prepareStatement("UPDATE consumers SET hook_url = ?, hook_secret = ?,"
+          + " hook_secret_root_key_id = ?, updated_at = ? WHERE namespace = ? AND name = ?")) {
+        Columns.setNullableString(ps, 1, hookUrl);
+        ps.setBytes(2, hookSecret == null ? null : hookSecret.ciphertext());
+        Columns.setNullableString(ps, 3, hookSecret == null ? null : hookSecret.rootKeyId());
+        ps.setLong(4, Columns.nanos(updatedAt));
+        ps.setString(5, namespace);
+        ps.setString(6, name);
+        if (ps.executeUpdate() == 0) {
+          throw RekeyException.notFound("no consumer '" + name + "' in namespace '" + namespace + "'");
         }
       }
       return null;

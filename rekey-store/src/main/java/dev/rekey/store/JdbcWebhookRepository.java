@@ -8,6 +8,7 @@ import dev.rekey.core.webhook.Webhook;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -87,22 +88,38 @@ final class JdbcWebhookRepository implements WebhookRepository {
     });
   }
 
+  /** Every column but the secret (see {@link WebhookRepository#update}). */
   @Override
   public void update(Webhook w) {
     tx.write("updating a webhook", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET url = ?, event_types = ?, namespace = ?,"
-          + " tags = ?, enabled = ?, secret = ?, secret_root_key_id = ?, updated_at = ? WHERE id = ?")) {
+          + " tags = ?, enabled = ?, updated_at = ? WHERE id = ?")) {
         ps.setString(1, w.url());
         ps.setString(2, types(w.eventTypes()));
         Columns.setNullableString(ps, 3, w.namespace());
         ps.setString(4, Columns.tags(w.tags()));
         ps.setBoolean(5, w.enabled());
-        ps.setBytes(6, w.secret().ciphertext());
-        ps.setString(7, w.secret().rootKeyId());
-        ps.setLong(8, Columns.nanos(w.updatedAt()));
-        ps.setString(9, w.id());
+        ps.setLong(6, Columns.nanos(w.updatedAt()));
+        ps.setString(7, w.id());
         if (ps.executeUpdate() == 0) {
           throw RekeyException.notFound("no webhook '" + w.id() + "'");
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void storeSecret(String id, WrappedKey secret, Instant updatedAt) {
+    tx.write("storing a webhook secret", c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE webhooks SET secret = ?, secret_root_key_id = ?,"
+          + " updated_at = ? WHERE id = ?")) {
+        ps.setBytes(1, secret.ciphertext());
+        ps.setString(2, secret.rootKeyId());
+        ps.setLong(3, Columns.nanos(updatedAt));
+        ps.setString(4, id);
+        if (ps.executeUpdate() == 0) {
+          throw RekeyException.notFound("no webhook '" + id + "'");
         }
       }
       return null;

@@ -67,10 +67,11 @@ abstract class ConsumerStoreContract extends StoreContract {
     assertThat(repo().list("default", "archive", 10)).extracting(Consumer::name).containsExactly("billing");
     assertThat(repo().byPrincipal("default", "svc-billing")).extracting(Consumer::name).containsExactly("billing");
 
-    Consumer changed = a.withDetails("storage-account", Map.of("env", "prod"), "new-owner", null, T.plusSeconds(1))
-        .withHook(null, null, T.plusSeconds(1));
-    repo().update(changed);
-    assertThat(repo().find("default", "billing")).contains(changed);
+    Consumer changed = a.withDetails("storage-account", Map.of("env", "prod"), "new-owner", null, T.plusSeconds(1));
+    repo().update(changed.withHook(null, null, T.plusSeconds(1)));
+    assertThat(repo().find("default", "billing")).as("update never writes the hook").contains(changed);
+    repo().storeHook("default", "billing", null, null, T.plusSeconds(2));
+    assertThat(repo().find("default", "billing")).contains(changed.withHook(null, null, T.plusSeconds(2)));
     assertThat(repo().byPrincipal("default", "svc-billing")).isEmpty();
 
     bound("billing", "orders", 1);

@@ -83,6 +83,26 @@ abstract class WebhookStoreContract extends StoreContract {
         .isInstanceOf(RekeyException.class).extracting(e -> ((RekeyException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
   }
 
+  /** A copy read before a root key rotation re-wrapped the secret must not write the old wrapping back. */
+  @Test
+  void update_neverWritesTheSecret_storeSecretDoes() {
+    Webhook a = hook("wh_a", Set.of(), null, Map.of());
+    store.webhooks().insert(a);
+    WrappedKey rewrapped = new WrappedKey(new byte[] {4, 5, 6}, "root-b");
+    assertThat(store.webhooks().replaceSecret("wh_a", a.secret(), rewrapped)).isTrue();
+
+    store.webhooks().update(a.withEnabled(false, T.plusSeconds(1)));
+    Webhook read = store.webhooks().find("wh_a").orElseThrow();
+    assertThat(read.enabled()).isFalse();
+    assertThat(read.secret()).isEqualTo(rewrapped);
+
+    WrappedKey fresh = new WrappedKey(new byte[] {7, 8}, "root-b");
+    store.webhooks().storeSecret("wh_a", fresh, T.plusSeconds(2));
+    assertThat(store.webhooks().find("wh_a").orElseThrow()).isEqualTo(read.withSecret(fresh, T.plusSeconds(2)));
+    assertThatThrownBy(() -> store.webhooks().storeSecret("wh_none", fresh, T))
+        .isInstanceOf(RekeyException.class).extracting(e -> ((RekeyException) e).code()).isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
   @Test
   void secretRewrap_afterRootRotation_secretStillUnwrapsWithOnlyTheNewGeneration() {
     RootKeyring before = RootKeyring.generate(T);

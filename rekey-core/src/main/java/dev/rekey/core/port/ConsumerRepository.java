@@ -27,8 +27,20 @@ public interface ConsumerRepository {
 
   List<Consumer> list(String namespace, String afterName, int limit);
 
-  /** Replaces the stored consumer; throws NOT_FOUND when there is none. */
+  /**
+   * Replaces the details of the stored consumer (kind, tags, owner, principal, updated time), never
+   * its hook: a root key rotation may have re-wrapped the stored hook secret since {@code consumer}
+   * was read, and writing that copy back would undo it. Only {@link #storeHook} and
+   * {@link #replaceHookSecret} change the hook. Throws NOT_FOUND when there is none.
+   */
   void update(Consumer consumer);
+
+  /**
+   * Stores a new hook URL and its new wrapped signing secret, or no hook (both null), and the
+   * updated time. Store a secret in a transaction that checked its root generation
+   * ({@code LiveRootGenerations}). Throws NOT_FOUND when there is no such consumer.
+   */
+  void storeHook(String namespace, String name, String hookUrl, WrappedKey hookSecret, Instant updatedAt);
 
   /** Deletes the consumer with its bindings and selectors; returns whether it existed. */
   boolean delete(String namespace, String name);

@@ -1,5 +1,9 @@
 package dev.rekey.core.root;
 
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import java.util.function.Supplier;
+
 /**
  * What a write that stores root-wrapped material checks inside its own transaction, just before
  * it commits: that the generation wrapping the material is still in the stored keyring. Together
@@ -18,4 +22,26 @@ public interface LiveRootGenerations {
    * and retry); otherwise keeps the generation from being dropped until the transaction ends.
    */
   void requireLive(String rootKeyId);
+
+  /** How many times {@link #retrying} runs a write before its refusal is the answer. */
+  int MAX_ATTEMPTS = 8;
+
+  /**
+   * Runs {@code attempt} again while it is refused with CONCURRENT_MODIFICATION, at most
+   * {@link #MAX_ATTEMPTS} times in all; then the last refusal is thrown (409, nothing stored). Each
+   * attempt must wrap its material under the keyring it reads then and store it in a transaction
+   * that calls {@link #requireLive} before it stores: once a rotation dropped the generation, the
+   * node reads the stored keyring, so a later attempt wraps under the current generation.
+   */
+  static <T> T retrying(Supplier<T> attempt) {
+    for (int n = 1; ; n++) {
+      try {
+        return attempt.get();
+      } catch (RekeyException e) {
+        if (e.code() != ErrorCode.CONCURRENT_MODIFICATION || n >= MAX_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
 }

@@ -6,7 +6,9 @@ import dev.rekey.core.event.EventType;
 import dev.rekey.core.key.Names;
 import dev.rekey.core.key.WrappedKey;
 import dev.rekey.core.port.DeliveryRepository;
+import dev.rekey.core.port.Transactions;
 import dev.rekey.core.port.WebhookRepository;
+import dev.rekey.core.root.LiveRootGenerations;
 import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
 import java.time.Clock;
@@ -21,6 +23,8 @@ import java.util.function.Supplier;
 /**
  * Webhook subscriptions and their deliveries, as the API manages them. The signing secret is
  * generated here, returned once (on creation and on rotation) and otherwise kept only wrapped.
+ * A secret is stored in a transaction that checks its root generation is still stored
+ * ({@link #guardRootGenerations}); other changes never write the secret.
  */
 public final class WebhookService {
   public static final int MAX_PAGE = 1000;
@@ -35,21 +39,39 @@ public final class WebhookService {
 
   private final WebhookRepository webhooks;
   private final DeliveryRepository deliveries;
+  private final Transactions transactions;
   private final Supplier<RootKeyring> keyring;
   private final Clock clock;
   private volatile dev.rekey.core.port.DestinationGuard destinations = dev.rekey.core.port.DestinationGuard.NONE;
+  private volatile LiveRootGenerations liveRoots = LiveRootGenerations.NONE;
 
   /** Refuses URLs whose host {@code guard} denies (the server's {@code outbound_deny}); none by default. */
   public void guardDestinations(dev.rekey.core.port.DestinationGuard guard) {
     this.destinations = guard;
   }
 
+  /** Without transactions: tests and tools where no root key rotation runs concurrently. */
   public WebhookService(WebhookRepository webhooks, DeliveryRepository deliveries, Supplier<RootKeyring> keyring,
       Clock clock) {
+    this(webhooks, deliveries, Transactions.direct(), keyring, clock);
+  }
+
+  /** {@code transactions}: those of the store {@code webhooks} belongs to. */
+  public WebhookService(WebhookRepository webhooks, DeliveryRepository deliveries, Transactions transactions,
+      Supplier<RootKeyring> keyring, Clock clock) {
     this.webhooks = webhooks;
     this.deliveries = deliveries;
+    this.transactions = transactions;
     this.keyring = keyring;
     this.clock = clock;
+  }
+
+  /**
+   * Who checks, inside the transaction that stores a signing secret, that the root generation
+   * wrapping it is still stored (the root of trust; see {@link LiveRootGenerations}).
+   */
+  public void guardRootGenerations(LiveRootGenerations live) {
+    this.liveRoots = live;
   }
 
   /**
@@ -67,9 +89,15 @@ public final class WebhookService {
     Instant now = clock.instant();
     SecretBytes secret = WebhookSecret.generate();
     try {
-      Webhook hook = new Webhook(id, url, types, namespace, tags, true, wrap(id, secret), now, now);
-      webhooks.insert(hook);
-      return new WithSecret(hook, WebhookSecret.format(secret));
+      Webhook stored = LiveRootGenerations.retrying(() -> {
+        Webhook hook = new Webhook(id, url, types, namespace, tags, true, wrap(id, secret), now, now);
+        transactions.run(() -> {
+          liveRoots.requireLive(hook.secret().rootKeyId());
+          webhooks.insert(hook);
+        });
+        return hook;
+      });
+      return new WithSecret(stored, WebhookSecret.format(secret));
     } finally {
       secret.destroy();
     }
@@ -94,9 +122,16 @@ public final class WebhookService {
     Webhook hook = get(id);
     SecretBytes secret = WebhookSecret.generate();
     try {
-      Webhook next = hook.withSecret(wrap(id, secret), clock.instant());
-      webhooks.update(next);
-      return new WithSecret(next, WebhookSecret.format(secret));
+      Instant now = clock.instant();
+      WrappedKey stored = LiveRootGenerations.retrying(() -> {
+        WrappedKey wrapped = wrap(id, secret);
+        transactions.run(() -> {
+          liveRoots.requireLive(wrapped.rootKeyId());
+          webhooks.storeSecret(id, wrapped, now);
+        });
+        return wrapped;
+      });
+      return new WithSecret(hook.withSecret(stored, now), WebhookSecret.format(secret));
     } finally {
       secret.destroy();
     }
@@ -108,7 +143,7 @@ public final class WebhookService {
       return hook;
     }
     Webhook next = hook.withEnabled(enabled, clock.instant());
-    webhooks.update(next);
+    webhooks.update(next); // never writes the secret: a rotation may have re-wrapped it since
     return next;
   }
 

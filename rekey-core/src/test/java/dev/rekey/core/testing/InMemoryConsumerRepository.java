@@ -66,9 +66,22 @@ public final class InMemoryConsumerRepository implements ConsumerRepository {
 
   @Override
   public synchronized void update(Consumer consumer) {
-    if (consumers.replace(id(consumer.namespace(), consumer.name()), consumer) == null) {
+    Consumer stored = consumers.get(id(consumer.namespace(), consumer.name()));
+    if (stored == null) {
       throw RekeyException.notFound("no consumer '" + consumer.name() + "'");
     }
+    consumers.put(id(consumer.namespace(), consumer.name()),
+        consumer.withHook(stored.hookUrl(), stored.hookSecret(), consumer.updatedAt()));
+  }
+
+  @Override
+  public synchronized void storeHook(String namespace, String name, String hookUrl, WrappedKey hookSecret,
+      Instant updatedAt) {
+    Consumer stored = consumers.get(id(namespace, name));
+    if (stored == null) {
+      throw RekeyException.notFound("no consumer '" + name + "'");
+    }
+    consumers.put(id(namespace, name), stored.withHook(hookUrl, hookSecret, updatedAt));
   }
 
   @Override

@@ -90,9 +90,20 @@ public final class InMemoryWebhookStore implements EventOutbox, EventLog, Webhoo
 
   @Override
   public synchronized void update(Webhook webhook) {
-    if (webhooks.replace(webhook.id(), webhook) == null) {
+    Webhook stored = webhooks.get(webhook.id());
+    if (stored == null) {
       throw RekeyException.notFound("no webhook '" + webhook.id() + "'");
     }
+    webhooks.put(webhook.id(), webhook.withSecret(stored.secret(), webhook.updatedAt()));
+  }
+
+  @Override
+  public synchronized void storeSecret(String id, WrappedKey secret, Instant updatedAt) {
+    Webhook stored = webhooks.get(id);
+    if (stored == null) {
+      throw RekeyException.notFound("no webhook '" + id + "'");
+    }
+    webhooks.put(id, stored.withSecret(secret, updatedAt));
   }
 
   @Override

@@ -61,6 +61,7 @@ public final class Consumers implements AutoCloseable {
     ConsumerService service = new ConsumerService(store.consumers(),
         new BindingTargets(store.keys(), store.secrets()), store.transactions(),
         store.events(), root::keyring, clock);
+    service.guardRootGenerations(root); // hook secrets are stored only under a generation still stored
     service.guardDestinations(outbound);
     ConsumerPropagation propagation = new ConsumerPropagation(store.consumers(), store.transactions(), store.events(),
         clock);

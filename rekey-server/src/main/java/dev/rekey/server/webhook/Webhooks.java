@@ -41,7 +41,9 @@ public final class Webhooks implements AutoCloseable {
       WebhookSettings settings, dev.rekey.core.port.MetricsRecorder metrics,
       dev.rekey.server.net.OutboundPolicy outbound) {
     root.alsoRewrap(new WebhookSecretRewrap(store.webhooks()));
-    WebhookService service = new WebhookService(store.webhooks(), store.deliveries(), root::keyring, clock);
+    WebhookService service = new WebhookService(store.webhooks(), store.deliveries(), store.transactions(),
+        root::keyring, clock);
+    service.guardRootGenerations(root); // secrets are stored only under a generation still stored
     service.guardDestinations(outbound);
     HttpWebhookTransport transport = new HttpWebhookTransport(settings.timeout(), outbound);
     WebhookDeliverer deliverer = new WebhookDeliverer(new WebhookDeliverer.Sources(store.webhooks(),
