@@ -12,8 +12,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The root of trust of one server: holds the root keyring in memory while unsealed and nothing
@@ -29,10 +28,10 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Root key rotation never leaves stored material that no generation opens: every write of
  * root-wrapped material checks, inside its transaction, that its generation is still stored
- * ({@link #requireLive}), and the rotation drops old generations only in a transaction that holds
- * the stored keyring exclusively and finds nothing stored under them ({@link #dropOldGenerations}).
- * No lock of the store is ever awaited while holding this object's monitor, so a write waiting
- * for the keyring row can always take it.
+ * ({@link #requireLive}, see {@link LiveGenerations}), and the rotation ({@link RootKeyRotator})
+ * drops old generations only in a transaction that holds the stored keyring exclusively and finds
+ * nothing stored under them. No lock of the store is ever awaited while holding this object's
+ * monitor, so a write waiting for the keyring row can always take it.
  */
 public final class RootOfTrust implements LiveRootGenerations {
   public static final String KEYRING_NAME = "root-keyring";
@@ -43,21 +42,9 @@ public final class RootOfTrust implements LiveRootGenerations {
   private final Seal seal;
   private final Clock clock;
   private final Object lock = new Object();
-  private final Object rotationLock = new Object();
+  private final RootKeyRotator rotator;
+  private final LiveGenerations live;
   private volatile RootKeyring keyring;
-  private volatile java.time.Duration propagationDelay = java.time.Duration.ZERO;
-  private final java.util.List<dev.rekey.core.port.RootWrappedMaterial> otherMaterial =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
-  /** The generations writes may store material under, from the stored keyring {@code bytes}. */
-  private record Live(byte[] bytes, Set<String> ids) {
-    @Override
-    public String toString() {
-      return "Live" + ids;
-    }
-  }
-
-  /** Null until a keyring was opened; set before {@link #keyring}, narrowed by a drop before it commits. */
-  private volatile Live live;
   private KeyringRecord record;
   private byte[] recordBytes;
 
@@ -72,6 +59,8 @@ public final class RootOfTrust implements LiveRootGenerations {
     this.transactions = transactions;
     this.seal = seal;
     this.clock = clock;
+    this.rotator = new RootKeyRotator(this, system, transactions, clock);
+    this.live = new LiveGenerations(system, transactions);
   }
 
   /** Development mode: a {@link FileSeal} on {@code keyFile}, initialized and unsealed if needed. */
@@ -279,55 +268,32 @@ public final class RootOfTrust implements LiveRootGenerations {
     record = rec;
     recordBytes = bytes;
     // first: material is wrapped under a new generation only once keyring() returns it
-    live = new Live(bytes, Set.copyOf(k.generationIds()));
+    live.set(bytes, k.generationIds());
     keyring = k;
   }
 
   /**
    * Inside the transaction of a write that stores material wrapped by {@code rootKeyId}, before it
-   * commits: refuses it (CONCURRENT_MODIFICATION, nothing of the write is stored once its
-   * transaction rolls back) when the stored keyring no longer holds that generation, and keeps the
-   * generation from being dropped until the transaction ends. A dropped generation is one the
-   * rotation re-wrapped everything away from: material under it could never be opened again.
-   *
-   * <p>Several writers (PostgreSQL): reads the stored keyring with a shared lock. A drop takes it
-   * exclusively ({@link #dropOldGenerations}), so either this write commits first and the drop,
-   * looking afterwards, finds its material and does not drop; or the drop commits first and this
-   * read returns the keyring without the generation. One writer (SQLite): no query. The write runs
-   * under the process's only write lock, and only this node changes the stored keyring (the file
-   * has one server); the generations held in memory are never more than the stored ones, because a
-   * drop narrows them inside its own write transaction, before it commits. So the check in memory,
-   * made under the write lock, is the check of the stored keyring, and costs a put nothing.
+   * commits: refuses it (CONCURRENT_MODIFICATION) when the stored keyring no longer holds that
+   * generation, and keeps the generation from being dropped until the transaction ends. How, on
+   * each kind of store: {@link LiveGenerations}.
    */
   @Override
   public void requireLive(String rootKeyId) {
-    Live l = live;
-    if (!transactions.writersSerialized()) {
-      byte[] stored = system.getShared(KEYRING_NAME).orElseThrow(RootOfTrust::notInitialized);
-      if (l == null || !Arrays.equals(stored, l.bytes())) {
-        l = adopt(stored); // another node rotated: open what is stored (as refresh() would)
-      }
-    } else if (l == null) {
-      keyring(); // SEALED or NOT_INITIALIZED: nothing was wrapped by this node
-      l = live;
-    }
-    if (!l.ids().contains(rootKeyId)) {
-      throw RekeyException.concurrentModification("the root key was rotated while this write was under way and the"
-          + " generation it was wrapped under is gone; nothing was stored, retry");
-    }
+    live.require(this, rootKeyId);
   }
 
   /** Makes the keyring stored as {@code stored} this node's one; SEALED when sealed. */
-  private Live adopt(byte[] stored) {
+  LiveGenerations.Live adopt(byte[] stored) {
     synchronized (lock) {
-      Live l = live;
+      LiveGenerations.Live l = live.current();
       if (l != null && Arrays.equals(stored, l.bytes())) {
         return l;
       }
       keyring();
       KeyringRecord rec = KeyringRecord.decode(stored);
       install(rec, stored.clone(), openKeyring(rec));
-      return live;
+      return live.current();
     }
   }
 
@@ -339,20 +305,7 @@ public final class RootOfTrust implements LiveRootGenerations {
    * {@link #refresh()} at least this often. Zero for a single node.
    */
   public void propagationDelay(java.time.Duration delay) {
-    this.propagationDelay = delay;
-  }
-
-  private void waitForPropagation() {
-    long millis = propagationDelay.toMillis();
-    if (millis <= 0) {
-      return;
-    }
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw RekeyException.illegalState("the root key rotation was interrupted; run it again to finish");
-    }
+    rotator.propagationDelay(delay);
   }
 
   /**
@@ -368,16 +321,7 @@ public final class RootOfTrust implements LiveRootGenerations {
 
   /** As {@link #rotateRoot(KeyRepository)}, over every store of root-wrapped material (keys, secrets). */
   public int rotateRoot(List<MaterialRepository<?>> keys) {
-    synchronized (rotationLock) {
-      int count = resumeRootRotation(keys);
-      RootKeyring current = keyring();
-      if (!replaceKeyring(current, current.withNewGeneration(clock.instant()))) {
-        throw RekeyException.concurrentModification("the root keyring changed during the rotation (another node"
-            + " rotating?); run the rotation again");
-      }
-      waitForPropagation();
-      return count + resumeRootRotation(keys);
-    }
+    return rotator.rotate(keys);
   }
 
   /**
@@ -391,9 +335,7 @@ public final class RootOfTrust implements LiveRootGenerations {
 
   /** As {@link #resumeRootRotation(KeyRepository)}, over every store of root-wrapped material. */
   public int resumeRootRotation(List<MaterialRepository<?>> keys) {
-    synchronized (rotationLock) {
-      return new RootRotation(this, keys, system, otherMaterial).finish();
-    }
+    return rotator.resume(keys);
   }
 
   /**
@@ -402,113 +344,34 @@ public final class RootOfTrust implements LiveRootGenerations {
    * transaction that checks that generation is still stored ({@link #requireLive}), so a rotation
    * running meanwhile cannot drop it from under the new secret.
    */
-  public SecretBytes loadOrCreateSystemSecret(String name, java.util.function.Supplier<SecretBytes> generator) {
-    Optional<SecretBytes> existing = SystemSecrets.load(system, keyring(), name);
-    if (existing.isPresent()) {
-      return existing.get();
-    }
-    SecretBytes fresh = generator.get();
-    try {
-      for (int attempt = 1; ; attempt++) {
-        RootKeyring k = keyring();
-        try {
-          transactions.inTransaction(() -> {
-            requireLive(k.currentId());
-            return SystemSecrets.store(system, k, name, fresh);
-          });
-          break;
-        } catch (RekeyException e) {
-          if (e.code() != ErrorCode.CONCURRENT_MODIFICATION || attempt >= 3) {
-            throw e;
-          }
-        }
-      }
-    } finally {
-      fresh.destroy();
-    }
-    return SystemSecrets.load(system, keyring(), name).orElseThrow(() ->
-        new IllegalStateException("system secret '" + name + "' vanished after it was stored"));
+  public SecretBytes loadOrCreateSystemSecret(String name, Supplier<SecretBytes> generator) {
+    return SystemSecrets.loadOrCreate(this, system, transactions, name, generator);
   }
 
   /** Registers more root-wrapped material (webhook secrets, ...) for root key rotation to re-wrap. */
   public void alsoRewrap(dev.rekey.core.port.RootWrappedMaterial material) {
-    otherMaterial.add(material);
+    rotator.alsoRewrap(material);
   }
 
-  /**
-   * Stores {@code next} in place of {@code expected} (compare-and-set) and makes it current. For
-   * adding a generation; dropping one is {@link #dropOldGenerations}.
-   */
+  /** See {@link RootKeyRotator#replaceKeyring}. */
   boolean replaceKeyring(RootKeyring expected, RootKeyring next) {
-    Replacement r = replacement(expected, next);
-    if (r == null) {
-      return false;
-    }
-    // outside the monitor: on PostgreSQL this waits for writes holding the keyring row (requireLive)
-    if (!system.compareAndSet(KEYRING_NAME, r.expectedBytes(), r.bytes())) {
-      refresh();
-      return false;
-    }
-    installStored(r, next);
-    return true;
+    return rotator.replaceKeyring(expected, next);
   }
 
-  /**
-   * Stores {@code expected} without its old generations, in one transaction that first takes the
-   * stored keyring exclusively and then finds {@code nothingLeft} (nothing stored under another
-   * generation than the current one, read in that transaction). A write that share-locked the
-   * keyring before ({@link #requireLive}) has committed by then and is seen; one that comes later
-   * waits and finds its generation gone. Returns false, dropping nothing, when something is left
-   * or the keyring changed: re-wrap and call again.
-   */
-  boolean dropOldGenerations(RootKeyring expected, BooleanSupplier nothingLeft) {
-    RootKeyring next = expected.withoutOldGenerations();
-    Replacement r = replacement(expected, next);
-    if (r == null) {
-      return false;
-    }
-    // READ COMMITTED (the default): every statement after the lock sees what committed before it.
-    boolean dropped = transactions.inTransaction(() -> {
-      Optional<byte[]> stored = system.getExclusive(KEYRING_NAME);
-      if (stored.isEmpty() || !Arrays.equals(stored.get(), r.expectedBytes()) || !nothingLeft.getAsBoolean()) {
-        return false;
-      }
-      // Before the commit, under SQLite's write lock: writes after this one see only the current
-      // generation. Kept if the drop does not commit: new material is wrapped under the current
-      // generation anyway, so that only makes a late write under an old one wrap again.
-      narrow(next.currentId());
-      return system.compareAndSet(KEYRING_NAME, r.expectedBytes(), r.bytes());
-    });
-    if (!dropped) {
-      refresh();
-      return false;
-    }
-    installStored(r, next);
-    return true;
-  }
-
-  /** A sealed keyring ready to replace the stored {@code expectedBytes}. */
-  private record Replacement(byte[] expectedBytes, KeyringRecord record, byte[] bytes) {
-    @Override
-    public String toString() {
-      return "Replacement[" + record + "]";
-    }
-  }
-
-  /** Null when this node's keyring is no longer {@code expected}. */
-  private Replacement replacement(RootKeyring expected, RootKeyring next) {
+  /** {@code next}, sealed, ready to replace the stored keyring; null when this node's keyring is no longer {@code expected}. */
+  RootKeyRotator.Replacement replacement(RootKeyring expected, RootKeyring next) {
     synchronized (lock) {
       if (keyring != expected) {
         return null;
       }
       KeyringRecord rec = new KeyringRecord(record.sealType(), record.shares(), record.threshold(),
           sealKeyring(next));
-      return new Replacement(recordBytes, rec, rec.encode());
+      return new RootKeyRotator.Replacement(recordBytes, rec, rec.encode());
     }
   }
 
   /** After {@code r} was stored: makes it this node's keyring, unless a newer one was read meanwhile. */
-  private void installStored(Replacement r, RootKeyring next) {
+  void installStored(RootKeyRotator.Replacement r, RootKeyring next) {
     synchronized (lock) {
       if (Arrays.equals(recordBytes, r.expectedBytes()) || Arrays.equals(recordBytes, r.bytes())) {
         install(r.record(), r.bytes(), next);
@@ -516,10 +379,10 @@ public final class RootOfTrust implements LiveRootGenerations {
     }
   }
 
-  private void narrow(String currentId) {
+  /** A drop of the old generations is about to commit: writes may store only under {@code currentId}. */
+  void narrow(String currentId) {
     synchronized (lock) {
-      Live l = live;
-      live = new Live(l == null ? recordBytes : l.bytes(), Set.of(currentId));
+      live.narrow(recordBytes, currentId);
     }
   }
 
@@ -552,7 +415,7 @@ public final class RootOfTrust implements LiveRootGenerations {
     return rec;
   }
 
-  private static RekeyException notInitialized() {
+  static RekeyException notInitialized() {
     return new RekeyException(ErrorCode.NOT_INITIALIZED, "Rekey is not initialized; run 'rekey operator init'");
   }
 

@@ -19,7 +19,7 @@ import java.util.Optional;
  * (step 1): re-wrap every key version, secret version and system secret that an older generation
  * wraps, in batches, each object in its own optimistic update; then store the keyring without the old
  * generations, in a transaction that finds nothing left under them
- * ({@link RootOfTrust#dropOldGenerations}). Every write leaves stored material unwrappable by the
+ * ({@link RootKeyRotator#dropOldGenerations}). Every write leaves stored material unwrappable by the
  * stored keyring, so a crash anywhere is finished by running this again.
  */
 final class RootRotation {
@@ -28,13 +28,15 @@ final class RootRotation {
   private static final int MAX_PASSES = 10;
 
   private final RootOfTrust root;
+  private final RootKeyRotator rotator;
   private final List<MaterialRepository<?>> stores;
   private final SystemRepository system;
   private final List<RootWrappedMaterial> otherMaterial;
 
-  RootRotation(RootOfTrust root, List<MaterialRepository<?>> stores, SystemRepository system,
+  RootRotation(RootOfTrust root, RootKeyRotator rotator, List<MaterialRepository<?>> stores, SystemRepository system,
       List<RootWrappedMaterial> otherMaterial) {
     this.root = root;
+    this.rotator = rotator;
     this.stores = List.copyOf(stores);
     this.system = system;
     this.otherMaterial = otherMaterial;
@@ -59,7 +61,7 @@ final class RootRotation {
       }
       // checked again inside the drop's transaction, which holds the stored keyring exclusively:
       // a write that stored material under an old generation since the re-wrap above is found there
-      if (nothingLeft(keyring) && root.dropOldGenerations(keyring, () -> nothingLeft(keyring))) {
+      if (nothingLeft(keyring) && rotator.dropOldGenerations(keyring, () -> nothingLeft(keyring))) {
         return count;
       }
     }

@@ -1,8 +1,11 @@
 package dev.rekey.core.root;
 
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
 import dev.rekey.core.crypto.SecretBytes;
 import dev.rekey.core.key.WrappedKey;
 import dev.rekey.core.port.SystemRepository;
+import dev.rekey.core.port.Transactions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -69,6 +72,40 @@ public final class SystemSecrets {
       fresh.destroy();
     }
     return load(repo, keyring, name).orElseThrow(() ->
+        new IllegalStateException("system secret '" + name + "' vanished after it was stored"));
+  }
+
+  /**
+   * {@link RootOfTrust#loadOrCreateSystemSecret} of {@code root}, which keeps its keyring in
+   * {@code repo}: a new secret is stored in a transaction that first checks its generation
+   * ({@link RootOfTrust#requireLive}), wrapped again and retried when a rotation dropped it.
+   */
+  static SecretBytes loadOrCreate(RootOfTrust root, SystemRepository repo, Transactions transactions, String name,
+      Supplier<SecretBytes> generator) {
+    Optional<SecretBytes> existing = load(repo, root.keyring(), name);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
+    SecretBytes fresh = generator.get();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        RootKeyring k = root.keyring();
+        try {
+          transactions.inTransaction(() -> {
+            root.requireLive(k.currentId());
+            return store(repo, k, name, fresh);
+          });
+          break;
+        } catch (RekeyException e) {
+          if (e.code() != ErrorCode.CONCURRENT_MODIFICATION || attempt >= 3) {
+            throw e;
+          }
+        }
+      }
+    } finally {
+      fresh.destroy();
+    }
+    return load(repo, root.keyring(), name).orElseThrow(() ->
         new IllegalStateException("system secret '" + name + "' vanished after it was stored"));
   }
 
