@@ -18,11 +18,12 @@ import java.util.function.BooleanSupplier;
  * with a new current generation ({@link #replaceKeyring}); after the propagation wait,
  * {@link RootRotation} re-wraps everything under it and drops the old generations
  * ({@link #dropOldGenerations}). One rotation at a time on a node. The keyring the node holds is
- * changed only through the {@link RootOfTrust} primitives, under its monitor; no lock of the store
- * is awaited while holding that monitor.
+ * changed only through {@link HeldKeyring}, under its monitor; no lock of the store is awaited
+ * while holding that monitor.
  */
 final class RootKeyRotator {
   private final RootOfTrust root;
+  private final HeldKeyring held;
   private final SystemRepository system;
   private final Transactions transactions;
   private final Clock clock;
@@ -30,8 +31,10 @@ final class RootKeyRotator {
   private final List<RootWrappedMaterial> otherMaterial = new CopyOnWriteArrayList<>();
   private volatile Duration propagationDelay = Duration.ZERO;
 
-  RootKeyRotator(RootOfTrust root, SystemRepository system, Transactions transactions, Clock clock) {
+  RootKeyRotator(RootOfTrust root, HeldKeyring held, SystemRepository system, Transactions transactions,
+      Clock clock) {
     this.root = root;
+    this.held = held;
     this.system = system;
     this.transactions = transactions;
     this.clock = clock;
@@ -86,7 +89,7 @@ final class RootKeyRotator {
    * adding a generation; dropping one is {@link #dropOldGenerations}.
    */
   boolean replaceKeyring(RootKeyring expected, RootKeyring next) {
-    Replacement r = root.replacement(expected, next);
+    Replacement r = held.replacement(expected, next);
     if (r == null) {
       return false;
     }
@@ -95,7 +98,7 @@ final class RootKeyRotator {
       root.refresh();
       return false;
     }
-    root.installStored(r, next);
+    held.installStored(r, next);
     return true;
   }
 
@@ -109,7 +112,7 @@ final class RootKeyRotator {
    */
   boolean dropOldGenerations(RootKeyring expected, BooleanSupplier nothingLeft) {
     RootKeyring next = expected.withoutOldGenerations();
-    Replacement r = root.replacement(expected, next);
+    Replacement r = held.replacement(expected, next);
     if (r == null) {
       return false;
     }
@@ -122,14 +125,14 @@ final class RootKeyRotator {
       // Before the commit, under SQLite's write lock: writes after this one see only the current
       // generation. Kept if the drop does not commit: new material is wrapped under the current
       // generation anyway, so that only makes a late write under an old one wrap again.
-      root.narrow(next.currentId());
+      held.narrow(next.currentId());
       return system.compareAndSet(RootOfTrust.KEYRING_NAME, r.expectedBytes(), r.bytes());
     });
     if (!dropped) {
       root.refresh();
       return false;
     }
-    root.installStored(r, next);
+    held.installStored(r, next);
     return true;
   }
 

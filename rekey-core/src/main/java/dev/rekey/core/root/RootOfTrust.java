@@ -41,12 +41,11 @@ public final class RootOfTrust implements LiveRootGenerations {
   private final Transactions transactions;
   private final Seal seal;
   private final Clock clock;
-  private final Object lock = new Object();
+  private final KeyringSealing sealing;
+  /** This node's copy of the stored keyring; also the monitor every state change holds. */
+  private final HeldKeyring held;
+  private final Object lock;
   private final RootKeyRotator rotator;
-  private final LiveGenerations live;
-  private volatile RootKeyring keyring;
-  private KeyringRecord record;
-  private byte[] recordBytes;
 
   /** Touches neither the store nor the seal; the first operation does. Without transactions: tests, tools. */
   public RootOfTrust(SystemRepository system, Seal seal, Clock clock) {
@@ -59,8 +58,10 @@ public final class RootOfTrust implements LiveRootGenerations {
     this.transactions = transactions;
     this.seal = seal;
     this.clock = clock;
-    this.rotator = new RootKeyRotator(this, system, transactions, clock);
-    this.live = new LiveGenerations(system, transactions);
+    this.sealing = new KeyringSealing(system, seal);
+    this.held = new HeldKeyring(new LiveGenerations(system, transactions), sealing);
+    this.lock = held;
+    this.rotator = new RootKeyRotator(this, held, system, transactions, clock);
   }
 
   /** Development mode: a {@link FileSeal} on {@code keyFile}, initialized and unsealed if needed. */
@@ -88,7 +89,7 @@ public final class RootOfTrust implements LiveRootGenerations {
     synchronized (lock) {
       RootKeyring fresh = RootKeyring.generate(clock.instant());
       store(fresh, 0, 0);
-      install(record, recordBytes, fresh);
+      held.install(held.record, held.recordBytes, fresh);
       return List.of();
     }
   }
@@ -133,16 +134,16 @@ public final class RootOfTrust implements LiveRootGenerations {
     if (loadRecord() != null) {
       throw alreadyInitialized();
     }
-    KeyringRecord rec = new KeyringRecord(seal.type(), shares, threshold, sealKeyring(fresh));
+    KeyringRecord rec = new KeyringRecord(seal.type(), shares, threshold, sealing.seal(fresh));
     byte[] bytes = rec.encode();
     if (!system.putIfAbsent(KEYRING_NAME, bytes)) {
-      record = null;
+      held.record = null;
       loadRecord();
       throw alreadyInitialized();
     }
     system.putIfAbsent(SEAL_CONFIG_NAME, rec.configText());
-    record = rec;
-    recordBytes = bytes;
+    held.record = rec;
+    held.recordBytes = bytes;
   }
 
   /** Opens the keyring with a file or PKCS#11 seal (at start). Idempotent. */
@@ -153,8 +154,8 @@ public final class RootOfTrust implements LiveRootGenerations {
         throw RekeyException.illegalState("the " + seal.type() + " seal needs unseal shares; submit them with"
             + " 'rekey operator unseal'");
       }
-      if (keyring == null) {
-        install(rec, recordBytes, openKeyring(rec));
+      if (held.keyring == null) {
+        held.install(rec, held.recordBytes, sealing.open(rec));
       }
     }
   }
@@ -168,18 +169,18 @@ public final class RootOfTrust implements LiveRootGenerations {
     synchronized (lock) {
       KeyringRecord rec = requireRecord();
       if (!(seal instanceof ShamirSeal shamir)) {
-        if (keyring == null) {
+        if (held.keyring == null) {
           // Sealed by an operator: the API (open to anyone) must not undo that emergency brake.
           throw RekeyException.illegalState("the " + seal.type() + " seal opens the keyring when the server starts;"
               + " after 'rekey operator seal', restart the server to unseal it");
         }
         throw RekeyException.invalid("the " + seal.type() + " seal unseals automatically; it takes no shares");
       }
-      if (keyring == null) {
+      if (held.keyring == null) {
         shamir.submit(share);
         if (shamir.ready()) {
           try {
-            install(rec, recordBytes, openKeyring(rec));
+            held.install(rec, held.recordBytes, sealing.open(rec));
           } catch (RekeyException e) {
             shamir.forget();
             if (e.code() != ErrorCode.DECRYPTION_FAILED) {
@@ -209,7 +210,7 @@ public final class RootOfTrust implements LiveRootGenerations {
   public void seal() {
     synchronized (lock) {
       requireRecord();
-      keyring = null;
+      held.keyring = null;
       seal.forget();
     }
   }
@@ -222,7 +223,7 @@ public final class RootOfTrust implements LiveRootGenerations {
 
   private RootStatus statusLocked() {
     KeyringRecord rec = loadRecord();
-    RootKeyring k = keyring;
+    RootKeyring k = held.keyring;
     int progress = seal instanceof ShamirSeal s && k == null ? s.progress() : 0;
     if (rec == null) {
       return new RootStatus(false, true, seal.type(), 0, 0, progress, false);
@@ -233,13 +234,13 @@ public final class RootOfTrust implements LiveRootGenerations {
 
   /** The current keyring. Throws SEALED, or NOT_INITIALIZED when nothing was ever initialized. */
   public RootKeyring keyring() {
-    RootKeyring k = keyring;
+    RootKeyring k = held.keyring;
     if (k != null) {
       return k;
     }
     synchronized (lock) {
-      if (keyring != null) {
-        return keyring;
+      if (held.keyring != null) {
+        return held.keyring;
       }
       requireRecord();
       throw RekeyException.sealed();
@@ -254,22 +255,13 @@ public final class RootOfTrust implements LiveRootGenerations {
     synchronized (lock) {
       keyring();
       Optional<byte[]> stored = system.get(KEYRING_NAME);
-      if (stored.isEmpty() || Arrays.equals(stored.get(), recordBytes)) {
+      if (stored.isEmpty() || Arrays.equals(stored.get(), held.recordBytes)) {
         return false;
       }
       KeyringRecord rec = KeyringRecord.decode(stored.get());
-      install(rec, stored.get(), openKeyring(rec));
+      held.install(rec, stored.get(), sealing.open(rec));
       return true;
     }
-  }
-
-  /** Makes {@code k}, stored as {@code bytes}, this node's keyring. Holds {@link #lock}. */
-  private void install(KeyringRecord rec, byte[] bytes, RootKeyring k) {
-    record = rec;
-    recordBytes = bytes;
-    // first: material is wrapped under a new generation only once keyring() returns it
-    live.set(bytes, k.generationIds());
-    keyring = k;
   }
 
   /**
@@ -280,20 +272,20 @@ public final class RootOfTrust implements LiveRootGenerations {
    */
   @Override
   public void requireLive(String rootKeyId) {
-    live.require(this, rootKeyId);
+    held.live.require(this, rootKeyId);
   }
 
   /** Makes the keyring stored as {@code stored} this node's one; SEALED when sealed. */
   LiveGenerations.Live adopt(byte[] stored) {
     synchronized (lock) {
-      LiveGenerations.Live l = live.current();
+      LiveGenerations.Live l = held.live.current();
       if (l != null && Arrays.equals(stored, l.bytes())) {
         return l;
       }
       keyring();
       KeyringRecord rec = KeyringRecord.decode(stored);
-      install(rec, stored.clone(), openKeyring(rec));
-      return live.current();
+      held.install(rec, stored.clone(), sealing.open(rec));
+      return held.live.current();
     }
   }
 
@@ -358,55 +350,6 @@ public final class RootOfTrust implements LiveRootGenerations {
     return rotator.replaceKeyring(expected, next);
   }
 
-  /** {@code next}, sealed, ready to replace the stored keyring; null when this node's keyring is no longer {@code expected}. */
-  RootKeyRotator.Replacement replacement(RootKeyring expected, RootKeyring next) {
-    synchronized (lock) {
-      if (keyring != expected) {
-        return null;
-      }
-      KeyringRecord rec = new KeyringRecord(record.sealType(), record.shares(), record.threshold(),
-          sealKeyring(next));
-      return new RootKeyRotator.Replacement(recordBytes, rec, rec.encode());
-    }
-  }
-
-  /** After {@code r} was stored: makes it this node's keyring, unless a newer one was read meanwhile. */
-  void installStored(RootKeyRotator.Replacement r, RootKeyring next) {
-    synchronized (lock) {
-      if (Arrays.equals(recordBytes, r.expectedBytes()) || Arrays.equals(recordBytes, r.bytes())) {
-        install(r.record(), r.bytes(), next);
-      }
-    }
-  }
-
-  /** A drop of the old generations is about to commit: writes may store only under {@code currentId}. */
-  void narrow(String currentId) {
-    synchronized (lock) {
-      live.narrow(recordBytes, currentId);
-    }
-  }
-
-  private byte[] sealKeyring(RootKeyring k) {
-    if (!seal.ready()) {
-      throw RekeyException.sealed();
-    }
-    SecretBytes plain = k.serialize();
-    try {
-      return seal.seal(plain, MaterialBinding.keyring());
-    } finally {
-      plain.destroy();
-    }
-  }
-
-  private RootKeyring openKeyring(KeyringRecord rec) {
-    SecretBytes plain = seal.open(rec.sealed(), MaterialBinding.keyring());
-    try {
-      return RootKeyring.deserialize(plain);
-    } finally {
-      plain.destroy();
-    }
-  }
-
   private KeyringRecord requireRecord() {
     KeyringRecord rec = loadRecord();
     if (rec == null) {
@@ -421,28 +364,16 @@ public final class RootOfTrust implements LiveRootGenerations {
 
   /** The stored record, cached once seen; null when uninitialized. Checks it matches the seal. */
   private KeyringRecord loadRecord() {
-    if (record != null) {
-      return record;
+    if (held.record != null) {
+      return held.record;
     }
     Optional<byte[]> stored = system.get(KEYRING_NAME);
     if (stored.isEmpty()) {
       return null;
     }
-    KeyringRecord rec = KeyringRecord.decode(stored.get());
-    if (!rec.sealType().equals(seal.type())) {
-      throw RekeyException.illegalState("this installation was initialized with the " + rec.sealType()
-          + " seal but the server is configured with the " + seal.type() + " seal; configure the "
-          + rec.sealType() + " seal");
-    }
-    if (seal instanceof ShamirSeal shamir
-        && (shamir.shares() != rec.shares() || shamir.threshold() != rec.threshold())) {
-      shamir.configure(rec.shares(), rec.threshold());
-    }
-    if (system.get(SEAL_CONFIG_NAME).isEmpty()) {
-      system.putIfAbsent(SEAL_CONFIG_NAME, rec.configText()); // a crash between the two writes of init
-    }
-    record = rec;
-    recordBytes = stored.get();
+    KeyringRecord rec = sealing.checked(stored.get());
+    held.record = rec;
+    held.recordBytes = stored.get();
     return rec;
   }
 
@@ -456,7 +387,7 @@ public final class RootOfTrust implements LiveRootGenerations {
 
   @Override
   public String toString() {
-    RootKeyring k = keyring;
+    RootKeyring k = held.keyring;
     return "RootOfTrust[seal=" + seal.type() + ", " + (k == null ? "sealed" : "unsealed") + "]";
   }
 }
