@@ -103,6 +103,7 @@ final class ApprovalCommands extends CliCommand {
     out().println("state:      " + a.state());
     out().println("operation:  " + a.operation());
     out().println("target:     " + a.target());
+    out().println("asks:       " + a.summary());
     out().println("namespace:  " + a.namespace());
     out().println("requester:  " + a.requester());
     out().println("approvers:  " + (a.approvers().isEmpty() ? "-" : String.join(", ", a.approvers())) + " ("

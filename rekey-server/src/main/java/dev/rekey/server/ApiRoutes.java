@@ -1,6 +1,7 @@
 package dev.rekey.server;
 
 import dev.rekey.core.approval.ApprovalService;
+import dev.rekey.core.approval.GuardedOperation;
 import dev.rekey.core.audit.AuditLog;
 import dev.rekey.core.audit.AuditSigningKey;
 import dev.rekey.core.dek.DekService;
@@ -47,8 +48,10 @@ final class ApiRoutes {
 
   static void register(ApiRouter router, ServerServices services, Parts parts, ServerConfig config, Clock clock) {
     Store store = parts.store();
-    ApprovalService approvalService = new ApprovalService(store.approvals(), store.transactions(), store.events(), clock);
+    ApprovalService approvalService = new ApprovalService(store.approvals(), store.transactions(), store.events(),
+        services.tokens()::issuersOf, clock);
     ApprovalGate approvals = new ApprovalGate(approvalService);
+    services.keys().guardDestruction(namespace -> approvalService.guards(namespace, GuardedOperation.KEY_DESTROY));
     new CryptoEndpoints(new CryptoService(services.cache())).register(router);
     new SigningEndpoints(new SigningService(services.cache(), clock, config.jwksOverlap()), services.keys(),
         parts.json()).register(router);

@@ -183,6 +183,40 @@ class ApprovalEndpointsTest {
   }
 
   @Test
+  void approvers_mustBeIndependentOfTheRequester_andCoverTheKey() {
+    createKey("lineage");
+    String ada = s.token("ada", "admin", "vault", "*", null)[0];
+    // ada makes an approver identity of her own, and a key officer who works for her
+    TestServer.Resp alt = s.req("POST", "/v1/auth/tokens").token(ada).json("{\"principal\":\"alt\",\"grants\":"
+        + "[{\"role\":\"approver\",\"namespace\":\"vault\",\"keys\":\"*\"}]}").send();
+    assertThat(alt.status()).as(alt.body()).isEqualTo(201);
+    TestServer.Resp olga = s.req("POST", "/v1/auth/tokens").token(ada).json("{\"principal\":\"olga\",\"grants\":"
+        + "[{\"role\":\"key-officer\",\"namespace\":\"vault\",\"keys\":\"*\"}]}").send();
+    String altToken = alt.json().get("token").asText();
+    String olgaToken = olga.json().get("token").asText();
+
+    String mine = post(ada, "/v1/keys/lineage/emergency-rotate", null).json().get("error").get("approval").get("id")
+        .asText();
+    TestServer.Resp byAlt = post(altToken, "/v1/approvals/" + mine + "/approve", null);
+    assertThat(byAlt.errorCode()).isEqualTo("forbidden");
+    assertThat(byAlt.json().get("error").get("message").asText()).contains("issued").contains("ada");
+
+    String hers = post(olgaToken, "/v1/keys/lineage/emergency-rotate", null).json().get("error").get("approval")
+        .get("id").asText();
+    assertThat(post(ada, "/v1/approvals/" + hers + "/approve", null).errorCode()).isEqualTo("forbidden");
+
+    // an approver whose grant covers other keys only may not decide on this one
+    String scoped = s.token("sam", "approver", "vault", "other-*", null)[0];
+    TestServer.Resp byScoped = post(scoped, "/v1/approvals/" + hers + "/approve", null);
+    assertThat(byScoped.errorCode()).as(byScoped.body()).isEqualTo("forbidden");
+
+    // bob, issued by root like ada, is independent of both
+    TestServer.Resp approved = post(approver, "/v1/approvals/" + mine + "/approve", null);
+    assertThat(approved.json().get("state").asText()).as(approved.body()).isEqualTo("approved");
+    assertThat(approved.json().get("summary").asText()).contains("emergency rotation");
+  }
+
+  @Test
   void unguardedNamespaces_andOperations_runAtOnce() {
     createKey("free");
     assertThat(post(officer, "/v1/keys/free/rotate", null).status()).isEqualTo(200);

@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  */
 final class JdbcApprovalRepository implements ApprovalRepository {
   private static final String COLUMNS = "id, namespace, operation, target, requester, fingerprint,"
-      + " required_approvals, approvers, state, created_at, expires_at, updated_at, decided_by, revision";
+      + " required_approvals, approvers, state, created_at, expires_at, updated_at, decided_by, revision, summary,"
+      + " requester_token";
 
   private final JdbcTransactions tx;
 
@@ -34,7 +35,7 @@ final class JdbcApprovalRepository implements ApprovalRepository {
   public void insert(Approval a) {
     tx.write("storing an approval request", c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO approvals (" + COLUMNS + ")"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
         ps.setString(1, a.id());
         ps.setString(2, a.namespace());
         ps.setString(3, a.operation().wireName());
@@ -49,6 +50,8 @@ final class JdbcApprovalRepository implements ApprovalRepository {
         ps.setLong(12, Columns.nanos(a.updatedAt()));
         Columns.setNullableString(ps, 13, a.decidedBy());
         ps.setLong(14, a.revision());
+        ps.setString(15, a.summary());
+        Columns.setNullableString(ps, 16, a.requesterToken());
         if (ps.executeUpdate() == 0) {
           throw RekeyException.alreadyExists("an approval with id '" + a.id() + "' already exists");
         }
@@ -186,9 +189,10 @@ final class JdbcApprovalRepository implements ApprovalRepository {
         if (state == null) {
           throw new IllegalStateException("a stored approval has an unknown state");
         }
+        String summary = rs.getString("summary");
         out.add(new Approval(rs.getString("id"), rs.getString("namespace"),
-            GuardedOperation.fromWire(rs.getString("operation")), rs.getString("target"), rs.getString("requester"),
-            rs.getString("fingerprint"), rs.getInt("required_approvals"), Columns.names(rs.getString("approvers")),
+            GuardedOperation.fromWire(rs.getString("operation")), rs.getString("target"), summary == null ? "" : summary,
+            rs.getString("requester"), rs.getString("requester_token"), rs.getString("fingerprint"), rs.getInt("required_approvals"), Columns.names(rs.getString("approvers")),
             state, Columns.instant(rs.getLong("created_at")), Columns.instant(rs.getLong("expires_at")),
             Columns.instant(rs.getLong("updated_at")), rs.getString("decided_by"), rs.getLong("revision")));
       }

@@ -20,7 +20,8 @@ abstract class ApprovalStoreContract extends StoreContract {
       Set.of(GuardedOperation.KEY_DESTROY, GuardedOperation.KEY_EXPORT), 2, Duration.ofHours(4), T, "root");
 
   private static Approval request(String id, String namespace, String fingerprint) {
-    return Approval.request(id, namespace, GuardedOperation.KEY_DESTROY, "keys/k/versions/3", "alice", fingerprint,
+    return Approval.request(id, namespace, GuardedOperation.KEY_DESTROY, "keys/k/versions/3",
+        "schedule-destroy of version 3", "alice", "tok_alice", fingerprint,
         POLICY, T);
   }
 

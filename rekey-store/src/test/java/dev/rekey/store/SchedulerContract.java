@@ -176,6 +176,22 @@ abstract class SchedulerContract extends SchedulerFixture {
   }
 
   @Test
+  void pruning_leavesVersionsRetired_whereDestructionNeedsApproval() {
+    node.put(new PolicySpec("namespace:default", "P30D", null, null, null, "P7D", 0, true, null, null, "P10D"), T0);
+    node.keys.create("default", "guarded", KeyType.AES256_GCM, Map.of());
+    node.keys.guardDestruction(namespace -> namespace.equals("default"));
+    node.scheduler.drain(10);
+
+    at(T0.plus(Duration.ofDays(30)));
+    node.scheduler.drain(10);
+    at(T0.plus(Duration.ofDays(38)));
+    node.scheduler.drain(10);
+
+    // retired as the policy says, but its destruction waits for a person's approved request
+    assertThat(node.keys.get("default", "guarded").requireVersion(1).state()).isEqualTo(VersionState.RETIRED);
+  }
+
+  @Test
   void signingLead_publishesPendingAhead_thenPromotesAtTheDueTime() {
     node.put(new PolicySpec("namespace:default", "P30D", null, null, null, null, null, null, null, "P2D", null), T0);
     node.keys.create("default", "jwt", KeyType.ED25519, Map.of());

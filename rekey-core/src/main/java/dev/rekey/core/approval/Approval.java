@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One request for a {@link GuardedOperation} waiting for, or holding, the approval of principals
@@ -15,11 +16,13 @@ import java.util.Objects;
  * the revision it was made from, so two approvers racing cannot both count.
  *
  * @param target what the operation is on, for people: {@code keys/payments/versions/3}
+ * @param summary what the request asks for, for approvers (its parameters: never a secret)
+ * @param requesterToken the id of the token it was requested with (null when not known)
  * @param approvers who approved so far, in order
  * @param decidedBy who denied or cancelled it (null otherwise)
  */
-public record Approval(String id, String namespace, GuardedOperation operation, String target, String requester,
-    String fingerprint, int requiredApprovals, List<String> approvers, ApprovalState state, Instant createdAt,
+public record Approval(String id, String namespace, GuardedOperation operation, String target, String summary,
+    String requester, String requesterToken, String fingerprint, int requiredApprovals, List<String> approvers, ApprovalState state, Instant createdAt,
     Instant expiresAt, Instant updatedAt, String decidedBy, long revision) {
 
   public Approval {
@@ -27,6 +30,7 @@ public record Approval(String id, String namespace, GuardedOperation operation, 
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(operation, "operation");
     Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(summary, "summary");
     Objects.requireNonNull(requester, "requester");
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(state, "state");
@@ -38,9 +42,23 @@ public record Approval(String id, String namespace, GuardedOperation operation, 
 
   /** A new request, pending until {@code requiredApprovals} others approve it or it expires. */
   public static Approval request(String id, String namespace, GuardedOperation operation, String target,
-      String requester, String fingerprint, ApprovalPolicy policy, Instant now) {
-    return new Approval(id, namespace, operation, target, requester, fingerprint, policy.requiredApprovals(),
-        List.of(), ApprovalState.PENDING, now, now.plus(policy.ttl()), now, null, 0);
+      String summary, String requester, String requesterToken, String fingerprint, ApprovalPolicy policy,
+      Instant now) {
+    return new Approval(id, namespace, operation, target, summary, requester, requesterToken, fingerprint,
+        policy.requiredApprovals(), List.of(), ApprovalState.PENDING, now, now.plus(policy.ttl()), now, null, 0);
+  }
+
+  /**
+   * The key or secret name the target is about ({@code keys/<name>/...}, {@code secrets/<name>/...}),
+   * or null for a namespace-wide target (the approval policy).
+   */
+  public String targetName() {
+    int slash = target.indexOf('/');
+    if (slash < 0 || !(target.startsWith("keys/") || target.startsWith("secrets/"))) {
+      return null;
+    }
+    int end = target.indexOf('/', slash + 1);
+    return end < 0 ? target.substring(slash + 1) : target.substring(slash + 1, end);
   }
 
   /** The state at {@code now}: a pending or approved request past its expiry has expired. */
@@ -48,10 +66,28 @@ public record Approval(String id, String namespace, GuardedOperation operation, 
     return !state.isFinal() && !now.isBefore(expiresAt) ? ApprovalState.EXPIRED : state;
   }
 
-  /** {@code approver} agrees; it becomes APPROVED once enough distinct others have. */
+  /** As {@link #approve(String, Set, Set, Instant)} where no token chains are known. */
   public Approval approve(String approver, Instant now) {
+    return approve(approver, Set.of(), Set.of(), now);
+  }
+
+  /**
+   * {@code approver} agrees; it becomes APPROVED once enough distinct others have. Not the
+   * requester, and no one related to it by the tokens they hold: neither whose token was issued,
+   * directly or through other tokens, by the requester ({@code approverIssuers}), nor who issued
+   * the requester's ({@code requesterIssuers}); either could hold both identities.
+   */
+  public Approval approve(String approver, Set<String> approverIssuers, Set<String> requesterIssuers, Instant now) {
     require(ApprovalState.PENDING, now, "approved");
     notRequester(approver, "approve");
+    if (approverIssuers.contains(requester)) {
+      throw RekeyException.forbidden("'" + approver + "' holds a token issued (directly or through other tokens) by '"
+          + requester + "', who requested approval " + id + ": an independent principal must approve it");
+    }
+    if (requesterIssuers.contains(approver)) {
+      throw RekeyException.forbidden("'" + approver + "' issued (directly or through other tokens) the token that"
+          + " requested approval " + id + ": an independent principal must approve it");
+    }
     if (approvers.contains(approver)) {
       throw RekeyException.illegalState("approval " + id + " was already approved by '" + approver + "'");
     }
@@ -135,7 +171,7 @@ public record Approval(String id, String namespace, GuardedOperation operation, 
   }
 
   private Approval with(List<String> nextApprovers, ApprovalState next, Instant now, String by) {
-    return new Approval(id, namespace, operation, target, requester, fingerprint, requiredApprovals, nextApprovers,
-        next, createdAt, expiresAt, now, by, revision + 1);
+    return new Approval(id, namespace, operation, target, summary, requester, requesterToken, fingerprint,
+        requiredApprovals, nextApprovers, next, createdAt, expiresAt, now, by, revision + 1);
   }
 }

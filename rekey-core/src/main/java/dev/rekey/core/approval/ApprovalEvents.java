@@ -29,6 +29,7 @@ final class ApprovalEvents {
     data.put("approval", a.id());
     data.put("operation", a.operation().wireName());
     data.put("target", a.target());
+    data.put("summary", a.summary());
     data.put("requester", a.requester());
     data.put("state", a.state().wireName());
     data.put("required_approvals", a.requiredApprovals());

@@ -30,13 +30,22 @@ public final class ApprovalService {
   private final Transactions transactions;
   private final EventOutbox outbox;
   private final Clock clock;
+  private final TokenIssuers issuers;
+
+  /** Who issued a token, directly or through other tokens (the token service knows). */
+  @FunctionalInterface
+  public interface TokenIssuers {
+    java.util.Set<String> issuersOf(String tokenId);
+  }
 
   /**
    * Requests and their changes are stored with an {@code ApprovalRequested} or
    * {@code ApprovalStateChanged} event in one transaction of {@code transactions}, so that
    * approvers and requesters can be told by webhook.
    */
-  public ApprovalService(ApprovalRepository approvals, Transactions transactions, EventOutbox outbox, Clock clock) {
+  public ApprovalService(ApprovalRepository approvals, Transactions transactions, EventOutbox outbox,
+      TokenIssuers issuers, Clock clock) {
+    this.issuers = Objects.requireNonNull(issuers, "issuers");
     this.approvals = Objects.requireNonNull(approvals, "approvals");
     this.transactions = Objects.requireNonNull(transactions, "transactions");
     this.outbox = Objects.requireNonNull(outbox, "outbox");
@@ -44,12 +53,13 @@ public final class ApprovalService {
   }
 
   /** The request a guarded operation is about, as the edge saw it. */
-  public record GuardedRequest(String namespace, GuardedOperation operation, String target, String requester,
-      String fingerprint, String approvalId) {
+  public record GuardedRequest(String namespace, GuardedOperation operation, String target, String summary,
+      String requester, String requesterToken, String fingerprint, String approvalId) {
     public GuardedRequest {
       Objects.requireNonNull(namespace, "namespace");
       Objects.requireNonNull(operation, "operation");
       Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(summary, "summary");
       Objects.requireNonNull(requester, "requester");
       Objects.requireNonNull(fingerprint, "fingerprint");
     }
@@ -102,7 +112,7 @@ public final class ApprovalService {
       }
     }
     Approval created = Approval.request(ApprovalIds.next(now), r.namespace(), r.operation(), r.target(),
-        r.requester(), r.fingerprint(), policy, now);
+        r.summary(), r.requester(), r.requesterToken(), r.fingerprint(), policy, now);
     transactions.run(() -> {
       approvals.insert(created);
       outbox.append(List.of(ApprovalEvents.requested(created)));
@@ -160,8 +170,13 @@ public final class ApprovalService {
         next);
   }
 
-  public Approval approve(String id, String approver) {
-    return change(id, a -> a.approve(approver, clock.instant()));
+  /** {@code approver}, holding token {@code approverToken}, approves (see {@link Approval#approve}). */
+  public Approval approve(String id, String approver, String approverToken) {
+    return change(id, a -> a.approve(approver, issuers(approverToken), issuers(a.requesterToken()), clock.instant()));
+  }
+
+  private java.util.Set<String> issuers(String tokenId) {
+    return tokenId == null ? java.util.Set.of() : issuers.issuersOf(tokenId);
   }
 
   public Approval deny(String id, String approver) {
@@ -170,6 +185,11 @@ public final class ApprovalService {
 
   public Approval cancel(String id, String by) {
     return change(id, a -> a.cancel(by, clock.instant()));
+  }
+
+  /** Does {@code namespace}'s policy put {@code operation} under approval? */
+  public boolean guards(String namespace, GuardedOperation operation) {
+    return approvals.policy(namespace).map(p -> p.guards(operation)).orElse(false);
   }
 
   public Optional<ApprovalPolicy> policy(String namespace) {

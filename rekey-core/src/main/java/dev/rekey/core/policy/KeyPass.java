@@ -151,6 +151,9 @@ final class KeyPass {
     // again at the next recheck), as they hold back a person's retire or schedule-destroy
     toRetire.removeIf(v -> !keys.mayTakeAwayAutomatically(key.namespace(), key.name(), v));
     toDestroy.removeIf(v -> !keys.mayTakeAwayAutomatically(key.namespace(), key.name(), v));
+    if (!toDestroy.isEmpty() && !keys.mayDestroyAutomatically(key.namespace())) {
+      toDestroy.clear(); // destruction there waits for a person's request and its approval
+    }
     if (toRetire.isEmpty() && toDestroy.isEmpty()) {
       return key;
     }

@@ -51,6 +51,7 @@ public final class KeyService {
   private final Clock clock;
   private final Duration minimumDestroyWait;
   private final StoredDekVersions storedDeks;
+  private java.util.function.Predicate<String> destructionNeedsApproval = namespace -> false;
   private volatile VersionUsers versionUsers = VersionUsers.NONE;
   private volatile PromotionGate promotionGate = PromotionGate.NONE;
   private volatile LiveRootGenerations liveRoots = LiveRootGenerations.NONE;
@@ -221,6 +222,19 @@ public final class KeyService {
   /** Who is asked before a version in use is retired, disabled or scheduled for destruction. */
   public void guardVersions(VersionUsers users) {
     this.versionUsers = users;
+  }
+
+  /**
+   * Namespaces where destroying a version needs a person's approval (two-person approval): there
+   * rotation policies retire versions but never schedule their destruction.
+   */
+  public void guardDestruction(java.util.function.Predicate<String> needsApproval) {
+    this.destructionNeedsApproval = needsApproval;
+  }
+
+  /** May a rotation policy schedule the destruction of versions of this namespace on its own? */
+  public boolean mayDestroyAutomatically(String namespace) {
+    return !destructionNeedsApproval.test(namespace);
   }
 
   /**

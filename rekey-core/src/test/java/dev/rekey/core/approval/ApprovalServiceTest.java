@@ -21,8 +21,11 @@ import org.junit.jupiter.api.Test;
 class ApprovalServiceTest {
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
   private final InMemoryApprovalRepository repo = new InMemoryApprovalRepository();
+  /** Who issued each token, as the token service would say. */
+  private final java.util.Map<String, java.util.Set<String>> issuers = new java.util.HashMap<>();
   private final InMemoryEventOutbox events = new InMemoryEventOutbox();
-  private final ApprovalService service = new ApprovalService(repo, Transactions.direct(), events, clock);
+  private final ApprovalService service = new ApprovalService(repo, Transactions.direct(), events,
+      token -> issuers.getOrDefault(token, java.util.Set.of()), clock);
   private final AtomicInteger runs = new AtomicInteger();
 
   private void policy(int required, GuardedOperation... ops) {
@@ -30,7 +33,8 @@ class ApprovalServiceTest {
   }
 
   private static GuardedRequest destroy(String requester, String fingerprint, String approvalId) {
-    return new GuardedRequest("payments", GuardedOperation.KEY_DESTROY, "keys/k/versions/1", requester, fingerprint,
+    return new GuardedRequest("payments", GuardedOperation.KEY_DESTROY, "keys/k/versions/1", "schedule-destroy",
+        requester, "tok_" + requester, fingerprint,
         approvalId);
   }
 
@@ -71,9 +75,9 @@ class ApprovalServiceTest {
     // asking again without the approval names the same pending request instead of a new one
     assertThat(refusedWithApproval(destroy("alice", "fp", null)).id()).isEqualTo(pending.id());
     refused(() -> run(destroy("alice", "fp", pending.id())), ErrorCode.ILLEGAL_STATE);
-    refused(() -> service.approve(pending.id(), "alice"), ErrorCode.FORBIDDEN);
+    refused(() -> service.approve(pending.id(), "alice", "tok_alice"), ErrorCode.FORBIDDEN);
 
-    assertThat(service.approve(pending.id(), "bob").state()).isEqualTo(ApprovalState.APPROVED);
+    assertThat(service.approve(pending.id(), "bob", "tok_bob").state()).isEqualTo(ApprovalState.APPROVED);
     refused(() -> run(destroy("mallory", "fp", pending.id())), ErrorCode.FORBIDDEN);
     refused(() -> run(destroy("alice", "another request", pending.id())), ErrorCode.FORBIDDEN);
     // an approved request sent again without the header is told which approval to use
@@ -93,7 +97,7 @@ class ApprovalServiceTest {
     policy(1, GuardedOperation.KEY_DESTROY);
     Approval a = refusedWithApproval(destroy("alice", "fp", null));
     refusedWithApproval(destroy("alice", "fp", null)); // the same request again: no second event
-    service.approve(a.id(), "bob");
+    service.approve(a.id(), "bob", "tok_bob");
     run(destroy("alice", "fp", a.id()));
     assertThat(events.events()).extracting(Event::type).containsExactly(EventType.APPROVAL_REQUESTED,
         EventType.APPROVAL_STATE_CHANGED, EventType.APPROVAL_STATE_CHANGED);
@@ -112,8 +116,9 @@ class ApprovalServiceTest {
   void anApprovalFromAnotherNamespaceOrOperation_isRefused() {
     policy(1, GuardedOperation.KEY_DESTROY, GuardedOperation.KEY_EXPORT);
     Approval a = refusedWithApproval(destroy("alice", "fp", null));
-    service.approve(a.id(), "bob");
-    GuardedRequest export = new GuardedRequest("payments", GuardedOperation.KEY_EXPORT, "keys/k", "alice", "fp", a.id());
+    service.approve(a.id(), "bob", "tok_bob");
+    GuardedRequest export = new GuardedRequest("payments", GuardedOperation.KEY_EXPORT, "keys/k", "export", "alice",
+        "tok_alice", "fp", a.id());
     refused(() -> service.guard(export, () -> "x"), ErrorCode.FORBIDDEN);
     refused(() -> run(destroy("alice", "fp", "apr_missing")), ErrorCode.FORBIDDEN);
     assertThat(service.get(a.id()).state()).isEqualTo(ApprovalState.APPROVED);
@@ -123,7 +128,7 @@ class ApprovalServiceTest {
   void failedWork_givesTheApprovalBack() {
     policy(1, GuardedOperation.KEY_DESTROY);
     Approval a = refusedWithApproval(destroy("alice", "fp", null));
-    service.approve(a.id(), "bob");
+    service.approve(a.id(), "bob", "tok_bob");
     assertThatThrownBy(() -> service.guard(destroy("alice", "fp", a.id()), () -> {
       throw RekeyException.illegalState("the version is in use");
     })).hasMessageContaining("in use");
@@ -132,12 +137,24 @@ class ApprovalServiceTest {
   }
 
   @Test
+  void anApproverRelatedToTheRequesterByTheTokensTheyHold_isRefused() {
+    policy(1, GuardedOperation.KEY_DESTROY);
+    Approval a = refusedWithApproval(destroy("alice", "fp", null));
+    issuers.put("tok_alter", java.util.Set.of("root", "alice")); // alice issued (through another token) an approver token
+    refused(() -> service.approve(a.id(), "alter", "tok_alter"), ErrorCode.FORBIDDEN);
+    issuers.put("tok_alice", java.util.Set.of("root", "boss")); // boss issued alice's token
+    refused(() -> service.approve(a.id(), "boss", "tok_boss"), ErrorCode.FORBIDDEN);
+    issuers.put("tok_bob", java.util.Set.of("root")); // a sibling: both issued by root
+    assertThat(service.approve(a.id(), "bob", "tok_bob").state()).isEqualTo(ApprovalState.APPROVED);
+  }
+
+  @Test
   void twoApprovers_areNeededWhenThePolicySaysTwo() {
     policy(2, GuardedOperation.KEY_DESTROY);
     Approval a = refusedWithApproval(destroy("alice", "fp", null));
-    service.approve(a.id(), "bob");
+    service.approve(a.id(), "bob", "tok_bob");
     refused(() -> run(destroy("alice", "fp", a.id())), ErrorCode.ILLEGAL_STATE);
-    service.approve(a.id(), "carol");
+    service.approve(a.id(), "carol", "tok_carol");
     assertThat(run(destroy("alice", "fp", a.id()))).isEqualTo("done-1");
   }
 
@@ -156,7 +173,7 @@ class ApprovalServiceTest {
 
     clock.advance(Duration.ofHours(1));
     assertThat(service.get(expiring.id()).state()).isEqualTo(ApprovalState.EXPIRED);
-    refused(() -> service.approve(expiring.id(), "bob"), ErrorCode.ILLEGAL_STATE);
+    refused(() -> service.approve(expiring.id(), "bob", "tok_bob"), ErrorCode.ILLEGAL_STATE);
     assertThat(service.list("payments", ApprovalState.EXPIRED, null, 10)).extracting(Approval::id)
         .contains(expiring.id()).doesNotContain(denied.id());
     assertThat(service.list("payments", ApprovalState.PENDING, null, 10)).isEmpty();
@@ -164,7 +181,8 @@ class ApprovalServiceTest {
 
   @Test
   void policyChanges_areGuardedOnceANamespaceHasAPolicy() {
-    GuardedRequest change = new GuardedRequest("payments", GuardedOperation.POLICY_CHANGE, "approval-policy", "alice",
+    GuardedRequest change = new GuardedRequest("payments", GuardedOperation.POLICY_CHANGE, "approval-policy", "set", "alice",
+        "tok_alice",
         "fp", null);
     assertThat(service.guard(change, () -> "first").result()).isEqualTo("first");
     policy(1, GuardedOperation.KEY_EXPORT);
@@ -195,7 +213,7 @@ class ApprovalServiceTest {
   void anApproval_isGivenBackWhenTheOperationRefuses_butNotWhenItsOutcomeIsUnknown() {
     policy(1, GuardedOperation.KEY_DESTROY);
     Approval a = refusedWithApproval(destroy("alice", "fp", null));
-    service.approve(a.id(), "bob");
+    service.approve(a.id(), "bob", "tok_bob");
     refused(() -> service.guard(destroy("alice", "fp", a.id()), () -> {
       throw RekeyException.illegalState("version 1 is active");
     }), ErrorCode.ILLEGAL_STATE);
@@ -208,7 +226,7 @@ class ApprovalServiceTest {
     assertThat(service.get(a.id()).state()).isEqualTo(ApprovalState.USED);
 
     Approval b = refusedWithApproval(destroy("alice", "fp2", null));
-    service.approve(b.id(), "bob");
+    service.approve(b.id(), "bob", "tok_bob");
     assertThatThrownBy(() -> service.guard(destroy("alice", "fp2", b.id()), () -> {
       throw new IllegalStateException("a bug after the write");
     })).isInstanceOf(IllegalStateException.class);

@@ -21,7 +21,7 @@ class ApprovalTest {
   }
 
   private static Approval pending(ApprovalPolicy policy) {
-    return Approval.request("apr_1", "payments", GuardedOperation.KEY_DESTROY, "keys/k/versions/1", "alice", "fp",
+    return Approval.request("apr_1", "payments", GuardedOperation.KEY_DESTROY, "keys/k/versions/1", "schedule-destroy", "alice", "tok_a", "fp",
         policy, T);
   }
 
@@ -60,6 +60,25 @@ class ApprovalTest {
   void requester_mayNeitherApproveNorDeny() {
     refused(() -> pending(ONE).approve("alice", T), ErrorCode.FORBIDDEN);
     refused(() -> pending(ONE).deny("alice", T), ErrorCode.FORBIDDEN);
+  }
+
+  @Test
+  void approvers_relatedToTheRequesterByTokenIssuance_areRefused() {
+    refused(() -> pending(ONE).approve("bob", Set.of("alice"), Set.of(), T), ErrorCode.FORBIDDEN);
+    refused(() -> pending(ONE).approve("bob", Set.of(), Set.of("bob"), T), ErrorCode.FORBIDDEN);
+    assertThat(pending(ONE).approve("bob", Set.of("root"), Set.of("root"), T).state())
+        .isEqualTo(ApprovalState.APPROVED);
+  }
+
+  @Test
+  void targetName_isTheKeyOrSecretName() {
+    assertThat(pending(ONE).targetName()).isEqualTo("k");
+    assertThat(Approval.request("a", "n", GuardedOperation.SECRET_DESTROY, "secrets/db/versions/2", "s", "alice", null,
+        "fp", ONE, T).targetName()).isEqualTo("db");
+    assertThat(Approval.request("a", "n", GuardedOperation.KEY_EXPORT, "keys/k", "s", "alice", null, "fp", ONE, T)
+        .targetName()).isEqualTo("k");
+    assertThat(Approval.request("a", "n", GuardedOperation.POLICY_CHANGE, "approval-policy", "s", "alice", null, "fp",
+        ONE, T).targetName()).isNull();
   }
 
   @Test

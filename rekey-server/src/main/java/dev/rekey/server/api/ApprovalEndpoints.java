@@ -70,8 +70,14 @@ public final class ApprovalEndpoints {
     c.requireNoBody();
     Approval a = visible(c);
     describe(c, a, approve ? "approve" : "deny");
+    String name = a.targetName();
+    if (!c.principal().may(Action.APPROVE, c.namespace(), name == null ? "*" : name)) {
+      throw RekeyException.forbidden("'" + c.principal().name() + "' may not decide on " + a.target()
+          + ": its approver grants in namespace '" + c.namespace() + "' do not cover it");
+    }
     String by = c.principal().name();
-    return ApprovalViews.of(approve ? approvals.approve(a.id(), by) : approvals.deny(a.id(), by));
+    return ApprovalViews.of(approve ? approvals.approve(a.id(), by, c.principal().tokenId())
+        : approvals.deny(a.id(), by));
   }
 
   /** Its requester withdraws it, or someone who may approve in its namespace does. */
@@ -106,13 +112,15 @@ public final class ApprovalEndpoints {
         req.requiredApprovals() == null ? 1 : req.requiredApprovals(), ttl, clock.instant(), c.principal().name());
     c.auditDetails("{\"operations\":\"" + String.join(",", ApprovalViews.of(policy).operations())
         + "\",\"required_approvals\":" + policy.requiredApprovals() + "}");
-    return ApprovalViews.of(gate.run(c, GuardedOperation.POLICY_CHANGE, POLICY_TARGET,
+    String summary = "set the approval policy: operations " + String.join(", ", ApprovalViews.of(policy).operations())
+        + "; " + policy.requiredApprovals() + " approval(s); requests valid for " + Durations.text(policy.ttl());
+    return ApprovalViews.of(gate.run(c, GuardedOperation.POLICY_CHANGE, POLICY_TARGET, summary,
         () -> approvals.putPolicy(policy)));
   }
 
   private Object deletePolicy(Call c) {
     c.requireNoBody();
-    gate.run(c, GuardedOperation.POLICY_CHANGE, POLICY_TARGET, () -> {
+    gate.run(c, GuardedOperation.POLICY_CHANGE, POLICY_TARGET, "remove the approval policy", () -> {
       approvals.deletePolicy(c.namespace());
       return null;
     });

@@ -21,14 +21,15 @@ public final class ApprovalGate {
   }
 
   /**
-   * Runs {@code work} under the namespace's policy. A request refused for want of an approval is
+   * Runs {@code work} under the namespace's policy; {@code summary} tells approvers what the
+   * request asks for (its parameters, never a secret). A request refused for want of an approval is
    * audited with the approval request made (or found) for it, so the trail links the two.
    */
-  public <T> T run(Call c, GuardedOperation operation, String target, Supplier<T> work) {
+  public <T> T run(Call c, GuardedOperation operation, String target, String summary, Supplier<T> work) {
     ApprovalService.Guarded<T> done;
     try {
-      done = approvals.guard(new GuardedRequest(c.namespace(), operation, target, c.principal().name(),
-          c.fingerprint(), c.header(HEADER)), work);
+      done = approvals.guard(new GuardedRequest(c.namespace(), operation, target, summary, c.principal().name(),
+          c.principal().tokenId(), c.fingerprint(), c.header(HEADER)), work);
     } catch (ApprovalRequiredException e) {
       c.auditApproval(e.approval().id());
       throw e;

@@ -12,7 +12,7 @@ public final class ApprovalViews {
   private ApprovalViews() {}
 
   public static ApprovalView of(Approval a) {
-    return new ApprovalView(a.id(), a.namespace(), a.operation().wireName(), a.target(), a.requester(),
+    return new ApprovalView(a.id(), a.namespace(), a.operation().wireName(), a.target(), a.summary(), a.requester(),
         a.state().wireName(), a.requiredApprovals(), a.approvers(), Views.time(a.createdAt()),
         Views.time(a.expiresAt()), Views.time(a.updatedAt()), a.decidedBy());
   }

@@ -119,7 +119,9 @@ public final class KeyEndpoints {
       c.auditDetails("{\"emergency\":true,\"compromised_version\":" + version + "}");
     }
     KeyService.EmergencyRotation done = approvals.run(c, GuardedOperation.KEY_EMERGENCY_ROTATE,
-        "keys/" + c.keyName(), () -> keys.emergencyRotate(c.namespace(), c.keyName(), version));
+        "keys/" + c.keyName(), "emergency rotation: revoke " + (version == null ? "the primary version (when run)"
+            : "version " + version) + " as compromised",
+        () -> keys.emergencyRotate(c.namespace(), c.keyName(), version));
     // a version revoked or destroyed before is not revoked again: the trail must not show a second revocation
     c.auditDetails(done.revoked() ? "{\"emergency\":true,\"revoked_version\":" + done.revokedVersion() + "}"
         : "{\"emergency\":true,\"compromised_version\":" + done.revokedVersion() + ",\"unchanged\":true}");
@@ -131,6 +133,7 @@ public final class KeyEndpoints {
     KeyExportRequest req = c.optionalBody(KeyExportRequest.class);
     Integer version = req == null ? null : req.version();
     KeyExportService.Exported e = approvals.run(c, GuardedOperation.KEY_EXPORT, "keys/" + c.keyName(),
+        "export the material of " + (version == null ? "the primary version" : "version " + version),
         () -> export.export(c.namespace(), c.keyName(), version));
     c.auditVersion(e.version());
     return new KeyExportResponse(c.keyName(), e.version(), e.type(), e.format(), e.value());
@@ -153,7 +156,8 @@ public final class KeyEndpoints {
     java.util.function.Supplier<KeyService.GuardedChange> change =
         () -> keys.changeVersion(c.namespace(), c.keyName(), version, action, days, force);
     KeyService.GuardedChange done = action.destroys()
-        ? approvals.run(c, GuardedOperation.KEY_DESTROY, "keys/" + c.keyName() + "/versions/" + version, change)
+        ? approvals.run(c, GuardedOperation.KEY_DESTROY, "keys/" + c.keyName() + "/versions/" + version,
+            VersionSummary.of(action, version, days, force), change)
         : change.get();
     if (!done.overriddenConsumers().isEmpty()) {
       // A forced override of consumers still on the version: the audit record names them.

@@ -228,7 +228,8 @@ public final class SecretEndpoints {
     java.util.function.Supplier<SecretService.GuardedChange> change =
         () -> secrets.changeVersion(c.namespace(), c.keyName(), version, action, days, force);
     SecretService.GuardedChange done = action.destroys()
-        ? approvals.run(c, GuardedOperation.SECRET_DESTROY, "secrets/" + c.keyName() + "/versions/" + version, change)
+        ? approvals.run(c, GuardedOperation.SECRET_DESTROY, "secrets/" + c.keyName() + "/versions/" + version,
+            VersionSummary.of(action, version, days, force), change)
         : change.get();
     if (!done.overriddenConsumers().isEmpty()) {
       // A forced override of consumers still on the version: the audit record names them.
