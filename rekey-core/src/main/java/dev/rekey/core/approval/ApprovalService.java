@@ -88,7 +88,7 @@ public final class ApprovalService {
     if (request.approvalId() == null) {
       throw new ApprovalRequiredException(pendingFor(request, policy.get()));
     }
-    Approval used = use(request);
+    Approval used = use(request, policy.get());
     T result;
     try {
       result = work.get();
@@ -106,7 +106,7 @@ public final class ApprovalService {
     Instant now = clock.instant();
     for (ApprovalState s : List.of(ApprovalState.APPROVED, ApprovalState.PENDING)) {
       Optional<Approval> waiting = approvals.findByRequest(r.namespace(), r.requester(), r.fingerprint(), s)
-          .filter(a -> a.stateAt(now) == s);
+          .filter(a -> a.stateAt(now) == s && satisfies(a, policy, now));
       if (waiting.isPresent()) {
         return waiting.get();
       }
@@ -120,12 +120,27 @@ public final class ApprovalService {
     return created;
   }
 
-  private Approval use(GuardedRequest r) {
+  /** Does {@code a} meet {@code policy} as it is now (approvals needed, age), which may be stricter than when asked? */
+  private static boolean satisfies(Approval a, ApprovalPolicy policy, Instant now) {
+    return a.requiredApprovals() >= policy.requiredApprovals() && now.isBefore(a.createdAt().plus(policy.ttl()));
+  }
+
+  /** Uses the request's approval, which must also satisfy the policy as it is now (it may have been tightened). */
+  private Approval use(GuardedRequest r, ApprovalPolicy policy) {
     Approval a = approvals.find(r.approvalId())
         .filter(found -> found.namespace().equals(r.namespace()) && found.operation() == r.operation())
         .orElseThrow(() -> RekeyException.forbidden("approval " + r.approvalId() + " does not exist or was not given"
             + " for " + r.operation().wireName() + " in namespace '" + r.namespace() + "'"));
-    Approval used = a.use(r.requester(), r.fingerprint(), clock.instant());
+    Instant now = clock.instant();
+    Approval used = a.use(r.requester(), r.fingerprint(), now);
+    if (a.approvers().size() < policy.requiredApprovals()) {
+      throw RekeyException.illegalState("approval " + a.id() + " has " + a.approvers().size() + " approval(s) but the"
+          + " namespace's policy now needs " + policy.requiredApprovals() + "; send the request without it to ask again");
+    }
+    if (!now.isBefore(a.createdAt().plus(policy.ttl()))) {
+      throw RekeyException.illegalState("approval " + a.id() + " is older than the namespace's policy now allows ("
+          + dev.rekey.core.Durations.text(policy.ttl()) + "); send the request without it to ask again");
+    }
     if (!store(a, used)) {
       throw RekeyException.concurrentModification("approval " + a.id() + " changed meanwhile; send the request again");
     }

@@ -149,6 +149,23 @@ class ApprovalServiceTest {
   }
 
   @Test
+  void anApproval_mustStillSatisfyThePolicy_whenItIsUsed() {
+    policy(1, GuardedOperation.KEY_DESTROY);
+    Approval a = refusedWithApproval(destroy("alice", "fp", null));
+    service.approve(a.id(), "bob", "tok_bob");
+    policy(2, GuardedOperation.KEY_DESTROY); // tightened after the approval
+    refused(() -> run(destroy("alice", "fp", a.id())), ErrorCode.ILLEGAL_STATE);
+    Approval again = refusedWithApproval(destroy("alice", "fp", null));
+    assertThat(again.id()).as("asking again makes a request under the new policy").isNotEqualTo(a.id());
+    assertThat(again.requiredApprovals()).isEqualTo(2);
+    service.putPolicy(new ApprovalPolicy("payments", Set.of(GuardedOperation.KEY_DESTROY), 1, Duration.ofMinutes(5),
+        clock.instant(), "root"));
+    clock.advance(Duration.ofMinutes(6)); // within the request's own hour, past the policy's new five minutes
+    refused(() -> run(destroy("alice", "fp", a.id())), ErrorCode.ILLEGAL_STATE);
+    assertThat(runs).hasValue(0);
+  }
+
+  @Test
   void twoApprovers_areNeededWhenThePolicySaysTwo() {
     policy(2, GuardedOperation.KEY_DESTROY);
     Approval a = refusedWithApproval(destroy("alice", "fp", null));
