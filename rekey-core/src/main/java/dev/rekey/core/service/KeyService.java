@@ -1,17 +1,9 @@
 package dev.rekey.core.service;
 
 import dev.rekey.core.RekeyException;
-import dev.rekey.core.crypto.SecretBytes;
 import dev.rekey.core.key.Key;
-import dev.rekey.core.crypto.sign.SignatureAlgorithm;
-import dev.rekey.core.key.KeyPurpose;
 import dev.rekey.core.key.KeyType;
-import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.key.Names;
-import dev.rekey.core.key.VersionState;
-import dev.rekey.core.key.WrappedKey;
-import dev.rekey.core.event.Event;
-import dev.rekey.core.event.KeyEvents;
 import dev.rekey.core.port.EventOutbox;
 import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.StoredDekVersions;
@@ -19,16 +11,12 @@ import dev.rekey.core.port.PromotionGate;
 import dev.rekey.core.port.Transactions;
 import dev.rekey.core.port.VersionUsers;
 import dev.rekey.core.root.LiveRootGenerations;
-import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -37,24 +25,18 @@ import java.util.function.UnaryOperator;
  * Creates keys and moves their versions through the lifecycle. Every change is one
  * optimistic-concurrency write of the whole key, retried on a concurrent change, stored in one
  * transaction with the events that describe it (the outbox), and then offered to the local
- * {@link KeyCache}.
+ * {@link KeyCache} ({@link KeyWriter}). Rotations, ordinary and emergency, are {@link KeyRotator}'s;
+ * what may take a version away (consumers, stored data keys, approval) is {@link KeyVersionGuards}'.
  */
 public final class KeyService {
-  private static final int MAX_ATTEMPTS = 8;
   public static final int MAX_PAGE = 1000;
 
   private final KeyRepository keys;
-  private final Transactions transactions;
-  private final EventOutbox outbox;
-  private final Supplier<RootKeyring> keyring;
-  private final KeyCache cache;
   private final Clock clock;
   private final Duration minimumDestroyWait;
-  private final StoredDekVersions storedDeks;
-  private java.util.function.Predicate<String> destructionNeedsApproval = namespace -> false;
-  private volatile VersionUsers versionUsers = VersionUsers.NONE;
-  private volatile PromotionGate promotionGate = PromotionGate.NONE;
-  private volatile LiveRootGenerations liveRoots = LiveRootGenerations.NONE;
+  private final KeyWriter writer;
+  private final KeyRotator rotator;
+  private final KeyVersionGuards guards;
 
   public KeyService(KeyRepository keys, Transactions transactions, EventOutbox outbox,
       Supplier<RootKeyring> keyring, KeyCache cache, Clock clock, Duration minimumDestroyWait) {
@@ -70,14 +52,12 @@ public final class KeyService {
   public KeyService(KeyRepository keys, Transactions transactions, EventOutbox outbox,
       Supplier<RootKeyring> keyring, KeyCache cache, Clock clock, Duration minimumDestroyWait,
       StoredDekVersions storedDeks) {
-    this.storedDeks = storedDeks;
     this.keys = keys;
-    this.transactions = transactions;
-    this.outbox = outbox;
-    this.keyring = keyring;
-    this.cache = cache;
     this.clock = clock;
     this.minimumDestroyWait = minimumDestroyWait;
+    this.writer = new KeyWriter(keys, transactions, outbox, keyring, cache, clock);
+    this.rotator = new KeyRotator(keys, writer, outbox, clock);
+    this.guards = new KeyVersionGuards(storedDeks);
   }
 
   public Key create(String namespace, String name, KeyType type, Map<String, String> tags) {
@@ -90,28 +70,8 @@ public final class KeyService {
     Names.keyName(name);
     Names.tags(tags);
     Instant now = clock.instant();
-    for (int attempt = 1; ; attempt++) {
-      // wrapped again when the root key rotated meanwhile (see change)
-      Key key = Key.create(namespace, name, type, tags, exportable, newMaterial(namespace, name, 1, type), now);
-      if (!newMaterialUnderCurrentRoot(null, key)) {
-        if (attempt >= MAX_ATTEMPTS) {
-          throw rootKeptRotating(name);
-        }
-        continue;
-      }
-      try {
-        transactions.run(() -> {
-          requireLiveRoots(null, key);
-          keys.insert(key);
-          outbox.append(KeyEvents.created(key, now));
-        });
-        return key;
-      } catch (RekeyException e) {
-        if (e.code() != dev.rekey.api.ErrorCode.CONCURRENT_MODIFICATION || attempt >= MAX_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
+    return writer.insert(name, now, () -> Key.create(namespace, name, type, tags, exportable,
+        writer.newMaterial(namespace, name, 1, type), now));
   }
 
   /**
@@ -119,7 +79,7 @@ public final class KeyService {
    * wrapped under are still stored (the root of trust; see {@link LiveRootGenerations}).
    */
   public void guardRootGenerations(LiveRootGenerations live) {
-    this.liveRoots = live;
+    writer.guardRootGenerations(live);
   }
 
   /** The shortest wait before a scheduled destruction that this service accepts (purge protection). */
@@ -145,30 +105,12 @@ public final class KeyService {
    * version stays PENDING and a {@code RotationFailed} event names who failed.
    */
   public Key rotate(String namespace, String name, boolean promote) {
-    boolean verify = promote && promotionGate.required(namespace, name);
-    Key rotated = change(namespace, name, k -> k.rotate(newMaterial(namespace, name, k.latestVersion() + 1, k.type()),
-        promote && !verify, clock.instant()));
-    if (!verify) {
-      return rotated;
-    }
-    int version = rotated.latestVersion();
-    List<String> failed = promotionGate.validate(namespace, name, version);
-    if (failed.isEmpty()) {
-      return change(namespace, name, k -> k.promote(version, clock.instant()));
-    }
-    Map<String, Object> data = new java.util.LinkedHashMap<>();
-    data.put("key", name);
-    data.put("version", version);
-    data.put("reason", "consumer validation failed");
-    data.put("consumers", String.join(",", failed));
-    outbox.append(List.of(Event.of(dev.rekey.core.event.EventType.ROTATION_FAILED, clock.instant(), namespace,
-        KeyEvents.subject(rotated, version), rotated.tags(), data)));
-    return rotated;
+    return rotator.rotate(namespace, name, promote);
   }
 
   /** Who validates new versions before they become primary, when a key's policy asks for it. */
   public void guardPromotion(PromotionGate gate) {
-    this.promotionGate = gate;
+    rotator.guardPromotion(gate);
   }
 
   /**
@@ -197,22 +139,7 @@ public final class KeyService {
    * NOT_FOUND for a version the key does not have.
    */
   public EmergencyRotation emergencyRotate(String namespace, String name, Integer version) {
-    int compromised = version != null ? get(namespace, name).requireVersion(version).number()
-        : get(namespace, name).primary().number();
-    // set on every attempt: whether it revokes depends on the key as that attempt read it
-    java.util.concurrent.atomic.AtomicBoolean revoked = new java.util.concurrent.atomic.AtomicBoolean();
-    Key key = change(namespace, name, k -> {
-      KeyVersion v = k.requireVersion(compromised);
-      revoked.set(v.revokedAt() == null && v.state() != VersionState.DESTROYED);
-      if (v.state() == VersionState.PRIMARY) {
-        return k.emergencyRotate(newMaterial(namespace, name, k.latestVersion() + 1, k.type()), clock.instant());
-      }
-      if (!revoked.get()) {
-        return k;
-      }
-      return k.revoke(compromised, clock.instant());
-    });
-    return new EmergencyRotation(key, compromised, revoked.get());
+    return rotator.emergencyRotate(namespace, name, version);
   }
 
   public Key changeVersion(String namespace, String name, int version, VersionAction action, Integer pendingDays) {
@@ -221,7 +148,7 @@ public final class KeyService {
 
   /** Who is asked before a version in use is retired, disabled or scheduled for destruction. */
   public void guardVersions(VersionUsers users) {
-    this.versionUsers = users;
+    guards.guardVersions(users);
   }
 
   /**
@@ -229,12 +156,12 @@ public final class KeyService {
    * rotation policies retire versions but never schedule their destruction.
    */
   public void guardDestruction(java.util.function.Predicate<String> needsApproval) {
-    this.destructionNeedsApproval = needsApproval;
+    guards.guardDestruction(needsApproval);
   }
 
   /** May a rotation policy schedule the destruction of versions of this namespace on its own? */
   public boolean mayDestroyAutomatically(String namespace) {
-    return !destructionNeedsApproval.test(namespace);
+    return guards.mayDestroyAutomatically(namespace);
   }
 
   /**
@@ -246,23 +173,9 @@ public final class KeyService {
       Integer pendingDays, boolean force) {
     List<String> users = List.of();
     if (action == VersionAction.RETIRE || action == VersionAction.DISABLE || action == VersionAction.SCHEDULE_DESTROY) {
-      users = versionUsers.using(namespace, name, version);
-      requireUnused(name, List.of(version), users, force);
+      users = guards.requireUnused(namespace, name, version, force);
     }
     return new GuardedChange(change(namespace, name, k -> apply(k, version, action, pendingDays)), users);
-  }
-
-  /**
-   * Refuses (VERSION_IN_USE, naming them) taking {@code versions} of key {@code name} away from the
-   * consumers {@code users}, unless {@code force}.
-   */
-  private static void requireUnused(String name, List<Integer> versions, List<String> users, boolean force) {
-    if (!users.isEmpty() && !force) {
-      throw new RekeyException(dev.rekey.api.ErrorCode.VERSION_IN_USE, (versions.size() == 1 ? "version " : "versions ")
-          + String.join(", ", versions.stream().map(String::valueOf).toList()) + " of key '" + name + "' "
-          + (versions.size() == 1 ? "is" : "are") + " still used by consumer" + (users.size() == 1 ? " " : "s ")
-          + String.join(", ", users) + "; wait until they move to the new version, or use force to override");
-    }
   }
 
   /**
@@ -271,8 +184,7 @@ public final class KeyService {
    * it, the guards a person's request meets (without force, which automation never has).
    */
   public boolean mayTakeAwayAutomatically(String namespace, String name, int version) {
-    return versionUsers.using(namespace, name, version).isEmpty()
-        && storedDeks.countWrapped(namespace, name, version, version + 1) == 0;
+    return guards.mayTakeAwayAutomatically(namespace, name, version);
   }
 
   /** A lifecycle change and the consumers of the version it overrode with force (usually none). */
@@ -306,9 +218,9 @@ public final class KeyService {
       if (minDecryption != null) {
         next = next.withMinDecryptionVersion(minDecryption, clock.instant());
         if (minDecryption > k.minDecryptionVersion()) {
-          overridden.set(requireRetiredVersionsUnused(k, next, force));
-          requireNoStoredDeks(k, k.minDecryptionVersion(), minDecryption, "raise the minimum decryption version to "
-              + minDecryption);
+          overridden.set(guards.requireRetiredVersionsUnused(k, next, force));
+          guards.requireNoStoredDeks(k, k.minDecryptionVersion(), minDecryption,
+              "raise the minimum decryption version to " + minDecryption);
         }
       }
       if (minEncryption != null) {
@@ -325,37 +237,16 @@ public final class KeyService {
     return new GuardedChange(updated, overridden.get());
   }
 
-  /**
-   * The consumer guard of a raise of the minimum decryption version from {@code before} to
-   * {@code after}: the versions it retires must be unused, as {@code changeVersion} requires of a
-   * retire, unless {@code force}. Returns the consumers of those versions (empty when none).
-   */
-  private List<String> requireRetiredVersionsUnused(Key before, Key after, boolean force) {
-    List<Integer> inUse = new ArrayList<>();
-    Set<String> users = new LinkedHashSet<>();
-    for (KeyVersion v : before.versions()) {
-      boolean retired = v.state() != VersionState.RETIRED
-          && after.requireVersion(v.number()).state() == VersionState.RETIRED;
-      List<String> using = retired ? versionUsers.using(before.namespace(), before.name(), v.number()) : List.of();
-      if (!using.isEmpty()) {
-        inUse.add(v.number());
-        users.addAll(using);
-      }
-    }
-    requireUnused(before.name(), inUse, List.copyOf(users), force);
-    return List.copyOf(users);
-  }
-
   private Key apply(Key k, int version, VersionAction action, Integer pendingDays) {
     Instant now = clock.instant();
     return switch (action) {
       case PROMOTE -> k.promote(version, now);
       case RETIRE -> {
-        requireNoStoredDeks(k, version, version + 1, "retire version " + version);
+        guards.requireNoStoredDeks(k, version, version + 1, "retire version " + version);
         yield k.retire(version, now);
       }
       case DISABLE -> {
-        requireDeksMovedAway(k, version, "disable");
+        guards.requireDeksMovedAway(k, version, "disable");
         yield k.disable(version, now);
       }
       case ENABLE -> k.enable(version, now);
@@ -363,42 +254,15 @@ public final class KeyService {
       // campaign can still read a REVOKED version to move them away before it is destroyed.
       case REVOKE -> k.revoke(version, now);
       case SCHEDULE_DESTROY -> {
-        requireDeksMovedAway(k, version, "schedule destruction of");
+        guards.requireDeksMovedAway(k, version, "schedule destruction of");
         yield k.scheduleDestruction(version, now.plus(destroyWait(pendingDays, minimumDestroyWait)), now);
       }
       case CANCEL_DESTROY -> k.cancelDestruction(version, now);
       case DESTROY -> {
-        requireDeksMovedAway(k, version, "destroy");
+        guards.requireDeksMovedAway(k, version, "destroy");
         yield k.destroy(version, now);
       }
     };
-  }
-
-  /**
-   * Refuses to {@code verb} a version that stored DEKs are still wrapped by: it would leave them
-   * unreadable even to a re-wrap campaign (DISABLED, DESTROY_SCHEDULED) or lose them (DESTROYED).
-   */
-  private void requireDeksMovedAway(Key k, int version, String verb) {
-    requireNoStoredDeks(k, version, version + 1, verb + " version " + version, "a re-wrap campaign must move them"
-        + " to another version first (rekey rewrap-campaign start " + k.name() + " --from-version " + version + ")");
-  }
-
-  /** Refuses {@code what} while stored DEKs are wrapped by versions from {@code from} to {@code toExclusive}. */
-  private void requireNoStoredDeks(Key k, int from, int toExclusive, String what) {
-    requireNoStoredDeks(k, from, toExclusive, what, "let their re-wrap campaign finish first");
-  }
-
-  /**
-   * As above, {@code advice} saying what to do. ILLEGAL_STATE, and force does not override it: force
-   * overrides consumers, who can be told to move; stored DEKs would simply become unreadable.
-   */
-  private void requireNoStoredDeks(Key k, int from, int toExclusive, String what, String advice) {
-    long count = storedDeks.countWrapped(k.namespace(), k.name(), from, toExclusive);
-    if (count > 0) {
-      String versions = toExclusive - from == 1 ? "version " + from : "versions " + from + " to " + (toExclusive - 1);
-      throw RekeyException.illegalState("cannot " + what + " of key '" + k.name() + "': " + count
-          + " stored data keys are still wrapped by " + versions + "; " + advice);
-    }
   }
 
   /** The waiting period before destruction: {@code pendingDays} (default 30), never below purge protection. */
@@ -417,94 +281,11 @@ public final class KeyService {
 
   /**
    * Applies {@code operation} to the stored key and stores the result with its events; the whole
-   * read-modify-write is retried when another writer got there first.
+   * read-modify-write is retried when another writer got there first. New material is never
+   * stored under a superseded root generation (see {@link KeyWriter#change}).
    */
   public Key change(String namespace, String name, UnaryOperator<Key> operation) {
-    for (int attempt = 1; ; attempt++) {
-      Key current = get(namespace, name);
-      Key updated = operation.apply(current);
-      if (updated.revision() == current.revision()) {
-        return current;
-      }
-      if (!newMaterialUnderCurrentRoot(current, updated)) {
-        // The root key rotated after the new version was wrapped: stored under the old generation,
-        // the rotation's re-wrap could miss it and the version would be unreadable once that
-        // generation is dropped. Apply the operation again, wrapping under the current one; never
-        // store it under a superseded generation, however many attempts that takes.
-        if (attempt >= MAX_ATTEMPTS) {
-          throw rootKeptRotating(name);
-        }
-        continue;
-      }
-      List<Event> events = KeyEvents.between(current, updated, clock.instant());
-      boolean enclosed = transactions.active();
-      try {
-        transactions.run(() -> {
-          // in the transaction: a root key rotation cannot drop the generation before this commits
-          requireLiveRoots(current, updated);
-          keys.update(updated, current.revision());
-          outbox.append(events);
-        });
-        if (enclosed) {
-          // The caller's transaction may still roll back: never cache a version that might not exist.
-          // A request on this node may meanwhile cache the key as committed before: drop it again
-          // once the caller's transaction commits, so this node sees the change at once.
-          cache.invalidate(namespace, name);
-          transactions.afterCommit(() -> cache.invalidate(namespace, name));
-        } else {
-          cache.offer(updated);
-        }
-        return updated;
-      } catch (RekeyException e) {
-        if (e.code() != dev.rekey.api.ErrorCode.CONCURRENT_MODIFICATION || attempt >= MAX_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private static RekeyException rootKeptRotating(String name) {
-    return RekeyException.concurrentModification("the root key kept rotating while new material of key '" + name
-        + "' was wrapped; nothing was stored, retry");
-  }
-
-  /**
-   * Inside the write's transaction: refuses (CONCURRENT_MODIFICATION, retried by the callers) new
-   * material under a root generation that a rotation has dropped. The versions {@code updated}
-   * carries over from {@code current} need no check: the revision the write is conditional on
-   * changes when the rotation re-wraps them.
-   */
-  private void requireLiveRoots(Key current, Key updated) {
-    int known = current == null ? 0 : current.latestVersion();
-    for (int v = known + 1; v <= updated.latestVersion(); v++) {
-      WrappedKey m = updated.requireVersion(v).material();
-      if (m != null) {
-        liveRoots.requireLive(m.rootKeyId());
-      }
-    }
-  }
-
-  /** Are the versions {@code updated} adds to {@code current} (null: all) wrapped by the current root generation? */
-  private boolean newMaterialUnderCurrentRoot(Key current, Key updated) {
-    String root = keyring.get().currentId();
-    int known = current == null ? 0 : current.latestVersion();
-    for (int v = known + 1; v <= updated.latestVersion(); v++) {
-      WrappedKey m = updated.requireVersion(v).material();
-      if (m != null && !m.rootKeyId().equals(root)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private WrappedKey newMaterial(String namespace, String name, int version, KeyType type) {
-    SecretBytes material = type.purpose() == KeyPurpose.SIGNING ? SignatureAlgorithm.of(type).generate()
-        : SecretBytes.random(type.materialLength());
-    try {
-      return keyring.get().wrap(material, MaterialBinding.keyVersion(namespace, name, version));
-    } finally {
-      material.destroy();
-    }
+    return writer.change(namespace, name, operation);
   }
 
   static RekeyException notFound(String namespace, String name) {
