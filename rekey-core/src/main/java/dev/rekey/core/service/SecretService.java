@@ -3,17 +3,13 @@ package dev.rekey.core.service;
 import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.crypto.SecretAccess;
-import dev.rekey.core.crypto.SecretBytes;
-import dev.rekey.core.event.SecretEvents;
 import dev.rekey.core.key.Names;
 import dev.rekey.core.key.VersionState;
-import dev.rekey.core.key.WrappedKey;
 import dev.rekey.core.port.EventOutbox;
 import dev.rekey.core.port.SecretRepository;
 import dev.rekey.core.port.Transactions;
 import dev.rekey.core.port.VersionUsers;
 import dev.rekey.core.root.LiveRootGenerations;
-import dev.rekey.core.root.MaterialBinding;
 import dev.rekey.core.root.RootKeyring;
 import dev.rekey.core.secret.Secret;
 import dev.rekey.core.secret.SecretGuardrail;
@@ -24,27 +20,23 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 /**
  * Versioned secrets: put with check-and-set, read by staging label, custom label or version, move
  * labels, version lifecycle, and the namespace guardrail. Values are wrapped by the root keyring
  * and bound to namespace, name and version; every change is stored with its events in one
- * transaction, guarded by the secret's revision.
+ * transaction, guarded by the secret's revision ({@link SecretWriter}), and served from this
+ * node's {@link SecretCache}.
  */
 public final class SecretService {
   public static final int MAX_VALUE_BYTES = 64 * 1024;
-  private static final int MAX_ATTEMPTS = 8;
 
   private final SecretRepository secrets;
-  private final Transactions transactions;
-  private final EventOutbox outbox;
-  private final Supplier<RootKeyring> keyring;
   private final Clock clock;
   private final Duration minimumDestroyWait;
   private final SecretCache cache;
+  private final SecretWriter writer;
   private volatile VersionUsers versionUsers = VersionUsers.NONE;
-  private volatile LiveRootGenerations liveRoots = LiveRootGenerations.NONE;
 
   /** Without a cache: every read goes to the store (tests, tools). */
   public SecretService(SecretRepository secrets, Transactions transactions, EventOutbox outbox,
@@ -58,11 +50,9 @@ public final class SecretService {
       Supplier<RootKeyring> keyring, Clock clock, Duration minimumDestroyWait, SecretCache cache) {
     this.cache = cache;
     this.secrets = secrets;
-    this.transactions = transactions;
-    this.outbox = outbox;
-    this.keyring = keyring;
     this.clock = clock;
     this.minimumDestroyWait = minimumDestroyWait;
+    this.writer = new SecretWriter(secrets, transactions, outbox, keyring, clock, cache);
   }
 
   /**
@@ -105,7 +95,7 @@ public final class SecretService {
       Names.tags(options.tags());
     }
     Instant now = clock.instant();
-    Instant expiresAt = expiry(options, now);
+    Instant expiresAt = SecretWriter.expiry(options, now);
     guardrail(namespace).check(expiresAt, now);
     // First from this node's copy: the update is conditional on the revision, so a stale copy
     // fails as a concurrent modification and the put is redone on the store's copy. A
@@ -114,26 +104,7 @@ public final class SecretService {
     if (current == null || !casHolds(current, options.cas())) {
       current = secrets.find(namespace, name).orElse(null);
     }
-    return prepare(namespace, name, value, options, current, expiresAt, now);
-  }
-
-  private PreparedPut prepare(String namespace, String name, byte[] value, PutOptions options, Secret current,
-      Instant expiresAt, Instant now) {
-    checkCas(name, current, options.cas());
-    if (current == null) {
-      if (options.pending()) {
-        throw RekeyException.invalid("secret '" + name + "' does not exist; its first version cannot be pending");
-      }
-      Secret created = Secret.create(namespace, name, options.tags(), wrap(namespace, name, 1, value), expiresAt, now);
-      return new PreparedPut(namespace, name, value, options, null, created, SecretEvents.between(null, created, now));
-    }
-    WrappedKey wrapped = wrap(namespace, name, current.latestVersion() + 1, value);
-    Secret updated = current.addVersion(wrapped, expiresAt, options.pending(), now);
-    if (options.tags() != null) {
-      updated = updated.withTags(options.tags());
-    }
-    return new PreparedPut(namespace, name, value, options, current, updated, SecretEvents.between(current, updated,
-        now));
+    return writer.prepare(namespace, name, value, options, current, expiresAt, now);
   }
 
   /**
@@ -142,35 +113,7 @@ public final class SecretService {
    * few times; a check-and-set is then checked again against that copy.
    */
   public Secret commit(PreparedPut put) {
-    PreparedPut attempt = put;
-    for (int n = 1; ; n++) {
-      try {
-        if (!wrappedByCurrentRoot(attempt)) {
-          // The root key rotated after the value was wrapped: a new secret would be missed by the
-          // rotation's re-wrap and become unreadable once the old root is dropped. Wrap it again.
-          throw RekeyException.concurrentModification("the root key changed while the put waited; it is redone");
-        }
-        return store(attempt);
-      } catch (RekeyException e) {
-        boolean raced = e.code() == ErrorCode.CONCURRENT_MODIFICATION
-            || (attempt.current == null && e.code() == ErrorCode.ALREADY_EXISTS && put.options.cas() == null);
-        if (!raced || n >= MAX_ATTEMPTS) {
-          throw e;
-        }
-      }
-      Instant now = clock.instant();
-      Instant expiresAt = expiry(put.options, now);
-      attempt = prepare(put.namespace, put.name, put.value, put.options,
-          secrets.find(put.namespace, put.name).orElse(null), expiresAt, now);
-    }
-  }
-
-  private boolean wrappedByCurrentRoot(PreparedPut put) {
-    return newMaterial(put).rootKeyId().equals(keyring.get().currentId());
-  }
-
-  private static WrappedKey newMaterial(PreparedPut put) {
-    return put.updated.requireVersion(put.updated.latestVersion()).lifecycle().material();
+    return writer.commit(put);
   }
 
   /**
@@ -178,25 +121,7 @@ public final class SecretService {
    * still stored (the root of trust; see {@link LiveRootGenerations}).
    */
   public void guardRootGenerations(LiveRootGenerations live) {
-    this.liveRoots = live;
-  }
-
-  private Secret store(PreparedPut put) {
-    transactions.run(() -> {
-      // In the transaction, so a root key rotation cannot drop the generation before this commits;
-      // refused (CONCURRENT_MODIFICATION) once it has, and commit() wraps the value again. The
-      // versions a put carries over need no check: the revision it is conditional on changes when
-      // the rotation re-wraps them. On SQLite this is a check in memory (see RootOfTrust.requireLive).
-      liveRoots.requireLive(newMaterial(put).rootKeyId());
-      if (put.current == null) {
-        secrets.insert(put.updated);
-      } else {
-        secrets.update(put.current, put.updated);
-      }
-      outbox.append(put.events);
-    });
-    offerUnlessInTransaction(put.updated);
-    return put.updated;
+    writer.guardRootGenerations(live);
   }
 
   /** The value of the version a label names (CURRENT when both are null) or of a version number. */
@@ -228,8 +153,11 @@ public final class SecretService {
   }
 
   public Secret get(String namespace, String name) {
-    return secrets.find(namespace, name).orElseThrow(() -> RekeyException.notFound(
-        "no secret '" + name + "' in namespace '" + namespace + "'"));
+    return secrets.find(namespace, name).orElseThrow(() -> notFound(namespace, name));
+  }
+
+  static RekeyException notFound(String namespace, String name) {
+    return RekeyException.notFound("no secret '" + name + "' in namespace '" + namespace + "'");
   }
 
   public List<Secret> list(String namespace, String afterName, int limit) {
@@ -241,19 +169,19 @@ public final class SecretService {
 
   /** Moves CURRENT to {@code version} (the PENDING one, or the PREVIOUS one to roll back). */
   public Secret promote(String namespace, String name, int version) {
-    return change(namespace, name, s -> s.promote(version, clock.instant()));
+    return writer.change(namespace, name, s -> s.promote(version, clock.instant()));
   }
 
   public Secret label(String namespace, String name, String label, int version) {
-    return change(namespace, name, s -> s.withLabel(label, version));
+    return writer.change(namespace, name, s -> s.withLabel(label, version));
   }
 
   public Secret unlabel(String namespace, String name, String label) {
-    return change(namespace, name, s -> s.withoutLabel(label));
+    return writer.change(namespace, name, s -> s.withoutLabel(label));
   }
 
   public Secret updateTags(String namespace, String name, Map<String, String> tags) {
-    return change(namespace, name, s -> s.withTags(Names.tags(tags)));
+    return writer.change(namespace, name, s -> s.withTags(Names.tags(tags)));
   }
 
   /** Who is asked before a secret version in use is retired, disabled or destroyed (the bound consumers). */
@@ -290,7 +218,7 @@ public final class SecretService {
   }
 
   private Secret lifecycle(String namespace, String name, int version, VersionAction action, Integer pendingDays) {
-    return change(namespace, name, s -> {
+    return writer.change(namespace, name, s -> {
       Instant now = clock.instant();
       return switch (action) {
         case PROMOTE -> s.promote(version, now);
@@ -333,39 +261,6 @@ public final class SecretService {
     return s.move(version, v.lifecycle().revokedAt() != null ? VersionState.REVOKED : VersionState.DISABLED, now, null);
   }
 
-  private Secret change(String namespace, String name, UnaryOperator<Secret> operation) {
-    for (int attempt = 1; ; attempt++) {
-      Secret current = get(namespace, name);
-      Secret updated = operation.apply(current);
-      try {
-        store(current, updated, clock.instant());
-        return updated;
-      } catch (RekeyException e) {
-        if (e.code() != ErrorCode.CONCURRENT_MODIFICATION || attempt >= MAX_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private void store(Secret current, Secret updated, Instant now) {
-    transactions.run(() -> {
-      secrets.update(current, updated);
-      outbox.append(SecretEvents.between(current, updated, now));
-    });
-    offerUnlessInTransaction(updated);
-  }
-
-  /**
-   * Publishes a write to the cache, except inside an enclosing transaction (a rotation step) that
-   * may still roll back: the caller reloads the entry after its commit ({@link #reloadCache}).
-   */
-  private void offerUnlessInTransaction(Secret written) {
-    if (!transactions.active()) {
-      cache.offer(written);
-    }
-  }
-
   /**
    * Publishes a secret written inside an enclosing transaction (a batch of the audit writer,
    * {@code AuditLog.submitWrite}) to this node's cache, once that transaction committed.
@@ -386,38 +281,5 @@ public final class SecretService {
 
   private static boolean casHolds(Secret current, Integer cas) {
     return cas == null || cas == (current == null ? 0 : current.current().number());
-  }
-
-  private static void checkCas(String name, Secret current, Integer cas) {
-    if (cas == null) {
-      return;
-    }
-    int actual = current == null ? 0 : current.current().number();
-    if (cas != actual) {
-      throw RekeyException.concurrentModification("check-and-set failed for secret '" + name + "': expected current"
-          + " version " + cas + ", found " + (current == null ? "no secret" : "version " + actual));
-    }
-  }
-
-  private static Instant expiry(PutOptions o, Instant now) {
-    if (o.expiresAt() != null && o.ttl() != null) {
-      throw RekeyException.invalid("give expires_at or ttl, not both");
-    }
-    if (o.ttl() != null) {
-      if (o.ttl().isNegative() || o.ttl().isZero()) {
-        throw RekeyException.invalid("ttl must be a positive duration such as P30D");
-      }
-      return now.plus(o.ttl());
-    }
-    return o.expiresAt();
-  }
-
-  private WrappedKey wrap(String namespace, String name, int version, byte[] value) {
-    SecretBytes plain = SecretBytes.copyOf(value);
-    try {
-      return keyring.get().wrap(plain, MaterialBinding.secretVersion(namespace, name, version));
-    } finally {
-      plain.destroy();
-    }
   }
 }
