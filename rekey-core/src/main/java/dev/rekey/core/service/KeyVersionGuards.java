@@ -20,7 +20,7 @@ import java.util.function.Predicate;
  */
 final class KeyVersionGuards {
   private final StoredDekVersions storedDeks;
-  private Predicate<String> destructionNeedsApproval = namespace -> false;
+  private volatile Predicate<String> destructionNeedsApproval = namespace -> false;
   private volatile VersionUsers versionUsers = VersionUsers.NONE;
 
   KeyVersionGuards(StoredDekVersions storedDeks) {
