@@ -237,6 +237,8 @@ class ApprovalEndpointsTest {
         .isEqualTo("approval_required");
     assertThat(s.req("GET", "/v1/approval-policy").token(officer).namespace("vault").send().json()
         .get("operations").toString()).contains("key.destroy");
+    assertThat(s.req("GET", "/v1/approval-policy").token(outsider).namespace("vault").send().errorCode())
+        .isEqualTo("forbidden");
     assertThat(s.req("PUT", "/v1/approval-policy").token(officer).namespace("vault")
         .json("{\"operations\":[\"key.export\"]}").send().errorCode()).isEqualTo("forbidden");
     assertThat(s.req("PUT", "/v1/approval-policy").token(ROOT).namespace("fresh")

@@ -17,6 +17,16 @@ public record Principal(String name, String tokenId, List<Grant> grants) {
     return false;
   }
 
+  /** Does one of this principal's grants, whatever its role, name {@code namespace}? */
+  public boolean hasGrantIn(String namespace) {
+    for (Grant g : grants) {
+      if (Grant.matches(g.namespacePattern(), namespace)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Does one of this principal's grants {@link Grant#covers cover} {@code grant}? */
   public boolean holds(Grant grant) {
     for (Grant g : grants) {

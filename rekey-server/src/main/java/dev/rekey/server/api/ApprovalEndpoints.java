@@ -88,7 +88,12 @@ public final class ApprovalEndpoints {
     return ApprovalViews.of(approvals.cancel(a.id(), c.principal().name()));
   }
 
+  /** Shown to whoever holds a grant in the namespace (the rules its members work under), to no one else. */
   private ApprovalPolicyView policy(Call c) {
+    if (!c.principal().hasGrantIn(c.namespace())) {
+      throw RekeyException.forbidden("'" + c.principal().name() + "' holds no grant in namespace '" + c.namespace()
+          + "'");
+    }
     return approvals.policy(c.namespace()).map(ApprovalViews::of)
         .orElseThrow(() -> RekeyException.notFound("namespace '" + c.namespace() + "' has no approval policy"));
   }
