@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,16 +45,29 @@ public final class PostgresRotator implements SecretRotator {
   private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
   private static final int PASSWORD_LENGTH = 32;
   private static final int LOGIN_TIMEOUT_SECONDS = 10;
+  /**
+   * How long a statement may wait for the server's answer once logged in (the driver's
+   * {@code socketTimeout}, unbounded by default): a server that hangs, or an ALTER ROLE waiting on a
+   * lock another session holds, must not stop the secret rotation worker for good.
+   */
+  static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
   /** The URL parameters a rotation may set; the driver's own host, port and database keys aside. */
   public static final Set<String> URL_PARAMETERS = Set.of("sslmode", "ssl", "connectTimeout", "socketTimeout",
       "applicationName", "targetServerType", "currentSchema");
   private static final Set<String> URL_PARTS = Set.of("PGHOST", "PGPORT", "PGDBNAME");
 
   private final OutboundPolicy outbound;
+  private final Duration socketTimeout;
 
   /** {@code outbound}: the hosts it may not connect to (the server's {@code outbound_deny}). */
   public PostgresRotator(OutboundPolicy outbound) {
+    this(outbound, SOCKET_TIMEOUT);
+  }
+
+  /** As above; {@code socketTimeout}: the longest wait for an answer once logged in (tests use a short one). */
+  PostgresRotator(OutboundPolicy outbound, Duration socketTimeout) {
     this.outbound = outbound;
+    this.socketTimeout = socketTimeout;
   }
 
   @Override
@@ -181,6 +195,8 @@ public final class PostgresRotator implements SecretRotator {
     p.setProperty("user", credentials.get("username"));
     p.setProperty("password", credentials.get("password"));
     p.setProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
+    // a default: a URL's own socketTimeout (an allowed parameter) takes precedence in the driver
+    p.setProperty("socketTimeout", String.valueOf(Math.max(1, socketTimeout.toSeconds())));
     PinnedSocketFactory.pin(p, checked);
     return DriverManager.getConnection(url, p);
   }
