@@ -76,7 +76,10 @@ class SecretRotationEndpointsTest {
     for (String url : java.util.List.of("jdbc:postgresql://169.254.169.254:5432/db",
         "jdbc:postgresql://db.example.test:5432/db?socketFactory=java.io.FileOutputStream&socketFactoryArg=/tmp/x",
         "jdbc:postgresql://db.example.test/db?loggerFile=/tmp/rekey-pwn.log&loggerLevel=DEBUG",
-        "jdbc:postgresql://db.example.test/db?sslfactory=org.example.Evil")) {
+        "jdbc:postgresql://db.example.test/db?sslfactory=org.example.Evil",
+        // 0 is "wait for ever" to the driver: a hung database would hold the rotation worker for good
+        "jdbc:postgresql://db.example.test/db?socketTimeout=0",
+        "jdbc:postgresql://db.example.test/db?connectTimeout=100000")) {
       TestServer.Resp r = configure(ROOT, "url-checked", "{\"rotator\":\"postgresql\",\"params\":{\"url\":\"" + url
           + "\",\"admin_secret\":\"url-checked\",\"username\":\"appuser\"}}");
       assertThat(r.status()).as(url + " -> " + r.body()).isEqualTo(400);

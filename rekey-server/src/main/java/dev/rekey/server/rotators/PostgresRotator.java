@@ -160,6 +160,23 @@ public final class PostgresRotator implements SecretRotator {
    * The hosts of a jdbc:postgresql URL; INVALID_REQUEST when the driver cannot read it or it sets a
    * parameter outside {@link #URL_PARAMETERS}.
    */
+  /** The longest {@code connectTimeout} or {@code socketTimeout} a rotation URL may ask for, in seconds. */
+  static final int MAX_TIMEOUT_SECONDS = 300;
+
+  /** 0 means "wait for ever" to the driver: a rotation would then hold the rotation worker for good. */
+  private static void boundedSeconds(String name, String value) {
+    int seconds;
+    try {
+      seconds = Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      seconds = -1;
+    }
+    if (seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+      throw RekeyException.invalid("rotation parameter 'url': " + name + " must be from 1 to " + MAX_TIMEOUT_SECONDS
+          + " seconds");
+    }
+  }
+
   static List<String> hosts(String url) {
     Properties parsed = org.postgresql.Driver.parseURL(url, new Properties());
     if (parsed == null) {
@@ -169,6 +186,9 @@ public final class PostgresRotator implements SecretRotator {
       if (!URL_PARTS.contains(name) && !URL_PARAMETERS.contains(name)) {
         throw RekeyException.invalid("rotation parameter 'url' sets '" + name + "'; a rotation URL may set only "
             + new java.util.TreeSet<>(URL_PARAMETERS));
+      }
+      if (name.equals("connectTimeout") || name.equals("socketTimeout")) {
+        boundedSeconds(name, parsed.getProperty(name));
       }
     }
     return List.of(parsed.getProperty("PGHOST", "localhost").split(","));

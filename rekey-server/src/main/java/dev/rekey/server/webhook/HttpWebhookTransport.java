@@ -70,8 +70,12 @@ public final class HttpWebhookTransport implements WebhookTransport, AutoCloseab
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_RECEIVER));
   }
 
+  /** Blocks until the answer or the timeout: never call it on an event loop. */
   @Override
   public DeliveryOutcome post(String url, Map<String, String> headers, byte[] body) {
+    if (io.vertx.core.Context.isOnEventLoopThread()) {
+      throw new IllegalStateException("a webhook request blocks its caller; send it from a worker thread");
+    }
     URI uri;
     try {
       uri = new URI(url);
@@ -100,11 +104,16 @@ public final class HttpWebhookTransport implements WebhookTransport, AutoCloseab
     } catch (IllegalArgumentException e) {
       return DeliveryOutcome.failed("unusable URL");
     }
-    AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+    // the request once it has a connection, or ABANDONED once the caller stopped waiting: whichever
+    // comes first wins, so a request the caller reported as timed out is never sent afterwards
+    AtomicReference<Object> sent = new AtomicReference<>();
     Future<Integer> status;
     try {
       status = client.request(request).compose(r -> {
-        sent.set(r);
+        if (!sent.compareAndSet(null, r)) {
+          r.reset();
+          return Future.failedFuture(new TimeoutException("abandoned before it was sent"));
+        }
         return r.send(Buffer.buffer(body));
       }).compose(response -> response.end().map(done -> response.statusCode()));
     } catch (RuntimeException e) {
@@ -121,13 +130,14 @@ public final class HttpWebhookTransport implements WebhookTransport, AutoCloseab
     return address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
   }
 
-  private DeliveryOutcome await(Future<Integer> status, AtomicReference<HttpClientRequest> sent) {
+  private static final Object ABANDONED = new Object();
+
+  private DeliveryOutcome await(Future<Integer> status, AtomicReference<Object> sent) {
     try {
       return DeliveryOutcome.answered(status.toCompletionStage().toCompletableFuture()
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
-      HttpClientRequest request = sent.get();
-      if (request != null) {
+      if (sent.getAndSet(ABANDONED) instanceof HttpClientRequest request) {
         request.reset(); // frees the connection instead of waiting for a late answer
       }
       return timedOut();
