@@ -58,6 +58,18 @@ public final class CryptoService {
     return p;
   }
 
+  /**
+   * As {@link #encrypt}, for a caller that names the version it expects (Vault's {@code key_version}):
+   * refused with invalid_request unless {@code version} is the primary, the only version that encrypts.
+   */
+  public Produced encrypt(String namespace, String name, byte[] plaintext, byte[] context, int version) {
+    KeyCache.Entry e = entry(namespace, name, KeyPurpose.ENCRYPTION);
+    requirePrimary(e.key(), version);
+    Produced p = seal(e, plaintext, context);
+    e.usage().record(p.version(), Operation.ENCRYPT);
+    return p;
+  }
+
   public Decrypted decrypt(String namespace, String name, String ciphertext, byte[] context) {
     VersionedText parsed = VersionedText.parse(ciphertext);
     KeyCache.Entry e = entryWithVersion(namespace, name, KeyPurpose.ENCRYPTION, parsed.version());
@@ -72,7 +84,12 @@ public final class CryptoService {
 
   /** Re-encrypts under the primary without returning the plaintext. RETIRED versions may be read. */
   public Produced rewrap(String namespace, String name, String ciphertext, byte[] context) {
-    return rewrap(namespace, name, ciphertext, context, false);
+    return rewrap(namespace, name, ciphertext, context, false, 0);
+  }
+
+  /** As {@link #rewrap}, refused with invalid_request unless {@code version} is the primary (see the pinned encrypt). */
+  public Produced rewrap(String namespace, String name, String ciphertext, byte[] context, int version) {
+    return rewrap(namespace, name, ciphertext, context, false, version);
   }
 
   /**
@@ -81,12 +98,17 @@ public final class CryptoService {
    * accepts. Disabled and destroyed versions stay unreadable.
    */
   public Produced emergencyRewrap(String namespace, String name, String ciphertext, byte[] context) {
-    return rewrap(namespace, name, ciphertext, context, true);
+    return rewrap(namespace, name, ciphertext, context, true, 0);
   }
 
-  private Produced rewrap(String namespace, String name, String ciphertext, byte[] context, boolean revokedToo) {
+  /** {@code primary} 0: whichever version is the primary; else only that one. */
+  private Produced rewrap(String namespace, String name, String ciphertext, byte[] context, boolean revokedToo,
+      int primary) {
     VersionedText parsed = VersionedText.parse(ciphertext);
     KeyCache.Entry e = entryWithVersion(namespace, name, KeyPurpose.ENCRYPTION, parsed.version());
+    if (primary != 0) {
+      requirePrimary(e.key(), primary);
+    }
     KeyVersion v = e.key().version(parsed.version()).orElseThrow(RekeyException::decryptionFailed);
     VersionState s = v.state();
     if (!(s.decrypts() || s == VersionState.RETIRED || (revokedToo && s == VersionState.REVOKED))) {
@@ -184,6 +206,14 @@ public final class CryptoService {
       e = cache.refresh(namespace, name);
     }
     return e;
+  }
+
+  private static void requirePrimary(Key key, int version) {
+    int primary = key.primary().number();
+    if (version != primary) {
+      throw RekeyException.invalid("key '" + key.name() + "' encrypts only with its primary version " + primary
+          + ", not version " + version);
+    }
   }
 
   private static void requirePurpose(Key key, KeyPurpose purpose) {

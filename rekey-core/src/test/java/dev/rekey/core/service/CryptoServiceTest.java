@@ -139,6 +139,21 @@ class CryptoServiceTest {
   }
 
   @Test
+  void pinnedVersion_encryptsAndRewrapsOnlyWhenItIsThePrimary() {
+    String v1 = encrypt();
+    assertThat(s.crypto.encrypt(NS, "orders", PLAIN, CTX, 1).version()).isEqualTo(1);
+    s.keys.rotate(NS, "orders", false); // version 2 is PENDING: the primary is still 1
+    assertCode(() -> s.crypto.encrypt(NS, "orders", PLAIN, CTX, 2), ErrorCode.INVALID_REQUEST);
+    s.keys.rotate(NS, "orders", true);
+    assertCode(() -> s.crypto.encrypt(NS, "orders", PLAIN, CTX, 1), ErrorCode.INVALID_REQUEST);
+    assertCode(() -> s.crypto.rewrap(NS, "orders", v1, CTX, 1), ErrorCode.INVALID_REQUEST);
+    CryptoService.Produced rewrapped = s.crypto.rewrap(NS, "orders", v1, CTX, 3);
+    assertThat(rewrapped.version()).isEqualTo(3);
+    assertThat(decrypt(rewrapped.text())).isEqualTo(PLAIN);
+    assertThat(decrypt(s.crypto.encrypt(NS, "orders", PLAIN, CTX, 3).text())).isEqualTo(PLAIN);
+  }
+
+  @Test
   void retiredVersion_cannotDecryptButCanRewrap() {
     String v1 = encrypt();
     s.keys.rotate(NS, "orders", true);
