@@ -51,6 +51,13 @@ public final class ApiRouter {
   /** Where a handler runs: cheap in-memory work on the event loop, database work on a worker. */
   public enum Mode { EVENT_LOOP, BLOCKING }
 
+  /**
+   * The wire conventions of a route: Rekey's own, or HashiCorp Vault's for the transit-compatible
+   * routes under {@link VaultDialect#PREFIX} (token in {@code X-Vault-Token}, namespace in
+   * {@code X-Vault-Namespace}, errors as {@code {"errors":[...]}}). Same pipeline, same audit.
+   */
+  public enum Dialect { REKEY, VAULT }
+
   private final Vertx vertx;
   private final RouteTable<Handler> routes = new RouteTable<>();
   private final Json json;
@@ -169,6 +176,18 @@ public final class ApiRouter {
     routes.add(method, path, x -> handle(x, action.wireName(), action, true, false, mode, endpoint));
   }
 
+  /** A route as {@link #route(HttpMethod, String, Action, Mode, Endpoint)}, speaking {@code dialect}. */
+  public void route(HttpMethod method, String path, Action action, Mode mode, Dialect dialect, Endpoint endpoint) {
+    if (dialect == Dialect.REKEY) {
+      route(method, path, action, mode, endpoint);
+      return;
+    }
+    routes.add(method, path, x -> {
+      x.vault = true;
+      handle(x, action.wireName(), action, true, false, mode, endpoint);
+    });
+  }
+
   /** A raw route outside the pipeline (static documents). */
   public void staticRoute(String path, String contentType, byte[] content) {
     Buffer body = Buffer.buffer(content);
@@ -216,7 +235,8 @@ public final class ApiRouter {
       if (action == null) {
         namespace = safeNamespace(ctx);
       } else {
-        namespace = Names.namespace(headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
+        namespace = Names.namespace(ctx.vault ? VaultDialect.namespace(ctx.request())
+            : headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
         String key = ctx.pathParam("name");
         if (!principal.may(action, namespace, key)) {
           throw RekeyException.forbidden("'" + principal.name() + "' may not " + action.wireName()
@@ -286,8 +306,8 @@ public final class ApiRouter {
     } else {
       RekeyException e = asRekeyException(failure, ctx);
       error = e.code();
-      status = HttpStatus.of(e.code());
-      body = errorBody(e);
+      status = ctx.vault ? VaultDialect.status(e.code()) : HttpStatus.of(e.code());
+      body = errorBody(ctx, e);
     }
     if (!audited) {
       send(ctx, requestId, status, body, contentType);
@@ -303,7 +323,7 @@ public final class ApiRouter {
         Runnable answer = () -> {
           if (auditFailure != null) {
             LOG.error("audit record could not be written; refusing request {}", requestId);
-            send(ctx, requestId, 503, errorBody(new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
+            send(ctx, requestId, 503, errorBody(ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
                 "the audit trail is unavailable; the request was not completed")));
           } else {
             send(ctx, requestId, finalStatus, finalBody, finalType);
@@ -317,7 +337,7 @@ public final class ApiRouter {
       });
     } catch (RuntimeException e) {
       LOG.error("audit record could not be queued; refusing request {}", requestId);
-      send(ctx, requestId, 503, errorBody(new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
+      send(ctx, requestId, 503, errorBody(ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
           "the audit trail is unavailable; the request was not completed")));
     }
   }
@@ -335,6 +355,9 @@ public final class ApiRouter {
   }
 
   private void unrouted(Exchange ctx, RekeyException e) {
+    if (ctx.request().path().startsWith(VaultDialect.PREFIX)) {
+      ctx.vault = true; // an unknown path or method under the Vault mount still answers in Vault's shape
+    }
     Context context = vertx.getOrCreateContext();
     finish(ctx, context, requestId(ctx), "unrouted", true, null, safeNamespace(ctx), null, null, e);
   }
@@ -373,7 +396,10 @@ public final class ApiRouter {
     return new RekeyException(ErrorCode.INTERNAL, "internal error");
   }
 
-  private byte[] errorBody(RekeyException e) {
+  private byte[] errorBody(Exchange ctx, RekeyException e) {
+    if (ctx.vault) {
+      return VaultDialect.errorBody(json, e);
+    }
     return json.write(new ErrorBody(new ErrorDetail(e.code().wire(), e.getMessage(),
         e instanceof ApprovalRequiredException a ? ApprovalViews.of(a.approval()) : null)));
   }
@@ -415,6 +441,12 @@ public final class ApiRouter {
     if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return auth.substring(7).trim();
     }
+    if (ctx.vault) {
+      String vaultToken = ctx.request().getHeader(VaultDialect.TOKEN_HEADER);
+      if (vaultToken != null) {
+        return vaultToken;
+      }
+    }
     return ctx.request().getHeader(TOKEN_HEADER);
   }
 
@@ -425,7 +457,8 @@ public final class ApiRouter {
 
   private static String safeNamespace(Exchange ctx) {
     try {
-      return Names.namespace(headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
+      return Names.namespace(ctx.vault ? VaultDialect.namespace(ctx.request())
+          : headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
     } catch (RekeyException e) {
       return null;
     }

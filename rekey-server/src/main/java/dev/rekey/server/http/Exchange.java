@@ -15,6 +15,8 @@ final class Exchange {
   boolean refused;
   /** Close the connection once the answer is written. */
   boolean closeAfterResponse;
+  /** The route speaks Vault's conventions ({@link ApiRouter.Dialect#VAULT}): headers and error shape. */
+  boolean vault;
 
   Exchange(HttpServerRequest request, Map<String, String> params) {
     this.request = request;
