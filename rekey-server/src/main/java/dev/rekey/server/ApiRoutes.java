@@ -26,6 +26,7 @@ import dev.rekey.server.api.SecretEndpoints;
 import dev.rekey.server.api.SigningEndpoints;
 import dev.rekey.server.api.SystemEndpoints;
 import dev.rekey.server.api.TokenEndpoints;
+import dev.rekey.server.api.VaultTransitEndpoints;
 import dev.rekey.server.config.ServerConfig;
 import dev.rekey.server.consumer.Consumers;
 import dev.rekey.server.http.ApiRouter;
@@ -52,7 +53,8 @@ final class ApiRoutes {
         services.tokens()::issuersOf, clock);
     ApprovalGate approvals = new ApprovalGate(approvalService);
     services.keys().guardDestruction(namespace -> approvalService.guards(namespace, GuardedOperation.KEY_DESTROY));
-    new CryptoEndpoints(new CryptoService(services.cache())).register(router);
+    CryptoService crypto = new CryptoService(services.cache());
+    new CryptoEndpoints(crypto).register(router);
     new SigningEndpoints(new SigningService(services.cache(), clock, config.jwksOverlap()), services.keys(),
         parts.json()).register(router);
     new JwtEndpoints(new JwtService(new SigningService(services.cache(), clock, config.jwksOverlap()), clock))
@@ -73,6 +75,7 @@ final class ApiRoutes {
     new DekEndpoints(new DekService(store.deks(), services.cache(), clock)).register(router);
     new CampaignEndpoints(services.campaigns()).register(router);
     parts.consumers().register(router);
+    new VaultTransitEndpoints(crypto, services.keys()).register(router);
     router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
     new MetricsEndpoints(parts.metrics(), config.usage().metricsUnauthenticated()).register(router);
   }
