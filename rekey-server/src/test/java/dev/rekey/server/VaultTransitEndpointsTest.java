@@ -103,6 +103,12 @@ class VaultTransitEndpointsTest {
     TestServer.Resp nativeRead = s.req("GET", "/v1/keys/orders").token(ROOT).namespace(NS).send();
     assertThat(nativeRead.json().get("primary_version").asInt()).isEqualTo(2);
 
+    // `vault write -f transit/keys/k/rotate` (the Go client writing nil data) sends the JSON null
+    assertThat(data(vault("PUT", "/v1/transit/keys/orders/rotate", ROOT, "null\n")).get("latest_version").asInt())
+        .isEqualTo(3);
+    assertThat(data(vault("PUT", "/v1/transit/keys/fromcli", ROOT, "null\n")).get("latest_version").asInt())
+        .isEqualTo(1);
+
     vaultError(write("/v1/transit/keys/bad", "{\"derived\":true}"), 400);
     vaultError(write("/v1/transit/keys/bad", "{\"type\":\"rsa-4096\"}"), 400);
     vaultError(vault("GET", "/v1/transit/keys/missing", ROOT, null), 404);

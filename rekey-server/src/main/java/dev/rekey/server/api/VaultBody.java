@@ -25,10 +25,14 @@ final class VaultBody {
     this.where = where;
   }
 
-  /** The request's body ({@code {}} when it has none), allowing only {@code known} fields. */
+  /**
+   * The request's body ({@code {}} when it has none, or is JSON {@code null}: the Vault CLI's
+   * {@code vault write -f} and the Go client's {@code Logical().Write(path, nil)} send {@code null}),
+   * allowing only {@code known} fields.
+   */
   static VaultBody of(Call c, Set<String> known) {
     JsonNode body = c.optionalBody(JsonNode.class);
-    if (body == null) {
+    if (body == null || body.isNull()) {
       return new VaultBody(JsonNodeFactory.instance.objectNode(), "");
     }
     if (!(body instanceof ObjectNode object)) {
