@@ -178,6 +178,17 @@ class VaultTransitEndpointsTest {
   }
 
   @Test
+  void responseWrapping_isRefused_neverAnsweredUnwrapped() {
+    createKey("wrap");
+    TestServer.Resp r = s.req("POST", "/v1/transit/datakey/plaintext/wrap").header("X-Vault-Token", ROOT)
+        .header("X-Vault-Namespace", NS).header("X-Vault-Wrap-TTL", "60s").json("{}").send();
+    vaultError(r, 400);
+    assertThat(r.body()).doesNotContain("plaintext\"").contains("wrapping");
+    vaultError(s.req("GET", "/v1/transit/keys/wrap").header("X-Vault-Token", ROOT).header("X-Vault-Namespace", NS)
+        .header("X-Vault-Wrap-TTL", "5m").send(), 400);
+  }
+
+  @Test
   void batch_encryptAndDecrypt_itemByItem_withReferences() {
     createKey("batch");
     TestServer.Resp r = write("/v1/transit/encrypt/batch", "{\"batch_input\":[{\"plaintext\":\"" + b64("one")

@@ -41,6 +41,7 @@ public final class VaultTransitEndpoints {
       "allow_plaintext_backup", "auto_rotate_period");
   private static final Set<String> NONE = Set.of();
   private static final String AES = "aes256-gcm96";
+  private static final String WRAP_TTL_HEADER = "X-Vault-Wrap-TTL";
 
   private final CryptoService crypto;
   private final KeyService keys;
@@ -56,13 +57,28 @@ public final class VaultTransitEndpoints {
     write(r, "/v1/transit/rewrap/:name", Action.REWRAP, EVENT_LOOP, this::rewrap);
     write(r, "/v1/transit/datakey/:type/:name", Action.DATAKEY, EVENT_LOOP, this::datakey);
     write(r, "/v1/transit/keys/:name", Action.KEY_CREATE, BLOCKING, this::create);
-    r.route(HttpMethod.GET, "/v1/transit/keys/:name", Action.KEY_READ, BLOCKING, ApiRouter.Dialect.VAULT, this::read);
+    r.route(HttpMethod.GET, "/v1/transit/keys/:name", Action.KEY_READ, BLOCKING, ApiRouter.Dialect.VAULT,
+        unwrapped(this::read));
     write(r, "/v1/transit/keys/:name/rotate", Action.KEY_ROTATE, BLOCKING, this::rotate);
   }
 
   private static void write(ApiRouter r, String path, Action action, ApiRouter.Mode mode, Endpoint endpoint) {
-    r.route(HttpMethod.POST, path, action, mode, ApiRouter.Dialect.VAULT, endpoint);
-    r.route(HttpMethod.PUT, path, action, mode, ApiRouter.Dialect.VAULT, endpoint);
+    r.route(HttpMethod.POST, path, action, mode, ApiRouter.Dialect.VAULT, unwrapped(endpoint));
+    r.route(HttpMethod.PUT, path, action, mode, ApiRouter.Dialect.VAULT, unwrapped(endpoint));
+  }
+
+  /**
+   * Response wrapping ({@code X-Vault-Wrap-TTL}) is not implemented: such a request is refused (400)
+   * rather than answered with the data itself (a plaintext, a data key) where the client asked for
+   * a single-use wrapping token, so that whoever relays the answer would not see it.
+   */
+  private static Endpoint unwrapped(Endpoint endpoint) {
+    return c -> {
+      if (c.header(WRAP_TTL_HEADER) != null) {
+        throw RekeyException.invalid("response wrapping (" + WRAP_TTL_HEADER + ") is not supported by Rekey");
+      }
+      return endpoint.handle(c);
+    };
   }
 
   private Object encrypt(Call c) {
