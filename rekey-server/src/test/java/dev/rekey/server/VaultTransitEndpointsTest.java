@@ -273,6 +273,46 @@ class VaultTransitEndpointsTest {
     assertThat(both.status()).as(both.body()).isEqualTo(200);
   }
 
+  private static JsonNode record(String requestId) {
+    List<JsonNode> matching = s.auditAfter(0).stream().filter(r -> requestId.equals(r.path("request_id").asText()))
+        .toList();
+    assertThat(matching).as("records of " + requestId).hasSize(1);
+    return matching.get(0);
+  }
+
+  private static TestServer.Resp withId(String path, String body, String requestId) {
+    return s.req("POST", path).header("X-Vault-Token", ROOT).header("X-Vault-Namespace", NS)
+        .header("X-Request-Id", requestId).json(body).send();
+  }
+
+  /** As the native batches: the record names the versions the items' ciphertexts claimed (compromise assessment). */
+  @Test
+  void batches_thatReadCiphertexts_nameTheVersionsTried_asTheNativeOnes() {
+    createKey("tried");
+    String v1 = data(write("/v1/transit/encrypt/tried", "{\"plaintext\":\"" + b64("a") + "\"}")).get("ciphertext")
+        .asText();
+    data(write("/v1/transit/keys/tried/rotate", "{}"));
+    String v2 = data(write("/v1/transit/encrypt/tried", "{\"plaintext\":\"" + b64("b") + "\"}")).get("ciphertext")
+        .asText();
+
+    withId("/v1/transit/decrypt/tried", "{\"batch_input\":[{\"ciphertext\":\"" + v2 + "\"},{\"ciphertext\":\"" + v1
+        + "\",\"context\":\"" + b64("wrong") + "\"},{\"ciphertext\":\"x\"}]}", "vault-batch-decrypt");
+    JsonNode decrypt = record("vault-batch-decrypt");
+    assertThat(decrypt.get("details").get("errors").asInt()).as(decrypt.toString()).isEqualTo(2);
+    assertThat(decrypt.get("details").get("versions").toString()).as(decrypt.toString()).isEqualTo("[1,2]");
+
+    data(withId("/v1/transit/rewrap/tried", "{\"batch_input\":[{\"ciphertext\":\"" + v1 + "\"}]}", "vault-batch-rewrap"));
+    JsonNode rewrap = record("vault-batch-rewrap");
+    assertThat(rewrap.get("details").get("from_versions").toString()).as(rewrap.toString()).isEqualTo("[1]");
+
+    // refused as a whole (no such key): still names what the items claimed
+    TestServer.Resp missing = withId("/v1/transit/rewrap/no-such-key", "{\"batch_input\":[{\"ciphertext\":\"" + v2
+        + "\"}]}", "vault-batch-missing");
+    vaultError(missing, 404);
+    JsonNode whole = record("vault-batch-missing");
+    assertThat(whole.get("details").get("from_versions").toString()).as(whole.toString()).isEqualTo("[2]");
+  }
+
   @Test
   void everyRequest_isAudited_asTheNativeOnes_withoutPlaintext() {
     createKey("audited");
