@@ -63,8 +63,7 @@ public final class CryptoService {
    * refused with invalid_request unless {@code version} is the primary, the only version that encrypts.
    */
   public Produced encrypt(String namespace, String name, byte[] plaintext, byte[] context, int version) {
-    KeyCache.Entry e = entry(namespace, name, KeyPurpose.ENCRYPTION);
-    requirePrimary(e.key(), version);
+    KeyCache.Entry e = entryWithPrimary(entry(namespace, name, KeyPurpose.ENCRYPTION), namespace, name, version);
     Produced p = seal(e, plaintext, context);
     e.usage().record(p.version(), Operation.ENCRYPT);
     return p;
@@ -107,7 +106,7 @@ public final class CryptoService {
     VersionedText parsed = VersionedText.parse(ciphertext);
     KeyCache.Entry e = entryWithVersion(namespace, name, KeyPurpose.ENCRYPTION, parsed.version());
     if (primary != 0) {
-      requirePrimary(e.key(), primary);
+      e = entryWithPrimary(e, namespace, name, primary);
     }
     KeyVersion v = e.key().version(parsed.version()).orElseThrow(RekeyException::decryptionFailed);
     VersionState s = v.state();
@@ -205,6 +204,19 @@ public final class CryptoService {
     if (v == null ? version > e.key().latestVersion() : v.state() == VersionState.PENDING) {
       e = cache.refresh(namespace, name);
     }
+    return e;
+  }
+
+  /**
+   * {@code e}, reloaded once when the caller names a version newer than this node's primary (another
+   * node has rotated since this one loaded the key, and the client read the new version there),
+   * then refused unless {@code version} is the primary.
+   */
+  private KeyCache.Entry entryWithPrimary(KeyCache.Entry e, String namespace, String name, int version) {
+    if (version > e.key().primary().number()) {
+      e = cache.refresh(namespace, name);
+    }
+    requirePrimary(e.key(), version);
     return e;
   }
 

@@ -284,6 +284,17 @@ class CryptoServiceTest {
   }
 
   @Test
+  void otherNode_pinnedToTheNewPrimary_learnsOfTheRotation() {
+    Services b = s.otherNode(Duration.ofHours(1));
+    String v1 = b.crypto.encrypt(NS, "orders", PLAIN, CTX).text(); // b caches v1 as the primary
+    s.keys.rotate(NS, "orders", true); // on the other node: the client now reads latest_version 2 there
+    assertThat(b.crypto.encrypt(NS, "orders", PLAIN, CTX, 2).version()).isEqualTo(2);
+    s.keys.rotate(NS, "orders", true);
+    assertThat(b.crypto.rewrap(NS, "orders", v1, CTX, 3).version()).isEqualTo(3);
+    assertCode(() -> b.crypto.encrypt(NS, "orders", PLAIN, CTX, 9), ErrorCode.INVALID_REQUEST);
+  }
+
+  @Test
   void otherNode_cachedVersionAsPending_learnsOfItsPromotionFromTheCiphertext() {
     s.keys.rotate(NS, "orders", false);
     Services b = s.otherNode(Duration.ofHours(1));
