@@ -54,6 +54,22 @@ class OpenApiDocumentTest {
     assertThat(document().at("/components/securitySchemes/bearerAuth/scheme").asText()).isEqualTo("bearer");
   }
 
+  /** A Vault batch with a failed item is 400 with the data envelope, not {"errors":[...]}: the document says so. */
+  @Test
+  void vaultBatchRoutes_declareTheirPartialFailureAnswer_asA400() throws Exception {
+    JsonNode doc = document();
+    for (String op : new String[] {"encrypt", "decrypt", "rewrap"}) {
+      for (String method : new String[] {"post", "put"}) {
+        JsonNode declared = doc.at("/paths/~1v1~1transit~1" + op + "~1{name}/" + method + "/responses/400");
+        if (declared.has("$ref")) {
+          declared = doc.at(declared.get("$ref").asText().substring(1));
+        }
+        assertThat(declared.at("/content/application~1json/schema").toString()).as(op + " " + method)
+            .contains("#/components/schemas/Vault" + (op.equals("decrypt") ? "Plaintext" : "Ciphertext") + "Response");
+      }
+    }
+  }
+
   @Test
   void registeredRoutes_areExactlyTheDocumentedOperations() throws Exception {
     TreeSet<String> routed = new TreeSet<>();
