@@ -267,6 +267,10 @@ class VaultTransitEndpointsTest {
     // Authorization: Bearer and Rekey's namespace header work too
     TestServer.Resp bearer = s.req("POST", "/v1/transit/encrypt/authz").token(user).namespace(NS).json(body).send();
     assertThat(bearer.status()).as(bearer.body()).isEqualTo(200);
+    // as in Vault, X-Vault-Token wins over an Authorization header (a proxy may add one of its own)
+    TestServer.Resp proxied = s.req("POST", "/v1/transit/encrypt/authz").header("X-Vault-Token", user)
+        .header("Authorization", "Bearer proxy-credential").header("X-Vault-Namespace", NS).json(body).send();
+    assertThat(proxied.status()).as(proxied.body()).isEqualTo(200);
     // X-Vault-Namespace wins over X-Rekey-Namespace, and Vault's trailing slash is accepted
     TestServer.Resp both = s.req("POST", "/v1/transit/encrypt/authz").header("X-Vault-Token", user)
         .header("X-Vault-Namespace", NS + "/").namespace("other").json(body).send();

@@ -437,15 +437,16 @@ public final class ApiRouter {
   }
 
   private static String token(Exchange ctx) {
-    String auth = ctx.request().getHeader("Authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return auth.substring(7).trim();
-    }
     if (ctx.vault) {
+      // as Vault: its own header first (a proxy in front may add an Authorization header of its own)
       String vaultToken = ctx.request().getHeader(VaultDialect.TOKEN_HEADER);
       if (vaultToken != null) {
         return vaultToken;
       }
+    }
+    String auth = ctx.request().getHeader("Authorization");
+    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return auth.substring(7).trim();
     }
     return ctx.request().getHeader(TOKEN_HEADER);
   }
