@@ -35,7 +35,8 @@ public record ApprovalPolicy(String namespace, Set<GuardedOperation> operations,
     }
   }
 
+  /** Is {@code op} under approval? Changing the policy itself always is, once there is one. */
   public boolean guards(GuardedOperation op) {
-    return operations.contains(op);
+    return op == GuardedOperation.POLICY_CHANGE || operations.contains(op);
   }
 }

@@ -1,6 +1,7 @@
 package dev.rekey.core.approval;
 
 import dev.rekey.api.ErrorCode;
+import dev.rekey.core.Durations;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.port.ApprovalRepository;
 import dev.rekey.core.port.EventOutbox;
@@ -10,7 +11,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Two-person approval of destructive and emergency operations (DESIGN.md C12, C14).
@@ -35,7 +38,7 @@ public final class ApprovalService {
   /** Who issued a token, directly or through other tokens (the token service knows). */
   @FunctionalInterface
   public interface TokenIssuers {
-    java.util.Set<String> issuersOf(String tokenId);
+    Set<String> issuersOf(String tokenId);
   }
 
   /**
@@ -80,9 +83,7 @@ public final class ApprovalService {
    */
   public <T> Guarded<T> guard(GuardedRequest request, Supplier<T> work) {
     Optional<ApprovalPolicy> policy = approvals.policy(request.namespace());
-    boolean guarded = policy.isPresent()
-        && (request.operation() == GuardedOperation.POLICY_CHANGE || policy.get().guards(request.operation()));
-    if (!guarded) {
+    if (policy.isEmpty() || !policy.get().guards(request.operation())) {
       return new Guarded<>(work.get(), null);
     }
     if (request.approvalId() == null) {
@@ -133,13 +134,10 @@ public final class ApprovalService {
             + " for " + r.operation().wireName() + " in namespace '" + r.namespace() + "'"));
     Instant now = clock.instant();
     Approval used = a.use(r.requester(), r.fingerprint(), now);
-    if (a.approvers().size() < policy.requiredApprovals()) {
-      throw RekeyException.illegalState("approval " + a.id() + " has " + a.approvers().size() + " approval(s) but the"
-          + " namespace's policy now needs " + policy.requiredApprovals() + "; send the request without it to ask again");
-    }
-    if (!now.isBefore(a.createdAt().plus(policy.ttl()))) {
-      throw RekeyException.illegalState("approval " + a.id() + " is older than the namespace's policy now allows ("
-          + dev.rekey.core.Durations.text(policy.ttl()) + "); send the request without it to ask again");
+    if (!satisfies(a, policy, now)) {
+      throw RekeyException.illegalState("approval " + a.id() + " was given under a looser policy than the namespace's"
+          + " now (" + policy.requiredApprovals() + " approval(s), valid for " + Durations.text(policy.ttl())
+          + "); send the request without it to ask again");
     }
     if (!store(a, used)) {
       throw RekeyException.concurrentModification("approval " + a.id() + " changed meanwhile; send the request again");
@@ -190,8 +188,8 @@ public final class ApprovalService {
     return change(id, a -> a.approve(approver, issuers(approverToken), issuers(a.requesterToken()), clock.instant()));
   }
 
-  private java.util.Set<String> issuers(String tokenId) {
-    return tokenId == null ? java.util.Set.of() : issuers.issuersOf(tokenId);
+  private Set<String> issuers(String tokenId) {
+    return tokenId == null ? Set.of() : issuers.issuersOf(tokenId);
   }
 
   public Approval deny(String id, String approver) {
@@ -224,7 +222,7 @@ public final class ApprovalService {
     }
   }
 
-  private Approval change(String id, java.util.function.UnaryOperator<Approval> transition) {
+  private Approval change(String id, UnaryOperator<Approval> transition) {
     for (int attempt = 1; ; attempt++) {
       Approval stored = approvals.find(id).orElseThrow(() -> RekeyException.notFound("no approval '" + id + "'"));
       Approval next = transition.apply(stored);

@@ -241,7 +241,7 @@ public final class Call {
       return details;
     }
     String used = "\"approval\":\"" + approval + "\"";
-    return details == null || details.length() < 2 ? "{" + used + "}"
-        : details.equals("{}") ? "{" + used + "}" : details.substring(0, details.length() - 1) + "," + used + "}";
+    return details == null || details.length() <= 2 ? "{" + used + "}"
+        : details.substring(0, details.length() - 1) + "," + used + "}";
   }
 }
