@@ -1,17 +1,12 @@
 package dev.rekey.server.http;
 
-import dev.rekey.api.ErrorBody;
 import dev.rekey.api.ErrorCode;
-import dev.rekey.api.ErrorDetail;
 import dev.rekey.core.RekeyException;
-import dev.rekey.core.approval.ApprovalRequiredException;
 import dev.rekey.core.audit.AuditEvent;
 import dev.rekey.core.audit.Audited;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.auth.Principal;
-import dev.rekey.core.key.Names;
 import dev.rekey.core.service.TokenService;
-import dev.rekey.server.api.ApprovalViews;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -206,7 +201,7 @@ public final class ApiRouter {
         proceed(ctx, context, requestId, auditName, action, audited, mode, endpoint, null);
         return;
       }
-      String token = token(ctx);
+      String token = RequestParts.token(ctx);
       Principal cached = tokens.cachedPrincipal(token);
       if (cached != null) {
         proceed(ctx, context, requestId, auditName, action, audited, mode, endpoint, cached);
@@ -233,10 +228,9 @@ public final class ApiRouter {
     Call call = null;
     try {
       if (action == null) {
-        namespace = safeNamespace(ctx);
+        namespace = RequestParts.namespaceOrNull(ctx);
       } else {
-        namespace = Names.namespace(ctx.vault ? VaultDialect.namespace(ctx.request())
-            : headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
+        namespace = RequestParts.namespace(ctx);
         String key = ctx.pathParam("name");
         if (!principal.may(action, namespace, key)) {
           throw RekeyException.forbidden("'" + principal.name() + "' may not " + action.wireName()
@@ -247,7 +241,7 @@ public final class ApiRouter {
       Principal who = principal;
       String ns = namespace;
       call = new Call(ctx, json, namespace, principal, (self, failure) -> auditEvent(ctx, requestId, auditName, who, ns,
-          self, failure == null ? null : errorCode(failure)));
+          self, failure == null ? null : Failures.code(failure)));
       Call running = call;
       if (mode == Mode.BLOCKING) {
         vertx.executeBlocking(() -> endpoint.handle(running), false).onComplete(ar ->
@@ -304,10 +298,10 @@ public final class ApiRouter {
           : reply.body() instanceof RawJson raw ? raw.bytes()
           : reply.body() instanceof RawText text ? text.bytes() : json.write(reply.body());
     } else {
-      RekeyException e = asRekeyException(failure, ctx);
+      RekeyException e = Failures.asRekeyException(failure, ctx);
       error = e.code();
       status = ctx.vault ? VaultDialect.status(e.code()) : HttpStatus.of(e.code());
-      body = errorBody(ctx, e);
+      body = Failures.body(json, ctx, e);
     }
     if (!audited) {
       send(ctx, requestId, status, body, contentType);
@@ -323,7 +317,7 @@ public final class ApiRouter {
         Runnable answer = () -> {
           if (auditFailure != null) {
             LOG.error("audit record could not be written; refusing request {}", requestId);
-            send(ctx, requestId, 503, errorBody(ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
+            send(ctx, requestId, 503, Failures.body(json, ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
                 "the audit trail is unavailable; the request was not completed")));
           } else {
             send(ctx, requestId, finalStatus, finalBody, finalType);
@@ -337,7 +331,7 @@ public final class ApiRouter {
       });
     } catch (RuntimeException e) {
       LOG.error("audit record could not be queued; refusing request {}", requestId);
-      send(ctx, requestId, 503, errorBody(ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
+      send(ctx, requestId, 503, Failures.body(json, ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
           "the audit trail is unavailable; the request was not completed")));
     }
   }
@@ -349,9 +343,9 @@ public final class ApiRouter {
         : error == ErrorCode.FORBIDDEN || error == ErrorCode.UNAUTHENTICATED ? "denied" : "failed";
     return new AuditEvent(clock.instant(), requestId, principal == null ? null : principal.name(),
         principal == null ? null : principal.tokenId(), auditName, namespace,
-        call != null && call.auditedKey() != null ? call.auditedKey() : validNameOrNull(ctx.pathParam("name")),
+        call != null && call.auditedKey() != null ? call.auditedKey() : RequestParts.validKeyNameOrNull(ctx),
         call == null ? 0 : call.auditedVersion(), outcome, error == null ? null : error.wire(),
-        clientAddress(ctx), call == null ? null : call.auditedDetails());
+        RequestParts.clientAddress(ctx), call == null ? null : call.auditedDetails());
   }
 
   private void unrouted(Exchange ctx, RekeyException e) {
@@ -359,49 +353,8 @@ public final class ApiRouter {
       ctx.vault = true; // an unknown path or method under the Vault mount still answers in Vault's shape
     }
     Context context = vertx.getOrCreateContext();
-    finish(ctx, context, requestId(ctx), "unrouted", true, null, safeNamespace(ctx), null, null, e);
-  }
-
-  /**
-   * The key name of the path as the audit record names it: only a valid name. Anything else (a NUL,
-   * control characters, {@code ../k}) was refused or never reached a key, and is not copied into
-   * the trail (log injection, and PostgreSQL cannot store a NUL: one such request would fail the
-   * whole audit batch).
-   */
-  private static String validNameOrNull(String name) {
-    if (name == null) {
-      return null;
-    }
-    try {
-      return dev.rekey.core.key.Names.keyName(name);
-    } catch (RekeyException invalid) {
-      return null;
-    }
-  }
-
-  /** The wire error of a failure, as {@link #asRekeyException} answers it (without logging). */
-  private static ErrorCode errorCode(Throwable t) {
-    return t instanceof RekeyException e ? e.code()
-        : t.getCause() instanceof RekeyException e ? e.code() : ErrorCode.INTERNAL;
-  }
-
-  private RekeyException asRekeyException(Throwable t, Exchange ctx) {
-    if (t instanceof RekeyException e) {
-      return e;
-    }
-    if (t.getCause() instanceof RekeyException e) {
-      return e;
-    }
-    LOG.error("internal error on {} {}", ctx.request().method(), ctx.request().path(), t);
-    return new RekeyException(ErrorCode.INTERNAL, "internal error");
-  }
-
-  private byte[] errorBody(Exchange ctx, RekeyException e) {
-    if (ctx.vault) {
-      return VaultDialect.errorBody(json, e);
-    }
-    return json.write(new ErrorBody(new ErrorDetail(e.code().wire(), e.getMessage(),
-        e instanceof ApprovalRequiredException a ? ApprovalViews.of(a.approval()) : null)));
+    finish(ctx, context, requestId(ctx), "unrouted", true, null, RequestParts.namespaceOrNull(ctx), null,
+        null, e);
   }
 
   private static void send(Exchange ctx, String requestId, int status, byte[] body) {
@@ -434,38 +387,5 @@ public final class ApiRouter {
       return given;
     }
     return requestIdPrefix + Long.toHexString(requestCounter.incrementAndGet());
-  }
-
-  private static String token(Exchange ctx) {
-    if (ctx.vault) {
-      // as Vault: its own header first (a proxy in front may add an Authorization header of its own)
-      String vaultToken = ctx.request().getHeader(VaultDialect.TOKEN_HEADER);
-      if (vaultToken != null) {
-        return vaultToken;
-      }
-    }
-    String auth = ctx.request().getHeader("Authorization");
-    if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return auth.substring(7).trim();
-    }
-    return ctx.request().getHeader(TOKEN_HEADER);
-  }
-
-  private static String headerOr(Exchange ctx, String name, String fallback) {
-    String v = ctx.request().getHeader(name);
-    return v == null || v.isEmpty() ? fallback : v;
-  }
-
-  private static String safeNamespace(Exchange ctx) {
-    try {
-      return Names.namespace(ctx.vault ? VaultDialect.namespace(ctx.request())
-          : headerOr(ctx, NAMESPACE_HEADER, Names.DEFAULT_NAMESPACE));
-    } catch (RekeyException e) {
-      return null;
-    }
-  }
-
-  private static String clientAddress(Exchange ctx) {
-    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
   }
 }
