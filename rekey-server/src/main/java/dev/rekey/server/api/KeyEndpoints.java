@@ -1,7 +1,6 @@
 package dev.rekey.server.api;
 
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
-import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.CreateKeyRequest;
 import dev.rekey.api.KeyExportRequest;
@@ -9,7 +8,6 @@ import dev.rekey.api.KeyExportResponse;
 import dev.rekey.api.KeyList;
 import dev.rekey.api.KeyView;
 import dev.rekey.api.RotateRequest;
-import dev.rekey.api.ScheduleDestroyRequest;
 import dev.rekey.api.UpdateKeyRequest;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.approval.GuardedOperation;
@@ -19,7 +17,6 @@ import dev.rekey.core.key.KeyType;
 import dev.rekey.core.key.Names;
 import dev.rekey.core.service.KeyExportService;
 import dev.rekey.core.service.KeyService;
-import dev.rekey.core.service.VersionAction;
 import dev.rekey.core.usage.UsageTracker;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
@@ -140,30 +137,10 @@ public final class KeyEndpoints {
   }
 
   private Object versionAction(Call c) {
-    int version = c.intPathParam("version");
-    VersionAction action = VersionAction.fromWire(c.pathParam("action"));
-    c.auditVersion(version);
-    c.auditDetails("{\"action\":\"" + action.wireName() + "\"}");
-    Integer pendingDays = null;
-    if (action == VersionAction.SCHEDULE_DESTROY) {
-      ScheduleDestroyRequest req = c.optionalBody(ScheduleDestroyRequest.class);
-      pendingDays = req == null ? null : req.pendingDays();
-    } else {
-      c.requireNoBody();
-    }
-    boolean force = "true".equals(c.query("force"));
-    Integer days = pendingDays;
-    java.util.function.Supplier<KeyService.GuardedChange> change =
-        () -> keys.changeVersion(c.namespace(), c.keyName(), version, action, days, force);
-    KeyService.GuardedChange done = action.destroys()
-        ? approvals.run(c, GuardedOperation.KEY_DESTROY, "keys/" + c.keyName() + "/versions/" + version,
-            VersionSummary.of(action, version, days, force), change)
-        : change.get();
-    if (!done.overriddenConsumers().isEmpty()) {
-      // A forced override of consumers still on the version: the audit record names them.
-      c.auditDetails("{\"action\":\"" + action.wireName() + "\",\"forced\":true,\"consumers\":[\""
-          + String.join("\",\"", done.overriddenConsumers()) + "\"]}");
-    }
+    VersionActionRequest r = VersionActionRequest.of(c);
+    KeyService.GuardedChange done = r.run(c, approvals, GuardedOperation.KEY_DESTROY, "keys",
+        () -> keys.changeVersion(c.namespace(), c.keyName(), r.version(), r.action(), r.pendingDays(), r.force()));
+    r.auditOverridden(c, done.overriddenConsumers());
     return Views.key(done.key());
   }
 

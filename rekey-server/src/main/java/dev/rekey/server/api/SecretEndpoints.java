@@ -27,7 +27,6 @@ import dev.rekey.core.service.SecretService;
 import dev.rekey.core.service.WebhookSecretVerifier;
 import dev.rekey.core.secret.rotation.RotationConfig;
 import dev.rekey.core.secret.rotation.SecretRotation;
-import dev.rekey.core.service.VersionAction;
 import dev.rekey.server.http.ApiRouter;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.RawJson;
@@ -212,30 +211,10 @@ public final class SecretEndpoints {
   }
 
   private Object versionAction(Call c) {
-    int version = c.intPathParam("version");
-    VersionAction action = VersionAction.fromWire(c.pathParam("action"));
-    c.auditVersion(version);
-    c.auditDetails("{\"action\":\"" + action.wireName() + "\"}");
-    Integer pendingDays = null;
-    if (action == VersionAction.SCHEDULE_DESTROY) {
-      dev.rekey.api.ScheduleDestroyRequest req = c.optionalBody(dev.rekey.api.ScheduleDestroyRequest.class);
-      pendingDays = req == null ? null : req.pendingDays();
-    } else {
-      c.requireNoBody();
-    }
-    boolean force = "true".equals(c.query("force"));
-    Integer days = pendingDays;
-    java.util.function.Supplier<SecretService.GuardedChange> change =
-        () -> secrets.changeVersion(c.namespace(), c.keyName(), version, action, days, force);
-    SecretService.GuardedChange done = action.destroys()
-        ? approvals.run(c, GuardedOperation.SECRET_DESTROY, "secrets/" + c.keyName() + "/versions/" + version,
-            VersionSummary.of(action, version, days, force), change)
-        : change.get();
-    if (!done.overriddenConsumers().isEmpty()) {
-      // A forced override of consumers still on the version: the audit record names them.
-      c.auditDetails("{\"action\":\"" + action.wireName() + "\",\"forced\":true,\"consumers\":[\""
-          + String.join("\",\"", done.overriddenConsumers()) + "\"]}");
-    }
+    VersionActionRequest r = VersionActionRequest.of(c);
+    SecretService.GuardedChange done = r.run(c, approvals, GuardedOperation.SECRET_DESTROY, "secrets",
+        () -> secrets.changeVersion(c.namespace(), c.keyName(), r.version(), r.action(), r.pendingDays(), r.force()));
+    r.auditOverridden(c, done.overriddenConsumers());
     return Views.secret(done.secret());
   }
 
