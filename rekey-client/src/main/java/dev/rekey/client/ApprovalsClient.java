@@ -1,10 +1,9 @@
 package dev.rekey.client;
 
+import dev.rekey.api.ApiPaths;
 import dev.rekey.api.ApprovalList;
 import dev.rekey.api.ApprovalPolicyView;
 import dev.rekey.api.ApprovalView;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -23,11 +22,8 @@ public final class ApprovalsClient {
 
   /** Newest first; {@code state} (pending, approved, ...) and {@code before} (a cursor) may be null. */
   public ApprovalList list(String state, String before, Integer limit) {
-    StringBuilder q = new StringBuilder();
-    append(q, "state", state);
-    append(q, "before", before);
-    append(q, "limit", limit == null ? null : limit.toString());
-    return calls.get("/v1/approvals" + q, ApprovalList.class);
+    return calls.get(WireText.pathWithQuery("/v1/approvals", "state", state, "before", before, "limit", limit),
+        ApprovalList.class);
   }
 
   public ApprovalView get(String id) {
@@ -67,12 +63,6 @@ public final class ApprovalsClient {
   }
 
   private static String path(String id) {
-    return "/v1/approvals/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
-  }
-
-  private static void append(StringBuilder q, String name, String value) {
-    if (value != null) {
-      q.append(q.length() == 0 ? '?' : '&').append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
-    }
+    return "/v1/approvals/" + ApiPaths.segment(id);
   }
 }

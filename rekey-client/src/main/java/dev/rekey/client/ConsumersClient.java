@@ -44,7 +44,7 @@ public final class ConsumersClient {
   }
 
   public ConsumerList list(String after, Integer limit) {
-    return send("GET", RekeyClient.pathWithQuery(BASE, "after", after, "limit", limit), null, ConsumerList.class);
+    return send("GET", WireText.pathWithQuery(BASE, "after", after, "limit", limit), null, ConsumerList.class);
   }
 
   public void remove(String name) {
@@ -74,12 +74,12 @@ public final class ConsumersClient {
 
   /** The bindings of one secret. */
   public BindingList bindingsOfSecret(String secret) {
-    return send("GET", RekeyClient.pathWithQuery("/v1/bindings", "secret", secret), null, BindingList.class);
+    return send("GET", WireText.pathWithQuery("/v1/bindings", "secret", secret), null, BindingList.class);
   }
 
   /** Per rotation of one secret (a new CURRENT version), who moved and who did not. */
   public RotationDriftReport driftOfSecret(String secret) {
-    return send("GET", RekeyClient.pathWithQuery("/v1/reports/rotation-drift", "secret", secret), null,
+    return send("GET", WireText.pathWithQuery("/v1/reports/rotation-drift", "secret", secret), null,
         RotationDriftReport.class);
   }
 
@@ -95,7 +95,7 @@ public final class ConsumersClient {
   public void unbindSelector(String name, Map<String, String> selector) {
     String text = new TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(","));
-    transport.send("DELETE", RekeyClient.pathWithQuery(path(name) + "/selectors", "selector", text), namespace, null);
+    transport.send("DELETE", WireText.pathWithQuery(path(name) + "/selectors", "selector", text), namespace, null);
   }
 
   /** The consumer reports that it now uses {@code version} of the key. */
@@ -106,18 +106,18 @@ public final class ConsumersClient {
 
   /** Bindings in a state (CURRENT, PENDING_UPDATE, STALE) in this namespace, or in all of them. */
   public BindingList bindings(String state, boolean allNamespaces) {
-    return send("GET", RekeyClient.pathWithQuery("/v1/bindings", "state", state, "all_namespaces",
+    return send("GET", WireText.pathWithQuery("/v1/bindings", "state", state, "all_namespaces",
         allNamespaces ? "true" : null), null, BindingList.class);
   }
 
   /** The bindings of one key. */
   public BindingList bindingsOfKey(String key) {
-    return send("GET", RekeyClient.pathWithQuery("/v1/bindings", "key", key), null, BindingList.class);
+    return send("GET", WireText.pathWithQuery("/v1/bindings", "key", key), null, BindingList.class);
   }
 
   /** Per rotation, who moved and who did not; {@code key} null for every key and secret. */
   public RotationDriftReport drift(String key) {
-    return send("GET", RekeyClient.pathWithQuery("/v1/reports/rotation-drift", "key", key), null,
+    return send("GET", WireText.pathWithQuery("/v1/reports/rotation-drift", "key", key), null,
         RotationDriftReport.class);
   }
 

@@ -35,7 +35,7 @@ public final class DeksClient {
 
   /** One page of tenants' data keys under the key, after tenant {@code after} (null: from the start). */
   public DekList list(String name, String after, Integer limit) {
-    return calls.get(RekeyClient.pathWithQuery(ApiPaths.deks(name), "after", after, "limit", limit), DekList.class);
+    return calls.get(WireText.pathWithQuery(ApiPaths.deks(name), "after", after, "limit", limit), DekList.class);
   }
 
   /** The tenant's data key in the clear: the latest version, or {@code version}. */
@@ -46,6 +46,6 @@ public final class DeksClient {
 
   /** The key bytes of a fetched data key; the caller owns (and should wipe) the array. */
   public static byte[] bytesOf(DekPlaintext dek) {
-    return RekeyClient.unb64(dek.plaintext());
+    return WireText.unb64(dek.plaintext());
   }
 }

@@ -215,7 +215,7 @@ public final class RekeyClient {
     List<dev.rekey.api.TokenView> all = new ArrayList<>();
     String after = null;
     do {
-      TokenList page = get(pathWithQuery(ApiPaths.TOKENS, "after", after), TokenList.class);
+      TokenList page = get(WireText.pathWithQuery(ApiPaths.TOKENS, "after", after), TokenList.class);
       all.addAll(page.tokens());
       after = page.nextAfter();
     } while (after != null);
@@ -260,7 +260,7 @@ public final class RekeyClient {
 
   /** The query path of {@code GET /v1/keys}. */
   public static String keysPath(String after, Integer limit) {
-    return pathWithQuery(ApiPaths.KEYS, "after", after, "limit", limit);
+    return WireText.pathWithQuery(ApiPaths.KEYS, "after", after, "limit", limit);
   }
 
   public KeyView updateKey(String name, UpdateKeyRequest request) {
@@ -272,7 +272,7 @@ public final class RekeyClient {
    * decryption version proceeds even though consumers still use a version it retires (the server audits it).
    */
   public KeyView updateKey(String name, UpdateKeyRequest request, boolean force) {
-    return send("PATCH", pathWithQuery(ApiPaths.key(name), "force", force ? "true" : null), request, KeyView.class);
+    return send("PATCH", WireText.pathWithQuery(ApiPaths.key(name), "force", force ? "true" : null), request, KeyView.class);
   }
 
   /** Rotates: a new primary version, or with {@code promote=false} a new pending version. */
@@ -315,7 +315,7 @@ public final class RekeyClient {
    * schedule-destroy proceeds even though consumers still use the version (the server audits it).
    */
   public KeyView versionAction(String name, int version, VersionAction action, Integer pendingDays, boolean force) {
-    String path = pathWithQuery(ApiPaths.versionAction(name, version, action.wire()), "force", force ? "true" : null);
+    String path = WireText.pathWithQuery(ApiPaths.versionAction(name, version, action.wire()), "force", force ? "true" : null);
     return post(path, action == VersionAction.SCHEDULE_DESTROY ? new ScheduleDestroyRequest(pendingDays) : null,
         KeyView.class);
   }
@@ -331,20 +331,20 @@ public final class RekeyClient {
   /** Encrypts under the key's primary version; {@code context} (nullable) must be given again to decrypt. */
   public EncryptResponse encrypt(String name, byte[] plaintext, byte[] context) {
     return post(ApiPaths.keyOperation(name, "encrypt"),
-        EncryptRequest.single(b64(plaintext), b64(context)), EncryptResponse.class);
+        EncryptRequest.single(WireText.b64(plaintext), WireText.b64(context)), EncryptResponse.class);
   }
 
   /** Decrypts; every failure to decrypt is one generic {@link ErrorCode#DECRYPTION_FAILED}. */
   public byte[] decrypt(String name, String ciphertext, byte[] context) {
     DecryptResponse response = post(ApiPaths.keyOperation(name, "decrypt"),
-        DecryptRequest.single(ciphertext, b64(context)), DecryptResponse.class);
-    return unb64(response.plaintext());
+        DecryptRequest.single(ciphertext, WireText.b64(context)), DecryptResponse.class);
+    return WireText.unb64(response.plaintext());
   }
 
   /** Re-encrypts under the primary version without the plaintext leaving the server. */
   public EncryptResponse rewrap(String name, String ciphertext, byte[] context) {
     return post(ApiPaths.keyOperation(name, "rewrap"),
-        RewrapRequest.single(ciphertext, b64(context)), EncryptResponse.class);
+        RewrapRequest.single(ciphertext, WireText.b64(context)), EncryptResponse.class);
   }
 
   /**
@@ -353,7 +353,7 @@ public final class RekeyClient {
    */
   public EncryptResponse emergencyRewrap(String name, String ciphertext, byte[] context) {
     return post(ApiPaths.keyOperation(name, "emergency-rewrap"),
-        RewrapRequest.single(ciphertext, b64(context)), EncryptResponse.class);
+        RewrapRequest.single(ciphertext, WireText.b64(context)), EncryptResponse.class);
   }
 
   /** Encrypts up to 1000 items; results in order, a failed item carries {@code error}. */
@@ -375,12 +375,12 @@ public final class RekeyClient {
 
   /** A batch item from bytes. */
   public static EncryptItem encryptItem(byte[] plaintext, byte[] context) {
-    return new EncryptItem(b64(plaintext), b64(context));
+    return new EncryptItem(WireText.b64(plaintext), WireText.b64(context));
   }
 
   /** A batch item for decrypt or rewrap. */
   public static CiphertextItem ciphertextItem(String ciphertext, byte[] context) {
-    return new CiphertextItem(ciphertext, b64(context));
+    return new CiphertextItem(ciphertext, WireText.b64(context));
   }
 
   /** The plaintext bytes of a successful decrypt batch result. */
@@ -388,24 +388,24 @@ public final class RekeyClient {
     if (result.error() != null || result.plaintext() == null) {
       throw new IllegalArgumentException("the batch item failed: " + result.error());
     }
-    return unb64(result.plaintext());
+    return WireText.unb64(result.plaintext());
   }
 
   /** A new data key, plaintext and wrapped; the wrapped key decrypts with the same context. */
   public DataKey generateDataKey(String name, byte[] context) {
     DatakeyResponse response = post(ApiPaths.keyOperation(name, "datakey"),
-        new DatakeyRequest(false, b64(context)), DatakeyResponse.class);
+        new DatakeyRequest(false, WireText.b64(context)), DatakeyResponse.class);
     if (response.plaintext() == null) {
       throw new RekeyClientException(ErrorCode.INTERNAL, ErrorCode.INTERNAL.wire(), 0,
           "the server returned no plaintext data key", null);
     }
-    return new DataKey(unb64(response.plaintext()), response.ciphertext(), response.version());
+    return new DataKey(WireText.unb64(response.plaintext()), response.ciphertext(), response.version());
   }
 
   /** A new data key, wrapped only (for storing now and unwrapping later). */
   public EncryptResponse generateWrappedDataKey(String name, byte[] context) {
     DatakeyResponse response = post(ApiPaths.keyOperation(name, "datakey"),
-        new DatakeyRequest(true, b64(context)), DatakeyResponse.class);
+        new DatakeyRequest(true, WireText.b64(context)), DatakeyResponse.class);
     return new EncryptResponse(response.ciphertext(), response.version());
   }
 
@@ -432,20 +432,7 @@ public final class RekeyClient {
 
   /** The query path of {@code GET /v1/audit/records}. */
   public static String auditRecordsPath(Long from, Integer limit) {
-    return pathWithQuery(ApiPaths.AUDIT_RECORDS, "from", from, "limit", limit);
-  }
-
-  /** {@code base} with the non-null {@code name, value} pairs as a query string. */
-  static String pathWithQuery(String base, Object... pairs) {
-    StringBuilder path = new StringBuilder(base);
-    char sep = '?';
-    for (int i = 0; i + 1 < pairs.length; i += 2) {
-      if (pairs[i + 1] != null) {
-        path.append(sep).append(pairs[i]).append('=').append(ApiPaths.segment(String.valueOf(pairs[i + 1])));
-        sep = '&';
-      }
-    }
-    return path.toString();
+    return WireText.pathWithQuery(ApiPaths.AUDIT_RECORDS, "from", from, "limit", limit);
   }
 
   /**
@@ -461,12 +448,6 @@ public final class RekeyClient {
     return "RekeyClient[address=" + transport.base() + ", namespace=" + namespace + ", token=redacted]";
   }
 
-  static void requireBytes(byte[] value, String what) {
-    if (value == null) {
-      throw new IllegalArgumentException(what + " must not be null");
-    }
-  }
-
   private <T> T get(String path, Class<T> type) {
     return calls.get(path, type);
   }
@@ -479,16 +460,4 @@ public final class RekeyClient {
     return calls.send(method, path, body, type);
   }
 
-  static String b64(byte[] bytes) {
-    return bytes == null ? null : Base64.getEncoder().encodeToString(bytes);
-  }
-
-  static byte[] unb64(String text) {
-    try {
-      return Base64.getDecoder().decode(text);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new RekeyClientException(ErrorCode.INTERNAL, ErrorCode.INTERNAL.wire(), 0,
-          "the server sent malformed base64", null);
-    }
-  }
 }

@@ -56,7 +56,7 @@ public final class SecretsClient {
   public String current(String name) {
     SecretValueResponse r = read(name, null, null);
     return r.value() != null ? r.value()
-        : new String(RekeyClient.unb64(r.valueBase64()), StandardCharsets.UTF_8);
+        : new String(WireText.unb64(r.valueBase64()), StandardCharsets.UTF_8);
   }
 
   public SecretView metadata(String name) {
@@ -100,7 +100,7 @@ public final class SecretsClient {
    */
   public SecretView versionAction(String name, int version, VersionAction action, Integer pendingDays, boolean force) {
     Object body = action == VersionAction.SCHEDULE_DESTROY ? new ScheduleDestroyRequest(pendingDays) : null;
-    String path = RekeyClient.pathWithQuery(ApiPaths.secret(name) + "/versions/" + version + "/" + action.wire(),
+    String path = WireText.pathWithQuery(ApiPaths.secret(name) + "/versions/" + version + "/" + action.wire(),
         "force", force ? "true" : null);
     return send("POST", path, body, SecretView.class);
   }
@@ -146,7 +146,7 @@ public final class SecretsClient {
    */
   public WebhookVerifyResponse verifyWebhook(String name, String id, long timestamp, String signature, byte[] body) {
     return send("POST", ApiPaths.secret(name) + "/verify-webhook", new WebhookVerifyRequest(id, timestamp, signature,
-        null, RekeyClient.b64(body)), WebhookVerifyResponse.class);
+        null, WireText.b64(body)), WebhookVerifyResponse.class);
   }
 
   public SecretGuardrailView guardrail() {

@@ -31,19 +31,19 @@ public final class SigningClient {
   }
 
   public MacResponse mac(String name, byte[] message) {
-    return calls.post(ApiPaths.keyOperation(name, "mac"), new MacRequest(RekeyClient.b64(message)), MacResponse.class);
+    return calls.post(ApiPaths.keyOperation(name, "mac"), new MacRequest(WireText.b64(message)), MacResponse.class);
   }
 
   /** True when {@code mac} is a valid tag of {@code message} under the key. */
   public boolean verifyMac(String name, byte[] message, String mac) {
-    return calls.post(ApiPaths.keyOperation(name, "mac/verify"), new MacVerifyRequest(RekeyClient.b64(message), mac),
+    return calls.post(ApiPaths.keyOperation(name, "mac/verify"), new MacVerifyRequest(WireText.b64(message), mac),
         MacVerifyResponse.class).valid();
   }
 
   /** Signs {@code message} with the key's primary version; the signature is {@code rekey:v<n>:<base64>}. */
   public SignResponse sign(String name, byte[] message) {
-    RekeyClient.requireBytes(message, "message");
-    return calls.post(ApiPaths.keyOperation(name, "sign"), SignRequest.ofMessage(RekeyClient.b64(message)), SignResponse.class);
+    WireText.requireBytes(message, "message");
+    return calls.post(ApiPaths.keyOperation(name, "sign"), SignRequest.ofMessage(WireText.b64(message)), SignResponse.class);
   }
 
   /**
@@ -51,8 +51,8 @@ public final class SigningClient {
    * ed25519 keys, which sign whole messages).
    */
   public SignResponse signDigest(String name, byte[] digest) {
-    RekeyClient.requireBytes(digest, "digest");
-    return calls.post(ApiPaths.keyOperation(name, "sign"), SignRequest.ofDigest(RekeyClient.b64(digest)), SignResponse.class);
+    WireText.requireBytes(digest, "digest");
+    return calls.post(ApiPaths.keyOperation(name, "sign"), SignRequest.ofDigest(WireText.b64(digest)), SignResponse.class);
   }
 
   /**
@@ -60,15 +60,15 @@ public final class SigningClient {
    * disabled version, is {@code valid=false} with a {@code reason}, not an exception.
    */
   public VerifyResponse verify(String name, byte[] message, String signature) {
-    RekeyClient.requireBytes(message, "message");
-    return calls.post(ApiPaths.keyOperation(name, "verify"), VerifyRequest.ofMessage(RekeyClient.b64(message), signature),
+    WireText.requireBytes(message, "message");
+    return calls.post(ApiPaths.keyOperation(name, "verify"), VerifyRequest.ofMessage(WireText.b64(message), signature),
         VerifyResponse.class);
   }
 
   /** Verifies a signature of a pre-hashed digest; see {@link #verify} and {@link #signDigest}. */
   public VerifyResponse verifyDigest(String name, byte[] digest, String signature) {
-    RekeyClient.requireBytes(digest, "digest");
-    return calls.post(ApiPaths.keyOperation(name, "verify"), VerifyRequest.ofDigest(RekeyClient.b64(digest), signature),
+    WireText.requireBytes(digest, "digest");
+    return calls.post(ApiPaths.keyOperation(name, "verify"), VerifyRequest.ofDigest(WireText.b64(digest), signature),
         VerifyResponse.class);
   }
 

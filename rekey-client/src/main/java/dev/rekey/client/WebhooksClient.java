@@ -41,7 +41,7 @@ public final class WebhooksClient {
 
   /** One page of subscriptions after the id {@code after} (null: from the start). */
   public WebhookList list(String after, Integer limit) {
-    return calls.get(RekeyClient.pathWithQuery(ApiPaths.WEBHOOKS, "after", after, "limit", limit), WebhookList.class);
+    return calls.get(WireText.pathWithQuery(ApiPaths.WEBHOOKS, "after", after, "limit", limit), WebhookList.class);
   }
 
   public void delete(String id) {
@@ -59,7 +59,7 @@ public final class WebhooksClient {
 
   /** A subscription's deliveries, newest first, before the delivery id {@code before} (null: the newest). */
   public DeliveryList deliveries(String id, String before, Integer limit) {
-    return calls.get(RekeyClient.pathWithQuery(ApiPaths.webhookAction(id, "deliveries"), "before", before,
+    return calls.get(WireText.pathWithQuery(ApiPaths.webhookAction(id, "deliveries"), "before", before,
         "limit", limit), DeliveryList.class);
   }
 
@@ -70,7 +70,7 @@ public final class WebhooksClient {
 
   /** Recent lifecycle events, newest first; {@code type} (null: all) such as {@code KeyNewVersionCreated}. */
   public EventList events(String type, Long before, Integer limit) {
-    return calls.get(RekeyClient.pathWithQuery(ApiPaths.EVENTS, "type", type, "before", before, "limit", limit),
+    return calls.get(WireText.pathWithQuery(ApiPaths.EVENTS, "type", type, "before", before, "limit", limit),
         EventList.class);
   }
 }
