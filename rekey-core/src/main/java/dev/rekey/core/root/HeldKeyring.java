@@ -1,6 +1,7 @@
 package dev.rekey.core.root;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * One node's copy of the stored root keyring: the record it read or wrote last and its stored
@@ -12,13 +13,16 @@ import java.util.Arrays;
 final class HeldKeyring {
   final LiveGenerations live;
   private final KeyringSealing sealing;
+  private final Supplier<RootKeyring> newest;
   volatile RootKeyring keyring;
   KeyringRecord record;
   byte[] recordBytes;
 
-  HeldKeyring(LiveGenerations live, KeyringSealing sealing) {
+  /** {@code newest}: the node's keyring after re-reading the stored one (null when sealed). */
+  HeldKeyring(LiveGenerations live, KeyringSealing sealing, Supplier<RootKeyring> newest) {
     this.live = live;
     this.sealing = sealing;
+    this.newest = newest;
   }
 
   /** Makes {@code k}, stored as {@code bytes}, this node's keyring. */
@@ -27,7 +31,7 @@ final class HeldKeyring {
     recordBytes = bytes;
     // first: material is wrapped under a new generation only once keyring() returns it
     live.set(bytes, k.generationIds());
-    keyring = k;
+    keyring = k.refreshingFrom(newest);
   }
 
   /** {@code next}, sealed, ready to replace the stored keyring; null when this node's keyring is no longer {@code expected}. */

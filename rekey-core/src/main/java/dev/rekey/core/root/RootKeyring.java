@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -31,6 +32,8 @@ public final class RootKeyring {
 
   private final Map<String, Generation> generations;
   private final String currentId;
+  /** Where a newer keyring comes from when material names a generation this one lacks; may be null. */
+  private final Supplier<RootKeyring> newer;
 
   private record Generation(String id, SecretKey key, Instant createdAt) {
     @Override
@@ -40,8 +43,22 @@ public final class RootKeyring {
   }
 
   private RootKeyring(Map<String, Generation> generations, String currentId) {
+    this(generations, currentId, null);
+  }
+
+  private RootKeyring(Map<String, Generation> generations, String currentId, Supplier<RootKeyring> newer) {
     this.generations = generations;
     this.currentId = currentId;
+    this.newer = newer;
+  }
+
+  /**
+   * This keyring, asking {@code newer} for the node's newest one when material names a generation
+   * it lacks: another node may have rotated the root key and stored material under the new
+   * generation before this node re-read the keyring. {@code newer} returns null when it has none.
+   */
+  RootKeyring refreshingFrom(Supplier<RootKeyring> newer) {
+    return new RootKeyring(generations, currentId, newer);
   }
 
   /** A keyring with one freshly generated root key. */
@@ -78,10 +95,18 @@ public final class RootKeyring {
     return new WrappedKey(AesGcm.encrypt(k, material.reveal(SecretAccess.get()), binding), currentId);
   }
 
-  /** Unwraps material; a wrong binding, a tampered blob or an unknown generation is DECRYPTION_FAILED. */
+  /**
+   * Unwraps material; a wrong binding, a tampered blob or an unknown generation is
+   * DECRYPTION_FAILED. An unknown generation first re-reads the stored keyring, when this one was
+   * installed by a {@link RootOfTrust}: the material may be newer than this node's copy.
+   */
   public SecretBytes unwrap(WrappedKey wrapped, byte[] binding) {
     Generation g = generations.get(wrapped.rootKeyId());
     if (g == null) {
+      RootKeyring next = newer == null ? null : newer.get();
+      if (next != null && next != this && next.generations.containsKey(wrapped.rootKeyId())) {
+        return next.unwrap(wrapped, binding);
+      }
       throw RekeyException.decryptionFailed();
     }
     return SecretBytes.wrap(AesGcm.decrypt(g.key(), wrapped.ciphertext(), binding));

@@ -189,6 +189,33 @@ class RootRotationTest {
     assertThat(root.refresh()).isFalse();
   }
 
+  @Test
+  void unwrap_onANodeThatHasNotRefreshedYet_readsMaterialOfTheNewGeneration() {
+    RootKeyring stale = root.keyring();
+    RootOfTrust other = node(system);
+    other.rotateRoot(keys);
+    SystemSecrets.store(system, other.keyring(), "webhook-signing", hmac);
+
+    // no refresh() on this node: the unknown generation makes its keyring re-read the stored one
+    assertThat(stale.generationIds()).doesNotContain(other.keyring().currentId());
+    assertThat(SystemSecrets.load(system, stale, "webhook-signing").orElseThrow().sameAs(hmac)).isTrue();
+    assertThat(SystemSecrets.load(system, stale, "audit-hmac-key").orElseThrow().sameAs(hmac)).isTrue();
+    material.assertAllUnwrap(keys, stale);
+    assertThat(root.keyring().currentId()).isEqualTo(other.keyring().currentId());
+  }
+
+  @Test
+  void unwrap_ofAGenerationNoStoredKeyringHolds_isDecryptionFailed_alsoOnceSealed() {
+    WrappedKey foreign = RootKeyring.generate(RootTestKeys.NOW)
+        .wrap(SecretBytes.random(32), MaterialBinding.system("foreign"));
+    RootKeyring held = root.keyring();
+    assertThatThrownBy(() -> held.unwrap(foreign, MaterialBinding.system("foreign")))
+        .matches(e -> ((RekeyException) e).code() == ErrorCode.DECRYPTION_FAILED);
+    root.seal();
+    assertThatThrownBy(() -> held.unwrap(foreign, MaterialBinding.system("foreign")))
+        .matches(e -> ((RekeyException) e).code() == ErrorCode.DECRYPTION_FAILED);
+  }
+
   static final class SimulatedCrash extends RuntimeException {
     SimulatedCrash() {
       super("simulated crash");
