@@ -60,4 +60,75 @@ class LauncherTest {
 
     assertThat(line).startsWith("LC_ALL=" + expectedLcAll + " ");
   }
+
+  /**
+   * Class-data sharing: only the run holding the archive's lock may write it (two JVMs ending
+   * together once wrote one archive at the same time, and every later start crashed on it). The
+   * stub "java" reports its CDS options and whether the lock is still held while it runs.
+   */
+  @org.junit.jupiter.api.Test
+  void cdsArchive_writtenOnlyByTheRunHoldingItsLock_othersMapItReadOnly() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("flock", "--version").start().waitFor() == 0,
+        "flock(1) is not installed");
+    prepareDistribution("""
+        #!/bin/sh
+        if [ "$1" = "-XshowSettings:properties" ]; then echo "    java.specification.version = 25" >&2; exit 0; fi
+        for a in "$@"; do
+          case "$a" in
+            -XX:+AutoCreateSharedArchive) echo "writes-archive" ;;
+            -XX:SharedArchiveFile=*) f="${a#-XX:SharedArchiveFile=}"; echo "archive=$f"
+              if flock -n "$f.lock" true; then echo "lock=free"; else echo "lock=held"; fi ;;
+          esac
+        done
+        """);
+
+    String first = run("server", "--help");
+    assertThat(first).contains("writes-archive", "lock=held");
+    String archive = first.lines().filter(l -> l.startsWith("archive=")).findFirst().orElseThrow().substring(8);
+    assertThat(archive).contains("/cds-server-25-").endsWith(".jsa");
+
+    Process holder = new ProcessBuilder("flock", "--close", archive + ".lock", "sleep", "60").start();
+    try {
+      waitUntilLocked(archive + ".lock");
+      assertThat(run("server", "--help")).doesNotContain("writes-archive").doesNotContain("archive=");
+      Files.write(Path.of(archive), new byte[] {(byte) 0xa8, (byte) 0xab, (byte) 0x0b, (byte) 0xf0});
+      assertThat(run("server", "--help")).doesNotContain("writes-archive").contains("archive=" + archive);
+    } finally {
+      holder.destroy();
+      holder.waitFor(10, TimeUnit.SECONDS);
+    }
+    assertThat(run("server", "--help")).contains("writes-archive");
+  }
+
+  private void prepareDistribution(String javaStub) throws IOException {
+    Files.copy(Path.of("..", "rekey"), root.resolve("rekey"));
+    Files.createFile(Files.createDirectories(root.resolve("rekey-app/target/dist/lib")).resolve("rekey.jar"));
+    Files.createFile(root.resolve("rekey-app/target/dist/.built"));
+    Path java = Files.createDirectories(root.resolve("jdk/bin")).resolve("java");
+    Files.writeString(java, javaStub);
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+  }
+
+  private String run(String... args) throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>(List.of("bash", root.resolve("rekey").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("JAVA_HOME", root.resolve("jdk").toString());
+    builder.environment().remove("REKEY_JAVA_OPTS");
+    Process process = builder.start();
+    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(out).isZero();
+    return out;
+  }
+
+  private static void waitUntilLocked(String lockFile) throws IOException, InterruptedException {
+    for (int i = 0; i < 200; i++) {
+      if (new ProcessBuilder("flock", "-n", lockFile, "true").start().waitFor() != 0) {
+        return;
+      }
+      Thread.sleep(25);
+    }
+    throw new AssertionError("the lock holder did not take " + lockFile);
+  }
 }
