@@ -24,7 +24,7 @@ class SqliteEventCursorUpgradeTest {
     StoreConfig config = Backends.sqlite(dir.resolve("old"));
     Files.createDirectories(dir.resolve("old").resolve("data"));
     try (Connection c = DriverManager.getConnection(config.jdbcUrl()); Statement st = c.createStatement()) {
-      SqliteSecretVersionsUpgradeTest.migrateBelow(c, 18);
+      OldSchema.migrateBelow(c, Dialect.SQLITE, 18);
       for (int i = 1; i <= 5; i++) {
         st.execute("INSERT INTO events (id, type, event_time, namespace, subject, tags, data, dispatched_at) VALUES ('"
             + java.util.UUID.randomUUID() + "', 'KeyNewVersionCreated', " + i + ", 'default', 'keys/k" + i + "', '{}', '{}', "

@@ -35,7 +35,7 @@ class SqliteSecretVersionsUpgradeTest {
     java.nio.file.Files.createDirectories(dir.resolve("old").resolve("data"));
     try (Connection c = DriverManager.getConnection(old.jdbcUrl());
         Connection ref = DriverManager.getConnection(reference.jdbcUrl())) {
-      migrateBelow(c, 17);
+      OldSchema.migrateBelow(c, Dialect.SQLITE, 17);
       copyRows(ref, c, "secrets");
       copyRows(ref, c, "secret_versions");
     }
@@ -52,23 +52,6 @@ class SqliteSecretVersionsUpgradeTest {
         ResultSet rs = st.executeQuery("SELECT sql FROM sqlite_master WHERE name = 'secret_versions'")) {
       assertThat(rs.next()).isTrue();
       assertThat(rs.getString(1)).contains("WITHOUT ROWID");
-    }
-  }
-
-  /** What {@link Migrator#migrate} does, up to (not including) {@code version}. */
-  static void migrateBelow(Connection c, int version) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL,"
-          + " applied_at BIGINT NOT NULL)");
-      for (Migrator.Migration m : Migrator.load(Dialect.SQLITE)) {
-        if (m.version() >= version) {
-          continue;
-        }
-        for (String sql : Migrator.statements(m.sql())) {
-          st.execute(sql);
-        }
-        st.execute("INSERT INTO schema_version VALUES (" + m.version() + ", '" + m.description() + "', 0)");
-      }
     }
   }
 
