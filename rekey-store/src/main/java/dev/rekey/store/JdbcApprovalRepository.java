@@ -6,6 +6,7 @@ import dev.rekey.core.approval.ApprovalPolicy;
 import dev.rekey.core.approval.ApprovalState;
 import dev.rekey.core.approval.GuardedOperation;
 import dev.rekey.core.port.ApprovalRepository;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,12 +19,15 @@ import java.util.stream.Collectors;
 
 /**
  * Approval requests in table {@code approvals} (approvers as a JSON array, states and operations by
- * wire name) and policies in {@code approval_policies} (operations comma-separated).
+ * wire name; at most one PENDING row per namespace, requester and fingerprint) and policies in
+ * {@code approval_policies} (operations comma-separated).
  */
 final class JdbcApprovalRepository implements ApprovalRepository {
   private static final String COLUMNS = "id, namespace, operation, target, requester, fingerprint,"
       + " required_approvals, approvers, state, created_at, expires_at, updated_at, decided_by, revision, summary,"
       + " requester_token";
+  /** Inserts tried while the pending request met keeps leaving PENDING before it can be read. */
+  private static final int INSERT_ATTEMPTS = 3;
 
   private final JdbcTransactions tx;
 
@@ -31,43 +35,72 @@ final class JdbcApprovalRepository implements ApprovalRepository {
     this.tx = tx;
   }
 
+  /**
+   * {@code ON CONFLICT DO NOTHING} meets both the primary key and the partial unique index
+   * {@code approvals_one_pending} (one PENDING row per namespace, requester and fingerprint). When
+   * nothing was inserted, the id is taken or a pending request is stored for the same request. On
+   * PostgreSQL an insert that meets another transaction's uncommitted row waits for it to end, so
+   * the next statement (read committed) sees the row that won; had that one left PENDING meanwhile
+   * (approved, cancelled), the insert is tried again.
+   */
   @Override
-  public void insert(Approval a) {
-    tx.write("storing an approval request", c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO approvals (" + COLUMNS + ")"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-        ps.setString(1, a.id());
-        ps.setString(2, a.namespace());
-        ps.setString(3, a.operation().wireName());
-        ps.setString(4, a.target());
-        ps.setString(5, a.requester());
-        ps.setString(6, a.fingerprint());
-        ps.setInt(7, a.requiredApprovals());
-        ps.setString(8, Columns.names(a.approvers()));
-        ps.setString(9, a.state().wireName());
-        ps.setLong(10, Columns.nanos(a.createdAt()));
-        ps.setLong(11, Columns.nanos(a.expiresAt()));
-        ps.setLong(12, Columns.nanos(a.updatedAt()));
-        Columns.setNullableString(ps, 13, a.decidedBy());
-        ps.setLong(14, a.revision());
-        ps.setString(15, a.summary());
-        Columns.setNullableString(ps, 16, a.requesterToken());
-        if (ps.executeUpdate() == 0) {
+  public Approval insertPending(Approval a) {
+    if (a.state() != ApprovalState.PENDING) {
+      throw new IllegalArgumentException("approval " + a.id() + " is " + a.state().wireName() + ", not pending");
+    }
+    return tx.write("storing an approval request", c -> {
+      for (int attempt = 1; attempt <= INSERT_ATTEMPTS; attempt++) {
+        if (insertRow(c, a)) {
+          return a;
+        }
+        if (byId(c, a.id()).isPresent()) {
           throw RekeyException.alreadyExists("an approval with id '" + a.id() + "' already exists");
         }
+        Optional<Approval> pending = byRequest(c, a.namespace(), a.requester(), a.fingerprint(),
+            ApprovalState.PENDING);
+        if (pending.isPresent()) {
+          return pending.get();
+        }
       }
-      return null;
+      throw RekeyException.concurrentModification("the pending approval request for this request keeps changing;"
+          + " send the request again");
     });
+  }
+
+  /** Package-private: the migration test writes rows as an older Rekey could have written them. */
+  static boolean insertRow(Connection c, Approval a) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO approvals (" + COLUMNS + ")"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      ps.setString(1, a.id());
+      ps.setString(2, a.namespace());
+      ps.setString(3, a.operation().wireName());
+      ps.setString(4, a.target());
+      ps.setString(5, a.requester());
+      ps.setString(6, a.fingerprint());
+      ps.setInt(7, a.requiredApprovals());
+      ps.setString(8, Columns.names(a.approvers()));
+      ps.setString(9, a.state().wireName());
+      ps.setLong(10, Columns.nanos(a.createdAt()));
+      ps.setLong(11, Columns.nanos(a.expiresAt()));
+      ps.setLong(12, Columns.nanos(a.updatedAt()));
+      Columns.setNullableString(ps, 13, a.decidedBy());
+      ps.setLong(14, a.revision());
+      ps.setString(15, a.summary());
+      Columns.setNullableString(ps, 16, a.requesterToken());
+      return ps.executeUpdate() == 1;
+    }
   }
 
   @Override
   public Optional<Approval> find(String id) {
-    return tx.read("reading an approval request", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM approvals WHERE id = ?")) {
-        ps.setString(1, id);
-        return readAll(ps).stream().findFirst();
-      }
-    });
+    return tx.read("reading an approval request", c -> byId(c, id));
+  }
+
+  private static Optional<Approval> byId(Connection c, String id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM approvals WHERE id = ?")) {
+      ps.setString(1, id);
+      return readAll(ps).stream().findFirst();
+    }
   }
 
   @Override
@@ -89,16 +122,19 @@ final class JdbcApprovalRepository implements ApprovalRepository {
 
   @Override
   public Optional<Approval> findByRequest(String namespace, String requester, String fingerprint, ApprovalState state) {
-    return tx.read("finding an approval request", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM approvals WHERE requester = ?"
-          + " AND fingerprint = ? AND namespace = ? AND state = ? ORDER BY id DESC LIMIT 1")) {
-        ps.setString(1, requester);
-        ps.setString(2, fingerprint);
-        ps.setString(3, namespace);
-        ps.setString(4, state.wireName());
-        return readAll(ps).stream().findFirst();
-      }
-    });
+    return tx.read("finding an approval request", c -> byRequest(c, namespace, requester, fingerprint, state));
+  }
+
+  private static Optional<Approval> byRequest(Connection c, String namespace, String requester, String fingerprint,
+      ApprovalState state) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM approvals WHERE requester = ?"
+        + " AND fingerprint = ? AND namespace = ? AND state = ? ORDER BY id DESC LIMIT 1")) {
+      ps.setString(1, requester);
+      ps.setString(2, fingerprint);
+      ps.setString(3, namespace);
+      ps.setString(4, state.wireName());
+      return readAll(ps).stream().findFirst();
+    }
   }
 
   @Override

@@ -102,23 +102,60 @@ public final class ApprovalService {
     return new Guarded<>(result, used);
   }
 
-  /** The request's waiting approval (pending or approved, not yet used), or a new pending one. */
+  /**
+   * The request's waiting approval (approved and not yet used, or pending), or a new pending one.
+   * At most one request is stored pending for the same request ({@link ApprovalRepository#insertPending}),
+   * so identical requests arriving at once all name the same one. A pending one that can no longer
+   * be used (its time is up, or it was asked under a looser policy than the namespace's now) is
+   * ended first, expired or cancelled on its requester's behalf, and a new one replaces it.
+   */
   private Approval pendingFor(GuardedRequest r, ApprovalPolicy policy) {
-    Instant now = clock.instant();
-    for (ApprovalState s : List.of(ApprovalState.APPROVED, ApprovalState.PENDING)) {
-      Optional<Approval> waiting = approvals.findByRequest(r.namespace(), r.requester(), r.fingerprint(), s)
-          .filter(a -> a.stateAt(now) == s && satisfies(a, policy, now));
-      if (waiting.isPresent()) {
-        return waiting.get();
+    for (int attempt = 1; ; attempt++) {
+      Instant now = clock.instant();
+      Optional<Approval> approved = approvals.findByRequest(r.namespace(), r.requester(), r.fingerprint(),
+          ApprovalState.APPROVED).filter(a -> waiting(a, ApprovalState.APPROVED, policy, now));
+      if (approved.isPresent()) {
+        return approved.get();
+      }
+      Approval pending = approvals.findByRequest(r.namespace(), r.requester(), r.fingerprint(), ApprovalState.PENDING)
+          .orElseGet(() -> request(r, policy, now));
+      if (waiting(pending, ApprovalState.PENDING, policy, now)) {
+        return pending;
+      }
+      replace(pending, now);
+      if (attempt >= MAX_ATTEMPTS) {
+        throw RekeyException.concurrentModification("the approval request for this request keeps changing;"
+            + " send the request again");
       }
     }
+  }
+
+  /** Stores a new pending request with its event, or returns the one stored for the same request meanwhile. */
+  private Approval request(GuardedRequest r, ApprovalPolicy policy, Instant now) {
     Approval created = Approval.request(ApprovalIds.next(now), r.namespace(), r.operation(), r.target(),
         r.summary(), r.requester(), r.requesterToken(), r.fingerprint(), policy, now);
-    transactions.run(() -> {
-      approvals.insert(created);
-      outbox.append(List.of(ApprovalEvents.requested(created)));
+    return transactions.inTransaction(() -> {
+      Approval stored = approvals.insertPending(created);
+      if (stored.id().equals(created.id())) {
+        outbox.append(List.of(ApprovalEvents.requested(created)));
+      }
+      return stored;
     });
-    return created;
+  }
+
+  /** Is {@code a} in state {@code s} now, and usable under {@code policy}? */
+  private static boolean waiting(Approval a, ApprovalState s, ApprovalPolicy policy, Instant now) {
+    return a.stateAt(now) == s && satisfies(a, policy, now);
+  }
+
+  /**
+   * Ends a pending request that can no longer be used, so that a new one can be stored pending for
+   * the same request: expired when its time is up, otherwise cancelled on behalf of its requester,
+   * whose asking again replaces it. Nothing happens when it changed meanwhile (the caller looks again).
+   */
+  private void replace(Approval stale, Instant now) {
+    boolean expired = stale.stateAt(now) == ApprovalState.EXPIRED;
+    store(stale, expired ? stale.expire(now) : stale.cancel(stale.requester(), now));
   }
 
   /** Does {@code a} meet {@code policy} as it is now (approvals needed, age), which may be stricter than when asked? */

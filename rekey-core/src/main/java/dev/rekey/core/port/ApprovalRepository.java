@@ -8,8 +8,14 @@ import java.util.Optional;
 
 /** Approval requests and the namespaces' approval policies. Writes join the caller's transaction. */
 public interface ApprovalRepository {
-  /** Stores a new request; throws ALREADY_EXISTS when the id is taken. */
-  void insert(Approval approval);
+  /**
+   * Stores a new PENDING request, unless one is already pending for the same request (namespace,
+   * requester and fingerprint): at most one is, even when several nodes insert at once. Returns
+   * the pending request stored: {@code approval}, or the one found (which may have expired by time,
+   * or been asked under another policy), and then nothing is stored. Throws ALREADY_EXISTS when the
+   * id is taken.
+   */
+  Approval insertPending(Approval approval);
 
   Optional<Approval> find(String id);
 

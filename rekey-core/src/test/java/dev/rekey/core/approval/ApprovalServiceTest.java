@@ -166,6 +166,56 @@ class ApprovalServiceTest {
   }
 
   @Test
+  void aPendingRequestThatCanNoLongerBeUsed_isEndedWhenAskedAgain_andReplaced() {
+    policy(1, GuardedOperation.KEY_DESTROY);
+    Approval loose = refusedWithApproval(destroy("alice", "fp", null));
+    policy(2, GuardedOperation.KEY_DESTROY); // tightened while it was pending: it could never be used
+    Approval strict = refusedWithApproval(destroy("alice", "fp", null));
+    assertThat(strict.id()).isNotEqualTo(loose.id());
+    assertThat(strict.requiredApprovals()).isEqualTo(2);
+    Approval cancelled = service.get(loose.id());
+    assertThat(cancelled.state()).isEqualTo(ApprovalState.CANCELLED);
+    assertThat(cancelled.decidedBy()).isEqualTo("alice");
+
+    clock.advance(Duration.ofHours(1)); // its time is up
+    Approval fresh = refusedWithApproval(destroy("alice", "fp", null));
+    assertThat(fresh.id()).isNotIn(loose.id(), strict.id());
+    assertThat(repo.find(strict.id()).orElseThrow().state()).as("as stored").isEqualTo(ApprovalState.EXPIRED);
+    assertThat(service.list("payments", ApprovalState.PENDING, null, 10)).extracting(Approval::id)
+        .containsExactly(fresh.id());
+    assertThat(events.events()).extracting(e -> e.type() + " " + e.data().get("state")).containsExactly(
+        "APPROVAL_REQUESTED pending", "APPROVAL_STATE_CHANGED cancelled", "APPROVAL_REQUESTED pending",
+        "APPROVAL_STATE_CHANGED expired", "APPROVAL_REQUESTED pending");
+  }
+
+  @Test
+  void identicalRequestsAtOnce_allNameOnePendingApproval() throws Exception {
+    policy(1, GuardedOperation.KEY_DESTROY);
+    int threads = 8;
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.List<java.util.concurrent.Future<String>> named = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        named.add(pool.submit(() -> {
+          start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          return refusedWithApproval(destroy("alice", "fp", null)).id();
+        }));
+      }
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      for (java.util.concurrent.Future<String> f : named) {
+        ids.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      assertThat(ids).hasSize(1);
+      assertThat(service.list("payments", ApprovalState.PENDING, null, 10)).extracting(Approval::id)
+          .containsExactlyElementsOf(ids);
+      assertThat(events.events()).extracting(Event::type).containsExactly(EventType.APPROVAL_REQUESTED);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void twoApprovers_areNeededWhenThePolicySaysTwo() {
     policy(2, GuardedOperation.KEY_DESTROY);
     Approval a = refusedWithApproval(destroy("alice", "fp", null));

@@ -18,10 +18,19 @@ public final class InMemoryApprovalRepository implements ApprovalRepository {
   private final Map<String, ApprovalPolicy> policies = new HashMap<>();
 
   @Override
-  public synchronized void insert(Approval a) {
-    if (approvals.putIfAbsent(a.id(), a) != null) {
+  public synchronized Approval insertPending(Approval a) {
+    if (a.state() != ApprovalState.PENDING) {
+      throw new IllegalArgumentException("approval " + a.id() + " is not pending");
+    }
+    if (approvals.containsKey(a.id())) {
       throw RekeyException.alreadyExists("an approval with id '" + a.id() + "' already exists");
     }
+    Optional<Approval> pending = findByRequest(a.namespace(), a.requester(), a.fingerprint(), ApprovalState.PENDING);
+    if (pending.isPresent()) {
+      return pending.get();
+    }
+    approvals.put(a.id(), a);
+    return a;
   }
 
   @Override
