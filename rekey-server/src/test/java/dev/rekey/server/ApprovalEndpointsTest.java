@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,6 +152,43 @@ class ApprovalEndpointsTest {
     // a cancellation is audited as one, not as a read
     assertThat(s.auditAfter(beforeCancel)).anySatisfy(r -> assertThat(String.valueOf(r.get("details")))
         .contains(third).contains("\"decision\":\"cancel\""));
+  }
+
+  @Test
+  void identicalGuardedRequestsAtOnce_allNameOnePendingApproval() throws Exception {
+    int senders = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(senders);
+    try {
+      for (int round = 0; round < 5; round++) {
+        String key = "raced-" + round;
+        createKey(key);
+        CyclicBarrier start = new CyclicBarrier(senders);
+        List<Future<TestServer.Resp>> sent = new ArrayList<>();
+        for (int i = 0; i < senders; i++) {
+          sent.add(pool.submit(() -> {
+            start.await(10, TimeUnit.SECONDS);
+            return post(officer, "/v1/keys/" + key + "/emergency-rotate", null);
+          }));
+        }
+        Set<String> named = new HashSet<>();
+        for (Future<TestServer.Resp> f : sent) {
+          TestServer.Resp r = f.get(30, TimeUnit.SECONDS);
+          assertThat(r.errorCode()).as(r.body()).isEqualTo("approval_required");
+          named.add(r.json().get("error").get("approval").get("id").asText());
+        }
+        assertThat(named).as("approvals named in round " + round).hasSize(1);
+        List<String> pending = new ArrayList<>();
+        s.req("GET", "/v1/approvals?state=pending&limit=1000").token(approver).namespace("vault").send().json()
+            .get("approvals").forEach(a -> {
+              if (a.get("target").asText().equals("keys/" + key)) {
+                pending.add(a.get("id").asText());
+              }
+            });
+        assertThat(pending).containsExactlyElementsOf(named);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
