@@ -2,6 +2,7 @@ package dev.rekey.server.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,7 +13,9 @@ import java.util.List;
  * namespace could make the server send requests to the cloud metadata service on its own host
  * (server-side request forgery). Checked on the addresses a host name resolves to, right before
  * connecting: every one of them must be allowed, and the connection goes to one of the addresses
- * checked ({@link #addressToConnect}), never to a second lookup of the name (DNS rebinding).
+ * checked ({@link #addressesToConnect}), never to a second lookup of the name (DNS rebinding).
+ * Every lookup has a deadline, so a slow or hung DNS server cannot hold the caller longer than its
+ * own timeout.
  *
  * <p>The server's {@code outbound_deny} setting; by default {@link #DEFAULT_DENY}: link-local
  * addresses (where cloud metadata services answer, {@code 169.254.169.254} and AWS's
@@ -25,6 +28,8 @@ public final class OutboundPolicy implements dev.rekey.core.port.DestinationGuar
       "fd00:ec2::254/128", "::a9fe:0/112", "64:ff9b::a9fe:0/112");
   public static final OutboundPolicy DEFAULT = of(DEFAULT_DENY);
   public static final OutboundPolicy ALLOW_ALL = of(List.of());
+  /** How long {@link #refusal} waits for a lookup, when a URL is set; an answer not given by then is no refusal. */
+  static final Duration CHECK_LOOKUP_DEADLINE = Duration.ofSeconds(5);
 
   private final List<Cidr> denied;
   private final List<String> texts;
@@ -57,7 +62,8 @@ public final class OutboundPolicy implements dev.rekey.core.port.DestinationGuar
   /**
    * Why connecting to {@code host} is refused, or null when it is allowed. A host that does not
    * resolve is allowed here (the connection fails on its own, with its own message). Only for
-   * checking a URL as it is set: to connect, use {@link #addressToConnect}.
+   * checking a URL as it is set: to connect, use {@link #addressesToConnect}. A lookup not answered
+   * within {@link #CHECK_LOOKUP_DEADLINE} counts as a host that does not resolve.
    */
   @Override
   public String refusal(String host) {
@@ -65,23 +71,28 @@ public final class OutboundPolicy implements dev.rekey.core.port.DestinationGuar
       return null;
     }
     try {
-      return refusal(host, resolver.resolve(bare(host)));
+      return refusal(host, TimedLookup.resolve(resolver, bare(host), CHECK_LOOKUP_DEADLINE));
     } catch (UnknownHostException e) {
       return null;
     }
   }
 
   /**
-   * The address to connect to for {@code host}: its addresses are looked up once, every one must
-   * be allowed, and the first is returned. Connect to that address and do not look {@code host} up
-   * again: a name whose answer changes between two lookups would otherwise pass the check with one
-   * address and connect to another.
+   * The addresses to connect to for {@code host}, in the order its lookup gave them: looked up once,
+   * within {@code deadline}, and every one must be allowed. Try them in this order and do not look
+   * {@code host} up again: a name whose answer changes between two lookups would otherwise pass the
+   * check with one address and connect to another.
+   *
+   * @throws LookupTimeoutException when the lookup did not answer within {@code deadline}
+   * @throws UnknownHostException when the name does not resolve
+   * @throws OutboundRefusedException when any of its addresses is denied
    */
-  public InetAddress addressToConnect(String host) throws UnknownHostException, OutboundRefusedException {
+  public List<InetAddress> addressesToConnect(String host, Duration deadline)
+      throws UnknownHostException, OutboundRefusedException {
     if (host == null || host.isBlank()) {
       throw new UnknownHostException("no host"); // the JDK would answer the loopback address
     }
-    InetAddress[] addresses = resolver.resolve(bare(host));
+    InetAddress[] addresses = TimedLookup.resolve(resolver, bare(host), deadline);
     if (addresses == null || addresses.length == 0) {
       throw new UnknownHostException("no address");
     }
@@ -89,7 +100,7 @@ public final class OutboundPolicy implements dev.rekey.core.port.DestinationGuar
     if (refused != null) {
       throw new OutboundRefusedException(refused);
     }
-    return addresses[0];
+    return List.of(addresses);
   }
 
   private String refusal(String host, InetAddress[] addresses) {

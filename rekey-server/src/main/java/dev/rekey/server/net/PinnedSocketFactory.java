@@ -18,14 +18,15 @@ import java.util.StringJoiner;
 import javax.net.SocketFactory;
 
 /**
- * Sockets that connect a host name only to the address the {@link OutboundPolicy} checked for it
- * ({@link OutboundPolicy#addressToConnect}), for the PostgreSQL driver: it asks a socket to connect
+ * Sockets that connect a host name only to an address the {@link OutboundPolicy} checked for it
+ * ({@link OutboundPolicy#addressesToConnect}), for the PostgreSQL driver: it asks a socket to connect
  * to the host of its URL, and the socket connects to the address pinned for that name instead of
  * looking it up again (a name it has none for is refused). The driver sets up TLS over the socket
  * with the host name, so SNI and {@code sslmode=verify-full} still check the name.
  *
  * <p>The driver makes the factory itself, by class name, from the connection properties
- * {@link #pin} sets.
+ * {@link #pin} sets. One address per name: a socket that failed to connect is closed and cannot try
+ * another, so a caller trying a name's other addresses connects again with other pins.
  */
 public final class PinnedSocketFactory extends SocketFactory {
   /** The connection property carrying the pins: {@code host=address} pairs, URL-encoded, comma-separated. */

@@ -6,14 +6,10 @@ import dev.rekey.core.RekeyException;
 import dev.rekey.core.secret.rotation.GeneratedRotator;
 import dev.rekey.core.secret.rotation.SecretRotator;
 import dev.rekey.server.net.OutboundPolicy;
-import dev.rekey.server.net.OutboundRefusedException;
 import dev.rekey.server.net.PinnedSocketFactory;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -37,27 +33,29 @@ import java.util.regex.Pattern;
  * allows, and of the driver's URL parameters only {@link #URL_PARAMETERS}: others can make the
  * driver load classes or write files named by the caller (as {@code socketFactory},
  * {@code sslfactory} or {@code loggerFile} did in past driver advisories). The driver connects
- * through a {@link PinnedSocketFactory}, to the addresses checked against {@code outbound_deny}.
+ * through a {@link PinnedSocketFactory}, to the addresses checked against {@code outbound_deny},
+ * trying a host's next address when one does not accept a connection.
  */
 public final class PostgresRotator implements SecretRotator {
   public static final String TYPE = "postgresql";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
   private static final int PASSWORD_LENGTH = 32;
-  private static final int LOGIN_TIMEOUT_SECONDS = 10;
   /**
    * How long a statement may wait for the server's answer once logged in (the driver's
    * {@code socketTimeout}, unbounded by default): a server that hangs, or an ALTER ROLE waiting on a
    * lock another session holds, must not stop the secret rotation worker for good.
    */
   static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
+  /** The longest one login attempt may take (see {@link PinnedLogin}). */
+  static final Duration LOGIN_TIMEOUT = Duration.ofSeconds(10);
   /** The URL parameters a rotation may set; the driver's own host, port and database keys aside. */
   public static final Set<String> URL_PARAMETERS = Set.of("sslmode", "ssl", "connectTimeout", "socketTimeout",
       "applicationName", "targetServerType", "currentSchema");
   private static final Set<String> URL_PARTS = Set.of("PGHOST", "PGPORT", "PGDBNAME");
 
   private final OutboundPolicy outbound;
-  private final Duration socketTimeout;
+  private final PinnedLogin login;
 
   /** {@code outbound}: the hosts it may not connect to (the server's {@code outbound_deny}). */
   public PostgresRotator(OutboundPolicy outbound) {
@@ -67,7 +65,7 @@ public final class PostgresRotator implements SecretRotator {
   /** As above; {@code socketTimeout}: the longest wait for an answer once logged in (tests use a short one). */
   PostgresRotator(OutboundPolicy outbound, Duration socketTimeout) {
     this.outbound = outbound;
-    this.socketTimeout = socketTimeout;
+    this.login = new PinnedLogin(outbound, socketTimeout, LOGIN_TIMEOUT);
   }
 
   @Override
@@ -137,7 +135,7 @@ public final class PostgresRotator implements SecretRotator {
     if (!password.chars().allMatch(c -> alphabet().indexOf(c) >= 0)) {
       throw RekeyException.invalid("the pending password has characters this rotator does not generate");
     }
-    try (Connection c = connect(in.requiredParam("url"), admin); Statement st = c.createStatement()) {
+    try (Connection c = login.connect(in.requiredParam("url"), hosts(in.requiredParam("url")), admin); Statement st = c.createStatement()) {
       // Identifiers cannot be bound; the role is validated and quoted, the password is alphanumeric.
       st.execute("ALTER ROLE \"" + role + "\" WITH LOGIN PASSWORD '" + password + "'");
     } catch (SQLException e) {
@@ -148,7 +146,7 @@ public final class PostgresRotator implements SecretRotator {
   @Override
   public void test(Input in, byte[] pending) {
     Map<String, String> target = credentials(pending, "the pending value");
-    try (Connection c = connect(in.requiredParam("url"), target); Statement st = c.createStatement()) {
+    try (Connection c = login.connect(in.requiredParam("url"), hosts(in.requiredParam("url")), target); Statement st = c.createStatement()) {
       st.execute("SELECT 1");
     } catch (SQLException e) {
       throw new IllegalStateException("logging in as " + target.get("username") + " with the new password failed"
@@ -192,33 +190,6 @@ public final class PostgresRotator implements SecretRotator {
       }
     }
     return List.of(parsed.getProperty("PGHOST", "localhost").split(","));
-  }
-
-  /**
-   * Logs in through {@link PinnedSocketFactory}: each host of the URL is looked up once, refused
-   * when the server's {@code outbound_deny} denies an address of it, and connected to the address
-   * checked. A host that does not resolve gets no address, so connecting to it fails (and the
-   * driver tries the URL's next host, as it would have).
-   */
-  private Connection connect(String url, Map<String, String> credentials) throws SQLException {
-    Map<String, InetAddress> checked = new LinkedHashMap<>();
-    for (String host : hosts(url)) {
-      try {
-        checked.put(host, outbound.addressToConnect(host));
-      } catch (OutboundRefusedException e) {
-        throw new IllegalStateException(e.getMessage()); // a host that resolved elsewhere since the rotation was configured
-      } catch (UnknownHostException e) {
-        // not pinned: the driver's connection to it fails
-      }
-    }
-    Properties p = new Properties();
-    p.setProperty("user", credentials.get("username"));
-    p.setProperty("password", credentials.get("password"));
-    p.setProperty("loginTimeout", String.valueOf(LOGIN_TIMEOUT_SECONDS));
-    // a default: a URL's own socketTimeout (an allowed parameter) takes precedence in the driver
-    p.setProperty("socketTimeout", String.valueOf(Math.max(1, socketTimeout.toSeconds())));
-    PinnedSocketFactory.pin(p, checked);
-    return DriverManager.getConnection(url, p);
   }
 
   private static List<String> roles(Map<String, String> params) {

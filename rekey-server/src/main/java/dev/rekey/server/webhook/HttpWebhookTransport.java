@@ -2,6 +2,7 @@ package dev.rekey.server.webhook;
 
 import dev.rekey.core.port.WebhookTransport;
 import dev.rekey.core.webhook.DeliveryOutcome;
+import dev.rekey.server.net.LookupTimeoutException;
 import dev.rekey.server.net.OutboundPolicy;
 import dev.rekey.server.net.OutboundRefusedException;
 import io.vertx.core.Future;
@@ -24,6 +25,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -36,10 +39,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * whole-request timeout, no redirects (a 3xx is a failure), the response body discarded unread.
  *
  * <p>The URL's host is looked up once, by the {@link OutboundPolicy}, which refuses it when any of
- * its addresses is denied; the connection then goes to the address it checked, and the name is
- * not looked up again, so a DNS answer that changes in between (DNS rebinding) cannot reach a
- * denied address. The Host header, the TLS server name (SNI) and the certificate's host name check
- * still use the URL's host. {@link #close()} stops the client and its event loop.
+ * its addresses is denied; the connection then goes to the addresses it checked, in order (the
+ * next when one does not accept a connection, as curl does), and the name is not looked up again,
+ * so a DNS answer that changes in between (DNS rebinding) cannot reach a denied address. The Host
+ * header, the TLS server name (SNI) and the certificate's host name check still use the URL's
+ * host. The lookup waits at most the timeout; the request, its connection attempts included, then
+ * waits at most the timeout too.
+ * {@link #close()} stops the client and its event loop.
  */
 public final class HttpWebhookTransport implements WebhookTransport, AutoCloseable {
   /** At most one connection per sender and receiver: {@link WebhookSettings} allows up to 64 senders. */
@@ -86,21 +92,28 @@ public final class HttpWebhookTransport implements WebhookTransport, AutoCloseab
     if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
       return DeliveryOutcome.failed("unusable URL");
     }
-    InetAddress address;
+    List<InetAddress> addresses;
     try {
-      address = outbound.addressToConnect(uri.getHost());
+      addresses = outbound.addressesToConnect(uri.getHost(), timeout);
     } catch (OutboundRefusedException e) {
       return DeliveryOutcome.failed(e.getMessage());
+    } catch (LookupTimeoutException e) {
+      return DeliveryOutcome.failed("DNS lookup timed out after " + timeout.toMillis() + " ms");
     } catch (UnknownHostException e) {
       return DeliveryOutcome.failed("connection failed");
     }
+    // the connection attempts share the timeout, from the end of the lookup (which had its own)
+    long deadline = System.nanoTime() + timeout.toNanos();
     int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
-    RequestOptions request;
+    List<RequestOptions> requests = new ArrayList<>();
     try {
-      request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
-          .setServer(SocketAddress.inetSocketAddress(port, literal(address)))
-          .setFollowRedirects(false).setConnectTimeout(timeout.toMillis()).setIdleTimeout(timeout.toMillis());
-      headers.forEach(request::addHeader);
+      for (InetAddress address : addresses) {
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+            .setServer(SocketAddress.inetSocketAddress(port, literal(address)))
+            .setFollowRedirects(false).setIdleTimeout(timeout.toMillis());
+        headers.forEach(request::addHeader);
+        requests.add(request);
+      }
     } catch (IllegalArgumentException e) {
       return DeliveryOutcome.failed("unusable URL");
     }
@@ -109,7 +122,7 @@ public final class HttpWebhookTransport implements WebhookTransport, AutoCloseab
     AtomicReference<Object> sent = new AtomicReference<>();
     Future<Integer> status;
     try {
-      status = client.request(request).compose(r -> {
+      status = connect(requests, 0, deadline, sent).compose(r -> {
         if (!sent.compareAndSet(null, r)) {
           r.reset();
           return Future.failedFuture(new TimeoutException("abandoned before it was sent"));
@@ -120,6 +133,20 @@ public final class HttpWebhookTransport implements WebhookTransport, AutoCloseab
       return failure(e);
     }
     return await(status, sent);
+  }
+
+  /**
+   * A request on a connection to the first address, from {@code requests.get(i)} on, that accepts
+   * one, or the last failure. Only connecting moves on to the next address: a request that was
+   * sent is never sent again. Each attempt gets an equal share of the time left (the last all of
+   * it), so one address that does not answer leaves time for the next.
+   */
+  private Future<HttpClientRequest> connect(List<RequestOptions> requests, int i, long deadline,
+      AtomicReference<Object> sent) {
+    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+    RequestOptions request = requests.get(i).setConnectTimeout(Math.max(1, left / (requests.size() - i)));
+    return client.request(request).recover(e -> i + 1 < requests.size() && sent.get() == null
+        && deadline - System.nanoTime() > 0 ? connect(requests, i + 1, deadline, sent) : Future.failedFuture(e));
   }
 
   /**

@@ -3,6 +3,9 @@ package dev.rekey.server.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -50,29 +53,82 @@ class OutboundPolicyTest {
   }
 
   @Test
-  void addressToConnect_looksTheNameUpOnce_andReturnsTheAddressItChecked() throws Exception {
+  void addressesToConnect_looksTheNameUpOnce_andReturnsTheAddressesItChecked() throws Exception {
     RebindingResolver dns = new RebindingResolver("rebind.test", "127.0.0.1", "169.254.169.254");
     OutboundPolicy p = OutboundPolicy.DEFAULT.resolvingWith(dns);
-    assertThat(p.addressToConnect("rebind.test").getHostAddress()).isEqualTo("127.0.0.1");
+    assertThat(p.addressesToConnect("rebind.test", SECOND)).extracting(InetAddress::getHostAddress)
+        .containsExactly("127.0.0.1");
     assertThat(dns.lookups()).isEqualTo(1);
     // the next lookup answers the metadata address: refused, not connected to
-    assertThatThrownBy(() -> p.addressToConnect("rebind.test")).isInstanceOf(OutboundRefusedException.class)
+    assertThatThrownBy(() -> p.addressesToConnect("rebind.test", SECOND)).isInstanceOf(OutboundRefusedException.class)
         .hasMessageContaining("169.254.169.254 is in 169.254.0.0/16");
-    assertThat(p.addressToConnect("[::1]").getHostAddress()).isEqualTo("0:0:0:0:0:0:0:1");
-    assertThatThrownBy(() -> p.addressToConnect("no-such-host.invalid")).isInstanceOf(java.net.UnknownHostException.class);
-    assertThatThrownBy(() -> p.addressToConnect("")).as("the JDK answers loopback for an empty name")
-        .isInstanceOf(java.net.UnknownHostException.class);
-    assertThatThrownBy(() -> p.addressToConnect(null)).isInstanceOf(java.net.UnknownHostException.class);
-    assertThat(OutboundPolicy.ALLOW_ALL.resolvingWith(dns).addressToConnect("rebind.test").getHostAddress())
-        .as("denying nothing still connects to the address it looked up").isEqualTo("169.254.169.254");
+    assertThat(p.addressesToConnect("[::1]", SECOND)).extracting(InetAddress::getHostAddress)
+        .containsExactly("0:0:0:0:0:0:0:1");
+    assertThatThrownBy(() -> p.addressesToConnect("no-such-host.invalid", SECOND))
+        .isInstanceOf(UnknownHostException.class).isNotInstanceOf(LookupTimeoutException.class);
+    assertThatThrownBy(() -> p.addressesToConnect("", SECOND)).as("the JDK answers loopback for an empty name")
+        .isInstanceOf(UnknownHostException.class);
+    assertThatThrownBy(() -> p.addressesToConnect(null, SECOND)).isInstanceOf(UnknownHostException.class);
+    assertThat(OutboundPolicy.ALLOW_ALL.resolvingWith(dns).addressesToConnect("rebind.test", SECOND))
+        .as("denying nothing still connects to the address it looked up").extracting(InetAddress::getHostAddress)
+        .containsExactly("169.254.169.254");
   }
 
   @Test
-  void addressToConnect_refusesWhenAnyAddressOfTheNameIsDenied() throws Exception {
-    HostResolver twoAnswers = host -> new java.net.InetAddress[] {java.net.InetAddress.getByName("10.0.0.1"),
-        java.net.InetAddress.getByName("169.254.169.254")};
-    assertThatThrownBy(() -> OutboundPolicy.DEFAULT.resolvingWith(twoAnswers).addressToConnect("two.test"))
+  void addressesToConnect_returnsEveryAddress_inTheOrderOfTheAnswer() throws Exception {
+    HostResolver three = host -> new InetAddress[] {InetAddress.getByName("127.0.0.2"),
+        InetAddress.getByName("10.0.0.1"), InetAddress.getByName("::1")};
+    assertThat(OutboundPolicy.DEFAULT.resolvingWith(three).addressesToConnect("three.test", SECOND))
+        .extracting(InetAddress::getHostAddress).containsExactly("127.0.0.2", "10.0.0.1", "0:0:0:0:0:0:0:1");
+  }
+
+  @Test
+  void addressesToConnect_refusesWhenAnyAddressOfTheNameIsDenied() throws Exception {
+    HostResolver twoAnswers = host -> new InetAddress[] {InetAddress.getByName("10.0.0.1"),
+        InetAddress.getByName("169.254.169.254")};
+    assertThatThrownBy(() -> OutboundPolicy.DEFAULT.resolvingWith(twoAnswers).addressesToConnect("two.test", SECOND))
         .isInstanceOf(OutboundRefusedException.class).hasMessageContaining("two.test");
     assertThat(OutboundPolicy.DEFAULT.resolvingWith(twoAnswers).refusal("two.test")).contains("169.254.0.0/16");
   }
+
+  @Test
+  void addressesToConnect_whenTheLookupHangs_failsAtTheDeadline_withATimeout() {
+    OutboundPolicy p = OutboundPolicy.DEFAULT.resolvingWith(SLEEPS_A_MINUTE);
+    long start = System.nanoTime();
+
+    assertThatThrownBy(() -> p.addressesToConnect("slow.test", Duration.ofMillis(300)))
+        .isInstanceOf(LookupTimeoutException.class).hasMessage("looking up slow.test took longer than 300 ms");
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void addressesToConnect_whileOtherLookupsHang_stillAnswersAFastOne() throws Exception {
+    OutboundPolicy slow = OutboundPolicy.DEFAULT.resolvingWith(SLEEPS_A_MINUTE);
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(() -> slow.addressesToConnect("slow.test", Duration.ofMillis(50)))
+          .isInstanceOf(LookupTimeoutException.class);
+    }
+    assertThat(OutboundPolicy.DEFAULT.addressesToConnect("127.0.0.1", SECOND)).hasSize(1);
+  }
+
+  @Test
+  void refusal_ofALookupThatTimedOut_isNoRefusal() {
+    OutboundPolicy p = OutboundPolicy.DEFAULT.resolvingWith(host -> {
+      throw new LookupTimeoutException("looking up " + host + " took longer than 5000 ms");
+    });
+    assertThat(p.refusal("slow.test")).as("the connection checks it again, with its own deadline").isNull();
+  }
+
+  /** A DNS server that does not answer: sleeps for a minute (until interrupted). */
+  private static final HostResolver SLEEPS_A_MINUTE = host -> {
+    try {
+      Thread.sleep(60_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new UnknownHostException(host + ": no answer");
+  };
+
+  private static final Duration SECOND = Duration.ofSeconds(1);
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rekey.core.secret.rotation.SecretRotator;
+import dev.rekey.server.net.HostResolver;
 import dev.rekey.server.net.OutboundPolicy;
 import dev.rekey.server.net.RebindingResolver;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -108,5 +109,59 @@ class PostgresRotatorRebindingTest {
     assertThatThrownBy(() -> rotator.set(input(), rotator.create(input()))).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("outbound_deny").hasMessageContaining("127.0.0.2");
     assertThat(deniedConnections).hasValue(0);
+  }
+
+  @Test
+  void set_whenTheNamesFirstAddressRefusesConnections_logsInAtItsNextAddress() throws Exception {
+    // nothing listens on 127.0.0.3; the second address is the PostgreSQL at 127.0.0.1
+    HostResolver twoAnswers = host -> new InetAddress[] {InetAddress.getByName("127.0.0.3"),
+        InetAddress.getByName("127.0.0.1")};
+    PostgresRotator twoAddresses = new PostgresRotator(OutboundPolicy.of(List.of("127.0.0.2/32"))
+        .resolvingWith(twoAnswers));
+    String before = passwordHash();
+
+    twoAddresses.set(input(), twoAddresses.create(input()));
+
+    assertThat(passwordHash()).isNotEqualTo(before);
+  }
+
+  @Test
+  void set_whenNoAddressOfTheNameAcceptsAConnection_failsWithTheDriversLastError() throws Exception {
+    HostResolver nowhere = host -> new InetAddress[] {InetAddress.getByName("127.0.0.3"),
+        InetAddress.getByName("127.0.0.4")};
+    PostgresRotator rotator = new PostgresRotator(OutboundPolicy.DEFAULT.resolvingWith(nowhere));
+
+    assertThatThrownBy(() -> rotator.set(input(), rotator.create(input()))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("SQL state 08001");
+  }
+
+  @Test
+  void set_whenOneAddressOfSeveralIsDenied_isRefused_andConnectsNowhere() {
+    HostResolver oneDenied = host -> new InetAddress[] {InetAddress.getByName("127.0.0.1"),
+        InetAddress.getByName("127.0.0.2")};
+    PostgresRotator rotator = new PostgresRotator(OutboundPolicy.of(List.of("127.0.0.2/32")).resolvingWith(oneDenied));
+
+    assertThatThrownBy(() -> rotator.set(input(), rotator.create(input()))).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("outbound_deny").hasMessageContaining("127.0.0.2 is in 127.0.0.2/32");
+    assertThat(deniedConnections).hasValue(0);
+  }
+
+  @Test
+  void set_whenTheLookupHangs_failsAtTheLoginTimeout_sayingSo() {
+    HostResolver hangs = host -> {
+      try {
+        Thread.sleep(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      throw new java.net.UnknownHostException(host);
+    };
+    PostgresRotator rotator = new PostgresRotator(OutboundPolicy.DEFAULT.resolvingWith(hangs));
+    long start = System.nanoTime();
+
+    assertThatThrownBy(() -> rotator.set(input(), rotator.create(input()))).isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("looking up db.rebind.test took longer than ");
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(PostgresRotator.LOGIN_TIMEOUT.plusSeconds(2));
   }
 }

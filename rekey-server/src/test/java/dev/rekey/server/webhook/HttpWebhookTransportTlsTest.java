@@ -79,6 +79,19 @@ class HttpWebhookTransportTlsTest {
   }
 
   @Test
+  void post_overHttps_toTheNextAddressOfTheName_stillSendsAndChecksTheName() {
+    OutboundPolicy firstAddressDown = OutboundPolicy.DEFAULT.resolvingWith(host -> new InetAddress[] {
+        InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.1")});
+    try (HttpWebhookTransport transport = new HttpWebhookTransport(TIMEOUT, firstAddressDown,
+        new PemTrustOptions().addCertPath(pems.certFile().toString()))) {
+      DeliveryOutcome outcome = transport.post("https://rebind.test:" + server.actualPort() + "/tls", Map.of(),
+          new byte[] {1});
+      assertThat(outcome.status()).as(String.valueOf(outcome.error())).isEqualTo(204);
+    }
+    assertThat(seen).containsExactly("sni=rebind.test host=rebind.test:" + server.actualPort());
+  }
+
+  @Test
   void post_overHttps_toANameTheCertificateDoesNotCover_fails_thoughTheAddressIsTheSame() {
     try (HttpWebhookTransport transport = trustingTheServer()) {
       DeliveryOutcome outcome = transport.post("https://other.test:" + server.actualPort() + "/tls", Map.of(),
