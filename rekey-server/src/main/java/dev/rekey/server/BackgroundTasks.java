@@ -61,7 +61,7 @@ final class BackgroundTasks {
   static void startSecretRotation(Vertx vertx, Store store, ServerServices services, Clock clock,
       Shutdown shutdown) {
     if (!services.root().sealed()) {
-      services.secretRotations().recover();
+      services.node().previous().ifPresent(services.secretRotations()::recover);
     }
     SecretRotationWorker worker = new SecretRotationWorker(vertx, services.secretRotations(),
         new SecretExpiryNotices(store.secrets(), store.transactions(), store.events(), clock), services.root(),

@@ -31,6 +31,7 @@ import java.util.List;
  * its own: background work and HTTP routes are started from these by {@link RekeyServer}.
  */
 record ServerServices(
+    NodeIdentity node,
     UsageCounter usageCounter,
     UsageTracker usage,
     KeyCache cache,
@@ -45,6 +46,7 @@ record ServerServices(
 
   static ServerServices create(ServerConfig config, Store store, RootOfTrust rootOfTrust,
       HttpWebhookTransport hookTransport, Clock clock) {
+    NodeIdentity node = NodeIdentity.start(config.dataDir());
     UsageCounter usageCounter = new UsageCounter(clock);
     KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh,
         usageCounter);
@@ -63,30 +65,15 @@ record ServerServices(
         store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),
         new WebhookHmacRotator(), new PostgresRotator(config.outboundPolicy()), new ExternalHookRotator(hookTransport,
             config.outboundPolicy(), clock)), clock,
-        nodeId(config), config.minimumRotationPeriod());
-    SchedulerConfig schedulerConfig = SchedulerConfig.defaults(nodeId(config));
+        node.id(), config.minimumRotationPeriod());
+    SchedulerConfig schedulerConfig = SchedulerConfig.defaults(node.id());
     PolicyService policies = new PolicyService(store.policies(), store.schedules(), store.transactions(), clock,
         schedulerConfig.overdueAfter(), config.minimumRotationPeriod());
     RotationScheduler scheduler = new RotationScheduler(keys, new RotationScheduler.Stores(store.schedules(),
         store.policies(), store.transactions(), store.events()), usage, clock, schedulerConfig);
     RewrapCampaignService campaigns = new RewrapCampaignService(store.campaigns(), store.deks(), cache, clock,
         RewrapCampaign.DEFAULT_BATCH_SIZE);
-    return new ServerServices(usageCounter, usage, cache, keys, tokens, root, secrets, secretRotations, policies,
+    return new ServerServices(node, usageCounter, usage, cache, keys, tokens, root, secrets, secretRotations, policies,
         scheduler, campaigns);
-  }
-
-  /**
-   * Names this node in leases: its host and data directory, stable across restarts, so a node
-   * restarted after a crash releases its own leftover leases at once (see
-   * SecretRotationService.recover); other nodes wait for a dead node's leases to expire.
-   */
-  private static String nodeId(ServerConfig config) {
-    String host;
-    try {
-      host = java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      host = "unknown-host";
-    }
-    return host + ":" + (config.dataDir() == null ? config.address() : config.dataDir().toAbsolutePath().normalize());
   }
 }

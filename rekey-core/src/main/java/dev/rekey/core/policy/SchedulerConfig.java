@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * Settings of one node's {@link RotationScheduler}.
  *
- * @param nodeId names this node as the lease owner; unique per node
+ * @param nodeId names this node as the lease owner; unique per running process
  * @param lease how long a claimed key is reserved for this node; a node that dies leaves its keys to
  *     others after this long
  * @param batch keys claimed per tick at most

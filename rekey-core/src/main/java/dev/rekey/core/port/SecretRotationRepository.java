@@ -59,8 +59,9 @@ public interface SecretRotationRepository {
   boolean update(SecretRotation rotation, String owner);
 
   /**
-   * Ends every lease {@code owner} holds; a node calls it when it starts, since leases under its
-   * own (stable) name can only be left over from before a crash. Returns how many it released.
+   * Ends every lease {@code owner} holds; a node calls it when it starts, with the name of the
+   * previous process on its data directory, whose leases can only be left over from before a
+   * crash. Returns how many it released.
    */
   int releaseAll(String owner);
 

@@ -62,11 +62,12 @@ public final class SecretRotationService {
   }
 
   /**
-   * Called once when the node starts: leases held under this node's (stable) name are left over
-   * from before a crash, so they are released and the rotations resume at once.
+   * Called once when the node starts, with the name {@code previousNode} the previous process on
+   * the same data directory had: leases held under it are left over from before a crash (that
+   * process is gone), so they are released and the rotations resume at once. Returns how many.
    */
-  public int recover() {
-    return rotations.releaseAll(node);
+  public int recover(String previousNode) {
+    return rotations.releaseAll(previousNode);
   }
 
   public List<String> rotatorTypes() {

@@ -166,6 +166,31 @@ class SecretRotationServiceTest {
   }
 
   @Test
+  void recover_releasesTheLeasesOfThePreviousProcess_notThoseOfOtherNodes() {
+    secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    secrets.put(NS, "api", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    configure("db", "target", Map.of(), null);
+    configure("api", "target", Map.of(), null);
+    SecretRotation crashed = rotation.rotate(NS, "db", "manual");
+    SecretRotation elsewhere = rotation.rotate(NS, "api", "manual");
+    Instant until = s.clock.instant().plus(Duration.ofHours(1));
+    runs.claimDue(s.clock.instant(), "host/previous-start", until, 10).forEach(r -> {
+      if (r.id().equals(elsewhere.id())) {
+        runs.release(r.id(), "host/previous-start");
+      }
+    });
+    runs.claimDue(s.clock.instant(), "other-host/running", until, 10);
+    assertThat(rotation.runDue(10)).as("both leased by others").isZero();
+
+    assertThat(rotation.recover("host/previous-start")).isEqualTo(1);
+
+    rotation.runDue(10);
+    assertThat(rotation.rotation(crashed.id()).status()).isEqualTo(RotationStatus.SUCCEEDED);
+    assertThat(rotation.rotation(elsewhere.id()).status()).as("another node's lease is left alone")
+        .isNotEqualTo(RotationStatus.SUCCEEDED);
+  }
+
+  @Test
   void failingStep_keepsCurrent_emitsRotationFailed_andRetriesWithBackoff() {
     secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
     configure("db", "target", Map.of(), null);
