@@ -33,7 +33,20 @@ public final class CryptoService {
   }
 
   /** A ciphertext or MAC in text form, and the version that made it. */
-  public record Produced(String text, int version) {}
+  /**
+   * A ciphertext, MAC or signature made under key version {@code version()}: {@link #text()} is its
+   * {@code rekey:vN:} text; {@link #sealed()} the same as bytes, for answers written without
+   * building the text first.
+   */
+  public record Produced(VersionedText sealed) {
+    public String text() {
+      return sealed.render();
+    }
+
+    public int version() {
+      return sealed.version();
+    }
+  }
 
   /** A decrypted plaintext and the version that had encrypted it. The caller owns the bytes. */
   public record Decrypted(byte[] plaintext, int version) {
@@ -141,7 +154,7 @@ public final class CryptoService {
     SecretKey k = cache.secret(e, primary, e.key().type().algorithm());
     byte[] tag = Hmac.compute(k, VersionedText.headerBytes(primary.number()), message);
     e.usage().record(primary.number(), Operation.MAC);
-    return new Produced(new VersionedText(primary.number(), tag).render(), primary.number());
+    return new Produced(new VersionedText(primary.number(), tag));
   }
 
   /** True when {@code mac} was made by a version that may still verify (PRIMARY, ACTIVE or RETIRED). */
@@ -168,7 +181,7 @@ public final class CryptoService {
     KeyVersion primary = e.key().primary();
     SecretKey k = cache.secret(e, primary, "AES");
     byte[] out = AesGcm.encrypt(k, plaintext, aad(primary.number(), context));
-    return new Produced(new VersionedText(primary.number(), out).render(), primary.number());
+    return new Produced(new VersionedText(primary.number(), out));
   }
 
   private byte[] open(KeyCache.Entry e, KeyVersion v, VersionedText parsed, byte[] context) {

@@ -66,7 +66,7 @@ public final class SigningService {
     SigningKey key = load(e, primary, alg);
     byte[] signature = prehashed ? alg.signDigest(key, data) : alg.sign(key, data);
     e.usage().record(primary.number(), Operation.SIGN);
-    return new CryptoService.Produced(new VersionedText(primary.number(), signature).render(), primary.number());
+    return new CryptoService.Produced(new VersionedText(primary.number(), signature));
   }
 
   public Verification verify(String namespace, String name, byte[] data, boolean prehashed, String signature) {

@@ -80,7 +80,7 @@ public final class CryptoEndpoints {
 
   private static RawJson single(Call c, Produced p) {
     c.auditVersion(p.version());
-    return RawJson.textAndVersion("ciphertext", p.text(), p.version());
+    return RawJson.versionedText("ciphertext", p.sealed());
   }
 
   private Object decrypt(Call c) {
@@ -112,7 +112,11 @@ public final class CryptoEndpoints {
 
   private static RawJson single(Call c, Decrypted d) {
     c.auditVersion(d.version());
-    return RawJson.textAndVersion("plaintext", encodeAndWipe(d.plaintext()), d.version());
+    try {
+      return RawJson.base64AndVersion("plaintext", d.plaintext(), d.version());
+    } finally {
+      Arrays.fill(d.plaintext(), (byte) 0);
+    }
   }
 
   /** Rewrap; {@code emergency} also reads REVOKED versions (a separate, admin-only route). */

@@ -61,13 +61,13 @@ public final class SigningEndpoints {
       boolean digest = flat.bytes(1) != null;
       Produced p = signing.sign(c.namespace(), c.keyName(), digest ? flat.bytes(1) : flat.bytes(0), digest);
       c.auditVersion(p.version());
-      return RawJson.textAndVersion("signature", p.text(), p.version());
+      return RawJson.versionedText("signature", p.sealed());
     }
     SignRequest req = c.body(SignRequest.class);
     Produced p = signing.sign(c.namespace(), c.keyName(), messageOrDigest(req.message(), req.digest()),
         req.digest() != null);
     c.auditVersion(p.version());
-    return RawJson.textAndVersion("signature", p.text(), p.version());
+    return RawJson.versionedText("signature", p.sealed());
   }
 
   private Object verify(Call c) {
