@@ -9,8 +9,10 @@
 # up, measures each endpoint, and stops the server. The audit trail stays on and durable, as always.
 #
 # Usage: scripts/bench-http.sh [-d SECONDS] [-w WARMUP_SECONDS] [-c CONNECTIONS] [-t WRK_THREADS]
-#                              [-p pinned|unpinned|both] [--jfr DIR]
-#   --jfr DIR   also record a JFR profile of the server (settings=profile) into DIR, one per placement
+#                              [-p pinned|unpinned|both] [--jfr DIR] [--reference]
+#   --jfr DIR     also record a JFR profile of the server (settings=profile) into DIR, one per placement
+#   --reference   also measure the yardstick (rekey-bench's ReferenceEncryptServer: Vert.x, JSON, base64,
+#                 AES-GCM, no token, no audit; one event loop when pinned) in the same placement, same JDK
 # Environment: JAVA_HOME picks the JDK of the server (as for ./rekey); REKEY_JAVA_OPTS is passed on.
 # Output: wrk's reports and one "RESULT ..." line per endpoint, then a summary table.
 set -euo pipefail
@@ -23,6 +25,7 @@ CONNECTIONS=64
 THREADS=1
 PLACEMENTS=both
 JFR_DIR=""
+REFERENCE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -d) DURATION="$2"; shift 2 ;;
@@ -31,7 +34,8 @@ while [ $# -gt 0 ]; do
     -t) THREADS="$2"; shift 2 ;;
     -p) PLACEMENTS="$2"; shift 2 ;;
     --jfr) JFR_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --reference) REFERENCE=1; shift ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +52,9 @@ fi
 
 # Build the distribution first, so that no build runs while measuring.
 "$ROOT/rekey" --help >/dev/null
+if [ "$REFERENCE" = 1 ]; then
+  (cd "$ROOT" && mvn -q -B -pl rekey-bench -am package -DskipTests) >&2
+fi
 
 TOKEN="bench-root-token-$$"
 KEY="bench"
@@ -95,6 +102,7 @@ mkdir -p "$APP/rekey-app/target"
 cp "$ROOT/rekey" "$APP/rekey"
 cp -r "$ROOT/rekey-app/target/dist" "$APP/rekey-app/target/dist"
 touch "$APP/rekey-app/target/dist/.built"
+if [ "$REFERENCE" = 1 ]; then cp "$ROOT/rekey-bench/target/benchmarks.jar" "$WORK/benchmarks.jar"; fi
 
 # 1 KiB of random plaintext, base64, in an encrypt request body.
 BODY="$WORK/encrypt-1k.json"
@@ -198,6 +206,32 @@ run_placement() {
   echo "== $placement: data directory after the run"
   du -sh "$data"/* 2>/dev/null || true
   stop_server
+  if [ "$REFERENCE" = 1 ]; then
+    run_reference "$placement" "$exe"
+  fi
+}
+
+# The yardstick in the same placement on the same JDK: its health and encrypt, warmed up as above.
+run_reference() {
+  local placement="$1" java="$2" port pin=() loops
+  port=$(free_port)
+  if [ "$placement" = pinned ]; then pin=(taskset -c 0); loops=1; else loops=$NCPU; fi
+  "${pin[@]}" "$java" -Xms64m -Xmx1g -XX:+UseG1GC --enable-native-access=ALL-UNNAMED \
+    -cp "$WORK/benchmarks.jar" dev.rekey.bench.ReferenceEncryptServer "$port" "$loops" > "$WORK/reference-$placement.log" 2>&1 &
+  SERVER_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health" || true)" = 200 ]; then break; fi
+    sleep 0.2
+  done
+  curl -sf -X POST --data-binary "@$BODY" "http://127.0.0.1:$port/encrypt" | grep -q '"ciphertext":"' \
+    || { echo "bench-http: the reference server did not encrypt; its log:" >&2; cat "$WORK/reference-$placement.log" >&2; exit 1; }
+  echo "== $placement: reference server pid $SERVER_PID on port $port ($(head -1 "$WORK/reference-$placement.log"))"
+  run_wrk "$placement" warmup "$WARMUP" "http://127.0.0.1:$port/encrypt" "$SCRIPTS/bench-encrypt.lua" unused
+  run_wrk "$placement" warmup "$((WARMUP / 2 + 1))" "http://127.0.0.1:$port/health" "$SCRIPTS/bench-get.lua"
+  run_wrk "$placement" ref-health "$DURATION" "http://127.0.0.1:$port/health" "$SCRIPTS/bench-get.lua"
+  run_wrk "$placement" ref-encrypt "$DURATION" "http://127.0.0.1:$port/encrypt" "$SCRIPTS/bench-encrypt.lua" unused
+  stop_server
 }
 
 echo "bench-http: $(nproc) CPUs, wrk -t $THREADS -c $CONNECTIONS, ${DURATION}s per endpoint, warm-up ${WARMUP}s"
@@ -223,5 +257,7 @@ awk '{
   }
   printf "%-9s %-12s rps=%-8s p50_us=%-7s p99_us=%-7s errors=%-6s server_cpu_us/req=%-7s event_loop_cpu_us/req=%s\n", placement, label, rps, p50, p99, err, cpu, loop
   if (label == "health") h[placement] = rps
+  if (label == "encrypt-1k") e[placement] = rps
   if (label == "encrypt-1k" && h[placement] > 0) printf "%-9s encrypt-1k / health = %.0f%%\n", placement, 100 * rps / h[placement]
+  if (label == "ref-encrypt" && rps > 0) printf "%-9s encrypt-1k / reference encrypt = %.0f%%\n", placement, 100 * e[placement] / rps
 }' "$SUMMARY"
