@@ -53,13 +53,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
-  private static final Pending WAKE_UP = new Pending(null, null);
+  private static final AuditSubmission WAKE_UP = new AuditSubmission(null, null);
 
   private final AuditRepository repository;
   private final Transactions transactions;
   private final AuditCheckpointer checkpointer;
   private final AuditLogConfig config;
-  private final LinkedBlockingQueue<Pending> queue;
+  private final LinkedBlockingQueue<AuditSubmission> queue;
   private final Thread writer;
   private volatile boolean closing;
   private volatile boolean terminated;
@@ -69,88 +69,6 @@ public final class AuditLog implements AutoCloseable {
   private final AtomicLong failedBatches = new AtomicLong();
   private final AtomicLong failedRecords = new AtomicLong();
   private final LongAdder rejected = new LongAdder();
-
-  /** One submission: identity equality, so the queue can remove exactly this one. */
-  private static class Pending {
-    AuditEvent event;
-    final CompletableFuture<AuditRecord> future;
-
-    Pending(AuditEvent event, CompletableFuture<AuditRecord> future) {
-      this.event = event;
-      this.future = future;
-    }
-
-    /** Runs the write this submission carries, if any, inside the batch's transaction. */
-    void runIn(Transactions transactions) {}
-
-    void committed(AuditRecord record) {
-      future.complete(record);
-    }
-
-    void failed(Throwable failure) {
-      future.completeExceptionally(failure);
-    }
-  }
-
-  /** A write and its request's audit record, committed together. */
-  private static final class WritePending<T> extends Pending {
-    private final Supplier<T> work;
-    private final Consumer<? super T> afterCommit;
-    private final BiFunction<? super T, Throwable, AuditEvent> recordFor;
-    private final CompletableFuture<Audited<T>> outcome = new CompletableFuture<>();
-    private T result;
-    private Throwable failure;
-
-    WritePending(Supplier<T> work, Consumer<? super T> afterCommit,
-        BiFunction<? super T, Throwable, AuditEvent> recordFor) {
-      super(null, null);
-      this.work = work;
-      this.afterCommit = afterCommit;
-      this.recordFor = recordFor;
-    }
-
-    @Override
-    void runIn(Transactions transactions) {
-      result = null;
-      failure = null;
-      event = null;
-      try {
-        // the record is made inside the write's savepoint: a write without its record never commits
-        result = transactions.inTransaction(() -> {
-          T r = work.get();
-          event = Objects.requireNonNull(recordFor.apply(r, null), "audit record");
-          return r;
-        });
-      } catch (Throwable t) {
-        result = null;
-        failure = t;
-        try {
-          event = Objects.requireNonNull(recordFor.apply(null, t), "audit record");
-        } catch (RuntimeException e) {
-          event = null; // left out of the batch: failed below without a record
-          LOG.error("no audit record for a refused write; the request is refused", e);
-        }
-      }
-    }
-
-    @Override
-    void committed(AuditRecord record) {
-      if (failure == null) {
-        try {
-          afterCommit.accept(result);
-        } catch (RuntimeException e) {
-          // the write is durable; a cache that missed it reloads from the store
-          LOG.warn("after-commit step failed: {}", e.toString());
-        }
-      }
-      outcome.complete(new Audited<>(result, failure));
-    }
-
-    @Override
-    void failed(Throwable batchFailure) {
-      outcome.completeExceptionally(batchFailure);
-    }
-  }
 
   private AuditLog(AuditRepository repository, Transactions transactions, AuditSigningKey signingKey,
       Supplier<AuditSigningKey> signingKeySource, AuditLogConfig config, Clock clock) {
@@ -203,7 +121,7 @@ public final class AuditLog implements AutoCloseable {
     if (closing) {
       return reject(closedException());
     }
-    Pending p = new Pending(event, new CompletableFuture<>());
+    AuditSubmission p = new AuditSubmission(event, new CompletableFuture<>());
     if (!queue.offer(p)) {
       return reject(unavailable("the audit queue is full; the request was refused"));
     }
@@ -231,7 +149,7 @@ public final class AuditLog implements AutoCloseable {
     if (transactions == null) {
       throw new IllegalStateException("this audit log was started without the store's transactions");
     }
-    WritePending<T> p = new WritePending<>(Objects.requireNonNull(work, "work"),
+    AuditSubmission.WithWrite<T> p = new AuditSubmission.WithWrite<>(Objects.requireNonNull(work, "work"),
         Objects.requireNonNull(afterCommit, "afterCommit"), Objects.requireNonNull(recordFor, "recordFor"));
     if (closing) {
       rejected.increment();
@@ -289,10 +207,10 @@ public final class AuditLog implements AutoCloseable {
   private void run() {
     try {
       checkpointer.start();
-      List<Pending> batch = new ArrayList<>(config.maxBatchSize());
+      List<AuditSubmission> batch = new ArrayList<>(config.maxBatchSize());
       List<AuditEvent> events = new ArrayList<>(config.maxBatchSize());
       while (true) {
-        Pending first;
+        AuditSubmission first;
         try {
           first = queue.poll(pollNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -316,7 +234,7 @@ public final class AuditLog implements AutoCloseable {
     } finally {
       closing = true;
       terminated = true;
-      for (Pending p; (p = queue.poll()) != null; ) {
+      for (AuditSubmission p; (p = queue.poll()) != null; ) {
         if (p != WAKE_UP) {
           rejected.increment();
           p.failed(closedException());
@@ -325,14 +243,14 @@ public final class AuditLog implements AutoCloseable {
     }
   }
 
-  private void write(List<Pending> batch, List<AuditEvent> events) {
+  private void write(List<AuditSubmission> batch, List<AuditEvent> events) {
     batch.removeIf(p -> p == WAKE_UP);
     if (batch.isEmpty()) {
       return;
     }
     List<AuditRecord> records;
     try {
-      records = batch.stream().anyMatch(p -> p instanceof WritePending<?>)
+      records = batch.stream().anyMatch(p -> p instanceof AuditSubmission.WithWrite<?>)
           ? transactions.inTransaction(() -> runAndAppend(batch, events))
           : append(batch, events);
     } catch (Throwable t) {
@@ -341,7 +259,7 @@ public final class AuditLog implements AutoCloseable {
       LOG.error("audit append of {} records failed; their requests are refused", batch.size(), t);
       RekeyException failure = new RekeyException(
           ErrorCode.AUDIT_UNAVAILABLE, "the audit record could not be written; the request was refused", t);
-      for (Pending p : batch) {
+      for (AuditSubmission p : batch) {
         p.failed(failure);
       }
       return;
@@ -353,7 +271,7 @@ public final class AuditLog implements AutoCloseable {
     }
     batchesWritten.incrementAndGet();
     int next = 0;
-    for (Pending p : batch) {
+    for (AuditSubmission p : batch) {
       if (p.event == null) {
         p.failed(unavailable("the audit record could not be made; the request was refused"));
       } else {
@@ -363,18 +281,18 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /** In the batch's transaction: the writes, each in a savepoint, then every record in one append. */
-  private List<AuditRecord> runAndAppend(List<Pending> batch, List<AuditEvent> events) {
+  private List<AuditRecord> runAndAppend(List<AuditSubmission> batch, List<AuditEvent> events) {
     // the chain head first: other nodes' batches wait here, before this one locks any row they need
     repository.holdAppendLock();
-    for (Pending p : batch) {
+    for (AuditSubmission p : batch) {
       p.runIn(transactions);
     }
     return append(batch, events);
   }
 
-  private List<AuditRecord> append(List<Pending> batch, List<AuditEvent> events) {
+  private List<AuditRecord> append(List<AuditSubmission> batch, List<AuditEvent> events) {
     events.clear();
-    for (Pending p : batch) {
+    for (AuditSubmission p : batch) {
       if (p.event != null) {
         // normalized here, off the callers' threads: the repository checks that the chainer's
         // records carry exactly the events it was given (the chainer's own pass is then a scan)
