@@ -67,7 +67,7 @@ final class RootKeyRotator {
   /** See {@link RootOfTrust#resumeRootRotation(List)}. */
   int resume(List<MaterialRepository<?>> keys) {
     synchronized (rotationLock) {
-      return new RootRotation(root, this, keys, system, otherMaterial).finish();
+      return new RootRotation(root, this, keys, system, otherMaterial, transactions).finish();
     }
   }
 

@@ -52,6 +52,11 @@ public final class RootKeyring {
     this.newer = newer;
   }
 
+  /** This keyring without the re-read: material under a generation it lacks is DECRYPTION_FAILED. */
+  RootKeyring pinned() {
+    return new RootKeyring(generations, currentId, null);
+  }
+
   /**
    * This keyring, asking {@code newer} for the node's newest one when material names a generation
    * it lacks: another node may have rotated the root key and stored material under the new

@@ -9,10 +9,12 @@ import dev.rekey.core.key.RootWrapped;
 import dev.rekey.core.port.MaterialRepository;
 import dev.rekey.core.port.RootWrappedMaterial;
 import dev.rekey.core.port.SystemRepository;
+import dev.rekey.core.port.Transactions;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Steps 2 and 3 of a root key rotation, for a keyring whose current generation is already stored
@@ -32,11 +34,13 @@ final class RootRotation {
   private final List<MaterialRepository<?>> stores;
   private final SystemRepository system;
   private final List<RootWrappedMaterial> otherMaterial;
+  private final Transactions transactions;
 
   RootRotation(RootOfTrust root, RootKeyRotator rotator, List<MaterialRepository<?>> stores, SystemRepository system,
-      List<RootWrappedMaterial> otherMaterial) {
+      List<RootWrappedMaterial> otherMaterial, Transactions transactions) {
     this.root = root;
     this.rotator = rotator;
+    this.transactions = transactions;
     this.stores = List.copyOf(stores);
     this.system = system;
     this.otherMaterial = otherMaterial;
@@ -46,27 +50,42 @@ final class RootRotation {
   int finish() {
     int count = 0;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
-      RootKeyring keyring = root.keyring();
-      if (keyring.generationIds().size() <= 1) {
+      root.refresh(); // another node may have rotated meanwhile: work from the stored keyring
+      RootKeyring installed = root.keyring();
+      if (installed.generationIds().size() <= 1) {
         return count;
       }
+      // This pass wraps under the keyring it started with, so it must not unwrap under a newer one
+      // (which an installed keyring does for material it lacks a generation of): that material
+      // belongs to a rotation another node made, and is left for it. Every write checks that the
+      // pass's generation is still live (a concurrent drop refuses it).
+      RootKeyring keyring = installed.pinned();
+      String current = keyring.currentId();
       for (MaterialRepository<?> store : stores) {
         count += rewrapAll(store, keyring);
       }
       for (String name : SystemSecrets.names(system)) {
-        SystemSecrets.rewrap(system, keyring, name);
+        whileLive(current, () -> SystemSecrets.rewrap(system, keyring, name));
       }
       for (RootWrappedMaterial m : otherMaterial) {
-        m.rewrap(keyring);
+        whileLive(current, () -> m.rewrap(keyring));
       }
       // checked again inside the drop's transaction, which holds the stored keyring exclusively:
       // a write that stored material under an old generation since the re-wrap above is found there
-      if (nothingLeft(keyring) && rotator.dropOldGenerations(keyring, () -> nothingLeft(keyring))) {
+      if (nothingLeft(keyring) && rotator.dropOldGenerations(installed, () -> nothingLeft(keyring))) {
         return count;
       }
     }
     throw RekeyException.concurrentModification("stored material kept changing during the root key rotation;"
         + " run the rotation again");
+  }
+
+  /** Runs {@code write} in a transaction that first checks that generation {@code rootKeyId} is still stored. */
+  private <R> R whileLive(String rootKeyId, Supplier<R> write) {
+    return transactions.inTransaction(() -> {
+      root.requireLive(rootKeyId);
+      return write.get();
+    });
   }
 
   private boolean nothingLeft(RootKeyring keyring) {
@@ -98,7 +117,7 @@ final class RootRotation {
       }
       int before = count;
       for (T object : batch) {
-        if (rewrapOne(store, object, keyring)) {
+        if (whileLive(keyring.currentId(), () -> rewrapOne(store, object, keyring))) {
           count++;
         }
       }

@@ -205,6 +205,24 @@ class RootRotationTest {
   }
 
   @Test
+  void staleNodeResumingARotationAnotherNodeFinished_neverWrapsMaterialUnderADroppedGeneration() {
+    RootKeyring first = root.keyring();
+    assertThat(root.replaceKeyring(first, first.withNewGeneration(RootTestKeys.NOW))).isTrue(); // step 1 on this node
+    RootOfTrust other = node(system);
+    other.rotateRoot(keys); // finishes that rotation and makes another: only a third generation is stored
+    try {
+      root.resumeRootRotation(keys); // this node has not re-read the keyring yet
+    } catch (RekeyException refused) {
+      // refusing is fine; losing material is not
+    }
+    RootKeyring stored = node(system).keyring();
+    assertThat(SystemSecrets.rootKeyId(system, "audit-hmac-key")).contains(stored.currentId());
+    assertThat(keys.findWrappedByOtherRoot(stored.currentId(), 1000)).isEmpty();
+    material.assertAllUnwrap(keys, stored);
+    assertThat(SystemSecrets.load(system, stored, "audit-hmac-key").orElseThrow().sameAs(hmac)).isTrue();
+  }
+
+  @Test
   void unwrap_ofAGenerationNoStoredKeyringHolds_isDecryptionFailed_alsoOnceSealed() {
     WrappedKey foreign = RootKeyring.generate(RootTestKeys.NOW)
         .wrap(SecretBytes.random(32), MaterialBinding.system("foreign"));
