@@ -97,7 +97,13 @@ class LauncherTest {
       holder.destroy();
       holder.waitFor(10, TimeUnit.SECONDS);
     }
+    Path dist = Path.of(archive).getParent();
+    Path older = Files.write(dist.resolve("cds-server-25-1.jsa"), new byte[] {1});
+    Path olderLock = Files.write(dist.resolve("cds-server-25-1.jsa.lock"), new byte[0]);
     assertThat(run("server", "--help")).contains("writes-archive");
+    // an archive of other jars or options goes; its lock file stays (a run may still hold it)
+    assertThat(older).doesNotExist();
+    assertThat(olderLock).exists();
   }
 
   private void prepareDistribution(String javaStub) throws IOException {

@@ -132,7 +132,7 @@ public final class JwtService {
       if (p.version() != version) {
         continue; // the primary changed between reading it and signing: the kid would be wrong
       }
-      String jwt = signingInput + "." + SignatureAlgorithm.base64Url(VersionedText.parse(p.text()).bytes());
+      String jwt = signingInput + "." + SignatureAlgorithm.base64Url(p.sealed().bytes());
       if (jwt.length() > MAX_JWT_LENGTH) {
         throw RekeyException.invalid("the JWT would be " + jwt.length() + " characters, more than "
             + MAX_JWT_LENGTH + "; send fewer or smaller claims");
