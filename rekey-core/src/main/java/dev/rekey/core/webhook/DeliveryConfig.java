@@ -5,7 +5,8 @@ import java.util.Objects;
 
 /**
  * How deliveries are attempted: the retry policy, how long a claimed attempt is leased (longer than
- * the HTTP timeout, so a live node never loses its lease), and this node's lease owner name.
+ * the longest attempt, the host lookup and the HTTP request each with its timeout, so a live node
+ * never loses its lease), and this node's lease owner name.
  */
 public record DeliveryConfig(Backoff backoff, Duration lease, String node) {
   public DeliveryConfig {

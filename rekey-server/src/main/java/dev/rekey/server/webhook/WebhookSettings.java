@@ -27,9 +27,15 @@ public record WebhookSettings(Backoff backoff, Duration timeout, Duration poll, 
     }
   }
 
-  /** A lease comfortably longer than one attempt, so a live node never loses it mid-request. */
+  /**
+   * How long a claimed delivery or consumer-hook call is leased: comfortably longer than one
+   * attempt, so a live node never loses it mid-request (another node would send it again). An
+   * attempt waits at most the timeout for the host lookup, then at most the timeout again for the
+   * request, besides reading the event and unwrapping the signing secret: twice the timeout, plus
+   * one more timeout and 10 s to spare.
+   */
   public Duration lease() {
-    return timeout.multipliedBy(2).plusSeconds(5);
+    return timeout.multipliedBy(3).plusSeconds(10);
   }
 
   public static WebhookSettings fromEnvironment() {

@@ -27,6 +27,19 @@ class WebhookSettingsTest {
   }
 
   @Test
+  void lease_outlastsTheLongestAttempt_theLookupAndTheRequest_withRoomToSpare() {
+    for (String timeout : new String[] {"PT1S", "PT10S", "PT60S"}) {
+      WebhookSettings s = WebhookSettings.from(Map.of("REKEY_WEBHOOK_TIMEOUT", timeout));
+      // the lookup waits up to the timeout, then the request up to the timeout again
+      Duration longestAttempt = s.timeout().multipliedBy(2);
+      Duration toSpare = s.lease().minus(longestAttempt);
+      assertThat(toSpare).as(timeout).isGreaterThanOrEqualTo(Duration.ofSeconds(10))
+          .isGreaterThanOrEqualTo(s.timeout());
+    }
+    assertThat(WebhookSettings.DEFAULTS.lease()).isEqualTo(Duration.ofSeconds(40));
+  }
+
+  @Test
   void from_badValues_throwNamingTheVariable() {
     assertThatThrownBy(() -> WebhookSettings.from(Map.of("REKEY_WEBHOOK_TIMEOUT", "10s")))
         .hasMessageContaining("REKEY_WEBHOOK_TIMEOUT").hasMessageContaining("ISO-8601");
