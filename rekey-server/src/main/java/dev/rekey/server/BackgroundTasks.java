@@ -57,15 +57,22 @@ final class BackgroundTasks {
     vertx.setPeriodic(USAGE_TICK.toMillis(), id -> services.usageCounter().tick());
   }
 
-  /** Resumes interrupted secret rotations (when unsealed) and ticks due ones and expiry notices. */
+  /**
+   * Ticks due secret rotations and expiry notices while unsealed; the first tick (at start, or once
+   * unsealed later) resumes the rotations earlier processes on this data directory left leased.
+   */
   static void startSecretRotation(Vertx vertx, Store store, ServerServices services, Clock clock,
       Shutdown shutdown) {
-    if (!services.root().sealed()) {
-      services.node().previous().ifPresent(services.secretRotations()::recover);
-    }
+    NodeIdentity node = services.node();
+    Runnable recovery = () -> {
+      int released = node.releasePrevious(services.secretRotations()::recover);
+      if (released > 0) {
+        LOG.info("released {} secret rotation lease(s) left by earlier processes on this data directory", released);
+      }
+    };
     SecretRotationWorker worker = new SecretRotationWorker(vertx, services.secretRotations(),
         new SecretExpiryNotices(store.secrets(), store.transactions(), store.events(), clock), services.root(),
-        SECRET_ROTATION_TICK);
+        SECRET_ROTATION_TICK, recovery);
     shutdown.onClose("secret rotation worker", worker::close);
   }
 

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Optional;
+import java.util.List;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,19 +20,29 @@ import org.slf4j.LoggerFactory;
  * processes never share one, even with the same host name and data directory path (containers), so
  * none takes another's lease for its own.
  *
- * <p>The data directory keeps the name of the last start ({@link #FILE}): the next start on it
- * reads that as {@link #previous()}, whose leases can only be left over from a process that is
- * gone (one server per data directory), and releases them at once instead of waiting for them to
- * expire (see SecretRotationService.recover).
+ * <p>The data directory keeps, one a line ({@link #FILE}), the names of the starts whose secret
+ * rotation leases were not released yet: those of earlier starts, then this one's. The next start
+ * on it reads them as {@link #previous()}, whose leases can only be left over from processes that
+ * are gone (one server per data directory), and releases them at once, when first unsealed, instead
+ * of waiting for them to expire ({@link #releasePrevious}); only then are they dropped from the
+ * file. So a start that ends before it could release them (sealed, or failing later) passes them on
+ * to the next. The file keeps at most {@link #REMEMBERED} names; older ones' leases expire.
  *
  * @param id this process's name
- * @param previous the name of the previous start on the same data directory, if it recorded one
+ * @param previous the names of earlier starts on the same data directory not known to be released, oldest first
+ * @param file where the names are kept (null: nowhere)
  */
-record NodeIdentity(String id, Optional<String> previous) {
-  /** The file in the data directory holding the name of the last start. */
+record NodeIdentity(String id, List<String> previous, Path file) {
+  /** The file in the data directory holding the names of the starts not yet released. */
   static final String FILE = "node-id";
+  /** The most names the file keeps, this start's included: a start that never releases adds one. */
+  static final int REMEMBERED = 16;
   private static final Logger LOG = LoggerFactory.getLogger(NodeIdentity.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  NodeIdentity {
+    previous = List.copyOf(previous);
+  }
 
   /**
    * A new name for a process starting on {@code dataDir} (null: none, so no previous start is
@@ -44,24 +56,76 @@ record NodeIdentity(String id, Optional<String> previous) {
   /** As above, named {@code id}. */
   static NodeIdentity start(Path dataDir, String id) {
     if (dataDir == null) {
-      return new NodeIdentity(id, Optional.empty());
+      return new NodeIdentity(id, List.of(), null);
     }
     Path file = dataDir.resolve(FILE);
-    Optional<String> previous = Optional.empty();
-    Path written = null;
+    List<String> previous = List.of();
     try {
-      if (Files.isRegularFile(file)) {
-        previous = Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip()).filter(p -> !p.isEmpty());
+      previous = read(file);
+      if (previous.size() >= REMEMBERED) {
+        previous = previous.subList(previous.size() - (REMEMBERED - 1), previous.size());
       }
-      written = Files.createTempFile(dataDir, FILE, ".tmp");
-      Files.writeString(written, id + "\n", StandardCharsets.UTF_8);
-      Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      List<String> names = new ArrayList<>(previous);
+      names.add(id);
+      write(file, names);
     } catch (IOException | RuntimeException e) {
-      deleteQuietly(written);
       LOG.warn("Cannot record this node's name in {} ({}): leases left by a crash expire instead of being"
           + " released at the next start", file, e.toString());
+      return new NodeIdentity(id, previous, null);
     }
-    return new NodeIdentity(id, previous);
+    return new NodeIdentity(id, previous, file);
+  }
+
+  /**
+   * Releases the leases of {@link #previous()} with {@code releaseAll} (a name's leases released,
+   * how many), then drops those names from the file, keeping this start's; returns how many leases
+   * were released. A failing {@code releaseAll} leaves the file as it was, for the next call or start.
+   */
+  int releasePrevious(ToIntFunction<String> releaseAll) {
+    int released = 0;
+    for (String name : previous) {
+      released += releaseAll.applyAsInt(name);
+    }
+    if (file != null && !previous.isEmpty()) {
+      try {
+        List<String> names = new ArrayList<>(read(file));
+        names.removeAll(previous);
+        if (!names.contains(id)) {
+          names.add(id);
+        }
+        write(file, names);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Cannot update {} ({}): the next start releases the same names again", file, e.toString());
+      }
+    }
+    return released;
+  }
+
+  private static List<String> read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      String name = line.strip();
+      if (!name.isEmpty() && !names.contains(name)) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** Replaces {@code file} with {@code names}, one a line, atomically. */
+  private static void write(Path file, List<String> names) throws IOException {
+    Path written = null;
+    try {
+      written = Files.createTempFile(file.getParent(), FILE, ".tmp");
+      Files.writeString(written, names.isEmpty() ? "" : String.join("\n", names) + "\n", StandardCharsets.UTF_8);
+      Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      written = null;
+    } finally {
+      deleteQuietly(written);
+    }
   }
 
   private static void deleteQuietly(Path file) {

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives secret rotations in the background: every {@code interval}, on a worker thread, starts
  * what is due, runs the steps of rotations this node can lease, and fires due expiry notices. Never two ticks at once; a
- * sealed server skips ticks.
+ * sealed server skips ticks. The first tick (so the first once unsealed, at start or later) first
+ * runs {@code recovery}, releasing the leases earlier processes on this data directory left; one
+ * that fails is tried again at the next tick.
  */
 final class SecretRotationWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SecretRotationWorker.class);
@@ -21,9 +23,10 @@ final class SecretRotationWorker implements AutoCloseable {
   private final long timer;
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean closed;
+  private volatile boolean recovered;
 
   SecretRotationWorker(Vertx vertx, SecretRotationService rotations, SecretExpiryNotices notices, RootLifecycle root,
-      Duration interval) {
+      Duration interval, Runnable recovery) {
     this.vertx = vertx;
     this.timer = vertx.setPeriodic(interval.toMillis(), id -> {
       if (closed || root.sealed() || !running.compareAndSet(false, true)) {
@@ -31,6 +34,9 @@ final class SecretRotationWorker implements AutoCloseable {
       }
       vertx.executeBlocking(() -> {
         try {
+          if (!closed && !recovered) {
+            recovered = guarded("releasing earlier processes' rotation leases", recovery);
+          }
           if (!closed) {
             // Each in its own guard: a failing rotation tick must not stop expiry notices, nor the reverse.
             guarded("secret rotation", () -> rotations.runDue(BATCH));
@@ -44,11 +50,14 @@ final class SecretRotationWorker implements AutoCloseable {
     });
   }
 
-  private static void guarded(String what, Runnable tick) {
+  /** Runs {@code tick}; false (logged) when it failed. */
+  private static boolean guarded(String what, Runnable tick) {
     try {
       tick.run();
+      return true;
     } catch (RuntimeException e) {
       LOG.warn("{} tick failed: {}", what, e.getMessage());
+      return false;
     }
   }
 

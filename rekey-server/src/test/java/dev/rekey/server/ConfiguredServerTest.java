@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -127,6 +128,31 @@ class ConfiguredServerTest {
           .isEqualTo("aGk=");
       assertThat(s.get("/v1/keys/while-sealed", root).status()).isEqualTo(404);
       assertThat(s.get("/v1/audit/verify", root).json().get("valid").asBoolean()).isTrue();
+    }
+  }
+
+  @Test
+  void shamirServer_releasesEarlierProcessesLeasesOnceUnsealed_notBefore() throws Exception {
+    Path data = Files.createDirectories(dir.resolve("data-node-id"));
+    Path nodeIds = data.resolve(NodeIdentity.FILE);
+    Files.writeString(nodeIds, "h/crashed\n"); // a process that died holding rotation leases
+    var cfg = new ConfigLoader(Map.of()).load(config("listen: 127.0.0.1:0\ndata_dir: " + data
+        + "\nseal:\n  type: shamir\n"));
+    try (TestServer s = TestServer.start(cfg)) {
+      JsonNode shares = s.post("/v1/sys/init", null, "{\"shares\":3,\"threshold\":2}").json().get("shares");
+      Thread.sleep(1_500); // secret rotation ticks pass while sealed
+      List<String> sealed = Files.readAllLines(nodeIds);
+      assertThat(sealed).as("not released while sealed: kept for this start or the next").hasSize(2)
+          .startsWith("h/crashed");
+
+      s.post("/v1/sys/unseal", null, "{\"share\":\"" + shares.get(0).asText() + "\"}");
+      s.post("/v1/sys/unseal", null, "{\"share\":\"" + shares.get(1).asText() + "\"}");
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (Files.readAllLines(nodeIds).size() > 1 && System.nanoTime() < until) {
+        Thread.sleep(50);
+      }
+      assertThat(Files.readAllLines(nodeIds)).as("released once unsealed: only this start's name stays")
+          .containsExactly(sealed.get(1));
     }
   }
 }

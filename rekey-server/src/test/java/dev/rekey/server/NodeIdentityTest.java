@@ -1,10 +1,16 @@
 package dev.rekey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,9 +40,10 @@ class NodeIdentityTest {
     NodeIdentity second = NodeIdentity.start(dir);
     NodeIdentity third = NodeIdentity.start(dir);
 
-    assertThat(second.previous()).contains(first.id());
-    assertThat(third.previous()).contains(second.id());
-    assertThat(dir.resolve(NodeIdentity.FILE)).hasContent(third.id());
+    // none of them released its predecessors' leases (never unsealed): each start passes them on
+    assertThat(second.previous()).containsExactly(first.id());
+    assertThat(third.previous()).containsExactly(first.id(), second.id());
+    assertThat(dir.resolve(NodeIdentity.FILE)).hasContent(first.id() + "\n" + second.id() + "\n" + third.id());
   }
 
   @Test
@@ -47,6 +54,50 @@ class NodeIdentityTest {
     assertThat(node.id()).isNotBlank();
     assertThat(node.previous()).isEmpty();
     assertThat(missing).doesNotExist();
-    assertThat(NodeIdentity.start(null, "h/1")).isEqualTo(new NodeIdentity("h/1", java.util.Optional.empty()));
+    assertThat(NodeIdentity.start(null, "h/1")).isEqualTo(new NodeIdentity("h/1", List.of(), null));
+  }
+
+  @Test
+  void aStartThatNeverReleases_passesTheCrashedProcessOnToTheNextStart_whichReleasesItsLeases() throws Exception {
+    Map<String, Integer> leases = new HashMap<>();
+    ToIntFunction<String> releaseAll = owner -> {
+      Integer n = leases.remove(owner);
+      return n == null ? 0 : n;
+    };
+    NodeIdentity crashed = NodeIdentity.start(dir, "h/crashed");
+    leases.put(crashed.id(), 2); // it died holding two rotation leases
+    NodeIdentity sealed = NodeIdentity.start(dir, "h/sealed"); // a Shamir start never unsealed, or one that failed to bind
+    NodeIdentity next = NodeIdentity.start(dir, "h/next");
+
+    assertThat(next.previous()).containsExactly("h/crashed", "h/sealed");
+    assertThat(next.releasePrevious(releaseAll)).isEqualTo(2);
+    assertThat(leases).isEmpty();
+    assertThat(Files.readAllLines(dir.resolve(NodeIdentity.FILE))).as("released: only its own name stays")
+        .containsExactly("h/next");
+    assertThat(NodeIdentity.start(dir, "h/after").previous()).containsExactly("h/next");
+  }
+
+  @Test
+  void aFailedRelease_keepsTheNamesForTheNextTry() throws Exception {
+    NodeIdentity.start(dir, "h/crashed");
+    NodeIdentity node = NodeIdentity.start(dir, "h/now");
+    assertThatThrownBy(() -> node.releasePrevious(owner -> {
+      throw new IllegalStateException("storage down");
+    })).hasMessage("storage down");
+    assertThat(Files.readAllLines(dir.resolve(NodeIdentity.FILE))).containsExactly("h/crashed", "h/now");
+    assertThat(node.releasePrevious(owner -> 0)).isZero();
+    assertThat(Files.readAllLines(dir.resolve(NodeIdentity.FILE))).containsExactly("h/now");
+  }
+
+  @Test
+  void startsThatNeverRelease_doNotGrowTheFileWithoutBound() throws Exception {
+    NodeIdentity last = null;
+    for (int i = 0; i < 3 * NodeIdentity.REMEMBERED; i++) {
+      last = NodeIdentity.start(dir, "h/" + i);
+    }
+    List<String> kept = Files.readAllLines(dir.resolve(NodeIdentity.FILE));
+    assertThat(kept).hasSize(NodeIdentity.REMEMBERED).endsWith(last.id());
+    assertThat(last.previous()).hasSize(NodeIdentity.REMEMBERED - 1).doesNotContain(last.id())
+        .as("the most recent are kept").endsWith("h/" + (3 * NodeIdentity.REMEMBERED - 2));
   }
 }

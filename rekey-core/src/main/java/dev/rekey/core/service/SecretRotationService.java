@@ -62,9 +62,10 @@ public final class SecretRotationService {
   }
 
   /**
-   * Called once when the node starts, with the name {@code previousNode} the previous process on
-   * the same data directory had: leases held under it are left over from before a crash (that
-   * process is gone), so they are released and the rotations resume at once. Returns how many.
+   * Called when the node first runs unsealed, with the name {@code previousNode} of an earlier
+   * process on the same data directory whose leases were not released yet: leases held under it
+   * are left over from before a crash (that process is gone), so they are released and the
+   * rotations resume at once. Returns how many.
    */
   public int recover(String previousNode) {
     return rotations.releaseAll(previousNode);
