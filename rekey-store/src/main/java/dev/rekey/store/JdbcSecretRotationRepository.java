@@ -204,6 +204,21 @@ final class JdbcSecretRotationRepository implements SecretRotationRepository {
   }
 
   @Override
+  public boolean renew(String id, String owner, Instant now, Instant leaseUntil) {
+    return tx.write("renewing a rotation lease", c -> {
+      // held: the claim's test for a free lease (lease_until <= now) turned around
+      try (PreparedStatement ps = c.prepareStatement("UPDATE secret_rotations SET lease_until = ?"
+          + " WHERE id = ? AND lease_owner = ? AND lease_until > ?")) {
+        ps.setLong(1, Columns.nanos(leaseUntil));
+        ps.setString(2, id);
+        ps.setString(3, owner);
+        ps.setLong(4, Columns.nanos(now));
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
   public boolean update(SecretRotation r, String owner) {
     return tx.write("storing a rotation step", c -> {
       try (PreparedStatement ps = c.prepareStatement("UPDATE secret_rotations SET status = ?, step = ?,"

@@ -156,6 +156,11 @@ abstract class SecretRotationNodesContract extends StoreContract {
     }
 
     @Override
+    public boolean renew(String id, String owner, Instant now, Instant leaseUntil) {
+      return real.renew(id, owner, now, leaseUntil);
+    }
+
+    @Override
     public boolean update(SecretRotation rotation, String owner) {
       return real.update(rotation, owner);
     }

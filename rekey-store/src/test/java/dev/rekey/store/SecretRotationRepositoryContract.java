@@ -123,6 +123,43 @@ abstract class SecretRotationRepositoryContract extends StoreContract {
   }
 
   @Test
+  void renew_extendsTheOwnersLease_soNoOtherNodeClaimsIt() {
+    repo().insert(run("r1", "a"));
+    assertThat(repo().claimDue(T0, "n1", t(1), 10)).hasSize(1);
+
+    assertThat(repo().renew("r1", "n1", t(0), t(5))).isTrue();
+    assertThat(repo().claimDue(t(1), "n2", t(6), 10)).as("the old lease's end has passed, the renewed one's not")
+        .isEmpty();
+    assertThat(repo().renew("r1", "n1", t(4), t(8))).isTrue();
+    assertThat(repo().claimDue(t(5), "n2", t(9), 10)).isEmpty();
+    assertThat(repo().update(repo().find("r1").orElseThrow().advanced(7, t(5)), "n1")).isTrue();
+    // once the renewed lease has run out, another node may claim it
+    assertThat(repo().claimDue(t(8), "n2", t(9), 10)).extracting(SecretRotation::id).containsExactly("r1");
+  }
+
+  @Test
+  void renew_refusesAnotherOwner_anExpiredLease_andARotationNobodyHolds() {
+    repo().insert(run("r1", "a"));
+    repo().insert(run("r2", "b"));
+    repo().claimDue(T0, "n1", t(2), 10);
+
+    assertThat(repo().renew("r1", "n2", t(1), t(5))).as("another owner").isFalse();
+    assertThat(repo().claimDue(t(1), "n2", t(5), 10)).as("n2 did not get the lease by renewing").isEmpty();
+    assertThat(repo().renew("r1", "n1", t(2), t(5))).as("expired at t(2), nobody claimed it yet").isFalse();
+    assertThat(repo().renew("r1", "n1", t(3), t(5))).as("expired").isFalse();
+    assertThat(repo().claimDue(t(2), "n2", t(5), 10)).as("refused renewals left the leases expired")
+        .extracting(SecretRotation::id).containsExactlyInAnyOrder("r1", "r2");
+    assertThat(repo().renew("r2", "n1", t(3), t(6))).as("taken over by n2").isFalse();
+    assertThat(repo().renew("r2", "n2", t(3), t(6))).isTrue();
+
+    repo().release("r1", "n2");
+    assertThat(repo().renew("r1", "n2", t(3), t(6))).as("released").isFalse();
+    assertThat(repo().renew("missing", "n2", t(3), t(6))).isFalse();
+    assertThat(repo().releaseAll("n2")).as("only r2 is still held").isEqualTo(1);
+    assertThat(repo().renew("r2", "n2", t(3), t(7))).as("released by a restart").isFalse();
+  }
+
+  @Test
   void claimDue_respectsTheNextAttemptTime() {
     repo().insert(run("r1", "a"));
     List<SecretRotation> leased = repo().claimDue(T0, "n1", t(1), 10);

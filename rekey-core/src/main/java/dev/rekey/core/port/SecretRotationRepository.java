@@ -53,6 +53,15 @@ public interface SecretRotationRepository {
   List<SecretRotation> claimDue(Instant now, String owner, Instant leaseUntil, int limit);
 
   /**
+   * Extends {@code owner}'s lease on the rotation to {@code leaseUntil}; a node calls it before each
+   * step, with a lease longer than the step may take. Returns false (and changes nothing) unless
+   * {@code owner} holds the lease and it has not expired at {@code now}: a lease that ran out may
+   * have been claimed by another node, or be claimed at any moment, so the caller stops working on
+   * the rotation.
+   */
+  boolean renew(String id, String owner, Instant now, Instant leaseUntil);
+
+  /**
    * Stores the rotation's new state while {@code owner} still holds its lease; returns false (and
    * writes nothing) when the lease was lost. Joins the caller's transaction.
    */

@@ -114,6 +114,16 @@ public class InMemorySecretRotationRepository implements SecretRotationRepositor
   }
 
   @Override
+  public synchronized boolean renew(String id, String owner, Instant now, Instant until) {
+    Instant held = leaseUntil.get(id);
+    if (!owner.equals(leaseOwner.get(id)) || held == null || !held.isAfter(now)) {
+      return false;
+    }
+    leaseUntil.put(id, until);
+    return true;
+  }
+
+  @Override
   public synchronized boolean update(SecretRotation rotation, String owner) {
     if (!owner.equals(leaseOwner.get(rotation.id()))) {
       return false;
