@@ -21,14 +21,19 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Runs the steps of secret rotations for {@link SecretRotationService}: leases the due rotations,
- * and runs each one's CREATE, SET, TEST and FINISH, each step stored with the rotation's state in
- * one transaction while this node still holds the lease. A failing step is recorded with its
- * reason and retried with backoff, and the rotation is abandoned (its PENDING version disabled)
- * after {@link SecretRotationService#MAX_FAILURES}.
+ * Runs the steps of secret rotations for {@link SecretRotationService}: leases the due rotations
+ * one at a time, and runs each one's CREATE, SET, TEST and FINISH, each step stored with the
+ * rotation's state in one transaction while this node still holds the lease. Before each step the
+ * lease is renewed for longer than the step may take ({@link #stepLease}); when this node no longer
+ * holds it (another node took the rotation over after it expired), this node stops working on it.
+ * A failing step is recorded with its reason and retried with backoff, and the rotation is
+ * abandoned (its PENDING version disabled) after {@link SecretRotationService#MAX_FAILURES}.
  */
 final class SecretRotationSteps {
+  /** The lease a claim takes, and the shortest one a step renews it for. */
   static final Duration LEASE = Duration.ofMinutes(2);
+  /** Added to a rotator's {@link SecretRotator#maxStepDuration}: reading the secrets, storing the step. */
+  static final Duration STEP_MARGIN = Duration.ofMinutes(1);
 
   private final SecretService secrets;
   private final SecretRotationRepository rotations;
@@ -51,13 +56,41 @@ final class SecretRotationSteps {
     this.schedule = schedule;
   }
 
-  /** Runs the steps of up to {@code limit} rotations due at {@code now} that this node can lease. */
+  /**
+   * Runs the steps of up to {@code limit} due rotations that this node can lease, from {@code now}.
+   * Each is claimed only when the one before it is done: a rotation claimed with others would wait
+   * for them under a lease that does not count the wait, and could run out before its turn.
+   */
   int runDue(Instant now, int limit) {
     int steps = 0;
-    for (SecretRotation r : rotations.claimDue(now, node, now.plus(LEASE), limit)) {
-      steps += drive(r);
+    Instant at = now;
+    for (int i = 0; i < limit; i++) {
+      List<SecretRotation> claimed = rotations.claimDue(at, node, at.plus(LEASE), 1);
+      if (claimed.isEmpty()) {
+        break;
+      }
+      steps += drive(claimed.get(0));
+      Instant later = clock.instant();
+      at = later.isAfter(at) ? later : at;
     }
     return steps;
+  }
+
+  /**
+   * How long a step of {@code rotator} with {@code config}'s parameters leases the rotation: the
+   * longest the step may take plus {@link #STEP_MARGIN}, and at least {@link #LEASE}.
+   */
+  static Duration stepLease(SecretRotator rotator, RotationConfig config) {
+    Duration step = rotator.maxStepDuration(config.params()).plus(STEP_MARGIN);
+    return step.compareTo(LEASE) > 0 ? step : LEASE;
+  }
+
+  /** Extends this node's lease on {@code r} for one step; LeaseLost when this node no longer holds it. */
+  private void renew(SecretRotation r, Duration lease) {
+    Instant now = clock.instant();
+    if (!rotations.renew(r.id(), node, now, now.plus(lease))) {
+      throw new LeaseLost();
+    }
   }
 
   /** Runs a leased rotation's steps until it finishes, fails or loses its lease. */
@@ -94,6 +127,8 @@ final class SecretRotationSteps {
       // abandoned) instead of aborting the whole tick on every run.
       SecretRotator rotator = rotators.get(r.rotator());
       RotationConfig config = schedule.config(r.namespace(), r.secret());
+      // before anything is read or called: the step must not outlive the lease (claim or last renewal)
+      renew(r, stepLease(rotator, config));
       return switch (r.step()) {
         case CREATE -> create(r, rotator, config);
         case SET, TEST -> {

@@ -117,6 +117,134 @@ class SecretRotationServiceTest {
     }
   }
 
+  /**
+   * A target system whose SET takes {@code takes} of the test clock (advanced inside the step),
+   * while it declares steps of up to {@code declared}; {@code during} runs once, inside the next SET,
+   * after the clock moved: what another node does meanwhile.
+   */
+  final class Slow implements SecretRotator {
+    final List<String> calls = new ArrayList<>();
+    final Duration takes;
+    final Duration declared;
+    Runnable during = () -> {};
+
+    Slow(Duration takes, Duration declared) {
+      this.takes = takes;
+      this.declared = declared;
+    }
+
+    @Override
+    public String type() {
+      return "slow";
+    }
+
+    @Override
+    public Duration maxStepDuration(Map<String, String> params) {
+      return declared;
+    }
+
+    @Override
+    public byte[] create(Input in) {
+      calls.add("create " + in.secret());
+      return ("new-" + in.secret()).getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void set(Input in, byte[] pending) {
+      calls.add("set " + in.secret());
+      s.clock.advance(takes);
+      Runnable meanwhile = during;
+      during = () -> {};
+      meanwhile.run();
+    }
+
+    @Override
+    public void test(Input in, byte[] pending) {
+      calls.add("test " + in.secret());
+    }
+  }
+
+  private SecretRotationService node(String id, SecretRotator... rotators) {
+    return new SecretRotationService(secrets, runs, Transactions.direct(), events, List.of(rotators), s.clock, id,
+        Duration.ofHours(1));
+  }
+
+  @Test
+  void aSetStepLongerThanTheClaimsLease_keepsTheRotation_becauseTheLeaseIsRenewedForTheStep() {
+    // each node has its own rotator; the second node's steps take no time
+    Slow slow = new Slow(SecretRotationSteps.LEASE.plusMinutes(3), Duration.ofMinutes(6));
+    Slow otherSlow = new Slow(Duration.ZERO, Duration.ofMinutes(6));
+    SecretRotationService first = node("node-1", slow);
+    SecretRotationService second = node("node-2", otherSlow);
+    secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    first.configure(new RotationConfig(NS, "db", "slow", Map.of(), null, null, null), ANYONE);
+    SecretRotation started = first.rotate(NS, "db", "manual");
+    int[] secondSteps = {-1};
+    slow.during = () -> secondSteps[0] = second.runDue(10);
+
+    assertThat(first.runDue(10)).as("steps the first node ran").isEqualTo(4);
+
+    assertThat(secondSteps[0]).as("steps the second node ran while the first was in SET").isZero();
+    assertThat(slow.calls).containsExactly("create db", "set db", "test db");
+    assertThat(otherSlow.calls).isEmpty();
+    assertThat(first.rotation(started.id()).status()).isEqualTo(RotationStatus.SUCCEEDED);
+    assertThat(current("db")).isEqualTo("new-db");
+    assertThat(events.ofType(EventType.ROTATION_FAILED)).isEmpty();
+  }
+
+  @Test
+  void rotationsOfOneTick_areClaimedOneAtATime_soTheLaterOnesDoNotWaitUnderAnExpiringLease() {
+    Slow slow = new Slow(SecretRotationSteps.LEASE.plusMinutes(3), Duration.ofMinutes(6));
+    Slow otherSlow = new Slow(Duration.ZERO, Duration.ofMinutes(6));
+    SecretRotationService first = node("node-1", slow);
+    SecretRotationService second = node("node-2", otherSlow);
+    for (String name : List.of("a", "b")) {
+      secrets.put(NS, name, "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+      first.configure(new RotationConfig(NS, name, "slow", Map.of(), null, null, null), ANYONE);
+      first.rotate(NS, name, "manual");
+    }
+    // while the first node is in one rotation's SET, the second node takes the other one
+    slow.during = () -> second.runDue(10);
+
+    first.runDue(10);
+
+    assertThat(slow.calls).as("the first node: the rotation it claimed first, each step once")
+        .containsExactly("create a", "set a", "test a");
+    assertThat(otherSlow.calls).as("the second node: the other one, which the first had not claimed")
+        .containsExactly("create b", "set b", "test b");
+    assertThat(current("a")).isEqualTo("new-a");
+    assertThat(current("b")).isEqualTo("new-b");
+    assertThat(runs.runningOrFailed(10)).isEmpty();
+  }
+
+  @Test
+  void aStepThatOutlivesEvenItsRenewedLease_isLeftToTheNodeThatTookItOver() {
+    // the rotator says a step takes at most a minute, yet its SET takes ten
+    Slow slow = new Slow(Duration.ofMinutes(10), Duration.ofMinutes(1));
+    Slow otherSlow = new Slow(Duration.ZERO, Duration.ofMinutes(1));
+    SecretRotationService first = node("node-1", slow);
+    SecretRotationService second = node("node-2", otherSlow);
+    secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    first.configure(new RotationConfig(NS, "db", "slow", Map.of(), null, null, null), ANYONE);
+    SecretRotation started = first.rotate(NS, "db", "manual");
+    int[] secondSteps = {-1};
+    slow.during = () -> secondSteps[0] = second.runDue(10);
+
+    assertThat(first.runDue(10)).as("the first node stores no step after losing the lease").isEqualTo(1);
+
+    assertThat(secondSteps[0]).as("the second node took it over and finished it").isEqualTo(3);
+    assertThat(otherSlow.calls).containsExactly("set db", "test db");
+    assertThat(first.rotation(started.id()).status()).isEqualTo(RotationStatus.SUCCEEDED);
+  }
+
+  @Test
+  void stepLease_outlastsTheRotatorsLongestStep_andIsNeverShorterThanTheClaim() {
+    RotationConfig config = new RotationConfig(NS, "db", "slow", Map.of(), null, null, null);
+    assertThat(SecretRotationSteps.stepLease(new GeneratedRotator(), config)).isEqualTo(SecretRotationSteps.LEASE);
+    assertThat(SecretRotationSteps.stepLease(new Slow(Duration.ZERO, Duration.ofMinutes(6)), config))
+        .isEqualTo(Duration.ofMinutes(6).plus(SecretRotationSteps.STEP_MARGIN));
+  }
+
   private String current(String name) {
     return new String(secrets.read(NS, name, null, null).value(), StandardCharsets.UTF_8);
   }

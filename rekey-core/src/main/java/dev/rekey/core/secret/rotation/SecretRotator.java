@@ -35,6 +35,16 @@ public interface SecretRotator {
     return false;
   }
 
+  /**
+   * The longest one step ({@link #create}, {@link #set} or {@link #test}) may take with these
+   * parameters, calls to other systems and their timeouts included. The engine renews a rotation's
+   * lease before each step for longer than this, so no other node takes the rotation over while a
+   * live node is still in a step. The default suits rotators that call nothing outside the server.
+   */
+  default java.time.Duration maxStepDuration(Map<String, String> params) {
+    return java.time.Duration.ofSeconds(10);
+  }
+
   /** The new value, given the current one. */
   byte[] create(Input in);
 
