@@ -64,7 +64,7 @@ record ServerServices(
     SecretRotationService secretRotations = new SecretRotationService(secrets, store.secretRotations(),
         store.transactions(), store.events(), List.of(new GeneratedRotator(), new DualKeyRotator(),
         new WebhookHmacRotator(), new PostgresRotator(config.outboundPolicy()), new ExternalHookRotator(hookTransport,
-            config.outboundPolicy(), clock)), clock,
+            config.outboundPolicy(), clock, hookTransport.timeout())), clock,
         node.id(), config.minimumRotationPeriod());
     SchedulerConfig schedulerConfig = SchedulerConfig.defaults(node.id());
     PolicyService policies = new PolicyService(store.policies(), store.schedules(), store.transactions(), clock,

@@ -13,6 +13,7 @@ import dev.rekey.core.webhook.WebhookUrls;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,15 +32,30 @@ public final class ExternalHookRotator implements SecretRotator {
   public static final String TYPE = "external-hook";
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Time to spare in a step besides the call (reading the secrets, signing). */
+  static final Duration STEP_SPARE = Duration.ofSeconds(10);
+
   private final WebhookTransport transport;
   private final Clock clock;
   private final dev.rekey.core.port.DestinationGuard destinations;
+  private final Duration timeout;
 
-  /** {@code destinations}: the hosts a hook URL may not name (the server's {@code outbound_deny}). */
-  public ExternalHookRotator(WebhookTransport transport, dev.rekey.core.port.DestinationGuard destinations, Clock clock) {
+  /**
+   * {@code destinations}: the hosts a hook URL may not name (the server's {@code outbound_deny});
+   * {@code timeout}: the transport's timeout, which bounds its host lookup and then its request.
+   */
+  public ExternalHookRotator(WebhookTransport transport, dev.rekey.core.port.DestinationGuard destinations, Clock clock,
+      Duration timeout) {
     this.transport = transport;
     this.destinations = destinations;
     this.clock = clock;
+    this.timeout = timeout;
+  }
+
+  /** One call: the host lookup and the request, each up to the timeout, plus {@link #STEP_SPARE}. */
+  @Override
+  public Duration maxStepDuration(Map<String, String> params) {
+    return timeout.multipliedBy(2).plus(STEP_SPARE);
   }
 
   @Override

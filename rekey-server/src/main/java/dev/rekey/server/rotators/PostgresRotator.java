@@ -54,8 +54,12 @@ public final class PostgresRotator implements SecretRotator {
       "applicationName", "targetServerType", "currentSchema");
   private static final Set<String> URL_PARTS = Set.of("PGHOST", "PGPORT", "PGDBNAME");
 
+  /** Time to spare in a step besides logging in and the statement (reading the secrets, closing). */
+  static final Duration STEP_SPARE = Duration.ofSeconds(10);
+
   private final OutboundPolicy outbound;
   private final PinnedLogin login;
+  private final Duration socketTimeout;
 
   /** {@code outbound}: the hosts it may not connect to (the server's {@code outbound_deny}). */
   public PostgresRotator(OutboundPolicy outbound) {
@@ -65,7 +69,39 @@ public final class PostgresRotator implements SecretRotator {
   /** As above; {@code socketTimeout}: the longest wait for an answer once logged in (tests use a short one). */
   PostgresRotator(OutboundPolicy outbound, Duration socketTimeout) {
     this.outbound = outbound;
+    this.socketTimeout = socketTimeout;
     this.login = new PinnedLogin(outbound, socketTimeout, LOGIN_TIMEOUT);
+  }
+
+  /**
+   * SET and TEST each log in (at most {@link PinnedLogin#ATTEMPTS_IN_TIME} login timeouts, the
+   * lookups included) and run one statement, which waits at most the socket timeout: the URL's
+   * {@code socketTimeout} when it sets one (at most {@link #MAX_TIMEOUT_SECONDS}), this rotator's
+   * otherwise; plus {@link #STEP_SPARE}. A URL that cannot be read counts as the longest allowed.
+   */
+  @Override
+  public Duration maxStepDuration(Map<String, String> params) {
+    return LOGIN_TIMEOUT.multipliedBy(PinnedLogin.ATTEMPTS_IN_TIME).plus(statementTimeout(params.get("url")))
+        .plus(STEP_SPARE);
+  }
+
+  /** The longest a statement waits for the server's answer with this URL. */
+  private Duration statementTimeout(String url) {
+    Duration longest = Duration.ofSeconds(MAX_TIMEOUT_SECONDS);
+    Properties parsed = url == null ? null : org.postgresql.Driver.parseURL(url, new Properties());
+    if (parsed == null) {
+      return longest;
+    }
+    String value = parsed.getProperty("socketTimeout");
+    if (value == null) {
+      return socketTimeout.compareTo(longest) > 0 ? longest : socketTimeout;
+    }
+    try {
+      int seconds = Integer.parseInt(value.trim());
+      return seconds < 1 || seconds > MAX_TIMEOUT_SECONDS ? longest : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException e) {
+      return longest;
+    }
   }
 
   @Override

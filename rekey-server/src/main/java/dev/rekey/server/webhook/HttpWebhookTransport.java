@@ -76,6 +76,11 @@ public final class HttpWebhookTransport implements WebhookTransport, AutoCloseab
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_RECEIVER));
   }
 
+  /** How long the host lookup may take, and then the request (its connection attempts included). */
+  public Duration timeout() {
+    return timeout;
+  }
+
   /** Blocks until the answer or the timeout: never call it on an event loop. */
   @Override
   public DeliveryOutcome post(String url, Map<String, String> headers, byte[] body) {

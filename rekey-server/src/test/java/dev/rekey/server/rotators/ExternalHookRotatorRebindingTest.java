@@ -40,7 +40,7 @@ class ExternalHookRotatorRebindingTest {
     dns = new RebindingResolver("rebind.test", "127.0.0.1", "127.0.0.2");
     OutboundPolicy policy = OutboundPolicy.of(List.of("127.0.0.2/32")).resolvingWith(dns);
     transport = new HttpWebhookTransport(Duration.ofSeconds(2), policy);
-    rotator = new ExternalHookRotator(transport, policy, Clock.systemUTC());
+    rotator = new ExternalHookRotator(transport, policy, Clock.systemUTC(), transport.timeout());
     params = Map.of("url", "http://rebind.test:" + allowed.port() + "/hook", "signing_secret", "hook-key");
   }
 
