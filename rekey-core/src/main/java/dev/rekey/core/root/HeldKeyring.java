@@ -1,7 +1,7 @@
 package dev.rekey.core.root;
 
 import java.util.Arrays;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * One node's copy of the stored root keyring: the record it read or wrote last and its stored
@@ -13,13 +13,13 @@ import java.util.function.Supplier;
 final class HeldKeyring {
   final LiveGenerations live;
   private final KeyringSealing sealing;
-  private final Supplier<RootKeyring> newest;
+  private final Function<String, RootKeyring> newest;
   volatile RootKeyring keyring;
   KeyringRecord record;
   byte[] recordBytes;
 
-  /** {@code newest}: the node's keyring after re-reading the stored one (null when sealed). */
-  HeldKeyring(LiveGenerations live, KeyringSealing sealing, Supplier<RootKeyring> newest) {
+  /** {@code newest}: the node's keyring after re-reading the stored one for a generation it lacks (or null). */
+  HeldKeyring(LiveGenerations live, KeyringSealing sealing, Function<String, RootKeyring> newest) {
     this.live = live;
     this.sealing = sealing;
     this.newest = newest;

@@ -17,7 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -33,7 +33,7 @@ public final class RootKeyring {
   private final Map<String, Generation> generations;
   private final String currentId;
   /** Where a newer keyring comes from when material names a generation this one lacks; may be null. */
-  private final Supplier<RootKeyring> newer;
+  private final Function<String, RootKeyring> newer;
 
   private record Generation(String id, SecretKey key, Instant createdAt) {
     @Override
@@ -46,7 +46,7 @@ public final class RootKeyring {
     this(generations, currentId, null);
   }
 
-  private RootKeyring(Map<String, Generation> generations, String currentId, Supplier<RootKeyring> newer) {
+  private RootKeyring(Map<String, Generation> generations, String currentId, Function<String, RootKeyring> newer) {
     this.generations = generations;
     this.currentId = currentId;
     this.newer = newer;
@@ -60,9 +60,10 @@ public final class RootKeyring {
   /**
    * This keyring, asking {@code newer} for the node's newest one when material names a generation
    * it lacks: another node may have rotated the root key and stored material under the new
-   * generation before this node re-read the keyring. {@code newer} returns null when it has none.
+   * generation before this node re-read the keyring. {@code newer} is given the generation asked
+   * for and returns null when it has no keyring to offer.
    */
-  RootKeyring refreshingFrom(Supplier<RootKeyring> newer) {
+  RootKeyring refreshingFrom(Function<String, RootKeyring> newer) {
     return new RootKeyring(generations, currentId, newer);
   }
 
@@ -108,7 +109,7 @@ public final class RootKeyring {
   public SecretBytes unwrap(WrappedKey wrapped, byte[] binding) {
     Generation g = generations.get(wrapped.rootKeyId());
     if (g == null) {
-      RootKeyring next = newer == null ? null : newer.get();
+      RootKeyring next = newer == null ? null : newer.apply(wrapped.rootKeyId());
       if (next != null && next != this && next.generations.containsKey(wrapped.rootKeyId())) {
         return next.unwrap(wrapped, binding);
       }

@@ -59,7 +59,7 @@ public final class RootOfTrust implements LiveRootGenerations {
     this.seal = seal;
     this.clock = clock;
     this.sealing = new KeyringSealing(system, seal);
-    this.held = new HeldKeyring(new LiveGenerations(system, transactions), sealing, this::refreshedKeyring);
+    this.held = new HeldKeyring(new LiveGenerations(system, transactions), sealing, new StaleKeyringReads(this)::holding);
     this.lock = held;
     this.rotator = new RootKeyRotator(this, held, system, transactions, clock);
   }
@@ -261,19 +261,6 @@ public final class RootOfTrust implements LiveRootGenerations {
       KeyringRecord rec = KeyringRecord.decode(stored.get());
       held.install(rec, stored.get(), sealing.open(rec));
       return true;
-    }
-  }
-
-  /** The keyring after {@link #refresh()}, or null when sealed: for material naming a generation this node lacks. */
-  private RootKeyring refreshedKeyring() {
-    try {
-      refresh();
-      return held.keyring;
-    } catch (RekeyException e) {
-      if (e.code() == ErrorCode.SEALED) {
-        return null;
-      }
-      throw e;
     }
   }
 

@@ -223,6 +223,39 @@ class RootRotationTest {
   }
 
   @Test
+  void unwrap_ofAGenerationNoStoredKeyringHolds_rereadsTheStoredKeyringAtMostOnceASecond() {
+    AtomicInteger keyringReads = new AtomicInteger();
+    SystemRepository counting = new SystemRepository() {
+      @Override
+      public Optional<byte[]> get(String name) {
+        if (name.equals(RootOfTrust.KEYRING_NAME)) {
+          keyringReads.incrementAndGet();
+        }
+        return system.get(name);
+      }
+
+      @Override
+      public boolean putIfAbsent(String name, byte[] value) {
+        return system.putIfAbsent(name, value);
+      }
+
+      @Override
+      public boolean compareAndSet(String name, byte[] expected, byte[] value) {
+        return system.compareAndSet(name, expected, value);
+      }
+    };
+    RootKeyring held = node(counting).keyring();
+    WrappedKey foreign = RootKeyring.generate(RootTestKeys.NOW)
+        .wrap(SecretBytes.random(32), MaterialBinding.system("foreign"));
+    int before = keyringReads.get();
+    for (int i = 0; i < 5; i++) {
+      assertThatThrownBy(() -> held.unwrap(foreign, MaterialBinding.system("foreign")))
+          .matches(e -> ((RekeyException) e).code() == ErrorCode.DECRYPTION_FAILED);
+    }
+    assertThat(keyringReads.get() - before).isEqualTo(1);
+  }
+
+  @Test
   void unwrap_ofAGenerationNoStoredKeyringHolds_isDecryptionFailed_alsoOnceSealed() {
     WrappedKey foreign = RootKeyring.generate(RootTestKeys.NOW)
         .wrap(SecretBytes.random(32), MaterialBinding.system("foreign"));
