@@ -1,25 +1,17 @@
 package dev.rekey.client;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.rekey.api.ApiPaths;
 import dev.rekey.api.AuditAnchor;
 import dev.rekey.api.AuditRecordList;
 import dev.rekey.api.AuditVerifyRequest;
 import dev.rekey.api.AuditVerifyResponse;
-import dev.rekey.api.BatchResponse;
 import dev.rekey.api.CiphertextItem;
 import dev.rekey.api.CreateKeyRequest;
-import dev.rekey.api.DatakeyRequest;
-import dev.rekey.api.DatakeyResponse;
-import dev.rekey.api.DecryptRequest;
-import dev.rekey.api.DecryptResponse;
 import dev.rekey.api.DecryptResult;
 import dev.rekey.api.EncryptItem;
-import dev.rekey.api.EncryptRequest;
 import dev.rekey.api.EncryptResponse;
 import dev.rekey.api.EncryptResult;
-import dev.rekey.api.ErrorCode;
 import dev.rekey.api.GrantView;
 import dev.rekey.api.Health;
 import dev.rekey.api.InitRequest;
@@ -28,7 +20,6 @@ import dev.rekey.api.KeyExportRequest;
 import dev.rekey.api.KeyExportResponse;
 import dev.rekey.api.KeyList;
 import dev.rekey.api.KeyView;
-import dev.rekey.api.RewrapRequest;
 import dev.rekey.api.RotateRequest;
 import dev.rekey.api.RotateRootResponse;
 import dev.rekey.api.ScheduleDestroyRequest;
@@ -45,23 +36,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Java SDK for the Rekey REST API v1 (docs/api.md): one method per endpoint. Keys, their
- * cryptography, tokens, audit and the seal are here; other areas have a client of their own,
- * reached from this one and sharing its connection, token and namespace: {@link #secrets()},
- * {@link #consumers()}, {@link #webhooks()}, {@link #policies()}, {@link #deks()} and
- * {@link #rewrapCampaigns()}. Thread-safe; build one and share it. Binary values are byte arrays here and base64 on the wire. Every
- * failure is a {@link RekeyClientException} (a {@link RekeyConnectionException} when there was no
- * answer). {@link #toString()} never shows the token.
+ * The Java SDK for the Rekey REST API v1 (docs/api.md): one method per endpoint. Keys, tokens,
+ * audit and the seal are here; other areas have a client of their own, reached from this one and
+ * sharing its connection, token and namespace: {@link #encryption()} (whose calls this client also
+ * keeps under the same names), {@link #signing()}, {@link #secrets()}, {@link #consumers()},
+ * {@link #webhooks()}, {@link #policies()}, {@link #deks()} and {@link #rewrapCampaigns()}.
+ * Thread-safe; build one and share it. Binary values are byte arrays here and base64 on the wire.
+ * Every failure is a {@link RekeyClientException} (a {@link RekeyConnectionException} when there
+ * was no answer). {@link #toString()} never shows the token.
  */
 public final class RekeyClient {
   private final Transport transport;
   private final String namespace;
   private final ApiCalls calls;
+  private final EncryptionClient encryption;
 
   RekeyClient(Transport transport, String namespace) {
     this.transport = transport;
     this.namespace = namespace;
     this.calls = new ApiCalls(transport, namespace);
+    this.encryption = new EncryptionClient(calls);
   }
 
   public static RekeyClientBuilder builder() {
@@ -118,6 +112,11 @@ public final class RekeyClient {
   /** Tenants' data keys held by the server, in this client's namespace. */
   public DeksClient deks() {
     return new DeksClient(calls);
+  }
+
+  /** Encryption, decryption, rewrap and data keys of this client's keys. */
+  public EncryptionClient encryption() {
+    return encryption;
   }
 
   /** Signatures, MACs, JWTs and public keys (JWKS) of this client's keys. */
@@ -311,87 +310,66 @@ public final class RekeyClient {
         new ScheduleDestroyRequest(pendingDays), KeyView.class);
   }
 
-  // ---- cryptography ----
+  // ---- encryption: the calls of encryption(), also here where existing callers use them ----
 
-  /** Encrypts under the key's primary version; {@code context} (nullable) must be given again to decrypt. */
+  /** See {@link EncryptionClient#encrypt}. */
   public EncryptResponse encrypt(String name, byte[] plaintext, byte[] context) {
-    return post(ApiPaths.keyOperation(name, "encrypt"),
-        EncryptRequest.single(WireText.b64(plaintext), WireText.b64(context)), EncryptResponse.class);
+    return encryption.encrypt(name, plaintext, context);
   }
 
-  /** Decrypts; every failure to decrypt is one generic {@link ErrorCode#DECRYPTION_FAILED}. */
+  /** See {@link EncryptionClient#decrypt}. */
   public byte[] decrypt(String name, String ciphertext, byte[] context) {
-    DecryptResponse response = post(ApiPaths.keyOperation(name, "decrypt"),
-        DecryptRequest.single(ciphertext, WireText.b64(context)), DecryptResponse.class);
-    return WireText.unb64(response.plaintext());
+    return encryption.decrypt(name, ciphertext, context);
   }
 
-  /** Re-encrypts under the primary version without the plaintext leaving the server. */
+  /** See {@link EncryptionClient#rewrap}. */
   public EncryptResponse rewrap(String name, String ciphertext, byte[] context) {
-    return post(ApiPaths.keyOperation(name, "rewrap"),
-        RewrapRequest.single(ciphertext, WireText.b64(context)), EncryptResponse.class);
+    return encryption.rewrap(name, ciphertext, context);
   }
 
-  /**
-   * Re-encrypts under the primary a ciphertext of a REVOKED version, which nothing else may read
-   * (the emergency path after a compromise; needs {@code emergency.rewrap}, admin only; audited).
-   */
+  /** See {@link EncryptionClient#emergencyRewrap}. */
   public EncryptResponse emergencyRewrap(String name, String ciphertext, byte[] context) {
-    return post(ApiPaths.keyOperation(name, "emergency-rewrap"),
-        RewrapRequest.single(ciphertext, WireText.b64(context)), EncryptResponse.class);
+    return encryption.emergencyRewrap(name, ciphertext, context);
   }
 
-  /** Encrypts up to 1000 items; results in order, a failed item carries {@code error}. */
+  /** See {@link EncryptionClient#encryptBatch}. */
   public List<EncryptResult> encryptBatch(String name, List<EncryptItem> items) {
-    return calls.batch(ApiPaths.keyOperation(name, "encrypt"), EncryptRequest.ofBatch(items),
-        new TypeReference<BatchResponse<EncryptResult>>() {});
+    return encryption.encryptBatch(name, items);
   }
 
-  /** Decrypts up to 1000 items; decode a result's plaintext with {@link #plaintextOf}. */
+  /** See {@link EncryptionClient#decryptBatch}. */
   public List<DecryptResult> decryptBatch(String name, List<CiphertextItem> items) {
-    return calls.batch(ApiPaths.keyOperation(name, "decrypt"), DecryptRequest.ofBatch(items),
-        new TypeReference<BatchResponse<DecryptResult>>() {});
+    return encryption.decryptBatch(name, items);
   }
 
+  /** See {@link EncryptionClient#rewrapBatch}. */
   public List<EncryptResult> rewrapBatch(String name, List<CiphertextItem> items) {
-    return calls.batch(ApiPaths.keyOperation(name, "rewrap"), RewrapRequest.ofBatch(items),
-        new TypeReference<BatchResponse<EncryptResult>>() {});
+    return encryption.rewrapBatch(name, items);
   }
 
-  /** A batch item from bytes. */
+  /** See {@link EncryptionClient#encryptItem}. */
   public static EncryptItem encryptItem(byte[] plaintext, byte[] context) {
-    return new EncryptItem(WireText.b64(plaintext), WireText.b64(context));
+    return EncryptionClient.encryptItem(plaintext, context);
   }
 
-  /** A batch item for decrypt or rewrap. */
+  /** See {@link EncryptionClient#ciphertextItem}. */
   public static CiphertextItem ciphertextItem(String ciphertext, byte[] context) {
-    return new CiphertextItem(ciphertext, WireText.b64(context));
+    return EncryptionClient.ciphertextItem(ciphertext, context);
   }
 
-  /** The plaintext bytes of a successful decrypt batch result. */
+  /** See {@link EncryptionClient#plaintextOf}. */
   public static byte[] plaintextOf(DecryptResult result) {
-    if (result.error() != null || result.plaintext() == null) {
-      throw new IllegalArgumentException("the batch item failed: " + result.error());
-    }
-    return WireText.unb64(result.plaintext());
+    return EncryptionClient.plaintextOf(result);
   }
 
-  /** A new data key, plaintext and wrapped; the wrapped key decrypts with the same context. */
+  /** See {@link EncryptionClient#generateDataKey}. */
   public DataKey generateDataKey(String name, byte[] context) {
-    DatakeyResponse response = post(ApiPaths.keyOperation(name, "datakey"),
-        new DatakeyRequest(false, WireText.b64(context)), DatakeyResponse.class);
-    if (response.plaintext() == null) {
-      throw new RekeyClientException(ErrorCode.INTERNAL, ErrorCode.INTERNAL.wire(), 0,
-          "the server returned no plaintext data key", null);
-    }
-    return new DataKey(WireText.unb64(response.plaintext()), response.ciphertext(), response.version());
+    return encryption.generateDataKey(name, context);
   }
 
-  /** A new data key, wrapped only (for storing now and unwrapping later). */
+  /** See {@link EncryptionClient#generateWrappedDataKey}. */
   public EncryptResponse generateWrappedDataKey(String name, byte[] context) {
-    DatakeyResponse response = post(ApiPaths.keyOperation(name, "datakey"),
-        new DatakeyRequest(true, WireText.b64(context)), DatakeyResponse.class);
-    return new EncryptResponse(response.ciphertext(), response.version());
+    return encryption.generateWrappedDataKey(name, context);
   }
 
   // ---- audit ----

@@ -229,6 +229,29 @@ class RekeyClientTest {
   }
 
   @Test
+  void emergencyRewrap_postsToItsOwnOperation_returnsNewCiphertext() throws IOException {
+    server.on("POST", "/v1/keys/orders/emergency-rewrap", 200, "{\"ciphertext\":\"rekey:v3:n\",\"version\":3}");
+
+    assertThat(client.emergencyRewrap("orders", "rekey:v1:o", new byte[] {9}).version()).isEqualTo(3);
+    assertThat(sentBody()).isEqualTo(json.readTree("{\"ciphertext\":\"rekey:v1:o\",\"context\":\"CQ==\"}"));
+  }
+
+  @Test
+  void encryption_subClient_sendsWhatTheFacadeSends_returnsTheSameAnswer() throws IOException {
+    server.on("POST", "/v1/keys/orders/encrypt", 200, "{\"ciphertext\":\"rekey:v2:abc\",\"version\":2}");
+
+    EncryptResponse viaFacade = client.encrypt("orders", new byte[] {1}, new byte[] {2});
+    JsonNode facadeBody = sentBody();
+    EncryptResponse viaSubClient = client.encryption().encrypt("orders", new byte[] {1}, new byte[] {2});
+
+    assertThat(server.count("POST", "/v1/keys/orders/encrypt")).isEqualTo(2);
+    assertThat(sentBody()).isEqualTo(facadeBody);
+    assertThat(viaSubClient).isEqualTo(viaFacade);
+    client.withNamespace("other").encryption().encrypt("orders", new byte[] {1}, null);
+    assertThat(server.lastRequest().header("X-Rekey-Namespace")).isEqualTo("other");
+  }
+
+  @Test
   void macAndVerify_sendMessageAndTag() throws IOException {
     server.on("POST", "/v1/keys/sig/mac", 200, "{\"mac\":\"rekey:v1:t\",\"version\":1}");
     server.on("POST", "/v1/keys/sig/mac/verify", 200, "{\"valid\":false}");
