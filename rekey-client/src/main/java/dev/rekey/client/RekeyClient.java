@@ -152,37 +152,37 @@ public final class RekeyClient {
   }
 
   public SealStatus sealStatus() {
-    return get(ApiPaths.SEAL_STATUS, SealStatus.class);
+    return calls.get(ApiPaths.SEAL_STATUS, SealStatus.class);
   }
 
   /** Initializes a new server once; shares and threshold are null for file and pkcs11 seals. */
   public InitResponse init(Integer shares, Integer threshold) {
-    return post(ApiPaths.INIT, new InitRequest(shares, threshold), InitResponse.class);
+    return calls.post(ApiPaths.INIT, new InitRequest(shares, threshold), InitResponse.class);
   }
 
   /** Submits one unseal share; the answer shows the progress. */
   public SealStatus unseal(String share) {
-    return post(ApiPaths.UNSEAL, UnsealRequest.ofShare(share), SealStatus.class);
+    return calls.post(ApiPaths.UNSEAL, UnsealRequest.ofShare(share), SealStatus.class);
   }
 
   /** Discards the shares submitted so far. */
   public SealStatus resetUnseal() {
-    return post(ApiPaths.UNSEAL, UnsealRequest.resetProgress(), SealStatus.class);
+    return calls.post(ApiPaths.UNSEAL, UnsealRequest.resetProgress(), SealStatus.class);
   }
 
   public void seal() {
-    transport.send("POST", ApiPaths.SEAL, namespace, null);
+    calls.call("POST", ApiPaths.SEAL);
   }
 
   public RotateRootResponse rotateRoot() {
-    return post(ApiPaths.ROTATE_ROOT, null, RotateRootResponse.class);
+    return calls.post(ApiPaths.ROTATE_ROOT, null, RotateRootResponse.class);
   }
 
   // ---- tokens ----
 
   /** Creates a token; the answer's {@code token} is the secret, shown only this once. */
   public TokenView createToken(TokenCreateRequest request) {
-    return post(ApiPaths.TOKENS, request, TokenView.class);
+    return calls.post(ApiPaths.TOKENS, request, TokenView.class);
   }
 
   /** Creates a token; {@code ttl} null means the server's default. */
@@ -191,7 +191,7 @@ public final class RekeyClient {
   }
 
   public TokenView selfToken() {
-    return get(ApiPaths.TOKEN_SELF, TokenView.class);
+    return calls.get(ApiPaths.TOKEN_SELF, TokenView.class);
   }
 
   /** Every token the caller may see, all pages joined. */
@@ -199,7 +199,7 @@ public final class RekeyClient {
     List<dev.rekey.api.TokenView> all = new ArrayList<>();
     String after = null;
     do {
-      TokenList page = get(WireText.pathWithQuery(ApiPaths.TOKENS, "after", after), TokenList.class);
+      TokenList page = calls.get(WireText.pathWithQuery(ApiPaths.TOKENS, "after", after), TokenList.class);
       all.addAll(page.tokens());
       after = page.nextAfter();
     } while (after != null);
@@ -207,13 +207,13 @@ public final class RekeyClient {
   }
 
   public void revokeToken(String id) {
-    transport.send("DELETE", ApiPaths.token(id), namespace, null);
+    calls.call("DELETE", ApiPaths.token(id));
   }
 
   // ---- keys ----
 
   public KeyView createKey(CreateKeyRequest request) {
-    return post(ApiPaths.KEYS, request, KeyView.class);
+    return calls.post(ApiPaths.KEYS, request, KeyView.class);
   }
 
   /** Creates a key; {@code type} null means {@code aes256-gcm}. */
@@ -222,12 +222,12 @@ public final class RekeyClient {
   }
 
   public KeyView getKey(String name) {
-    return get(ApiPaths.key(name), KeyView.class);
+    return calls.get(ApiPaths.key(name), KeyView.class);
   }
 
   /** One page of keys after the name {@code after} (null: from the start); limit null: server default. */
   public KeyList listKeys(String after, Integer limit) {
-    return get(keysPath(after, limit), KeyList.class);
+    return calls.get(keysPath(after, limit), KeyList.class);
   }
 
   /** Every key of the namespace, following the pages. */
@@ -256,12 +256,13 @@ public final class RekeyClient {
    * decryption version proceeds even though consumers still use a version it retires (the server audits it).
    */
   public KeyView updateKey(String name, UpdateKeyRequest request, boolean force) {
-    return send("PATCH", WireText.pathWithQuery(ApiPaths.key(name), "force", force ? "true" : null), request, KeyView.class);
+    return calls.send("PATCH", WireText.pathWithQuery(ApiPaths.key(name), "force", force ? "true" : null), request,
+        KeyView.class);
   }
 
   /** Rotates: a new primary version, or with {@code promote=false} a new pending version. */
   public KeyView rotateKey(String name, boolean promote) {
-    return post(ApiPaths.keyOperation(name, "rotate"), new RotateRequest(promote), KeyView.class);
+    return calls.post(ApiPaths.keyOperation(name, "rotate"), new RotateRequest(promote), KeyView.class);
   }
 
   /**
@@ -269,7 +270,7 @@ public final class RekeyClient {
    * server allows export: a PKCS#8 PEM private key for signing keys, base64 bytes otherwise.
    */
   public KeyExportResponse exportKey(String name, Integer version) {
-    return post(ApiPaths.keyOperation(name, "export"), new KeyExportRequest(version), KeyExportResponse.class);
+    return calls.post(ApiPaths.keyOperation(name, "export"), new KeyExportRequest(version), KeyExportResponse.class);
   }
 
   /** New primary at once; the old primary becomes revoked. */
@@ -282,7 +283,7 @@ public final class RekeyClient {
    * is the primary, a new primary replaces it first. See docs/api.md.
    */
   public KeyView emergencyRotate(String name, Integer compromisedVersion) {
-    return post(ApiPaths.keyOperation(name, "emergency-rotate"),
+    return calls.post(ApiPaths.keyOperation(name, "emergency-rotate"),
         compromisedVersion == null ? null : new dev.rekey.api.EmergencyRotateRequest(compromisedVersion), KeyView.class);
   }
 
@@ -291,7 +292,7 @@ public final class RekeyClient {
     if (action == VersionAction.SCHEDULE_DESTROY) {
       return scheduleDestroy(name, version, null);
     }
-    return post(ApiPaths.versionAction(name, version, action.wire()), null, KeyView.class);
+    return calls.post(ApiPaths.versionAction(name, version, action.wire()), null, KeyView.class);
   }
 
   /**
@@ -300,13 +301,13 @@ public final class RekeyClient {
    */
   public KeyView versionAction(String name, int version, VersionAction action, Integer pendingDays, boolean force) {
     String path = WireText.pathWithQuery(ApiPaths.versionAction(name, version, action.wire()), "force", force ? "true" : null);
-    return post(path, action == VersionAction.SCHEDULE_DESTROY ? new ScheduleDestroyRequest(pendingDays) : null,
+    return calls.post(path, action == VersionAction.SCHEDULE_DESTROY ? new ScheduleDestroyRequest(pendingDays) : null,
         KeyView.class);
   }
 
   /** Schedules destruction after {@code pendingDays} (null: the server's default). */
   public KeyView scheduleDestroy(String name, int version, Integer pendingDays) {
-    return post(ApiPaths.versionAction(name, version, VersionAction.SCHEDULE_DESTROY.wire()),
+    return calls.post(ApiPaths.versionAction(name, version, VersionAction.SCHEDULE_DESTROY.wire()),
         new ScheduleDestroyRequest(pendingDays), KeyView.class);
   }
 
@@ -376,7 +377,7 @@ public final class RekeyClient {
 
   /** Verifies the whole trail; when intact the answer's {@code anchor} is its newest signed checkpoint, to keep. */
   public AuditVerifyResponse verifyAudit() {
-    return get(ApiPaths.AUDIT_VERIFY, AuditVerifyResponse.class);
+    return calls.get(ApiPaths.AUDIT_VERIFY, AuditVerifyResponse.class);
   }
 
   /**
@@ -385,12 +386,12 @@ public final class RekeyClient {
    * deleted, and an anchor of another server, all answer {@code valid: false}.
    */
   public AuditVerifyResponse verifyAudit(AuditAnchor anchor) {
-    return post(ApiPaths.AUDIT_VERIFY, new AuditVerifyRequest(anchor), AuditVerifyResponse.class);
+    return calls.post(ApiPaths.AUDIT_VERIFY, new AuditVerifyRequest(anchor), AuditVerifyResponse.class);
   }
 
   /** Records from sequence number {@code from} (null: the first), at most {@code limit} (null: server default). */
   public AuditRecordList auditRecords(Long from, Integer limit) {
-    return get(auditRecordsPath(from, limit), AuditRecordList.class);
+    return calls.get(auditRecordsPath(from, limit), AuditRecordList.class);
   }
 
   /** The query path of {@code GET /v1/audit/records}. */
@@ -410,17 +411,4 @@ public final class RekeyClient {
   public String toString() {
     return "RekeyClient[address=" + transport.base() + ", namespace=" + namespace + ", token=redacted]";
   }
-
-  private <T> T get(String path, Class<T> type) {
-    return calls.get(path, type);
-  }
-
-  private <T> T post(String path, Object body, Class<T> type) {
-    return calls.post(path, body, type);
-  }
-
-  private <T> T send(String method, String path, Object body, Class<T> type) {
-    return calls.send(method, path, body, type);
-  }
-
 }
