@@ -172,6 +172,12 @@ public final class PostgresRotator implements SecretRotator {
       throw RekeyException.invalid("the pending password has characters this rotator does not generate");
     }
     try (Connection c = login.connect(in.requiredParam("url"), hosts(in.requiredParam("url")), admin); Statement st = c.createStatement()) {
+      // The server gives up before this client does: an ALTER ROLE waiting on a lock past the
+      // client's socketTimeout would otherwise still apply the password after the step failed
+      // (and after its rotation may have been abandoned, the pending value disabled).
+      long limit = Math.max(500, statementTimeout(in.requiredParam("url")).toMillis() * 9 / 10);
+      st.execute("SET statement_timeout = " + limit);
+      st.execute("SET lock_timeout = " + limit);
       // Identifiers cannot be bound; the role is validated and quoted, the password is alphanumeric.
       st.execute("ALTER ROLE \"" + role + "\" WITH LOGIN PASSWORD '" + password + "'");
     } catch (SQLException e) {
