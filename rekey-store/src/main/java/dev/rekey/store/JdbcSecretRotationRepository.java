@@ -206,13 +206,16 @@ final class JdbcSecretRotationRepository implements SecretRotationRepository {
   @Override
   public boolean renew(String id, String owner, Instant now, Instant leaseUntil) {
     return tx.write("renewing a rotation lease", c -> {
-      // held: the claim's test for a free lease (lease_until <= now) turned around
-      try (PreparedStatement ps = c.prepareStatement("UPDATE secret_rotations SET lease_until = ?"
+      // held: the claim's test for a free lease (lease_until <= now) turned around; never shortened
+      // (a node whose clock was stepped back would otherwise hand its rotation to another mid-step)
+      try (PreparedStatement ps = c.prepareStatement("UPDATE secret_rotations"
+          + " SET lease_until = CASE WHEN lease_until > ? THEN lease_until ELSE ? END"
           + " WHERE id = ? AND lease_owner = ? AND lease_until > ?")) {
         ps.setLong(1, Columns.nanos(leaseUntil));
-        ps.setString(2, id);
-        ps.setString(3, owner);
-        ps.setLong(4, Columns.nanos(now));
+        ps.setLong(2, Columns.nanos(leaseUntil));
+        ps.setString(3, id);
+        ps.setString(4, owner);
+        ps.setLong(5, Columns.nanos(now));
         return ps.executeUpdate() == 1;
       }
     });

@@ -138,6 +138,27 @@ abstract class SecretRotationRepositoryContract extends StoreContract {
   }
 
   @Test
+  void renew_neverShortensTheLease() {
+    repo().insert(run("r1", "a"));
+    assertThat(repo().claimDue(T0, "n1", t(5), 10)).hasSize(1);
+
+    // the owner's clock stepped back: it asks for an end before the one it holds
+    assertThat(repo().renew("r1", "n1", t(0), t(2))).isTrue();
+
+    assertThat(repo().claimDue(t(3), "n2", t(9), 10)).as("the lease still ends at t(5)").isEmpty();
+    assertThat(repo().claimDue(t(5), "n2", t(9), 10)).extracting(SecretRotation::id).containsExactly("r1");
+  }
+
+  @Test
+  void releaseAll_ofANameNoNodeHas_releasesNothing_andIsNoError() {
+    repo().insert(run("r1", "a"));
+    assertThat(repo().claimDue(T0, "n1", t(5), 10)).hasSize(1);
+
+    assertThat(repo().releaseAll("h/never-started")).isZero();
+    assertThat(repo().claimDue(t(1), "n2", t(9), 10)).isEmpty();
+  }
+
+  @Test
   void renew_refusesAnotherOwner_anExpiredLease_andARotationNobodyHolds() {
     repo().insert(run("r1", "a"));
     repo().insert(run("r2", "b"));

@@ -53,8 +53,9 @@ public interface SecretRotationRepository {
   List<SecretRotation> claimDue(Instant now, String owner, Instant leaseUntil, int limit);
 
   /**
-   * Extends {@code owner}'s lease on the rotation to {@code leaseUntil}; a node calls it before each
-   * step, with a lease longer than the step may take. Returns false (and changes nothing) unless
+   * Extends {@code owner}'s lease on the rotation to {@code leaseUntil}, never shortening it (a
+   * node whose clock was stepped back would hand the rotation to another mid-step); a node calls it
+   * before each step, with a lease longer than the step may take. Returns false (and changes nothing) unless
    * {@code owner} holds the lease and it has not expired at {@code now}: a lease that ran out may
    * have been claimed by another node, or be claimed at any moment, so the caller stops working on
    * the rotation.

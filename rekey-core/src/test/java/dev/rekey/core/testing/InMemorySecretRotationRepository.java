@@ -119,7 +119,7 @@ public class InMemorySecretRotationRepository implements SecretRotationRepositor
     if (!owner.equals(leaseOwner.get(id)) || held == null || !held.isAfter(now)) {
       return false;
     }
-    leaseUntil.put(id, until);
+    leaseUntil.put(id, until.isAfter(held) ? until : held);
     return true;
   }
 
