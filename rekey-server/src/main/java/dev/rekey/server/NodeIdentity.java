@@ -78,18 +78,35 @@ record NodeIdentity(String id, List<String> previous, Path file) {
 
   /**
    * Releases the leases of {@link #previous()} with {@code releaseAll} (a name's leases released,
-   * how many), then drops those names from the file, keeping this start's; returns how many leases
-   * were released. A failing {@code releaseAll} leaves the file as it was, for the next call or start.
+   * how many), then drops the released names from the file, keeping this start's; returns how many
+   * leases were released. A name whose release fails stays in the file for the next call or start;
+   * the others are still released, and the first failure is thrown after them.
    */
   int releasePrevious(ToIntFunction<String> releaseAll) {
     int released = 0;
+    List<String> done = new ArrayList<>();
+    RuntimeException failure = null;
     for (String name : previous) {
-      released += releaseAll.applyAsInt(name);
+      try {
+        released += releaseAll.applyAsInt(name);
+        done.add(name);
+      } catch (RuntimeException e) { // the others are still released; this one is tried again
+        failure = failure == null ? e : failure;
+      }
     }
-    if (file != null && !previous.isEmpty()) {
+    forget(done);
+    if (failure != null) {
+      throw failure;
+    }
+    return released;
+  }
+
+  /** Drops {@code released} from the file, keeping this start's name. */
+  private void forget(List<String> released) {
+    if (file != null && !released.isEmpty()) {
       try {
         List<String> names = new ArrayList<>(read(file));
-        names.removeAll(previous);
+        names.removeAll(released);
         if (!names.contains(id)) {
           names.add(id);
         }
@@ -98,21 +115,34 @@ record NodeIdentity(String id, List<String> previous, Path file) {
         LOG.warn("Cannot update {} ({}): the next start releases the same names again", file, e.toString());
       }
     }
-    return released;
   }
 
+  /**
+   * The names in {@code file}: lines that can be node names (printable, at most 300 characters).
+   * Anything else (a file a crash left empty or filled with NULs before its data reached the disk,
+   * an edit, bytes that are not UTF-8) is skipped, and the next write replaces it.
+   */
   private static List<String> read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       return List.of();
     }
+    String text = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)
+        .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
     List<String> names = new ArrayList<>();
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    for (String line : text.split("\n")) {
       String name = line.strip();
-      if (!name.isEmpty() && !names.contains(name)) {
+      if (plausible(name) && !names.contains(name)) {
         names.add(name);
       }
     }
     return names;
+  }
+
+  private static boolean plausible(String name) {
+    return !name.isEmpty() && name.length() <= 300
+        && name.chars().allMatch(c -> c > 0x20 && c < 0x7f || c > 0xa0 && c != 0xfffd);
   }
 
   /** Replaces {@code file} with {@code names}, one a line, atomically. */
@@ -120,7 +150,12 @@ record NodeIdentity(String id, List<String> previous, Path file) {
     Path written = null;
     try {
       written = Files.createTempFile(file.getParent(), FILE, ".tmp");
-      Files.writeString(written, names.isEmpty() ? "" : String.join("\n", names) + "\n", StandardCharsets.UTF_8);
+      byte[] bytes = (names.isEmpty() ? "" : String.join("\n", names) + "\n").getBytes(StandardCharsets.UTF_8);
+      try (java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(written,
+          java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+        out.write(java.nio.ByteBuffer.wrap(bytes));
+        out.force(true); // on disk before it replaces the old file: a crash leaves one or the other
+      }
       Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       written = null;
     } finally {

@@ -100,4 +100,44 @@ class NodeIdentityTest {
     assertThat(last.previous()).hasSize(NodeIdentity.REMEMBERED - 1).doesNotContain(last.id())
         .as("the most recent are kept").endsWith("h/" + (3 * NodeIdentity.REMEMBERED - 2));
   }
+
+  @Test
+  void aCorruptFile_yieldsOnlyPlausibleNames_andIsRewritten() throws Exception {
+    Path file = dir.resolve(NodeIdentity.FILE);
+    Files.writeString(file, "h/crashed\n\u0000\u0000\u0000\u0000\u0000\u0000\n");
+
+    NodeIdentity node = NodeIdentity.start(dir, "h/now");
+
+    assertThat(node.previous()).as("only plausible node names").containsExactly("h/crashed");
+    assertThat(Files.readAllLines(file)).containsExactly("h/crashed", "h/now");
+  }
+
+  @Test
+  void aFileThatIsNotUtf8_isReplaced_soLaterStartsRecordTheirNames() throws Exception {
+    Path file = dir.resolve(NodeIdentity.FILE);
+    Files.write(file, new byte[] {(byte) 0xff, (byte) 0xfe, 'x', '\n'});
+
+    NodeIdentity.start(dir, "h/first");
+
+    assertThat(NodeIdentity.start(dir, "h/second").previous()).as("the first start was recorded").contains("h/first");
+  }
+
+  @Test
+  void aNameWhoseReleaseFails_staysForTheNextCall_andTheOthersAreReleased() throws Exception {
+    NodeIdentity.start(dir, "h/one");
+    NodeIdentity.start(dir, "h/two");
+    NodeIdentity node = NodeIdentity.start(dir, "h/now");
+    List<String> released = new java.util.ArrayList<>();
+
+    assertThatThrownBy(() -> node.releasePrevious(name -> {
+      if (name.equals("h/one")) {
+        throw new IllegalStateException("store unavailable");
+      }
+      released.add(name);
+      return 1;
+    })).hasMessage("store unavailable");
+
+    assertThat(released).containsExactly("h/two");
+    assertThat(Files.readAllLines(dir.resolve(NodeIdentity.FILE))).containsExactly("h/one", "h/now");
+  }
 }
