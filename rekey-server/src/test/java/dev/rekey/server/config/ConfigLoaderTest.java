@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
   @TempDir Path dir;
-  final ConfigLoader loader = new ConfigLoader(Map.of("DB_PASSWORD", "s3cret-db", "HSM_PIN", "1234"));
+  final ConfigLoader loader = new ConfigLoader(Map.of("DB_PASSWORD", "s3cret-db", "HSM_PIN", "hsm-pin-7391"));
 
   private Path write(String yaml) throws Exception {
     Path f = dir.resolve("rekey-" + System.nanoTime() + ".yaml");
@@ -54,14 +54,14 @@ class ConfigLoaderTest {
         + "cache_ttl: PT2S\nminimum_destroy_days: 30\nmax_request_bytes: 4096\nevent_loops: 3\n"));
     assertThat(c.address()).isEqualTo("0.0.0.0:9443");
     assertThat(c.storage().password()).isEqualTo("s3cret-db");
-    assertThat(c.seal().pin()).isEqualTo("1234");
+    assertThat(c.seal().pin()).isEqualTo("hsm-pin-7391");
     assertThat(c.seal().slotListIndex()).isEqualTo(1);
     assertThat(c.tls().certFile()).isEqualTo(Path.of("/etc/rekey/cert.pem"));
     assertThat(c.cacheTtl()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.minimumDestroyWait()).isEqualTo(Duration.ofDays(30));
     assertThat(c.maxRequestBytes()).isEqualTo(4096);
     assertThat(c.eventLoops()).isEqualTo(3);
-    assertThat(c.toString()).doesNotContain("s3cret-db").doesNotContain("1234");
+    assertThat(c.toString()).doesNotContain("s3cret-db").doesNotContain("hsm-pin-7391");
   }
 
   @Test
