@@ -39,7 +39,7 @@ final class SecretRotationWorker implements AutoCloseable {
           }
           if (!closed) {
             // Each in its own guard: a failing rotation tick must not stop expiry notices, nor the reverse.
-            guarded("secret rotation", () -> rotations.runDue(BATCH));
+            guarded("secret rotation", () -> rotations.runDue(BATCH, () -> closed));
             guarded("secret expiry notice", () -> notices.runDue(BATCH));
           }
         } finally {

@@ -193,9 +193,18 @@ public final class SecretRotationService {
    * due rotations this node can lease. Returns the number of steps run.
    */
   public int runDue(int limit) {
+    return runDue(limit, () -> false);
+  }
+
+  /**
+   * As {@link #runDue(int)}, claiming no further rotation once {@code stop} says so (a node shutting
+   * down) or the tick has run for {@link SecretRotationSteps#TICK_BUDGET}: the rotation in hand
+   * finishes its steps, the rest wait for the next tick (or another node).
+   */
+  public int runDue(int limit, java.util.function.BooleanSupplier stop) {
     Instant now = clock.instant();
     schedule.startDue(now, limit, this::rotate);
-    return steps.runDue(now, limit);
+    return steps.runDue(now, limit, stop);
   }
 
   /** The wait before retrying a step that failed {@code failures} times: doubling from FIRST_RETRY, at most MAX_RETRY. */

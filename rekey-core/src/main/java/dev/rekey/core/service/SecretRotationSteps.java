@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -32,6 +33,11 @@ import java.util.function.Function;
 final class SecretRotationSteps {
   /** The lease a claim takes, and the shortest one a step renews it for. */
   static final Duration LEASE = Duration.ofMinutes(2);
+  /**
+   * How long one tick keeps claiming rotations: the ones after wait for the next tick (or another
+   * node), so that slow rotations do not hold back the tick's expiry notices, or a shutdown.
+   */
+  static final Duration TICK_BUDGET = Duration.ofMinutes(1);
   /** Added to a rotator's {@link SecretRotator#maxStepDuration}: reading the secrets, storing the step. */
   static final Duration STEP_MARGIN = Duration.ofMinutes(1);
 
@@ -59,12 +65,14 @@ final class SecretRotationSteps {
   /**
    * Runs the steps of up to {@code limit} due rotations that this node can lease, from {@code now}.
    * Each is claimed only when the one before it is done: a rotation claimed with others would wait
-   * for them under a lease that does not count the wait, and could run out before its turn.
+   * for them under a lease that does not count the wait, and could run out before its turn. No
+   * further one is claimed once {@code stop} says so or {@link #TICK_BUDGET} has passed.
    */
-  int runDue(Instant now, int limit) {
+  int runDue(Instant now, int limit, BooleanSupplier stop) {
     int steps = 0;
     Instant at = now;
-    for (int i = 0; i < limit; i++) {
+    Instant budgetEnds = now.plus(TICK_BUDGET);
+    for (int i = 0; i < limit && !stop.getAsBoolean() && at.isBefore(budgetEnds); i++) {
       List<SecretRotation> claimed = rotations.claimDue(at, node, at.plus(LEASE), 1);
       if (claimed.isEmpty()) {
         break;

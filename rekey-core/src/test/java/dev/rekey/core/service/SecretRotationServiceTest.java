@@ -218,6 +218,26 @@ class SecretRotationServiceTest {
   }
 
   @Test
+  void aTick_claimsNoFurtherRotation_onceStopSaysSo_orItsBudgetHasPassed() {
+    Slow slow = new Slow(SecretRotationSteps.TICK_BUDGET.plusSeconds(1), Duration.ofMinutes(6));
+    SecretRotationService node = node("node-1", slow);
+    for (String name : List.of("a", "b", "c")) {
+      secrets.put(NS, name, "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+      node.configure(new RotationConfig(NS, name, "slow", Map.of(), null, null, null), ANYONE);
+      node.rotate(NS, name, "manual");
+    }
+
+    assertThat(node.runDue(10, () -> true)).as("stopped before the first claim").isZero();
+    node.runDue(10);
+    assertThat(slow.calls).as("the budget passed during the first rotation: no second one this tick")
+        .containsExactly("create a", "set a", "test a");
+    node.runDue(10);
+    assertThat(slow.calls).hasSize(6);
+    assertThat(current("a")).isEqualTo("new-a");
+    assertThat(current("b")).isEqualTo("new-b");
+  }
+
+  @Test
   void aStepThatOutlivesEvenItsRenewedLease_isLeftToTheNodeThatTookItOver() {
     // the rotator says a step takes at most a minute, yet its SET takes ten
     Slow slow = new Slow(Duration.ofMinutes(10), Duration.ofMinutes(1));
