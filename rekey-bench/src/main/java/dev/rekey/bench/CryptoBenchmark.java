@@ -76,7 +76,7 @@ public class CryptoBenchmark {
     // usage counted as in the server: counters on the cache entries, time from a coarse tick
     dev.rekey.core.usage.UsageCounter usage = new dev.rekey.core.usage.UsageCounter(Clock.systemUTC());
     usage.tick();
-    KeyCache cache = new KeyCache(repo, () -> keyring, Duration.ofMinutes(10), () -> {}, usage);
+    KeyCache cache = new KeyCache(repo, () -> keyring, Duration.ofMinutes(10), usage);
     KeyService keys = new KeyService(repo, dev.rekey.core.port.Transactions.direct(), dev.rekey.core.port.EventOutbox.NONE, () -> keyring, cache, Clock.systemUTC(), Duration.ofDays(1));
     keys.create(NS, AES_KEY, KeyType.AES256_GCM, Map.of());
     keys.create(NS, MAC_KEY, KeyType.HMAC_SHA256, Map.of());

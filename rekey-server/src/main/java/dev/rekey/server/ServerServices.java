@@ -48,8 +48,7 @@ record ServerServices(
       HttpWebhookTransport hookTransport, Clock clock) {
     NodeIdentity node = NodeIdentity.start(config.dataDir());
     UsageCounter usageCounter = new UsageCounter(clock);
-    KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), rootOfTrust::refresh,
-        usageCounter);
+    KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), usageCounter);
     UsageTracker usage = new UsageTracker(usageCounter, store.usage());
     KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache,
         clock, config.minimumDestroyWait(), store.storedDekVersions());

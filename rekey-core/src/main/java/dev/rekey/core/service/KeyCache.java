@@ -29,7 +29,6 @@ import javax.crypto.spec.SecretKeySpec;
 public final class KeyCache {
   private final KeyRepository keys;
   private final Supplier<RootKeyring> keyring;
-  private final Runnable refreshKeyring;
   private final long ttlNanos;
   private final UsageCounter usage;
   private final Map<Id, Entry> entries = new ConcurrentHashMap<>();
@@ -72,25 +71,19 @@ public final class KeyCache {
     }
   }
 
-  public KeyCache(KeyRepository keys, Supplier<RootKeyring> keyring, Duration ttl) {
-    this(keys, keyring, ttl, () -> {});
-  }
-
   /**
-   * {@code refreshKeyring} is called when material names a root generation the keyring does not
-   * know yet (another node rotated the root key), before unwrapping again.
+   * A root generation the keyring does not know yet (another node rotated the root key) is the
+   * keyring's to find: one a {@code RootOfTrust} installed re-reads the stored keyring.
    */
-  public KeyCache(KeyRepository keys, Supplier<RootKeyring> keyring, Duration ttl, Runnable refreshKeyring) {
-    this(keys, keyring, ttl, refreshKeyring, new UsageCounter(Clock.systemUTC()));
+  public KeyCache(KeyRepository keys, Supplier<RootKeyring> keyring, Duration ttl) {
+    this(keys, keyring, ttl, new UsageCounter(Clock.systemUTC()));
   }
 
   /** As above, counting usage in {@code usage} (which a usage tracker persists). */
-  public KeyCache(KeyRepository keys, Supplier<RootKeyring> keyring, Duration ttl, Runnable refreshKeyring,
-      UsageCounter usage) {
+  public KeyCache(KeyRepository keys, Supplier<RootKeyring> keyring, Duration ttl, UsageCounter usage) {
     this.keys = keys;
     this.usage = usage;
     this.keyring = keyring;
-    this.refreshKeyring = refreshKeyring;
     this.ttlNanos = ttl.toNanos();
   }
 
@@ -126,12 +119,7 @@ public final class KeyCache {
       return kind.cast(u.secret);
     }
     Key k = entry.key;
-    RootKeyring ring = keyring.get();
-    if (!ring.generationIds().contains(version.material().rootKeyId())) {
-      refreshKeyring.run();
-      ring = keyring.get();
-    }
-    SecretBytes raw = ring.unwrap(version.material(),
+    SecretBytes raw = keyring.get().unwrap(version.material(),
         MaterialBinding.keyVersion(k.namespace(), k.name(), version.number()));
     try {
       T value = load.apply(raw);

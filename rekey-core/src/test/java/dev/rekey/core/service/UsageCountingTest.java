@@ -31,7 +31,7 @@ class UsageCountingTest {
   private final InMemoryKeyRepository repo = new InMemoryKeyRepository();
   private final UsageCounter counter = new UsageCounter(clock);
   private final UsageTracker tracker = new UsageTracker(counter, new InMemoryUsageRepository());
-  private final KeyCache cache = new KeyCache(repo, () -> ring, Duration.ofMinutes(10), () -> {}, counter);
+  private final KeyCache cache = new KeyCache(repo, () -> ring, Duration.ofMinutes(10), counter);
   private final KeyService keys = new KeyService(repo, Transactions.direct(), new InMemoryEventOutbox(), () -> ring,
       cache, clock, Duration.ofDays(7));
   private final CryptoService crypto = new CryptoService(cache);
@@ -91,7 +91,7 @@ class UsageCountingTest {
 
   @Test
   void countersSurviveCacheReload() {
-    KeyCache shortLived = new KeyCache(repo, () -> ring, Duration.ZERO, () -> {}, counter);
+    KeyCache shortLived = new KeyCache(repo, () -> ring, Duration.ZERO, counter);
     CryptoService c = new CryptoService(shortLived);
     keys.create(NS, "orders", KeyType.AES256_GCM, Map.of());
     for (int i = 0; i < 3; i++) {
