@@ -164,6 +164,13 @@ class SecretRotationServiceTest {
     }
   }
 
+  /** A secret {@code name} configured for the "slow" rotator, and a manual rotation of it started on {@code node}. */
+  private SecretRotation startSlowRotation(SecretRotationService node, String name) {
+    secrets.put(NS, name, "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+    node.configure(new RotationConfig(NS, name, "slow", Map.of(), null, null, null), ANYONE);
+    return node.rotate(NS, name, "manual");
+  }
+
   private SecretRotationService node(String id, SecretRotator... rotators) {
     return new SecretRotationService(secrets, runs, Transactions.direct(), events, List.of(rotators), s.clock, id,
         Duration.ofHours(1));
@@ -176,9 +183,7 @@ class SecretRotationServiceTest {
     Slow otherSlow = new Slow(Duration.ZERO, Duration.ofMinutes(6));
     SecretRotationService first = node("node-1", slow);
     SecretRotationService second = node("node-2", otherSlow);
-    secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
-    first.configure(new RotationConfig(NS, "db", "slow", Map.of(), null, null, null), ANYONE);
-    SecretRotation started = first.rotate(NS, "db", "manual");
+    SecretRotation started = startSlowRotation(first, "db");
     int[] secondSteps = {-1};
     slow.during = () -> secondSteps[0] = second.runDue(10);
 
@@ -199,9 +204,7 @@ class SecretRotationServiceTest {
     SecretRotationService first = node("node-1", slow);
     SecretRotationService second = node("node-2", otherSlow);
     for (String name : List.of("a", "b")) {
-      secrets.put(NS, name, "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
-      first.configure(new RotationConfig(NS, name, "slow", Map.of(), null, null, null), ANYONE);
-      first.rotate(NS, name, "manual");
+      startSlowRotation(first, name);
     }
     // while the first node is in one rotation's SET, the second node takes the other one
     slow.during = () -> second.runDue(10);
@@ -222,9 +225,7 @@ class SecretRotationServiceTest {
     Slow slow = new Slow(SecretRotationSteps.TICK_BUDGET.plusSeconds(1), Duration.ofMinutes(6));
     SecretRotationService node = node("node-1", slow);
     for (String name : List.of("a", "b", "c")) {
-      secrets.put(NS, name, "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
-      node.configure(new RotationConfig(NS, name, "slow", Map.of(), null, null, null), ANYONE);
-      node.rotate(NS, name, "manual");
+      startSlowRotation(node, name);
     }
 
     assertThat(node.runDue(10, () -> true)).as("stopped before the first claim").isZero();
@@ -244,9 +245,7 @@ class SecretRotationServiceTest {
     Slow otherSlow = new Slow(Duration.ZERO, Duration.ofMinutes(1));
     SecretRotationService first = node("node-1", slow);
     SecretRotationService second = node("node-2", otherSlow);
-    secrets.put(NS, "db", "initial".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
-    first.configure(new RotationConfig(NS, "db", "slow", Map.of(), null, null, null), ANYONE);
-    SecretRotation started = first.rotate(NS, "db", "manual");
+    SecretRotation started = startSlowRotation(first, "db");
     int[] secondSteps = {-1};
     slow.during = () -> secondSteps[0] = second.runDue(10);
 
