@@ -12,7 +12,8 @@
 #                              [-p pinned|unpinned|both] [--jfr DIR] [--reference]
 #   --jfr DIR     also record a JFR profile of the server (settings=profile) into DIR, one per placement
 #   --reference   also measure the yardstick (rekey-bench's ReferenceEncryptServer: Vert.x, JSON, base64,
-#                 AES-GCM, no token, no audit; one event loop when pinned) in the same placement, same JDK
+#                 AES-GCM, no token, no audit; one event loop when pinned) in the same placement, same JDK,
+#                 and its sink (an encrypt's bytes in and out over HTTP and nothing else)
 # Environment: JAVA_HOME picks the JDK of the server (as for ./rekey); REKEY_JAVA_OPTS is passed on.
 # Output: wrk's reports and one "RESULT ..." line per endpoint, then a summary table.
 set -euo pipefail
@@ -211,7 +212,8 @@ run_placement() {
   fi
 }
 
-# The yardstick in the same placement on the same JDK: its health and encrypt, warmed up as above.
+# The yardstick in the same placement on the same JDK: its health, encrypt and sink (an encrypt's
+# bytes in and out, no JSON, base64 or cipher), warmed up as above.
 run_reference() {
   local placement="$1" java="$2" port pin=() loops
   port=$(free_port)
@@ -231,6 +233,7 @@ run_reference() {
   run_wrk "$placement" warmup "$((WARMUP / 2 + 1))" "http://127.0.0.1:$port/health" "$SCRIPTS/bench-get.lua"
   run_wrk "$placement" ref-health "$DURATION" "http://127.0.0.1:$port/health" "$SCRIPTS/bench-get.lua"
   run_wrk "$placement" ref-encrypt "$DURATION" "http://127.0.0.1:$port/encrypt" "$SCRIPTS/bench-encrypt.lua" unused
+  run_wrk "$placement" ref-sink "$DURATION" "http://127.0.0.1:$port/sink" "$SCRIPTS/bench-encrypt.lua" unused
   stop_server
 }
 
@@ -259,5 +262,7 @@ awk '{
   if (label == "health") h[placement] = rps
   if (label == "encrypt-1k") e[placement] = rps
   if (label == "encrypt-1k" && h[placement] > 0) printf "%-9s encrypt-1k / health = %.0f%%\n", placement, 100 * rps / h[placement]
+  if (label == "ref-health") rh[placement] = rps
   if (label == "ref-encrypt" && rps > 0) printf "%-9s encrypt-1k / reference encrypt = %.0f%%\n", placement, 100 * e[placement] / rps
+  if (label == "ref-sink" && rh[placement] > 0) printf "%-9s reference sink / reference health = %.0f%%\n", placement, 100 * rps / rh[placement]
 }' "$SUMMARY"

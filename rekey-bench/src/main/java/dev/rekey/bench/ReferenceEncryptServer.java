@@ -24,7 +24,9 @@ import javax.crypto.spec.SecretKeySpec;
  * The yardstick for the HTTP benchmark (section 2 of BENCHMARKS.md): the smallest honest Vert.x
  * server with the encrypt endpoint's shape and nothing of Rekey's: {@code POST /encrypt} with
  * {@code {"plaintext":"<base64>"}} answers {@code {"ciphertext":"<base64>"}} (AES-256-GCM under a
- * fixed key, fresh random nonce, Jackson in and out); {@code GET /health} answers {@code {"status":"ok"}}.
+ * fixed key, fresh random nonce, Jackson in and out); {@code GET /health} answers {@code {"status":"ok"}};
+ * {@code POST /sink} reads the body whole and answers a fixed body of a 1 KiB encrypt answer's size
+ * (the bytes in and out of an encrypt, with no JSON, base64 or cipher: the transport's share).
  * No token, no audit trail, no routing table. It measures what the machine of the day does for
  * HTTP, JSON, base64 and AES-GCM alone, next to Rekey's endpoints in the same run (the project's
  * notes measured about 140,000 requests/s on one core for such an endpoint). Not part of Rekey.
@@ -35,6 +37,9 @@ public final class ReferenceEncryptServer extends VerticleBase {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final byte[] HEALTH = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
   private static final SecretKeySpec KEY = new SecretKeySpec(new SecureRandom().generateSeed(32), "AES");
+  /** What {@code /sink} answers: an encrypt answer's size for a 1 KiB plaintext (12 + 1024 + 16 bytes as base64). */
+  private static final byte[] SINK_ANSWER = ("{\"ciphertext\":\""
+      + Base64.getEncoder().encodeToString(new byte[12 + 1024 + 16]) + "\"}").getBytes(StandardCharsets.US_ASCII);
 
   private final int port;
   private final SecureRandom random = new SecureRandom();
@@ -69,6 +74,9 @@ public final class ReferenceEncryptServer extends VerticleBase {
       request.response().putHeader("content-type", "application/json").end(Buffer.buffer(HEALTH));
     } else if (request.method() == HttpMethod.POST && request.path().equals("/encrypt")) {
       request.body().onSuccess(body -> encrypt(request, body));
+    } else if (request.method() == HttpMethod.POST && request.path().equals("/sink")) {
+      request.body().onSuccess(body -> request.response().putHeader("content-type", "application/json")
+          .end(Buffer.buffer(SINK_ANSWER)));
     } else {
       request.response().setStatusCode(404).end();
     }
