@@ -23,10 +23,13 @@ import org.slf4j.LoggerFactory;
  * <p>The data directory keeps, one a line ({@link #FILE}), the names of the starts whose secret
  * rotation leases were not released yet: those of earlier starts, then this one's. The next start
  * on it reads them as {@link #previous()}, whose leases can only be left over from processes that
- * are gone (one server per data directory), and releases them at once, when first unsealed, instead
- * of waiting for them to expire ({@link #releasePrevious}); only then are they dropped from the
- * file. So a start that ends before it could release them (sealed, or failing later) passes them on
- * to the next. The file keeps at most {@link #REMEMBERED} names; older ones' leases expire.
+ * are gone, and releases them at once, when first unsealed, instead of waiting for them to expire
+ * ({@link #releasePrevious}); only then are they dropped from the file. That they are gone is what
+ * the server's {@link DataDirectoryLock} ensures: it holds the directory from before this reads the
+ * file until the server stops, so no other live server can have written a name there. Start this
+ * only on a directory so held (or with none). So a start that ends before it could release them
+ * (sealed, or failing later) passes them on to the next. The file keeps at most {@link #REMEMBERED}
+ * names; older ones' leases expire.
  *
  * @param id this process's name
  * @param previous the names of earlier starts on the same data directory not known to be released, oldest first
@@ -46,7 +49,8 @@ record NodeIdentity(String id, List<String> previous, Path file) {
 
   /**
    * A new name for a process starting on {@code dataDir} (null: none, so no previous start is
-   * known), recorded there for the next start. A data directory that cannot be read or written
+   * known), recorded there for the next start. The caller holds {@code dataDir}'s
+   * {@link DataDirectoryLock}. A data directory that cannot be read or written
    * costs only the quick release of a crashed start's leases: they expire instead.
    */
   static NodeIdentity start(Path dataDir) {

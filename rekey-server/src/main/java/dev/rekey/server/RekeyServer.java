@@ -33,10 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Rekey server: storage, root of trust, services, audit log, background tasks and the
- * HTTP listener. {@link #start} wires them in that order and returns once it listens; every
- * component started is recorded on a {@link Shutdown}, so {@link #close} (or a failed start) stops
- * them in reverse order, draining the audit log.
+ * One running Rekey server: the lock on its data directory, storage, root of trust, services, audit
+ * log, background tasks and the HTTP listener. {@link #start} wires them in that order and returns
+ * once it listens; every component started is recorded on a {@link Shutdown}, so {@link #close} (or
+ * a failed start) stops them in reverse order, draining the audit log, and releases the lock last.
  */
 public final class RekeyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RekeyServer.class);
@@ -87,12 +87,18 @@ public final class RekeyServer implements AutoCloseable {
   public static RekeyServer start(ServerConfig config, WebhookSettings webhookSettings) {
     Clock clock = Clock.systemUTC();
     NativeCrypto.checkSetting();
-    // the native provider loads (about 0.4 s) while the store opens and migrates
-    CompletableFuture<String> nativeCrypto = CompletableFuture.supplyAsync(NativeCrypto::status);
-    Store store = Store.open(StoreConfig.of(config.storage().url(), config.storage().user(), config.storage().password()));
+    // before anything in the data directory is read or written: a second server on it stops here
+    DataDirectoryLock dataDir = config.dataDir() == null ? null : DataDirectoryLock.acquire(config.dataDir());
     Shutdown shutdown = new Shutdown();
-    shutdown.onClose("storage", store::close);
+    if (dataDir != null) {
+      shutdown.onClose("data directory lock", dataDir::close); // released last
+    }
     try {
+      // the native provider loads (about 0.4 s) while the store opens and migrates
+      CompletableFuture<String> nativeCrypto = CompletableFuture.supplyAsync(NativeCrypto::status);
+      Store store = Store.open(StoreConfig.of(config.storage().url(), config.storage().user(),
+          config.storage().password()));
+      shutdown.onClose("storage", store::close);
       // before anything unseals or resumes: REKEY_NATIVE_CRYPTO=required without the provider stops here
       LOG.info("native crypto: {}", nativeStatus(nativeCrypto));
       // Root of trust and services: nothing runs yet.
@@ -102,7 +108,7 @@ public final class RekeyServer implements AutoCloseable {
       shutdown.onClose("metrics", metrics::close);
       HttpWebhookTransport hookTransport = new HttpWebhookTransport(ROTATION_HOOK_TIMEOUT, config.outboundPolicy());
       shutdown.onClose("rotation hook transport", hookTransport::close);
-      ServerServices services = ServerServices.create(config, store, rootOfTrust, hookTransport, clock);
+      ServerServices services = ServerServices.create(config, dataDir, store, rootOfTrust, hookTransport, clock);
       UsageMetrics.register(metrics, services.cache(), clock);
       BackgroundTasks.startUsageFlusher(services, config, metrics, shutdown);
 

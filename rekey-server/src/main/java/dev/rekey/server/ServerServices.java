@@ -44,9 +44,10 @@ record ServerServices(
     RotationScheduler scheduler,
     RewrapCampaignService campaigns) {
 
-  static ServerServices create(ServerConfig config, Store store, RootOfTrust rootOfTrust,
+  /** The services over {@code store}; {@code dataDir} is the data directory this server holds, or null for none. */
+  static ServerServices create(ServerConfig config, DataDirectoryLock dataDir, Store store, RootOfTrust rootOfTrust,
       HttpWebhookTransport hookTransport, Clock clock) {
-    NodeIdentity node = NodeIdentity.start(config.dataDir());
+    NodeIdentity node = NodeIdentity.start(dataDir == null ? null : dataDir.directory());
     UsageCounter usageCounter = new UsageCounter(clock);
     KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), usageCounter);
     UsageTracker usage = new UsageTracker(usageCounter, store.usage());

@@ -1,0 +1,93 @@
+package dev.rekey.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
+import dev.rekey.server.config.ServerConfig;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataDirectoryLockTest {
+  @TempDir Path dir;
+
+  @Test
+  void secondAcquire_isRefusedNamingTheDirectory_untilTheFirstIsClosed() throws Exception {
+    try (DataDirectoryLock first = DataDirectoryLock.acquire(dir)) {
+      assertThat(first.directory()).isEqualTo(dir.toRealPath());
+      assertThat(dir.resolve(DataDirectoryLock.FILE)).hasContent(ProcessHandle.current().pid() + "\n");
+
+      assertThatThrownBy(() -> DataDirectoryLock.acquire(dir))
+          .isInstanceOf(RekeyException.class).hasMessageContaining(dir.toRealPath().toString())
+          .hasMessageContaining("in use by another server in this process");
+      // the same directory by another name
+      Path alias = Files.createSymbolicLink(dir.resolve("alias"), dir);
+      assertThatThrownBy(() -> DataDirectoryLock.acquire(alias))
+          .isInstanceOf(RekeyException.class).hasMessageContaining("in use");
+      assertThat(first.toString()).contains("held");
+    }
+    Path file = dir.resolve(DataDirectoryLock.FILE);
+    assertThat(file).as("the file stays, without a pid").exists().isEmptyFile();
+    try (DataDirectoryLock again = DataDirectoryLock.acquire(dir)) {
+      assertThat(again.directory()).isEqualTo(dir.toRealPath());
+    }
+  }
+
+  @Test
+  void close_twice_isHarmless_andLetsTheNextAcquireIn() {
+    DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
+    lock.close();
+    lock.close();
+    DataDirectoryLock.acquire(dir).close();
+  }
+
+  @Test
+  void aLockTakenByOtherCodeOfThisJvm_countsAsInUse() throws Exception {
+    // FileChannel.tryLock throws OverlappingFileLockException for a lock of another channel of the JVM
+    try (FileChannel other = FileChannel.open(dir.resolve(DataDirectoryLock.FILE), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE); FileLock held = other.lock()) {
+      assertThatThrownBy(() -> DataDirectoryLock.acquire(dir))
+          .isInstanceOf(RekeyException.class).hasMessageContaining("is in use by another server;");
+    }
+  }
+
+  @Test
+  void aMissingDirectory_isCreated() throws Exception {
+    Path missing = dir.resolve("a/b");
+    try (DataDirectoryLock lock = DataDirectoryLock.acquire(missing)) {
+      assertThat(missing.resolve(DataDirectoryLock.FILE)).exists();
+    }
+  }
+
+  @Test
+  void aDirectoryThatCannotBeLocked_isRefused() throws Exception {
+    Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+    assertThatThrownBy(() -> DataDirectoryLock.acquire(notADirectory))
+        .isInstanceOfSatisfying(RekeyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ILLEGAL_STATE))
+        .hasMessageStartingWith("cannot lock the data directory " + notADirectory);
+    // and the failure held nothing: the parent can still be locked
+    DataDirectoryLock.acquire(dir).close();
+  }
+
+  @Test
+  void aSecondServerOnTheDataDirectory_isRefusedBeforeItTouchesIt_andTheFirstRunsOn() throws Exception {
+    try (TestServer first = TestServer.dev(dir)) {
+      String nodeIds = Files.readString(dir.resolve(NodeIdentity.FILE));
+
+      assertThatThrownBy(() -> RekeyServer.start(ServerConfig.dev("127.0.0.1", 0, dir, TestServer.ROOT)))
+          .isInstanceOf(RekeyException.class).hasMessageContaining("data directory " + dir.toRealPath() + " is in use");
+
+      assertThat(dir.resolve(NodeIdentity.FILE)).as("the refused server recorded no name").hasContent(nodeIds);
+      assertThat(first.req("GET", "/v1/keys").token(TestServer.ROOT).send().status()).isEqualTo(200);
+    }
+    try (TestServer restarted = TestServer.dev(dir)) {
+      assertThat(restarted.server.root().sealed()).isFalse();
+    }
+  }
+}
