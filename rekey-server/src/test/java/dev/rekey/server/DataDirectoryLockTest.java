@@ -21,7 +21,10 @@ class DataDirectoryLockTest {
   void secondAcquire_isRefusedNamingTheDirectory_untilTheFirstIsClosed() throws Exception {
     try (DataDirectoryLock first = DataDirectoryLock.acquire(dir)) {
       assertThat(first.directory()).isEqualTo(dir.toRealPath());
-      assertThat(dir.resolve(DataDirectoryLock.FILE)).hasContent(ProcessHandle.current().pid() + "\n");
+      // asked from another process: opening the file here would drop this process's lock (POSIX locks)
+      LockProbe.Seen seen = LockProbe.seenFromAnotherProcess(dir.resolve(DataDirectoryLock.FILE));
+      assertThat(seen.held()).as("another process finds the lock held").isTrue();
+      assertThat(seen.content()).contains(ProcessHandle.current().pid() + "\n");
 
       assertThatThrownBy(() -> DataDirectoryLock.acquire(dir))
           .isInstanceOf(RekeyException.class).hasMessageContaining(dir.toRealPath().toString())
@@ -31,8 +34,11 @@ class DataDirectoryLockTest {
       assertThatThrownBy(() -> DataDirectoryLock.acquire(alias))
           .isInstanceOf(RekeyException.class).hasMessageContaining("in use");
       assertThat(first.toString()).contains("held");
+      assertThat(LockProbe.heldByAnotherProcess(dir.resolve(DataDirectoryLock.FILE)))
+          .as("the refused acquires left the lock held").isTrue();
     }
     Path file = dir.resolve(DataDirectoryLock.FILE);
+    assertThat(LockProbe.heldByAnotherProcess(file)).as("released on close").isFalse();
     assertThat(file).as("the file stays, without a pid").exists().isEmptyFile();
     try (DataDirectoryLock again = DataDirectoryLock.acquire(dir)) {
       assertThat(again.directory()).isEqualTo(dir.toRealPath());
@@ -84,6 +90,7 @@ class DataDirectoryLockTest {
           .isInstanceOf(RekeyException.class).hasMessageContaining("data directory " + dir.toRealPath() + " is in use");
 
       assertThat(dir.resolve(NodeIdentity.FILE)).as("the refused server recorded no name").hasContent(nodeIds);
+      assertThat(LockProbe.heldByAnotherProcess(dir.resolve(DataDirectoryLock.FILE))).isTrue();
       assertThat(first.req("GET", "/v1/keys").token(TestServer.ROOT).send().status()).isEqualTo(200);
     }
     try (TestServer restarted = TestServer.dev(dir)) {
