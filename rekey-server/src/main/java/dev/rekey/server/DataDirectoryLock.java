@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,20 +28,25 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>On Linux these are POSIX record locks, which a process loses when it closes <em>any</em> file
  * descriptor of the file. So nothing else in the holding process may open the lock file, and a
- * second acquire within the same JVM is refused from memory ({@link #HELD}) without opening it.
+ * second acquire within the same JVM is refused from memory ({@link #HELD}) without opening it,
+ * also when it names the directory by another real path (renamed, or bind-mounted elsewhere): the
+ * directory is known by its file key (device and inode). A lock that other code of this JVM holds
+ * on the file is lost when an acquire finds it and closes its channel.
  */
 final class DataDirectoryLock implements AutoCloseable {
   /** The lock file in the data directory. */
   static final String FILE = "lock";
-  /** The directories (real paths) locked by this JVM. */
-  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+  /** The directories locked by this JVM: their file keys (their real paths where there are none). */
+  private static final Set<Object> HELD = ConcurrentHashMap.newKeySet();
 
   private final Path directory;
+  private final Object key;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private DataDirectoryLock(Path directory, FileChannel channel, FileLock lock) {
+  private DataDirectoryLock(Path directory, Object key, FileChannel channel, FileLock lock) {
     this.directory = directory;
+    this.key = key;
     this.channel = channel;
     this.lock = lock;
   }
@@ -53,12 +59,17 @@ final class DataDirectoryLock implements AutoCloseable {
    */
   static DataDirectoryLock acquire(Path dataDir) {
     Path directory;
+    Object key;
     try {
       directory = Files.createDirectories(dataDir).toRealPath();
+      key = Files.readAttributes(directory, BasicFileAttributes.class).fileKey();
     } catch (IOException e) {
       throw cannotLock(dataDir, e);
     }
-    if (!HELD.add(directory)) {
+    if (key == null) {
+      key = directory;
+    }
+    if (!HELD.add(key)) {
       throw inUse(directory, "by another server in this process");
     }
     FileChannel channel = null;
@@ -71,7 +82,7 @@ final class DataDirectoryLock implements AutoCloseable {
         String holder = holderPid(channel);
         throw inUse(directory, holder == null ? "by another server" : "by another server (process " + holder + ")");
       }
-      DataDirectoryLock held = new DataDirectoryLock(directory, channel, lock);
+      DataDirectoryLock held = new DataDirectoryLock(directory, key, channel, lock);
       held.writePid();
       locked = true;
       return held;
@@ -80,7 +91,7 @@ final class DataDirectoryLock implements AutoCloseable {
     } finally {
       if (!locked) {
         closeQuietly(channel);
-        HELD.remove(directory);
+        HELD.remove(key);
       }
     }
   }
@@ -102,7 +113,7 @@ final class DataDirectoryLock implements AutoCloseable {
       // a stale pid is harmless: it is read only while another process holds the lock
     }
     closeQuietly(channel); // releases the lock
-    HELD.remove(directory);
+    HELD.remove(key);
   }
 
   /** The lock, or null when another process holds it (another channel of this JVM counts as another holder). */

@@ -46,6 +46,22 @@ class DataDirectoryLockTest {
   }
 
   @Test
+  void theSameDirectoryUnderAnotherRealPath_isRefusedFromMemory_andKeepsItsLock() throws Exception {
+    // a data directory renamed (or bind-mounted elsewhere) while held: another real path, the same directory
+    Path before = Files.createDirectories(dir.resolve("before"));
+    Path after = dir.resolve("after");
+    try (DataDirectoryLock first = DataDirectoryLock.acquire(before)) {
+      Files.move(before, after);
+
+      assertThatThrownBy(() -> DataDirectoryLock.acquire(after))
+          .isInstanceOf(RekeyException.class).hasMessageContaining("in use by another server in this process");
+      assertThat(LockProbe.heldByAnotherProcess(after.resolve(DataDirectoryLock.FILE)))
+          .as("the refused acquire left the first one's lock held").isTrue();
+    }
+    DataDirectoryLock.acquire(after).close();
+  }
+
+  @Test
   void close_twice_isHarmless_andLetsTheNextAcquireIn() {
     DataDirectoryLock lock = DataDirectoryLock.acquire(dir);
     lock.close();
