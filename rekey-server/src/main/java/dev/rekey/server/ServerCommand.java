@@ -81,8 +81,8 @@ public final class ServerCommand implements Callable<Integer> {
       if (devRootToken != null && devRootToken.length() < 8) {
         throw new IllegalArgumentException("--dev-root-token must have at least 8 characters");
       }
+      // created, or refused with one line, when the server locks it (DataDirectoryLock)
       Path dir = dataDir != null ? dataDir : Files.createTempDirectory("rekey-dev-");
-      Files.createDirectories(dir);
       return ServerConfig.dev(hostPort == null ? "127.0.0.1" : hostPort[0],
           hostPort == null ? ServerConfig.DEFAULT_PORT : Integer.parseInt(hostPort[1]), dir, devRootToken)
           .withKeyExport(devAllowKeyExport);

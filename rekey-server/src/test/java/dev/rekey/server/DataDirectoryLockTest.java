@@ -98,6 +98,19 @@ class DataDirectoryLockTest {
   }
 
   @Test
+  void devServerCommand_onADataDirectoryThatIsAFile_exits2WithOneLine() throws Exception {
+    Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+    java.io.StringWriter err = new java.io.StringWriter();
+    int exit = new picocli.CommandLine(new ServerCommand()).setErr(new java.io.PrintWriter(err, true))
+        .execute("--dev", "--data-dir", notADirectory.toString(), "--address", "127.0.0.1:0");
+
+    assertThat(exit).as(err.toString()).isEqualTo(2);
+    assertThat(err.toString()).startsWith("Error: cannot lock the data directory " + notADirectory)
+        .doesNotContain("\tat ").hasLineCount(1);
+    assertThat(notADirectory).hasContent("x");
+  }
+
+  @Test
   void aSecondServerOnTheDataDirectory_isRefusedBeforeItTouchesIt_andTheFirstRunsOn() throws Exception {
     try (TestServer first = TestServer.dev(dir)) {
       String nodeIds = Files.readString(dir.resolve(NodeIdentity.FILE));
