@@ -28,9 +28,12 @@ class DataDirectoryLockE2eTest {
       Process second = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
           "dev.rekey.app.Main", "server", "--dev", "--data-dir", data.toString(), "--address", "127.0.0.1:0"))
           .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      boolean exited = second.waitFor(60, TimeUnit.SECONDS);
-      if (!exited) {
-        second.destroyForcibly();
+      boolean exited;
+      try {
+        exited = second.waitFor(60, TimeUnit.SECONDS);
+      } finally {
+        // never left running, also when the wait fails (a second server that started would run on)
+        second.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
       String output = Files.readString(log);
 
