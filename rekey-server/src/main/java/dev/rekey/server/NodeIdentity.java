@@ -24,12 +24,13 @@ import org.slf4j.LoggerFactory;
  * rotation leases were not released yet: those of earlier starts, then this one's. The next start
  * on it reads them as {@link #previous()}, whose leases can only be left over from processes that
  * are gone, and releases them at once, when first unsealed, instead of waiting for them to expire
- * ({@link #releasePrevious}); only then are they dropped from the file. That they are gone is what
- * the server's {@link DataDirectoryLock} ensures: it holds the directory from before this reads the
- * file until the server stops, so no other live server can have written a name there. Start this
- * only on a directory so held (or with none). So a start that ends before it could release them
- * (sealed, or failing later) passes them on to the next. The file keeps at most {@link #REMEMBERED}
- * names; older ones' leases expire.
+ * ({@link #releasePrevious}); only then are they dropped from the file. So a start that ends
+ * before it could release them (sealed, or failing later) passes them on to the next. The file
+ * keeps at most {@link #REMEMBERED} names; older ones' leases expire.
+ *
+ * <p>That those processes are gone is what the server's {@link DataDirectoryLock} ensures: it holds
+ * the directory from before this reads the file until the server stops, so no other live server
+ * can have written a name there. Start this only on a directory so held (or with none).
  *
  * @param id this process's name
  * @param previous the names of earlier starts on the same data directory not known to be released, oldest first
