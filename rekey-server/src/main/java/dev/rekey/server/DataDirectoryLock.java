@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A server's exclusive hold on its data directory, for as long as the server runs: an OS file lock
- * ({@link FileChannel#tryLock()}) on {@code <data_dir>/lock} ({@link #FILE}). A second server on the
+ * ({@link FileChannel#tryLock()}) on {@code <data_dir>/rekey.lock} ({@link #FILE}). A second server on the
  * same directory is refused at start instead of reading the first one's name in {@code node-id} as
  * a finished start (and releasing its leases, see {@link NodeIdentity}) or writing the same SQLite
  * database as a second "single writer".
@@ -35,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class DataDirectoryLock implements AutoCloseable {
   /** The lock file in the data directory. */
-  static final String FILE = "lock";
+  static final String FILE = "rekey.lock";
   /** The directories locked by this JVM: their file keys (their real paths where there are none). */
   private static final Set<Object> HELD = ConcurrentHashMap.newKeySet();
 
