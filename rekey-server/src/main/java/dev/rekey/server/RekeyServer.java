@@ -154,6 +154,14 @@ public final class RekeyServer implements AutoCloseable {
         throw re;
       }
       throw new IllegalStateException("the server could not start: " + e.getMessage(), e);
+    } catch (Error e) {
+      // an embedding JVM lives on: what started is stopped, and the data directory released
+      try {
+        shutdown.close();
+      } catch (Error second) {
+        e.addSuppressed(second);
+      }
+      throw e;
     }
   }
 

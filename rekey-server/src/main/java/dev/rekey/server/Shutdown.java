@@ -28,10 +28,15 @@ final class Shutdown implements AutoCloseable {
     started.push(new Started(name, stop));
   }
 
-  /** Stops everything recorded, newest first; safe to call twice (the second call does nothing). */
+  /**
+   * Stops everything recorded, newest first; safe to call twice (the second call does nothing). A
+   * step that fails, even with an {@link Error}, does not keep the older ones from running (the
+   * oldest releases the data directory); the first Error is rethrown after the last step.
+   */
   @Override
   public void close() {
     boolean interrupted = false;
+    Error error = null;
     while (!started.isEmpty()) {
       Started s = started.pop();
       try {
@@ -40,10 +45,16 @@ final class Shutdown implements AutoCloseable {
         // Interrupted while waiting for one step: still stop the others, then restore the flag.
         interrupted |= e instanceof InterruptedException;
         LOG.warn("{} did not close cleanly: {}", s.name(), e.toString());
+      } catch (Error e) {
+        LOG.error("{} did not close cleanly", s.name(), e);
+        error = error == null ? e : error;
       }
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+    if (error != null) {
+      throw error;
     }
   }
 }

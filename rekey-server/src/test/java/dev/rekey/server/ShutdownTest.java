@@ -1,6 +1,7 @@
 package dev.rekey.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,5 +47,19 @@ class ShutdownTest {
     shutdown.close();
 
     assertThat(closed).containsExactly("storage");
+  }
+
+  @Test
+  void close_aStepThrowsAnError_theOlderStepsStillClose_andTheErrorIsRethrown() {
+    shutdown.onClose("data directory lock", () -> closed.add("data directory lock"));
+    shutdown.onClose("storage", () -> closed.add("storage"));
+    shutdown.onClose("broken", () -> {
+      throw new LinkageError("a class went missing");
+    });
+    shutdown.onClose("listeners", () -> closed.add("listeners"));
+
+    assertThatThrownBy(shutdown::close).isInstanceOf(LinkageError.class).hasMessage("a class went missing");
+
+    assertThat(closed).containsExactly("listeners", "storage", "data directory lock");
   }
 }
