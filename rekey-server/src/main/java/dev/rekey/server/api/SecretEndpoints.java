@@ -235,6 +235,12 @@ public final class SecretEndpoints {
   }
 
   private Object setGuardrail(Call c) {
+    // The guardrail binds every secret of the namespace: a grant on some names (admin on billing-*)
+    // may not loosen it for the others. The name "*" is matched only by a key pattern of stars.
+    if (!c.principal().may(Action.SECRET_GUARDRAIL, c.namespace(), "*")) {
+      throw RekeyException.forbidden("'" + c.principal().name() + "' may not change the secret guardrail of "
+          + c.namespace() + ": it binds every secret there, so it needs secret.guardrail on every name ('*')");
+    }
     SecretGuardrailView req = c.body(SecretGuardrailView.class);
     return guardrailView(secrets.setGuardrail(new SecretGuardrail(c.namespace(),
         Boolean.TRUE.equals(req.requireExpiry()), duration("max_lifetime", req.maxLifetime()))));
