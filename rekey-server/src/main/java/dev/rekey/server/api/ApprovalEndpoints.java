@@ -85,6 +85,13 @@ public final class ApprovalEndpoints {
     c.requireNoBody();
     Approval a = visible(c);
     describe(c, a, "cancel");
+    String name = a.targetName();
+    // someone else's request ends here as a denial would: only where the caller may decide on it
+    if (!a.requester().equals(c.principal().name())
+        && !c.principal().may(Action.APPROVE, c.namespace(), name == null ? "*" : name)) {
+      throw RekeyException.forbidden("'" + c.principal().name() + "' may not cancel a request about " + a.target()
+          + ": its approver grants in namespace '" + c.namespace() + "' do not cover it");
+    }
     return ApprovalViews.of(approvals.cancel(a.id(), c.principal().name()));
   }
 
