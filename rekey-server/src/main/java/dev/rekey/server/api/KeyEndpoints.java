@@ -72,27 +72,10 @@ public final class KeyEndpoints {
 
   private Object list(Call c) {
     int limit = c.intQuery("limit", 100, 1, KeyService.MAX_PAGE);
-    // A grant on a key-name pattern shows only the keys it matches, and the cursor is the last key
-    // shown: the store's last name would name keys outside the grants (limit=1 read them all). So
-    // the store is read on past what the filter empties, and a short answer means no more.
-    List<Key> shown = new java.util.ArrayList<>();
-    String after = c.query("after");
-    int read = limit;
-    while (shown.size() < limit) {
-      List<Key> page = keys.list(c.namespace(), after, read);
-      for (Key k : page) {
-        if (shown.size() < limit && c.principal().may(Action.KEY_READ, k.namespace(), k.name())) {
-          shown.add(k);
-        }
-      }
-      if (page.size() < read) {
-        break;
-      }
-      after = page.get(page.size() - 1).name();
-      read = KeyService.MAX_PAGE;
-    }
-    String next = shown.size() == limit ? shown.get(shown.size() - 1).name() : null;
-    return new KeyList(shown.stream().map(Views::key).toList(), next);
+    // only the keys the grants match; the cursor never names one outside them
+    VisiblePage<Key> page = VisiblePage.of((after, n) -> keys.list(c.namespace(), after, n), c.query("after"), limit,
+        KeyService.MAX_PAGE, k -> c.principal().may(Action.KEY_READ, k.namespace(), k.name()), Key::name);
+    return new KeyList(page.items().stream().map(Views::key).toList(), page.next());
   }
 
   /** Raising min_decryption_version retires versions: guarded, forced and audited as a retire is. */

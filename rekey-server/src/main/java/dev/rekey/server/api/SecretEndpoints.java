@@ -191,26 +191,10 @@ public final class SecretEndpoints {
 
   private Object list(Call c) {
     int limit = c.intQuery("limit", 100, 1, KeyService.MAX_PAGE);
-    // Only the secrets the grants match, and the cursor is the last one shown (never a name outside
-    // the grants): the store is read on past what the filter empties; a short answer means no more.
-    List<Secret> shown = new java.util.ArrayList<>();
-    String after = c.query("after");
-    int read = limit;
-    while (shown.size() < limit) {
-      List<Secret> page = secrets.list(c.namespace(), after, read);
-      for (Secret s : page) {
-        if (shown.size() < limit && c.principal().may(Action.SECRET_LIST, s.namespace(), s.name())) {
-          shown.add(s);
-        }
-      }
-      if (page.size() < read) {
-        break;
-      }
-      after = page.get(page.size() - 1).name();
-      read = KeyService.MAX_PAGE;
-    }
-    String next = shown.size() == limit ? shown.get(shown.size() - 1).name() : null;
-    return new SecretList(shown.stream().map(Views::secret).toList(), next);
+    // only the secrets the grants match; the cursor never names one outside them
+    VisiblePage<Secret> page = VisiblePage.of((after, n) -> secrets.list(c.namespace(), after, n), c.query("after"),
+        limit, KeyService.MAX_PAGE, s -> c.principal().may(Action.SECRET_LIST, s.namespace(), s.name()), Secret::name);
+    return new SecretList(page.items().stream().map(Views::secret).toList(), page.next());
   }
 
   private Object label(Call c) {
