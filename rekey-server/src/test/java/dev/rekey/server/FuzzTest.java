@@ -49,50 +49,8 @@ class FuzzTest {
       {"POST", "/v1/keys/fz-mac/mac"}, {"POST", "/v1/keys/fz-mac/mac/verify"}, {"GET", "/v1/audit/verify"},
       {"GET", "/v1/audit/records"}};
 
-  private static String randomJson(Random r, int depth) {
-    int kind = r.nextInt(depth > 3 ? 7 : 10);
-    switch (kind) {
-      case 0: return "null";
-      case 1: return r.nextBoolean() ? "true" : "false";
-      case 2: return Long.toString(r.nextLong() >> r.nextInt(64));
-      case 3: return r.nextBoolean() ? "1e308" : Double.toString(r.nextDouble() * 1e6 - 5e5);
-      case 4: return "\"" + randomString(r) + "\"";
-      case 5: return "\"" + (r.nextBoolean() ? "rekey:v" + r.nextInt(4) + ":" : "") + "aGVsbG8=\"";
-      case 6: return r.nextBoolean() ? "\"" + ct + "\"" : "\"PT" + r.nextInt(100) + "H\"";
-      case 7: case 8: {
-        StringBuilder b = new StringBuilder("{");
-        int n = r.nextInt(4);
-        for (int i = 0; i < n; i++) {
-          if (i > 0) {
-            b.append(',');
-          }
-          String f = r.nextInt(8) == 0 ? randomString(r) : FIELDS[r.nextInt(FIELDS.length)];
-          b.append('"').append(f).append("\":").append(randomJson(r, depth + 1));
-        }
-        return b.append('}').toString();
-      }
-      default: {
-        StringBuilder b = new StringBuilder("[");
-        int n = r.nextInt(4);
-        for (int i = 0; i < n; i++) {
-          b.append(i > 0 ? "," : "").append(randomJson(r, depth + 1));
-        }
-        return b.append(']').toString();
-      }
-    }
-  }
-
-  private static String randomString(Random r) {
-    StringBuilder b = new StringBuilder();
-    int n = r.nextInt(12);
-    for (int i = 0; i < n; i++) {
-      char c = (char) (r.nextInt(10) == 0 ? r.nextInt(0x3000) : 32 + r.nextInt(95));
-      if (c == '"' || c == '\\' || c < 32) {
-        c = 'x';
-      }
-      b.append(c);
-    }
-    return b.toString();
+  private static FuzzInput input(Random r) {
+    return new FuzzInput(r, List.of(FIELDS), List.of(ct));
   }
 
   private static void check(List<String> problems, String what, TestServer.Resp r) {
@@ -116,10 +74,11 @@ class FuzzTest {
   @Test
   void randomJsonBodies_neverCauseA5xx() {
     Random r = new Random(20261122L);
+    FuzzInput in = input(r);
     List<String> problems = new ArrayList<>();
     for (String[] e : ENDPOINTS) {
       for (int i = 0; i < 25; i++) {
-        String body = i % 3 == 0 ? randomJson(r, 0) : "{\"" + FIELDS[r.nextInt(FIELDS.length)] + "\":" + randomJson(r, 1) + "}";
+        String body = i % 3 == 0 ? in.json(0) : "{\"" + in.field() + "\":" + in.json(1) + "}";
         check(problems, e[0] + " " + e[1] + " <- " + body, s.req(e[0], e[1]).token(ROOT).json(body).send());
       }
     }
@@ -176,6 +135,7 @@ class FuzzTest {
   @Test
   void batches_withRandomItems_answerItemByItem() {
     Random r = new Random(5L);
+    FuzzInput in = input(r);
     List<String> problems = new ArrayList<>();
     for (String op : List.of("encrypt", "decrypt", "rewrap")) {
       for (int i = 0; i < 20; i++) {
@@ -183,7 +143,7 @@ class FuzzTest {
         int n = 1 + r.nextInt(5);
         for (int j = 0; j < n; j++) {
           b.append(j > 0 ? "," : "").append(r.nextInt(4) == 0 ? "null"
-              : "{\"" + (op.equals("encrypt") ? "plaintext" : "ciphertext") + "\":" + randomJson(r, 2) + "}");
+              : "{\"" + (op.equals("encrypt") ? "plaintext" : "ciphertext") + "\":" + in.json(2) + "}");
         }
         String body = b.append("]}").toString();
         check(problems, op + " <- " + body, s.post("/v1/keys/fz-aes/" + op, ROOT, body));
