@@ -44,7 +44,8 @@ final class HttpListeners {
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(options).requestHandler(router::accept).listen();
+      return vertx.createHttpServer(options).requestHandler(router::accept)
+          .invalidRequestHandler(router::acceptUndecodable).listen();
     }
   }
 

@@ -101,6 +101,38 @@ class ErrorContractTest {
     }
   }
 
+  /**
+   * A request the HTTP decoder cannot read (a request line or headers over the limits, a malformed
+   * header line, two lengths) gets the error contract like any other bad request, not an empty
+   * 414, 431 or 400; it is audited as unrouted, and its connection is closed.
+   */
+  @Test
+  void undecodableRequest_getsTheJsonError_isAudited_andTheConnectionCloses() throws Exception {
+    java.net.URI base = java.net.URI.create(s.base);
+    long before = s.lastAuditSeq();
+    String[][] cases = {
+        {"GET /v1/keys/" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n", "the request line is too long"},
+        {"GET /v1/keys HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(17000) + "\r\n", "the request headers are too large"},
+        {"GET /v1/keys HTTP/1.1\r\nHost: x\r\nNot a header\r\n", "not valid HTTP/1.1"},
+        {"POST /v1/keys HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n", "not valid HTTP/1.1"}};
+    for (String[] c : cases) {
+      try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+        socket.setSoTimeout(3_000); // the connection closes after the answer, without waiting for the client
+        socket.getOutputStream().write((c[0] + "Authorization: Bearer " + ROOT + "\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(answer).as(c[1]).matches("(?s)HTTP/1\\.[01] 400 .*")
+            .contains("content-type: application/json").contains("\"code\":\"invalid_request\"").contains(c[1])
+            .doesNotContain("bbbb");
+      }
+    }
+    List<JsonNode> trail = s.auditAfter(before).stream().filter(r -> r.get("action").asText().equals("unrouted")).toList();
+    assertThat(trail).hasSize(cases.length).allSatisfy(r -> {
+      assertThat(r.get("outcome").asText()).isEqualTo("failed");
+      assertThat(r.get("error_code").asText()).isEqualTo("invalid_request");
+    });
+  }
+
   /** {@code Expect: 100-continue}: a body over the limit is refused before the client uploads it; one within it is invited. */
   @Test
   void expectContinue_tooLargeGets413WithoutContinue_acceptableGetsContinueThenTheAnswer() throws Exception {

@@ -7,6 +7,8 @@ import dev.rekey.core.audit.Audited;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.auth.Principal;
 import dev.rekey.core.service.TokenService;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -123,6 +125,23 @@ public final class ApiRouter {
         unrouted(exchange, new RekeyException(ErrorCode.INTERNAL, "internal error"));
       }
     });
+  }
+
+  /**
+   * The handler for a request the HTTP decoder could not read (a request line or headers over the
+   * limits, a malformed header): the error contract and an audit record as for any unrouted
+   * request, then the connection is closed (the decoder cannot go on). Vert.x's default would
+   * answer an empty 414, 431 or 400. The message names the problem, never the request's bytes.
+   */
+  public void acceptUndecodable(HttpServerRequest request) {
+    Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
+    String problem = cause instanceof TooLongHttpLineException ? "the request line is too long"
+        : cause instanceof TooLongHttpHeaderException ? "the request headers are too large"
+        : "the request is not valid HTTP/1.1";
+    Exchange exchange = new Exchange(request, java.util.Map.of());
+    exchange.refused = true;
+    exchange.closeAfterResponse = true;
+    unrouted(exchange, RekeyException.invalid(problem));
   }
 
   private void dispatch(Exchange exchange, RouteTable.Match<Handler> match) {
