@@ -84,6 +84,10 @@ class RouteFuzzTest {
       "array", List.of("{}", "\"a\"", "1", "[null]", "[1,\"a\",{}]", "[[[]]]", "true", "[" + "1,".repeat(3000) + "1]"),
       "object", List.of("[]", "\"a\"", "1", "{\"a\":{\"b\":[]}}", "{\"\":null}", "true", "{\"a\":\"\\u0000\"}"));
 
+  /** The seed and the number of random requests per route; other values (-Drekey.fuzz.seed=...) dig further. */
+  static final long SEED = Long.getLong("rekey.fuzz.seed", 0x5eedL);
+  static final int ROUNDS = Integer.getInteger("rekey.fuzz.rounds", 48);
+
   @TempDir static Path dir;
   static TestServer s;
   static int port;
@@ -197,9 +201,9 @@ class RouteFuzzTest {
     List<Route> ordered = routes.stream().filter(r -> !WHOLE_SERVER.contains(r.toString()))
         .sorted(Comparator.comparing(r -> r.method().equals("DELETE"))).toList();
     for (Route route : ordered) {
-      Random r = new Random(0x5eedL ^ route.toString().hashCode());
+      Random r = new Random(SEED ^ route.toString().hashCode());
       FuzzInput in = new FuzzInput(r, route.allFields(), SAMPLES);
-      for (int i = 0; i < 48; i++) {
+      for (int i = 0; i < ROUNDS; i++) {
         Sent sent = request(route, r, in, i);
         problems.check(route, sent, send(sent));
       }
