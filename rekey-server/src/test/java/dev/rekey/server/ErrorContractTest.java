@@ -87,6 +87,18 @@ class ErrorContractTest {
     }
   }
 
+  @Test
+  void booleanQueryParameter_otherThanTrueOrFalse_isInvalidRequest() {
+    for (String path : List.of("/v1/rewrap-campaigns?active=maybe", "/v1/rewrap-campaigns?active=TRUE",
+        "/v1/rewrap-campaigns?active=")) {
+      TestServer.Resp r = s.get(path, ROOT);
+      assertThat(r.status()).as(path).isEqualTo(400);
+      assertThat(r.body()).as(path).contains("\"invalid_request\"").contains("'active' must be true or false");
+    }
+    assertThat(s.get("/v1/rewrap-campaigns?active=true", ROOT).status()).isEqualTo(200);
+    assertThat(s.get("/v1/rewrap-campaigns?active=false", ROOT).status()).isEqualTo(200);
+  }
+
   /** Percent-encoding the JDK's URI class would refuse, so it goes over a raw socket. */
   @Test
   void malformedQueryString_isInvalidRequest_notInternal() throws Exception {

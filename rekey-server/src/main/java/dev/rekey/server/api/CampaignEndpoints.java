@@ -45,7 +45,7 @@ public final class CampaignEndpoints {
   private Object list(Call c) {
     int limit = c.intQuery("limit", 100, 1, RewrapCampaignService.MAX_PAGE);
     long after = longQuery(c, "after");
-    boolean activeOnly = "true".equals(c.query("active"));
+    boolean activeOnly = c.boolQuery("active");
     List<RewrapCampaign> page = campaigns.list(c.namespace(), activeOnly, after, limit);
     Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
     // only the campaigns under keys the caller's grants match, like the key listing

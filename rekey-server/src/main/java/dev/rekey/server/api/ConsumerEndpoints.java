@@ -199,7 +199,7 @@ public final class ConsumerEndpoints {
           .map(ConsumerViews::binding).toList());
     }
     BindingState s = state == null ? BindingState.STALE : state;
-    boolean everywhere = "true".equals(c.query("all_namespaces"));
+    boolean everywhere = c.boolQuery("all_namespaces");
     if (everywhere && !c.principal().may(Action.CONSUMER_READ, "*", null)) {
       throw RekeyException.forbidden("reading bindings of every namespace needs consumer.read on namespace '*'");
     }

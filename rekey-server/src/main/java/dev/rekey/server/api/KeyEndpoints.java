@@ -81,7 +81,7 @@ public final class KeyEndpoints {
   /** Raising min_decryption_version retires versions: guarded, forced and audited as a retire is. */
   private Object update(Call c) {
     UpdateKeyRequest req = c.body(UpdateKeyRequest.class);
-    boolean force = "true".equals(c.query("force"));
+    boolean force = c.boolQuery("force");
     KeyService.GuardedChange done = keys.update(c.namespace(), c.keyName(), req.minDecryptionVersion(),
         req.minEncryptionVersion(), req.tags(), req.exportable(), force);
     if (!done.overriddenConsumers().isEmpty()) {

@@ -27,7 +27,7 @@ record VersionActionRequest(int version, VersionAction action, Integer pendingDa
     } else {
       c.requireNoBody();
     }
-    return new VersionActionRequest(version, action, pendingDays, "true".equals(c.query("force")));
+    return new VersionActionRequest(version, action, pendingDays, c.boolQuery("force"));
   }
 
   /**

@@ -81,6 +81,18 @@ public final class Call {
     }
   }
 
+  /** A boolean query parameter: absent is false, otherwise exactly {@code true} or {@code false}; else 400. */
+  public boolean boolQuery(String name) {
+    String raw = query(name);
+    if (raw == null || raw.equals("false")) {
+      return false;
+    }
+    if (raw.equals("true")) {
+      return true;
+    }
+    throw RekeyException.invalid("query parameter '" + name + "' must be true or false");
+  }
+
   public int intQuery(String name, int defaultValue, int min, int max) {
     String raw = query(name);
     if (raw == null) {
