@@ -54,6 +54,24 @@ public final class SecretCache {
     return e.secret;
   }
 
+  /** As {@link KeyCache#isFresh}: will {@link #get} answer from memory, now and for a little while yet? */
+  public boolean isFresh(String namespace, String name) {
+    Entry e = entries.get(new Id(namespace, name));
+    return e != null && System.nanoTime() - e.loadedAt < ttlNanos - KeyCache.freshMargin(ttlNanos);
+  }
+
+  /** As {@link KeyCache#loadIfStale}: reloads the secret unless {@link #isFresh}; failures are left to the request. */
+  public void loadIfStale(String namespace, String name) {
+    if (namespace == null || name == null || isFresh(namespace, name)) {
+      return;
+    }
+    try {
+      refresh(namespace, name);
+    } catch (RuntimeException e) {
+      // not found, an invalid name, the store failing: the request meets it again and answers it
+    }
+  }
+
   /**
    * This node's copy, however old, without touching the store: a base for a write that the store
    * checks by revision (a stale copy only costs that write a retry).

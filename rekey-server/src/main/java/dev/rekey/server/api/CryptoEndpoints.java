@@ -1,6 +1,5 @@
 package dev.rekey.server.api;
 
-import static dev.rekey.server.http.ApiRouter.Mode.EVENT_LOOP;
 
 import dev.rekey.api.BatchResponse;
 import dev.rekey.api.CiphertextItem;
@@ -24,6 +23,7 @@ import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.CryptoService.Decrypted;
 import dev.rekey.core.service.CryptoService.Produced;
 import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.ApiRouter.Mode;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.FlatFields;
 import dev.rekey.server.http.RawJson;
@@ -42,20 +42,24 @@ public final class CryptoEndpoints {
   private static final FlatFields ENCRYPT = FlatFields.of("b64:plaintext", "b64:context");
   private static final FlatFields DECRYPT = FlatFields.of("ciphertext", "b64:context");
   private final CryptoService crypto;
+  /** On the event loop while the key is cached and fresh; otherwise on a worker (the reload reads the store). */
+  private final Mode fromMemory;
 
   public CryptoEndpoints(CryptoService crypto) {
     this.crypto = crypto;
+    this.fromMemory = Mode.eventLoopWhen(c -> crypto.inMemory(c.namespace(), c.pathParam("name")),
+        c -> crypto.load(c.namespace(), c.pathParam("name")));
   }
 
   public void register(ApiRouter r) {
-    r.route(HttpMethod.POST, "/v1/keys/:name/encrypt", Action.ENCRYPT, EVENT_LOOP, this::encrypt);
-    r.route(HttpMethod.POST, "/v1/keys/:name/decrypt", Action.DECRYPT, EVENT_LOOP, this::decrypt);
-    r.route(HttpMethod.POST, "/v1/keys/:name/rewrap", Action.REWRAP, EVENT_LOOP, c -> rewrap(c, false));
-    r.route(HttpMethod.POST, "/v1/keys/:name/emergency-rewrap", Action.EMERGENCY_REWRAP, EVENT_LOOP,
+    r.route(HttpMethod.POST, "/v1/keys/:name/encrypt", Action.ENCRYPT, fromMemory, this::encrypt);
+    r.route(HttpMethod.POST, "/v1/keys/:name/decrypt", Action.DECRYPT, fromMemory, this::decrypt);
+    r.route(HttpMethod.POST, "/v1/keys/:name/rewrap", Action.REWRAP, fromMemory, c -> rewrap(c, false));
+    r.route(HttpMethod.POST, "/v1/keys/:name/emergency-rewrap", Action.EMERGENCY_REWRAP, fromMemory,
         c -> rewrap(c, true));
-    r.route(HttpMethod.POST, "/v1/keys/:name/datakey", Action.DATAKEY, EVENT_LOOP, this::datakey);
-    r.route(HttpMethod.POST, "/v1/keys/:name/mac", Action.MAC, EVENT_LOOP, this::mac);
-    r.route(HttpMethod.POST, "/v1/keys/:name/mac/verify", Action.MAC, EVENT_LOOP, this::verifyMac);
+    r.route(HttpMethod.POST, "/v1/keys/:name/datakey", Action.DATAKEY, fromMemory, this::datakey);
+    r.route(HttpMethod.POST, "/v1/keys/:name/mac", Action.MAC, fromMemory, this::mac);
+    r.route(HttpMethod.POST, "/v1/keys/:name/mac/verify", Action.MAC, fromMemory, this::verifyMac);
   }
 
   private Object encrypt(Call c) {

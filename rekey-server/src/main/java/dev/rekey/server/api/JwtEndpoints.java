@@ -1,6 +1,5 @@
 package dev.rekey.server.api;
 
-import static dev.rekey.server.http.ApiRouter.Mode.EVENT_LOOP;
 
 import dev.rekey.api.JwtIssueRequest;
 import dev.rekey.api.JwtIssueResponse;
@@ -10,6 +9,7 @@ import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.service.JwtService;
 import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.ApiRouter.Mode;
 import dev.rekey.server.http.Call;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
@@ -20,14 +20,17 @@ import java.time.Duration;
  */
 public final class JwtEndpoints {
   private final JwtService jwt;
+  private final Mode fromMemory;
 
   public JwtEndpoints(JwtService jwt) {
     this.jwt = jwt;
+    this.fromMemory = Mode.eventLoopWhen(c -> jwt.inMemory(c.namespace(), c.pathParam("name")),
+        c -> jwt.load(c.namespace(), c.pathParam("name")));
   }
 
   public void register(ApiRouter r) {
-    r.route(HttpMethod.POST, "/v1/keys/:name/jwt", Action.SIGN, EVENT_LOOP, this::issue);
-    r.route(HttpMethod.POST, "/v1/keys/:name/jwt/verify", Action.VERIFY, EVENT_LOOP, this::verify);
+    r.route(HttpMethod.POST, "/v1/keys/:name/jwt", Action.SIGN, fromMemory, this::issue);
+    r.route(HttpMethod.POST, "/v1/keys/:name/jwt/verify", Action.VERIFY, fromMemory, this::verify);
   }
 
   private Object issue(Call c) {

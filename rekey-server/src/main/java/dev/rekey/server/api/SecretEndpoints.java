@@ -1,7 +1,6 @@
 package dev.rekey.server.api;
 
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
-import static dev.rekey.server.http.ApiRouter.Mode.EVENT_LOOP;
 import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.SecretGuardrailView;
@@ -28,6 +27,7 @@ import dev.rekey.core.service.WebhookSecretVerifier;
 import dev.rekey.core.secret.rotation.RotationConfig;
 import dev.rekey.core.secret.rotation.SecretRotation;
 import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.ApiRouter.Mode;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.RawJson;
 import dev.rekey.server.http.Rendered;
@@ -46,6 +46,7 @@ import java.util.List;
 /** Versioned secrets: put, read by label or version, metadata and history, labels, lifecycle, guardrail. */
 public final class SecretEndpoints {
   private final SecretService secrets;
+  private final Mode fromMemory;
   private final WebhookSecretVerifier webhooks;
   private final SecretRotationService rotations;
   private final Clock clock;
@@ -59,6 +60,8 @@ public final class SecretEndpoints {
   public SecretEndpoints(SecretService secrets, SecretRotationService rotations, WebhookSecretVerifier webhooks,
       Clock clock, AuditLog writes, ApprovalGate approvals) {
     this.secrets = secrets;
+    this.fromMemory = Mode.eventLoopWhen(c -> secrets.inMemory(c.namespace(), c.pathParam("name")),
+        c -> secrets.load(c.namespace(), c.pathParam("name")));
     this.rotations = rotations;
     this.webhooks = webhooks;
     this.clock = clock;
@@ -73,7 +76,7 @@ public final class SecretEndpoints {
     r.route(HttpMethod.PUT, "/v1/secret-guardrail", Action.SECRET_GUARDRAIL, BLOCKING, this::setGuardrail);
     r.route(HttpMethod.PUT, "/v1/secrets/:name", Action.SECRET_WRITE, BLOCKING, this::put);
     // Served from the secret cache on the event loop, like encrypt (a miss reads the store once).
-    r.route(HttpMethod.GET, "/v1/secrets/:name", Action.SECRET_READ, EVENT_LOOP, this::read);
+    r.route(HttpMethod.GET, "/v1/secrets/:name", Action.SECRET_READ, fromMemory, this::read);
     r.route(HttpMethod.GET, "/v1/secrets/:name/metadata", Action.SECRET_LIST, BLOCKING,
         c -> Views.secret(secrets.get(c.namespace(), c.keyName())));
     r.route(HttpMethod.PUT, "/v1/secrets/:name/labels/:label", Action.SECRET_MANAGE, BLOCKING, this::label);

@@ -1,7 +1,6 @@
 package dev.rekey.server.api;
 
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
-import static dev.rekey.server.http.ApiRouter.Mode.EVENT_LOOP;
 
 import dev.rekey.api.Jwks;
 import dev.rekey.api.PublicKeyView;
@@ -18,6 +17,7 @@ import dev.rekey.core.service.CryptoService.Produced;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.ApiRouter.Mode;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.FlatFields;
 import dev.rekey.server.http.Json;
@@ -38,20 +38,26 @@ public final class SigningEndpoints {
   /** How long verifiers may cache a JWKS: a rotation publishes the next version at least this early. */
   public static final int JWKS_MAX_AGE_SECONDS = 300;
   private final SigningService signing;
+  private final Mode fromMemory;
+  private final Mode jwksFromMemory;
   private final KeyService keys;
   private final Json json;
 
   public SigningEndpoints(SigningService signing, KeyService keys, Json json) {
     this.signing = signing;
+    this.fromMemory = Mode.eventLoopWhen(c -> signing.inMemory(c.namespace(), c.pathParam("name")),
+        c -> signing.load(c.namespace(), c.pathParam("name")));
+    this.jwksFromMemory = Mode.eventLoopWhen(c -> signing.inMemory(c.pathParam("namespace"), c.pathParam("key")),
+        c -> signing.load(c.pathParam("namespace"), c.pathParam("key")));
     this.keys = keys;
     this.json = json;
   }
 
   public void register(ApiRouter r) {
-    r.route(HttpMethod.POST, "/v1/keys/:name/sign", Action.SIGN, EVENT_LOOP, this::sign);
-    r.route(HttpMethod.POST, "/v1/keys/:name/verify", Action.VERIFY, EVENT_LOOP, this::verify);
-    r.route(HttpMethod.GET, "/v1/keys/:name/public-key", Action.KEY_READ, EVENT_LOOP, this::publicKey);
-    r.publicRoute(HttpMethod.GET, "/v1/jwks/:namespace/:key", "jwks.read", false, EVENT_LOOP, this::keyJwks);
+    r.route(HttpMethod.POST, "/v1/keys/:name/sign", Action.SIGN, fromMemory, this::sign);
+    r.route(HttpMethod.POST, "/v1/keys/:name/verify", Action.VERIFY, fromMemory, this::verify);
+    r.route(HttpMethod.GET, "/v1/keys/:name/public-key", Action.KEY_READ, fromMemory, this::publicKey);
+    r.publicRoute(HttpMethod.GET, "/v1/jwks/:namespace/:key", "jwks.read", false, jwksFromMemory, this::keyJwks);
     r.publicRoute(HttpMethod.GET, "/v1/jwks/:namespace", "jwks.read", false, BLOCKING, this::namespaceJwks);
   }
 

@@ -1,7 +1,6 @@
 package dev.rekey.server.api;
 
 import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
-import static dev.rekey.server.http.ApiRouter.Mode.EVENT_LOOP;
 
 import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
@@ -12,6 +11,7 @@ import dev.rekey.core.key.KeyType;
 import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.ApiRouter.Mode;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.Endpoint;
 import dev.rekey.server.http.Reply;
@@ -46,18 +46,21 @@ public final class VaultTransitEndpoints {
   private static final String WRAP_TTL_HEADER = "X-Vault-Wrap-TTL";
 
   private final CryptoService crypto;
+  private final Mode fromMemory;
   private final KeyService keys;
 
   public VaultTransitEndpoints(CryptoService crypto, KeyService keys) {
     this.crypto = crypto;
+    this.fromMemory = Mode.eventLoopWhen(c -> crypto.inMemory(c.namespace(), c.pathParam("name")),
+        c -> crypto.load(c.namespace(), c.pathParam("name")));
     this.keys = keys;
   }
 
   public void register(ApiRouter r) {
-    write(r, "/v1/transit/encrypt/:name", Action.ENCRYPT, EVENT_LOOP, this::encrypt);
-    write(r, "/v1/transit/decrypt/:name", Action.DECRYPT, EVENT_LOOP, this::decrypt);
-    write(r, "/v1/transit/rewrap/:name", Action.REWRAP, EVENT_LOOP, this::rewrap);
-    write(r, "/v1/transit/datakey/:type/:name", Action.DATAKEY, EVENT_LOOP, this::datakey);
+    write(r, "/v1/transit/encrypt/:name", Action.ENCRYPT, fromMemory, this::encrypt);
+    write(r, "/v1/transit/decrypt/:name", Action.DECRYPT, fromMemory, this::decrypt);
+    write(r, "/v1/transit/rewrap/:name", Action.REWRAP, fromMemory, this::rewrap);
+    write(r, "/v1/transit/datakey/:type/:name", Action.DATAKEY, fromMemory, this::datakey);
     write(r, "/v1/transit/keys/:name", Action.KEY_CREATE, BLOCKING, this::create);
     r.route(HttpMethod.GET, "/v1/transit/keys/:name", Action.KEY_READ, BLOCKING, ApiRouter.Dialect.VAULT,
         unwrapped(this::read));

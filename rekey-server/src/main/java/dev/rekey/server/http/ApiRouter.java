@@ -19,8 +19,10 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,36 @@ public final class ApiRouter {
   private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
   private static final CharSequence ONE_SECOND = HttpHeaders.createOptimized("1");
 
-  /** Where a handler runs: cheap in-memory work on the event loop, database work on a worker. */
-  public enum Mode { EVENT_LOOP, BLOCKING }
+  /**
+   * Where a handler runs: cheap in-memory work on the event loop, database work on a worker.
+   * {@link #eventLoopWhen} runs on the event loop only while {@code inMemory} says the request can
+   * be answered from memory (its key cached and fresh, say), otherwise on a worker: a cache reload
+   * (a PostgreSQL round trip, which a slow or unreachable database can stretch to its timeout)
+   * never stalls an event loop and every request queued on it.
+   */
+  public static final class Mode {
+    public static final Mode EVENT_LOOP = new Mode(null, c -> { });
+    public static final Mode BLOCKING = new Mode(c -> false, c -> { });
+    private final Predicate<Call> inMemory;
+    private final java.util.function.Consumer<Call> load;
+
+    private Mode(Predicate<Call> inMemory, java.util.function.Consumer<Call> load) {
+      this.inMemory = inMemory;
+      this.load = load;
+    }
+
+    /**
+     * On the event loop while {@code inMemory} holds; otherwise on a worker, which first runs
+     * {@code load} (reload what the request needs), so the requests after it are back on the loop.
+     */
+    public static Mode eventLoopWhen(Predicate<Call> inMemory, java.util.function.Consumer<Call> load) {
+      return new Mode(Objects.requireNonNull(inMemory, "inMemory"), Objects.requireNonNull(load, "load"));
+    }
+
+    boolean onEventLoop(Call call) {
+      return inMemory == null || inMemory.test(call);
+    }
+  }
 
   /**
    * The wire conventions of a route: Rekey's own, or HashiCorp Vault's for the transit-compatible
@@ -262,8 +292,11 @@ public final class ApiRouter {
       call = new Call(ctx, json, namespace, principal, (self, failure) -> auditEvent(ctx, requestId, auditName, who, ns,
           self, failure == null ? null : Failures.code(failure)));
       Call running = call;
-      if (mode == Mode.BLOCKING) {
-        vertx.executeBlocking(() -> endpoint.handle(running), false).onComplete(ar ->
+      if (!mode.onEventLoop(running)) {
+        vertx.executeBlocking(() -> {
+          mode.load.accept(running);
+          return endpoint.handle(running);
+        }, false).onComplete(ar ->
             settle(ctx, context, requestId, auditName, audited, who, ns, running, ar.result(), ar.cause()));
       } else {
         finish(ctx, context, requestId, auditName, audited, who, ns, running, endpoint.handle(running), null);

@@ -1,0 +1,76 @@
+package dev.rekey.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rekey.core.service.TokenService;
+import dev.rekey.store.Store;
+import dev.rekey.store.StoreConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link ApiRouter.Mode}: a route on the event loop while its probe says the request can be served
+ * from memory, on a worker otherwise, which loads first (so a cache reload never waits for the store
+ * on an event loop).
+ */
+class ApiRouterModeTest {
+  private final Vertx vertx = Vertx.vertx();
+  private final java.util.List<String> loaded = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private Store store;
+
+  @AfterEach
+  void stop() {
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  @Test
+  void eventLoopWhen_runsOnTheEventLoopWhileInMemory_andOnAWorkerOtherwise(@TempDir Path dir) throws Exception {
+    store = Store.open(StoreConfig.of("jdbc:sqlite:" + dir.resolve("t.db"), null, null));
+    TokenService tokens = new TokenService(store.tokens(), Clock.systemUTC(), Duration.ZERO);
+    ApiRouter router = new ApiRouter(vertx, new Json(), tokens, new TokenLookups(vertx, tokens),
+        e -> CompletableFuture.completedFuture(null), () -> { }, 1024, Clock.systemUTC());
+    ApiRouter.Mode warmOnly = ApiRouter.Mode.eventLoopWhen(c -> c.pathParam("name").startsWith("warm"), c -> loaded.add(c.pathParam("name")));
+    router.publicRoute(HttpMethod.GET, "/t/:name", "test.read", false, warmOnly,
+        c -> Map.of("thread", Thread.currentThread().getName()));
+    router.publicRoute(HttpMethod.GET, "/loop/:name", "test.read", false, ApiRouter.Mode.EVENT_LOOP,
+        c -> Map.of("thread", Thread.currentThread().getName()));
+    router.publicRoute(HttpMethod.GET, "/worker/:name", "test.read", false, ApiRouter.Mode.BLOCKING,
+        c -> Map.of("thread", Thread.currentThread().getName()));
+    HttpServer server = vertx.createHttpServer().requestHandler(router::accept)
+        .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    HttpClient http = HttpClient.newHttpClient();
+    java.util.function.Function<String, String> get = path -> {
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.actualPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return r.body();
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+
+    assertThat(get.apply("/t/warm-key")).contains("vert.x-eventloop-thread");
+    assertThat(get.apply("/t/cold-key")).contains("vert.x-worker-thread");
+    assertThat(get.apply("/loop/any")).contains("vert.x-eventloop-thread");
+    assertThat(get.apply("/worker/any")).contains("vert.x-worker-thread");
+    assertThat(loaded).as("what a worker loads before the handler runs").containsExactly("cold-key");
+  }
+}
