@@ -39,6 +39,13 @@ public final class JdbcTransactions implements Transactions {
   private final DataSource pool;
   private final ReentrantLock writer;
   private final ThreadLocal<Connection> bound = new ThreadLocal<>();
+  /**
+   * Set when the bound transaction ended under its caller: SQLite rolls back the whole transaction
+   * (savepoints included) on some failures of one statement (a full disk, an I/O error) and goes
+   * back to auto-commit mode, where every later statement would be stored on its own. From then
+   * on every statement on it is refused and the transaction fails instead of committing.
+   */
+  private final ThreadLocal<Boolean> ended = new ThreadLocal<>();
   /** What to run once the thread's outermost transaction has committed. */
   private final ThreadLocal<java.util.List<Runnable>> onCommit = new ThreadLocal<>();
   private final boolean cachedSavepoints;
@@ -72,9 +79,12 @@ public final class JdbcTransactions implements Transactions {
       result = outermost("running a transaction", c -> {
         bound.set(c);
         try {
-          return work.get();
+          T r = work.get();
+          requireOpen("committing a transaction");
+          return r;
         } finally {
           bound.remove();
+          ended.remove();
         }
       });
     } catch (RuntimeException | Error e) {
@@ -124,6 +134,9 @@ public final class JdbcTransactions implements Transactions {
   /** Runs a write: joins the thread's transaction (in a savepoint) or runs as its own transaction. */
   <T> T write(String what, SqlWork<T> work) {
     Connection joined = bound.get();
+    if (joined != null) {
+      requireOpen(what);
+    }
     return joined != null ? inSavepoint(joined, what, work) : outermost(what, work);
   }
 
@@ -140,9 +153,11 @@ public final class JdbcTransactions implements Transactions {
     if (joined == null || !atomicStatements) {
       return write(what, work);
     }
+    requireOpen(what);
     try {
       return work.run(joined);
     } catch (SQLException e) {
+      checkStillOpen(joined);
       throw failure(what, e);
     }
   }
@@ -150,9 +165,17 @@ public final class JdbcTransactions implements Transactions {
   /** Runs a read: on the thread's transaction, or on a pooled connection in auto-commit mode. */
   <T> T read(String what, SqlWork<T> work) {
     Connection joined = bound.get();
+    if (joined != null) {
+      requireOpen(what);
+    }
     try {
       if (joined != null) {
-        return work.run(joined);
+        try {
+          return work.run(joined);
+        } catch (SQLException e) {
+          checkStillOpen(joined);
+          throw e;
+        }
       }
       try (Connection c = pool.getConnection()) {
         return work.run(c);
@@ -227,6 +250,7 @@ public final class JdbcTransactions implements Transactions {
   }
 
   private <T> T inSavepoint(Connection c, String what, SqlWork<T> work) {
+    requireOpen(what);
     Savepoint savepoint;
     try {
       savepoint = cachedSavepoints ? null : c.setSavepoint();
@@ -257,8 +281,10 @@ public final class JdbcTransactions implements Transactions {
           } else {
             c.rollback(savepoint);
           }
-        } catch (SQLException ignored) {
-          // the outer transaction fails on its own when its connection is broken
+        } catch (SQLException gone) {
+          // the savepoint is gone with the whole transaction (or the connection is broken)
+          checkStillOpen(c);
+          ended.set(Boolean.TRUE);
         }
       }
     }
@@ -276,6 +302,32 @@ public final class JdbcTransactions implements Transactions {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.executeUpdate();
     }
+  }
+
+  /** Refuses {@code what} on the bound transaction once it has ended under its caller ({@link #ended}). */
+  private void requireOpen(String what) {
+    if (ended.get() != null) {
+      throw new RekeyException(ErrorCode.INTERNAL, "storage failure while " + what
+          + ": an earlier storage failure ended the transaction; nothing of it is stored");
+    }
+  }
+
+  /**
+   * SQLite, after a statement on the bound connection failed: has SQLite ended the transaction?
+   * {@code BEGIN} fails inside a transaction. Where it succeeds there was none: the transaction is
+   * marked {@link #ended}, and the empty one just begun stays open, so that the connection is in a
+   * transaction again as the driver expects and the caller's rollback ends it normally.
+   */
+  private void checkStillOpen(Connection c) {
+    if (!atomicStatements) {
+      return;
+    }
+    try {
+      execute(c, "BEGIN");
+    } catch (SQLException stillOpen) {
+      return;
+    }
+    ended.set(Boolean.TRUE);
   }
 
   private void lockWriter(String what) {
