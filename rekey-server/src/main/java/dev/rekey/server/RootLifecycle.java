@@ -43,18 +43,22 @@ public final class RootLifecycle {
   public Initialized init(Integer shares, Integer threshold) {
     root.refuseIfInitialized(); // before the request's fields: a second init is 409 whatever it asks for
     List<String> issued;
+    TokenService.Issued[] issuedToken = new TokenService.Issued[1];
+    // the root token is stored with the keyring: never a server initialized without one
+    Runnable rootToken = () -> issuedToken[0] = tokens.create("root", List.of(Grant.everywhere(Role.ADMIN)), null,
+        "init");
     if ("shamir".equals(root.sealType())) {
       if (shares == null || threshold == null) {
         throw RekeyException.invalid("the shamir seal needs 'shares' and 'threshold'");
       }
-      issued = root.init(shares, threshold);
+      issued = root.init(shares, threshold, rootToken);
     } else {
       if (shares != null || threshold != null) {
         throw RekeyException.invalid("the " + root.sealType() + " seal takes no 'shares' or 'threshold'");
       }
-      issued = root.init();
+      issued = root.init(rootToken);
     }
-    TokenService.Issued token = tokens.create("root", List.of(Grant.everywhere(Role.ADMIN)), null, "init");
+    TokenService.Issued token = issuedToken[0];
     LOG.info("Rekey initialized with the {} seal; root token {} issued", root.sealType(), token.record().id());
     return new Initialized(issued, token.token());
   }

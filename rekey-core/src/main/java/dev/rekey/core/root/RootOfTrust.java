@@ -82,13 +82,21 @@ public final class RootOfTrust implements LiveRootGenerations {
 
   /** Initializes with a file or PKCS#11 seal; the server is unsealed afterwards. Returns no shares. */
   public List<String> init() {
+    return init(() -> { });
+  }
+
+  /**
+   * As {@link #init()}, running {@code alsoStore} (issuing the root token, say) in the transaction
+   * that stores the keyring: if it fails, nothing is stored and the server stays uninitialized.
+   */
+  public List<String> init(Runnable alsoStore) {
     if (seal instanceof ShamirSeal) {
       refuseIfInitialized(); // the state first: a second init is a conflict whatever it asks for
       throw RekeyException.invalid("the shamir seal needs the number of shares and the threshold");
     }
     synchronized (lock) {
       RootKeyring fresh = RootKeyring.generate(clock.instant());
-      store(fresh, 0, 0);
+      store(fresh, 0, 0, alsoStore);
       held.install(held.record, held.recordBytes, fresh);
       return List.of();
     }
@@ -100,6 +108,11 @@ public final class RootOfTrust implements LiveRootGenerations {
    * Throws INVALID_REQUEST for bad numbers and ALREADY_INITIALIZED when a keyring is stored.
    */
   public List<String> init(int shares, int threshold) {
+    return init(shares, threshold, () -> { });
+  }
+
+  /** As {@link #init(int, int)}, running {@code alsoStore} in the transaction that stores the keyring. */
+  public List<String> init(int shares, int threshold, Runnable alsoStore) {
     if (!(seal instanceof ShamirSeal shamir)) {
       refuseIfInitialized();
       throw RekeyException.invalid("shares and threshold apply only to the shamir seal; this server uses the "
@@ -113,7 +126,7 @@ public final class RootOfTrust implements LiveRootGenerations {
       }
       List<String> out = shamir.init(shares, threshold);
       try {
-        store(RootKeyring.generate(clock.instant()), shares, threshold);
+        store(RootKeyring.generate(clock.instant()), shares, threshold, alsoStore);
       } finally {
         shamir.forget();
       }
@@ -130,18 +143,27 @@ public final class RootOfTrust implements LiveRootGenerations {
     }
   }
 
-  private void store(RootKeyring fresh, int shares, int threshold) {
+  private void store(RootKeyring fresh, int shares, int threshold, Runnable alsoStore) {
     if (loadRecord() != null) {
       throw alreadyInitialized();
     }
     KeyringRecord rec = new KeyringRecord(seal.type(), shares, threshold, sealing.seal(fresh));
     byte[] bytes = rec.encode();
-    if (!system.putIfAbsent(KEYRING_NAME, bytes)) {
+    // one transaction: a keyring stored without what init also stores (the root token) would leave
+    // a server initialized that nobody can use and that refuses to be initialized again
+    boolean stored = transactions.inTransaction(() -> {
+      if (!system.putIfAbsent(KEYRING_NAME, bytes)) {
+        return false;
+      }
+      system.putIfAbsent(SEAL_CONFIG_NAME, rec.configText());
+      alsoStore.run();
+      return true;
+    });
+    if (!stored) {
       held.record = null;
       loadRecord();
       throw alreadyInitialized();
     }
-    system.putIfAbsent(SEAL_CONFIG_NAME, rec.configText());
     held.record = rec;
     held.recordBytes = bytes;
   }
