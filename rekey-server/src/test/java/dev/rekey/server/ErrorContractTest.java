@@ -88,6 +88,23 @@ class ErrorContractTest {
   }
 
   @Test
+  void head_isAnsweredAsGet_withoutTheBody() throws Exception {
+    java.net.URI base = java.net.URI.create(s.base);
+    for (String target : List.of("/v1/health", "/v1/keys")) {
+      try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+        socket.getOutputStream().write(("HEAD " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ROOT
+            + "\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(answer).as(target).startsWith("HTTP/1.1 200");
+        assertThat(answer.substring(answer.indexOf("\r\n\r\n") + 4)).as(target + ": no body").isEmpty();
+      }
+    }
+    TestServer.Resp notAllowed = s.req("DELETE", "/v1/health").send();
+    assertThat(notAllowed.status()).isEqualTo(405);
+    assertThat(notAllowed.header("Allow")).isEqualTo("GET, HEAD");
+  }
+
+  @Test
   void booleanQueryParameter_otherThanTrueOrFalse_isInvalidRequest() {
     for (String path : List.of("/v1/rewrap-campaigns?active=maybe", "/v1/rewrap-campaigns?active=TRUE",
         "/v1/rewrap-campaigns?active=")) {
@@ -404,7 +421,7 @@ class ErrorContractTest {
       assertThat(r.header("Allow")).as("Allow of " + c[0] + " " + c[1]).isNotBlank().doesNotContain(c[0]);
     }
     // RFC 9110: Allow lists the methods the path has
-    assertThat(s.req("DELETE", "/v1/keys").token(ROOT).send().header("Allow")).isEqualTo("GET, POST");
+    assertThat(s.req("DELETE", "/v1/keys").token(ROOT).send().header("Allow")).isEqualTo("GET, HEAD, POST");
     assertThat(s.req("GET", "/v1/keys/aes-k/encrypt").token(ROOT).send().header("Allow")).isEqualTo("POST");
   }
 

@@ -111,7 +111,25 @@ final class RouteTable<H> {
   /** Longer paths than this many segments match nothing (no route is that deep). */
   private static final int MAX_SEGMENTS = 16;
 
+  /**
+   * The route for {@code method} on {@code path}. {@code HEAD} is answered by the path's {@code GET}
+   * route (RFC 9110: the same answer without its body, which the HTTP layer leaves out), and a path
+   * with a {@code GET} route lists {@code HEAD} among its allowed methods.
+   */
   Match<H> match(HttpMethod method, String path) {
+    Match<H> m = matchMethod(method, path);
+    if (m instanceof MethodNotAllowed<H> notAllowed && notAllowed.allowed().contains("GET")) {
+      if (method == HttpMethod.HEAD) {
+        return matchMethod(HttpMethod.GET, path);
+      }
+      List<String> allowed = new java.util.ArrayList<>(notAllowed.allowed());
+      allowed.add(allowed.indexOf("GET") + 1, "HEAD");
+      return new MethodNotAllowed<>(List.copyOf(allowed));
+    }
+    return m;
+  }
+
+  private Match<H> matchMethod(HttpMethod method, String path) {
     if (path == null || path.isEmpty() || path.charAt(0) != '/') {
       return new NotFound<>();
     }

@@ -56,7 +56,17 @@ class RouteTableTest {
     }
     assertThat(table.match(HttpMethod.GET, "/v1/keys/orders/encrypt")).isInstanceOf(RouteTable.MethodNotAllowed.class);
     assertThat(table.match(HttpMethod.GET, "/v1/keys" + "/x".repeat(40))).isInstanceOf(RouteTable.NotFound.class);
-    assertThat(table.match(HttpMethod.DELETE, "/v1/keys")).isEqualTo(new RouteTable.MethodNotAllowed<>(List.of("GET", "POST")));
+    assertThat(table.match(HttpMethod.DELETE, "/v1/keys"))
+        .isEqualTo(new RouteTable.MethodNotAllowed<>(List.of("GET", "HEAD", "POST")));
+  }
+
+  @Test
+  void head_isServedByTheGetRoute_andOnlyWhereThereIsOne() {
+    assertThat(handler(HttpMethod.HEAD, "/v1/health")).isEqualTo("health");
+    assertThat(table.match(HttpMethod.HEAD, "/v1/keys/orders")).isEqualTo(new RouteTable.Found<>("show", Map.of("name", "orders")));
+    assertThat(table.match(HttpMethod.HEAD, "/v1/keys/orders/encrypt"))
+        .isEqualTo(new RouteTable.MethodNotAllowed<>(List.of("POST")));
+    assertThat(table.match(HttpMethod.HEAD, "/v1/nope")).isInstanceOf(RouteTable.NotFound.class);
   }
 
   @Test
