@@ -1,6 +1,6 @@
 package dev.rekey.server.api;
 
-import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+import static dev.rekey.server.http.HandlerMode.BLOCKING;
 import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.CampaignList;

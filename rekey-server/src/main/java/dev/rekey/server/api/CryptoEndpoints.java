@@ -23,7 +23,7 @@ import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.CryptoService.Decrypted;
 import dev.rekey.core.service.CryptoService.Produced;
 import dev.rekey.server.http.ApiRouter;
-import dev.rekey.server.http.ApiRouter.Mode;
+import dev.rekey.server.http.HandlerMode;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.FlatFields;
 import dev.rekey.server.http.RawJson;
@@ -43,11 +43,11 @@ public final class CryptoEndpoints {
   private static final FlatFields DECRYPT = FlatFields.of("ciphertext", "b64:context");
   private final CryptoService crypto;
   /** On the event loop while the key is cached and fresh; otherwise on a worker (the reload reads the store). */
-  private final Mode fromMemory;
+  private final HandlerMode fromMemory;
 
   public CryptoEndpoints(CryptoService crypto) {
     this.crypto = crypto;
-    this.fromMemory = Mode.eventLoopWhen(c -> crypto.inMemory(c.namespace(), c.pathParam("name")),
+    this.fromMemory = HandlerMode.eventLoopWhen(c -> crypto.inMemory(c.namespace(), c.pathParam("name")),
         c -> crypto.load(c.namespace(), c.pathParam("name")));
   }
 

@@ -9,7 +9,7 @@ import dev.rekey.core.RekeyException;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.service.JwtService;
 import dev.rekey.server.http.ApiRouter;
-import dev.rekey.server.http.ApiRouter.Mode;
+import dev.rekey.server.http.HandlerMode;
 import dev.rekey.server.http.Call;
 import io.vertx.core.http.HttpMethod;
 import java.time.Duration;
@@ -20,11 +20,11 @@ import java.time.Duration;
  */
 public final class JwtEndpoints {
   private final JwtService jwt;
-  private final Mode fromMemory;
+  private final HandlerMode fromMemory;
 
   public JwtEndpoints(JwtService jwt) {
     this.jwt = jwt;
-    this.fromMemory = Mode.eventLoopWhen(c -> jwt.inMemory(c.namespace(), c.pathParam("name")),
+    this.fromMemory = HandlerMode.eventLoopWhen(c -> jwt.inMemory(c.namespace(), c.pathParam("name")),
         c -> jwt.load(c.namespace(), c.pathParam("name")));
   }
 

@@ -1,6 +1,6 @@
 package dev.rekey.server.api;
 
-import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+import static dev.rekey.server.http.HandlerMode.BLOCKING;
 import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.SecretGuardrailView;
@@ -27,7 +27,7 @@ import dev.rekey.core.service.WebhookSecretVerifier;
 import dev.rekey.core.secret.rotation.RotationConfig;
 import dev.rekey.core.secret.rotation.SecretRotation;
 import dev.rekey.server.http.ApiRouter;
-import dev.rekey.server.http.ApiRouter.Mode;
+import dev.rekey.server.http.HandlerMode;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.RawJson;
 import dev.rekey.server.http.Rendered;
@@ -46,7 +46,7 @@ import java.util.List;
 /** Versioned secrets: put, read by label or version, metadata and history, labels, lifecycle, guardrail. */
 public final class SecretEndpoints {
   private final SecretService secrets;
-  private final Mode fromMemory;
+  private final HandlerMode fromMemory;
   private final WebhookSecretVerifier webhooks;
   private final SecretRotationService rotations;
   private final Clock clock;
@@ -60,7 +60,7 @@ public final class SecretEndpoints {
   public SecretEndpoints(SecretService secrets, SecretRotationService rotations, WebhookSecretVerifier webhooks,
       Clock clock, AuditLog writes, ApprovalGate approvals) {
     this.secrets = secrets;
-    this.fromMemory = Mode.eventLoopWhen(c -> secrets.inMemory(c.namespace(), c.pathParam("name")),
+    this.fromMemory = HandlerMode.eventLoopWhen(c -> secrets.inMemory(c.namespace(), c.pathParam("name")),
         c -> secrets.load(c.namespace(), c.pathParam("name")));
     this.rotations = rotations;
     this.webhooks = webhooks;

@@ -1,6 +1,6 @@
 package dev.rekey.server.api;
 
-import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+import static dev.rekey.server.http.HandlerMode.BLOCKING;
 
 import dev.rekey.api.Jwks;
 import dev.rekey.api.PublicKeyView;
@@ -17,7 +17,7 @@ import dev.rekey.core.service.CryptoService.Produced;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SigningService;
 import dev.rekey.server.http.ApiRouter;
-import dev.rekey.server.http.ApiRouter.Mode;
+import dev.rekey.server.http.HandlerMode;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.FlatFields;
 import dev.rekey.server.http.Json;
@@ -38,16 +38,16 @@ public final class SigningEndpoints {
   /** How long verifiers may cache a JWKS: a rotation publishes the next version at least this early. */
   public static final int JWKS_MAX_AGE_SECONDS = 300;
   private final SigningService signing;
-  private final Mode fromMemory;
-  private final Mode jwksFromMemory;
+  private final HandlerMode fromMemory;
+  private final HandlerMode jwksFromMemory;
   private final KeyService keys;
   private final Json json;
 
   public SigningEndpoints(SigningService signing, KeyService keys, Json json) {
     this.signing = signing;
-    this.fromMemory = Mode.eventLoopWhen(c -> signing.inMemory(c.namespace(), c.pathParam("name")),
+    this.fromMemory = HandlerMode.eventLoopWhen(c -> signing.inMemory(c.namespace(), c.pathParam("name")),
         c -> signing.load(c.namespace(), c.pathParam("name")));
-    this.jwksFromMemory = Mode.eventLoopWhen(c -> signing.inMemory(c.pathParam("namespace"), c.pathParam("key")),
+    this.jwksFromMemory = HandlerMode.eventLoopWhen(c -> signing.inMemory(c.pathParam("namespace"), c.pathParam("key")),
         c -> signing.load(c.pathParam("namespace"), c.pathParam("key")));
     this.keys = keys;
     this.json = json;

@@ -1,7 +1,7 @@
 package dev.rekey.server.api;
 
-import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
-import static dev.rekey.server.http.ApiRouter.Mode.EVENT_LOOP;
+import static dev.rekey.server.http.HandlerMode.BLOCKING;
+import static dev.rekey.server.http.HandlerMode.EVENT_LOOP;
 import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.Health;

@@ -1,6 +1,6 @@
 package dev.rekey.server.api;
 
-import static dev.rekey.server.http.ApiRouter.Mode.BLOCKING;
+import static dev.rekey.server.http.HandlerMode.BLOCKING;
 
 import dev.rekey.api.ErrorCode;
 import dev.rekey.core.RekeyException;
@@ -11,7 +11,7 @@ import dev.rekey.core.key.KeyType;
 import dev.rekey.core.service.CryptoService;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.server.http.ApiRouter;
-import dev.rekey.server.http.ApiRouter.Mode;
+import dev.rekey.server.http.HandlerMode;
 import dev.rekey.server.http.Call;
 import dev.rekey.server.http.Endpoint;
 import dev.rekey.server.http.Reply;
@@ -46,12 +46,12 @@ public final class VaultTransitEndpoints {
   private static final String WRAP_TTL_HEADER = "X-Vault-Wrap-TTL";
 
   private final CryptoService crypto;
-  private final Mode fromMemory;
+  private final HandlerMode fromMemory;
   private final KeyService keys;
 
   public VaultTransitEndpoints(CryptoService crypto, KeyService keys) {
     this.crypto = crypto;
-    this.fromMemory = Mode.eventLoopWhen(c -> crypto.inMemory(c.namespace(), c.pathParam("name")),
+    this.fromMemory = HandlerMode.eventLoopWhen(c -> crypto.inMemory(c.namespace(), c.pathParam("name")),
         c -> crypto.load(c.namespace(), c.pathParam("name")));
     this.keys = keys;
   }
@@ -67,7 +67,7 @@ public final class VaultTransitEndpoints {
     write(r, "/v1/transit/keys/:name/rotate", Action.KEY_ROTATE, BLOCKING, this::rotate);
   }
 
-  private static void write(ApiRouter r, String path, Action action, ApiRouter.Mode mode, Endpoint endpoint) {
+  private static void write(ApiRouter r, String path, Action action, HandlerMode mode, Endpoint endpoint) {
     r.route(HttpMethod.POST, path, action, mode, ApiRouter.Dialect.VAULT, unwrapped(endpoint));
     r.route(HttpMethod.PUT, path, action, mode, ApiRouter.Dialect.VAULT, unwrapped(endpoint));
   }

@@ -19,10 +19,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import java.time.Clock;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,36 +45,6 @@ public final class ApiRouter {
   private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
   private static final CharSequence ONE_SECOND = HttpHeaders.createOptimized("1");
 
-  /**
-   * Where a handler runs: cheap in-memory work on the event loop, database work on a worker.
-   * {@link #eventLoopWhen} runs on the event loop only while {@code inMemory} says the request can
-   * be answered from memory (its key cached and fresh, say), otherwise on a worker: a cache reload
-   * (a PostgreSQL round trip, which a slow or unreachable database can stretch to its timeout)
-   * never stalls an event loop and every request queued on it.
-   */
-  public static final class Mode {
-    public static final Mode EVENT_LOOP = new Mode(null, c -> { });
-    public static final Mode BLOCKING = new Mode(c -> false, c -> { });
-    private final Predicate<Call> inMemory;
-    private final java.util.function.Consumer<Call> load;
-
-    private Mode(Predicate<Call> inMemory, java.util.function.Consumer<Call> load) {
-      this.inMemory = inMemory;
-      this.load = load;
-    }
-
-    /**
-     * On the event loop while {@code inMemory} holds; otherwise on a worker, which first runs
-     * {@code load} (reload what the request needs), so the requests after it are back on the loop.
-     */
-    public static Mode eventLoopWhen(Predicate<Call> inMemory, java.util.function.Consumer<Call> load) {
-      return new Mode(Objects.requireNonNull(inMemory, "inMemory"), Objects.requireNonNull(load, "load"));
-    }
-
-    boolean onEventLoop(Call call) {
-      return inMemory == null || inMemory.test(call);
-    }
-  }
 
   /**
    * The wire conventions of a route: Rekey's own, or HashiCorp Vault's for the transit-compatible
@@ -210,18 +178,18 @@ public final class ApiRouter {
   }
 
   /** A route that needs no token (health, seal status, init, unseal). */
-  public void publicRoute(HttpMethod method, String path, String auditName, boolean audited, Mode mode,
+  public void publicRoute(HttpMethod method, String path, String auditName, boolean audited, HandlerMode mode,
       Endpoint endpoint) {
     routes.add(method, path, x -> handle(x, auditName, null, audited, true, mode, endpoint));
   }
 
   /** A route that needs a token whose grants allow {@code action} on the namespace and key in the path. */
-  public void route(HttpMethod method, String path, Action action, Mode mode, Endpoint endpoint) {
+  public void route(HttpMethod method, String path, Action action, HandlerMode mode, Endpoint endpoint) {
     routes.add(method, path, x -> handle(x, action.wireName(), action, true, false, mode, endpoint));
   }
 
-  /** A route as {@link #route(HttpMethod, String, Action, Mode, Endpoint)}, speaking {@code dialect}. */
-  public void route(HttpMethod method, String path, Action action, Mode mode, Dialect dialect, Endpoint endpoint) {
+  /** A route as {@link #route(HttpMethod, String, Action, HandlerMode, Endpoint)}, speaking {@code dialect}. */
+  public void route(HttpMethod method, String path, Action action, HandlerMode mode, Dialect dialect, Endpoint endpoint) {
     if (dialect == Dialect.REKEY) {
       route(method, path, action, mode, endpoint);
       return;
@@ -239,7 +207,7 @@ public final class ApiRouter {
   }
 
   private void handle(Exchange ctx, String auditName, Action action, boolean audited, boolean allowedSealed,
-      Mode mode, Endpoint endpoint) {
+      HandlerMode mode, Endpoint endpoint) {
     Context context = vertx.getOrCreateContext();
     String requestId = requestId(ctx);
     try {
@@ -272,7 +240,7 @@ public final class ApiRouter {
 
   /** Authorizes {@code principal} (null on public routes) and runs the endpoint, on the event loop. */
   private void proceed(Exchange ctx, Context context, String requestId, String auditName, Action action,
-      boolean audited, Mode mode, Endpoint endpoint, Principal principal) {
+      boolean audited, HandlerMode mode, Endpoint endpoint, Principal principal) {
     String namespace = null;
     Call call = null;
     try {
@@ -294,7 +262,7 @@ public final class ApiRouter {
       Call running = call;
       if (!mode.onEventLoop(running)) {
         vertx.executeBlocking(() -> {
-          mode.load.accept(running);
+          mode.load(running);
           return endpoint.handle(running);
         }, false).onComplete(ar ->
             settle(ctx, context, requestId, auditName, audited, who, ns, running, ar.result(), ar.cause()));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link ApiRouter.Mode}: a route on the event loop while its probe says the request can be served
+ * {@link HandlerMode}: a route on the event loop while its probe says the request can be served
  * from memory, on a worker otherwise, which loads first (so a cache reload never waits for the store
  * on an event loop).
  */
@@ -46,12 +46,12 @@ class ApiRouterModeTest {
     TokenService tokens = new TokenService(store.tokens(), Clock.systemUTC(), Duration.ZERO);
     ApiRouter router = new ApiRouter(vertx, new Json(), tokens, new TokenLookups(vertx, tokens),
         e -> CompletableFuture.completedFuture(null), () -> { }, 1024, Clock.systemUTC());
-    ApiRouter.Mode warmOnly = ApiRouter.Mode.eventLoopWhen(c -> c.pathParam("name").startsWith("warm"), c -> loaded.add(c.pathParam("name")));
+    HandlerMode warmOnly = HandlerMode.eventLoopWhen(c -> c.pathParam("name").startsWith("warm"), c -> loaded.add(c.pathParam("name")));
     router.publicRoute(HttpMethod.GET, "/t/:name", "test.read", false, warmOnly,
         c -> Map.of("thread", Thread.currentThread().getName()));
-    router.publicRoute(HttpMethod.GET, "/loop/:name", "test.read", false, ApiRouter.Mode.EVENT_LOOP,
+    router.publicRoute(HttpMethod.GET, "/loop/:name", "test.read", false, HandlerMode.EVENT_LOOP,
         c -> Map.of("thread", Thread.currentThread().getName()));
-    router.publicRoute(HttpMethod.GET, "/worker/:name", "test.read", false, ApiRouter.Mode.BLOCKING,
+    router.publicRoute(HttpMethod.GET, "/worker/:name", "test.read", false, HandlerMode.BLOCKING,
         c -> Map.of("thread", Thread.currentThread().getName()));
     HttpServer server = vertx.createHttpServer().requestHandler(router::accept)
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -120,7 +120,7 @@ class TokenLookupsTest {
           return java.util.concurrent.CompletableFuture.completedFuture(null);
         }, () -> { }, 1024, Clock.systemUTC());
     router.route(io.vertx.core.http.HttpMethod.GET, "/v1/keys/:name", dev.rekey.core.auth.Action.KEY_READ,
-        ApiRouter.Mode.EVENT_LOOP, c -> "unreachable");
+        HandlerMode.EVENT_LOOP, c -> "unreachable");
     io.vertx.core.http.HttpServer server = vertx.createHttpServer().requestHandler(router::accept)
         .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
