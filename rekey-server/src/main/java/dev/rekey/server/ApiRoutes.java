@@ -30,6 +30,7 @@ import dev.rekey.server.api.VaultTransitEndpoints;
 import dev.rekey.server.config.ServerConfig;
 import dev.rekey.server.consumer.Consumers;
 import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.HandlerMode;
 import dev.rekey.server.http.Json;
 import dev.rekey.server.metrics.Metrics;
 import dev.rekey.server.webhook.Webhooks;
@@ -54,18 +55,20 @@ final class ApiRoutes {
     ApprovalGate approvals = new ApprovalGate(approvalService);
     services.keys().guardDestruction(namespace -> approvalService.guards(namespace, GuardedOperation.KEY_DESTROY));
     CryptoService crypto = new CryptoService(services.cache());
-    new CryptoEndpoints(crypto).register(router);
+    // routes on one key or secret run on the event loop while it is cached and fresh, else on a worker
+    HandlerMode keyInMemory = HandlerMode.whileCached(services.cache(), "name");
+    new CryptoEndpoints(crypto, keyInMemory).register(router);
     new SigningEndpoints(new SigningService(services.cache(), clock, config.jwksOverlap()), services.keys(),
-        parts.json()).register(router);
-    new JwtEndpoints(new JwtService(new SigningService(services.cache(), clock, config.jwksOverlap()), clock))
-        .register(router);
+        parts.json(), keyInMemory, HandlerMode.whileCached(services.cache(), "namespace", "key")).register(router);
+    new JwtEndpoints(new JwtService(new SigningService(services.cache(), clock, config.jwksOverlap()), clock),
+        keyInMemory).register(router);
     new SystemEndpoints(services.root()).register(router);
     new TokenEndpoints(services.tokens()).register(router);
     new KeyEndpoints(services.keys(), new KeyExportService(store.keys(), parts.rootOfTrust()::keyring,
         config.keyExportEnabled()), services.usage(), approvals).register(router);
     new SecretEndpoints(services.secrets(), services.secretRotations(),
         new WebhookSecretVerifier(services.secrets(), store.secretRotations(), clock), clock, parts.audit(),
-        approvals).register(router);
+        approvals, HandlerMode.whileCached(services.secretCache(), "name")).register(router);
     new ApprovalEndpoints(approvalService, approvals, clock).register(router);
     new AuditEndpoints(store.audit(),
         () -> AuditSigningKey.loadOrCreate(store.system(), parts.rootOfTrust()).publicKey(),
@@ -75,7 +78,7 @@ final class ApiRoutes {
     new DekEndpoints(new DekService(store.deks(), services.cache(), clock)).register(router);
     new CampaignEndpoints(services.campaigns()).register(router);
     parts.consumers().register(router);
-    new VaultTransitEndpoints(crypto, services.keys()).register(router);
+    new VaultTransitEndpoints(crypto, services.keys(), keyInMemory).register(router);
     router.staticRoute("/v1/openapi.json", "application/json", OpenApiDocument.bytes());
     new MetricsEndpoints(parts.metrics(), config.usage().metricsUnauthenticated()).register(router);
   }

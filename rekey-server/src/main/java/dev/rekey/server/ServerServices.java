@@ -39,6 +39,7 @@ record ServerServices(
     TokenService tokens,
     RootLifecycle root,
     SecretService secrets,
+    SecretCache secretCache,
     SecretRotationService secretRotations,
     PolicyService policies,
     RotationScheduler scheduler,
@@ -56,9 +57,9 @@ record ServerServices(
     keys.guardRootGenerations(rootOfTrust);
     TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5), config.tokenMaxTtl());
     RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
+    SecretCache secretCache = new SecretCache(store.secrets(), rootOfTrust::keyring, config.cacheTtl());
     SecretService secrets = new SecretService(store.secrets(), store.transactions(), store.events(),
-        rootOfTrust::keyring, clock, config.minimumDestroyWait(),
-        new SecretCache(store.secrets(), rootOfTrust::keyring, config.cacheTtl()));
+        rootOfTrust::keyring, clock, config.minimumDestroyWait(), secretCache);
     secrets.guardRootGenerations(rootOfTrust);
     root.alsoClear(secrets::clearCache);
     SecretRotationService secretRotations = new SecretRotationService(secrets, store.secretRotations(),
@@ -73,7 +74,7 @@ record ServerServices(
         store.policies(), store.transactions(), store.events()), usage, clock, schedulerConfig);
     RewrapCampaignService campaigns = new RewrapCampaignService(store.campaigns(), store.deks(), cache, clock,
         RewrapCampaign.DEFAULT_BATCH_SIZE);
-    return new ServerServices(node, usageCounter, usage, cache, keys, tokens, root, secrets, secretRotations, policies,
-        scheduler, campaigns);
+    return new ServerServices(node, usageCounter, usage, cache, keys, tokens, root, secrets, secretCache,
+        secretRotations, policies, scheduler, campaigns);
   }
 }

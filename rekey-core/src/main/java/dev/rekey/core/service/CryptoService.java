@@ -32,16 +32,6 @@ public final class CryptoService {
     this.cache = cache;
   }
 
-  /** Can a request on key {@code name} be served from this node's memory now ({@link KeyCache#isFresh})? */
-  public boolean inMemory(String namespace, String name) {
-    return cache.isFresh(namespace, name);
-  }
-
-  /** Where the caller may wait for the store: loads what {@link #inMemory} found missing or stale. */
-  public void load(String namespace, String name) {
-    cache.loadIfStale(namespace, name);
-  }
-
   /** A ciphertext or MAC in text form, and the version that made it. */
   /**
    * A ciphertext, MAC or signature made under key version {@code version()}: {@link #text()} is its

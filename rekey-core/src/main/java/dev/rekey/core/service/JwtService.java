@@ -52,16 +52,6 @@ public final class JwtService {
     this.clock = clock;
   }
 
-  /** Can a request on key {@code name} be served from this node's memory now? */
-  public boolean inMemory(String namespace, String name) {
-    return signing.inMemory(namespace, name);
-  }
-
-  /** Where the caller may wait for the store: loads what {@link #inMemory} found missing or stale. */
-  public void load(String namespace, String name) {
-    signing.load(namespace, name);
-  }
-
   /** An issued token, with the key id and version that signed it. */
   public record Issued(String jwt, String kid, int version) {
     @Override

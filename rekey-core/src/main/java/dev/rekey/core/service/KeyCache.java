@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * drops everything (on seal). Each entry carries the key's usage counters ({@link Entry#usage()}),
  * so counting an operation needs no second lookup.
  */
-public final class KeyCache {
+public final class KeyCache implements CachedByName {
   private final KeyRepository keys;
   private final Supplier<RootKeyring> keyring;
   private final long ttlNanos;
@@ -97,21 +97,13 @@ public final class KeyCache {
     return reload(id, e);
   }
 
-  /**
-   * Will {@link #get} answer from memory, now and for a little while yet (a quarter of the time to
-   * live, at most 100 ms)? A caller that must not wait for the store (an event loop) asks first and
-   * otherwise reads where it may wait. Never touches the store.
-   */
+  @Override
   public boolean isFresh(String namespace, String name) {
     Entry e = entries.get(new Id(namespace, name));
-    return e != null && System.nanoTime() - e.loadedAt < ttlNanos - freshMargin(ttlNanos);
+    return e != null && System.nanoTime() - e.loadedAt < ttlNanos - CachedByName.freshMargin(ttlNanos);
   }
 
-  /**
-   * Reloads the key unless {@link #isFresh}: where a caller may wait for the store, before serving a
-   * request that was not served from memory. A key that cannot be loaded is left to the request
-   * itself, which reports it as it would have anyway.
-   */
+  @Override
   public void loadIfStale(String namespace, String name) {
     if (namespace == null || name == null || isFresh(namespace, name)) {
       return;
@@ -119,13 +111,8 @@ public final class KeyCache {
     try {
       refresh(namespace, name);
     } catch (RuntimeException e) {
-      // not found, an invalid name, the store failing: the request meets it again and answers it
+      // left to the request, which meets it again and answers it
     }
-  }
-
-  /** How long an entry {@link #isFresh} says is fresh must stay so: a quarter of {@code ttlNanos}, at most 100 ms. */
-  static long freshMargin(long ttlNanos) {
-    return Math.min(ttlNanos / 4, 100_000_000L);
   }
 
   /** Reloads now: used when a ciphertext names a version this node has not seen yet. */

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * an unwrapped value survives a reload while its wrapped form is unchanged. {@link #clear()}
  * drops everything (on seal and root key rotation).
  */
-public final class SecretCache {
+public final class SecretCache implements CachedByName {
   private final SecretRepository secrets;
   private final Supplier<RootKeyring> keyring;
   private final long ttlNanos;
@@ -54,13 +54,13 @@ public final class SecretCache {
     return e.secret;
   }
 
-  /** As {@link KeyCache#isFresh}: will {@link #get} answer from memory, now and for a little while yet? */
+  @Override
   public boolean isFresh(String namespace, String name) {
     Entry e = entries.get(new Id(namespace, name));
-    return e != null && System.nanoTime() - e.loadedAt < ttlNanos - KeyCache.freshMargin(ttlNanos);
+    return e != null && System.nanoTime() - e.loadedAt < ttlNanos - CachedByName.freshMargin(ttlNanos);
   }
 
-  /** As {@link KeyCache#loadIfStale}: reloads the secret unless {@link #isFresh}; failures are left to the request. */
+  @Override
   public void loadIfStale(String namespace, String name) {
     if (namespace == null || name == null || isFresh(namespace, name)) {
       return;
@@ -68,7 +68,7 @@ public final class SecretCache {
     try {
       refresh(namespace, name);
     } catch (RuntimeException e) {
-      // not found, an invalid name, the store failing: the request meets it again and answers it
+      // left to the request, which meets it again and answers it
     }
   }
 

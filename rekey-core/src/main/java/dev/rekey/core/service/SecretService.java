@@ -55,16 +55,6 @@ public final class SecretService {
     this.writer = new SecretWriter(secrets, transactions, outbox, keyring, clock, cache);
   }
 
-  /** Can a read of secret {@code name} be served from this node's memory now ({@link SecretCache#isFresh})? */
-  public boolean inMemory(String namespace, String name) {
-    return cache.isFresh(namespace, name);
-  }
-
-  /** Where the caller may wait for the store: loads what {@link #inMemory} found missing or stale. */
-  public void load(String namespace, String name) {
-    cache.loadIfStale(namespace, name);
-  }
-
   /**
    * How to write a version. {@code cas}: null writes unconditionally, 0 only creates a new secret,
    * N only writes when the CURRENT version is N. Expiry: {@code expiresAt} or {@code ttl} (not

@@ -44,16 +44,6 @@ public final class SigningService {
     this.jwksOverlap = jwksOverlap;
   }
 
-  /** Can a request on key {@code name} be served from this node's memory now ({@link KeyCache#isFresh})? */
-  public boolean inMemory(String namespace, String name) {
-    return cache.isFresh(namespace, name);
-  }
-
-  /** Where the caller may wait for the store: loads what {@link #inMemory} found missing or stale. */
-  public void load(String namespace, String name) {
-    cache.loadIfStale(namespace, name);
-  }
-
   /** The outcome of a verification: when not valid, a stable reason. */
   public record Verification(boolean valid, Integer version, String reason) {
     static Verification ok(int version) {

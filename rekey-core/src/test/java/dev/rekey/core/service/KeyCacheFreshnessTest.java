@@ -35,9 +35,9 @@ class KeyCacheFreshnessTest {
 
   @Test
   void anEntryStopsBeingFreshBeforeItExpires_byAQuarterOfItsLife_atMost100ms() {
-    assertThat(KeyCache.freshMargin(Duration.ofSeconds(1).toNanos())).isEqualTo(Duration.ofMillis(100).toNanos());
-    assertThat(KeyCache.freshMargin(Duration.ofMillis(200).toNanos())).isEqualTo(Duration.ofMillis(50).toNanos());
-    assertThat(KeyCache.freshMargin(0)).isZero();
+    assertThat(CachedByName.freshMargin(Duration.ofSeconds(1).toNanos())).isEqualTo(Duration.ofMillis(100).toNanos());
+    assertThat(CachedByName.freshMargin(Duration.ofMillis(200).toNanos())).isEqualTo(Duration.ofMillis(50).toNanos());
+    assertThat(CachedByName.freshMargin(0)).isZero();
   }
 
   @Test

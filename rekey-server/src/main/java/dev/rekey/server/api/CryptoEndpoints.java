@@ -45,10 +45,10 @@ public final class CryptoEndpoints {
   /** On the event loop while the key is cached and fresh; otherwise on a worker (the reload reads the store). */
   private final HandlerMode fromMemory;
 
-  public CryptoEndpoints(CryptoService crypto) {
+  /** {@code fromMemory}: where a route on one key runs ({@link HandlerMode#whileCached}). */
+  public CryptoEndpoints(CryptoService crypto, HandlerMode fromMemory) {
     this.crypto = crypto;
-    this.fromMemory = HandlerMode.eventLoopWhen(c -> crypto.inMemory(c.namespace(), c.pathParam("name")),
-        c -> crypto.load(c.namespace(), c.pathParam("name")));
+    this.fromMemory = fromMemory;
   }
 
   public void register(ApiRouter r) {

@@ -22,10 +22,9 @@ public final class JwtEndpoints {
   private final JwtService jwt;
   private final HandlerMode fromMemory;
 
-  public JwtEndpoints(JwtService jwt) {
+  public JwtEndpoints(JwtService jwt, HandlerMode fromMemory) {
     this.jwt = jwt;
-    this.fromMemory = HandlerMode.eventLoopWhen(c -> jwt.inMemory(c.namespace(), c.pathParam("name")),
-        c -> jwt.load(c.namespace(), c.pathParam("name")));
+    this.fromMemory = fromMemory;
   }
 
   public void register(ApiRouter r) {

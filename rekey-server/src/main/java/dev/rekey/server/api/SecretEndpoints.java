@@ -58,10 +58,9 @@ public final class SecretEndpoints {
    * record: acknowledged once their batch is durable.
    */
   public SecretEndpoints(SecretService secrets, SecretRotationService rotations, WebhookSecretVerifier webhooks,
-      Clock clock, AuditLog writes, ApprovalGate approvals) {
+      Clock clock, AuditLog writes, ApprovalGate approvals, HandlerMode fromMemory) {
     this.secrets = secrets;
-    this.fromMemory = HandlerMode.eventLoopWhen(c -> secrets.inMemory(c.namespace(), c.pathParam("name")),
-        c -> secrets.load(c.namespace(), c.pathParam("name")));
+    this.fromMemory = fromMemory;
     this.rotations = rotations;
     this.webhooks = webhooks;
     this.clock = clock;

@@ -43,12 +43,12 @@ public final class SigningEndpoints {
   private final KeyService keys;
   private final Json json;
 
-  public SigningEndpoints(SigningService signing, KeyService keys, Json json) {
+  /** {@code jwksFromMemory}: as {@code fromMemory}, for the JWKS route (namespace and key in its path). */
+  public SigningEndpoints(SigningService signing, KeyService keys, Json json, HandlerMode fromMemory,
+      HandlerMode jwksFromMemory) {
     this.signing = signing;
-    this.fromMemory = HandlerMode.eventLoopWhen(c -> signing.inMemory(c.namespace(), c.pathParam("name")),
-        c -> signing.load(c.namespace(), c.pathParam("name")));
-    this.jwksFromMemory = HandlerMode.eventLoopWhen(c -> signing.inMemory(c.pathParam("namespace"), c.pathParam("key")),
-        c -> signing.load(c.pathParam("namespace"), c.pathParam("key")));
+    this.fromMemory = fromMemory;
+    this.jwksFromMemory = jwksFromMemory;
     this.keys = keys;
     this.json = json;
   }

@@ -49,10 +49,9 @@ public final class VaultTransitEndpoints {
   private final HandlerMode fromMemory;
   private final KeyService keys;
 
-  public VaultTransitEndpoints(CryptoService crypto, KeyService keys) {
+  public VaultTransitEndpoints(CryptoService crypto, KeyService keys, HandlerMode fromMemory) {
     this.crypto = crypto;
-    this.fromMemory = HandlerMode.eventLoopWhen(c -> crypto.inMemory(c.namespace(), c.pathParam("name")),
-        c -> crypto.load(c.namespace(), c.pathParam("name")));
+    this.fromMemory = fromMemory;
     this.keys = keys;
   }
 

@@ -1,5 +1,6 @@
 package dev.rekey.server.http;
 
+import dev.rekey.core.service.CachedByName;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -28,6 +29,21 @@ public final class HandlerMode {
    */
   public static HandlerMode eventLoopWhen(Predicate<Call> inMemory, Consumer<Call> load) {
     return new HandlerMode(Objects.requireNonNull(inMemory, "inMemory"), Objects.requireNonNull(load, "load"));
+  }
+
+  /**
+   * On the event loop while {@code cache} holds the request's entry fresh: in the request's
+   * namespace, named by path parameter {@code nameParam}; otherwise on a worker that loads it first.
+   */
+  public static HandlerMode whileCached(CachedByName cache, String nameParam) {
+    return eventLoopWhen(c -> cache.isFresh(c.namespace(), c.pathParam(nameParam)),
+        c -> cache.loadIfStale(c.namespace(), c.pathParam(nameParam)));
+  }
+
+  /** As {@link #whileCached(CachedByName, String)}, with the namespace in path parameter {@code namespaceParam}. */
+  public static HandlerMode whileCached(CachedByName cache, String namespaceParam, String nameParam) {
+    return eventLoopWhen(c -> cache.isFresh(c.pathParam(namespaceParam), c.pathParam(nameParam)),
+        c -> cache.loadIfStale(c.pathParam(namespaceParam), c.pathParam(nameParam)));
   }
 
   boolean onEventLoop(Call call) {
