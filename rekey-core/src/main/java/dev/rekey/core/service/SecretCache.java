@@ -44,6 +44,11 @@ public final class SecretCache implements CachedByName {
     this.ttlNanos = ttl.toNanos();
   }
 
+  /** How long an entry is served before it is reloaded. */
+  public Duration ttl() {
+    return Duration.ofNanos(ttlNanos);
+  }
+
   /** The secret, from memory when fresh. */
   public Secret get(String namespace, String name) {
     Id id = new Id(namespace, name);

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -36,6 +37,7 @@ public final class SecretService {
   private final Duration minimumDestroyWait;
   private final SecretCache cache;
   private final SecretWriter writer;
+  private final GuardrailCache guardrails;
   private volatile VersionUsers versionUsers = VersionUsers.NONE;
 
   /** Without a cache: every read goes to the store (tests, tools). */
@@ -53,6 +55,7 @@ public final class SecretService {
     this.clock = clock;
     this.minimumDestroyWait = minimumDestroyWait;
     this.writer = new SecretWriter(secrets, transactions, outbox, keyring, clock, cache);
+    this.guardrails = new GuardrailCache(secrets, cache.ttl());
   }
 
   /**
@@ -83,6 +86,40 @@ public final class SecretService {
    * {@link #put} refuses: bad input, the guardrail, a check-and-set the store does not match.
    */
   public PreparedPut prepare(String namespace, String name, byte[] value, PutOptions options) {
+    checkPut(namespace, name, value, options);
+    Instant now = clock.instant();
+    Instant expiresAt = SecretWriter.expiry(options, now);
+    guardrails.get(namespace).check(expiresAt, now);
+    // First from this node's copy: the update is conditional on the revision, so a stale copy
+    // fails as a concurrent modification and the put is redone on the store's copy. A
+    // check-and-set is only ever refused on what the store says.
+    Secret current = cache.peek(namespace, name).orElse(null);
+    if (current == null || !casHolds(current, options.cas())) {
+      current = secrets.find(namespace, name).orElse(null);
+    }
+    return writer.prepare(namespace, name, value, options, current, expiresAt, now);
+  }
+
+  /**
+   * {@link #prepare} from memory alone, for a caller that must not wait for the store (an event
+   * loop): empty when that would need the store (the secret or its namespace's guardrail not held
+   * fresh here, a new secret, or a check-and-set this node's copy does not match); then call
+   * {@link #prepare} where waiting is fine. Refuses bad input as {@link #prepare} does.
+   */
+  public Optional<PreparedPut> prepareFromMemory(String namespace, String name, byte[] value, PutOptions options) {
+    checkPut(namespace, name, value, options);
+    Optional<SecretGuardrail> guardrail = guardrails.fresh(namespace);
+    Secret current = cache.isFresh(namespace, name) ? cache.peek(namespace, name).orElse(null) : null;
+    if (guardrail.isEmpty() || current == null || !casHolds(current, options.cas())) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    Instant expiresAt = SecretWriter.expiry(options, now);
+    guardrail.get().check(expiresAt, now);
+    return Optional.of(writer.prepare(namespace, name, value, options, current, expiresAt, now));
+  }
+
+  private static void checkPut(String namespace, String name, byte[] value, PutOptions options) {
     Names.namespace(namespace);
     Names.keyName(name);
     if (value == null) {
@@ -94,17 +131,6 @@ public final class SecretService {
     if (options.tags() != null) {
       Names.tags(options.tags());
     }
-    Instant now = clock.instant();
-    Instant expiresAt = SecretWriter.expiry(options, now);
-    guardrail(namespace).check(expiresAt, now);
-    // First from this node's copy: the update is conditional on the revision, so a stale copy
-    // fails as a concurrent modification and the put is redone on the store's copy. A
-    // check-and-set is only ever refused on what the store says.
-    Secret current = cache.peek(namespace, name).orElse(null);
-    if (current == null || !casHolds(current, options.cas())) {
-      current = secrets.find(namespace, name).orElse(null);
-    }
-    return writer.prepare(namespace, name, value, options, current, expiresAt, now);
   }
 
   /**
@@ -234,13 +260,19 @@ public final class SecretService {
     });
   }
 
+  /** The namespace's guardrail as stored (read from the store, which also refreshes this node's copy). */
   public SecretGuardrail guardrail(String namespace) {
-    return secrets.guardrail(Names.namespace(namespace)).orElse(SecretGuardrail.none(namespace));
+    return guardrails.load(Names.namespace(namespace));
   }
 
+  /**
+   * Stores a namespace's guardrail. Puts on this node follow it at once; other nodes within
+   * their cache time ({@code cache_ttl}), as for secrets.
+   */
   public SecretGuardrail setGuardrail(SecretGuardrail guardrail) {
     Names.namespace(guardrail.namespace());
     secrets.putGuardrail(guardrail);
+    guardrails.stored(guardrail);
     return guardrail;
   }
 

@@ -51,4 +51,45 @@ class SecretCacheTest {
 
     assertThat(read(nodeA, "CURRENT", null)).isEqualTo("one");
   }
+
+  private static final byte[] VALUE = "v".getBytes(StandardCharsets.UTF_8);
+
+  private static SecretService.PutOptions cas(int version) {
+    return new SecretService.PutOptions(version, null, null, false, null);
+  }
+
+  @Test
+  void prepareFromMemory_onlyWithTheSecretAndItsGuardrailHeldHere_andNeverRefusesACasOnItsOwnCopy() {
+    put(nodeA, "one");
+    assertThat(nodeB.prepareFromMemory(NS, "db", VALUE, SecretService.PutOptions.DEFAULT))
+        .as("node B holds neither the secret nor the guardrail").isEmpty();
+    read(nodeB, null, null);
+    assertThat(nodeB.prepareFromMemory(NS, "db", VALUE, SecretService.PutOptions.DEFAULT))
+        .as("the guardrail is still unknown here").isEmpty();
+    nodeB.guardrail(NS);
+    assertThat(nodeB.prepareFromMemory(NS, "db", VALUE, SecretService.PutOptions.DEFAULT)).isPresent();
+
+    put(nodeA, "two");
+    assertThat(nodeB.prepareFromMemory(NS, "db", VALUE, cas(2)))
+        .as("B's copy says version 1: the store decides, not B's copy").isEmpty();
+    assertThat(nodeB.commit(nodeB.prepare(NS, "db", VALUE, cas(2))).current().number()).isEqualTo(3);
+    assertThat(nodeB.prepareFromMemory(NS, "other", VALUE, SecretService.PutOptions.DEFAULT))
+        .as("a new secret").isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> nodeB.prepareFromMemory(NS, "db", null,
+        SecretService.PutOptions.DEFAULT)).hasMessageContaining("needs a value");
+  }
+
+  @Test
+  void guardrail_aChangeAppliesAtOnceOnItsNode_andOnOthersOnceTheyReadItAgain() {
+    put(nodeA, "one");
+    nodeB.guardrail(NS);
+    nodeA.setGuardrail(new dev.rekey.core.secret.SecretGuardrail(NS, true, null));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> put(nodeA, "no expiry"))
+        .hasMessageContaining("denies secrets without an expiry");
+    put(nodeB, "no expiry"); // B's copy of the rule is within its cache time (cache_ttl)
+    assertThat(nodeB.guardrail(NS).requireExpiry()).as("read from the store").isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> put(nodeB, "no expiry again"))
+        .hasMessageContaining("denies secrets without an expiry");
+  }
 }

@@ -1,6 +1,7 @@
 package dev.rekey.server.api;
 
 import static dev.rekey.server.http.HandlerMode.BLOCKING;
+import static dev.rekey.server.http.HandlerMode.EVENT_LOOP;
 import static dev.rekey.server.http.Endpoint.withoutBody;
 
 import dev.rekey.api.SecretGuardrailView;
@@ -16,6 +17,7 @@ import dev.rekey.core.RekeyException;
 import dev.rekey.core.approval.GuardedOperation;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.audit.AuditLog;
+import dev.rekey.core.audit.Audited;
 import dev.rekey.core.secret.Secret;
 import dev.rekey.core.secret.SecretGuardrail;
 import dev.rekey.core.secret.SecretLabel;
@@ -41,7 +43,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /** Versioned secrets: put, read by label or version, metadata and history, labels, lifecycle, guardrail. */
 public final class SecretEndpoints {
@@ -73,7 +78,8 @@ public final class SecretEndpoints {
     r.route(HttpMethod.GET, "/v1/secret-guardrail", Action.SECRET_GUARDRAIL, BLOCKING,
         c -> guardrailView(secrets.guardrail(c.namespace())));
     r.route(HttpMethod.PUT, "/v1/secret-guardrail", Action.SECRET_GUARDRAIL, BLOCKING, this::setGuardrail);
-    r.route(HttpMethod.PUT, "/v1/secrets/:name", Action.SECRET_WRITE, BLOCKING, this::put);
+    // Prepared on the event loop when the secret and its namespace's guardrail are in memory.
+    r.route(HttpMethod.PUT, "/v1/secrets/:name", Action.SECRET_WRITE, EVENT_LOOP, this::put);
     // Served from the secret cache on the event loop, like encrypt (a miss reads the store once).
     r.route(HttpMethod.GET, "/v1/secrets/:name", Action.SECRET_READ, fromMemory, this::read);
     r.route(HttpMethod.GET, "/v1/secrets/:name/metadata", Action.SECRET_LIST, BLOCKING,
@@ -134,11 +140,11 @@ public final class SecretEndpoints {
   }
 
   /**
-   * Prepares the put here (checks, guardrail, wrapping, the new state and its events), then queues
-   * its commit (and the rotation schedule it may move) for the audit writer's next group commit,
-   * together with the request's audit record; the answer follows once the batch is durable. The
-   * worker thread does not wait for it. A refused preparation is answered and audited like any
-   * refused request.
+   * Prepares the put (checks, guardrail, wrapping, the new state and its events) on the event loop
+   * when this node holds what it needs fresh in memory, otherwise on a worker; then queues its
+   * commit (and the rotation schedule it may move) for the audit writer's next group commit,
+   * together with the request's audit record. The answer follows once the batch is durable;
+   * no thread waits for it. A refused preparation is answered and audited like any refused request.
    */
   private Object put(Call c) {
     SecretPutRequest req = c.body(SecretPutRequest.class);
@@ -147,13 +153,23 @@ public final class SecretEndpoints {
     byte[] value = value(req); // after the options: a refused option leaves no copy of the value behind
     String namespace = c.namespace();
     String name = c.keyName();
-    PreparedPut prepared;
+    CompletionStage<Audited<Secret>> written;
     try {
-      prepared = secrets.prepare(namespace, name, value, options); // here, not on the writer
+      Optional<PreparedPut> inMemory = secrets.prepareFromMemory(namespace, name, value, options);
+      written = inMemory.isPresent() ? commit(c, inMemory.get())
+          : c.onWorker(() -> secrets.prepare(namespace, name, value, options)).thenCompose(p -> commit(c, p));
     } catch (RuntimeException e) {
-      java.util.Arrays.fill(value, (byte) 0);
+      Arrays.fill(value, (byte) 0);
       throw e;
     }
+    return written.whenComplete((done, failure) -> Arrays.fill(value, (byte) 0))
+        // Version 1 only exists once: the put created the secret. The view is built when the answer
+        // is sent, off the audit writer's thread that completes this future.
+        .thenApply(done -> done.map(stored -> (Rendered) () -> stored.latestVersion() == 1
+            ? Reply.created(Views.secretWritten(stored)) : Views.secretWritten(stored)));
+  }
+
+  private CompletionStage<Audited<Secret>> commit(Call c, PreparedPut prepared) {
     return writes.submitWrite(() -> {
       Secret stored = secrets.commit(prepared);
       rotations.reschedule(stored);
@@ -163,11 +179,7 @@ public final class SecretEndpoints {
         c.auditVersion(stored.latestVersion());
       }
       return c.auditRecord(failure);
-    }).whenComplete((done, failure) -> java.util.Arrays.fill(value, (byte) 0))
-        // Version 1 only exists once: the put created the secret. The view is built when the answer
-        // is sent, off the audit writer's thread that completes this future.
-        .thenApply(done -> done.map(stored -> (Rendered) () -> stored.latestVersion() == 1
-            ? Reply.created(Views.secretWritten(stored)) : Views.secretWritten(stored)));
+    });
   }
 
   private Object read(Call c) {

@@ -258,33 +258,50 @@ public final class ApiRouter {
       Principal who = principal;
       String ns = namespace;
       call = new Call(ctx, json, namespace, principal, (self, failure) -> auditEvent(ctx, requestId, auditName, who, ns,
-          self, failure == null ? null : Failures.code(failure)));
+          self, failure == null ? null : Failures.code(failure)), this::onWorker);
       Call running = call;
       if (!mode.onEventLoop(running)) {
+        // The worker settles the request itself: a stage it returns (a queued group commit) is
+        // answered on the event loop once it completes, without first going back there to wait.
         vertx.executeBlocking(() -> {
-          mode.load(running);
-          return endpoint.handle(running);
-        }, false).onComplete(ar ->
-            settle(ctx, context, requestId, auditName, audited, who, ns, running, ar.result(), ar.cause()));
+          Object result = null;
+          Throwable failure = null;
+          try {
+            mode.load(running);
+            result = endpoint.handle(running);
+          } catch (Throwable t) {
+            failure = t;
+          }
+          settle(ctx, context, requestId, auditName, audited, who, ns, running, result, failure);
+          return null;
+        }, false);
       } else {
-        finish(ctx, context, requestId, auditName, audited, who, ns, running, endpoint.handle(running), null);
+        settle(ctx, context, requestId, auditName, audited, who, ns, running, endpoint.handle(running), null);
       }
     } catch (Throwable t) {
       finish(ctx, context, requestId, auditName, audited, principal, namespace, call, null, t);
     }
   }
 
+  private <T> CompletionStage<T> onWorker(java.util.concurrent.Callable<T> work) {
+    return vertx.executeBlocking(work, false).toCompletionStage();
+  }
+
   /**
-   * Finishes with {@code result}; a {@link CompletionStage} result (work queued elsewhere, such as a
-   * group commit) is answered once it completes, back on the request's context.
+   * Finishes with {@code result} on the request's event loop (from a worker, it is handed back
+   * there); a {@link CompletionStage} result (work queued elsewhere, such as a group commit) is
+   * answered once it completes.
    */
   private void settle(Exchange ctx, Context context, String requestId, String auditName, boolean audited,
       Principal principal, String namespace, Call call, Object result, Throwable failure) {
     if (failure == null && result instanceof CompletionStage<?> stage) {
       stage.whenComplete((value, error) -> context.runOnContext(v ->
           finish(ctx, context, requestId, auditName, audited, principal, namespace, call, value, error)));
-    } else {
+    } else if (Context.isOnEventLoopThread()) {
       finish(ctx, context, requestId, auditName, audited, principal, namespace, call, result, failure);
+    } else {
+      context.runOnContext(v ->
+          finish(ctx, context, requestId, auditName, audited, principal, namespace, call, result, failure));
     }
   }
 

@@ -5,6 +5,8 @@ import dev.rekey.core.audit.AuditEvent;
 import dev.rekey.core.auth.Principal;
 import dev.rekey.core.key.Names;
 import java.util.Base64;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.function.BiFunction;
 
 /**
@@ -22,14 +24,30 @@ public final class Call {
   private String approval;
   private byte[] bodyBytes;
   private final BiFunction<Call, Throwable, AuditEvent> auditRecords;
+  private final Blocking blocking;
+
+  /** Runs work that may wait (the store) off the event loop. */
+  @FunctionalInterface
+  interface Blocking {
+    <T> CompletionStage<T> run(Callable<T> work);
+  }
 
   Call(Exchange ctx, Json json, String namespace, Principal principal,
-      BiFunction<Call, Throwable, AuditEvent> auditRecords) {
+      BiFunction<Call, Throwable, AuditEvent> auditRecords, Blocking blocking) {
     this.ctx = ctx;
     this.json = json;
     this.namespace = namespace;
     this.principal = principal;
     this.auditRecords = auditRecords;
+    this.blocking = blocking;
+  }
+
+  /**
+   * Runs {@code work} on a worker thread, for a handler on the event loop that finds it needs
+   * the store after all; the handler returns the stage (or one composed from it) as its answer.
+   */
+  public <T> CompletionStage<T> onWorker(Callable<T> work) {
+    return blocking.run(work);
   }
 
   public String namespace() {

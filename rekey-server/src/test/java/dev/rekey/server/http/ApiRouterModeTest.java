@@ -73,4 +73,46 @@ class ApiRouterModeTest {
     assertThat(get.apply("/worker/any")).contains("vert.x-worker-thread");
     assertThat(loaded).as("what a worker loads before the handler runs").containsExactly("cold-key");
   }
+
+  @Test
+  void aStageIsAnswered_whenItCompletes_fromTheEventLoop_aWorker_orWorkHandedToAWorker(@TempDir Path dir)
+      throws Exception {
+    store = Store.open(StoreConfig.of("jdbc:sqlite:" + dir.resolve("t.db"), null, null));
+    TokenService tokens = new TokenService(store.tokens(), Clock.systemUTC(), Duration.ZERO);
+    ApiRouter router = new ApiRouter(vertx, new Json(), tokens, new TokenLookups(vertx, tokens),
+        e -> CompletableFuture.completedFuture(null), () -> { }, 1024, Clock.systemUTC());
+    java.util.concurrent.CompletableFuture<String> later = new java.util.concurrent.CompletableFuture<>();
+    router.publicRoute(HttpMethod.GET, "/later/:name", "test.read", false, HandlerMode.EVENT_LOOP,
+        c -> later.thenApply(v -> Map.of("value", v)));
+    router.publicRoute(HttpMethod.GET, "/blocking-later/:name", "test.read", false, HandlerMode.BLOCKING,
+        c -> CompletableFuture.supplyAsync(() -> Map.of("value", "async")));
+    router.publicRoute(HttpMethod.GET, "/handed/:name", "test.read", false, HandlerMode.EVENT_LOOP,
+        c -> c.onWorker(() -> Thread.currentThread().getName()).thenApply(t -> Map.of("worker", t)));
+    router.publicRoute(HttpMethod.GET, "/handed-fails/:name", "test.read", false, HandlerMode.EVENT_LOOP,
+        c -> c.onWorker(() -> {
+          throw dev.rekey.core.RekeyException.invalid("refused on the worker");
+        }));
+    HttpServer server = vertx.createHttpServer().requestHandler(router::accept)
+        .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    HttpClient http = HttpClient.newHttpClient();
+    java.util.function.Function<String, HttpResponse<String>> get = path -> {
+      try {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    };
+
+    CompletableFuture<HttpResponse<String>> pending = CompletableFuture.supplyAsync(() -> get.apply("/later/x"));
+    Thread.sleep(200);
+    assertThat(pending).as("answered only once the stage completes").isNotDone();
+    later.complete("done");
+    assertThat(pending.get(10, TimeUnit.SECONDS).body()).contains("\"value\":\"done\"");
+    assertThat(get.apply("/blocking-later/x").body()).contains("\"value\":\"async\"");
+    assertThat(get.apply("/handed/x").body()).contains("vert.x-worker-thread");
+    HttpResponse<String> refused = get.apply("/handed-fails/x");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).contains("invalid_request").contains("refused on the worker");
+  }
 }
