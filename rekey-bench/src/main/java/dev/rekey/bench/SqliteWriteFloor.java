@@ -35,10 +35,15 @@ import org.sqlite.SQLiteConfig;
  *       updated under its revision, its new version inserted in {@code secret_versions} (clustered
  *       by secret, as V17), the old CURRENT moved to PREVIOUS and the old PREVIOUS retired, and
  *       {@code events} rows (ids time-ordered, as the outbox's).
+ *   <li>{@code narrow}: as {@code tables}, but the revision the put is conditional on lives in a
+ *       narrow table of its own ({@code secret_revisions}), so the secret's row is not rewritten.
+ *   <li>{@code log}: a put as one 400-byte row appended to a log of secret changes, conditional on
+ *       its revision through a unique index on (secret, revision); versions and staging labels
+ *       would be read from that log (no table of versions updated), plus the events.
  *   <li>{@code append}: a put as one 600-byte row appended to a table.
  * </ul>
  *
- * <pre>java -cp rekey-bench/target/benchmarks.jar dev.rekey.bench.SqliteWriteFloor tables|append [seconds] [clients] [events]</pre>
+ * <pre>java -cp rekey-bench/target/benchmarks.jar dev.rekey.bench.SqliteWriteFloor tables|narrow|log|append [seconds] [clients] [events]</pre>
  */
 public final class SqliteWriteFloor {
   private static final int SECRETS = 1000;
@@ -47,18 +52,24 @@ public final class SqliteWriteFloor {
 
   private record Put(int secret, CompletableFuture<Void> done) {}
 
+  /** How a put is stored (see the class comment). */
+  private enum Layout { TABLES, NARROW, LOG, APPEND }
+
   public static void main(String[] args) throws Exception {
     String mode = args.length > 0 ? args[0] : "tables";
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int clients = args.length > 2 ? Integer.parseInt(args[2]) : 32;
     int events = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-    if (!mode.equals("tables") && !mode.equals("append")) {
-      throw new IllegalArgumentException("mode is tables or append");
+    Layout layout;
+    try {
+      layout = Layout.valueOf(mode.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("mode is tables, narrow, log or append");
     }
     Path dir = Files.createTempDirectory("rekey-sqlite-floor");
     try (Connection c = settings().createConnection("jdbc:sqlite:" + dir.resolve("floor.db"))) {
       schema(c);
-      Writer writer = new Writer(c, mode.equals("tables"), events);
+      Writer writer = new Writer(c, layout, events);
       Thread thread = new Thread(writer::run, "floor-writer");
       thread.setDaemon(true);
       thread.start();
@@ -137,18 +148,26 @@ public final class SqliteWriteFloor {
           + " data TEXT NOT NULL, dispatched_at INTEGER)");
       s.execute("CREATE TABLE audit_blocks (first_seq INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL,"
           + " records BLOB NOT NULL)");
+      s.execute("CREATE TABLE secret_revisions (secret_id INTEGER PRIMARY KEY, revision INTEGER NOT NULL)");
+      s.execute("CREATE TABLE secret_log (seq INTEGER PRIMARY KEY, secret_id INTEGER NOT NULL,"
+          + " revision INTEGER NOT NULL, payload BLOB NOT NULL, UNIQUE (secret_id, revision))");
       s.execute("CREATE TABLE appended (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL)");
     }
     c.setAutoCommit(false);
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO secrets (namespace, name, tags, labels, created_at,"
         + " revision) VALUES ('default', ?, '{}', '{}', 0, 1)");
         PreparedStatement v = c.prepareStatement("INSERT INTO secret_versions (secret_id, number, state, material,"
-            + " root_key_id, created_at, state_changed_at) VALUES (?, 1, 'PRIMARY', X'00', 'root', 0, 0)")) {
+            + " root_key_id, created_at, state_changed_at) VALUES (?, 1, 'PRIMARY', X'00', 'root', 0, 0)");
+        PreparedStatement r = c.prepareStatement("INSERT INTO secret_revisions (secret_id, revision) VALUES (?, 1)");
+        PreparedStatement l = c.prepareStatement("INSERT INTO secret_log (secret_id, revision, payload)"
+            + " VALUES (?, 1, X'00')")) {
       for (int i = 0; i < SECRETS; i++) {
         ps.setString(1, "bench-" + i);
         ps.executeUpdate();
-        v.setLong(1, i + 1);
-        v.executeUpdate();
+        for (PreparedStatement byId : List.of(v, r, l)) {
+          byId.setLong(1, i + 1);
+          byId.executeUpdate();
+        }
       }
     }
     c.commit();
@@ -158,7 +177,7 @@ public final class SqliteWriteFloor {
   private static final class Writer {
     final BlockingQueue<Put> queue = new LinkedBlockingQueue<>();
     final Connection c;
-    final boolean tables;
+    final Layout layout;
     final int events;
     final long[] revision = new long[SECRETS];
     final byte[] material = new byte[120];
@@ -167,9 +186,9 @@ public final class SqliteWriteFloor {
     volatile Exception failure;
     long auditSeq;
 
-    Writer(Connection c, boolean tables, int events) {
+    Writer(Connection c, Layout layout, int events) {
       this.c = c;
-      this.tables = tables;
+      this.layout = layout;
       this.events = events;
       Arrays.fill(revision, 1);
       ThreadLocalRandom.current().nextBytes(material);
@@ -186,6 +205,10 @@ public final class SqliteWriteFloor {
           PreparedStatement event = c.prepareStatement("INSERT INTO events (id, type, event_time, namespace,"
               + " subject, tags, data) VALUES (?, 'SecretVersionStateChanged', ?, 'default', ?, '{}', ?)");
           PreparedStatement append = c.prepareStatement("INSERT INTO appended (payload) VALUES (?)");
+          PreparedStatement revisionRow = c.prepareStatement("UPDATE secret_revisions SET revision = ?"
+              + " WHERE secret_id = ? AND revision = ?");
+          PreparedStatement change = c.prepareStatement("INSERT INTO secret_log (secret_id, revision, payload)"
+              + " VALUES (?, ?, ?)");
           PreparedStatement audit = c.prepareStatement("INSERT INTO audit_blocks (first_seq, last_seq, records)"
               + " VALUES (?, ?, ?)")) {
         while (!stop) {
@@ -196,11 +219,14 @@ public final class SqliteWriteFloor {
           batch.add(first);
           queue.drainTo(batch, 63);
           for (Put p : batch) {
-            if (tables) {
-              putAsTables(p.secret, row, version, previous, event);
-            } else {
-              append.setBytes(1, new byte[600]);
-              append.executeUpdate();
+            switch (layout) {
+              case TABLES, NARROW -> putAsTables(p.secret, layout == Layout.NARROW ? revisionRow : row, version,
+                  previous, event);
+              case LOG -> putAsLog(p.secret, change, event);
+              case APPEND -> {
+                append.setBytes(1, new byte[600]);
+                append.executeUpdate();
+              }
             }
           }
           audit.setLong(1, auditSeq + 1);
@@ -224,17 +250,7 @@ public final class SqliteWriteFloor {
         PreparedStatement previous, PreparedStatement event) throws SQLException {
       long r = revision[secret];
       long now = System.nanoTime();
-      row.setString(1, "{\"CURRENT\":" + (r + 1) + "}");
-      row.setLong(2, r + 1);
-      row.setString(3, "bench-" + secret);
-      row.setLong(4, r);
-      long id;
-      try (ResultSet rs = row.executeQuery()) {
-        if (!rs.next()) {
-          throw new IllegalStateException("stale revision");
-        }
-        id = rs.getLong(1);
-      }
+      long id = layout == Layout.NARROW ? checkNarrowRevision(row, secret, r) : updateRow(row, secret, r);
       version.setLong(1, id);
       version.setLong(2, r + 1);
       version.setBytes(3, material);
@@ -245,18 +261,57 @@ public final class SqliteWriteFloor {
       if (r >= 2) {
         move(previous, id, r - 1, "RETIRED", now); // and the old PREVIOUS is retired
       }
+      events(event, secret, r + 1, now);
+      revision[secret] = r + 1;
+    }
+
+    /** The secret's row, labels and revision, rewritten under its revision; returns its id. */
+    private static long updateRow(PreparedStatement row, int secret, long r) throws SQLException {
+      row.setString(1, "{\"CURRENT\":" + (r + 1) + "}");
+      row.setLong(2, r + 1);
+      row.setString(3, "bench-" + secret);
+      row.setLong(4, r);
+      try (ResultSet rs = row.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("stale revision");
+        }
+        return rs.getLong(1);
+      }
+    }
+
+    private static long checkNarrowRevision(PreparedStatement revisionRow, int secret, long r) throws SQLException {
+      revisionRow.setLong(1, r + 1);
+      revisionRow.setLong(2, secret + 1);
+      revisionRow.setLong(3, r);
+      if (revisionRow.executeUpdate() != 1) {
+        throw new IllegalStateException("stale revision");
+      }
+      return secret + 1;
+    }
+
+    /** One appended change row; the unique (secret, revision) index refuses a stale one. */
+    private void putAsLog(int secret, PreparedStatement change, PreparedStatement event) throws SQLException {
+      long r = revision[secret];
+      change.setLong(1, secret + 1);
+      change.setLong(2, r + 1);
+      change.setBytes(3, new byte[400]);
+      change.executeUpdate();
+      events(event, secret, r + 1, System.nanoTime());
+      revision[secret] = r + 1;
+    }
+
+    private void events(PreparedStatement event, int secret, long version, long now) throws SQLException {
       for (int e = 0; e < events; e++) {
         event.setString(1, String.format("%016x-%08x", System.nanoTime(), ThreadLocalRandom.current().nextInt()));
         event.setLong(2, now);
-        event.setString(3, "secrets/bench-" + secret + "/versions/" + (r + 1));
-        event.setString(4, "{\"secret\":\"bench-" + secret + "\",\"version\":" + (r + 1)
+        event.setString(3, "secrets/bench-" + secret + "/versions/" + version);
+        event.setString(4, "{\"secret\":\"bench-" + secret + "\",\"version\":" + version
             + ",\"previous_state\":\"PENDING\",\"state\":\"PRIMARY\"}");
         event.addBatch();
       }
       if (events > 0) {
         event.executeBatch();
       }
-      revision[secret] = r + 1;
     }
 
     private static void move(PreparedStatement ps, long id, long number, String state, long now) throws SQLException {
