@@ -25,16 +25,18 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Secrets in {@code secrets} and {@code secret_versions}, written whole under a revision check
- * like keys (see {@link JdbcKeyRepository}); guardrails in {@code secret_guardrails}.
+ * Secrets in {@code secrets} and {@code secret_versions}, written under a revision check like keys
+ * (see {@link JdbcKeyRepository}); the revision lives in {@code secret_revisions} (V24), so a change
+ * that keeps the tags and custom labels (a put) leaves the secret's row alone. Guardrails in
+ * {@code secret_guardrails}.
  */
 final class JdbcSecretRepository implements SecretRepository {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<TreeMap<String, Integer>> LABELS = new TypeReference<>() {};
   private static final String SELECT = "SELECT s.id, s.namespace, s.name, s.tags, s.labels, s.created_at,"
-      + " s.revision, v.number, v.state, v.material, v.root_key_id, v.created_at AS v_created_at,"
+      + " r.revision, v.number, v.state, v.material, v.root_key_id, v.created_at AS v_created_at,"
       + " v.state_changed_at, v.revoked_at, v.destroy_after, v.expires_at"
-      + " FROM secrets s JOIN secret_versions v ON v.secret_id = s.id ";
+      + " FROM secrets s JOIN secret_revisions r ON r.secret_id = s.id JOIN secret_versions v ON v.secret_id = s.id ";
   /** A new version gets its first expiry notice; an existing one keeps its notice schedule. */
   private static final String UPSERT_VERSION = "INSERT INTO secret_versions (secret_id, " + VersionColumns.NAMES
       + ", expires_at, next_notice_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (secret_id, number)"
@@ -59,13 +61,12 @@ final class JdbcSecretRepository implements SecretRepository {
     tx.write("inserting a secret", c -> {
       long id;
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO secrets (namespace, name, tags, labels,"
-          + " created_at, revision) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO NOTHING RETURNING id")) {
+          + " created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO NOTHING RETURNING id")) {
         ps.setString(1, secret.namespace());
         ps.setString(2, secret.name());
         ps.setString(3, tags);
         ps.setString(4, labels);
         ps.setLong(5, Columns.nanos(secret.createdAt()));
-        ps.setLong(6, secret.revision());
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
             throw RekeyException.alreadyExists("secret '" + secret.name() + "' already exists in namespace '"
@@ -73,6 +74,11 @@ final class JdbcSecretRepository implements SecretRepository {
           }
           id = rs.getLong(1);
         }
+      }
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO secret_revisions (secret_id, revision) VALUES (?, ?)")) {
+        ps.setLong(1, id);
+        ps.setLong(2, secret.revision());
+        ps.executeUpdate();
       }
       upsertVersions(c, id, secret.versions());
       return null;
@@ -115,7 +121,7 @@ final class JdbcSecretRepository implements SecretRepository {
 
   @Override
   public void update(Secret updated, long expectedRevision) {
-    write(updated, expectedRevision, updated.versions());
+    write(updated, expectedRevision, updated.versions(), List.of(), true);
   }
 
   /** Writes the row and only the versions that are new or changed since {@code current}. */
@@ -132,7 +138,8 @@ final class JdbcSecretRepository implements SecretRepository {
         (old != null && onlyStateChanged(old, v) ? moved : changed).add(v);
       }
     }
-    write(updated, current.revision(), changed, moved);
+    boolean rowChanged = !current.tags().equals(updated.tags()) || !current.labels().equals(updated.labels());
+    write(updated, current.revision(), changed, moved, rowChanged);
   }
 
   /**
@@ -147,11 +154,14 @@ final class JdbcSecretRepository implements SecretRepository {
         && Objects.equals(before.expiresAt(), after.expiresAt());
   }
 
-  private void write(Secret updated, long expectedRevision, List<SecretVersion> versions) {
-    write(updated, expectedRevision, versions, List.of());
-  }
-
-  private void write(Secret updated, long expectedRevision, List<SecretVersion> versions, List<SecretVersion> moved) {
+  /**
+   * Moves the revision from {@code expectedRevision} (else refuses: stale or missing), then writes
+   * {@code versions} whole, {@code moved} in their lifecycle columns, and the secret's row when
+   * {@code rowChanged} (tags or custom labels). Writers of one secret are serialized by its
+   * revision row, so the row needs no check of its own.
+   */
+  private void write(Secret updated, long expectedRevision, List<SecretVersion> versions, List<SecretVersion> moved,
+      boolean rowChanged) {
     Objects.requireNonNull(updated, "updated");
     if (updated.revision() <= expectedRevision) {
       throw RekeyException.invalid("the updated secret must have a revision above " + expectedRevision);
@@ -162,14 +172,12 @@ final class JdbcSecretRepository implements SecretRepository {
     String labels = labels(updated.labels());
     tx.write("updating a secret", c -> {
       Long id = null;
-      try (PreparedStatement ps = c.prepareStatement("UPDATE secrets SET tags = ?, labels = ?, revision = ?"
-          + " WHERE namespace = ? AND name = ? AND revision = ? RETURNING id")) {
-        ps.setString(1, tags);
-        ps.setString(2, labels);
-        ps.setLong(3, updated.revision());
-        ps.setString(4, updated.namespace());
-        ps.setString(5, updated.name());
-        ps.setLong(6, expectedRevision);
+      try (PreparedStatement ps = c.prepareStatement("UPDATE secret_revisions SET revision = ? WHERE secret_id ="
+          + " (SELECT id FROM secrets WHERE namespace = ? AND name = ?) AND revision = ? RETURNING secret_id")) {
+        ps.setLong(1, updated.revision());
+        ps.setString(2, updated.namespace());
+        ps.setString(3, updated.name());
+        ps.setLong(4, expectedRevision);
         try (ResultSet rs = ps.executeQuery()) {
           if (rs.next()) {
             id = rs.getLong(1);
@@ -178,6 +186,14 @@ final class JdbcSecretRepository implements SecretRepository {
       }
       if (id == null) {
         throw staleOrMissing(c, updated, expectedRevision);
+      }
+      if (rowChanged) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE secrets SET tags = ?, labels = ? WHERE id = ?")) {
+          ps.setString(1, tags);
+          ps.setString(2, labels);
+          ps.setLong(3, id);
+          ps.executeUpdate();
+        }
       }
       if (!versions.isEmpty()) {
         upsertVersions(c, id, versions);
@@ -281,7 +297,8 @@ final class JdbcSecretRepository implements SecretRepository {
   }
 
   private static RekeyException staleOrMissing(Connection c, Secret s, long expected) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT revision FROM secrets WHERE namespace = ? AND name = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT r.revision FROM secrets s JOIN secret_revisions r"
+        + " ON r.secret_id = s.id WHERE s.namespace = ? AND s.name = ?")) {
       ps.setString(1, s.namespace());
       ps.setString(2, s.name());
       try (ResultSet rs = ps.executeQuery()) {

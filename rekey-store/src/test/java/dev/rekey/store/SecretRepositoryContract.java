@@ -171,4 +171,87 @@ abstract class SecretRepositoryContract extends StoreContract {
     assertThat(secrets().dueNotices(notice, 100)).extracting(n -> n.secret() + "/" + n.version())
         .containsExactlyInAnyOrderElementsOf(due);
   }
+
+  @Test
+  void updateFromCurrent_storesChangedTagsAndLabels_andAPutThatKeepsThemLeavesThemAsTheyWere() {
+    Secret v1 = secret("default", "db");
+    secrets().insert(v1);
+    Secret tagged = v1.withTags(Map.of("team", "payments")).withLabel("blue", 1);
+    secrets().update(v1, tagged);
+    Secret put = tagged.addVersion(material("v2", "root-1"), null, false, t(1));
+    secrets().update(tagged, put);
+
+    Secret read = secrets().find("default", "db").orElseThrow();
+    assertThat(read).isEqualTo(put);
+    assertThat(read.tags()).containsExactly(Map.entry("team", "payments"));
+    assertThat(read.labels()).containsExactly(Map.entry("blue", 1));
+    assertThat(read.revision()).isEqualTo(put.revision());
+    assertThatThrownBy(() -> secrets().update(tagged, tagged.withTags(Map.of("lost", "update"))))
+        .isInstanceOfSatisfying(RekeyException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_MODIFICATION));
+    assertThat(secrets().find("default", "db")).contains(put);
+  }
+
+  /** V24 moves each secret's revision into secret_revisions: stored secrets read back whole, and checks go on. */
+  @Test
+  void v24_keepsEverySecretsRevision_andTheRevisionCheckGoesOn() throws Exception {
+    Secret written = secret("default", "db")
+        .addVersion(material("v2", "root-1"), null, false, t(1))
+        .withLabel("blue", 1);
+    Secret other = secret("default", "api");
+    secrets().insert(written);
+    secrets().insert(other);
+    StoreConfig old = newDatabase(tempDir.resolve("old"));
+    java.nio.file.Files.createDirectories(tempDir.resolve("old").resolve("data"));
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(old.jdbcUrl(), old.user(), old.password());
+        java.sql.Connection ref = java.sql.DriverManager.getConnection(config.jdbcUrl(), config.user(),
+            config.password())) {
+      OldSchema.migrateBelow(c, old.dialect(), 24);
+      copyRows(ref, c, "secrets", "SELECT s.id, s.namespace, s.name, s.tags, s.labels, s.created_at, r.revision"
+          + " FROM secrets s JOIN secret_revisions r ON r.secret_id = s.id");
+      copyRows(ref, c, "secret_versions", "SELECT * FROM secret_versions");
+      if (old.dialect() == Dialect.POSTGRESQL) {
+        try (java.sql.Statement st = c.createStatement()) { // the ids were copied: new ones start after them
+          st.execute("SELECT setval(pg_get_serial_sequence('secrets', 'id'), (SELECT MAX(id) FROM secrets))");
+        }
+      }
+    }
+
+    try (Store migrated = open(old)) {
+      assertThat(migrated.secrets().find("default", "db")).contains(written);
+      assertThat(migrated.secrets().find("default", "api")).contains(other);
+      Secret next = written.addVersion(material("v3", "root-1"), null, false, t(2));
+      migrated.secrets().update(written, next);
+      assertThat(migrated.secrets().find("default", "db")).contains(next);
+      assertThatThrownBy(() -> migrated.secrets().update(written, next))
+          .isInstanceOfSatisfying(RekeyException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_MODIFICATION));
+      Secret created = secret("default", "new");
+      migrated.secrets().insert(created);
+      assertThat(migrated.secrets().find("default", "new")).contains(created);
+    }
+  }
+
+  private static void copyRows(java.sql.Connection from, java.sql.Connection to, String table, String query)
+      throws java.sql.SQLException {
+    try (java.sql.Statement st = from.createStatement(); java.sql.ResultSet rs = st.executeQuery(query)) {
+      int n = rs.getMetaData().getColumnCount();
+      List<String> names = new java.util.ArrayList<>();
+      for (int i = 1; i <= n; i++) {
+        names.add(rs.getMetaData().getColumnName(i));
+      }
+      String sql = "INSERT INTO " + table + " (" + String.join(", ", names) + ")"
+          + (table.equals("secrets") && to.getMetaData().getDatabaseProductName().contains("PostgreSQL")
+              ? " OVERRIDING SYSTEM VALUE" : "")
+          + " VALUES (" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+      try (java.sql.PreparedStatement ps = to.prepareStatement(sql)) {
+        while (rs.next()) {
+          for (int i = 1; i <= n; i++) {
+            ps.setObject(i, rs.getObject(i));
+          }
+          ps.executeUpdate();
+        }
+      }
+    }
+  }
 }

@@ -36,8 +36,8 @@ class SqliteSecretVersionsUpgradeTest {
     try (Connection c = DriverManager.getConnection(old.jdbcUrl());
         Connection ref = DriverManager.getConnection(reference.jdbcUrl())) {
       OldSchema.migrateBelow(c, Dialect.SQLITE, 17);
-      copyRows(ref, c, "secrets");
-      copyRows(ref, c, "secret_versions");
+      copyRows(ref, c, "secrets", "SELECT s.*, r.revision FROM secrets s JOIN secret_revisions r ON r.secret_id = s.id");
+      copyRows(ref, c, "secret_versions", "SELECT * FROM secret_versions");
     }
 
     try (Store store = Store.open(old)) {
@@ -55,8 +55,8 @@ class SqliteSecretVersionsUpgradeTest {
     }
   }
 
-  private static void copyRows(Connection from, Connection to, String table) throws SQLException {
-    try (Statement st = from.createStatement(); ResultSet rs = st.executeQuery("SELECT * FROM " + table)) {
+  private static void copyRows(Connection from, Connection to, String table, String query) throws SQLException {
+    try (Statement st = from.createStatement(); ResultSet rs = st.executeQuery(query)) {
       int n = rs.getMetaData().getColumnCount();
       List<String> names = new ArrayList<>();
       for (int i = 1; i <= n; i++) {
