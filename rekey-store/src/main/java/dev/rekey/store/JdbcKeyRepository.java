@@ -33,9 +33,11 @@ final class JdbcKeyRepository implements KeyRepository {
       + VersionColumns.UPDATE_FROM_EXCLUDED;
 
   private final JdbcTransactions tx;
+  private final boolean locks;
 
-  JdbcKeyRepository(JdbcTransactions tx) {
+  JdbcKeyRepository(JdbcTransactions tx, Dialect dialect) {
     this.tx = tx;
+    this.locks = dialect == Dialect.POSTGRESQL;
   }
 
   @Override
@@ -80,6 +82,28 @@ final class JdbcKeyRepository implements KeyRepository {
         ps.setString(2, name);
         List<Key> keys = readKeys(ps);
         return keys.isEmpty() ? Optional.empty() : Optional.of(keys.get(0));
+      }
+    });
+  }
+
+  /**
+   * PostgreSQL: {@code FOR SHARE} on the key row, in a statement of its own: a locking read joined
+   * with {@code key_versions} would, after waiting for a writer, return the new key row with the
+   * versions as they were before the wait. SQLite: nothing (the transaction holds the only write lock).
+   */
+  @Override
+  public void holdShared(String namespace, String name) {
+    if (!locks || !tx.active()) {
+      return;
+    }
+    tx.read("holding a key", c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT revision FROM keys WHERE namespace = ? AND name = ? FOR SHARE")) {
+        ps.setString(1, namespace);
+        ps.setString(2, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next();
+        }
       }
     });
   }

@@ -59,7 +59,7 @@ public final class Store implements AutoCloseable {
     this.dialect = dialect;
     this.pool = pool;
     this.transactions = new JdbcTransactions(pool, dialect);
-    this.keys = new JdbcKeyRepository(transactions);
+    this.keys = new JdbcKeyRepository(transactions, dialect);
     this.tokens = new JdbcTokenRepository(transactions);
     this.audit = new JdbcAuditRepository(transactions, dialect);
     this.system = new JdbcSystemRepository(transactions, dialect);

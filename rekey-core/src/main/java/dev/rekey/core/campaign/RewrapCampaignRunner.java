@@ -30,7 +30,10 @@ import java.util.Optional;
  * them, update them conditionally on their row versions, and store the new checkpoint; so a crash
  * at any point leaves either the whole batch with its checkpoint or neither, and no DEK is
  * skipped or re-wrapped twice. The last forward batch completes the campaign and appends its
- * {@code RewrapCampaignCompleted} event in the same transaction.
+ * {@code RewrapCampaignCompleted} event in the same transaction. A batch holds its KEK
+ * ({@link KeyCache#refreshHeld}) from the moment it checks the versions' states until it commits,
+ * and a disable or destruction counts the stored DEKs again after it has written the key, so the
+ * two cannot both go through: no DEK is ever re-wrapped under a version taken away meanwhile.
  *
  * <p>Forward batches of an unthrottled campaign are pipelined: while a batch is written and
  * committed, a {@link BatchPrefetcher} thread reads the next page and re-wraps it. The next batch
@@ -163,7 +166,8 @@ public final class RewrapCampaignRunner implements AutoCloseable {
 
   private RewrapCampaign forward(RewrapCampaign c, BatchPrefetcher.Prepared ahead, long waited, long t0,
       Instant now) {
-    Key key = cache.refresh(c.namespace(), c.kek()).key();
+    // held until the batch commits: a version cannot be disabled or destroyed under the DEKs it writes
+    Key key = cache.refreshHeld(c.namespace(), c.kek()).key();
     KeyVersion from = key.version(c.fromVersion()).orElseThrow();
     KeyVersion to = key.version(c.toVersion()).orElseThrow();
     if (!RewrapCampaignService.readable(from.state())) {
@@ -197,7 +201,7 @@ public final class RewrapCampaignRunner implements AutoCloseable {
   }
 
   private RewrapCampaign rollback(RewrapCampaign c, long waited, long t0, Instant now) {
-    Key key = cache.refresh(c.namespace(), c.kek()).key();
+    Key key = cache.refreshHeld(c.namespace(), c.kek()).key();
     if (!key.canDecryptWith(c.fromVersion())) {
       throw new CampaignFailure("cannot finish the rollback: version " + c.fromVersion() + " of key '" + c.kek()
           + "' is no longer enabled for decryption");

@@ -15,6 +15,15 @@ public interface KeyRepository extends MaterialRepository<Key> {
 
   Optional<Key> find(String namespace, String name);
 
+  /**
+   * Inside a transaction, keeps the key from being changed by {@link #update} until that
+   * transaction ends; read it afterwards with {@link #find}, which then sees every change committed
+   * before (PostgreSQL: {@code FOR SHARE} on the key row). Where writers are serialized anyway
+   * (SQLite), and outside a transaction, nothing. A re-wrap batch holds its KEK this way, so a
+   * version it writes DEKs under cannot be disabled or destroyed before they are counted.
+   */
+  default void holdShared(String namespace, String name) {}
+
   /** Keys of a namespace ordered by name, starting after {@code afterName} (null for the first page). */
   List<Key> list(String namespace, String afterName, int limit);
 

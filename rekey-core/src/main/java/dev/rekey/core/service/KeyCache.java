@@ -121,6 +121,16 @@ public final class KeyCache implements CachedByName {
     return reload(id, entries.get(id));
   }
 
+  /**
+   * Reloads now, holding the key inside the caller's transaction so that no write changes it until
+   * that transaction ends ({@link KeyRepository#holdShared}): what a re-wrap batch checks the states
+   * of the versions it reads and writes against.
+   */
+  public Entry refreshHeld(String namespace, String name) {
+    keys.holdShared(namespace, name);
+    return refresh(namespace, name);
+  }
+
   /** The unwrapped material of {@code version} as a JCA key, which must exist and have material. */
   public SecretKey secret(Entry entry, KeyVersion version, String algorithm) {
     return loaded(entry, version, SecretKey.class,

@@ -175,7 +175,10 @@ public final class KeyService {
     if (action == VersionAction.RETIRE || action == VersionAction.DISABLE || action == VersionAction.SCHEDULE_DESTROY) {
       users = guards.requireUnused(namespace, name, version, force);
     }
-    return new GuardedChange(change(namespace, name, k -> apply(k, version, action, pendingDays)), users);
+    // the stored-DEK guard again in the write's transaction: a re-wrap batch may have committed DEKs
+    // under the version since apply counted them
+    return new GuardedChange(writer.change(namespace, name, k -> apply(k, version, action, pendingDays),
+        before -> requireNoStoredDeks(before, version, action)), users);
   }
 
   /**
@@ -212,7 +215,7 @@ public final class KeyService {
       Map<String, String> tags, Boolean exportable, boolean force) {
     // Set on every attempt: the versions a raise retires depend on the key as read by that attempt.
     AtomicReference<List<String>> overridden = new AtomicReference<>(List.of());
-    Key updated = change(namespace, name, k -> {
+    Key updated = writer.change(namespace, name, k -> {
       Key next = k;
       overridden.set(List.of());
       if (minDecryption != null) {
@@ -233,6 +236,12 @@ public final class KeyService {
         next = next.withExportable(exportable);
       }
       return next;
+    }, before -> {
+      // again in the write's transaction, as for changeVersion
+      if (minDecryption != null && minDecryption > before.minDecryptionVersion()) {
+        guards.requireNoStoredDeks(before, before.minDecryptionVersion(), minDecryption,
+            "raise the minimum decryption version to " + minDecryption);
+      }
     });
     return new GuardedChange(updated, overridden.get());
   }
@@ -242,11 +251,11 @@ public final class KeyService {
     return switch (action) {
       case PROMOTE -> k.promote(version, now);
       case RETIRE -> {
-        guards.requireNoStoredDeks(k, version, version + 1, "retire version " + version);
+        requireNoStoredDeks(k, version, action);
         yield k.retire(version, now);
       }
       case DISABLE -> {
-        guards.requireDeksMovedAway(k, version, "disable");
+        requireNoStoredDeks(k, version, action);
         yield k.disable(version, now);
       }
       case ENABLE -> k.enable(version, now);
@@ -254,15 +263,26 @@ public final class KeyService {
       // campaign can still read a REVOKED version to move them away before it is destroyed.
       case REVOKE -> k.revoke(version, now);
       case SCHEDULE_DESTROY -> {
-        guards.requireDeksMovedAway(k, version, "schedule destruction of");
+        requireNoStoredDeks(k, version, action);
         yield k.scheduleDestruction(version, now.plus(destroyWait(pendingDays, minimumDestroyWait)), now);
       }
       case CANCEL_DESTROY -> k.cancelDestruction(version, now);
       case DESTROY -> {
-        guards.requireDeksMovedAway(k, version, "destroy");
+        requireNoStoredDeks(k, version, action);
         yield k.destroy(version, now);
       }
     };
+  }
+
+  /** Refuses (ILLEGAL_STATE) an {@code action} that would leave stored DEKs under {@code version} unreadable. */
+  private void requireNoStoredDeks(Key k, int version, VersionAction action) {
+    switch (action) {
+      case RETIRE -> guards.requireNoStoredDeks(k, version, version + 1, "retire version " + version);
+      case DISABLE -> guards.requireDeksMovedAway(k, version, "disable");
+      case SCHEDULE_DESTROY -> guards.requireDeksMovedAway(k, version, "schedule destruction of");
+      case DESTROY -> guards.requireDeksMovedAway(k, version, "destroy");
+      default -> { }
+    }
   }
 
   /** The waiting period before destruction: {@code pendingDays} (default 30), never below purge protection. */

@@ -18,6 +18,7 @@ import dev.rekey.core.root.RootKeyring;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -88,6 +89,16 @@ final class KeyWriter {
    * read-modify-write is retried when another writer got there first.
    */
   Key change(String namespace, String name, UnaryOperator<Key> operation) {
+    return change(namespace, name, operation, before -> { });
+  }
+
+  /**
+   * As above; {@code recheck} (given the key as it was before the write) runs in the write's
+   * transaction after the key is written, so after the key row is locked against other writers and
+   * against holders of {@link KeyRepository#holdShared} until this commits. A guard over other
+   * tables (stored DEKs) checks again there, where a re-wrap batch can no longer move them under it.
+   */
+  Key change(String namespace, String name, UnaryOperator<Key> operation, Consumer<Key> recheck) {
     for (int attempt = 1; ; attempt++) {
       Key current = keys.find(namespace, name).orElseThrow(() -> KeyService.notFound(namespace, name));
       Key updated = operation.apply(current);
@@ -111,6 +122,7 @@ final class KeyWriter {
           // in the transaction: a root key rotation cannot drop the generation before this commits
           requireLiveRoots(current, updated);
           keys.update(updated, current.revision());
+          recheck.accept(current);
           outbox.append(events);
         });
         if (enclosed) {
