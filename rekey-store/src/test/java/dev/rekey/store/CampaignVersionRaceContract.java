@@ -51,6 +51,8 @@ abstract class CampaignVersionRaceContract extends StoreContract {
   DekNode operator;
   ExecutorService pool;
   final List<String> outcomes = new ArrayList<>();
+  /** Set once the runner of the current round has returned. */
+  volatile boolean runnerDone;
 
   @BeforeEach
   void nodes() {
@@ -62,6 +64,10 @@ abstract class CampaignVersionRaceContract extends StoreContract {
 
   @AfterEach
   void stop() throws InterruptedException {
+    // how far the operator got per round: both sides of the race should show up here
+    System.out.println(getClass().getSimpleName() + " operator outcomes: " + outcomes.stream()
+        .collect(java.util.stream.Collectors.groupingBy(o -> o, java.util.TreeMap::new,
+            java.util.stream.Collectors.counting())));
     pool.shutdownNow();
     pool.awaitTermination(10, TimeUnit.SECONDS);
     node.runner.close();
@@ -106,9 +112,14 @@ abstract class CampaignVersionRaceContract extends StoreContract {
   /** Runs {@code campaign} to its end on one thread and {@code operatorSteps} on another, released together. */
   String race(long campaign, java.util.concurrent.Callable<String> operatorSteps) throws Exception {
     CyclicBarrier start = new CyclicBarrier(2);
+    runnerDone = false;
     Future<?> runner = pool.submit(() -> {
       start.await();
-      node.runner.runToEnd(campaign);
+      try {
+        node.runner.runToEnd(campaign);
+      } finally {
+        runnerDone = true;
+      }
       return null;
     });
     Future<String> op = pool.submit(() -> {
@@ -152,7 +163,7 @@ abstract class CampaignVersionRaceContract extends StoreContract {
       assertThat(node.runner.claim()).contains(c.id());
 
       String took = race(c.id(), () -> takeAway(kek, 2));
-      outcomes.add(took);
+      outcomes.add("target " + took);
 
       RewrapCampaign end = store.campaigns().find(c.id()).orElseThrow();
       assertEveryDekUsable(kek, plaintexts);
@@ -170,6 +181,34 @@ abstract class CampaignVersionRaceContract extends StoreContract {
   }
 
   /**
+   * The interleaving the source race reaches only now and then, pinned: the last DEKs left the
+   * source in a full batch, the operator then disables and destroys the source (nothing needs it
+   * any more), and only then does the campaign run its final, empty batch. Its work is done: it
+   * completes, it does not fail for a source it has nothing more to read from.
+   */
+  @Test
+  void theSourceTakenAwayAfterItsLastDekMoved_beforeTheFinalBatch_theCampaignCompletes() {
+    String kek = "pinned";
+    Map<String, byte[]> plaintexts = kekWithDeks(kek);
+    node.keys.rotate(NS, kek, true);
+    RewrapCampaign c = node.campaigns.start(NS, kek, 1, null, null, "api");
+    assertThat(node.runner.claim()).contains(c.id());
+    for (int i = 0; i < DEKS / BATCH; i++) {
+      node.runner.batch(c.id(), 0);
+    }
+    assertThat(store.deks().countWrapped(NS, kek, 1, 2)).isZero();
+    assertThat(store.campaigns().find(c.id()).orElseThrow().state()).isEqualTo(CampaignState.RUNNING);
+
+    assertThat(takeAway(kek, 1)).isEqualTo("DESTROY");
+    node.runner.runToEnd(c.id());
+
+    RewrapCampaign end = store.campaigns().find(c.id()).orElseThrow();
+    assertThat(end.state()).as("%s: %s", end.state(), end.message()).isEqualTo(CampaignState.COMPLETED);
+    assertThat(end.done()).isEqualTo(DEKS);
+    assertEveryDekUsable(kek, plaintexts);
+  }
+
+  /**
    * The operator tries to take the source version v1 away while the campaign moves its DEKs to
    * v2: refused while any is left on it, and allowed once none is.
    */
@@ -182,8 +221,16 @@ abstract class CampaignVersionRaceContract extends StoreContract {
       RewrapCampaign c = node.campaigns.start(NS, kek, 1, null, null, "api");
       assertThat(node.runner.claim()).contains(c.id());
 
-      String took = race(c.id(), () -> takeAway(kek, 1));
-      outcomes.add(took);
+      // tried again and again while the campaign runs: refused until the last DEK has moved
+      String took = race(c.id(), () -> {
+        String got = takeAway(kek, 1);
+        while (got.equals("none") && !runnerDone) {
+          got = takeAway(kek, 1);
+        }
+        return got.equals("none") ? takeAway(kek, 1) : got;
+      });
+      outcomes.add("source " + took);
+      assertThat(took).as("round %d: nothing needs version 1 any more", round).isEqualTo("DESTROY");
 
       RewrapCampaign end = store.campaigns().find(c.id()).orElseThrow();
       assertEveryDekUsable(kek, plaintexts);
@@ -191,6 +238,44 @@ abstract class CampaignVersionRaceContract extends StoreContract {
           .isEqualTo(CampaignState.COMPLETED);
       assertThat(end.done()).isEqualTo(DEKS);
       assertThat(store.deks().countWrapped(NS, kek, 1, 2)).isZero();
+    }
+  }
+
+  /**
+   * A cancelled campaign rolls its DEKs back to the source v1 while the operator takes v1 away: its
+   * forward batches had moved every DEK (only the final, empty batch was left), so nothing needed
+   * v1 when the rollback began. Either the operator goes first and the rollback fails with every
+   * DEK still on v2, or the rollback does and the operator is refused.
+   */
+  @Test
+  void takingAwayTheSourceVersion_duringARollback_neverStrandsADek() throws Exception {
+    for (int round = 0; round < ROUNDS; round++) {
+      String kek = "rollback" + round;
+      Map<String, byte[]> plaintexts = kekWithDeks(kek);
+      node.keys.rotate(NS, kek, true);
+      RewrapCampaign c = node.campaigns.start(NS, kek, 1, null, null, "api");
+      assertThat(node.runner.claim()).contains(c.id());
+      for (int i = 0; i < DEKS / BATCH; i++) {
+        node.runner.batch(c.id(), 0);
+      }
+      node.campaigns.cancel(NS, c.id());
+      assertThat(node.runner.claim()).contains(c.id());
+
+      String took = race(c.id(), () -> takeAway(kek, 1));
+      outcomes.add("rollback " + took);
+
+      RewrapCampaign end = store.campaigns().find(c.id()).orElseThrow();
+      assertEveryDekUsable(kek, plaintexts);
+      if (end.state() == CampaignState.CANCELLED) {
+        assertThat(took).as("round %d: version 1 was taken away, yet the rollback finished", round)
+            .isEqualTo("none");
+        assertThat(end.rolledBack()).isEqualTo(DEKS);
+        assertThat(store.deks().countWrapped(NS, kek, 2, 3)).isZero();
+      } else {
+        assertThat(end.state()).as("round %d", round).isEqualTo(CampaignState.FAILED);
+        assertThat(end.message()).contains("cannot finish the rollback");
+        assertThat(store.deks().countWrapped(NS, kek, 1, 2)).isZero();
+      }
     }
   }
 }
