@@ -1,5 +1,7 @@
 package dev.rekey.server;
 
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
 import dev.rekey.core.campaign.RewrapCampaignRunner;
 import dev.rekey.core.campaign.RewrapPlanner;
 import dev.rekey.core.service.SecretExpiryNotices;
@@ -112,6 +114,10 @@ final class BackgroundTasks {
     }
     try {
       root.root().refresh();
+    } catch (RekeyException e) {
+      if (e.code() != ErrorCode.SEALED) { // sealed meanwhile, or a stored keyring the root of trust logged once
+        LOG.warn("could not refresh the root keyring: {}", e.getMessage());
+      }
     } catch (RuntimeException e) {
       LOG.warn("could not refresh the root keyring: {}", e.getMessage());
     }

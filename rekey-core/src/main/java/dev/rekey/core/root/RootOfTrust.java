@@ -46,6 +46,7 @@ public final class RootOfTrust implements LiveRootGenerations {
   private final HeldKeyring held;
   private final Object lock;
   private final RootKeyRotator rotator;
+  private final UnreadableStoredKeyring unreadable = new UnreadableStoredKeyring();
 
   /** Touches neither the store nor the seal; the first operation does. Without transactions: tests, tools. */
   public RootOfTrust(SystemRepository system, Seal seal, Clock clock) {
@@ -271,7 +272,8 @@ public final class RootOfTrust implements LiveRootGenerations {
 
   /**
    * Re-reads the stored keyring when unsealed (another node may have rotated the root key) and
-   * returns whether it changed. Throws SEALED when sealed.
+   * returns whether it changed. Throws SEALED when sealed, and when what is stored cannot be read
+   * (the keyring held stays: see {@link UnreadableStoredKeyring}).
    */
   public boolean refresh() {
     synchronized (lock) {
@@ -280,10 +282,27 @@ public final class RootOfTrust implements LiveRootGenerations {
       if (stored.isEmpty() || Arrays.equals(stored.get(), held.recordBytes)) {
         return false;
       }
-      KeyringRecord rec = KeyringRecord.decode(stored.get());
-      held.install(rec, stored.get(), sealing.open(rec));
+      installStored(stored.get());
       return true;
     }
+  }
+
+  /** Whether this node holds an opened keyring (unsealed); no store read. */
+  boolean holdsKeyring() {
+    return held.keyring != null;
+  }
+
+  /** Opens the keyring stored as {@code stored} and makes it this node's; if it cannot, SEALED and nothing changes. */
+  private void installStored(byte[] stored) {
+    KeyringRecord rec;
+    RootKeyring opened;
+    try {
+      rec = KeyringRecord.decode(stored);
+      opened = sealing.open(rec);
+    } catch (RuntimeException e) {
+      throw unreadable.refusal(stored, e);
+    }
+    held.install(rec, stored.clone(), opened);
   }
 
   /**
@@ -305,8 +324,7 @@ public final class RootOfTrust implements LiveRootGenerations {
         return l;
       }
       keyring();
-      KeyringRecord rec = KeyringRecord.decode(stored);
-      held.install(rec, stored.clone(), sealing.open(rec));
+      installStored(stored);
       return held.live.current();
     }
   }
@@ -393,7 +411,12 @@ public final class RootOfTrust implements LiveRootGenerations {
     if (stored.isEmpty()) {
       return null;
     }
-    KeyringRecord rec = sealing.checked(stored.get());
+    KeyringRecord rec;
+    try {
+      rec = sealing.checked(stored.get());
+    } catch (IllegalStateException e) { // does not decode
+      throw unreadable.refusal(stored.get(), e);
+    }
     held.record = rec;
     held.recordBytes = stored.get();
     return rec;

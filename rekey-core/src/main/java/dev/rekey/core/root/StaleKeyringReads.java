@@ -23,7 +23,10 @@ final class StaleKeyringReads {
     this.root = root;
   }
 
-  /** The node's keyring after a re-read, or null (sealed, or {@code generation} was missed just now). */
+  /**
+   * The node's keyring after a re-read, or null (sealed, or {@code generation} was missed just now).
+   * SEALED when the stored keyring cannot be read: whether it holds {@code generation} is unknown.
+   */
   RootKeyring holding(String generation) {
     Miss miss = lastMiss;
     if (miss != null && miss.generation().equals(generation) && System.nanoTime() - miss.at() < MISS_NANOS) {
@@ -34,10 +37,10 @@ final class StaleKeyringReads {
       root.refresh();
       k = root.keyring();
     } catch (RekeyException e) {
-      if (e.code() == ErrorCode.SEALED) {
+      if (e.code() == ErrorCode.SEALED && !root.holdsKeyring()) {
         return null;
       }
-      throw e;
+      throw e; // the stored keyring cannot be read: the material may be under a generation it holds
     }
     if (!k.generationIds().contains(generation)) {
       lastMiss = new Miss(generation, System.nanoTime());

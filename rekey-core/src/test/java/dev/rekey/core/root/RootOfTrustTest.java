@@ -256,6 +256,40 @@ class RootOfTrustTest {
     assertThat(root.status().sealed()).isFalse();
   }
 
+  /**
+   * Material under a generation this node lacks makes it re-read the stored keyring; when that
+   * cannot be read the answer is SEALED (503), not an unchecked exception (500) nor
+   * DECRYPTION_FAILED (the material may be fine), and the node keeps the keyring it holds.
+   */
+  @Test
+  void unwrapUnderAnUnknownGeneration_storedKeyringCorrupt_isSealed_andTheHeldKeyringStays() {
+    RootOfTrust root = fileRoot();
+    root.init();
+    RootKeyring held = root.keyring();
+    RootKeyring otherNodes = held.withNewGeneration(RootTestKeys.NOW);
+    byte[] binding = MaterialBinding.system("x");
+    dev.rekey.core.key.WrappedKey underNew = otherNodes.wrap(dev.rekey.core.crypto.SecretBytes.random(32), binding);
+    dev.rekey.core.key.WrappedKey underHeld = held.wrap(dev.rekey.core.crypto.SecretBytes.random(32), binding);
+    system.put(RootOfTrust.KEYRING_NAME, "corrupt".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> root.keyring().unwrap(underNew, binding))
+        .isInstanceOf(RekeyException.class).matches(e -> code(e) == ErrorCode.SEALED)
+        .hasMessageContaining("stored root keyring cannot be read");
+    assertThatThrownBy(root::refresh).matches(e -> code(e) == ErrorCode.SEALED);
+    assertThat(root.keyring().currentId()).isEqualTo(held.currentId());
+    assertThat(root.keyring().unwrap(underHeld, binding)).isNotNull();
+    assertThat(root.status().sealed()).isFalse();
+  }
+
+  /** A node that has not read the keyring yet (started before init elsewhere) answers SEALED for a corrupt one. */
+  @Test
+  void status_storedKeyringCorrupt_isSealedNotAnUncheckedException() {
+    RootOfTrust waiting = fileRoot();
+    assertThat(waiting.status().initialized()).isFalse();
+    system.put(RootOfTrust.KEYRING_NAME, "corrupt".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(waiting::status).isInstanceOf(RekeyException.class).matches(e -> code(e) == ErrorCode.SEALED);
+  }
+
   @Test
   void toString_containsNoKeyMaterial() {
     RootOfTrust root = fileRoot();
