@@ -1,7 +1,10 @@
 package dev.rekey.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.rekey.api.ErrorCode;
+import dev.rekey.core.RekeyException;
 import dev.rekey.core.key.Key;
 import dev.rekey.core.key.KeyType;
 import dev.rekey.core.root.RootOfTrust;
@@ -131,6 +134,29 @@ class PostgresRootRotationTest extends RootRotationRaceContract {
 
     assertThat(late.requireVersion(1).material().rootKeyId()).as("B wrote under the old generation").isEqualTo(old);
     assertEverythingOpensWithTheStoredKeyring();
+  }
+
+  /**
+   * On PostgreSQL each write reads the stored keyring inside its transaction and adopts it when it
+   * changed (another node rotated). A stored keyring that cannot be read refuses the write with
+   * SEALED (503), not an unchecked exception (500); nothing of the write is stored, and the node
+   * keeps the keyring it holds.
+   */
+  @Test
+  void aWriteWhileTheStoredKeyringIsCorrupt_isRefusedSealed_andStoresNothing() {
+    RootOfTrust nodeA = node(store);
+    KeyService keysA = keys(store, nodeA, store.transactions());
+    keysA.create(NS, "before", KeyType.AES256_GCM, Map.of());
+    String held = nodeA.keyring().currentId();
+    byte[] good = store.system().get(RootOfTrust.KEYRING_NAME).orElseThrow();
+    assertThat(store.system().compareAndSet(RootOfTrust.KEYRING_NAME, good, bytes("corrupt"))).isTrue();
+
+    assertThatThrownBy(() -> keysA.create(NS, "after", KeyType.AES256_GCM, Map.of()))
+        .isInstanceOf(RekeyException.class)
+        .matches(e -> ((RekeyException) e).code() == ErrorCode.SEALED, "code sealed");
+    assertThat(store.keys().find(NS, "after")).isEmpty();
+    assertThat(store.system().get(RootOfTrust.KEYRING_NAME).orElseThrow()).isEqualTo(bytes("corrupt"));
+    assertThat(nodeA.keyring().currentId()).isEqualTo(held);
   }
 
   /** Lock requests that other transactions hold up, in the whole database server. */
