@@ -2,6 +2,7 @@ package dev.rekey.server;
 
 import dev.rekey.server.config.ServerConfig;
 import dev.rekey.server.http.ApiRouter;
+import dev.rekey.server.http.HttpVersionCheck;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -44,8 +45,8 @@ final class HttpListeners {
 
     @Override
     public Future<?> start() {
-      return vertx.createHttpServer(options).requestHandler(router::accept)
-          .invalidRequestHandler(router::acceptUndecodable).listen();
+      return vertx.createHttpServer(options).connectionHandler(HttpVersionCheck::install)
+          .requestHandler(router::accept).invalidRequestHandler(router::acceptUndecodable).listen();
     }
   }
 

@@ -132,8 +132,9 @@ class ErrorContractTest {
 
   /**
    * A request the HTTP decoder cannot read (a request line or headers over the limits, a malformed
-   * header line, two lengths) gets the error contract like any other bad request, not an empty
-   * 414, 431 or 400; it is audited as unrouted, and its connection is closed.
+   * header line, two lengths, an HTTP version other than 1.0 and 1.1) gets the error contract like
+   * any other bad request, not an empty 414, 431, 400 or 501; it is audited as unrouted, and its
+   * connection is closed.
    */
   @Test
   void undecodableRequest_getsTheJsonError_isAudited_andTheConnectionCloses() throws Exception {
@@ -143,7 +144,9 @@ class ErrorContractTest {
         {"GET /v1/keys/" + "a".repeat(9000) + " HTTP/1.1\r\nHost: x\r\n", "the request line is too long"},
         {"GET /v1/keys HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(17000) + "\r\n", "the request headers are too large"},
         {"GET /v1/keys HTTP/1.1\r\nHost: x\r\nNot a header\r\n", "not valid HTTP/1.1"},
-        {"POST /v1/keys HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n", "not valid HTTP/1.1"}};
+        {"POST /v1/keys HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n", "not valid HTTP/1.1"},
+        {"GET /v1/keys HTTP/9.9\r\nHost: x\r\n", "the HTTP version is not supported"},
+        {"GET /v1/keys HTTP/2.0\r\nHost: x\r\n", "the HTTP version is not supported"}};
     for (String[] c : cases) {
       try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
         socket.setSoTimeout(3_000); // the connection closes after the answer, without waiting for the client

@@ -127,14 +127,16 @@ public final class ApiRouter {
 
   /**
    * The handler for a request the HTTP decoder could not read (a request line or headers over the
-   * limits, a malformed header): the error contract and an audit record as for any unrouted
-   * request, then the connection is closed (the decoder cannot go on). Vert.x's default would
-   * answer an empty 414, 431 or 400. The message names the problem, never the request's bytes.
+   * limits, a malformed header, an unknown HTTP version: {@link HttpVersionCheck}): the error
+   * contract and an audit record as for any unrouted request, then the connection is closed (the
+   * decoder cannot go on). Vert.x's default would answer an empty 414, 431, 400 or 501. The
+   * message names the problem, never the request's bytes.
    */
   public void acceptUndecodable(HttpServerRequest request) {
     Throwable cause = request.decoderResult() == null ? null : request.decoderResult().cause();
     String problem = cause instanceof TooLongHttpLineException ? "the request line is too long"
         : cause instanceof TooLongHttpHeaderException ? "the request headers are too large"
+        : cause instanceof HttpVersionCheck.Unsupported ? "the HTTP version is not supported; use HTTP/1.1"
         : "the request is not valid HTTP/1.1";
     Exchange exchange = new Exchange(request, java.util.Map.of());
     exchange.refused = true;
