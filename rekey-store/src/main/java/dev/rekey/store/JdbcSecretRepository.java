@@ -1,8 +1,5 @@
 package dev.rekey.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rekey.core.RekeyException;
 import dev.rekey.core.key.KeyVersion;
 import dev.rekey.core.port.SecretRepository;
@@ -19,10 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Secrets in {@code secrets} and {@code secret_versions}, written under a revision check like keys
@@ -31,8 +26,6 @@ import java.util.TreeMap;
  * {@code secret_guardrails}.
  */
 final class JdbcSecretRepository implements SecretRepository {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<TreeMap<String, Integer>> LABELS = new TypeReference<>() {};
   private static final String SELECT = "SELECT s.id, s.namespace, s.name, s.tags, s.labels, s.created_at,"
       + " r.revision, v.number, v.state, v.material, v.root_key_id, v.created_at AS v_created_at,"
       + " v.state_changed_at, v.revoked_at, v.destroy_after, v.expires_at"
@@ -57,7 +50,7 @@ final class JdbcSecretRepository implements SecretRepository {
     Objects.requireNonNull(secret, "secret");
     checkTimes(secret);
     String tags = Columns.tags(secret.tags());
-    String labels = labels(secret.labels());
+    String labels = SecretRows.labels(secret.labels());
     tx.write("inserting a secret", c -> {
       long id;
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO secrets (namespace, name, tags, labels,"
@@ -91,7 +84,7 @@ final class JdbcSecretRepository implements SecretRepository {
       try (PreparedStatement ps = c.prepareStatement(SELECT + "WHERE s.namespace = ? AND s.name = ? ORDER BY v.number")) {
         ps.setString(1, namespace);
         ps.setString(2, name);
-        List<Secret> found = readSecrets(ps);
+        List<Secret> found = SecretRows.read(ps);
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
       }
     });
@@ -114,7 +107,7 @@ final class JdbcSecretRepository implements SecretRepository {
           ps.setString(i++, afterName);
         }
         ps.setInt(i, limit);
-        return readSecrets(ps);
+        return SecretRows.read(ps);
       }
     });
   }
@@ -169,7 +162,7 @@ final class JdbcSecretRepository implements SecretRepository {
     checkTimes(versions); // the versions written; the others were checked when they were
     checkTimes(moved);
     String tags = Columns.tags(updated.tags());
-    String labels = labels(updated.labels());
+    String labels = SecretRows.labels(updated.labels());
     tx.write("updating a secret", c -> {
       Long id = null;
       try (PreparedStatement ps = c.prepareStatement("UPDATE secret_revisions SET revision = ? WHERE secret_id ="
@@ -218,7 +211,7 @@ final class JdbcSecretRepository implements SecretRepository {
           + " ORDER BY s.id, v.number")) {
         ps.setString(1, rootKeyId);
         ps.setInt(2, limit);
-        return readSecrets(ps);
+        return SecretRows.read(ps);
       }
     });
   }
@@ -346,53 +339,6 @@ final class JdbcSecretRepository implements SecretRepository {
     }
   }
 
-  private static List<Secret> readSecrets(PreparedStatement ps) throws SQLException {
-    List<Secret> out = new ArrayList<>();
-    try (ResultSet rs = ps.executeQuery()) {
-      long currentId = Long.MIN_VALUE;
-      Row row = null;
-      while (rs.next()) {
-        long id = rs.getLong("id");
-        if (row == null || id != currentId) {
-          if (row != null) {
-            out.add(row.toSecret());
-          }
-          currentId = id;
-          row = new Row(rs);
-        }
-        row.versions.add(new SecretVersion(VersionColumns.read(rs), Columns.getInstant(rs, "expires_at")));
-      }
-      if (row != null) {
-        out.add(row.toSecret());
-      }
-    }
-    return out;
-  }
-
-  private static final class Row {
-    final String namespace;
-    final String name;
-    final String tags;
-    final String labels;
-    final long createdAt;
-    final long revision;
-    final List<SecretVersion> versions = new ArrayList<>();
-
-    Row(ResultSet rs) throws SQLException {
-      namespace = rs.getString("namespace");
-      name = rs.getString("name");
-      tags = rs.getString("tags");
-      labels = rs.getString("labels");
-      createdAt = rs.getLong("created_at");
-      revision = rs.getLong("revision");
-    }
-
-    Secret toSecret() {
-      return new Secret(namespace, name, Columns.tags(tags), versions, readLabels(labels), Columns.instant(createdAt),
-          revision);
-    }
-  }
-
   private static void checkTimes(Secret s) {
     checkTimes(s.versions());
   }
@@ -403,22 +349,6 @@ final class JdbcSecretRepository implements SecretRepository {
       if (v.expiresAt() != null) {
         Columns.nanos(v.expiresAt());
       }
-    }
-  }
-
-  private static String labels(Map<String, Integer> labels) {
-    try {
-      return JSON.writeValueAsString(new TreeMap<>(labels));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot encode labels", e);
-    }
-  }
-
-  private static Map<String, Integer> readLabels(String json) {
-    try {
-      return JSON.readValue(json, LABELS);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored secret labels are corrupt", e);
     }
   }
 }
