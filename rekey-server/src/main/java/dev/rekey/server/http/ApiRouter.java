@@ -15,7 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import java.time.Clock;
 import java.util.List;
@@ -38,12 +37,7 @@ public final class ApiRouter {
   public static final String NAMESPACE_HEADER = "X-Rekey-Namespace";
   public static final String TOKEN_HEADER = "X-Rekey-Token";
   public static final String REQUEST_ID_HEADER = "X-Request-Id";
-  private static final CharSequence REQUEST_ID = HttpHeaders.createOptimized(REQUEST_ID_HEADER);
-  private static final String JSON = "application/json";
-  private static final CharSequence JSON_VALUE = HttpHeaders.createOptimized(JSON);
-  private static final CharSequence CLOSE = HttpHeaders.createOptimized("close");
-  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
-  private static final CharSequence ONE_SECOND = HttpHeaders.createOptimized("1");
+  private static final String JSON = Responses.JSON;
 
 
   /**
@@ -343,7 +337,7 @@ public final class ApiRouter {
       body = Failures.body(json, ctx, e);
     }
     if (!audited) {
-      send(ctx, requestId, status, body, contentType);
+      Responses.send(ctx, requestId, status, body, contentType);
       return;
     }
     AuditEvent event = auditEvent(ctx, requestId, auditName, principal, namespace, call, error);
@@ -356,10 +350,10 @@ public final class ApiRouter {
         Runnable answer = () -> {
           if (auditFailure != null) {
             LOG.error("audit record could not be written; refusing request {}", requestId);
-            send(ctx, requestId, 503, Failures.body(json, ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
+            Responses.send(ctx, requestId, 503, Failures.body(json, ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
                 "the audit trail is unavailable; the request was not completed")));
           } else {
-            send(ctx, requestId, finalStatus, finalBody, finalType);
+            Responses.send(ctx, requestId, finalStatus, finalBody, finalType);
           }
         };
         if (inbox != null) {
@@ -370,7 +364,7 @@ public final class ApiRouter {
       });
     } catch (RuntimeException e) {
       LOG.error("audit record could not be queued; refusing request {}", requestId);
-      send(ctx, requestId, 503, Failures.body(json, ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
+      Responses.send(ctx, requestId, 503, Failures.body(json, ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
           "the audit trail is unavailable; the request was not completed")));
     }
   }
@@ -394,30 +388,6 @@ public final class ApiRouter {
     Context context = vertx.getOrCreateContext();
     finish(ctx, context, requestId(ctx), "unrouted", true, null, RequestParts.namespaceOrNull(ctx), null,
         null, e);
-  }
-
-  private static void send(Exchange ctx, String requestId, int status, byte[] body) {
-    send(ctx, requestId, status, body, JSON);
-  }
-
-  private static void send(Exchange ctx, String requestId, int status, byte[] body, String contentType) {
-    HttpServerResponse response = ctx.response();
-    if (response.ended() || response.closed()) {
-      return;
-    }
-    response.setStatusCode(status).putHeader(REQUEST_ID, requestId);
-    if (status == 429) {
-      response.putHeader(RETRY_AFTER, ONE_SECOND); // only a too_many_requests refusal is answered 429
-    }
-    if (ctx.closeAfterResponse) {
-      response.putHeader(HttpHeaders.CONNECTION, CLOSE);
-    }
-    io.vertx.core.Future<Void> written = body == null ? response.end()
-        : response.putHeader(HttpHeaders.CONTENT_TYPE, JSON.equals(contentType) ? JSON_VALUE : contentType)
-            .end(Buffer.buffer(body));
-    if (ctx.closeAfterResponse) {
-      written.onComplete(ar -> LingeringClose.after(ctx.request()));
-    }
   }
 
   private String requestId(Exchange ctx) {
