@@ -256,6 +256,7 @@ public final class ApiRouter {
       call = new Call(ctx, json, namespace, principal, (self, failure) -> auditEvent(ctx, requestId, auditName, who, ns,
           self, failure == null ? null : Failures.code(failure)), this::onWorker);
       Call running = call;
+      LoopInbox inbox = LoopInbox.ofCurrentLoop(context);
       if (!mode.onEventLoop(running)) {
         // The worker settles the request itself: a stage it returns (a queued group commit) is
         // answered on the event loop once it completes, without first going back there to wait.
@@ -268,11 +269,11 @@ public final class ApiRouter {
           } catch (Throwable t) {
             failure = t;
           }
-          settle(ctx, context, requestId, auditName, audited, who, ns, running, result, failure);
+          settle(ctx, context, inbox, requestId, auditName, audited, who, ns, running, result, failure);
           return null;
         }, false);
       } else {
-        settle(ctx, context, requestId, auditName, audited, who, ns, running, endpoint.handle(running), null);
+        settle(ctx, context, inbox, requestId, auditName, audited, who, ns, running, endpoint.handle(running), null);
       }
     } catch (Throwable t) {
       finish(ctx, context, requestId, auditName, audited, principal, namespace, call, null, t);
@@ -286,18 +287,27 @@ public final class ApiRouter {
   /**
    * Finishes with {@code result} on the request's event loop (from a worker, it is handed back
    * there); a {@link CompletionStage} result (work queued elsewhere, such as a group commit) is
-   * answered once it completes.
+   * answered once it completes, through the loop's {@code inbox} (one wake-up for all the
+   * answers of a group commit).
    */
-  private void settle(Exchange ctx, Context context, String requestId, String auditName, boolean audited,
-      Principal principal, String namespace, Call call, Object result, Throwable failure) {
+  private void settle(Exchange ctx, Context context, LoopInbox inbox, String requestId, String auditName,
+      boolean audited, Principal principal, String namespace, Call call, Object result, Throwable failure) {
     if (failure == null && result instanceof CompletionStage<?> stage) {
-      stage.whenComplete((value, error) -> context.runOnContext(v ->
+      stage.whenComplete((value, error) -> onLoop(context, inbox, () ->
           finish(ctx, context, requestId, auditName, audited, principal, namespace, call, value, error)));
     } else if (Context.isOnEventLoopThread()) {
       finish(ctx, context, requestId, auditName, audited, principal, namespace, call, result, failure);
     } else {
-      context.runOnContext(v ->
+      onLoop(context, inbox, () ->
           finish(ctx, context, requestId, auditName, audited, principal, namespace, call, result, failure));
+    }
+  }
+
+  private static void onLoop(Context context, LoopInbox inbox, Runnable task) {
+    if (inbox != null) {
+      inbox.post(task);
+    } else {
+      context.runOnContext(v -> task.run());
     }
   }
 
@@ -346,22 +356,15 @@ public final class ApiRouter {
     String finalType = contentType;
     LoopInbox inbox = LoopInbox.ofCurrentLoop(context);
     try {
-      audit.record(event).whenComplete((ok, auditFailure) -> {
-        Runnable answer = () -> {
-          if (auditFailure != null) {
-            LOG.error("audit record could not be written; refusing request {}", requestId);
-            Responses.send(ctx, requestId, 503, Failures.body(json, ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
-                "the audit trail is unavailable; the request was not completed")));
-          } else {
-            Responses.send(ctx, requestId, finalStatus, finalBody, finalType);
-          }
-        };
-        if (inbox != null) {
-          inbox.post(answer);
+      audit.record(event).whenComplete((ok, auditFailure) -> onLoop(context, inbox, () -> {
+        if (auditFailure != null) {
+          LOG.error("audit record could not be written; refusing request {}", requestId);
+          Responses.send(ctx, requestId, 503, Failures.body(json, ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
+              "the audit trail is unavailable; the request was not completed")));
         } else {
-          context.runOnContext(v -> answer.run());
+          Responses.send(ctx, requestId, finalStatus, finalBody, finalType);
         }
-      });
+      }));
     } catch (RuntimeException e) {
       LOG.error("audit record could not be queued; refusing request {}", requestId);
       Responses.send(ctx, requestId, 503, Failures.body(json, ctx, new RekeyException(ErrorCode.AUDIT_UNAVAILABLE,
