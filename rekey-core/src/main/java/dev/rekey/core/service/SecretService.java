@@ -38,6 +38,7 @@ public final class SecretService {
   private final SecretCache cache;
   private final SecretWriter writer;
   private final GuardrailCache guardrails;
+  private final Object guardrailChanges = new Object();
   private volatile VersionUsers versionUsers = VersionUsers.NONE;
 
   /** Without a cache: every read goes to the store (tests, tools). */
@@ -271,8 +272,12 @@ public final class SecretService {
    */
   public SecretGuardrail setGuardrail(SecretGuardrail guardrail) {
     Names.namespace(guardrail.namespace());
-    secrets.putGuardrail(guardrail);
-    guardrails.stored(guardrail);
+    // One change at a time on this node: two at once could otherwise keep here the one stored
+    // first (its thread caching it after the other's), against the store, for up to cache_ttl.
+    synchronized (guardrailChanges) {
+      secrets.putGuardrail(guardrail);
+      guardrails.stored(guardrail);
+    }
     return guardrail;
   }
 
