@@ -14,6 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * A zero {@code ttl} caches nothing.
  */
 final class GuardrailCache {
+  /** Past this many namespaces, expired entries are dropped (the map holds what was used within a TTL). */
+  static final int SWEEP_ABOVE = 4096;
+
   private final SecretRepository secrets;
   private final long ttlNanos;
   private final Map<String, Entry> entries = new ConcurrentHashMap<>();
@@ -55,6 +58,14 @@ final class GuardrailCache {
       // the newer read wins: a slow load that started before a change here must not undo it
       entries.merge(g.namespace(), new Entry(g, readAt), (old, candidate) ->
           candidate.loadedAt - old.loadedAt >= 0 ? candidate : old);
+      if (entries.size() > SWEEP_ABOVE) {
+        long now = System.nanoTime();
+        entries.values().removeIf(e -> now - e.loadedAt >= ttlNanos);
+      }
     }
+  }
+
+  int size() {
+    return entries.size();
   }
 }
