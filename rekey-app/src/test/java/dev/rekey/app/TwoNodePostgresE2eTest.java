@@ -43,9 +43,13 @@ class TwoNodePostgresE2eTest {
         String c1 = nodeA.encrypt("shared", p1, null).ciphertext();
         assertThat(nodeB.decrypt("shared", c1, null)).isEqualTo(p1);
 
+        nodeA.encrypt("shared", p1, null); // A's copy of the key is fresh (version 1 only)
         assertThat(nodeB.rotateKey("shared", true).primaryVersion()).isEqualTo(2);
         // B knows at once; A learns within its cache TTL
-        assertThat(nodeB.encrypt("shared", p1, null).version()).isEqualTo(2);
+        String fromB = nodeB.encrypt("shared", p1, null).ciphertext();
+        assertThat(fromB).startsWith("rekey:v2:");
+        // a version A's copy lacks: A reloads the key (on a worker thread, never on its event loop)
+        assertThat(nodeA.decrypt("shared", fromB, null)).isEqualTo(p1);
         E2e.await("node A encrypts with version 2", Duration.ofSeconds(20),
             () -> nodeA.encrypt("shared", p1, null).version() == 2);
         byte[] p2 = "written on A after the rotation on B".getBytes(StandardCharsets.UTF_8);

@@ -51,6 +51,8 @@ record ServerServices(
     NodeIdentity node = NodeIdentity.start(dataDir == null ? null : dataDir.directory());
     UsageCounter usageCounter = new UsageCounter(clock);
     KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), usageCounter);
+    // an event loop never waits for the store: a request that needs a reload there runs again on a worker
+    cache.refuseStoreReadsWhen(io.vertx.core.Context::isOnEventLoopThread);
     UsageTracker usage = new UsageTracker(usageCounter, store.usage());
     KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache,
         clock, config.minimumDestroyWait(), store.storedDekVersions());
@@ -58,6 +60,7 @@ record ServerServices(
     TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5), config.tokenMaxTtl());
     RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
     SecretCache secretCache = new SecretCache(store.secrets(), rootOfTrust::keyring, config.cacheTtl());
+    secretCache.refuseStoreReadsWhen(io.vertx.core.Context::isOnEventLoopThread);
     SecretService secrets = new SecretService(store.secrets(), store.transactions(), store.events(),
         rootOfTrust::keyring, clock, config.minimumDestroyWait(), secretCache);
     secrets.guardRootGenerations(rootOfTrust);

@@ -30,6 +30,7 @@ public final class KeyCache implements CachedByName {
   private final KeyRepository keys;
   private final Supplier<RootKeyring> keyring;
   private final long ttlNanos;
+  private volatile java.util.function.BooleanSupplier mustNotWait = () -> false;
   private final UsageCounter usage;
   private final Map<Id, Entry> entries = new ConcurrentHashMap<>();
 
@@ -122,6 +123,14 @@ public final class KeyCache implements CachedByName {
   }
 
   /**
+   * From now on a store read on a thread for which {@code mustNotWait} holds (an event loop) is
+   * refused with {@link NeedsStore} instead: the caller reruns the request on a worker.
+   */
+  public void refuseStoreReadsWhen(java.util.function.BooleanSupplier mustNotWait) {
+    this.mustNotWait = java.util.Objects.requireNonNull(mustNotWait, "mustNotWait");
+  }
+
+  /**
    * Reloads now, holding the key inside the caller's transaction so that no write changes it until
    * that transaction ends ({@link KeyRepository#holdShared}): what a re-wrap batch checks the states
    * of the versions it reads and writes against.
@@ -186,6 +195,9 @@ public final class KeyCache implements CachedByName {
   }
 
   private Entry reload(Id id, Entry previous) {
+    if (mustNotWait.getAsBoolean()) {
+      throw new NeedsStore("key '" + id.name + "'");
+    }
     Key key = keys.find(id.namespace, id.name).orElseThrow(() -> KeyService.notFound(id.namespace, id.name));
     return store(id, key, previous);
   }

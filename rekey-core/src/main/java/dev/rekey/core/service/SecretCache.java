@@ -25,6 +25,7 @@ public final class SecretCache implements CachedByName {
   private final SecretRepository secrets;
   private final Supplier<RootKeyring> keyring;
   private final long ttlNanos;
+  private volatile java.util.function.BooleanSupplier mustNotWait = () -> false;
   private final Map<Id, Entry> entries = new ConcurrentHashMap<>();
 
   private record Id(String namespace, String name) {}
@@ -86,8 +87,16 @@ public final class SecretCache implements CachedByName {
     return e == null ? java.util.Optional.empty() : java.util.Optional.of(e.secret);
   }
 
+  /** As {@link KeyCache#refuseStoreReadsWhen}: no store read while {@code mustNotWait} holds. */
+  public void refuseStoreReadsWhen(java.util.function.BooleanSupplier mustNotWait) {
+    this.mustNotWait = java.util.Objects.requireNonNull(mustNotWait, "mustNotWait");
+  }
+
   /** Reloads now: a version or label was asked for that this node's copy does not have yet. */
   public Secret refresh(String namespace, String name) {
+    if (mustNotWait.getAsBoolean()) {
+      throw new NeedsStore("secret '" + name + "'");
+    }
     Id id = new Id(namespace, name);
     Secret loaded = secrets.find(namespace, name).orElseThrow(() -> RekeyException.notFound(
         "no secret '" + name + "' in namespace '" + namespace + "'"));

@@ -52,4 +52,25 @@ class KeyCacheFreshnessTest {
     assertThat(other.cache.isFresh(NS, "orders")).isTrue();
     assertThat(other.cache.isFresh(NS, "no-such-key")).isFalse();
   }
+
+  @Test
+  void onAThreadThatMustNotWait_aReloadIsRefusedWithNeedsStore_andReadsNothing() {
+    s.keys.create(NS, "orders", KeyType.AES256_GCM, Map.of());
+    Services other = s.otherNode(Duration.ofMinutes(10));
+    other.crypto.encrypt(NS, "orders", new byte[16], null);
+    s.keys.rotate(NS, "orders", true);
+    String fromTheOtherNode = s.crypto.encrypt(NS, "orders", "new".getBytes(), null).text();
+    ThreadLocal<Boolean> loop = ThreadLocal.withInitial(() -> false);
+    other.cache.refuseStoreReadsWhen(loop::get);
+
+    loop.set(true);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.crypto.decrypt(NS, "orders", fromTheOtherNode,
+        null)).as("version 2 is unknown to this node's copy").isInstanceOf(NeedsStore.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.cache.get(NS, "not-cached"))
+        .isInstanceOf(NeedsStore.class);
+    assertThat(other.cache.get(NS, "orders").key().latestVersion()).as("nothing was reloaded").isEqualTo(1);
+
+    loop.set(false);
+    assertThat(other.crypto.decrypt(NS, "orders", fromTheOtherNode, null).plaintext()).isEqualTo("new".getBytes());
+  }
 }

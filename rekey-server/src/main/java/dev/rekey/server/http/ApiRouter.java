@@ -6,6 +6,7 @@ import dev.rekey.core.audit.AuditEvent;
 import dev.rekey.core.audit.Audited;
 import dev.rekey.core.auth.Action;
 import dev.rekey.core.auth.Principal;
+import dev.rekey.core.service.NeedsStore;
 import dev.rekey.core.service.TokenService;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -258,26 +259,42 @@ public final class ApiRouter {
       Call running = call;
       LoopInbox inbox = LoopInbox.ofCurrentLoop(context);
       if (!mode.onEventLoop(running)) {
-        // The worker settles the request itself: a stage it returns (a queued group commit) is
-        // answered on the event loop once it completes, without first going back there to wait.
-        vertx.executeBlocking(() -> {
-          Object result = null;
-          Throwable failure = null;
-          try {
-            mode.load(running);
-            result = endpoint.handle(running);
-          } catch (Throwable t) {
-            failure = t;
-          }
-          settle(ctx, context, inbox, requestId, auditName, audited, who, ns, running, result, failure);
-          return null;
-        }, false);
-      } else {
-        settle(ctx, context, inbox, requestId, auditName, audited, who, ns, running, endpoint.handle(running), null);
+        onWorker(ctx, context, inbox, requestId, auditName, audited, who, ns, running, mode, endpoint);
+        return;
       }
+      Object result;
+      try {
+        result = endpoint.handle(running);
+      } catch (NeedsStore e) {
+        // a cache would have read the store here (a version this node has not seen): nothing was
+        // read or changed, so the request runs again on a worker, where it may wait
+        onWorker(ctx, context, inbox, requestId, auditName, audited, who, ns, running, mode, endpoint);
+        return;
+      }
+      settle(ctx, context, inbox, requestId, auditName, audited, who, ns, running, result, null);
     } catch (Throwable t) {
       finish(ctx, context, requestId, auditName, audited, principal, namespace, call, null, t);
     }
+  }
+
+  /**
+   * Runs the endpoint on a worker, which settles the request itself: a stage it returns (a queued
+   * group commit) is answered on the event loop once it completes, without first going back there.
+   */
+  private void onWorker(Exchange ctx, Context context, LoopInbox inbox, String requestId, String auditName,
+      boolean audited, Principal principal, String namespace, Call call, HandlerMode mode, Endpoint endpoint) {
+    vertx.executeBlocking(() -> {
+      Object result = null;
+      Throwable failure = null;
+      try {
+        mode.load(call);
+        result = endpoint.handle(call);
+      } catch (Throwable t) {
+        failure = t;
+      }
+      settle(ctx, context, inbox, requestId, auditName, audited, principal, namespace, call, result, failure);
+      return null;
+    }, false);
   }
 
   private <T> CompletionStage<T> onWorker(java.util.concurrent.Callable<T> work) {

@@ -115,4 +115,34 @@ class ApiRouterModeTest {
     assertThat(refused.statusCode()).isEqualTo(400);
     assertThat(refused.body()).contains("invalid_request").contains("refused on the worker");
   }
+
+  @Test
+  void aHandlerThatWouldReadTheStoreOnTheEventLoop_runsAgainOnAWorker_answeredAndAuditedOnce(@TempDir Path dir)
+      throws Exception {
+    store = Store.open(StoreConfig.of("jdbc:sqlite:" + dir.resolve("t.db"), null, null));
+    TokenService tokens = new TokenService(store.tokens(), Clock.systemUTC(), Duration.ZERO);
+    java.util.List<String> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ApiRouter router = new ApiRouter(vertx, new Json(), tokens, new TokenLookups(vertx, tokens), e -> {
+      audited.add(e.action() + " " + e.outcome());
+      return CompletableFuture.completedFuture(null);
+    }, () -> { }, 1024, Clock.systemUTC());
+    router.publicRoute(HttpMethod.GET, "/reload/:name", "test.read", true, HandlerMode.EVENT_LOOP, c -> {
+      ran.add(Thread.currentThread().getName());
+      if (io.vertx.core.Context.isOnEventLoopThread()) {
+        throw new dev.rekey.core.service.NeedsStore("key 'x'");
+      }
+      return Map.of("thread", Thread.currentThread().getName());
+    });
+    HttpServer server = vertx.createHttpServer().requestHandler(router::accept)
+        .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.actualPort() + "/reload/x")).build(), HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).contains("vert.x-worker-thread");
+    assertThat(ran).hasSize(2).first().asString().contains("vert.x-eventloop-thread");
+    assertThat(audited).containsExactly("test.read allowed");
+  }
 }
