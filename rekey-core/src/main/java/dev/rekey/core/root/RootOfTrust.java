@@ -276,15 +276,37 @@ public final class RootOfTrust implements LiveRootGenerations {
    * (the keyring held stays: see {@link UnreadableStoredKeyring}).
    */
   public boolean refresh() {
+    // The store read is made outside the monitor: status() (health and seal status, answered on an
+    // event loop) never waits for a slow store through it. What was read is installed only when
+    // nothing else was installed meanwhile (a read that may be older); else it is read again.
+    for (int attempt = 0; attempt < REFRESH_ATTEMPTS; attempt++) {
+      byte[] before;
+      synchronized (lock) {
+        keyring();
+        before = held.recordBytes;
+      }
+      Optional<byte[]> stored = system.get(KEYRING_NAME);
+      synchronized (lock) {
+        keyring();
+        if (held.recordBytes == before) {
+          return installIfChanged(stored);
+        }
+      }
+    }
     synchronized (lock) {
       keyring();
-      Optional<byte[]> stored = system.get(KEYRING_NAME);
-      if (stored.isEmpty() || Arrays.equals(stored.get(), held.recordBytes)) {
-        return false;
-      }
-      installStored(stored.get());
-      return true;
+      return installIfChanged(system.get(KEYRING_NAME));
     }
+  }
+
+  private static final int REFRESH_ATTEMPTS = 3;
+
+  private boolean installIfChanged(Optional<byte[]> stored) {
+    if (stored.isEmpty() || Arrays.equals(stored.get(), held.recordBytes)) {
+      return false;
+    }
+    installStored(stored.get());
+    return true;
   }
 
   /** Whether this node holds an opened keyring (unsealed); no store read. */

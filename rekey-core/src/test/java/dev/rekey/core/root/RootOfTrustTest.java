@@ -296,4 +296,47 @@ class RootOfTrustTest {
     root.init();
     assertThat(root.toString()).isEqualTo("RootOfTrust[seal=file, unsealed]");
   }
+
+  /**
+   * The keyring refresh (every second, on a worker) reads the stored keyring; health and seal
+   * status ask for the status on an event loop. A slow store must not make them wait for that read.
+   */
+  @Test
+  void status_doesNotWaitForARefreshWaitingForTheStore() throws Exception {
+    java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean slow = new java.util.concurrent.atomic.AtomicBoolean();
+    InMemorySystemRepository slowStore = new InMemorySystemRepository() {
+      @Override
+      public java.util.Optional<byte[]> get(String name) {
+        if (slow.get() && name.equals(RootOfTrust.KEYRING_NAME)) {
+          reading.countDown();
+          try {
+            answer.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return super.get(name);
+      }
+    };
+    RootOfTrust root = new RootOfTrust(slowStore, FileSeal.open(dir.resolve("seal.key")), CLOCK);
+    root.init();
+    slow.set(true);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Boolean> refreshed = pool.submit(root::refresh);
+      assertThat(reading.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      Future<RootStatus> status = pool.submit(root::status);
+      try {
+        assertThat(status.get(2, java.util.concurrent.TimeUnit.SECONDS).sealed()).isFalse();
+      } finally {
+        answer.countDown();
+      }
+      assertThat(refreshed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isFalse();
+    } finally {
+      answer.countDown();
+      pool.shutdownNow();
+    }
+  }
 }
