@@ -53,6 +53,8 @@ record ServerServices(
     KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), usageCounter);
     // an event loop never waits for the store: a request that needs a reload there runs again on a worker
     cache.refuseStoreReadsWhen(io.vertx.core.Context::isOnEventLoopThread);
+    // nor for the root keyring, re-read when cached material names a generation this node lacks
+    rootOfTrust.refuseStoreReadsWhen(io.vertx.core.Context::isOnEventLoopThread);
     UsageTracker usage = new UsageTracker(usageCounter, store.usage());
     KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache,
         clock, config.minimumDestroyWait(), store.storedDekVersions());

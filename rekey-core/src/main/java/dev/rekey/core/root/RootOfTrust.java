@@ -309,6 +309,22 @@ public final class RootOfTrust implements LiveRootGenerations {
     return true;
   }
 
+  private volatile java.util.function.BooleanSupplier mustNotWait = () -> false;
+
+  /**
+   * From now on the stored keyring is not re-read for material under a generation this node lacks
+   * ({@link StaleKeyringReads}) on a thread for which {@code mustNotWait} holds (an event loop):
+   * {@link dev.rekey.core.service.NeedsStore} instead, as the node caches refuse their reloads.
+   */
+  public void refuseStoreReadsWhen(java.util.function.BooleanSupplier mustNotWait) {
+    this.mustNotWait = java.util.Objects.requireNonNull(mustNotWait, "mustNotWait");
+  }
+
+  /** Whether this thread must not wait for the store ({@link #refuseStoreReadsWhen}). */
+  boolean mustNotWaitNow() {
+    return mustNotWait.getAsBoolean();
+  }
+
   /** Whether this node holds an opened keyring (unsealed); no store read. */
   boolean holdsKeyring() {
     return held.keyring != null;

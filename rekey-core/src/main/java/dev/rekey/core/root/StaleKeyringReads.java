@@ -32,6 +32,9 @@ final class StaleKeyringReads {
     if (miss != null && miss.generation().equals(generation) && System.nanoTime() - miss.at() < MISS_NANOS) {
       return null;
     }
+    if (root.mustNotWaitNow()) {
+      throw new dev.rekey.core.service.NeedsStore("the root keyring"); // the caller reruns where it may wait
+    }
     RootKeyring k;
     try {
       root.refresh();

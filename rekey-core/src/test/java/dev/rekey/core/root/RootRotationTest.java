@@ -205,6 +205,28 @@ class RootRotationTest {
   }
 
   @Test
+  void unwrap_ofANewGeneration_onAThreadThatMustNotWait_isNeedsStore_andRereadsNothing() {
+    ThreadLocal<Boolean> loop = ThreadLocal.withInitial(() -> false);
+    root.refuseStoreReadsWhen(loop::get);
+    RootKeyring stale = root.keyring();
+    RootOfTrust other = node(system);
+    other.rotateRoot(keys);
+    byte[] binding = MaterialBinding.system("late");
+    WrappedKey underNew = other.keyring().wrap(SecretBytes.wrap(new byte[32]), binding);
+
+    loop.set(true);
+    try {
+      assertThatThrownBy(() -> stale.unwrap(underNew, binding))
+          .isInstanceOf(dev.rekey.core.service.NeedsStore.class);
+    } finally {
+      loop.set(false);
+    }
+    assertThat(root.keyring().generationIds()).as("nothing was re-read").doesNotContain(other.keyring().currentId());
+    assertThat(stale.unwrap(underNew, binding)).isNotNull();
+    assertThat(root.keyring().currentId()).isEqualTo(other.keyring().currentId());
+  }
+
+  @Test
   void staleNodeResumingARotationAnotherNodeFinished_neverWrapsMaterialUnderADroppedGeneration() {
     RootKeyring first = root.keyring();
     assertThat(root.replaceKeyring(first, first.withNewGeneration(RootTestKeys.NOW))).isTrue(); // step 1 on this node
