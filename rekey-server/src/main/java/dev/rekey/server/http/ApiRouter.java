@@ -20,7 +20,6 @@ import io.vertx.core.http.HttpVersion;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,8 +56,7 @@ public final class ApiRouter {
   private final Runnable requireUnsealed;
   private final int maxBodyBytes;
   private final Clock clock;
-  private final String requestIdPrefix = Long.toHexString(System.nanoTime() & 0xffffffL) + "-";
-  private final AtomicLong requestCounter = new AtomicLong();
+  private final RequestIds requestIds = new RequestIds();
 
   /** What a route runs once the body is in. */
   @FunctionalInterface
@@ -206,7 +204,7 @@ public final class ApiRouter {
   private void handle(Exchange ctx, String auditName, Action action, boolean audited, boolean allowedSealed,
       HandlerMode mode, Endpoint endpoint) {
     Context context = vertx.getOrCreateContext();
-    String requestId = requestId(ctx);
+    String requestId = requestIds.of(ctx);
     try {
       if (!allowedSealed) {
         requireUnsealed.run();
@@ -254,7 +252,7 @@ public final class ApiRouter {
       }
       Principal who = principal;
       String ns = namespace;
-      call = new Call(ctx, json, namespace, principal, (self, failure) -> auditEvent(ctx, requestId, auditName, who, ns,
+      call = new Call(ctx, json, namespace, principal, (self, failure) -> AuditRecords.of(clock, ctx, requestId, auditName, who, ns,
           self, failure == null ? null : Failures.code(failure)), this::onWorker);
       Call running = call;
       LoopInbox inbox = LoopInbox.ofCurrentLoop(context);
@@ -367,7 +365,7 @@ public final class ApiRouter {
       Responses.send(ctx, requestId, status, body, contentType);
       return;
     }
-    AuditEvent event = auditEvent(ctx, requestId, auditName, principal, namespace, call, error);
+    AuditEvent event = AuditRecords.of(clock, ctx, requestId, auditName, principal, namespace, call, error);
     int finalStatus = status;
     byte[] finalBody = body;
     String finalType = contentType;
@@ -389,32 +387,14 @@ public final class ApiRouter {
     }
   }
 
-  /** The request's audit record: who, what, on which key and version, and how it ended ({@code error} null: allowed). */
-  private AuditEvent auditEvent(Exchange ctx, String requestId, String auditName, Principal principal, String namespace,
-      Call call, ErrorCode error) {
-    String outcome = error == null ? "allowed"
-        : error == ErrorCode.FORBIDDEN || error == ErrorCode.UNAUTHENTICATED ? "denied" : "failed";
-    return new AuditEvent(clock.instant(), requestId, principal == null ? null : principal.name(),
-        principal == null ? null : principal.tokenId(), auditName, namespace,
-        call != null && call.auditedKey() != null ? call.auditedKey() : RequestParts.validKeyNameOrNull(ctx),
-        call == null ? 0 : call.auditedVersion(), outcome, error == null ? null : error.wire(),
-        RequestParts.clientAddress(ctx), call == null ? null : call.auditedDetails());
-  }
-
   private void unrouted(Exchange ctx, RekeyException e) {
     if (ctx.request().path().startsWith(VaultDialect.PREFIX)) {
       ctx.vault = true; // an unknown path or method under the Vault mount still answers in Vault's shape
     }
     Context context = vertx.getOrCreateContext();
-    finish(ctx, context, requestId(ctx), "unrouted", true, null, RequestParts.namespaceOrNull(ctx), null,
+    finish(ctx, context, requestIds.of(ctx), "unrouted", true, null, RequestParts.namespaceOrNull(ctx), null,
         null, e);
   }
 
-  private String requestId(Exchange ctx) {
-    String given = ctx.request().getHeader(REQUEST_ID_HEADER);
-    if (given != null && given.length() <= 128 && given.chars().allMatch(c -> c > 32 && c < 127)) {
-      return given;
-    }
-    return requestIdPrefix + Long.toHexString(requestCounter.incrementAndGet());
-  }
+
 }
