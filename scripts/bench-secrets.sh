@@ -6,8 +6,9 @@
 #   -w: puts before the measured write run (default 15): with 5 the JIT was still compiling the
 #       write path during the measurement (C2 used half a core)
 # Environment: JAVA_HOME picks the server's JDK (as for ./rekey).
-# Output: one RESULT line per operation with the server's CPU per request (all threads) and the
-# audit writer's (the one thread every durable write waits for).
+# Output: one RESULT line per operation with the server's CPU per request (all threads), the audit
+# writer's (the one thread every durable write waits for), and that of the event loops, workers,
+# webhook dispatcher, JIT compilers and GC.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 DURATION=15

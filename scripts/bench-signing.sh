@@ -3,7 +3,8 @@
 # P-256, and GET /v1/jwks/<ns>/<key> (public, cached document), with wrk against a fresh dev server.
 # Usage: scripts/bench-signing.sh [-d SECONDS] [-w WARMUP_SECONDS (20)] [-c CONNECTIONS]
 # Environment: JAVA_HOME picks the server's JDK (as for ./rekey).
-# Output: a RESULT line per key type with the server's and the audit writer's CPU per request.
+# Output: a RESULT line per key type with the CPU per request of the server, its audit writer and
+# its other thread groups (event loops, workers, webhook dispatcher, JIT, GC).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 DURATION=15
