@@ -176,6 +176,41 @@ final class JdbcBindings {
     });
   }
 
+  /** Names asked per statement by {@link #bound}; a short last chunk repeats its last name (IN ignores it). */
+  static final int BOUND_CHUNK = 32;
+  private static final String BOUND = "SELECT DISTINCT key_name FROM consumer_bindings WHERE namespace = ?"
+      + " AND subject_kind = ? AND key_name IN (" + String.join(", ", java.util.Collections.nCopies(BOUND_CHUNK, "?"))
+      + ")";
+
+  /** One statement per kind and chunk of names, each a seek on the primary key's (namespace, kind, name) prefix. */
+  java.util.Set<BindingSubject> bound(String namespace, java.util.Collection<BindingSubject> subjects) {
+    java.util.Set<BindingSubject> out = new java.util.HashSet<>();
+    if (subjects.isEmpty()) {
+      return out;
+    }
+    return tx.read("checking a batch of keys and secrets for bindings", c -> {
+      try (PreparedStatement ps = c.prepareStatement(BOUND)) {
+        for (BindingSubject.Kind kind : BindingSubject.Kind.values()) {
+          List<String> names = subjects.stream().filter(s -> s.kind() == kind).map(BindingSubject::name).distinct()
+              .toList();
+          for (int from = 0; from < names.size(); from += BOUND_CHUNK) {
+            ps.setString(1, namespace);
+            ps.setString(2, kind.name());
+            for (int i = 0; i < BOUND_CHUNK; i++) {
+              ps.setString(3 + i, names.get(Math.min(from + i, names.size() - 1)));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(new BindingSubject(kind, rs.getString(1)));
+              }
+            }
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   List<Binding> bindingsInState(String namespace, BindingState state, int limit) {
     String literal = "'" + state.name() + "'"; // an enum name: a literal, so the partial index applies
     return tx.read("reading bindings by state", c -> {

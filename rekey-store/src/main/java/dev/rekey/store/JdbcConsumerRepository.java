@@ -334,6 +334,11 @@ final class JdbcConsumerRepository implements ConsumerRepository {
   }
 
   @Override
+  public java.util.Set<BindingSubject> bound(String namespace, java.util.Collection<BindingSubject> subjects) {
+    return bindings.bound(namespace, subjects);
+  }
+
+  @Override
   public List<Binding> bindingsOfSubject(String namespace, BindingSubject subject, String afterConsumer, int limit) {
     return bindings.bindingsOfSubject(namespace, subject, afterConsumer, limit);
   }

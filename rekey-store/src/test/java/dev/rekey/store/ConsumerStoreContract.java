@@ -93,6 +93,26 @@ abstract class ConsumerStoreContract extends StoreContract {
   }
 
   @Test
+  void bound_namesTheBoundSubjectsOfABatch_byKindNameAndNamespace_overSeveralStatements() {
+    repo().insert(consumer("billing", null, false));
+    bound("billing", "orders", 1);
+    boundToSecret("billing", "s40", 1);
+    List<BindingSubject> asked = new java.util.ArrayList<>();
+    for (int i = 0; i < JdbcBindings.BOUND_CHUNK * 2 + 3; i++) {
+      asked.add(BindingSubject.secret("s" + i));
+      asked.add(BindingSubject.key("k" + i));
+    }
+    asked.add(BindingSubject.key("orders"));
+    asked.add(BindingSubject.secret("orders"));
+    asked.add(BindingSubject.key("orders")); // twice in one batch
+
+    assertThat(repo().bound("default", asked))
+        .containsExactlyInAnyOrder(BindingSubject.key("orders"), BindingSubject.secret("s40"));
+    assertThat(repo().bound("other", asked)).isEmpty();
+    assertThat(repo().bound("default", List.of())).isEmpty();
+  }
+
+  @Test
   void hookSecret_rewrapIsCompareAndSet() {
     repo().insert(consumer("a", null, true));
     repo().insert(consumer("b", null, false));

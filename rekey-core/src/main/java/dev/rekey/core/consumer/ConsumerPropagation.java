@@ -56,14 +56,34 @@ public final class ConsumerPropagation {
     }
   }
 
-  /** Propagates the rotations among {@code entries}; returns how many bindings became PENDING_UPDATE. */
+  /**
+   * Propagates the rotations among {@code entries}; returns how many bindings became PENDING_UPDATE.
+   * Which rotated secrets have bindings is asked once per namespace for the whole batch (a put of
+   * an unbound secret, the common case, then costs no statement of its own); keys go through
+   * {@link #propagate} one by one, since selectors may bind them.
+   */
   public int onDispatched(List<? extends EventLog.Entry> entries, Instant now) {
-    int moved = 0;
+    List<Rotation> rotations = new ArrayList<>();
+    Map<String, List<BindingSubject>> secretsByNamespace = new HashMap<>();
     for (EventLog.Entry e : entries) {
-      Optional<Rotation> r = rotation(e.event());
-      if (r.isPresent()) {
-        moved += propagate(r.get(), now);
+      rotation(e.event()).ifPresent(r -> {
+        rotations.add(r);
+        if (r.subject().kind() == BindingSubject.Kind.SECRET) {
+          secretsByNamespace.computeIfAbsent(r.namespace(), n -> new ArrayList<>()).add(r.subject());
+        }
+      });
+    }
+    if (rotations.isEmpty()) {
+      return 0;
+    }
+    Map<String, java.util.Set<BindingSubject>> boundSecrets = new HashMap<>();
+    secretsByNamespace.forEach((namespace, subjects) -> boundSecrets.put(namespace, consumers.bound(namespace, subjects)));
+    int moved = 0;
+    for (Rotation r : rotations) {
+      if (r.subject().kind() == BindingSubject.Kind.SECRET && !boundSecrets.get(r.namespace()).contains(r.subject())) {
+        continue; // nobody bound: nothing to move
       }
+      moved += propagate(r, now);
     }
     return moved;
   }

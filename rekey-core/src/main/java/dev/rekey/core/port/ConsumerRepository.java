@@ -106,6 +106,20 @@ public interface ConsumerRepository {
     return !bindingsOfSubject(namespace, subject, null, 1).isEmpty();
   }
 
+  /**
+   * Which of {@code subjects} (keys or secrets of {@code namespace}) some consumer is bound to: a
+   * batch of rotations asks once instead of once each ({@link #hasBindings}).
+   */
+  default java.util.Set<BindingSubject> bound(String namespace, java.util.Collection<BindingSubject> subjects) {
+    java.util.Set<BindingSubject> out = new java.util.HashSet<>();
+    for (BindingSubject s : subjects) {
+      if (hasBindings(namespace, s)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
   /** Bindings of a key, ordered by consumer, after {@code afterConsumer} (null for the first page). */
   default List<Binding> bindingsOfKey(String namespace, String key, String afterConsumer, int limit) {
     return bindingsOfSubject(namespace, BindingSubject.key(key), afterConsumer, limit);
