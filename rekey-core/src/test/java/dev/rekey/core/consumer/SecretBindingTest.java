@@ -110,6 +110,32 @@ class SecretBindingTest {
   }
 
   @Test
+  void aBatchOfPuts_movesTheBindingsOfTheBoundSecretsOnly_whateverTheirNamespace() {
+    for (String ns : List.of(NS, "team-b")) {
+      for (String name : List.of("bound", "unbound")) {
+        secrets.put(ns, name, "one".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+      }
+      consumers.register(ns, "billing", null, Map.of(), null, null, null);
+      consumers.bind(ns, "billing", BindingSubject.secret("bound"), BindingMode.LATEST, null);
+    }
+    dispatch();
+
+    for (String ns : List.of(NS, "team-b")) {
+      for (String name : List.of("bound", "unbound", "bound")) {
+        secrets.put(ns, name, "next".getBytes(StandardCharsets.UTF_8), SecretService.PutOptions.DEFAULT);
+      }
+    }
+    assertThat(dispatch()).as("one batch of six rotations: the bound secret's binding moves twice per namespace")
+        .isEqualTo(4);
+
+    for (String ns : List.of(NS, "team-b")) {
+      Binding moved = repo.findBinding(ns, "billing", BindingSubject.secret("bound")).orElseThrow();
+      assertThat(moved.state()).isEqualTo(BindingState.PENDING_UPDATE);
+      assertThat(moved.targetVersion()).isEqualTo(3);
+    }
+  }
+
+  @Test
   void putOfANewCurrent_propagates_onlyToTheSecretsBindings_thenConfirmCompletes() {
     put("db-url", "one");
     keys.create(NS, "db-url", KeyType.AES256_GCM, Map.of());
