@@ -12,6 +12,7 @@ import dev.rekey.core.secret.rotation.WebhookHmacRotator;
 import dev.rekey.core.service.KeyCache;
 import dev.rekey.core.service.KeyService;
 import dev.rekey.core.service.SecretCache;
+import dev.rekey.core.service.StoreReadGuard;
 import dev.rekey.core.service.SecretRotationService;
 import dev.rekey.core.service.SecretService;
 import dev.rekey.core.service.TokenService;
@@ -52,9 +53,11 @@ record ServerServices(
     UsageCounter usageCounter = new UsageCounter(clock);
     KeyCache cache = new KeyCache(store.keys(), rootOfTrust::keyring, config.cacheTtl(), usageCounter);
     // an event loop never waits for the store: a request that needs a reload there runs again on a worker
-    cache.refuseStoreReadsWhen(io.vertx.core.Context::isOnEventLoopThread);
+    StoreReadGuard storeReads = new StoreReadGuard();
+    storeReads.refuseWhen(io.vertx.core.Context::isOnEventLoopThread);
+    cache.guardStoreReads(storeReads);
     // nor for the root keyring, re-read when cached material names a generation this node lacks
-    rootOfTrust.refuseStoreReadsWhen(io.vertx.core.Context::isOnEventLoopThread);
+    rootOfTrust.guardStoreReads(storeReads);
     UsageTracker usage = new UsageTracker(usageCounter, store.usage());
     KeyService keys = new KeyService(store.keys(), store.transactions(), store.events(), rootOfTrust::keyring, cache,
         clock, config.minimumDestroyWait(), store.storedDekVersions());
@@ -62,7 +65,7 @@ record ServerServices(
     TokenService tokens = new TokenService(store.tokens(), clock, Duration.ofSeconds(5), config.tokenMaxTtl());
     RootLifecycle root = new RootLifecycle(rootOfTrust, tokens, cache, List.of(store.keys(), store.secrets()));
     SecretCache secretCache = new SecretCache(store.secrets(), rootOfTrust::keyring, config.cacheTtl());
-    secretCache.refuseStoreReadsWhen(io.vertx.core.Context::isOnEventLoopThread);
+    secretCache.guardStoreReads(storeReads);
     SecretService secrets = new SecretService(store.secrets(), store.transactions(), store.events(),
         rootOfTrust::keyring, clock, config.minimumDestroyWait(), secretCache);
     secrets.guardRootGenerations(rootOfTrust);

@@ -7,6 +7,7 @@ import dev.rekey.core.port.KeyRepository;
 import dev.rekey.core.port.MaterialRepository;
 import dev.rekey.core.port.SystemRepository;
 import dev.rekey.core.port.Transactions;
+import dev.rekey.core.service.StoreReadGuard;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
@@ -309,20 +310,18 @@ public final class RootOfTrust implements LiveRootGenerations {
     return true;
   }
 
-  private volatile java.util.function.BooleanSupplier mustNotWait = () -> false;
+  private volatile StoreReadGuard storeReads = new StoreReadGuard();
 
   /**
-   * From now on the stored keyring is not re-read for material under a generation this node lacks
-   * ({@link StaleKeyringReads}) on a thread for which {@code mustNotWait} holds (an event loop):
-   * {@link dev.rekey.core.service.NeedsStore} instead, as the node caches refuse their reloads.
+   * Who refuses re-reads of the stored keyring for material under a generation this node lacks
+   * ({@link StaleKeyringReads}) on threads that must not wait (an event loop), as the node caches'.
    */
-  public void refuseStoreReadsWhen(java.util.function.BooleanSupplier mustNotWait) {
-    this.mustNotWait = java.util.Objects.requireNonNull(mustNotWait, "mustNotWait");
+  public void guardStoreReads(StoreReadGuard guard) {
+    this.storeReads = java.util.Objects.requireNonNull(guard, "guard");
   }
 
-  /** Whether this thread must not wait for the store ({@link #refuseStoreReadsWhen}). */
-  boolean mustNotWaitNow() {
-    return mustNotWait.getAsBoolean();
+  StoreReadGuard storeReads() {
+    return storeReads;
   }
 
   /** Whether this node holds an opened keyring (unsealed); no store read. */

@@ -32,9 +32,7 @@ final class StaleKeyringReads {
     if (miss != null && miss.generation().equals(generation) && System.nanoTime() - miss.at() < MISS_NANOS) {
       return null;
     }
-    if (root.mustNotWaitNow()) {
-      throw new dev.rekey.core.service.NeedsStore("the root keyring"); // the caller reruns where it may wait
-    }
+    root.storeReads().check("the root keyring"); // on an event loop: NeedsStore, the caller reruns elsewhere
     RootKeyring k;
     try {
       root.refresh();

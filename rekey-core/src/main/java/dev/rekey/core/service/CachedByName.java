@@ -12,11 +12,23 @@ public interface CachedByName {
    */
   boolean isFresh(String namespace, String name);
 
+  /** Reads the entry from the store now (where waiting is fine). */
+  void reload(String namespace, String name);
+
   /**
    * Loads the entry unless {@link #isFresh}. One that cannot be loaded (not found, an invalid name,
    * the store failing) is left to the request itself, which meets it again and answers it.
    */
-  void loadIfStale(String namespace, String name);
+  default void loadIfStale(String namespace, String name) {
+    if (namespace == null || name == null || isFresh(namespace, name)) {
+      return;
+    }
+    try {
+      reload(namespace, name);
+    } catch (RuntimeException e) {
+      // left to the request, which meets it again and answers it
+    }
+  }
 
   /** How long an entry {@link #isFresh} says is fresh must stay so: a quarter of its life, at most 100 ms. */
   static long freshMargin(long ttlNanos) {

@@ -30,7 +30,7 @@ public final class KeyCache implements CachedByName {
   private final KeyRepository keys;
   private final Supplier<RootKeyring> keyring;
   private final long ttlNanos;
-  private volatile java.util.function.BooleanSupplier mustNotWait = () -> false;
+  private volatile StoreReadGuard storeReads = new StoreReadGuard();
   private final UsageCounter usage;
   private final Map<Id, Entry> entries = new ConcurrentHashMap<>();
 
@@ -105,15 +105,8 @@ public final class KeyCache implements CachedByName {
   }
 
   @Override
-  public void loadIfStale(String namespace, String name) {
-    if (namespace == null || name == null || isFresh(namespace, name)) {
-      return;
-    }
-    try {
-      refresh(namespace, name);
-    } catch (RuntimeException e) {
-      // left to the request, which meets it again and answers it
-    }
+  public void reload(String namespace, String name) {
+    refresh(namespace, name);
   }
 
   /** Reloads now: used when a ciphertext names a version this node has not seen yet. */
@@ -122,12 +115,9 @@ public final class KeyCache implements CachedByName {
     return reload(id, entries.get(id));
   }
 
-  /**
-   * From now on a store read on a thread for which {@code mustNotWait} holds (an event loop) is
-   * refused with {@link NeedsStore} instead: the caller reruns the request on a worker.
-   */
-  public void refuseStoreReadsWhen(java.util.function.BooleanSupplier mustNotWait) {
-    this.mustNotWait = java.util.Objects.requireNonNull(mustNotWait, "mustNotWait");
+  /** Who refuses this cache's store reads on threads that must not wait (an event loop). */
+  public void guardStoreReads(StoreReadGuard guard) {
+    this.storeReads = java.util.Objects.requireNonNull(guard, "guard");
   }
 
   /**
@@ -195,9 +185,7 @@ public final class KeyCache implements CachedByName {
   }
 
   private Entry reload(Id id, Entry previous) {
-    if (mustNotWait.getAsBoolean()) {
-      throw new NeedsStore("key '" + id.name + "'");
-    }
+    storeReads.check("key '" + id.name + "'");
     Key key = keys.find(id.namespace, id.name).orElseThrow(() -> KeyService.notFound(id.namespace, id.name));
     return store(id, key, previous);
   }

@@ -2,7 +2,7 @@ package dev.rekey.core.service;
 
 /**
  * Thrown by a node cache asked to read the store on a thread that must not wait for it (an event
- * loop; see {@link KeyCache#refuseStoreReadsWhen}): nothing was read or changed, and the caller
+ * loop; see {@link StoreReadGuard}): nothing was read or changed, and the caller
  * runs the same request again where waiting is fine. Not an error a client ever sees.
  */
 public final class NeedsStore extends RuntimeException {

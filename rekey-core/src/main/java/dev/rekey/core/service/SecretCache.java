@@ -25,7 +25,7 @@ public final class SecretCache implements CachedByName {
   private final SecretRepository secrets;
   private final Supplier<RootKeyring> keyring;
   private final long ttlNanos;
-  private volatile java.util.function.BooleanSupplier mustNotWait = () -> false;
+  private volatile StoreReadGuard storeReads = new StoreReadGuard();
   private final Map<Id, Entry> entries = new ConcurrentHashMap<>();
 
   private record Id(String namespace, String name) {}
@@ -67,15 +67,8 @@ public final class SecretCache implements CachedByName {
   }
 
   @Override
-  public void loadIfStale(String namespace, String name) {
-    if (namespace == null || name == null || isFresh(namespace, name)) {
-      return;
-    }
-    try {
-      refresh(namespace, name);
-    } catch (RuntimeException e) {
-      // left to the request, which meets it again and answers it
-    }
+  public void reload(String namespace, String name) {
+    refresh(namespace, name);
   }
 
   /**
@@ -87,16 +80,14 @@ public final class SecretCache implements CachedByName {
     return e == null ? java.util.Optional.empty() : java.util.Optional.of(e.secret);
   }
 
-  /** As {@link KeyCache#refuseStoreReadsWhen}: no store read while {@code mustNotWait} holds. */
-  public void refuseStoreReadsWhen(java.util.function.BooleanSupplier mustNotWait) {
-    this.mustNotWait = java.util.Objects.requireNonNull(mustNotWait, "mustNotWait");
+  /** Who refuses this cache's store reads on threads that must not wait (an event loop). */
+  public void guardStoreReads(StoreReadGuard guard) {
+    this.storeReads = java.util.Objects.requireNonNull(guard, "guard");
   }
 
   /** Reloads now: a version or label was asked for that this node's copy does not have yet. */
   public Secret refresh(String namespace, String name) {
-    if (mustNotWait.getAsBoolean()) {
-      throw new NeedsStore("secret '" + name + "'");
-    }
+    storeReads.check("secret '" + name + "'");
     Id id = new Id(namespace, name);
     Secret loaded = secrets.find(namespace, name).orElseThrow(() -> RekeyException.notFound(
         "no secret '" + name + "' in namespace '" + namespace + "'"));

@@ -207,7 +207,9 @@ class RootRotationTest {
   @Test
   void unwrap_ofANewGeneration_onAThreadThatMustNotWait_isNeedsStore_andRereadsNothing() {
     ThreadLocal<Boolean> loop = ThreadLocal.withInitial(() -> false);
-    root.refuseStoreReadsWhen(loop::get);
+    dev.rekey.core.service.StoreReadGuard guard = new dev.rekey.core.service.StoreReadGuard();
+    guard.refuseWhen(loop::get);
+    root.guardStoreReads(guard);
     RootKeyring stale = root.keyring();
     RootOfTrust other = node(system);
     other.rotateRoot(keys);

@@ -61,7 +61,9 @@ class KeyCacheFreshnessTest {
     s.keys.rotate(NS, "orders", true);
     String fromTheOtherNode = s.crypto.encrypt(NS, "orders", "new".getBytes(), null).text();
     ThreadLocal<Boolean> loop = ThreadLocal.withInitial(() -> false);
-    other.cache.refuseStoreReadsWhen(loop::get);
+    dev.rekey.core.service.StoreReadGuard guard = new dev.rekey.core.service.StoreReadGuard();
+    guard.refuseWhen(loop::get);
+    other.cache.guardStoreReads(guard);
 
     loop.set(true);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.crypto.decrypt(NS, "orders", fromTheOtherNode,
